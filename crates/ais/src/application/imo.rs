@@ -1,0 +1,445 @@
+//! International applications (DAC 1): IMO SN.1/Circ.236 and SN.1/Circ.289.
+
+use super::{ArrayPayload, Payload};
+use crate::message::layout::Layout;
+use crate::message::trailing_text;
+use crate::text::AisString;
+
+/// A month/day/hour/minute quadruple as these messages send times
+/// (month 0, day 0, hour 24, minute 60 mean not available).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DayTime {
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+}
+
+impl DayTime {
+    fn layout<L: Layout>(&mut self, l: &mut L, start: usize) {
+        l.field(&mut self.month, start, 4);
+        l.field(&mut self.day, start + 4, 5);
+        l.field(&mut self.hour, start + 9, 5);
+        l.field(&mut self.minute, start + 14, 6);
+    }
+}
+
+/// DAC 1 FI 12 (type 6): dangerous cargo indication, IMO236.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DangerousCargo236 {
+    /// UN/LOCODE of the last port of call.
+    pub last_port: AisString<5>,
+    pub departure: DayTime,
+    /// UN/LOCODE of the next port of call.
+    pub next_port: AisString<5>,
+    pub eta: DayTime,
+    /// Main dangerous good.
+    pub dangerous_good: AisString<20>,
+    /// IMDG class or division.
+    pub imd_category: AisString<4>,
+    /// UN number 1–3363.
+    pub un_number: u16,
+    pub amount: u16,
+    /// 0 n/a, 1 kg, 2 tonnes, 3 kilotonnes.
+    pub unit: u8,
+}
+
+impl Payload for DangerousCargo236 {
+    const MIN_BITS: usize = 269;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.text(&mut self.last_port, 0, 5);
+        self.departure.layout(l, 30);
+        l.text(&mut self.next_port, 50, 5);
+        self.eta.layout(l, 80);
+        l.text(&mut self.dangerous_good, 100, 20);
+        l.text(&mut self.imd_category, 220, 4);
+        l.field(&mut self.un_number, 244, 13);
+        l.field(&mut self.amount, 257, 10);
+        l.field(&mut self.unit, 267, 2);
+        l.spare(269, 3);
+    }
+}
+
+/// One prediction of a tidal window, IMO236 layout (positions in
+/// 1/10 000 minute, latitude first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TidalEntry236 {
+    pub lat_min_e4: i32,
+    pub lon_min_e4: i32,
+    pub from_hour: u8,
+    pub from_minute: u8,
+    pub to_hour: u8,
+    pub to_minute: u8,
+    /// Predicted current direction in degrees; 360 n/a.
+    pub current_dir_deg: u16,
+    /// Predicted current speed in 0.1 knot; 127 n/a.
+    pub current_speed_knots_e1: u8,
+}
+
+/// DAC 1 FI 14 (type 6): tidal window, IMO236.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TidalWindow236 {
+    pub month: u8,
+    pub day: u8,
+    entries: [TidalEntry236; 3],
+    count: u8,
+}
+
+impl TidalWindow236 {
+    /// The predictions (1–3).
+    pub fn entries(&self) -> &[TidalEntry236] {
+        &self.entries[..usize::from(self.count)]
+    }
+
+    /// A tidal window from 1–3 predictions; `None` for other counts.
+    pub fn new(month: u8, day: u8, entries: &[TidalEntry236]) -> Option<TidalWindow236> {
+        let mut window = TidalWindow236 { month, day, ..Default::default() };
+        window.entries.get_mut(..entries.len())?.copy_from_slice(entries);
+        window.count = entries.len() as u8;
+        (window.count > 0).then_some(window)
+    }
+}
+
+impl ArrayPayload for TidalWindow236 {
+    const HEADER_BITS: usize = 9;
+    const ELEMENT_BITS: usize = 93;
+    const MAX_ELEMENTS: usize = 3;
+}
+
+impl Payload for TidalWindow236 {
+    const MIN_BITS: usize = 9 + 93;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.month, 0, 4);
+        l.field(&mut self.day, 4, 5);
+        if L::DECODING {
+            self.count = ((l.bit_len() - Self::HEADER_BITS) / Self::ELEMENT_BITS).min(3) as u8;
+        }
+        for (i, e) in self.entries.iter_mut().enumerate().take(usize::from(self.count)) {
+            let at = 9 + 93 * i;
+            l.field(&mut e.lat_min_e4, at, 27);
+            l.field(&mut e.lon_min_e4, at + 27, 28);
+            l.field(&mut e.from_hour, at + 55, 5);
+            l.field(&mut e.from_minute, at + 60, 6);
+            l.field(&mut e.to_hour, at + 66, 5);
+            l.field(&mut e.to_minute, at + 71, 6);
+            l.field(&mut e.current_dir_deg, at + 77, 9);
+            l.field(&mut e.current_speed_knots_e1, at + 86, 7);
+        }
+        if !L::DECODING {
+            let end = 9 + 93 * usize::from(self.count);
+            l.spare(end, end.next_multiple_of(8) - end);
+        }
+    }
+}
+
+/// DAC 1 FI 16 (type 6): number of persons on board, IMO289.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PersonsOnBoard {
+    /// 0 n/a; 8191 means 8191 or more.
+    pub persons: u16,
+}
+
+impl Payload for PersonsOnBoard {
+    const MIN_BITS: usize = 13;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.persons, 0, 13);
+        l.spare(13, 35);
+    }
+}
+
+/// DAC 1 FI 18 (type 6): clearance time to enter port, IMO289.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClearanceTime {
+    pub linkage: u16,
+    pub clearance: DayTime,
+    pub port_name: AisString<20>,
+    /// UN/LOCODE of the destination.
+    pub destination: AisString<5>,
+    /// Position in 1/1000 minute.
+    pub lon_min_e3: i32,
+    pub lat_min_e3: i32,
+}
+
+impl Payload for ClearanceTime {
+    const MIN_BITS: usize = 229;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.linkage, 0, 10);
+        self.clearance.layout(l, 10);
+        l.text(&mut self.port_name, 30, 20);
+        l.text(&mut self.destination, 150, 5);
+        l.field(&mut self.lon_min_e3, 180, 25);
+        l.field(&mut self.lat_min_e3, 205, 24);
+        l.spare(229, 43);
+    }
+}
+
+/// DAC 1 FI 30 (type 6) and FI 29 (type 8): free text, IMO289.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextDescription {
+    pub linkage: u16,
+    pub text: AisString<161>,
+}
+
+impl Payload for TextDescription {
+    const MIN_BITS: usize = 16;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.linkage, 0, 10);
+        trailing_text(l, &mut self.text, 10);
+    }
+}
+
+/// One prediction of a tidal window, IMO289 layout (positions in
+/// 1/1000 minute, longitude first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TidalEntry289 {
+    pub lon_min_e3: i32,
+    pub lat_min_e3: i32,
+    pub from_hour: u8,
+    pub from_minute: u8,
+    pub to_hour: u8,
+    pub to_minute: u8,
+    /// Predicted current direction in degrees; 360 n/a.
+    pub current_dir_deg: u16,
+    /// Predicted current speed in 0.1 knot; 251 n/a.
+    pub current_speed_knots_e1: u8,
+}
+
+/// DAC 1 FI 32 (type 6): tidal window, IMO289.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TidalWindow289 {
+    pub month: u8,
+    pub day: u8,
+    entries: [TidalEntry289; 3],
+    count: u8,
+}
+
+impl TidalWindow289 {
+    /// The predictions (1–3).
+    pub fn entries(&self) -> &[TidalEntry289] {
+        &self.entries[..usize::from(self.count)]
+    }
+
+    /// A tidal window from 1–3 predictions; `None` for other counts.
+    pub fn new(month: u8, day: u8, entries: &[TidalEntry289]) -> Option<TidalWindow289> {
+        let mut window = TidalWindow289 { month, day, ..Default::default() };
+        window.entries.get_mut(..entries.len())?.copy_from_slice(entries);
+        window.count = entries.len() as u8;
+        (window.count > 0).then_some(window)
+    }
+}
+
+impl ArrayPayload for TidalWindow289 {
+    const HEADER_BITS: usize = 9;
+    const ELEMENT_BITS: usize = 88;
+    const MAX_ELEMENTS: usize = 3;
+}
+
+impl Payload for TidalWindow289 {
+    const MIN_BITS: usize = 9 + 88;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.month, 0, 4);
+        l.field(&mut self.day, 4, 5);
+        if L::DECODING {
+            self.count = ((l.bit_len() - Self::HEADER_BITS) / Self::ELEMENT_BITS).min(3) as u8;
+        }
+        for (i, e) in self.entries.iter_mut().enumerate().take(usize::from(self.count)) {
+            let at = 9 + 88 * i;
+            l.field(&mut e.lon_min_e3, at, 25);
+            l.field(&mut e.lat_min_e3, at + 25, 24);
+            l.field(&mut e.from_hour, at + 49, 5);
+            l.field(&mut e.from_minute, at + 54, 6);
+            l.field(&mut e.to_hour, at + 60, 5);
+            l.field(&mut e.to_minute, at + 65, 6);
+            l.field(&mut e.current_dir_deg, at + 71, 9);
+            l.field(&mut e.current_speed_knots_e1, at + 80, 8);
+        }
+        if !L::DECODING {
+            let end = 9 + 88 * usize::from(self.count);
+            l.spare(end, end.next_multiple_of(8) - end);
+        }
+    }
+}
+
+/// The sea-state fields IMO236 and IMO289 met/hydro reports share, raw.
+/// Directions in degrees (360 n/a), speeds in 0.1 knot (255 n/a), depths and
+/// heights in 0.1 m, periods in seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SeaState {
+    pub current_speed_knots_e1: u8,
+    pub current_dir_deg: u16,
+    pub current2_speed_knots_e1: u8,
+    pub current2_dir_deg: u16,
+    pub current2_depth_m_e1: u8,
+    pub current3_speed_knots_e1: u8,
+    pub current3_dir_deg: u16,
+    pub current3_depth_m_e1: u8,
+    pub wave_height_m_e1: u8,
+    pub wave_period_s: u8,
+    pub wave_dir_deg: u16,
+    pub swell_height_m_e1: u8,
+    pub swell_period_s: u8,
+    pub swell_dir_deg: u16,
+    /// Beaufort scale 0–12; 13 n/a.
+    pub beaufort: u8,
+}
+
+impl SeaState {
+    fn layout<L: Layout>(&mut self, l: &mut L, at: usize) {
+        l.field(&mut self.current_speed_knots_e1, at, 8);
+        l.field(&mut self.current_dir_deg, at + 8, 9);
+        l.field(&mut self.current2_speed_knots_e1, at + 17, 8);
+        l.field(&mut self.current2_dir_deg, at + 25, 9);
+        l.field(&mut self.current2_depth_m_e1, at + 34, 5);
+        l.field(&mut self.current3_speed_knots_e1, at + 39, 8);
+        l.field(&mut self.current3_dir_deg, at + 47, 9);
+        l.field(&mut self.current3_depth_m_e1, at + 56, 5);
+        l.field(&mut self.wave_height_m_e1, at + 61, 8);
+        l.field(&mut self.wave_period_s, at + 69, 6);
+        l.field(&mut self.wave_dir_deg, at + 75, 9);
+        l.field(&mut self.swell_height_m_e1, at + 84, 8);
+        l.field(&mut self.swell_period_s, at + 92, 6);
+        l.field(&mut self.swell_dir_deg, at + 98, 9);
+        l.field(&mut self.beaufort, at + 107, 4);
+    }
+}
+
+/// DAC 1 FI 11 (type 8): meteorological and hydrographic data, IMO236
+/// (superseded by FI 31 but still broadcast). All fields unsigned with
+/// offsets, raw as sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MetHydro236 {
+    /// Latitude in 1/1000 minute.
+    pub lat_min_e3: i32,
+    /// Longitude in 1/1000 minute.
+    pub lon_min_e3: i32,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    /// Average wind speed in knots; 127 n/a.
+    pub wind_speed_knots: u8,
+    pub wind_gust_knots: u8,
+    pub wind_dir_deg: u16,
+    pub wind_gust_dir_deg: u16,
+    /// Air temperature: (°C + 60) × 10; 2047 n/a.
+    pub air_temp_raw: u16,
+    /// Relative humidity in %; 127 n/a.
+    pub humidity_pct: u8,
+    /// Dew point: (°C + 20) × 10; 1023 n/a.
+    pub dew_point_raw: u16,
+    /// Air pressure: hPa − 800; 511 n/a.
+    pub pressure_raw: u16,
+    pub pressure_tendency: u8,
+    /// Visibility in 0.1 nautical mile; 255 n/a.
+    pub visibility_nm_e1: u8,
+    /// Water level: (m + 10) × 10; 511 n/a.
+    pub water_level_raw: u16,
+    pub water_level_trend: u8,
+    pub sea: SeaState,
+    /// Water temperature: (°C + 10) × 10; 1023 n/a.
+    pub water_temp_raw: u16,
+    pub precipitation: u8,
+    /// Salinity in 0.1 ‰; 511 n/a.
+    pub salinity_e1: u16,
+    pub ice: u8,
+}
+
+impl Payload for MetHydro236 {
+    const MIN_BITS: usize = 290;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.lat_min_e3, 0, 24);
+        l.field(&mut self.lon_min_e3, 24, 25);
+        l.field(&mut self.day, 49, 5);
+        l.field(&mut self.hour, 54, 5);
+        l.field(&mut self.minute, 59, 6);
+        l.field(&mut self.wind_speed_knots, 65, 7);
+        l.field(&mut self.wind_gust_knots, 72, 7);
+        l.field(&mut self.wind_dir_deg, 79, 9);
+        l.field(&mut self.wind_gust_dir_deg, 88, 9);
+        l.field(&mut self.air_temp_raw, 97, 11);
+        l.field(&mut self.humidity_pct, 108, 7);
+        l.field(&mut self.dew_point_raw, 115, 10);
+        l.field(&mut self.pressure_raw, 125, 9);
+        l.field(&mut self.pressure_tendency, 134, 2);
+        l.field(&mut self.visibility_nm_e1, 136, 8);
+        l.field(&mut self.water_level_raw, 144, 9);
+        l.field(&mut self.water_level_trend, 153, 2);
+        self.sea.layout(l, 155);
+        l.field(&mut self.water_temp_raw, 266, 10);
+        l.field(&mut self.precipitation, 276, 3);
+        l.field(&mut self.salinity_e1, 279, 9);
+        l.field(&mut self.ice, 288, 2);
+        l.spare(290, 6);
+    }
+}
+
+/// DAC 1 FI 31 (type 8): meteorological and hydrographic data, IMO289.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MetHydro289 {
+    /// Longitude in 1/1000 minute; 181° n/a.
+    pub lon_min_e3: i32,
+    /// Latitude in 1/1000 minute; 91° n/a.
+    pub lat_min_e3: i32,
+    pub position_accuracy: bool,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    /// Average wind speed in knots; 127 n/a.
+    pub wind_speed_knots: u8,
+    pub wind_gust_knots: u8,
+    pub wind_dir_deg: u16,
+    pub wind_gust_dir_deg: u16,
+    /// Air temperature in 0.1 °C; −1024 n/a.
+    pub air_temp_c_e1: i16,
+    /// Relative humidity in %; 101 n/a.
+    pub humidity_pct: u8,
+    /// Dew point in 0.1 °C; 501 n/a.
+    pub dew_point_c_e1: i16,
+    /// Air pressure: hPa − 799; 511 n/a.
+    pub pressure_raw: u16,
+    pub pressure_tendency: u8,
+    /// Visibility is greater than the value given.
+    pub visibility_greater: bool,
+    /// Visibility in 0.1 nautical mile; 127 n/a.
+    pub visibility_nm_e1: u8,
+    /// Water level: (m + 10) × 100; 4001 n/a.
+    pub water_level_raw: u16,
+    pub water_level_trend: u8,
+    pub sea: SeaState,
+    /// Water temperature in 0.1 °C; 501 n/a.
+    pub water_temp_c_e1: i16,
+    pub precipitation: u8,
+    /// Salinity in 0.1 ‰; 510 n/a, 511 sensor unavailable.
+    pub salinity_e1: u16,
+    pub ice: u8,
+}
+
+impl Payload for MetHydro289 {
+    const MIN_BITS: usize = 294;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.lon_min_e3, 0, 25);
+        l.field(&mut self.lat_min_e3, 25, 24);
+        l.field(&mut self.position_accuracy, 49, 1);
+        l.field(&mut self.day, 50, 5);
+        l.field(&mut self.hour, 55, 5);
+        l.field(&mut self.minute, 60, 6);
+        l.field(&mut self.wind_speed_knots, 66, 7);
+        l.field(&mut self.wind_gust_knots, 73, 7);
+        l.field(&mut self.wind_dir_deg, 80, 9);
+        l.field(&mut self.wind_gust_dir_deg, 89, 9);
+        l.field(&mut self.air_temp_c_e1, 98, 11);
+        l.field(&mut self.humidity_pct, 109, 7);
+        l.field(&mut self.dew_point_c_e1, 116, 10);
+        l.field(&mut self.pressure_raw, 126, 9);
+        l.field(&mut self.pressure_tendency, 135, 2);
+        l.field(&mut self.visibility_greater, 137, 1);
+        l.field(&mut self.visibility_nm_e1, 138, 7);
+        l.field(&mut self.water_level_raw, 145, 12);
+        l.field(&mut self.water_level_trend, 157, 2);
+        self.sea.layout(l, 159);
+        l.field(&mut self.water_temp_c_e1, 270, 10);
+        l.field(&mut self.precipitation, 280, 3);
+        l.field(&mut self.salinity_e1, 283, 9);
+        l.field(&mut self.ice, 292, 2);
+        l.spare(294, 10);
+    }
+}

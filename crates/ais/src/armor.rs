@@ -1,0 +1,75 @@
+//! AIVDM payload armoring: each payload character carries six bits.
+//!
+//! `'0'`–`'W'` are 0–39 and `` '`' ``–`'w'` are 40–63; every other byte is
+//! invalid in a payload (IEC 61162-1). The decoder rejects payloads holding
+//! invalid characters rather than guessing, as gpsd's arithmetic would.
+
+/// Marks bytes that are not payload characters in [`SIXBIT_OF`].
+const INVALID: u8 = 0x80;
+
+/// The six-bit value of each byte, or [`INVALID`].
+const SIXBIT_OF: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut ch = 48;
+    while ch <= 87 {
+        table[ch] = (ch - 48) as u8;
+        ch += 1;
+    }
+    let mut ch = 96;
+    while ch <= 119 {
+        table[ch] = (ch - 56) as u8;
+        ch += 1;
+    }
+    table
+};
+
+/// The payload character of each six-bit value.
+const CHAR_OF: [u8; 64] = {
+    let mut table = [0u8; 64];
+    let mut value = 0;
+    while value < 64 {
+        table[value] = if value < 40 { value as u8 + 48 } else { value as u8 + 56 };
+        value += 1;
+    }
+    table
+};
+
+/// True when every byte of `payload` is a valid payload character.
+#[inline]
+pub fn is_valid_payload(payload: &[u8]) -> bool {
+    // OR-ing the table entries keeps the loop branch-free.
+    payload.iter().fold(0u8, |acc, &ch| acc | SIXBIT_OF[usize::from(ch)]) & INVALID == 0
+}
+
+/// The six-bit values of a payload already checked by [`is_valid_payload`].
+#[inline]
+pub fn sixbit_values(payload: &[u8]) -> impl ExactSizeIterator<Item = u8> + '_ {
+    payload.iter().map(|&ch| SIXBIT_OF[usize::from(ch)] & 0x3F)
+}
+
+/// The payload character for a six-bit value (only the low six bits count).
+#[inline]
+pub fn payload_char(value: u8) -> u8 {
+    CHAR_OF[usize::from(value & 0x3F)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_matches_the_reference_arithmetic() {
+        for ch in 0u8..=255 {
+            let valid = (48..=87).contains(&ch) || (96..=119).contains(&ch);
+            assert_eq!(is_valid_payload(&[ch]), valid, "{ch}");
+            if valid {
+                let mut value = ch - 48;
+                if value > 40 {
+                    value -= 8;
+                }
+                assert_eq!(sixbit_values(&[ch]).next(), Some(value));
+                assert_eq!(payload_char(value), ch);
+            }
+        }
+    }
+}

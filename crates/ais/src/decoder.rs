@@ -1,0 +1,338 @@
+//! The decoder: lines in, messages and rejects out.
+
+use tumen_model::Timestamp;
+
+use crate::armor;
+use crate::assembler::{self, Added, Assembler, AssemblyConfig, Inherited, LostLine};
+use crate::bits::Bits;
+use crate::message::Message;
+use crate::reject::{RejectReason, Stats};
+use crate::sentence::{self, Line, Prefix, TimeSource};
+
+/// How the decoder treats doubtful input.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DecoderConfig {
+    /// Accept sentences and tag blocks whose checksum fails (and tag blocks
+    /// without one), marking the messages (`checksum_ok == false`) instead
+    /// of rejecting the lines.
+    pub lenient: bool,
+    /// Bounds on pending multi-sentence messages.
+    pub assembly: AssemblyConfig,
+}
+
+/// A decoded message with where it came from.
+#[derive(Clone, Copy, Debug)]
+pub struct Decoded<'a> {
+    pub message: &'a Message,
+    /// The message's payload bits.
+    pub bits: &'a Bits,
+    pub meta: MessageMeta<'a>,
+}
+
+/// Where and when a message was received.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MessageMeta<'a> {
+    /// Line number (1-based) of the first and last fragment.
+    pub first_line: u64,
+    pub last_line: u64,
+    /// Number of sentences the message came in.
+    pub fragments: u8,
+    /// Talker id of the (first) sentence.
+    pub talker: [u8; 2],
+    /// `VDO`: the receiver's own ship.
+    pub own_ship: bool,
+    /// Radio channel as sent.
+    pub channel: Option<u8>,
+    /// Tag block `s:` source.
+    pub source: Option<&'a str>,
+    /// Receiving station from USCG fields or a `$PGHP` line.
+    pub station: Option<&'a str>,
+    /// Receiver time, if the input carried one; never invented.
+    pub receiver_time: Option<Timestamp>,
+    /// Where `receiver_time` came from.
+    pub time_source: Option<TimeSource>,
+    /// False when a checksum failed and lenient mode accepted it.
+    pub checksum_ok: bool,
+}
+
+/// A line that produced no message, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rejected<'a> {
+    /// 1-based line number.
+    pub line_number: u64,
+    /// The line as given (without its line ending).
+    pub line: &'a [u8],
+    pub reason: RejectReason,
+}
+
+/// Receives what the decoder produces. Messages and rejects arrive in input
+/// order, except that lines of a multi-sentence message that is given up
+/// are reported when the decoder gives up on it.
+pub trait Sink {
+    fn message(&mut self, decoded: &Decoded<'_>);
+    fn reject(&mut self, rejected: &Rejected<'_>);
+}
+
+/// A [`Sink`] made of two closures.
+pub struct FnSink<M, R> {
+    pub on_message: M,
+    pub on_reject: R,
+}
+
+impl<M, R> std::fmt::Debug for FnSink<M, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FnSink")
+    }
+}
+
+impl<M: FnMut(&Decoded<'_>), R: FnMut(&Rejected<'_>)> Sink for FnSink<M, R> {
+    fn message(&mut self, decoded: &Decoded<'_>) {
+        (self.on_message)(decoded)
+    }
+    fn reject(&mut self, rejected: &Rejected<'_>) {
+        (self.on_reject)(rejected)
+    }
+}
+
+/// Metadata from `$PGHP` and tag-block-only lines, waiting for the next
+/// sentence. Strings are kept in reused buffers.
+#[derive(Default)]
+struct Pending {
+    active: bool,
+    receiver_time: Option<Timestamp>,
+    time_source: Option<TimeSource>,
+    source: String,
+    has_source: bool,
+    station: String,
+    has_station: bool,
+}
+
+impl Pending {
+    fn absorb(&mut self, prefix: &Prefix<'_>) {
+        self.active = true;
+        match prefix {
+            Prefix::Gatehouse(t) => {
+                if t.receiver_time.is_some() {
+                    self.receiver_time = t.receiver_time;
+                    self.time_source = t.time_source;
+                }
+                if let Some(station) = t.station {
+                    self.station.clear();
+                    self.station.push_str(station);
+                    self.has_station = true;
+                }
+            }
+            Prefix::TagBlock(t) => {
+                if t.receiver_time.is_some() {
+                    self.receiver_time = t.receiver_time;
+                    self.time_source = Some(TimeSource::TagBlock);
+                }
+                if let Some(source) = t.source {
+                    self.source.clear();
+                    self.source.push_str(source);
+                    self.has_source = true;
+                }
+            }
+        }
+    }
+
+    fn inherited(&self) -> Inherited<'_> {
+        if !self.active {
+            return Inherited { receiver_time: None, time_source: None, source: None, station: None };
+        }
+        Inherited {
+            receiver_time: self.receiver_time,
+            time_source: self.time_source,
+            source: self.has_source.then_some(self.source.as_str()),
+            station: self.has_station.then_some(self.station.as_str()),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.active = false;
+        self.receiver_time = None;
+        self.time_source = None;
+        self.has_source = false;
+        self.has_station = false;
+    }
+}
+
+/// Decodes one input stream. Feed it lines in order; it keeps the state that
+/// spans lines (pending fragments, `$PGHP` metadata, counts). Use one
+/// decoder per stream: fragments of different streams must not meet.
+pub struct Decoder {
+    config: DecoderConfig,
+    assembler: Assembler,
+    bits: Bits,
+    message: Message,
+    stats: Stats,
+    line_number: u64,
+    pending: Pending,
+}
+
+impl std::fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoder").field("config", &self.config).field("line_number", &self.line_number).finish_non_exhaustive()
+    }
+}
+
+impl Decoder {
+    pub fn new(config: DecoderConfig) -> Decoder {
+        Decoder {
+            config,
+            assembler: Assembler::new(config.assembly),
+            bits: Bits::new(),
+            message: Message::UtcInquiry(Default::default()),
+            stats: Stats::default(),
+            line_number: 0,
+            pending: Pending::default(),
+        }
+    }
+
+    /// Counts so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Number of lines fed so far.
+    pub fn line_number(&self) -> u64 {
+        self.line_number
+    }
+
+    /// Decodes one line (its line ending may be present or not).
+    pub fn feed_line<S: Sink + ?Sized>(&mut self, line: &[u8], sink: &mut S) {
+        self.line_number += 1;
+        self.stats.lines += 1;
+        let line_number = self.line_number;
+        let reject = |stats: &mut Stats, sink: &mut S, reason: RejectReason| {
+            stats.count_reject(reason);
+            sink.reject(&Rejected { line_number, line: trim_line_end(line), reason });
+        };
+        let sentence = match sentence::parse_line(line, self.config.lenient) {
+            Ok(Line::Sentence(s)) => s,
+            Ok(Line::Blank) => {
+                self.stats.blank_or_comment += 1;
+                return;
+            }
+            Ok(Line::OtherSentence) => {
+                self.stats.other_sentences += 1;
+                return;
+            }
+            Ok(Line::Prefix(prefix)) => {
+                self.stats.other_sentences += 1;
+                self.pending.absorb(&prefix);
+                return;
+            }
+            Err(reason) => return reject(&mut self.stats, sink, reason),
+        };
+        self.stats.fragments += 1;
+
+        let Decoder { assembler, bits, message, stats, pending, .. } = self;
+        let inherited = pending.inherited();
+        let outcome = if !armor::is_valid_payload(sentence.payload) {
+            Err(RejectReason::BadPayloadCharacter)
+        } else if sentence.fragment_count == 1 {
+            // The common case: no copy, no assembly.
+            dearmor(bits, sentence.payload, sentence.fill_bits).and_then(|()| Message::decode(bits)).map(|decoded| {
+                *message = decoded;
+                let (receiver_time, time_source) = assembler::receiver_time(&sentence, &inherited);
+                let meta = MessageMeta {
+                    first_line: line_number,
+                    last_line: line_number,
+                    fragments: 1,
+                    talker: sentence.talker,
+                    own_ship: sentence.own_ship,
+                    channel: sentence.channel,
+                    source: sentence.tag_block.source.or(inherited.source),
+                    station: sentence.trailer.station.or(inherited.station),
+                    receiver_time,
+                    time_source,
+                    checksum_ok: sentence.checksum_ok && sentence.tag_block.checksum_ok,
+                };
+                emit(stats, sink, message, bits, meta);
+            })
+        } else {
+            let mut on_lost = |lost: LostLine<'_>| {
+                stats.count_reject(lost.reason);
+                sink.reject(&Rejected { line_number: lost.line_number, line: lost.line, reason: lost.reason });
+            };
+            let raw = trim_line_end(line);
+            match assembler.add(&sentence, &inherited, raw, line_number, &mut on_lost) {
+                Added::Pending => Ok(()),
+                Added::Rejected(reason) => Err(reason),
+                Added::Complete(done) => {
+                    let decoded = dearmor(bits, done.payload, done.fill_bits).and_then(|()| Message::decode(bits));
+                    match decoded {
+                        Ok(decoded) => {
+                            *message = decoded;
+                            let meta = MessageMeta {
+                                first_line: done.first_line,
+                                last_line: line_number,
+                                fragments: done.fragments,
+                                talker: done.meta.talker,
+                                own_ship: done.meta.own_ship,
+                                channel: done.meta.channel,
+                                source: done.meta.source.as_deref(),
+                                station: done.meta.station.as_deref(),
+                                receiver_time: done.meta.receiver_time,
+                                time_source: done.meta.time_source,
+                                checksum_ok: done.checksums_ok,
+                            };
+                            emit(stats, sink, message, bits, meta);
+                        }
+                        Err(reason) => {
+                            // Every line of the message is unusable.
+                            for (number, raw) in assembler.completed_lines() {
+                                stats.count_reject(reason);
+                                sink.reject(&Rejected { line_number: number, line: raw, reason });
+                            }
+                        }
+                    }
+                    Ok(())
+                }
+            }
+        };
+        pending.clear();
+        if let Err(reason) = outcome {
+            reject(stats, sink, reason);
+        }
+    }
+
+    /// Ends the input: messages still missing fragments are given up and
+    /// their lines reported.
+    pub fn finish<S: Sink + ?Sized>(&mut self, sink: &mut S) {
+        let Decoder { assembler, stats, .. } = self;
+        assembler.flush(&mut |lost: LostLine<'_>| {
+            stats.count_reject(lost.reason);
+            sink.reject(&Rejected { line_number: lost.line_number, line: lost.line, reason: lost.reason });
+        });
+    }
+}
+
+fn emit<S: Sink + ?Sized>(stats: &mut Stats, sink: &mut S, message: &Message, bits: &Bits, meta: MessageMeta<'_>) {
+    stats.messages_by_type[usize::from(message.msg_type())] += 1;
+    if !meta.checksum_ok {
+        stats.messages_with_bad_checksum += 1;
+    }
+    sink.message(&Decoded { message, bits, meta });
+}
+
+/// De-armors a validated payload into `bits`.
+fn dearmor(bits: &mut Bits, payload: &[u8], fill_bits: u8) -> Result<(), RejectReason> {
+    if payload.is_empty() {
+        return Err(RejectReason::EmptyPayload);
+    }
+    if payload.len() * 6 <= usize::from(fill_bits) {
+        return Err(RejectReason::BadFillBits);
+    }
+    if bits.set_from_sixbit_values(armor::sixbit_values(payload), usize::from(fill_bits)) {
+        Ok(())
+    } else {
+        Err(RejectReason::PayloadTooLong)
+    }
+}
+
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let end = line.iter().rposition(|b| !matches!(b, b'\r' | b'\n')).map_or(0, |i| i + 1);
+    &line[..end]
+}

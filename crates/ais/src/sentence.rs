@@ -1,0 +1,556 @@
+//! The NMEA layer: one input line → an AIS sentence (fragment) with its
+//! metadata, or a reason it is not one.
+//!
+//! Handled here: `!xxVDM` / `!xxVDO` with any talker and their checksum;
+//! NMEA 4.10 / IEC 62320-1 tag blocks (`\s:…,c:…,g:…*hh\`) with their own
+//! checksum; USCG-style fields after the checksum (`,r<station>,<unix time>`);
+//! Gatehouse `$PGHP` lines, alone or in front of a sentence. Nothing here
+//! allocates.
+
+use tumen_model::Timestamp;
+
+use crate::reject::RejectReason;
+
+/// What one line is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Line<'a> {
+    /// An AIS sentence: one fragment of a message.
+    Sentence(Sentence<'a>),
+    /// Metadata that applies to the next sentence: a `$PGHP` line or a line
+    /// holding only a tag block.
+    Prefix(Prefix<'a>),
+    /// A valid NMEA sentence that is not AIS.
+    OtherSentence,
+    /// Empty, or a `#` comment.
+    Blank,
+}
+
+/// One `!..VDM` / `!..VDO` sentence and what came with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sentence<'a> {
+    /// Two-letter talker id (`AI`, `AB`, `BS`, `SA`, …).
+    pub talker: [u8; 2],
+    /// `VDO`: the receiver's own ship.
+    pub own_ship: bool,
+    /// Number of fragments in the message, 1–9.
+    pub fragment_count: u8,
+    /// This fragment's number, 1-based.
+    pub fragment_number: u8,
+    /// Sequential message id 0–9, for multi-fragment messages.
+    pub sequence_id: Option<u8>,
+    /// Radio channel as sent (`A`, `B`, `1`, `2`, …).
+    pub channel: Option<u8>,
+    /// The armored payload characters (validated later).
+    pub payload: &'a [u8],
+    /// Fill bits 0–5.
+    pub fill_bits: u8,
+    /// False when the NMEA checksum failed and lenient mode accepted it.
+    pub checksum_ok: bool,
+    /// Tag block fields, if a tag block preceded the sentence.
+    pub tag_block: TagBlock<'a>,
+    /// Fields after the checksum (USCG) or from a `$PGHP` wrapper.
+    pub trailer: Trailer<'a>,
+}
+
+/// Fields of one or more tag blocks (NMEA 4.10 keys; IEC 62320-1 aliases
+/// `x` → line count, `i` → text, `nGm:id` → group).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TagBlock<'a> {
+    /// `s:` source / station.
+    pub source: Option<&'a str>,
+    /// `c:` receiver time (seconds or milliseconds, see
+    /// [`Timestamp::from_unix_seconds_or_ms`]).
+    pub receiver_time: Option<Timestamp>,
+    /// `g:` sentence grouping.
+    pub group: Option<Group>,
+    /// `n:` line count.
+    pub line_count: Option<u32>,
+    /// `r:` relative time.
+    pub relative_time: Option<i64>,
+    /// `d:` destination.
+    pub destination: Option<&'a str>,
+    /// `t:` text.
+    pub text: Option<&'a str>,
+    /// False when a tag block checksum failed and lenient mode accepted it.
+    pub checksum_ok: bool,
+    /// True when any tag block was present.
+    pub present: bool,
+}
+
+/// A `g:` (or IEC `nGm`) group: sentence `number` of `total` in group `id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub number: u8,
+    pub total: u8,
+    pub id: u32,
+}
+
+/// Reception metadata carried outside the tag block: USCG fields after the
+/// checksum, or a Gatehouse `$PGHP` wrapper.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Trailer<'a> {
+    /// Receiving station (`r…`/`b…` USCG field, or the `$PGHP` PSS MMSI).
+    pub station: Option<&'a str>,
+    /// Receiver time (the USCG last field, or the `$PGHP` date and time).
+    pub receiver_time: Option<Timestamp>,
+    /// Where the time came from.
+    pub time_source: Option<TimeSource>,
+}
+
+/// Which part of the input a receiver time was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeSource {
+    /// Tag block `c:`.
+    TagBlock,
+    /// The last field after the checksum, USCG style.
+    UscgTrailer,
+    /// A Gatehouse `$PGHP` line.
+    Gatehouse,
+}
+
+/// Metadata lines that apply to the following sentence.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Prefix<'a> {
+    Gatehouse(Trailer<'a>),
+    TagBlock(TagBlock<'a>),
+}
+
+/// Reads one line (without its line ending; trailing `\r` and whitespace are
+/// ignored). `lenient` accepts failed checksums, marked, instead of
+/// rejecting them.
+pub fn parse_line(line: &[u8], lenient: bool) -> Result<Line<'_>, RejectReason> {
+    let line = trim(line);
+    if line.is_empty() || line[0] == b'#' {
+        return Ok(Line::Blank);
+    }
+    let mut rest = line;
+    let mut tag_block = TagBlock { checksum_ok: true, ..TagBlock::default() };
+    let mut trailer = Trailer::default();
+    loop {
+        match rest.first() {
+            Some(b'\\') => {
+                rest = parse_tag_block(rest, &mut tag_block, lenient)?;
+            }
+            Some(b'$') if rest.starts_with(b"$PGHP") => {
+                let (gatehouse, after) = parse_gatehouse(rest, lenient)?;
+                trailer = gatehouse;
+                rest = after;
+            }
+            _ => break,
+        }
+        if rest.is_empty() {
+            return Ok(Line::Prefix(if trailer.time_source.is_some() || trailer.station.is_some() {
+                Prefix::Gatehouse(trailer)
+            } else {
+                Prefix::TagBlock(tag_block)
+            }));
+        }
+    }
+    match rest.first() {
+        Some(b'!') => parse_sentence(rest, tag_block, trailer, lenient),
+        Some(b'$') => {
+            // Some other NMEA talker (GPS, compass …); interleaving is normal.
+            checked_body(rest, lenient)?;
+            Ok(Line::OtherSentence)
+        }
+        _ => Err(RejectReason::NotNmea),
+    }
+}
+
+fn trim(mut line: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = line {
+        if first.is_ascii_whitespace() || *first == 0 {
+            line = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = line {
+        if last.is_ascii_whitespace() || *last == 0 {
+            line = rest;
+        } else {
+            break;
+        }
+    }
+    line
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// XOR of all bytes: the NMEA checksum.
+#[inline]
+fn xor_all(bytes: &[u8]) -> u8 {
+    // Eight bytes at a time, then fold: the checksum is the hot loop of
+    // sentence parsing.
+    let mut chunks = bytes.chunks_exact(8);
+    let mut acc = 0u64;
+    for chunk in &mut chunks {
+        acc ^= u64::from_le_bytes(chunk.try_into().expect("8-byte chunk"));
+    }
+    let mut x = acc.to_le_bytes().iter().fold(0u8, |a, b| a ^ b);
+    for b in chunks.remainder() {
+        x ^= b;
+    }
+    x
+}
+
+/// Splits `$…*hh rest` / `!…*hh rest` into the checksummed body (without the
+/// leading `$`/`!`), whether the checksum matched, and what follows it.
+fn checked_body(sentence: &[u8], lenient: bool) -> Result<(&[u8], bool, &[u8]), RejectReason> {
+    let star = memchr::memchr(b'*', sentence).ok_or(RejectReason::MissingChecksum)?;
+    let body = &sentence[1..star];
+    let (hi, lo) = match sentence.get(star + 1..star + 3) {
+        Some([hi, lo]) => (hex_digit(*hi), hex_digit(*lo)),
+        _ => (None, None),
+    };
+    let (Some(hi), Some(lo)) = (hi, lo) else {
+        return Err(RejectReason::MissingChecksum);
+    };
+    let ok = xor_all(body) == (hi << 4 | lo);
+    if !ok && !lenient {
+        return Err(RejectReason::BadChecksum);
+    }
+    Ok((body, ok, &sentence[star + 3..]))
+}
+
+fn parse_sentence<'a>(
+    sentence: &'a [u8],
+    tag_block: TagBlock<'a>,
+    mut trailer: Trailer<'a>,
+    lenient: bool,
+) -> Result<Line<'a>, RejectReason> {
+    let (body, checksum_ok, after) = checked_body(sentence, lenient)?;
+    // `AIVDM,…`: talker (2), formatter (3), then fields.
+    if body.len() < 6 || body[5] != b',' {
+        return Ok(Line::OtherSentence);
+    }
+    let own_ship = match &body[2..5] {
+        b"VDM" => false,
+        b"VDO" => true,
+        _ => return Ok(Line::OtherSentence),
+    };
+    let talker = [body[0], body[1]];
+    let mut fields = body[6..].split(|&b| b == b',');
+    let (Some(count), Some(number), Some(seq), Some(channel), Some(payload), Some(fill), None) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return Err(RejectReason::BadFieldCount);
+    };
+    let fragment_count = single_digit(count).filter(|n| (1..=9).contains(n)).ok_or(RejectReason::BadFragmentNumbers)?;
+    let fragment_number = single_digit(number)
+        .filter(|n| (1..=fragment_count).contains(n))
+        .ok_or(RejectReason::BadFragmentNumbers)?;
+    let sequence_id = match seq {
+        [] => None,
+        _ => Some(single_digit(seq).ok_or(RejectReason::BadSequenceId)?),
+    };
+    let channel = match channel {
+        [] => None,
+        [c] => Some(*c),
+        // Some receivers write the channel twice or add junk; keep the first.
+        [c, ..] if lenient => Some(*c),
+        _ => return Err(RejectReason::BadFieldCount),
+    };
+    let fill_bits = match fill {
+        // An empty fill field is common on single-sentence messages that
+        // need no fill; read it as 0.
+        [] => 0,
+        _ => single_digit(fill).filter(|n| *n <= 5).ok_or(RejectReason::BadFillBits)?,
+    };
+    if !after.is_empty() && trailer.time_source.is_none() {
+        trailer = parse_uscg_trailer(after);
+    }
+    Ok(Line::Sentence(Sentence {
+        talker,
+        own_ship,
+        fragment_count,
+        fragment_number,
+        sequence_id,
+        channel,
+        payload,
+        fill_bits,
+        checksum_ok,
+        tag_block,
+        trailer,
+    }))
+}
+
+fn single_digit(field: &[u8]) -> Option<u8> {
+    match field {
+        [d @ b'0'..=b'9'] => Some(d - b'0'),
+        _ => None,
+    }
+}
+
+fn parse_int<T: std::str::FromStr>(field: &[u8]) -> Option<T> {
+    std::str::from_utf8(field).ok()?.parse().ok()
+}
+
+/// Unix time in seconds, with an optional fraction.
+fn parse_unix_time(field: &[u8]) -> Option<Timestamp> {
+    if let Some(seconds) = parse_int::<i64>(field) {
+        return Timestamp::from_unix_seconds_or_ms(seconds);
+    }
+    let text = std::str::from_utf8(field).ok()?;
+    if !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    Timestamp::from_unix_seconds_f64(text.parse().ok()?)
+}
+
+/// Reads one `\…*hh\` tag block at the start of `line` into `out`; returns
+/// the rest of the line.
+fn parse_tag_block<'a>(line: &'a [u8], out: &mut TagBlock<'a>, lenient: bool) -> Result<&'a [u8], RejectReason> {
+    let close = memchr::memchr(b'\\', &line[1..]).ok_or(RejectReason::BadTagBlock)? + 1;
+    let block = &line[1..close];
+    let rest = &line[close + 1..];
+    let fields = match memchr::memrchr(b'*', block) {
+        Some(star) => {
+            let ok = match block.get(star + 1..) {
+                Some([hi, lo]) => match (hex_digit(*hi), hex_digit(*lo)) {
+                    (Some(hi), Some(lo)) => xor_all(&block[..star]) == (hi << 4 | lo),
+                    _ => return Err(RejectReason::BadTagBlock),
+                },
+                _ => return Err(RejectReason::BadTagBlock),
+            };
+            if !ok {
+                if !lenient {
+                    return Err(RejectReason::BadTagBlockChecksum);
+                }
+                out.checksum_ok = false;
+            }
+            &block[..star]
+        }
+        None if lenient => {
+            out.checksum_ok = false;
+            block
+        }
+        None => return Err(RejectReason::MissingChecksum),
+    };
+    out.present = true;
+    for field in fields.split(|&b| b == b',') {
+        if field.is_empty() {
+            continue;
+        }
+        let colon = memchr::memchr(b':', field).ok_or(RejectReason::BadTagBlock)?;
+        let (key, value) = (&field[..colon], &field[colon + 1..]);
+        let text = || std::str::from_utf8(value).map_err(|_| RejectReason::BadTagBlock);
+        match key {
+            b"c" => out.receiver_time = Some(parse_unix_time(value).ok_or(RejectReason::BadTagBlock)?),
+            b"s" => out.source = Some(text()?),
+            b"g" => out.group = Some(parse_group(value).ok_or(RejectReason::BadTagBlock)?),
+            b"n" | b"x" => out.line_count = Some(parse_int(value).ok_or(RejectReason::BadTagBlock)?),
+            b"r" => out.relative_time = Some(parse_int(value).ok_or(RejectReason::BadTagBlock)?),
+            b"d" => out.destination = Some(text()?),
+            b"t" | b"i" => out.text = Some(text()?),
+            _ => {
+                // IEC 62320-1 grouping: `1G2:1234`.
+                if let Some(g) = memchr::memchr(b'G', key) {
+                    let number = parse_int(&key[..g]).ok_or(RejectReason::BadTagBlock)?;
+                    let total = parse_int(&key[g + 1..]).ok_or(RejectReason::BadTagBlock)?;
+                    let id = parse_int(value).ok_or(RejectReason::BadTagBlock)?;
+                    out.group = Some(Group { number, total, id });
+                }
+                // Other keys (vendor extensions) are ignored.
+            }
+        }
+    }
+    Ok(rest)
+}
+
+fn parse_group(value: &[u8]) -> Option<Group> {
+    let mut parts = value.split(|&b| b == b'-');
+    let number = parse_int(parts.next()?)?;
+    let total = parse_int(parts.next()?)?;
+    let id = parse_int(parts.next()?)?;
+    if parts.next().is_some() || number == 0 || number > total {
+        return None;
+    }
+    Some(Group { number, total, id })
+}
+
+/// USCG fields after the checksum: `,s1234,d-119,T12.3,r003669958,1085889680`.
+/// The station is the field starting with `r` (or `b` for base stations), or
+/// with exactly two fields the first; the time is the last field when it is
+/// a number. Unrecognised fields are ignored.
+fn parse_uscg_trailer(after: &[u8]) -> Trailer<'_> {
+    let mut trailer = Trailer::default();
+    let Some(after) = after.strip_prefix(b",") else {
+        return trailer;
+    };
+    let fields: [Option<&[u8]>; 8] = {
+        let mut out = [None; 8];
+        for (slot, field) in out.iter_mut().zip(after.split(|&b| b == b',')) {
+            *slot = Some(field);
+        }
+        out
+    };
+    let n = fields.iter().flatten().count();
+    if n == 0 {
+        return trailer;
+    }
+    if let Some(time) = fields[n - 1].and_then(parse_unix_time) {
+        trailer.receiver_time = Some(time);
+        trailer.time_source = Some(TimeSource::UscgTrailer);
+    }
+    let station = fields
+        .iter()
+        .flatten()
+        .find(|f| matches!(f.first(), Some(b'r' | b'b')))
+        .copied()
+        .or(if n == 2 { fields[0] } else { None });
+    trailer.station = station.and_then(|s| std::str::from_utf8(s).ok()).filter(|s| !s.is_empty());
+    trailer
+}
+
+/// `$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,country,region,pss_mmsi,online,cc*hh`:
+/// a Gatehouse wrapper giving the receiver time of the following sentence.
+fn parse_gatehouse(line: &[u8], lenient: bool) -> Result<(Trailer<'_>, &[u8]), RejectReason> {
+    let (body, _ok, rest) = checked_body(line, lenient).map_err(|r| match r {
+        RejectReason::BadChecksum => r,
+        _ => RejectReason::BadGatehouse,
+    })?;
+    let mut fields = body.split(|&b| b == b',');
+    let mut next = || fields.next().ok_or(RejectReason::BadGatehouse);
+    let _tag = next()?;
+    let kind = next()?;
+    if kind != b"1" {
+        // Other $PGHP kinds carry no time; treat the line as metadata-free.
+        return Ok((Trailer::default(), rest));
+    }
+    let number = |field: &[u8]| parse_int::<u32>(field).ok_or(RejectReason::BadGatehouse);
+    let year = number(next()?)?;
+    let month = number(next()?)?;
+    let day = number(next()?)?;
+    let hour = number(next()?)?;
+    let minute = number(next()?)?;
+    let second = number(next()?)?;
+    let millisecond = number(next()?)?;
+    let _country = next()?;
+    let _region = next()?;
+    let pss = next()?;
+    let time = Timestamp::from_utc_fields(year as i32, month, day, hour, minute, second, millisecond)
+        .ok_or(RejectReason::BadGatehouse)?;
+    let station = std::str::from_utf8(pss).ok().filter(|s| !s.is_empty());
+    Ok((Trailer { station, receiver_time: Some(time), time_source: Some(TimeSource::Gatehouse) }, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(line: &str) -> Sentence<'_> {
+        match parse_line(line.as_bytes(), false) {
+            Ok(Line::Sentence(s)) => s,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn plain_sentence() {
+        let s = sentence("!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C\r\n");
+        assert_eq!(&s.talker, b"AI");
+        assert!(!s.own_ship);
+        assert_eq!((s.fragment_count, s.fragment_number, s.sequence_id), (1, 1, None));
+        assert_eq!(s.channel, Some(b'B'));
+        assert_eq!(s.payload, b"177KQJ5000G?tO`K>RA1wUbN0TKH");
+        assert!(s.checksum_ok && !s.tag_block.present);
+    }
+
+    #[test]
+    fn any_talker_and_vdo() {
+        let body = "ABVDO,2,1,5,A,53ss<Q000001U3;C?J1@U8MF0t<p63J22222221610@344ae060kkTm0CU0H,0";
+        let line = format!("!{body}*{:02x}", body.bytes().fold(0, |a, b| a ^ b));
+        let s = sentence(&line);
+        assert_eq!(&s.talker, b"AB");
+        assert!(s.own_ship);
+        assert_eq!(s.sequence_id, Some(5));
+    }
+
+    #[test]
+    fn checksum_is_checked_and_leniency_marks_it() {
+        let bad = "!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5D";
+        assert_eq!(parse_line(bad.as_bytes(), false), Err(RejectReason::BadChecksum));
+        match parse_line(bad.as_bytes(), true) {
+            Ok(Line::Sentence(s)) => assert!(!s.checksum_ok),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            parse_line(b"!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0", false),
+            Err(RejectReason::MissingChecksum)
+        );
+    }
+
+    #[test]
+    fn tag_block_fields_and_checksum() {
+        let s = sentence("\\g:1-2-73874,n:157036,s:r003669945,c:1241544035*4A\\!AIVDM,1,1,,B,15N4cJ`005Jrek0H@9n`DW5608EP,0*13");
+        let t = s.tag_block;
+        assert!(t.present && t.checksum_ok);
+        assert_eq!(t.source, Some("r003669945"));
+        assert_eq!(t.receiver_time, Some(Timestamp::from_unix_ms(1_241_544_035_000)));
+        assert_eq!(t.group, Some(Group { number: 1, total: 2, id: 73874 }));
+        assert_eq!(t.line_count, Some(157036));
+        let broken = "\\g:1-2-73874,n:157036,s:r003669945,c:1241544035*4B\\!AIVDM,1,1,,B,15N4cJ`005Jrek0H@9n`DW5608EP,0*13";
+        assert_eq!(parse_line(broken.as_bytes(), false), Err(RejectReason::BadTagBlockChecksum));
+    }
+
+    #[test]
+    fn uscg_trailer() {
+        let s = sentence("!AIVDM,1,1,,B,15Cjtd0Oj;Jp7ilG7=UkKBoB0<06,0*63,s1234,d-119,T12.34567123,r003669958,1085889680");
+        assert_eq!(s.trailer.station, Some("r003669958"));
+        assert_eq!(s.trailer.receiver_time, Some(Timestamp::from_unix_ms(1_085_889_680_000)));
+        assert_eq!(s.trailer.time_source, Some(TimeSource::UscgTrailer));
+        let s = sentence("!AIVDM,1,1,,B,15Cjtd0Oj;Jp7ilG7=UkKBoB0<06,0*63,station7,1085889680");
+        assert_eq!(s.trailer.station, Some("station7"));
+    }
+
+    #[test]
+    fn gatehouse_alone_and_wrapped() {
+        match parse_line(b"$PGHP,1,2014,4,10,13,30,29,165,219,,2190067,1,28*22", false) {
+            Ok(Line::Prefix(Prefix::Gatehouse(t))) => {
+                assert_eq!(t.receiver_time.unwrap().to_string(), "2014-04-10T13:30:29.165Z");
+                assert_eq!(t.station, Some("2190067"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let s = sentence("$PGHP,1,2014,4,10,13,30,29,165,219,,2190067,1,28*22!BSVDM,1,1,,B,155C1v0vif0r:s`OjGpM0b@F0<6R,0*48");
+        assert_eq!(s.trailer.time_source, Some(TimeSource::Gatehouse));
+    }
+
+    #[test]
+    fn other_talkers_and_junk() {
+        assert_eq!(parse_line(b"$GPGSA,A,3,11,32,14,28,22,03,10,08,17,,,,2.02,1.03,1.74*00", false), Ok(Line::OtherSentence));
+        assert_eq!(parse_line(b"# comment", false), Ok(Line::Blank));
+        assert_eq!(parse_line(b"   ", false), Ok(Line::Blank));
+        assert_eq!(parse_line(b"hello", false), Err(RejectReason::NotNmea));
+        assert_eq!(parse_line(b"!AIVDM,1,1,,B*00", false).unwrap_err(), RejectReason::BadChecksum);
+    }
+
+    #[test]
+    fn field_errors_have_reasons() {
+        let with = |fields: &str| {
+            let body = format!("AIVDM,{fields}");
+            let x = body.bytes().fold(0, |a, b| a ^ b);
+            parse_line(format!("!{body}*{x:02X}").as_bytes(), false).map(|_| ())
+        };
+        assert_eq!(with("1,1,,B,15N4,0,9").unwrap_err(), RejectReason::BadFieldCount);
+        assert_eq!(with("0,1,,B,15N4,0").unwrap_err(), RejectReason::BadFragmentNumbers);
+        assert_eq!(with("2,3,,B,15N4,0").unwrap_err(), RejectReason::BadFragmentNumbers);
+        assert_eq!(with("2,1,x,B,15N4,0").unwrap_err(), RejectReason::BadSequenceId);
+        assert_eq!(with("1,1,,B,15N4,6").unwrap_err(), RejectReason::BadFillBits);
+        assert!(with("1,1,,,15N4,").is_ok());
+    }
+}

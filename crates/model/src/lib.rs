@@ -1,0 +1,19 @@
+//! Domain types every stage of Tumen shares.
+//!
+//! This crate is the vocabulary of the pipeline: the decoder produces these
+//! types' raw material, the ingest stage fills them, detectors and reports read
+//! them. It holds no I/O and no algorithms beyond what a type needs to be
+//! correct (parsing, formatting, validation).
+//!
+//! Units are in names (`_ms`, `_knots`, `_m`). Time is always UTC, as
+//! milliseconds since the Unix epoch, in [`Timestamp`]; RFC 3339 appears only
+//! at the edges (parsing and printing).
+//!
+//! Types arrive here when the work that needs them arrives; today that is time
+//! and the MMSI.
+
+mod mmsi;
+mod timestamp;
+
+pub use mmsi::{Mmsi, MmsiKind};
+pub use timestamp::{Timestamp, TimestampError};
