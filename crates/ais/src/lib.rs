@@ -88,6 +88,7 @@ pub mod message;
 mod reject;
 pub mod sentence;
 mod text;
+pub mod vocabulary;
 
 pub use assembler::AssemblyConfig;
 pub use bits::{Bits, MAX_MESSAGE_BITS};

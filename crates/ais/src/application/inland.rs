@@ -29,6 +29,7 @@ pub struct InlandStaticVoyage {
 
 impl Payload for InlandStaticVoyage {
     const MIN_BITS: usize = 104;
+    const EXACT_BITS: Option<usize> = Some(112);
     fn layout<L: Layout>(&mut self, l: &mut L) {
         l.text(&mut self.eni, 0, 8);
         l.field(&mut self.length_m_e1, 48, 13);
@@ -57,6 +58,7 @@ pub struct InlandPersonsOnBoard {
 
 impl Payload for InlandPersonsOnBoard {
     const MIN_BITS: usize = 29;
+    const EXACT_BITS: Option<usize> = Some(80);
     fn layout<L: Layout>(&mut self, l: &mut L) {
         l.field(&mut self.crew, 0, 8);
         l.field(&mut self.passengers, 8, 13);
@@ -87,6 +89,7 @@ pub struct AtonMonitoring {
 
 impl Payload for AtonMonitoring {
     const MIN_BITS: usize = 44;
+    const EXACT_BITS: Option<usize> = Some(48);
     fn layout<L: Layout>(&mut self, l: &mut L) {
         l.field(&mut self.analogue_internal_v_x20, 0, 10);
         l.field(&mut self.analogue_ext1_v_x20, 10, 10);

@@ -16,7 +16,7 @@ mod imo;
 mod inland;
 
 pub use imo::{
-    ClearanceTime, DangerousCargo236, MetHydro236, MetHydro289, PersonsOnBoard, TextDescription, TidalEntry236,
+    ClearanceTime, DangerousCargo236, DayTime, MetHydro236, MetHydro289, PersonsOnBoard, SeaState, TextDescription, TidalEntry236,
     TidalEntry289, TidalWindow236, TidalWindow289,
 };
 pub use inland::{AtonMonitoring, InlandPersonsOnBoard, InlandStaticVoyage};
@@ -114,11 +114,15 @@ pub fn encode(app: &Application) -> Result<Bits, crate::message::FieldOverflow> 
 pub(crate) trait Payload: Default {
     /// The bit just past the last field (spare bits at the end excluded).
     const MIN_BITS: usize;
+    /// Fixed-length messages (the regional ones) must be exactly this long;
+    /// another length means the payload is something else under the same
+    /// DAC/FI.
+    const EXACT_BITS: Option<usize> = None;
     fn layout<L: Layout>(&mut self, l: &mut L);
 }
 
 fn read<P: Payload>(data: &Bits) -> Option<P> {
-    if data.len() < P::MIN_BITS {
+    if data.len() < P::MIN_BITS || P::EXACT_BITS.is_some_and(|exact| data.len() != exact) {
         return None;
     }
     let mut payload = P::default();
