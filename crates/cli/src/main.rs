@@ -1,1 +1,53 @@
-fn main() {}
+//! `tumen`: follows suspected illicit shipments across sea and land.
+//!
+//! The binary is thin: it parses arguments, opens inputs and outputs, shows
+//! progress, and hands the work to the library crates.
+
+mod decode;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "tumen", version, about = "Follow suspected illicit shipments across sea and land.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode AIS NMEA (plain or gzip) to gpsd-compatible JSON, CSV or counts.
+    Decode(decode::DecodeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Decode(args) => decode::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            // A closed pipe (`tumen decode … | head`) is not an error.
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("tumen: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// True when the error comes from writing to a pipe whose reader has gone.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().or_else(|| match cause.downcast_ref::<csv::Error>()?.kind() {
+            csv::ErrorKind::Io(io) => Some(io),
+            _ => None,
+        });
+        io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
