@@ -5,10 +5,10 @@
 //! invalid characters rather than guessing, as gpsd's arithmetic would.
 
 /// Marks bytes that are not payload characters in [`SIXBIT_OF`].
-const INVALID: u8 = 0x80;
+pub(crate) const INVALID: u8 = 0x80;
 
 /// The six-bit value of each byte, or [`INVALID`].
-const SIXBIT_OF: [u8; 256] = {
+pub(crate) const SIXBIT_OF: [u8; 256] = {
     let mut table = [INVALID; 256];
     let mut ch = 48;
     while ch <= 87 {
@@ -41,12 +41,6 @@ pub fn is_valid_payload(payload: &[u8]) -> bool {
     payload.iter().fold(0u8, |acc, &ch| acc | SIXBIT_OF[usize::from(ch)]) & INVALID == 0
 }
 
-/// The six-bit values of a payload already checked by [`is_valid_payload`].
-#[inline]
-pub fn sixbit_values(payload: &[u8]) -> impl ExactSizeIterator<Item = u8> + '_ {
-    payload.iter().map(|&ch| SIXBIT_OF[usize::from(ch)] & 0x3F)
-}
-
 /// The payload character for a six-bit value (only the low six bits count).
 #[inline]
 pub fn payload_char(value: u8) -> u8 {
@@ -67,7 +61,7 @@ mod tests {
                 if value > 40 {
                     value -= 8;
                 }
-                assert_eq!(sixbit_values(&[ch]).next(), Some(value));
+                assert_eq!(SIXBIT_OF[usize::from(ch)], value);
                 assert_eq!(payload_char(value), ch);
             }
         }

@@ -36,6 +36,17 @@ impl std::fmt::Debug for Bits {
     }
 }
 
+/// Why an armored payload could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PayloadError {
+    /// A character outside the armoring alphabet.
+    BadCharacter,
+    /// More bits than the largest message.
+    TooLong,
+    /// More fill bits than payload bits.
+    BadFill,
+}
+
 /// Six-bit ASCII as AIS text fields use it: values 0–31 are `@`–`_`,
 /// values 32–63 are space–`?`.
 #[inline]
@@ -133,11 +144,15 @@ impl Bits {
     pub fn slice(&self, start: usize, len: usize) -> Bits {
         let len = len.min(MAX_MESSAGE_BITS);
         let mut out = Bits::default();
-        let mut done = 0;
-        while done < len {
-            let chunk = (len - done).min(56);
-            out.write_unsigned_unchecked(done, chunk, self.unsigned(start + done, chunk));
-            done += chunk;
+        let first = start / 8;
+        let shift = start % 8;
+        let byte = |i: usize| self.bytes.get(i).copied().unwrap_or(0);
+        for (i, slot) in out.bytes.iter_mut().take(len.div_ceil(8)).enumerate() {
+            *slot = if shift == 0 {
+                byte(first + i)
+            } else {
+                byte(first + i) << shift | byte(first + i + 1) >> (8 - shift)
+            };
         }
         out.len = len as u16;
         out.clear_tail();
@@ -183,16 +198,29 @@ impl Bits {
         true
     }
 
-    /// Writes without touching the length; the caller checked the capacity.
+    /// Writes without touching the length; the caller checked the capacity
+    /// (`start + len` ≤ 1024, `len` ≤ 57).
     fn write_unsigned_unchecked(&mut self, start: usize, len: usize, value: u64) {
-        for i in 0..len {
-            let bit = (value >> (len - 1 - i)) & 1;
-            let at = start + i;
-            let mask = 0x80u8 >> (at % 8);
-            if bit == 1 {
-                self.bytes[at / 8] |= mask;
-            } else {
-                self.bytes[at / 8] &= !mask;
+        debug_assert!(len <= 57, "field of {len} bits is wider than one store");
+        if len == 0 {
+            return;
+        }
+        let byte = start / 8;
+        let shift = 64 - len - start % 8;
+        let mask = (u64::MAX >> (64 - len)) << shift;
+        let value = (value << shift) & mask;
+        match self.bytes.get_mut(byte..byte + 8) {
+            Some(window) => {
+                let word = u64::from_be_bytes(window.try_into().expect("8-byte window"));
+                window.copy_from_slice(&((word & !mask) | value).to_be_bytes());
+            }
+            None => {
+                // The last bytes of the buffer: the same, one byte at a time.
+                for (i, (m, v)) in mask.to_be_bytes().into_iter().zip(value.to_be_bytes()).enumerate() {
+                    if let Some(slot) = self.bytes.get_mut(byte + i) {
+                        *slot = (*slot & !m) | v;
+                    }
+                }
             }
         }
     }
@@ -209,59 +237,64 @@ impl Bits {
         }
     }
 
-    /// Replaces the contents with the de-armored six-bit characters of an
-    /// AIVDM payload, minus `fill_bits` trailing bits.
-    ///
-    /// `values` are the characters' six-bit values (see [`crate::armor`]).
-    /// Returns false, leaving the bits empty, if the payload exceeds the
-    /// capacity or the fill exceeds the payload.
-    pub(crate) fn set_from_sixbit_values(&mut self, values: impl ExactSizeIterator<Item = u8>, fill_bits: usize) -> bool {
-        let total_bits = values.len() * 6;
+    /// Replaces the contents with the bits of an armored AIVDM payload, minus
+    /// `fill_bits` trailing bits. Validates the characters in the same pass:
+    /// four characters become three bytes per step.
+    pub(crate) fn set_from_payload(&mut self, payload: &[u8], fill_bits: usize) -> Result<(), PayloadError> {
+        use crate::armor::{INVALID, SIXBIT_OF};
+        let total_bits = payload.len() * 6;
         let previous_bytes = self.len().div_ceil(8);
-        if total_bits > MAX_MESSAGE_BITS + 5 || fill_bits > total_bits {
-            self.len = 0;
-            self.bytes[..previous_bytes].fill(0);
-            return false;
+        if total_bits > MAX_MESSAGE_BITS + 5 {
+            self.clear_all(previous_bytes);
+            return Err(PayloadError::TooLong);
         }
-        // Four characters make three bytes; accumulate 24 bits at a time.
-        let mut acc: u32 = 0;
-        let mut acc_bits = 0;
+        let mut invalid = 0u8;
+        let mut chunks = payload.chunks_exact(4);
         let mut out = 0;
-        for value in values {
-            acc = (acc << 6) | u32::from(value);
-            acc_bits += 6;
-            if acc_bits == 24 {
-                // `total_bits` ≤ 1029 keeps `out + 3` within 129 bytes; the
-                // last partial group is handled below.
-                if out + 3 <= CAPACITY_BYTES {
-                    self.bytes[out..out + 3].copy_from_slice(&acc.to_be_bytes()[1..]);
-                }
-                out += 3;
-                acc = 0;
-                acc_bits = 0;
+        for chunk in &mut chunks {
+            let [a, b, c, d] = [chunk[0], chunk[1], chunk[2], chunk[3]].map(|ch| SIXBIT_OF[usize::from(ch)]);
+            invalid |= a | b | c | d;
+            let word = (u32::from(a) & 63) << 18 | (u32::from(b) & 63) << 12 | (u32::from(c) & 63) << 6 | (u32::from(d) & 63);
+            // `total_bits` ≤ 1029 keeps whole groups within the buffer.
+            self.bytes[out..out + 3].copy_from_slice(&word.to_be_bytes()[1..]);
+            out += 3;
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = 0u32;
+            for &ch in rest {
+                let v = SIXBIT_OF[usize::from(ch)];
+                invalid |= v;
+                word = word << 6 | (u32::from(v) & 63);
             }
-        }
-        let payload_bits = total_bits - fill_bits;
-        if payload_bits > MAX_MESSAGE_BITS {
-            self.len = 0;
-            self.bytes.fill(0);
-            return false;
-        }
-        if acc_bits > 0 {
-            let aligned = acc << (24 - acc_bits);
-            for (i, byte) in aligned.to_be_bytes()[1..].iter().enumerate() {
-                if out + i < CAPACITY_BYTES {
-                    self.bytes[out + i] = *byte;
+            word <<= 6 * (4 - rest.len());
+            for (i, byte) in word.to_be_bytes()[1..].iter().enumerate() {
+                if let Some(slot) = self.bytes.get_mut(out + i) {
+                    *slot = *byte;
                 }
             }
         }
-        let written_bytes = (total_bits.div_ceil(8)).min(CAPACITY_BYTES);
+        let written_bytes = total_bits.div_ceil(8).min(CAPACITY_BYTES);
         if previous_bytes > written_bytes {
             self.bytes[written_bytes..previous_bytes].fill(0);
         }
-        self.len = payload_bits as u16;
+        if invalid & INVALID != 0 {
+            self.clear_all(written_bytes.max(previous_bytes));
+            return Err(PayloadError::BadCharacter);
+        }
+        if fill_bits > total_bits || total_bits - fill_bits > MAX_MESSAGE_BITS {
+            self.clear_all(written_bytes.max(previous_bytes));
+            return Err(if fill_bits > total_bits { PayloadError::BadFill } else { PayloadError::TooLong });
+        }
+        self.len = (total_bits - fill_bits) as u16;
         self.clear_tail_within(written_bytes);
-        true
+        Ok(())
+    }
+
+    /// Empties the bits, zeroing the first `dirty_bytes` bytes.
+    fn clear_all(&mut self, dirty_bytes: usize) {
+        self.len = 0;
+        self.bytes[..dirty_bytes.min(CAPACITY_BYTES)].fill(0);
     }
 
     /// Like [`Bits::clear_tail`] but only up to `dirty_bytes`: the de-armorer
@@ -343,10 +376,16 @@ mod tests {
         }
 
         #[test]
-        fn sixbit_round_trip(values in proptest::collection::vec(0u8..64, 1..170), fill in 0usize..6) {
+        fn sixbit_round_trip(values in proptest::collection::vec(0u8..64, 1..175), fill in 0usize..6) {
             let mut bits = Bits::new();
-            let ok = bits.set_from_sixbit_values(values.iter().copied(), fill);
+            // Dirty the buffer first: de-armoring must clear what it does not write.
+            bits.push(57, u64::MAX >> 7);
+            let payload: Vec<u8> = values.iter().map(|&v| crate::armor::payload_char(v)).collect();
+            let ok = bits.set_from_payload(&payload, fill).is_ok();
             prop_assert_eq!(ok, values.len() * 6 - fill <= MAX_MESSAGE_BITS);
+            if !ok {
+                prop_assert!(bits.is_empty() && bits.unsigned(0, 57) == 0);
+            }
             if ok {
                 prop_assert_eq!(bits.len(), values.len() * 6 - fill);
                 let (again, again_fill) = bits.sixbit_values();

@@ -4,7 +4,7 @@ use tumen_model::Timestamp;
 
 use crate::armor;
 use crate::assembler::{self, Added, Assembler, AssemblyConfig, Inherited, LostLine};
-use crate::bits::Bits;
+use crate::bits::{Bits, PayloadError};
 use crate::message::Message;
 use crate::reject::{RejectReason, Stats};
 use crate::sentence::{self, Line, Prefix, TimeSource};
@@ -229,12 +229,9 @@ impl Decoder {
 
         let Decoder { assembler, bits, message, stats, pending, .. } = self;
         let inherited = pending.inherited();
-        let outcome = if !armor::is_valid_payload(sentence.payload) {
-            Err(RejectReason::BadPayloadCharacter)
-        } else if sentence.fragment_count == 1 {
+        let outcome = if sentence.fragment_count == 1 {
             // The common case: no copy, no assembly.
-            dearmor(bits, sentence.payload, sentence.fill_bits).and_then(|()| Message::decode(bits)).map(|decoded| {
-                *message = decoded;
+            dearmor(bits, sentence.payload, sentence.fill_bits).and_then(|()| Message::decode_into(bits, message)).map(|()| {
                 let (receiver_time, time_source) = assembler::receiver_time(&sentence, &inherited);
                 let meta = MessageMeta {
                     first_line: line_number,
@@ -257,14 +254,18 @@ impl Decoder {
                 sink.reject(&Rejected { line_number: lost.line_number, line: lost.line, reason: lost.reason });
             };
             let raw = trim_line_end(line);
+            // Check each fragment's characters as it arrives, so the bad line
+            // is the one reported.
+            if !armor::is_valid_payload(sentence.payload) {
+                Err(RejectReason::BadPayloadCharacter)
+            } else {
             match assembler.add(&sentence, &inherited, raw, line_number, &mut on_lost) {
                 Added::Pending => Ok(()),
                 Added::Rejected(reason) => Err(reason),
                 Added::Complete(done) => {
-                    let decoded = dearmor(bits, done.payload, done.fill_bits).and_then(|()| Message::decode(bits));
+                    let decoded = dearmor(bits, done.payload, done.fill_bits).and_then(|()| Message::decode_into(bits, message));
                     match decoded {
-                        Ok(decoded) => {
-                            *message = decoded;
+                        Ok(()) => {
                             let meta = MessageMeta {
                                 first_line: done.first_line,
                                 last_line: line_number,
@@ -290,6 +291,7 @@ impl Decoder {
                     }
                     Ok(())
                 }
+            }
             }
         };
         pending.clear();
@@ -317,19 +319,16 @@ fn emit<S: Sink + ?Sized>(stats: &mut Stats, sink: &mut S, message: &Message, bi
     sink.message(&Decoded { message, bits, meta });
 }
 
-/// De-armors a validated payload into `bits`.
+/// De-armors a payload into `bits`, checking its characters.
 fn dearmor(bits: &mut Bits, payload: &[u8], fill_bits: u8) -> Result<(), RejectReason> {
     if payload.is_empty() {
         return Err(RejectReason::EmptyPayload);
     }
-    if payload.len() * 6 <= usize::from(fill_bits) {
-        return Err(RejectReason::BadFillBits);
-    }
-    if bits.set_from_sixbit_values(armor::sixbit_values(payload), usize::from(fill_bits)) {
-        Ok(())
-    } else {
-        Err(RejectReason::PayloadTooLong)
-    }
+    bits.set_from_payload(payload, usize::from(fill_bits)).map_err(|e| match e {
+        PayloadError::BadCharacter => RejectReason::BadPayloadCharacter,
+        PayloadError::TooLong => RejectReason::PayloadTooLong,
+        PayloadError::BadFill => RejectReason::BadFillBits,
+    })
 }
 
 fn trim_line_end(line: &[u8]) -> &[u8] {

@@ -237,18 +237,28 @@ fn parse_sentence<'a>(
         _ => return Ok(Line::OtherSentence),
     };
     let talker = [body[0], body[1]];
-    let mut fields = body[6..].split(|&b| b == b',');
-    let (Some(count), Some(number), Some(seq), Some(channel), Some(payload), Some(fill), None) = (
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-    ) else {
+    // Fields: count, number, sequence id, channel, payload, fill. The first
+    // four are a character or two; the payload is most of the line, so it
+    // is found with a vectorised search.
+    let mut rest = &body[6..];
+    let mut short_field = || -> Option<&[u8]> {
+        let comma = rest.iter().take(4).position(|&b| b == b',').or_else(|| memchr::memchr(b',', rest))?;
+        let field = &rest[..comma];
+        rest = &rest[comma + 1..];
+        Some(field)
+    };
+    let (Some(count), Some(number), Some(seq), Some(channel)) = (short_field(), short_field(), short_field(), short_field())
+    else {
         return Err(RejectReason::BadFieldCount);
     };
+    let Some(payload_end) = memchr::memchr(b',', rest) else {
+        return Err(RejectReason::BadFieldCount);
+    };
+    let payload = &rest[..payload_end];
+    let fill = &rest[payload_end + 1..];
+    if fill.contains(&b',') {
+        return Err(RejectReason::BadFieldCount);
+    }
     let fragment_count = single_digit(count).filter(|n| (1..=9).contains(n)).ok_or(RejectReason::BadFragmentNumbers)?;
     let fragment_number = single_digit(number)
         .filter(|n| (1..=fragment_count).contains(n))
@@ -295,8 +305,47 @@ fn single_digit(field: &[u8]) -> Option<u8> {
     }
 }
 
-fn parse_int<T: std::str::FromStr>(field: &[u8]) -> Option<T> {
-    std::str::from_utf8(field).ok()?.parse().ok()
+/// A decimal integer (optionally signed) of at most 18 digits, read without
+/// going through `str`: tag blocks carry several per line.
+fn parse_int<T: TryFrom<i64>>(field: &[u8]) -> Option<T> {
+    let (negative, digits) = match field {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, field),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    let mut rest = digits;
+    // Eight digits at a time (SWAR): Unix times have ten or thirteen.
+    while let Some((eight, tail)) = rest.split_first_chunk::<8>() {
+        value = value * 100_000_000 + i64::from(eight_digits(*eight)?);
+        rest = tail;
+    }
+    for &d in rest {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(d - b'0');
+    }
+    T::try_from(if negative { -value } else { value }).ok()
+}
+
+/// The value of eight ASCII digits, or `None` if any byte is not a digit.
+fn eight_digits(chunk: [u8; 8]) -> Option<u32> {
+    let word = u64::from_le_bytes(chunk);
+    let digits = word.wrapping_sub(0x3030_3030_3030_3030);
+    // A byte is a digit when it is ≥ '0' and, plus 6, still below 0x40.
+    let not_digit = (digits | digits.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0;
+    if not_digit != 0 {
+        return None;
+    }
+    // Combine pairs, then quads, then the two halves (first digit is the
+    // lowest byte in little-endian order).
+    let pairs = (digits.wrapping_mul(10) + (digits >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let quads = (pairs.wrapping_mul(100) + (pairs >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((quads.wrapping_mul(10_000) + (quads >> 32)) as u32)
 }
 
 /// Unix time in seconds, with an optional fraction.
@@ -317,11 +366,30 @@ fn parse_tag_block<'a>(line: &'a [u8], out: &mut TagBlock<'a>, lenient: bool) ->
     let close = memchr::memchr(b'\\', &line[1..]).ok_or(RejectReason::BadTagBlock)? + 1;
     let block = &line[1..close];
     let rest = &line[close + 1..];
-    let fields = match memchr::memrchr(b'*', block) {
+    // One pass: the checksum and the fields, up to the `*`.
+    let mut xor = 0u8;
+    let mut field_start = 0;
+    let mut star = None;
+    for (i, &b) in block.iter().enumerate() {
+        match b {
+            b'*' => {
+                star = Some(i);
+                break;
+            }
+            b',' => {
+                tag_field(&block[field_start..i], out)?;
+                field_start = i + 1;
+            }
+            _ => {}
+        }
+        xor ^= b;
+    }
+    tag_field(&block[field_start..star.unwrap_or(block.len())], out)?;
+    match star {
         Some(star) => {
             let ok = match block.get(star + 1..) {
                 Some([hi, lo]) => match (hex_digit(*hi), hex_digit(*lo)) {
-                    (Some(hi), Some(lo)) => xor_all(&block[..star]) == (hi << 4 | lo),
+                    (Some(hi), Some(lo)) => xor == (hi << 4 | lo),
                     _ => return Err(RejectReason::BadTagBlock),
                 },
                 _ => return Err(RejectReason::BadTagBlock),
@@ -332,43 +400,47 @@ fn parse_tag_block<'a>(line: &'a [u8], out: &mut TagBlock<'a>, lenient: bool) ->
                 }
                 out.checksum_ok = false;
             }
-            &block[..star]
         }
-        None if lenient => {
-            out.checksum_ok = false;
-            block
-        }
+        None if lenient => out.checksum_ok = false,
         None => return Err(RejectReason::MissingChecksum),
-    };
+    }
     out.present = true;
-    for field in fields.split(|&b| b == b',') {
-        if field.is_empty() {
-            continue;
-        }
-        let colon = memchr::memchr(b':', field).ok_or(RejectReason::BadTagBlock)?;
-        let (key, value) = (&field[..colon], &field[colon + 1..]);
-        let text = || std::str::from_utf8(value).map_err(|_| RejectReason::BadTagBlock);
-        match key {
-            b"c" => out.receiver_time = Some(parse_unix_time(value).ok_or(RejectReason::BadTagBlock)?),
-            b"s" => out.source = Some(text()?),
-            b"g" => out.group = Some(parse_group(value).ok_or(RejectReason::BadTagBlock)?),
-            b"n" | b"x" => out.line_count = Some(parse_int(value).ok_or(RejectReason::BadTagBlock)?),
-            b"r" => out.relative_time = Some(parse_int(value).ok_or(RejectReason::BadTagBlock)?),
-            b"d" => out.destination = Some(text()?),
-            b"t" | b"i" => out.text = Some(text()?),
-            _ => {
-                // IEC 62320-1 grouping: `1G2:1234`.
-                if let Some(g) = memchr::memchr(b'G', key) {
-                    let number = parse_int(&key[..g]).ok_or(RejectReason::BadTagBlock)?;
-                    let total = parse_int(&key[g + 1..]).ok_or(RejectReason::BadTagBlock)?;
-                    let id = parse_int(value).ok_or(RejectReason::BadTagBlock)?;
-                    out.group = Some(Group { number, total, id });
-                }
-                // Other keys (vendor extensions) are ignored.
+    Ok(rest)
+}
+
+/// One `key:value` field of a tag block.
+fn tag_field<'a>(field: &'a [u8], out: &mut TagBlock<'a>) -> Result<(), RejectReason> {
+    if field.is_empty() {
+        return Ok(());
+    }
+    // Keys are one letter, except IEC groups (`1G2:`): look there first.
+    let colon = if field.get(1) == Some(&b':') {
+        1
+    } else {
+        memchr::memchr(b':', field).ok_or(RejectReason::BadTagBlock)?
+    };
+    let (key, value) = (&field[..colon], &field[colon + 1..]);
+    let text = || std::str::from_utf8(value).map_err(|_| RejectReason::BadTagBlock);
+    match key {
+        b"c" => out.receiver_time = Some(parse_unix_time(value).ok_or(RejectReason::BadTagBlock)?),
+        b"s" => out.source = Some(text()?),
+        b"g" => out.group = Some(parse_group(value).ok_or(RejectReason::BadTagBlock)?),
+        b"n" | b"x" => out.line_count = Some(parse_int(value).ok_or(RejectReason::BadTagBlock)?),
+        b"r" => out.relative_time = Some(parse_int(value).ok_or(RejectReason::BadTagBlock)?),
+        b"d" => out.destination = Some(text()?),
+        b"t" | b"i" => out.text = Some(text()?),
+        _ => {
+            // IEC 62320-1 grouping: `1G2:1234`.
+            if let Some(g) = memchr::memchr(b'G', key) {
+                let number = parse_int(&key[..g]).ok_or(RejectReason::BadTagBlock)?;
+                let total = parse_int(&key[g + 1..]).ok_or(RejectReason::BadTagBlock)?;
+                let id = parse_int(value).ok_or(RejectReason::BadTagBlock)?;
+                out.group = Some(Group { number, total, id });
             }
+            // Other keys (vendor extensions) are ignored.
         }
     }
-    Ok(rest)
+    Ok(())
 }
 
 fn parse_group(value: &[u8]) -> Option<Group> {
@@ -456,6 +528,22 @@ mod tests {
         match parse_line(line.as_bytes(), false) {
             Ok(Line::Sentence(s)) => s,
             other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse_int::<i64>(b"1700000001"), Some(1_700_000_001));
+        assert_eq!(parse_int::<i64>(b"1241544035123"), Some(1_241_544_035_123));
+        assert_eq!(parse_int::<i64>(b"-42"), Some(-42));
+        assert_eq!(parse_int::<i64>(b"12345678"), Some(12_345_678));
+        assert_eq!(parse_int::<i64>(b"1234567:"), None);
+        assert_eq!(parse_int::<i64>(b"12345/78"), None);
+        assert_eq!(parse_int::<i64>(b"1234567890123456789"), None);
+        assert_eq!(parse_int::<u8>(b"256"), None);
+        assert_eq!(parse_int::<i64>(b""), None);
+        for n in [0u64, 9, 10, 99_999_999, 100_000_000, 987_654_321_012] {
+            assert_eq!(parse_int::<i64>(n.to_string().as_bytes()), Some(n as i64));
         }
     }
 

@@ -133,6 +133,14 @@ pub fn accepted_bits(msg_type: u8) -> Option<(usize, usize)> {
 impl Message {
     /// Decodes a message from its payload bits.
     pub fn decode(bits: &Bits) -> Result<Message, RejectReason> {
+        let mut message = Message::UtcInquiry(UtcInquiry::default());
+        Message::decode_into(bits, &mut message)?;
+        Ok(message)
+    }
+
+    /// Decodes into an existing message, sparing the copy of a large enum on
+    /// the hot path. On error `out` holds an unspecified message.
+    pub fn decode_into(bits: &Bits, out: &mut Message) -> Result<(), RejectReason> {
         if bits.is_empty() {
             return Err(RejectReason::EmptyPayload);
         }
@@ -143,54 +151,70 @@ impl Message {
             return Err(RejectReason::BadLength);
         }
         let mut r = Reader::new(bits);
-        fn read<'b, T: Default>(r: &mut Reader<'b>, layout: impl FnOnce(&mut T, &mut Reader<'b>)) -> T {
-            let mut value = T::default();
-            layout(&mut value, r);
-            value
+        // Sets `out` to the variant with default fields, then reads the
+        // fields in place.
+        macro_rules! read {
+            ($variant:ident, $ty:ty) => {{
+                *out = Message::$variant(<$ty>::default());
+                if let Message::$variant(m) = out {
+                    m.layout(&mut r);
+                }
+            }};
         }
-        Ok(match msg_type {
-            1..=3 => Message::Position(read(&mut r, PositionReport::layout)),
-            4 | 11 => Message::BaseStation(read(&mut r, BaseStationReport::layout)),
-            5 => Message::StaticAndVoyage(read(&mut r, StaticAndVoyageData::layout)),
-            6 => Message::AddressedBinary(read(&mut r, AddressedBinary::layout)),
-            7 | 13 => Message::Acknowledge(read(&mut r, Acknowledge::layout)),
-            8 => Message::BroadcastBinary(read(&mut r, BroadcastBinary::layout)),
-            9 => Message::SarAircraft(read(&mut r, SarAircraftReport::layout)),
-            10 => Message::UtcInquiry(read(&mut r, UtcInquiry::layout)),
-            12 => Message::AddressedSafety(read(&mut r, AddressedSafety::layout)),
-            14 => Message::BroadcastSafety(read(&mut r, BroadcastSafety::layout)),
-            15 => Message::Interrogation(read(&mut r, Interrogation::layout)),
-            16 => Message::AssignedMode(read(&mut r, AssignedModeCommand::layout)),
-            17 => Message::Dgnss(read(&mut r, DgnssCorrection::layout)),
-            18 => Message::ClassBPosition(read(&mut r, ClassBPositionReport::layout)),
-            19 => Message::ClassBExtended(read(&mut r, ClassBExtendedReport::layout)),
-            20 => Message::DataLinkManagement(read(&mut r, DataLinkManagement::layout)),
-            21 => Message::AidToNavigation(read(&mut r, AidToNavigationReport::layout)),
-            22 => Message::ChannelManagement(read(&mut r, ChannelManagement::layout)),
-            23 => Message::GroupAssignment(read(&mut r, GroupAssignment::layout)),
+        match msg_type {
+            1..=3 => read!(Position, PositionReport),
+            4 | 11 => read!(BaseStation, BaseStationReport),
+            5 => read!(StaticAndVoyage, StaticAndVoyageData),
+            6 => read!(AddressedBinary, AddressedBinary),
+            7 | 13 => read!(Acknowledge, Acknowledge),
+            8 => read!(BroadcastBinary, BroadcastBinary),
+            9 => read!(SarAircraft, SarAircraftReport),
+            10 => read!(UtcInquiry, UtcInquiry),
+            12 => read!(AddressedSafety, AddressedSafety),
+            14 => read!(BroadcastSafety, BroadcastSafety),
+            15 => read!(Interrogation, Interrogation),
+            16 => read!(AssignedMode, AssignedModeCommand),
+            17 => read!(Dgnss, DgnssCorrection),
+            18 => read!(ClassBPosition, ClassBPositionReport),
+            19 => read!(ClassBExtended, ClassBExtendedReport),
+            20 => read!(DataLinkManagement, DataLinkManagement),
+            21 => read!(AidToNavigation, AidToNavigationReport),
+            22 => read!(ChannelManagement, ChannelManagement),
+            23 => read!(GroupAssignment, GroupAssignment),
             24 => match bits.unsigned(38, 2) {
-                0 if len <= 168 => Message::StaticData(StaticDataReport::PartA(read(&mut r, StaticDataPartA::layout))),
-                1 if len >= 162 => Message::StaticData(StaticDataReport::PartB(read(&mut r, StaticDataPartB::layout))),
+                0 if len <= 168 => {
+                    let mut part = StaticDataPartA::default();
+                    part.layout(&mut r);
+                    *out = Message::StaticData(StaticDataReport::PartA(part));
+                }
+                1 if len >= 162 => {
+                    let mut part = StaticDataPartB::default();
+                    part.layout(&mut r);
+                    *out = Message::StaticData(StaticDataReport::PartB(part));
+                }
                 0 | 1 => return Err(RejectReason::BadLength),
                 _ => return Err(RejectReason::BadType24Part),
             },
             25 => {
-                let m: SingleSlotBinary = read(&mut r, SingleSlotBinary::layout);
-                if len < 40 + 30 * usize::from(m.dest_mmsi.is_some()) + 16 * usize::from(m.app_id.is_some()) {
-                    return Err(RejectReason::BadLength);
+                read!(SingleSlotBinary, SingleSlotBinary);
+                if let Message::SingleSlotBinary(m) = out {
+                    if len < 40 + 30 * usize::from(m.dest_mmsi.is_some()) + 16 * usize::from(m.app_id.is_some()) {
+                        return Err(RejectReason::BadLength);
+                    }
                 }
-                Message::SingleSlotBinary(m)
             }
             26 => {
-                let m: MultiSlotBinary = read(&mut r, MultiSlotBinary::layout);
-                if len < 60 + 30 * usize::from(m.dest_mmsi.is_some()) + 16 * usize::from(m.app_id.is_some()) {
-                    return Err(RejectReason::BadLength);
+                read!(MultiSlotBinary, MultiSlotBinary);
+                if let Message::MultiSlotBinary(m) = out {
+                    if len < 60 + 30 * usize::from(m.dest_mmsi.is_some()) + 16 * usize::from(m.app_id.is_some()) {
+                        return Err(RejectReason::BadLength);
+                    }
                 }
-                Message::MultiSlotBinary(m)
             }
-            27 => Message::LongRange(read(&mut r, LongRangeReport::layout)),
+            27 => read!(LongRange, LongRangeReport),
             _ => return Err(RejectReason::UnknownMessageType),
-        })
+        }
+        Ok(())
     }
 
     /// Encodes the message to payload bits. Fails when a field's value does
