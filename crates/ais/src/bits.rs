@@ -248,27 +248,29 @@ impl Bits {
             self.clear_all(previous_bytes);
             return Err(PayloadError::TooLong);
         }
+        // Eight characters → six bytes per step; `total_bits` ≤ 1029 keeps
+        // whole steps inside the buffer.
         let mut invalid = 0u8;
-        let mut chunks = payload.chunks_exact(4);
+        let mut chunks = payload.chunks_exact(8);
         let mut out = 0;
         for chunk in &mut chunks {
-            let [a, b, c, d] = [chunk[0], chunk[1], chunk[2], chunk[3]].map(|ch| SIXBIT_OF[usize::from(ch)]);
-            invalid |= a | b | c | d;
-            let word = (u32::from(a) & 63) << 18 | (u32::from(b) & 63) << 12 | (u32::from(c) & 63) << 6 | (u32::from(d) & 63);
-            // `total_bits` ≤ 1029 keeps whole groups within the buffer.
-            self.bytes[out..out + 3].copy_from_slice(&word.to_be_bytes()[1..]);
-            out += 3;
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            match crate::swar::dearmor8(word) {
+                Some(bits48) => self.bytes[out..out + 6].copy_from_slice(&(bits48 << 16).to_be_bytes()[..6]),
+                None => invalid = INVALID,
+            }
+            out += 6;
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = 0u32;
+            let mut word = 0u64;
             for &ch in rest {
                 let v = SIXBIT_OF[usize::from(ch)];
                 invalid |= v;
-                word = word << 6 | (u32::from(v) & 63);
+                word = word << 6 | (u64::from(v) & 63);
             }
-            word <<= 6 * (4 - rest.len());
-            for (i, byte) in word.to_be_bytes()[1..].iter().enumerate() {
+            word <<= 64 - 6 * rest.len();
+            for (i, byte) in word.to_be_bytes().iter().take((6 * rest.len()).div_ceil(8)).enumerate() {
                 if let Some(slot) = self.bytes.get_mut(out + i) {
                     *slot = *byte;
                 }

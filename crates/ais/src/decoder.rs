@@ -7,7 +7,7 @@ use crate::assembler::{self, Added, Assembler, AssemblyConfig, Inherited, LostLi
 use crate::bits::{Bits, PayloadError};
 use crate::message::Message;
 use crate::reject::{RejectReason, Stats};
-use crate::sentence::{self, Line, Prefix, TimeSource};
+use crate::sentence::{self, LineKind, Prefix, Sentence, TimeSource};
 
 /// How the decoder treats doubtful input.
 #[derive(Clone, Copy, Debug, Default)]
@@ -208,23 +208,29 @@ impl Decoder {
             stats.count_reject(reason);
             sink.reject(&Rejected { line_number, line: trim_line_end(line), reason });
         };
-        let sentence = match sentence::parse_line(line, self.config.lenient) {
-            Ok(Line::Sentence(s)) => s,
-            Ok(Line::Blank) => {
+        let mut sentence = Sentence::default();
+        match sentence::parse_line_into(line, self.config.lenient, &mut sentence) {
+            Ok(LineKind::Sentence) => {}
+            Ok(LineKind::Blank) => {
                 self.stats.blank_or_comment += 1;
                 return;
             }
-            Ok(Line::OtherSentence) => {
+            Ok(LineKind::OtherSentence) => {
                 self.stats.other_sentences += 1;
                 return;
             }
-            Ok(Line::Prefix(prefix)) => {
+            Ok(LineKind::GatehousePrefix) => {
                 self.stats.other_sentences += 1;
-                self.pending.absorb(&prefix);
+                self.pending.absorb(&Prefix::Gatehouse(sentence.trailer));
+                return;
+            }
+            Ok(LineKind::TagBlockPrefix) => {
+                self.stats.other_sentences += 1;
+                self.pending.absorb(&Prefix::TagBlock(sentence.tag_block));
                 return;
             }
             Err(reason) => return reject(&mut self.stats, sink, reason),
-        };
+        }
         self.stats.fragments += 1;
 
         let Decoder { assembler, bits, message, stats, pending, .. } = self;

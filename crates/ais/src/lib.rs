@@ -87,6 +87,7 @@ pub mod gpsd;
 pub mod message;
 mod reject;
 pub mod sentence;
+mod swar;
 mod text;
 pub mod vocabulary;
 

@@ -26,7 +26,7 @@ pub enum Line<'a> {
 }
 
 /// One `!..VDM` / `!..VDO` sentence and what came with it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sentence<'a> {
     /// Two-letter talker id (`AI`, `AB`, `BS`, `SA`, …).
     pub talker: [u8; 2],
@@ -119,39 +119,63 @@ pub enum Prefix<'a> {
 /// ignored). `lenient` accepts failed checksums, marked, instead of
 /// rejecting them.
 pub fn parse_line(line: &[u8], lenient: bool) -> Result<Line<'_>, RejectReason> {
+    let mut sentence = Sentence::default();
+    Ok(match parse_line_into(line, lenient, &mut sentence)? {
+        LineKind::Sentence => Line::Sentence(sentence),
+        LineKind::GatehousePrefix => Line::Prefix(Prefix::Gatehouse(sentence.trailer)),
+        LineKind::TagBlockPrefix => Line::Prefix(Prefix::TagBlock(sentence.tag_block)),
+        LineKind::OtherSentence => Line::OtherSentence,
+        LineKind::Blank => Line::Blank,
+    })
+}
+
+/// What [`parse_line_into`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// An AIS sentence, now in the `Sentence`.
+    Sentence,
+    /// A `$PGHP` line; its fields are in the `Sentence`'s trailer.
+    GatehousePrefix,
+    /// A line holding only a tag block, now in the `Sentence`'s tag block.
+    TagBlockPrefix,
+    /// A valid NMEA sentence that is not AIS.
+    OtherSentence,
+    /// Empty, or a `#` comment.
+    Blank,
+}
+
+/// [`parse_line`] writing into `out` (which should start as
+/// `Sentence::default()`), so the hot path moves no large values.
+pub fn parse_line_into<'a>(line: &'a [u8], lenient: bool, out: &mut Sentence<'a>) -> Result<LineKind, RejectReason> {
     let line = trim(line);
     if line.is_empty() || line[0] == b'#' {
-        return Ok(Line::Blank);
+        return Ok(LineKind::Blank);
     }
     let mut rest = line;
-    let mut tag_block = TagBlock { checksum_ok: true, ..TagBlock::default() };
-    let mut trailer = Trailer::default();
+    out.tag_block.checksum_ok = true;
     loop {
         match rest.first() {
             Some(b'\\') => {
-                rest = parse_tag_block(rest, &mut tag_block, lenient)?;
+                rest = parse_tag_block(rest, &mut out.tag_block, lenient)?;
             }
             Some(b'$') if rest.starts_with(b"$PGHP") => {
                 let (gatehouse, after) = parse_gatehouse(rest, lenient)?;
-                trailer = gatehouse;
+                out.trailer = gatehouse;
                 rest = after;
             }
             _ => break,
         }
         if rest.is_empty() {
-            return Ok(Line::Prefix(if trailer.time_source.is_some() || trailer.station.is_some() {
-                Prefix::Gatehouse(trailer)
-            } else {
-                Prefix::TagBlock(tag_block)
-            }));
+            let gatehouse = out.trailer.time_source.is_some() || out.trailer.station.is_some();
+            return Ok(if gatehouse { LineKind::GatehousePrefix } else { LineKind::TagBlockPrefix });
         }
     }
     match rest.first() {
-        Some(b'!') => parse_sentence(rest, tag_block, trailer, lenient),
+        Some(b'!') => parse_sentence(rest, lenient, out),
         Some(b'$') => {
             // Some other NMEA talker (GPS, compass …); interleaving is normal.
             checked_body(rest, lenient)?;
-            Ok(Line::OtherSentence)
+            Ok(LineKind::OtherSentence)
         }
         _ => Err(RejectReason::NotNmea),
     }
@@ -220,45 +244,62 @@ fn checked_body(sentence: &[u8], lenient: bool) -> Result<(&[u8], bool, &[u8]), 
     Ok((body, ok, &sentence[star + 3..]))
 }
 
-fn parse_sentence<'a>(
+fn parse_sentence<'a>(sentence: &'a [u8], lenient: bool, out: &mut Sentence<'a>) -> Result<LineKind, RejectReason> {
+    parse_sentence_with(sentence, lenient, out, true)
+}
+
+/// `by_position` off forces the general scan (the tests compare the two).
+fn parse_sentence_with<'a>(
     sentence: &'a [u8],
-    tag_block: TagBlock<'a>,
-    mut trailer: Trailer<'a>,
     lenient: bool,
-) -> Result<Line<'a>, RejectReason> {
-    let (body, checksum_ok, after) = checked_body(sentence, lenient)?;
-    // `AIVDM,…`: talker (2), formatter (3), then fields.
-    if body.len() < 6 || body[5] != b',' {
-        return Ok(Line::OtherSentence);
-    }
+    out: &mut Sentence<'a>,
+    by_position: bool,
+) -> Result<LineKind, RejectReason> {
+    let body_and_rest = &sentence[1..];
+    let n = body_and_rest.len();
+    // The common shape — nothing after the checksum, one-character fields —
+    // is read by position; anything else takes the general scan.
+    let common = if by_position && n >= 3 && body_and_rest[n - 3] == b'*' {
+        let body = &body_and_rest[..n - 3];
+        common_fields(body).map(|fields| (body, fields, xor_all(body)))
+    } else {
+        None
+    };
+    let (body, fields, xor) = match common {
+        Some(found) => found,
+        None => {
+            if n > usize::from(u16::MAX) {
+                // No sentence is this long; the scan records positions as u16.
+                return Err(RejectReason::BadFieldCount);
+            }
+            let scan = crate::swar::scan_sentence(body_and_rest);
+            let star = scan.star.ok_or(RejectReason::MissingChecksum)?;
+            let body = &body_and_rest[..star];
+            if body.len() < 6 || body[5] != b',' || !matches!(&body[2..5], b"VDM" | b"VDO") {
+                // Not AIS; only its checksum matters.
+                checksum(body_and_rest, star, scan.xor, lenient)?;
+                return Ok(LineKind::OtherSentence);
+            }
+            if scan.comma_count != 6 {
+                checksum(body_and_rest, star, scan.xor, lenient)?;
+                return Err(RejectReason::BadFieldCount);
+            }
+            let c = &scan.commas;
+            let end = |i: usize| if i + 1 < 6 { usize::from(c[i + 1]) } else { body.len() };
+            let field = |i: usize| &body[usize::from(c[i]) + 1..end(i)];
+            (body, [field(0), field(1), field(2), field(3), field(4), field(5)], scan.xor)
+        }
+    };
+    let star = body.len();
+    let checksum_ok = checksum(body_and_rest, star, xor, lenient)?;
+    let after = &body_and_rest[star + 3..];
     let own_ship = match &body[2..5] {
         b"VDM" => false,
         b"VDO" => true,
-        _ => return Ok(Line::OtherSentence),
+        _ => return Ok(LineKind::OtherSentence),
     };
+    let [count, number, seq, channel, payload, fill] = fields;
     let talker = [body[0], body[1]];
-    // Fields: count, number, sequence id, channel, payload, fill. The first
-    // four are a character or two; the payload is most of the line, so it
-    // is found with a vectorised search.
-    let mut rest = &body[6..];
-    let mut short_field = || -> Option<&[u8]> {
-        let comma = rest.iter().take(4).position(|&b| b == b',').or_else(|| memchr::memchr(b',', rest))?;
-        let field = &rest[..comma];
-        rest = &rest[comma + 1..];
-        Some(field)
-    };
-    let (Some(count), Some(number), Some(seq), Some(channel)) = (short_field(), short_field(), short_field(), short_field())
-    else {
-        return Err(RejectReason::BadFieldCount);
-    };
-    let Some(payload_end) = memchr::memchr(b',', rest) else {
-        return Err(RejectReason::BadFieldCount);
-    };
-    let payload = &rest[..payload_end];
-    let fill = &rest[payload_end + 1..];
-    if fill.contains(&b',') {
-        return Err(RejectReason::BadFieldCount);
-    }
     let fragment_count = single_digit(count).filter(|n| (1..=9).contains(n)).ok_or(RejectReason::BadFragmentNumbers)?;
     let fragment_number = single_digit(number)
         .filter(|n| (1..=fragment_count).contains(n))
@@ -280,22 +321,72 @@ fn parse_sentence<'a>(
         [] => 0,
         _ => single_digit(fill).filter(|n| *n <= 5).ok_or(RejectReason::BadFillBits)?,
     };
-    if !after.is_empty() && trailer.time_source.is_none() {
-        trailer = parse_uscg_trailer(after);
+    if !after.is_empty() && out.trailer.time_source.is_none() {
+        out.trailer = parse_uscg_trailer(after);
     }
-    Ok(Line::Sentence(Sentence {
-        talker,
-        own_ship,
-        fragment_count,
-        fragment_number,
-        sequence_id,
-        channel,
-        payload,
-        fill_bits,
-        checksum_ok,
-        tag_block,
-        trailer,
-    }))
+    out.talker = talker;
+    out.own_ship = own_ship;
+    out.fragment_count = fragment_count;
+    out.fragment_number = fragment_number;
+    out.sequence_id = sequence_id;
+    out.channel = channel;
+    out.payload = payload;
+    out.fill_bits = fill_bits;
+    out.checksum_ok = checksum_ok;
+    Ok(LineKind::Sentence)
+}
+
+/// Checks the two hex digits after the `*` at `star` against `xor`: true
+/// when they match, false when lenient mode accepts a mismatch.
+fn checksum(body_and_rest: &[u8], star: usize, xor: u8, lenient: bool) -> Result<bool, RejectReason> {
+    let (hi, lo) = match body_and_rest.get(star + 1..star + 3) {
+        Some([hi, lo]) => (hex_digit(*hi), hex_digit(*lo)),
+        _ => (None, None),
+    };
+    let (Some(hi), Some(lo)) = (hi, lo) else {
+        return Err(RejectReason::MissingChecksum);
+    };
+    let ok = xor == (hi << 4 | lo);
+    if !ok && !lenient {
+        return Err(RejectReason::BadChecksum);
+    }
+    Ok(ok)
+}
+
+/// The six fields of a VDM/VDO body in its usual shape —
+/// `xxVDM,c,n,[s],[ch],payload,[f]` with one-character fields and no `*`
+/// — found by position. `None` for any other shape: the general scan then
+/// decides, so both paths accept and reject the same lines.
+fn common_fields(body: &[u8]) -> Option<[&[u8]; 6]> {
+    let n = body.len();
+    let special = |b: u8| b == b',' || b == b'*';
+    if n < 12 || body[5] != b',' || body[7] != b',' || body[9] != b',' || !matches!(&body[2..5], b"VDM" | b"VDO") {
+        return None;
+    }
+    if special(body[0]) || special(body[1]) || special(body[6]) || special(body[8]) {
+        return None;
+    }
+    // A field of zero or one character starting at `at`; returns it and
+    // where the next field starts.
+    let short = |at: usize| -> Option<(&[u8], usize)> {
+        match (body.get(at)?, body.get(at + 1)) {
+            (b',', _) => Some((&body[at..at], at + 1)),
+            (&c, Some(b',')) if !special(c) => Some((&body[at..at + 1], at + 2)),
+            _ => None,
+        }
+    };
+    let (seq, at) = short(10)?;
+    let (channel, payload_start) = short(at)?;
+    let (payload_end, fill) = match (body[n - 2], body[n - 1]) {
+        (_, b',') => (n - 1, &body[n..n]),
+        (b',', f) if !special(f) => (n - 2, &body[n - 1..n]),
+        _ => return None,
+    };
+    let payload = body.get(payload_start..payload_end)?;
+    if crate::swar::contains_comma_or_star(payload) {
+        return None;
+    }
+    Some([&body[6..7], &body[8..9], seq, channel, payload, fill])
 }
 
 fn single_digit(field: &[u8]) -> Option<u8> {
@@ -528,6 +619,45 @@ mod tests {
         match parse_line(line.as_bytes(), false) {
             Ok(Line::Sentence(s)) => s,
             other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Reading by position and the general scan accept and reject the
+        /// same sentences, with the same fields.
+        #[test]
+        fn both_sentence_paths_agree(
+            seed in proptest::sample::select(vec![
+                "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                "!AIVDM,2,1,9,B,55R3Vn82=ILTQ3KKS>1<D60Dq@E918U<F222221J1`?164vc03S1CCAD,0*2A",
+                "!AIVDM,2,2,9,B,`88888888888880,2*76",
+                "!BSVDO,1,1,,,15RTgt0PAso;90TKcjM8h6g208CQ,*4A",
+                "!AIVDM,1,1,,2,D02E34iFTg6D000000000000002gjG2,0*75",
+            ]),
+            edits in proptest::collection::vec((0usize..80, proptest::prop_oneof![
+                proptest::strategy::Just(b','), proptest::strategy::Just(b'*'), proptest::strategy::Just(b'1'),
+                proptest::strategy::Just(b'A'), proptest::arbitrary::any::<u8>()
+            ], 0u8..3), 0..3),
+            lenient in proptest::arbitrary::any::<bool>(),
+        ) {
+            let mut line = seed.as_bytes().to_vec();
+            for (at, byte, op) in edits {
+                let at = at % (line.len() + 1);
+                match op {
+                    0 => if at < line.len() { line[at] = byte },
+                    1 => line.insert(at, byte),
+                    _ => if at < line.len() { line.remove(at); },
+                }
+            }
+            if line.first() == Some(&b'!') {
+                let mut fast = Sentence::default();
+                let mut general = Sentence::default();
+                let a = parse_sentence_with(&line, lenient, &mut fast, true);
+                let b = parse_sentence_with(&line, lenient, &mut general, false);
+                proptest::prop_assert_eq!(a, b);
+                proptest::prop_assert_eq!(fast, general);
+            }
         }
     }
 

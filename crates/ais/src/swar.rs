@@ -1,0 +1,177 @@
+//! Eight bytes at a time in a `u64` ("SIMD within a register"): the two
+//! inner loops of decoding, in safe, portable Rust.
+//!
+//! - [`scan_sentence`]: one pass over a sentence computing its checksum and
+//!   finding its commas and `*`.
+//! - [`dearmor8`]: eight payload characters → 48 bits, validating them.
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// High bit set in each byte of `word` equal to `byte` (exact: no false
+/// positives next to a match).
+#[inline(always)]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let t = word ^ (ONES * u64::from(byte));
+    !(((t & LOWS) + LOWS) | t | LOWS)
+}
+
+/// Where the structure of one `!…*hh` sentence is.
+#[derive(Debug, Default)]
+pub(crate) struct SentenceScan {
+    /// Index of the `*` in the scanned bytes, if any.
+    pub star: Option<usize>,
+    /// XOR of the bytes before the `*` (the NMEA checksum of the body).
+    pub xor: u8,
+    /// Indexes of the first commas before the `*`.
+    pub commas: [u16; 8],
+    /// Number of commas before the `*` (may exceed `commas.len()`).
+    pub comma_count: usize,
+}
+
+/// Scans `body` (a sentence after its `!`) up to the first `*`.
+#[inline]
+pub(crate) fn scan_sentence(body: &[u8]) -> SentenceScan {
+    let mut scan = SentenceScan::default();
+    let mut acc = 0u64;
+    let mut at = 0;
+    let note_comma = |scan: &mut SentenceScan, index: usize| {
+        if let Some(slot) = scan.commas.get_mut(scan.comma_count) {
+            // Callers refuse bodies longer than `u16::MAX` before scanning.
+            *slot = index as u16;
+        }
+        scan.comma_count += 1;
+    };
+    while let Some(chunk) = body.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let stars = bytes_equal(word, b'*');
+        let mut commas = bytes_equal(word, b',');
+        if stars != 0 {
+            let star_lane = (stars.trailing_zeros() / 8) as usize;
+            // Only bytes before the star count.
+            let keep = if star_lane == 0 { 0 } else { u64::MAX >> (64 - 8 * star_lane) };
+            acc ^= word & keep;
+            commas &= keep;
+            while commas != 0 {
+                note_comma(&mut scan, at + (commas.trailing_zeros() / 8) as usize);
+                commas &= commas - 1;
+            }
+            scan.star = Some(at + star_lane);
+            scan.xor = fold(acc);
+            return scan;
+        }
+        acc ^= word;
+        while commas != 0 {
+            note_comma(&mut scan, at + (commas.trailing_zeros() / 8) as usize);
+            commas &= commas - 1;
+        }
+        at += 8;
+    }
+    let mut xor = fold(acc);
+    for (i, &b) in body[at..].iter().enumerate() {
+        match b {
+            b'*' => {
+                scan.star = Some(at + i);
+                break;
+            }
+            b',' => note_comma(&mut scan, at + i),
+            _ => {}
+        }
+        xor ^= b;
+    }
+    scan.xor = xor;
+    scan
+}
+
+/// True when `bytes` holds a `,` or a `*`.
+#[inline]
+pub(crate) fn contains_comma_or_star(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if bytes_equal(word, b',') | bytes_equal(word, b'*') != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b == b',' || b == b'*')
+}
+
+#[inline(always)]
+fn fold(acc: u64) -> u8 {
+    acc.to_le_bytes().iter().fold(0, |a, b| a ^ b)
+}
+
+/// Eight armored payload characters (little-endian in `word`: the first
+/// character in the lowest byte) → their 48 bits, first character's bits
+/// highest; `None` if any is outside the armoring alphabet.
+#[inline(always)]
+pub(crate) fn dearmor8(word: u64) -> Option<u64> {
+    // Valid bytes are 0x30–0x57 and 0x60–0x77. Every comparison below works
+    // on bytes below 0x80 with their high bit forced on, so no lane borrows
+    // from its neighbour.
+    let forced = word | HIGHS;
+    let ge_30 = forced.wrapping_sub(ONES * 0x30) & HIGHS;
+    let le_57 = (ONES * 0xD7).wrapping_sub(word & LOWS) & HIGHS;
+    let ge_60 = forced.wrapping_sub(ONES * 0x60) & HIGHS;
+    let le_77 = (ONES * 0xF7).wrapping_sub(word & LOWS) & HIGHS;
+    let valid = (ge_30 & le_57) | (ge_60 & le_77);
+    if valid != HIGHS || word & HIGHS != 0 {
+        return None;
+    }
+    // 0x30–0x57 → 0–39, 0x60–0x77 → 40–63.
+    let values = word - ONES * 0x30 - (ge_60 >> 7) * 8;
+    // Pack pairs, then quads, then the two halves (character 0 first).
+    let pairs = ((values & 0x00FF_00FF_00FF_00FF) << 6) | ((values >> 8) & 0x00FF_00FF_00FF_00FF);
+    let quads = ((pairs & 0x0000_FFFF_0000_FFFF) << 12) | ((pairs >> 16) & 0x0000_FFFF_0000_FFFF);
+    Some(((quads & 0xFFFF_FFFF) << 24) | (quads >> 32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn scan_slowly(body: &[u8]) -> (Option<usize>, u8, Vec<usize>) {
+        let star = body.iter().position(|&b| b == b'*');
+        let end = star.unwrap_or(body.len());
+        let xor = body[..end].iter().fold(0, |a, b| a ^ b);
+        let commas = (0..end).filter(|&i| body[i] == b',').collect();
+        (star, xor, commas)
+    }
+
+    proptest! {
+        #[test]
+        fn scan_matches_a_byte_loop(body in proptest::collection::vec(prop_oneof![Just(b','), Just(b'*'), any::<u8>()], 0..100)) {
+            let scan = scan_sentence(&body);
+            let (star, xor, commas) = scan_slowly(&body);
+            prop_assert_eq!(scan.star, star);
+            prop_assert_eq!(scan.xor, xor);
+            prop_assert_eq!(scan.comma_count, commas.len());
+            for (i, c) in commas.iter().take(8).enumerate() {
+                prop_assert_eq!(usize::from(scan.commas[i]), *c);
+            }
+        }
+
+        #[test]
+        fn dearmor8_matches_the_table(chars in any::<[u8; 8]>()) {
+            let table: Option<Vec<u64>> = chars
+                .iter()
+                .map(|&c| match c {
+                    0x30..=0x57 => Some(u64::from(c - 0x30)),
+                    0x60..=0x77 => Some(u64::from(c - 0x38)),
+                    _ => None,
+                })
+                .collect();
+            let expected = table.map(|v| v.iter().fold(0u64, |acc, x| acc << 6 | x));
+            prop_assert_eq!(dearmor8(u64::from_le_bytes(chars)), expected);
+        }
+
+        #[test]
+        fn dearmor8_on_valid_characters(values in any::<[u8; 8]>()) {
+            let chars = values.map(|v| crate::armor::payload_char(v & 63));
+            let expected = values.iter().fold(0u64, |acc, v| acc << 6 | u64::from(v & 63));
+            prop_assert_eq!(dearmor8(u64::from_le_bytes(chars)), Some(expected));
+        }
+    }
+}
