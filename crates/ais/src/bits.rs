@@ -7,6 +7,9 @@
 /// the wild while keeping [`Bits`] a fixed-size, allocation-free value.
 pub const MAX_MESSAGE_BITS: usize = 1024;
 const CAPACITY_BYTES: usize = MAX_MESSAGE_BITS / 8;
+/// Zero bytes after the capacity, so that whole-word reads and writes near
+/// the end never leave the buffer.
+const SLACK_BYTES: usize = 8;
 
 /// A fixed-capacity bit string: an AIS message payload, or a binary field
 /// within one (the data of types 6, 8, 17, 25, 26).
@@ -16,13 +19,13 @@ const CAPACITY_BYTES: usize = MAX_MESSAGE_BITS / 8;
 /// and gpsd's reader both expect.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Bits {
-    bytes: [u8; CAPACITY_BYTES],
+    bytes: [u8; CAPACITY_BYTES + SLACK_BYTES],
     len: u16,
 }
 
 impl Default for Bits {
     fn default() -> Bits {
-        Bits { bytes: [0; CAPACITY_BYTES], len: 0 }
+        Bits { bytes: [0; CAPACITY_BYTES + SLACK_BYTES], len: 0 }
     }
 }
 
@@ -241,46 +244,40 @@ impl Bits {
     /// `fill_bits` trailing bits. Validates the characters in the same pass:
     /// four characters become three bytes per step.
     pub(crate) fn set_from_payload(&mut self, payload: &[u8], fill_bits: usize) -> Result<(), PayloadError> {
-        use crate::armor::{INVALID, SIXBIT_OF};
         let total_bits = payload.len() * 6;
         let previous_bytes = self.len().div_ceil(8);
         if total_bits > MAX_MESSAGE_BITS + 5 {
             self.clear_all(previous_bytes);
             return Err(PayloadError::TooLong);
         }
-        // Eight characters → six bytes per step; `total_bits` ≤ 1029 keeps
-        // whole steps inside the buffer.
-        let mut invalid = 0u8;
-        let mut chunks = payload.chunks_exact(8);
+        // Eight characters → six bytes per step. The last, short step is
+        // padded with '0' (value 0), which only writes zero bits past the
+        // payload; with at most 172 characters every step stays inside the
+        // buffer's slack.
+        let mut invalid = false;
         let mut out = 0;
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let mut step = |bits: &mut Bits, word: u64| {
             match crate::swar::dearmor8(word) {
-                Some(bits48) => self.bytes[out..out + 6].copy_from_slice(&(bits48 << 16).to_be_bytes()[..6]),
-                None => invalid = INVALID,
+                Some(bits48) => bits.bytes[out..out + 6].copy_from_slice(&(bits48 << 16).to_be_bytes()[..6]),
+                None => invalid = true,
             }
             out += 6;
+        };
+        let mut chunks = payload.chunks_exact(8);
+        for chunk in &mut chunks {
+            step(self, u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = 0u64;
-            for &ch in rest {
-                let v = SIXBIT_OF[usize::from(ch)];
-                invalid |= v;
-                word = word << 6 | (u64::from(v) & 63);
-            }
-            word <<= 64 - 6 * rest.len();
-            for (i, byte) in word.to_be_bytes().iter().take((6 * rest.len()).div_ceil(8)).enumerate() {
-                if let Some(slot) = self.bytes.get_mut(out + i) {
-                    *slot = *byte;
-                }
-            }
+            let mut word = [b'0'; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            step(self, u64::from_le_bytes(word));
         }
-        let written_bytes = total_bits.div_ceil(8).min(CAPACITY_BYTES);
+        let written_bytes = out;
         if previous_bytes > written_bytes {
             self.bytes[written_bytes..previous_bytes].fill(0);
         }
-        if invalid & INVALID != 0 {
+        if invalid {
             self.clear_all(written_bytes.max(previous_bytes));
             return Err(PayloadError::BadCharacter);
         }
@@ -296,7 +293,8 @@ impl Bits {
     /// Empties the bits, zeroing the first `dirty_bytes` bytes.
     fn clear_all(&mut self, dirty_bytes: usize) {
         self.len = 0;
-        self.bytes[..dirty_bytes.min(CAPACITY_BYTES)].fill(0);
+        let end = dirty_bytes.min(self.bytes.len());
+        self.bytes[..end].fill(0);
     }
 
     /// Like [`Bits::clear_tail`] but only up to `dirty_bytes`: the de-armorer

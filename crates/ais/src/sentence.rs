@@ -455,27 +455,28 @@ fn parse_unix_time(field: &[u8]) -> Option<Timestamp> {
 /// the rest of the line.
 fn parse_tag_block<'a>(line: &'a [u8], out: &mut TagBlock<'a>, lenient: bool) -> Result<&'a [u8], RejectReason> {
     let close = memchr::memchr(b'\\', &line[1..]).ok_or(RejectReason::BadTagBlock)? + 1;
+    if close > usize::from(u16::MAX) {
+        return Err(RejectReason::BadTagBlock);
+    }
     let block = &line[1..close];
     let rest = &line[close + 1..];
-    // One pass: the checksum and the fields, up to the `*`.
-    let mut xor = 0u8;
-    let mut field_start = 0;
-    let mut star = None;
-    for (i, &b) in block.iter().enumerate() {
-        match b {
-            b'*' => {
-                star = Some(i);
-                break;
-            }
-            b',' => {
-                tag_field(&block[field_start..i], out)?;
-                field_start = i + 1;
-            }
-            _ => {}
+    // One pass finds the checksum, the `*` and the commas; fields follow.
+    let scan = crate::swar::scan_sentence(block);
+    let star = scan.star;
+    let xor = scan.xor;
+    let fields_end = star.unwrap_or(block.len());
+    if scan.comma_count <= scan.commas.len() {
+        let mut start = 0;
+        for &comma in &scan.commas[..scan.comma_count] {
+            tag_field(&block[start..usize::from(comma)], out)?;
+            start = usize::from(comma) + 1;
         }
-        xor ^= b;
+        tag_field(&block[start..fields_end], out)?;
+    } else {
+        for field in block[..fields_end].split(|&b| b == b',') {
+            tag_field(field, out)?;
+        }
     }
-    tag_field(&block[field_start..star.unwrap_or(block.len())], out)?;
     match star {
         Some(star) => {
             let ok = match block.get(star + 1..) {
