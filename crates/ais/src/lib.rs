@@ -47,7 +47,8 @@
 //! - **Lengths.** Each type accepts its standard length and, like gpsd, the
 //!   lengths seen from real transmitters: anything longer than a fixed-size
 //!   type (extra bits ignored), types 1–3 from 163 bits, type 5 from 420,
-//!   type 24 part A at 160–168 and part B from 162 ([`accepted_bits`]).
+//!   type 24 part A at 160–168 and part B from 162, type 27 at 96 or 168
+//!   ([`accepted_bits`]).
 //!   Bits past the end of a message read as zero; fill bits are not data.
 //! - **Receiver time** comes from the tag block `c:`, else a USCG trailing
 //!   time, else a preceding `$PGHP` line; when none is present the message

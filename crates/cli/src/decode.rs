@@ -58,7 +58,9 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
         Some(path) => Box::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?),
         None => Box::new(io::stdout().lock()),
     };
-    let out = BufWriter::with_capacity(1 << 20, out);
+    // JSON is formatted into `DecodeSink::batch` and handed over in blocks
+    // larger than this buffer, which then go straight through.
+    let out = BufWriter::with_capacity(1 << 16, out);
     let mut out = if args.format == Format::Csv {
         let mut csv = csv::Writer::from_writer(out);
         csv.write_record(CSV_HEADER)?;
@@ -95,7 +97,7 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
             out: &mut out,
             rejects: rejects.as_mut(),
             gpsd: GpsdJson::new(args.format != Format::GpsdJsonUnscaled, "stdin"),
-            line: String::with_capacity(1024),
+            batch: String::with_capacity(BATCH_BYTES + 4096),
             error: None,
         };
         let mut decoder = Decoder::new(DecoderConfig { lenient: args.lenient, ..DecoderConfig::default() });
@@ -109,6 +111,9 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
             |bytes| bar.set_position(bytes),
         );
         decoder.finish(&mut sink);
+        if let Err(error) = sink.flush_batch() {
+            sink.error.get_or_insert(error);
+        }
         bar.finish_and_clear();
         if let Some(error) = sink.error.take() {
             return Err(error);
@@ -167,19 +172,22 @@ struct DecodeSink<'a> {
     out: &'a mut Output,
     rejects: Option<&'a mut BufWriter<File>>,
     gpsd: GpsdJson,
-    line: String,
+    /// JSON lines waiting to be written.
+    batch: String,
     error: Option<anyhow::Error>,
 }
+
+/// JSON output is written in blocks of about this size.
+const BATCH_BYTES: usize = 1 << 18;
 
 impl DecodeSink<'_> {
     fn write_message(&mut self, decoded: &Decoded<'_>) -> Result<()> {
         match self.format {
             Format::GpsdJson | Format::GpsdJsonUnscaled => {
-                self.line.clear();
-                if self.gpsd.write(decoded.message, &mut self.line) {
-                    self.line.push('\n');
-                    if let Output::Plain(out) = self.out {
-                        out.write_all(self.line.as_bytes())?;
+                if self.gpsd.write(decoded.message, &mut self.batch) {
+                    self.batch.push('\n');
+                    if self.batch.len() >= BATCH_BYTES {
+                        self.flush_batch()?;
                     }
                 }
             }
@@ -190,6 +198,14 @@ impl DecodeSink<'_> {
             }
             Format::Stats => {}
         }
+        Ok(())
+    }
+
+    fn flush_batch(&mut self) -> Result<()> {
+        if let Output::Plain(out) = self.out {
+            out.write_all(self.batch.as_bytes())?;
+        }
+        self.batch.clear();
         Ok(())
     }
 

@@ -96,7 +96,8 @@ pub enum Message {
 /// their standard length and anything longer (the extra bits are ignored),
 /// because transmitters in the wild pad badly; a few accept shorter forms
 /// seen in the wild (types 1–3 from 163 bits, type 5 from 420, type 24
-/// part A from 160). Variable types accept their standard range. One
+/// part A from 160). Variable types accept their standard range; type 27
+/// is 96 bits or a whole 168-bit slot, nothing between. One
 /// deliberate difference: type 24 part B is accepted from 162 bits, the
 /// end of its last field, where gpsd wants 168.
 pub fn accepted_bits(msg_type: u8) -> Option<(usize, usize)> {
@@ -211,7 +212,10 @@ impl Message {
                     }
                 }
             }
-            27 => read!(LongRange, LongRangeReport),
+            // 96 bits, or a whole 168-bit slot as some transmitters send it;
+            // other lengths are misframed (gpsd agrees).
+            27 if len == 96 || len == 168 => read!(LongRange, LongRangeReport),
+            27 => return Err(RejectReason::BadLength),
             _ => return Err(RejectReason::UnknownMessageType),
         }
         Ok(())
