@@ -74,6 +74,23 @@ fn nmea_parser_crate(lines: &[&[u8]]) -> Outcome {
     out
 }
 
+/// `tumen-peers compare FILE`: single-sentence lines the `ais` crate decodes
+/// and Tumen rejects, with Tumen's reason (to review Tumen's strictness).
+fn compare(lines: &[&[u8]]) {
+    use tumen_ais::{Decoded, Decoder, DecoderConfig, FnSink, Rejected};
+    let mut parser = ais::AisParser::new();
+    for line in lines {
+        let theirs = matches!(parser.parse(line, true), Ok(ais::AisFragments::Complete(s)) if s.message.is_some() && s.num_fragments == 1);
+        let mut reason = None;
+        let mut decoder = Decoder::new(DecoderConfig::default());
+        let mut sink = FnSink { on_message: |_: &Decoded<'_>| {}, on_reject: |r: &Rejected<'_>| reason = Some(r.reason) };
+        decoder.feed_line(line, &mut sink);
+        if let (true, Some(reason)) = (theirs, reason) {
+            println!("{reason}\t{}", String::from_utf8_lossy(line));
+        }
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(decoder), Some(path)) = (args.next(), args.next()) else {
@@ -83,6 +100,9 @@ fn main() {
     let repeat: usize = args.next().map_or(5, |r| r.parse().expect("REPEAT"));
     let bytes = std::fs::read(&path).expect("readable FILE");
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).filter(|l| !l.is_empty()).collect();
+    if decoder == "compare" {
+        return compare(&lines);
+    }
     let run: fn(&[&[u8]]) -> Outcome = match decoder.as_str() {
         "tumen" => tumen,
         "ais" => ais_crate,

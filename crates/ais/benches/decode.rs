@@ -12,9 +12,10 @@
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tumen_ais::message::{PositionReport, StaticAndVoyageData};
-use tumen_ais::{AisString, Decoded, Decoder, DecoderConfig, Message, Rejected, SentenceOptions, Sink, TagBlockOptions};
-use tumen_model::{Mmsi, Timestamp};
+use tumen_ais::{Decoded, Decoder, DecoderConfig, Rejected, Sink};
+
+#[path = "../examples/bench_corpus.rs"]
+mod bench_corpus;
 
 struct Count {
     messages: u64,
@@ -47,49 +48,6 @@ fn shared_corpus(name: &str) -> Option<Vec<u8>> {
     std::fs::read(dir.join("corpora/ais/bench").join(name)).ok()
 }
 
-/// A stand-in corpus: 100,000 lines of class A positions and two-sentence
-/// static reports, tagged like a receiver network's feed.
-fn generated_corpus() -> Vec<u8> {
-    let mut out = String::new();
-    for i in 0..90_000u32 {
-        let m = Message::Position(PositionReport {
-            msg_type: 1,
-            mmsi: Mmsi(200_000_000 + i % 5000),
-            sog_knots_e1: (i % 200) as u16,
-            lon_min_e4: (i as i32 % 1000) * 6000,
-            lat_min_e4: (i as i32 % 500) * 6000,
-            cog_deg_e1: (i % 3600) as u16,
-            heading_deg: (i % 360) as u16,
-            utc_second: (i % 60) as u8,
-            ..Default::default()
-        });
-        let options = SentenceOptions {
-            tag_block: Some(TagBlockOptions {
-                source: Some("gen"),
-                receiver_time: Timestamp::from_unix_seconds(1_700_000_000 + i64::from(i)),
-                group_id: None,
-            }),
-            ..SentenceOptions::default()
-        };
-        for line in tumen_ais::encode_sentences(&m, &options).unwrap() {
-            out.push_str(&line);
-            out.push('\n');
-        }
-        if i % 18 == 0 {
-            let m = Message::StaticAndVoyage(StaticAndVoyageData {
-                mmsi: Mmsi(200_000_000 + i % 5000),
-                shipname: AisString::new("GENERATED").unwrap(),
-                ..Default::default()
-            });
-            for line in tumen_ais::encode_sentences(&m, &SentenceOptions { sequence_id: (i % 10) as u8, ..options }).unwrap() {
-                out.push_str(&line);
-                out.push('\n');
-            }
-        }
-    }
-    out.into_bytes()
-}
-
 fn bench(c: &mut Criterion) {
     let mut corpora: Vec<(String, Vec<u8>)> = Vec::new();
     for name in ["bench_plain.nmea", "bench_tagged.nmea"] {
@@ -99,7 +57,7 @@ fn bench(c: &mut Criterion) {
         }
     }
     if corpora.is_empty() {
-        corpora.push(("generated.nmea".to_owned(), generated_corpus()));
+        corpora.push(("generated.nmea".to_owned(), bench_corpus::generated_corpus()));
     }
     let mut group = c.benchmark_group("decode");
     for (name, bytes) in &corpora {
