@@ -102,7 +102,7 @@ fn stats_count_types_and_reasons() {
     let (code, stdout, _) = run(&["decode", "--format", "stats", "-q", &sample()]);
     assert_eq!(code, 0);
     for expected in [
-        "lines\t26\n",
+        "lines\t23\n",
         "blank_or_comment\t2\n",
         "other_sentences\t2\n",
         "messages\t15\n",
