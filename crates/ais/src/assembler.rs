@@ -41,8 +41,23 @@ pub(crate) struct FirstFragmentMeta {
     pub channel: Option<u8>,
     pub receiver_time: Option<Timestamp>,
     pub time_source: Option<TimeSource>,
-    pub source: Option<String>,
-    pub station: Option<String>,
+    /// Tag block `s:`; meaningful when `has_source`. Buffers are kept
+    /// between messages so that assembly does not allocate.
+    pub source: String,
+    pub has_source: bool,
+    /// USCG or `$PGHP` station; meaningful when `has_station`.
+    pub station: String,
+    pub has_station: bool,
+}
+
+impl FirstFragmentMeta {
+    pub fn source(&self) -> Option<&str> {
+        self.has_source.then_some(self.source.as_str())
+    }
+
+    pub fn station(&self) -> Option<&str> {
+        self.has_station.then_some(self.station.as_str())
+    }
 }
 
 #[derive(Default)]
@@ -274,8 +289,8 @@ impl Assembler {
         meta.own_ship = s.own_ship;
         meta.channel = s.channel;
         (meta.receiver_time, meta.time_source) = receiver_time(s, inherited);
-        set_owned(&mut meta.source, s.tag_block.source.or(inherited.source));
-        set_owned(&mut meta.station, s.trailer.station.or(inherited.station));
+        meta.has_source = set_owned(&mut meta.source, s.tag_block.source.or(inherited.source));
+        meta.has_station = set_owned(&mut meta.station, s.trailer.station.or(inherited.station));
     }
 
     /// An inactive slot, growing the table up to its bound, else the oldest
@@ -344,13 +359,11 @@ pub(crate) fn receiver_time(s: &Sentence<'_>, inherited: &Inherited<'_>) -> (Opt
     }
 }
 
-fn set_owned(target: &mut Option<String>, value: Option<&str>) {
-    match (target.as_mut(), value) {
-        (Some(existing), Some(v)) => {
-            existing.clear();
-            existing.push_str(v);
-        }
-        (None, Some(v)) => *target = Some(v.to_owned()),
-        (_, None) => *target = None,
+/// Copies `value` into the reused buffer; returns whether there was one.
+fn set_owned(target: &mut String, value: Option<&str>) -> bool {
+    target.clear();
+    if let Some(v) = value {
+        target.push_str(v);
     }
+    value.is_some()
 }

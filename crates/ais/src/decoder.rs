@@ -279,8 +279,8 @@ impl Decoder {
                                 talker: done.meta.talker,
                                 own_ship: done.meta.own_ship,
                                 channel: done.meta.channel,
-                                source: done.meta.source.as_deref(),
-                                station: done.meta.station.as_deref(),
+                                source: done.meta.source(),
+                                station: done.meta.station(),
                                 receiver_time: done.meta.receiver_time,
                                 time_source: done.meta.time_source,
                                 checksum_ok: done.checksums_ok,
@@ -340,4 +340,161 @@ fn dearmor(bits: &mut Bits, payload: &[u8], fill_bits: u8) -> Result<(), RejectR
 fn trim_line_end(line: &[u8]) -> &[u8] {
     let end = line.iter().rposition(|b| !matches!(b, b'\r' | b'\n')).map_or(0, |i| i + 1);
     &line[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::{SentenceOptions, TagBlockOptions, encode_sentences};
+    use crate::message::StaticAndVoyageData;
+    use crate::text::AisString;
+    use tumen_model::Mmsi;
+
+    #[derive(Default)]
+    struct Collect {
+        messages: Vec<(u32, u64, u64, Option<String>, Option<Timestamp>)>,
+        rejects: Vec<(u64, RejectReason)>,
+    }
+
+    impl Sink for Collect {
+        fn message(&mut self, d: &Decoded<'_>) {
+            let m = &d.meta;
+            self.messages.push((d.message.mmsi().0, m.first_line, m.last_line, m.source.map(str::to_owned), m.receiver_time));
+        }
+        fn reject(&mut self, r: &Rejected<'_>) {
+            self.rejects.push((r.line_number, r.reason));
+        }
+    }
+
+    /// The two sentences of a type 5 for `mmsi`.
+    fn type5(mmsi: u32, options: SentenceOptions<'_>) -> (String, String) {
+        let m = Message::StaticAndVoyage(StaticAndVoyageData {
+            mmsi: Mmsi(mmsi),
+            shipname: AisString::new("TEST").unwrap(),
+            ..Default::default()
+        });
+        let mut lines = encode_sentences(&m, &options).unwrap();
+        assert_eq!(lines.len(), 2);
+        let second = lines.pop().unwrap();
+        (lines.pop().unwrap(), second)
+    }
+
+    fn decode(lines: &[&str], config: DecoderConfig) -> Collect {
+        let mut decoder = Decoder::new(config);
+        let mut sink = Collect::default();
+        for line in lines {
+            decoder.feed_line(line.as_bytes(), &mut sink);
+        }
+        decoder.finish(&mut sink);
+        sink
+    }
+
+    fn seq(id: u8) -> SentenceOptions<'static> {
+        SentenceOptions { sequence_id: id, ..SentenceOptions::default() }
+    }
+
+    #[test]
+    fn interleaved_messages_and_other_talkers() {
+        let (a1, a2) = type5(111_111_111, seq(1));
+        let (b1, b2) = type5(222_222_222, seq(2));
+        let gps = "$GPGLL,5250.53669,N,00542.34920,E,213950.00,A,A*67";
+        let out = decode(&[&a1, &b1, gps, &a2, &b2], DecoderConfig::default());
+        assert!(out.rejects.is_empty(), "{:?}", out.rejects);
+        let got: Vec<(u32, u64, u64)> = out.messages.iter().map(|m| (m.0, m.1, m.2)).collect();
+        assert_eq!(got, [(111_111_111, 1, 4), (222_222_222, 2, 5)]);
+    }
+
+    #[test]
+    fn tag_block_groups_tell_apart_messages_with_the_same_sequence_id() {
+        let tagged = |group: u32, source: &'static str, t: i64| SentenceOptions {
+            sequence_id: 3,
+            tag_block: Some(TagBlockOptions {
+                source: Some(source),
+                receiver_time: Timestamp::from_unix_seconds(t),
+                group_id: Some(group),
+            }),
+            ..SentenceOptions::default()
+        };
+        let (a1, a2) = type5(111_111_111, tagged(10, "north", 1_700_000_000));
+        let (b1, b2) = type5(222_222_222, tagged(11, "south", 1_700_000_005));
+        // Only the first sentence of each group carries s: and c:.
+        assert!(a2.starts_with("\\g:2-2-10*") && !a2.contains("s:"));
+        let out = decode(&[&a1, &b1, &b2, &a2], DecoderConfig::default());
+        assert!(out.rejects.is_empty(), "{:?}", out.rejects);
+        assert_eq!(out.messages.len(), 2);
+        assert_eq!(out.messages[0].0, 222_222_222);
+        assert_eq!(out.messages[0].3.as_deref(), Some("south"));
+        assert_eq!(out.messages[1].0, 111_111_111);
+        assert_eq!(out.messages[1].3.as_deref(), Some("north"));
+        assert_eq!(out.messages[1].4, Timestamp::from_unix_seconds(1_700_000_000));
+    }
+
+    #[test]
+    fn orphans_duplicates_and_restarts() {
+        let (a1, a2) = type5(111_111_111, seq(1));
+        let out = decode(&[&a2, &a1, &a1, &a2], DecoderConfig::default());
+        // Line 1: a second fragment with nothing before it. Line 3: a new
+        // first fragment for the same key gives up on line 2's message.
+        assert_eq!(
+            out.rejects,
+            [(1, RejectReason::OrphanFragment), (2, RejectReason::IncompleteMessage)]
+        );
+        assert_eq!(out.messages.iter().map(|m| (m.1, m.2)).collect::<Vec<_>>(), [(3, 4)]);
+
+        let dup = decode(&[&a1, &a2, &a2], DecoderConfig::default());
+        assert_eq!(dup.rejects, [(3, RejectReason::OrphanFragment)], "a repeated last fragment arrives after completion");
+    }
+
+    #[test]
+    fn duplicate_fragment_within_a_pending_message() {
+        let m = Message::StaticAndVoyage(StaticAndVoyageData { mmsi: Mmsi(123_456_789), ..Default::default() });
+        let lines = encode_sentences(&m, &SentenceOptions { max_payload_chars: 24, sequence_id: 4, ..SentenceOptions::default() }).unwrap();
+        assert_eq!(lines.len(), 3);
+        let out = decode(&[&lines[0], &lines[1], &lines[1], &lines[2]], DecoderConfig::default());
+        assert_eq!(out.rejects, [(3, RejectReason::DuplicateFragment)]);
+        assert_eq!(out.messages.len(), 1);
+    }
+
+    #[test]
+    fn messages_given_up_by_line_gap_time_and_capacity() {
+        let (a1, a2) = type5(111_111_111, seq(1));
+        let filler = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+        let mut config = DecoderConfig::default();
+        config.assembly.max_line_gap = 3;
+        let lines = [a1.as_str(), filler, filler, filler, filler, a2.as_str()];
+        let out = decode(&lines, config);
+        assert_eq!(out.rejects, [(1, RejectReason::IncompleteMessage), (6, RejectReason::OrphanFragment)]);
+
+        let timed = |t: i64| SentenceOptions {
+            sequence_id: 1,
+            tag_block: Some(TagBlockOptions { source: None, receiver_time: Timestamp::from_unix_seconds(t), group_id: None }),
+            ..SentenceOptions::default()
+        };
+        let (t1, _) = type5(111_111_111, timed(1_000));
+        let (_, late) = type5(111_111_111, timed(1_100));
+        // The second fragment carries no c: of its own; give it one.
+        let stamped_late = format!("\\c:1100*{:02X}\\{}", "c:1100".bytes().fold(0, |a, b| a ^ b), late);
+        let out = decode(&[&t1, &stamped_late], DecoderConfig::default());
+        assert_eq!(out.rejects, [(1, RejectReason::IncompleteMessage), (2, RejectReason::OrphanFragment)], "100 s > 60 s timeout");
+
+        let mut config = DecoderConfig::default();
+        config.assembly.max_pending = 2;
+        let (x1, x2) = type5(1, seq(1));
+        let (y1, y2) = type5(2, seq(2));
+        let (z1, z2) = type5(3, seq(3));
+        let out = decode(&[&x1, &y1, &z1, &x2, &y2, &z2], config);
+        assert_eq!(out.rejects, [(1, RejectReason::IncompleteMessage), (4, RejectReason::OrphanFragment)]);
+        assert_eq!(out.messages.iter().map(|m| m.0).collect::<Vec<_>>(), [2, 3]);
+    }
+
+    #[test]
+    fn gatehouse_time_applies_to_the_next_message_only() {
+        let (a1, a2) = type5(111_111_111, seq(1));
+        let pghp = "$PGHP,1,2014,4,10,13,30,29,165,219,,2190067,1,28*22";
+        let plain = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+        let out = decode(&[pghp, &a1, &a2, plain], DecoderConfig::default());
+        assert!(out.rejects.is_empty());
+        assert_eq!(out.messages[0].4.map(|t| t.to_string()), Some("2014-04-10T13:30:29.165Z".to_owned()));
+        assert_eq!(out.messages[1].4, None, "no time is invented for the next line");
+    }
 }
