@@ -9,7 +9,7 @@ pub const MAX_MESSAGE_BITS: usize = 1024;
 const CAPACITY_BYTES: usize = MAX_MESSAGE_BITS / 8;
 /// Zero bytes after the capacity, so that whole-word reads and writes near
 /// the end never leave the buffer.
-const SLACK_BYTES: usize = 8;
+const SLACK_BYTES: usize = 16;
 
 /// A fixed-capacity bit string: an AIS message payload, or a binary field
 /// within one (the data of types 6, 8, 17, 25, 26).
@@ -256,24 +256,26 @@ impl Bits {
         // buffer's slack.
         let mut invalid = false;
         let mut out = 0;
+        // Each step stores eight bytes, the last two zero (the next step
+        // overwrites them); at most 22 steps keep the stores in the slack.
         let mut step = |bits: &mut Bits, word: u64| {
             match crate::swar::dearmor8(word) {
-                Some(bits48) => bits.bytes[out..out + 6].copy_from_slice(&(bits48 << 16).to_be_bytes()[..6]),
+                Some(bits48) => bits.bytes[out..out + 8].copy_from_slice(&(bits48 << 16).to_be_bytes()),
                 None => invalid = true,
             }
             out += 6;
         };
-        let mut chunks = payload.chunks_exact(8);
-        for chunk in &mut chunks {
-            step(self, u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        let whole = payload.len() / 8 * 8;
+        for at in (0..whole).step_by(8) {
+            step(self, crate::swar::word_at(payload, at));
         }
-        let rest = chunks.remainder();
+        let rest = &payload[whole..];
         if !rest.is_empty() {
-            let mut word = [b'0'; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            step(self, u64::from_le_bytes(word));
+            // Missing characters are '0' (value 0): zero bits past the payload.
+            let missing = u64::MAX << (8 * rest.len());
+            step(self, crate::swar::partial_word(rest) | (0x3030_3030_3030_3030 & missing));
         }
-        let written_bytes = out;
+        let written_bytes = out + 2;
         if previous_bytes > written_bytes {
             self.bytes[written_bytes..previous_bytes].fill(0);
         }
@@ -285,8 +287,13 @@ impl Bits {
             self.clear_all(written_bytes.max(previous_bytes));
             return Err(if fill_bits > total_bits { PayloadError::BadFill } else { PayloadError::TooLong });
         }
-        self.len = (total_bits - fill_bits) as u16;
-        self.clear_tail_within(written_bytes);
+        let len = total_bits - fill_bits;
+        self.len = len as u16;
+        // Past the payload the steps wrote zeros, except the fill bits, which
+        // lie in the byte holding the payload's last bit or the next one.
+        let (full, partial) = (len / 8, len % 8);
+        self.bytes[full] &= !(0xFFu8 >> partial);
+        self.bytes[full + 1] = 0;
         Ok(())
     }
 
@@ -295,21 +302,6 @@ impl Bits {
         self.len = 0;
         let end = dirty_bytes.min(self.bytes.len());
         self.bytes[..end].fill(0);
-    }
-
-    /// Like [`Bits::clear_tail`] but only up to `dirty_bytes`: the de-armorer
-    /// knows nothing after them was ever written.
-    fn clear_tail_within(&mut self, dirty_bytes: usize) {
-        let len = self.len();
-        let full = len / 8;
-        if len % 8 != 0 {
-            self.bytes[full] &= 0xFFu8 << (8 - len % 8);
-            if full + 1 < dirty_bytes {
-                self.bytes[full + 1..dirty_bytes].fill(0);
-            }
-        } else if full < dirty_bytes {
-            self.bytes[full..dirty_bytes].fill(0);
-        }
     }
 
     /// The six-bit values of the bits, padded with zero bits to a multiple of

@@ -208,22 +208,7 @@ fn hex_digit(b: u8) -> Option<u8> {
     }
 }
 
-/// XOR of all bytes: the NMEA checksum.
-#[inline]
-fn xor_all(bytes: &[u8]) -> u8 {
-    // Eight bytes at a time, then fold: the checksum is the hot loop of
-    // sentence parsing.
-    let mut chunks = bytes.chunks_exact(8);
-    let mut acc = 0u64;
-    for chunk in &mut chunks {
-        acc ^= u64::from_le_bytes(chunk.try_into().expect("8-byte chunk"));
-    }
-    let mut x = acc.to_le_bytes().iter().fold(0u8, |a, b| a ^ b);
-    for b in chunks.remainder() {
-        x ^= b;
-    }
-    x
-}
+use crate::swar::xor_all;
 
 /// Splits `$…*hh rest` / `!…*hh rest` into the checksummed body (without the
 /// leading `$`/`!`), whether the checksum matched, and what follows it.

@@ -84,17 +84,54 @@ pub(crate) fn scan_sentence(body: &[u8]) -> SentenceScan {
     scan
 }
 
+/// The eight bytes at `at`, little-endian (the caller checked the bounds).
+#[inline(always)]
+pub(crate) fn word_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// Up to seven bytes packed little-endian, missing lanes zero.
+#[inline(always)]
+pub(crate) fn partial_word(bytes: &[u8]) -> u64 {
+    bytes.iter().enumerate().fold(0, |word, (i, &b)| word | u64::from(b) << (8 * i))
+}
+
 /// True when `bytes` holds a `,` or a `*`.
 #[inline]
 pub(crate) fn contains_comma_or_star(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        if bytes_equal(word, b',') | bytes_equal(word, b'*') != 0 {
+    let hit = |word: u64| bytes_equal(word, b',') | bytes_equal(word, b'*') != 0;
+    if bytes.len() < 8 {
+        return bytes.iter().any(|&b| b == b',' || b == b'*');
+    }
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        if hit(word_at(bytes, at)) {
             return true;
         }
+        at += 8;
     }
-    chunks.remainder().iter().any(|&b| b == b',' || b == b'*')
+    // The last bytes: one more word, overlapping the previous one.
+    at != bytes.len() && hit(word_at(bytes, bytes.len() - 8))
+}
+
+/// XOR of all bytes (the NMEA checksum), eight at a time.
+#[inline]
+pub(crate) fn xor_all(bytes: &[u8]) -> u8 {
+    if bytes.len() < 8 {
+        return bytes.iter().fold(0, |a, b| a ^ b);
+    }
+    let mut acc = 0u64;
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        acc ^= word_at(bytes, at);
+        at += 8;
+    }
+    let rest = bytes.len() - at;
+    if rest > 0 {
+        // The last `rest` bytes are the high lanes of the final word.
+        acc ^= word_at(bytes, bytes.len() - 8) >> (8 * (8 - rest));
+    }
+    fold(acc)
 }
 
 #[inline(always)]
@@ -151,6 +188,14 @@ mod tests {
             for (i, c) in commas.iter().take(8).enumerate() {
                 prop_assert_eq!(usize::from(scan.commas[i]), *c);
             }
+        }
+
+        #[test]
+        fn word_helpers_match_byte_loops(bytes in proptest::collection::vec(prop_oneof![Just(b','), Just(b'*'), any::<u8>()], 0..40)) {
+            prop_assert_eq!(xor_all(&bytes), bytes.iter().fold(0, |a, b| a ^ b));
+            prop_assert_eq!(contains_comma_or_star(&bytes), bytes.iter().any(|&b| b == b',' || b == b'*'));
+            let n = bytes.len().min(7);
+            prop_assert_eq!(partial_word(&bytes[..n]).to_le_bytes()[..n].to_vec(), bytes[..n].to_vec());
         }
 
         #[test]
