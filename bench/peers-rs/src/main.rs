@@ -83,7 +83,8 @@ fn compare(lines: &[&[u8]]) {
         let theirs = matches!(parser.parse(line, true), Ok(ais::AisFragments::Complete(s)) if s.message.is_some() && s.num_fragments == 1);
         let mut reason = None;
         let mut decoder = Decoder::new(DecoderConfig::default());
-        let mut sink = FnSink { on_message: |_: &Decoded<'_>| {}, on_reject: |r: &Rejected<'_>| reason = Some(r.reason) };
+        let mut sink =
+            FnSink { on_message: |_: &Decoded<'_>| {}, on_reject: |r: &Rejected<'_>| reason = Some(r.reason) };
         decoder.feed_line(line, &mut sink);
         if let (true, Some(reason)) = (theirs, reason) {
             println!("{reason}\t{}", String::from_utf8_lossy(line));
@@ -99,7 +100,8 @@ fn main() {
     };
     let repeat: usize = args.next().map_or(5, |r| r.parse().expect("REPEAT"));
     let bytes = std::fs::read(&path).expect("readable FILE");
-    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&[u8]> =
+        bytes.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).filter(|l| !l.is_empty()).collect();
     if decoder == "compare" {
         return compare(&lines);
     }

@@ -41,7 +41,9 @@ pub fn generated_corpus() -> Vec<u8> {
                 shipname: AisString::new("GENERATED").expect("six-bit text"),
                 ..Default::default()
             });
-            for line in encode_sentences(&m, &SentenceOptions { sequence_id: (i % 10) as u8, ..options }).expect("fields fit") {
+            for line in
+                encode_sentences(&m, &SentenceOptions { sequence_id: (i % 10) as u8, ..options }).expect("fields fit")
+            {
                 out.push_str(&line);
                 out.push('\n');
             }

@@ -32,5 +32,10 @@ fn main() {
         messages += count.0;
     }
     let seconds = started.elapsed().as_secs_f64();
-    println!("{} lines, {} messages in {seconds:.3} s: {:.2} M lines/s", lines.len() * repeat, messages, (lines.len() * repeat) as f64 / seconds / 1e6);
+    println!(
+        "{} lines, {} messages in {seconds:.3} s: {:.2} M lines/s",
+        lines.len() * repeat,
+        messages,
+        (lines.len() * repeat) as f64 / seconds / 1e6
+    );
 }

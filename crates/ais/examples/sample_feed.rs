@@ -101,7 +101,13 @@ pub fn sample_lines() -> Vec<String> {
     for (i, (lat, lon, sog, cog)) in track.into_iter().enumerate() {
         let t = START_S + 600 * (i as i64 + 1);
         let channel = if i % 2 == 0 { b'A' } else { b'B' };
-        lines.extend(with_tags(&position(cargo, lat, lon, sog, cog, 0, (t % 60) as u8), t, "rajin-shore", None, channel));
+        lines.extend(with_tags(
+            &position(cargo, lat, lon, sog, cog, 0, (t % 60) as u8),
+            t,
+            "rajin-shore",
+            None,
+            channel,
+        ));
     }
 
     // Another NMEA talker on the same line: a GPS fix, interleaved.
@@ -191,11 +197,13 @@ pub fn sample_lines() -> Vec<String> {
         ..Default::default()
     };
     let data: Bits = application::encode(&Application::MetHydro289(met)).unwrap();
-    let weather = Message::BroadcastBinary(BroadcastBinary { mmsi: Mmsi(2_734_002), dac: 1, fi: 31, data, ..Default::default() });
+    let weather =
+        Message::BroadcastBinary(BroadcastBinary { mmsi: Mmsi(2_734_002), dac: 1, fi: 31, data, ..Default::default() });
     lines.extend(with_tags(&weather, START_S + 300, "vladivostok", Some(1202), b'A'));
 
     // Faults, as real feeds have them.
-    let mut bad = with_tags(&position(cargo, 42.47, 131.30, 10.2, 70.0, 0, 5), START_S + 3600, "rajin-shore", None, b'A');
+    let mut bad =
+        with_tags(&position(cargo, 42.47, 131.30, 10.2, 70.0, 0, 5), START_S + 3600, "rajin-shore", None, b'A');
     let last = bad.last_mut().unwrap();
     last.replace_range(last.len() - 2.., "00"); // a corrupted NMEA checksum
     lines.append(&mut bad);

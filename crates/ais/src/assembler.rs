@@ -60,6 +60,15 @@ impl FirstFragmentMeta {
     }
 }
 
+/// Where one received fragment is kept: its line number, and its payload
+/// and raw line as (start, length) in the slot's buffers.
+#[derive(Clone, Copy, Default)]
+struct Part {
+    line_number: u64,
+    payload: (u32, u32),
+    raw: (u32, u32),
+}
+
 #[derive(Default)]
 struct Slot {
     active: bool,
@@ -79,8 +88,8 @@ struct Slot {
     fill_bits: u8,
     checksums_ok: bool,
     meta: FirstFragmentMeta,
-    /// Per fragment number: (line number, payload range, raw line range).
-    parts: [(u64, (u32, u32), (u32, u32)); 9],
+    /// Per fragment number (index = number − 1).
+    parts: [Part; 9],
     payload: Vec<u8>,
     raw_lines: Vec<u8>,
 }
@@ -205,11 +214,11 @@ impl Assembler {
         slot.payload.extend_from_slice(sentence.payload);
         let raw_start = slot.raw_lines.len() as u32;
         slot.raw_lines.extend_from_slice(raw_line);
-        slot.parts[usize::from(sentence.fragment_number - 1)] = (
+        slot.parts[usize::from(sentence.fragment_number - 1)] = Part {
             line_number,
-            (payload_start, sentence.payload.len() as u32),
-            (raw_start, raw_line.len() as u32),
-        );
+            payload: (payload_start, sentence.payload.len() as u32),
+            raw: (raw_start, raw_line.len() as u32),
+        };
         slot.received_mask |= bit;
         slot.checksums_ok &= sentence.checksum_ok && sentence.tag_block.checksum_ok;
         if sentence.fragment_number == slot.fragment_count {
@@ -220,7 +229,7 @@ impl Assembler {
         }
 
         self.joined.clear();
-        for &(_, (start, len), _) in &slot.parts[..usize::from(slot.fragment_count)] {
+        for &Part { payload: (start, len), .. } in &slot.parts[..usize::from(slot.fragment_count)] {
             self.joined.extend_from_slice(&slot.payload[start as usize..(start + len) as usize]);
         }
         self.completed = Some(index);
@@ -239,9 +248,9 @@ impl Assembler {
     pub(crate) fn completed_lines(&self) -> impl Iterator<Item = (u64, &[u8])> {
         self.completed.into_iter().flat_map(move |index| {
             let slot = &self.slots[index];
-            slot.parts[..usize::from(slot.fragment_count)]
-                .iter()
-                .map(move |&(line, _, (start, len))| (line, &slot.raw_lines[start as usize..(start + len) as usize]))
+            slot.parts[..usize::from(slot.fragment_count)].iter().map(move |part| {
+                (part.line_number, &slot.raw_lines[part.raw.0 as usize..(part.raw.0 + part.raw.1) as usize])
+            })
         })
     }
 
@@ -331,8 +340,8 @@ impl Assembler {
         let mut parts: Vec<(u64, (u32, u32))> = Vec::new();
         for n in 1..=slot.fragment_count {
             if slot.received_mask & (1 << n) != 0 {
-                let (line, _, raw) = slot.parts[usize::from(n - 1)];
-                parts.push((line, raw));
+                let part = slot.parts[usize::from(n - 1)];
+                parts.push((part.line_number, part.raw));
             }
         }
         // Report in input order.

@@ -172,7 +172,10 @@ pub struct Decoder {
 
 impl std::fmt::Debug for Decoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Decoder").field("config", &self.config).field("line_number", &self.line_number).finish_non_exhaustive()
+        f.debug_struct("Decoder")
+            .field("config", &self.config)
+            .field("line_number", &self.line_number)
+            .finish_non_exhaustive()
     }
 }
 
@@ -237,23 +240,25 @@ impl Decoder {
         let inherited = pending.inherited();
         let outcome = if sentence.fragment_count == 1 {
             // The common case: no copy, no assembly.
-            dearmor(bits, sentence.payload, sentence.fill_bits).and_then(|()| Message::decode_into(bits, message)).map(|()| {
-                let (receiver_time, time_source) = assembler::receiver_time(&sentence, &inherited);
-                let meta = MessageMeta {
-                    first_line: line_number,
-                    last_line: line_number,
-                    fragments: 1,
-                    talker: sentence.talker,
-                    own_ship: sentence.own_ship,
-                    channel: sentence.channel,
-                    source: sentence.tag_block.source.or(inherited.source),
-                    station: sentence.trailer.station.or(inherited.station),
-                    receiver_time,
-                    time_source,
-                    checksum_ok: sentence.checksum_ok && sentence.tag_block.checksum_ok,
-                };
-                emit(stats, sink, message, bits, meta);
-            })
+            dearmor(bits, sentence.payload, sentence.fill_bits).and_then(|()| Message::decode_into(bits, message)).map(
+                |()| {
+                    let (receiver_time, time_source) = assembler::receiver_time(&sentence, &inherited);
+                    let meta = MessageMeta {
+                        first_line: line_number,
+                        last_line: line_number,
+                        fragments: 1,
+                        talker: sentence.talker,
+                        own_ship: sentence.own_ship,
+                        channel: sentence.channel,
+                        source: sentence.tag_block.source.or(inherited.source),
+                        station: sentence.trailer.station.or(inherited.station),
+                        receiver_time,
+                        time_source,
+                        checksum_ok: sentence.checksum_ok && sentence.tag_block.checksum_ok,
+                    };
+                    emit(stats, sink, message, bits, meta);
+                },
+            )
         } else {
             let mut on_lost = |lost: LostLine<'_>| {
                 stats.count_reject(lost.reason);
@@ -265,39 +270,40 @@ impl Decoder {
             if !armor::is_valid_payload(sentence.payload) {
                 Err(RejectReason::BadPayloadCharacter)
             } else {
-            match assembler.add(&sentence, &inherited, raw, line_number, &mut on_lost) {
-                Added::Pending => Ok(()),
-                Added::Rejected(reason) => Err(reason),
-                Added::Complete(done) => {
-                    let decoded = dearmor(bits, done.payload, done.fill_bits).and_then(|()| Message::decode_into(bits, message));
-                    match decoded {
-                        Ok(()) => {
-                            let meta = MessageMeta {
-                                first_line: done.first_line,
-                                last_line: line_number,
-                                fragments: done.fragments,
-                                talker: done.meta.talker,
-                                own_ship: done.meta.own_ship,
-                                channel: done.meta.channel,
-                                source: done.meta.source(),
-                                station: done.meta.station(),
-                                receiver_time: done.meta.receiver_time,
-                                time_source: done.meta.time_source,
-                                checksum_ok: done.checksums_ok,
-                            };
-                            emit(stats, sink, message, bits, meta);
-                        }
-                        Err(reason) => {
-                            // Every line of the message is unusable.
-                            for (number, raw) in assembler.completed_lines() {
-                                stats.count_reject(reason);
-                                sink.reject(&Rejected { line_number: number, line: raw, reason });
+                match assembler.add(&sentence, &inherited, raw, line_number, &mut on_lost) {
+                    Added::Pending => Ok(()),
+                    Added::Rejected(reason) => Err(reason),
+                    Added::Complete(done) => {
+                        let decoded = dearmor(bits, done.payload, done.fill_bits)
+                            .and_then(|()| Message::decode_into(bits, message));
+                        match decoded {
+                            Ok(()) => {
+                                let meta = MessageMeta {
+                                    first_line: done.first_line,
+                                    last_line: line_number,
+                                    fragments: done.fragments,
+                                    talker: done.meta.talker,
+                                    own_ship: done.meta.own_ship,
+                                    channel: done.meta.channel,
+                                    source: done.meta.source(),
+                                    station: done.meta.station(),
+                                    receiver_time: done.meta.receiver_time,
+                                    time_source: done.meta.time_source,
+                                    checksum_ok: done.checksums_ok,
+                                };
+                                emit(stats, sink, message, bits, meta);
+                            }
+                            Err(reason) => {
+                                // Every line of the message is unusable.
+                                for (number, raw) in assembler.completed_lines() {
+                                    stats.count_reject(reason);
+                                    sink.reject(&Rejected { line_number: number, line: raw, reason });
+                                }
                             }
                         }
+                        Ok(())
                     }
-                    Ok(())
                 }
-            }
             }
         };
         pending.clear();
@@ -350,16 +356,25 @@ mod tests {
     use crate::text::AisString;
     use tumen_model::Mmsi;
 
+    /// MMSI, first line, last line, source, receiver time.
+    type Seen = (u32, u64, u64, Option<String>, Option<Timestamp>);
+
     #[derive(Default)]
     struct Collect {
-        messages: Vec<(u32, u64, u64, Option<String>, Option<Timestamp>)>,
+        messages: Vec<Seen>,
         rejects: Vec<(u64, RejectReason)>,
     }
 
     impl Sink for Collect {
         fn message(&mut self, d: &Decoded<'_>) {
             let m = &d.meta;
-            self.messages.push((d.message.mmsi().0, m.first_line, m.last_line, m.source.map(str::to_owned), m.receiver_time));
+            self.messages.push((
+                d.message.mmsi().0,
+                m.first_line,
+                m.last_line,
+                m.source.map(str::to_owned),
+                m.receiver_time,
+            ));
         }
         fn reject(&mut self, r: &Rejected<'_>) {
             self.rejects.push((r.line_number, r.reason));
@@ -435,20 +450,25 @@ mod tests {
         let out = decode(&[&a2, &a1, &a1, &a2], DecoderConfig::default());
         // Line 1: a second fragment with nothing before it. Line 3: a new
         // first fragment for the same key gives up on line 2's message.
-        assert_eq!(
-            out.rejects,
-            [(1, RejectReason::OrphanFragment), (2, RejectReason::IncompleteMessage)]
-        );
+        assert_eq!(out.rejects, [(1, RejectReason::OrphanFragment), (2, RejectReason::IncompleteMessage)]);
         assert_eq!(out.messages.iter().map(|m| (m.1, m.2)).collect::<Vec<_>>(), [(3, 4)]);
 
         let dup = decode(&[&a1, &a2, &a2], DecoderConfig::default());
-        assert_eq!(dup.rejects, [(3, RejectReason::OrphanFragment)], "a repeated last fragment arrives after completion");
+        assert_eq!(
+            dup.rejects,
+            [(3, RejectReason::OrphanFragment)],
+            "a repeated last fragment arrives after completion"
+        );
     }
 
     #[test]
     fn duplicate_fragment_within_a_pending_message() {
         let m = Message::StaticAndVoyage(StaticAndVoyageData { mmsi: Mmsi(123_456_789), ..Default::default() });
-        let lines = encode_sentences(&m, &SentenceOptions { max_payload_chars: 24, sequence_id: 4, ..SentenceOptions::default() }).unwrap();
+        let lines = encode_sentences(
+            &m,
+            &SentenceOptions { max_payload_chars: 24, sequence_id: 4, ..SentenceOptions::default() },
+        )
+        .unwrap();
         assert_eq!(lines.len(), 3);
         let out = decode(&[&lines[0], &lines[1], &lines[1], &lines[2]], DecoderConfig::default());
         assert_eq!(out.rejects, [(3, RejectReason::DuplicateFragment)]);
@@ -467,7 +487,11 @@ mod tests {
 
         let timed = |t: i64| SentenceOptions {
             sequence_id: 1,
-            tag_block: Some(TagBlockOptions { source: None, receiver_time: Timestamp::from_unix_seconds(t), group_id: None }),
+            tag_block: Some(TagBlockOptions {
+                source: None,
+                receiver_time: Timestamp::from_unix_seconds(t),
+                group_id: None,
+            }),
             ..SentenceOptions::default()
         };
         let (t1, _) = type5(111_111_111, timed(1_000));
@@ -475,7 +499,11 @@ mod tests {
         // The second fragment carries no c: of its own; give it one.
         let stamped_late = format!("\\c:1100*{:02X}\\{}", "c:1100".bytes().fold(0, |a, b| a ^ b), late);
         let out = decode(&[&t1, &stamped_late], DecoderConfig::default());
-        assert_eq!(out.rejects, [(1, RejectReason::IncompleteMessage), (2, RejectReason::OrphanFragment)], "100 s > 60 s timeout");
+        assert_eq!(
+            out.rejects,
+            [(1, RejectReason::IncompleteMessage), (2, RejectReason::OrphanFragment)],
+            "100 s > 60 s timeout"
+        );
 
         let mut config = DecoderConfig::default();
         config.assembly.max_pending = 2;

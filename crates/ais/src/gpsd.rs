@@ -21,7 +21,7 @@ macro_rules! key {
     };
 }
 
-use crate::application::{Application, TidalWindow236, TidalWindow289};
+use crate::application::{Application, TidalEntry, TidalWindow};
 use crate::bits::Bits;
 use crate::message::*;
 use crate::text::AisString;
@@ -273,7 +273,9 @@ impl Obj<'_> {
     /// Types 22 and 23 corners in 1/10 minute; gpsd writes scaled ones as
     /// quoted strings with six decimals.
     fn corners(&mut self, ne_lon: i32, ne_lat: i32, sw_lon: i32, sw_lat: i32) {
-        for (key, value) in [(key!("ne_lon"), ne_lon), (key!("ne_lat"), ne_lat), (key!("sw_lon"), sw_lon), (key!("sw_lat"), sw_lat)] {
+        for (key, value) in
+            [(key!("ne_lon"), ne_lon), (key!("ne_lat"), ne_lat), (key!("sw_lon"), sw_lon), (key!("sw_lat"), sw_lat)]
+        {
             if self.scaled {
                 self.key(key);
                 self.out.push('"');
@@ -412,11 +414,8 @@ fn position(j: &mut Obj<'_>, m: &PositionReport) {
 
 fn base_station(j: &mut Obj<'_>, m: &BaseStationReport) {
     j.key(key!("timestamp"));
-    let _ = write!(
-        j.out,
-        "\"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z\"",
-        m.year, m.month, m.day, m.hour, m.minute, m.second
-    );
+    let _ =
+        write!(j.out, "\"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z\"", m.year, m.month, m.day, m.hour, m.minute, m.second);
     j.boolean(key!("accuracy"), m.position_accuracy);
     j.lonlat_pair(m.lon_min_e4, m.lat_min_e4, 600_000, 6);
     j.uint(key!("epfd"), m.epfd);
@@ -613,7 +612,8 @@ fn long_range(j: &mut Obj<'_>, m: &LongRangeReport) {
 }
 
 const TRENDS: [&str; 4] = ["steady", "increasing", "decreasing", "N/A"];
-const PRECIPITATION: [&str; 8] = ["reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice", "snow", "reserved", "N/A"];
+const PRECIPITATION: [&str; 8] =
+    ["reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice", "snow", "reserved", "N/A"];
 const ICE: [&str; 4] = ["no", "yes", "reserved", "N/A"];
 
 fn application(j: &mut Obj<'_>, app: &Application) {
@@ -631,8 +631,8 @@ fn application(j: &mut Obj<'_>, app: &Application) {
             j.uint(key!("amount"), m.amount);
             j.uint(key!("unit"), m.unit);
         }
-        Application::TidalWindow236(m) => tidal_236(j, m),
-        Application::TidalWindow289(m) => tidal_289(j, m),
+        Application::TidalWindow236(m) => tidal(j, m),
+        Application::TidalWindow289(m) => tidal(j, m),
         Application::PersonsOnBoard(m) => j.uint(key!("persons"), m.persons),
         Application::ClearanceTime(m) => {
             j.uint(key!("linkage"), m.linkage);
@@ -681,7 +681,17 @@ fn application(j: &mut Obj<'_>, app: &Application) {
                 j.int(key!("lat"), m.lat_min_e3);
                 j.int(key!("lon"), m.lon_min_e3);
             }
-            met_time_and_wind(j, m.day, m.hour, m.minute, m.wind_speed_knots, m.wind_gust_knots, m.wind_dir_deg, m.wind_gust_dir_deg, m.humidity_pct);
+            met_time_and_wind(
+                j,
+                m.day,
+                m.hour,
+                m.minute,
+                m.wind_speed_knots,
+                m.wind_gust_knots,
+                m.wind_dir_deg,
+                m.wind_gust_dir_deg,
+                m.humidity_pct,
+            );
             j.scaled_uint(key!("airtemp"), m.air_temp_raw, 600, 10, 1);
             j.scaled_uint(key!("dewpoint"), m.dew_point_raw, 200, 10, 1);
             if j.scaled {
@@ -711,7 +721,17 @@ fn application(j: &mut Obj<'_>, app: &Application) {
                 j.int(key!("lon"), m.lon_min_e3);
             }
             j.boolean(key!("accuracy"), m.position_accuracy);
-            met_time_and_wind(j, m.day, m.hour, m.minute, m.wind_speed_knots, m.wind_gust_knots, m.wind_dir_deg, m.wind_gust_dir_deg, m.humidity_pct);
+            met_time_and_wind(
+                j,
+                m.day,
+                m.hour,
+                m.minute,
+                m.wind_speed_knots,
+                m.wind_gust_knots,
+                m.wind_dir_deg,
+                m.wind_gust_dir_deg,
+                m.humidity_pct,
+            );
             j.scaled_int(key!("airtemp"), m.air_temp_c_e1, 10, 1);
             j.scaled_int(key!("dewpoint"), m.dew_point_c_e1, 10, 1);
             if j.scaled {
@@ -767,7 +787,17 @@ fn application(j: &mut Obj<'_>, app: &Application) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn met_time_and_wind(j: &mut Obj<'_>, day: u8, hour: u8, minute: u8, wspeed: u8, wgust: u8, wdir: u16, wgustdir: u16, humidity: u8) {
+fn met_time_and_wind(
+    j: &mut Obj<'_>,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    wspeed: u8,
+    wgust: u8,
+    wdir: u16,
+    wgustdir: u16,
+    humidity: u8,
+) {
     j.key(key!("timestamp"));
     let _ = write!(j.out, "\"{day:02}T{hour:02}:{minute:02}Z\"");
     j.uint(key!("wspeed"), wspeed);
@@ -803,7 +833,7 @@ fn sea_state(j: &mut Obj<'_>, s: &crate::application::SeaState) {
     j.uint(key!("seastate"), s.beaufort);
 }
 
-fn tidal_236(j: &mut Obj<'_>, m: &TidalWindow236) {
+fn tidal<E: TidalEntry>(j: &mut Obj<'_>, m: &TidalWindow<E>) {
     j.uint(key!("month"), m.month);
     j.uint(key!("day"), m.day);
     j.key(key!("tidals"));
@@ -812,21 +842,8 @@ fn tidal_236(j: &mut Obj<'_>, m: &TidalWindow236) {
         if i > 0 {
             j.out.push(',');
         }
-        tidal_entry(j, e.lon_min_e4, e.lat_min_e4, [e.from_hour, e.from_minute, e.to_hour, e.to_minute], e.current_dir_deg, e.current_speed_knots_e1);
-    }
-    j.out.push(']');
-}
-
-fn tidal_289(j: &mut Obj<'_>, m: &TidalWindow289) {
-    j.uint(key!("month"), m.month);
-    j.uint(key!("day"), m.day);
-    j.key(key!("tidals"));
-    j.out.push('[');
-    for (i, e) in m.entries().iter().enumerate() {
-        if i > 0 {
-            j.out.push(',');
-        }
-        tidal_entry(j, e.lon_min_e3, e.lat_min_e3, [e.from_hour, e.from_minute, e.to_hour, e.to_minute], e.current_dir_deg, e.current_speed_knots_e1);
+        let f = e.raw_fields();
+        tidal_entry(j, f.lon, f.lat, f.times, f.current_dir_deg, f.current_speed_knots_e1);
     }
     j.out.push(']');
 }

@@ -286,9 +286,8 @@ fn parse_sentence_with<'a>(
     let [count, number, seq, channel, payload, fill] = fields;
     let talker = [body[0], body[1]];
     let fragment_count = single_digit(count).filter(|n| (1..=9).contains(n)).ok_or(RejectReason::BadFragmentNumbers)?;
-    let fragment_number = single_digit(number)
-        .filter(|n| (1..=fragment_count).contains(n))
-        .ok_or(RejectReason::BadFragmentNumbers)?;
+    let fragment_number =
+        single_digit(number).filter(|n| (1..=fragment_count).contains(n)).ok_or(RejectReason::BadFragmentNumbers)?;
     let sequence_id = match seq {
         [] => None,
         _ => Some(single_digit(seq).ok_or(RejectReason::BadSequenceId)?),
@@ -491,11 +490,8 @@ fn tag_field<'a>(field: &'a [u8], out: &mut TagBlock<'a>) -> Result<(), RejectRe
         return Ok(());
     }
     // Keys are one letter, except IEC groups (`1G2:`): look there first.
-    let colon = if field.get(1) == Some(&b':') {
-        1
-    } else {
-        memchr::memchr(b':', field).ok_or(RejectReason::BadTagBlock)?
-    };
+    let colon =
+        if field.get(1) == Some(&b':') { 1 } else { memchr::memchr(b':', field).ok_or(RejectReason::BadTagBlock)? };
     let (key, value) = (&field[..colon], &field[colon + 1..]);
     let text = || std::str::from_utf8(value).map_err(|_| RejectReason::BadTagBlock);
     match key {
@@ -555,12 +551,11 @@ fn parse_uscg_trailer(after: &[u8]) -> Trailer<'_> {
         trailer.receiver_time = Some(time);
         trailer.time_source = Some(TimeSource::UscgTrailer);
     }
-    let station = fields
-        .iter()
-        .flatten()
-        .find(|f| matches!(f.first(), Some(b'r' | b'b')))
-        .copied()
-        .or(if n == 2 { fields[0] } else { None });
+    let station = fields.iter().flatten().find(|f| matches!(f.first(), Some(b'r' | b'b'))).copied().or(if n == 2 {
+        fields[0]
+    } else {
+        None
+    });
     trailer.station = station.and_then(|s| std::str::from_utf8(s).ok()).filter(|s| !s.is_empty());
     trailer
 }
@@ -700,20 +695,24 @@ mod tests {
 
     #[test]
     fn tag_block_fields_and_checksum() {
-        let s = sentence("\\g:1-2-73874,n:157036,s:r003669945,c:1241544035*4A\\!AIVDM,1,1,,B,15N4cJ`005Jrek0H@9n`DW5608EP,0*13");
+        let s = sentence(
+            "\\g:1-2-73874,n:157036,s:r003669945,c:1241544035*4A\\!AIVDM,1,1,,B,15N4cJ`005Jrek0H@9n`DW5608EP,0*13",
+        );
         let t = s.tag_block;
         assert!(t.present && t.checksum_ok);
         assert_eq!(t.source, Some("r003669945"));
         assert_eq!(t.receiver_time, Some(Timestamp::from_unix_ms(1_241_544_035_000)));
         assert_eq!(t.group, Some(Group { number: 1, total: 2, id: 73874 }));
         assert_eq!(t.line_count, Some(157036));
-        let broken = "\\g:1-2-73874,n:157036,s:r003669945,c:1241544035*4B\\!AIVDM,1,1,,B,15N4cJ`005Jrek0H@9n`DW5608EP,0*13";
+        let broken =
+            "\\g:1-2-73874,n:157036,s:r003669945,c:1241544035*4B\\!AIVDM,1,1,,B,15N4cJ`005Jrek0H@9n`DW5608EP,0*13";
         assert_eq!(parse_line(broken.as_bytes(), false), Err(RejectReason::BadTagBlockChecksum));
     }
 
     #[test]
     fn uscg_trailer() {
-        let s = sentence("!AIVDM,1,1,,B,15Cjtd0Oj;Jp7ilG7=UkKBoB0<06,0*63,s1234,d-119,T12.34567123,r003669958,1085889680");
+        let s =
+            sentence("!AIVDM,1,1,,B,15Cjtd0Oj;Jp7ilG7=UkKBoB0<06,0*63,s1234,d-119,T12.34567123,r003669958,1085889680");
         assert_eq!(s.trailer.station, Some("r003669958"));
         assert_eq!(s.trailer.receiver_time, Some(Timestamp::from_unix_ms(1_085_889_680_000)));
         assert_eq!(s.trailer.time_source, Some(TimeSource::UscgTrailer));
@@ -730,13 +729,18 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let s = sentence("$PGHP,1,2014,4,10,13,30,29,165,219,,2190067,1,28*22!BSVDM,1,1,,B,155C1v0vif0r:s`OjGpM0b@F0<6R,0*48");
+        let s = sentence(
+            "$PGHP,1,2014,4,10,13,30,29,165,219,,2190067,1,28*22!BSVDM,1,1,,B,155C1v0vif0r:s`OjGpM0b@F0<6R,0*48",
+        );
         assert_eq!(s.trailer.time_source, Some(TimeSource::Gatehouse));
     }
 
     #[test]
     fn other_talkers_and_junk() {
-        assert_eq!(parse_line(b"$GPGSA,A,3,11,32,14,28,22,03,10,08,17,,,,2.02,1.03,1.74*00", false), Ok(Line::OtherSentence));
+        assert_eq!(
+            parse_line(b"$GPGSA,A,3,11,32,14,28,22,03,10,08,17,,,,2.02,1.03,1.74*00", false),
+            Ok(Line::OtherSentence)
+        );
         assert_eq!(parse_line(b"# comment", false), Ok(Line::Blank));
         assert_eq!(parse_line(b"   ", false), Ok(Line::Blank));
         assert_eq!(parse_line(b"hello", false), Err(RejectReason::NotNmea));

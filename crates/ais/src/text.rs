@@ -75,10 +75,8 @@ impl<const N: usize> AisString<N> {
         let mut out = AisString::default();
         for (i, ch) in text.chars().take(N).enumerate() {
             let upper = ch.to_ascii_uppercase();
-            out.chars[i] = u8::try_from(upper)
-                .ok()
-                .filter(|&b| b != b'@' && ascii_to_sixbit(b).is_some())
-                .unwrap_or(b'?');
+            out.chars[i] =
+                u8::try_from(upper).ok().filter(|&b| b != b'@' && ascii_to_sixbit(b).is_some()).unwrap_or(b'?');
             out.raw_len = (i + 1) as u8;
         }
         out.trimmed_len = trimmed_len(&out.chars[..usize::from(out.raw_len)]);

@@ -129,7 +129,11 @@ fn decode_groups(groups: &[Group], scaled: bool) -> Vec<Result<Vec<Value>, Strin
 
 /// The differing fields of two objects, `*_text` fields and accepted
 /// conventions ignored.
-fn field_differences(ours: &Value, gpsd: &Value, accepted: fn(&str, Option<&Value>, Option<&Value>) -> bool) -> Vec<String> {
+fn field_differences(
+    ours: &Value,
+    gpsd: &Value,
+    accepted: fn(&str, Option<&Value>, Option<&Value>) -> bool,
+) -> Vec<String> {
     let (Some(ours), Some(gpsd)) = (ours.as_object(), gpsd.as_object()) else {
         return vec![format!("not objects: {ours} vs {gpsd}")];
     };

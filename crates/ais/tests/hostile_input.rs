@@ -55,7 +55,8 @@ fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(a, b)| Edit::Flip(a, b)),
         any::<usize>().prop_map(Edit::Truncate),
-        (any::<usize>(), prop_oneof![Just(b','), Just(b'*'), Just(b'\\'), Just(b'!'), any::<u8>()]).prop_map(|(a, b)| Edit::Insert(a, b)),
+        (any::<usize>(), prop_oneof![Just(b','), Just(b'*'), Just(b'\\'), Just(b'!'), any::<u8>()])
+            .prop_map(|(a, b)| Edit::Insert(a, b)),
         any::<usize>().prop_map(Edit::Delete),
     ]
 }
@@ -91,7 +92,8 @@ fn check_accounting(lines: &[Vec<u8>], lenient: bool, max_pending: usize) -> Res
     prop_assert_eq!(
         stats.blank_or_comment + stats.other_sentences + stats.rejected_total() + message_lines,
         stats.lines,
-        "every line is in exactly one bucket: {:?}", stats
+        "every line is in exactly one bucket: {:?}",
+        stats
     );
     rejected.sort_unstable();
     let before = rejected.len();

@@ -67,29 +67,31 @@ fn static_voyage() -> impl Strategy<Value = Message> {
         (unsigned(8), unsigned(9), unsigned(9), unsigned(6), unsigned(6), unsigned(4)),
         (unsigned(4), unsigned(5), unsigned(5), unsigned(6), unsigned(8), text::<20>(20), any::<bool>()),
     )
-        .prop_map(|((r, mmsi, ver, imo, cs, name), (st, bow, stern, port, stbd, epfd), (mo, d, h, mi, dr, dest, dte))| {
-            Message::StaticAndVoyage(StaticAndVoyageData {
-                repeat: r,
-                mmsi,
-                ais_version: ver as u8,
-                imo,
-                callsign: cs,
-                shipname: name,
-                ship_type: st as u8,
-                to_bow_m: bow as u16,
-                to_stern_m: stern as u16,
-                to_port_m: port as u8,
-                to_starboard_m: stbd as u8,
-                epfd: epfd as u8,
-                eta_month: mo as u8,
-                eta_day: d as u8,
-                eta_hour: h as u8,
-                eta_minute: mi as u8,
-                draught_m_e1: dr as u8,
-                destination: dest,
-                dte,
-            })
-        })
+        .prop_map(
+            |((r, mmsi, ver, imo, cs, name), (st, bow, stern, port, stbd, epfd), (mo, d, h, mi, dr, dest, dte))| {
+                Message::StaticAndVoyage(StaticAndVoyageData {
+                    repeat: r,
+                    mmsi,
+                    ais_version: ver as u8,
+                    imo,
+                    callsign: cs,
+                    shipname: name,
+                    ship_type: st as u8,
+                    to_bow_m: bow as u16,
+                    to_stern_m: stern as u16,
+                    to_port_m: port as u8,
+                    to_starboard_m: stbd as u8,
+                    epfd: epfd as u8,
+                    eta_month: mo as u8,
+                    eta_day: d as u8,
+                    eta_hour: h as u8,
+                    eta_minute: mi as u8,
+                    draught_m_e1: dr as u8,
+                    destination: dest,
+                    dte,
+                })
+            },
+        )
 }
 
 fn class_b_position() -> impl Strategy<Value = Message> {
@@ -157,7 +159,10 @@ fn static_data_report() -> impl Strategy<Value = Message> {
 }
 
 fn long_range() -> impl Strategy<Value = Message> {
-    ((0u8..4, mmsi(), any::<bool>(), any::<bool>(), unsigned(4)), (signed(18), signed(17), unsigned(6), unsigned(9), any::<bool>()))
+    (
+        (0u8..4, mmsi(), any::<bool>(), any::<bool>(), unsigned(4)),
+        (signed(18), signed(17), unsigned(6), unsigned(9), any::<bool>()),
+    )
         .prop_map(|((r, mmsi, acc, raim, status), (lon, lat, sog, cog, stale))| {
             Message::LongRange(LongRangeReport {
                 repeat: r,

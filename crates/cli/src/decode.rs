@@ -64,7 +64,7 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
     let mut out = if args.format == Format::Csv {
         let mut csv = csv::Writer::from_writer(out);
         csv.write_record(CSV_HEADER)?;
-        Output::Csv(csv)
+        Output::Csv(Box::new(csv))
     } else {
         Output::Plain(out)
     };
@@ -127,7 +127,7 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
 
     let mut out = match out {
         Output::Plain(w) => w,
-        Output::Csv(csv) => csv.into_inner().map_err(|e| e.into_error())?,
+        Output::Csv(csv) => (*csv).into_inner().map_err(|e| e.into_error())?,
     };
     if args.format == Format::Stats {
         write_stats(&mut out, &totals)?;
@@ -162,7 +162,7 @@ fn progress_bar(show: bool, len: Option<u64>, name: &str) -> indicatif::Progress
 /// Where output goes: bytes as they are, or through the CSV writer.
 enum Output {
     Plain(BufWriter<Box<dyn Write>>),
-    Csv(csv::Writer<BufWriter<Box<dyn Write>>>),
+    Csv(Box<csv::Writer<BufWriter<Box<dyn Write>>>>),
 }
 
 /// Receives decoder output and writes it in the chosen format.
@@ -234,10 +234,38 @@ impl Sink for DecodeSink<'_> {
 }
 
 const CSV_HEADER: &[&str] = &[
-    "file", "line", "receiver_time", "source", "station", "channel", "type", "repeat", "mmsi", "lon", "lat",
-    "sog_knots", "cog_deg", "heading_deg", "nav_status", "rot_deg_per_min", "accuracy", "utc_second", "imo",
-    "callsign", "shipname", "ship_type", "to_bow_m", "to_stern_m", "to_port_m", "to_starboard_m", "draught_m",
-    "eta", "destination", "dac", "fi", "checksum_ok",
+    "file",
+    "line",
+    "receiver_time",
+    "source",
+    "station",
+    "channel",
+    "type",
+    "repeat",
+    "mmsi",
+    "lon",
+    "lat",
+    "sog_knots",
+    "cog_deg",
+    "heading_deg",
+    "nav_status",
+    "rot_deg_per_min",
+    "accuracy",
+    "utc_second",
+    "imo",
+    "callsign",
+    "shipname",
+    "ship_type",
+    "to_bow_m",
+    "to_stern_m",
+    "to_port_m",
+    "to_starboard_m",
+    "draught_m",
+    "eta",
+    "destination",
+    "dac",
+    "fi",
+    "checksum_ok",
 ];
 
 /// The CSV columns of one message: the common fields, scaled; empty where the
@@ -297,7 +325,9 @@ fn write_csv_row(csv: &mut csv::Writer<impl Write>, file: &str, d: &Decoded<'_>)
         Message::StaticData(StaticDataReport::PartB(b)) => {
             row.callsign = b.callsign.as_str().to_owned();
             row.ship_type = Some(b.ship_type);
-            if let tumen_ais::message::Type24Dimensions::Ship { to_bow_m, to_stern_m, to_port_m, to_starboard_m } = b.dimensions {
+            if let tumen_ais::message::Type24Dimensions::Ship { to_bow_m, to_stern_m, to_port_m, to_starboard_m } =
+                b.dimensions
+            {
                 row.dimensions = Some([to_bow_m, to_stern_m, u16::from(to_port_m), u16::from(to_starboard_m)]);
             }
         }
@@ -371,7 +401,14 @@ struct CsvRow {
 }
 
 impl CsvRow {
-    fn position(&mut self, lon: Option<f64>, lat: Option<f64>, sog: Option<f64>, cog: Option<f64>, heading: Option<u16>) {
+    fn position(
+        &mut self,
+        lon: Option<f64>,
+        lat: Option<f64>,
+        sog: Option<f64>,
+        cog: Option<f64>,
+        heading: Option<u16>,
+    ) {
         // A position needs both coordinates.
         if let (Some(lon), Some(lat)) = (lon, lat) {
             self.lon = Some(format!("{lon:.6}"));

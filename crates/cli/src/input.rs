@@ -81,7 +81,11 @@ mod tests {
     fn splits_lines_across_chunks_and_keeps_the_last_unterminated_one() {
         let text = "a\nbb\r\n\nlast";
         let mut lines = Vec::new();
-        for_each_line(&mut text.as_bytes(), |l| Ok(lines.push(String::from_utf8_lossy(l).into_owned())), |_| {}).unwrap();
+        let collect = |l: &[u8]| {
+            lines.push(String::from_utf8_lossy(l).into_owned());
+            Ok(())
+        };
+        for_each_line(&mut text.as_bytes(), collect, |_| {}).unwrap();
         assert_eq!(lines, ["a", "bb\r", "", "last"]);
     }
 }

@@ -58,7 +58,8 @@ fn gzip_and_stdin_give_the_same_output_as_the_plain_file() {
     let plain = run(&["decode", "-q", &sample()]).1;
     let dir = tempfile::tempdir().unwrap();
     let gz = dir.path().join("sample.nmea.gz");
-    let mut encoder = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::default());
+    let mut encoder =
+        flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::default());
     encoder.write_all(&std::fs::read(sample()).unwrap()).unwrap();
     encoder.finish().unwrap();
     assert_eq!(run(&["decode", "-q", gz.to_str().unwrap()]).1, plain);
@@ -148,7 +149,12 @@ fn a_closed_pipe_is_not_an_error() {
     let big = dir.path().join("big.nmea");
     let sample_text = std::fs::read_to_string(sample()).unwrap();
     std::fs::write(&big, sample_text.repeat(5000)).unwrap();
-    let mut child = tumen().args(["decode", "-q", big.to_str().unwrap()]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = tumen()
+        .args(["decode", "-q", big.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut stdout = child.stdout.take().unwrap();
     let mut first = [0u8; 64];
     std::io::Read::read_exact(&mut stdout, &mut first).unwrap();

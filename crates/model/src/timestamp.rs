@@ -102,11 +102,7 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.to_datetime() {
             Some(dt) => {
-                let format = if self.0.rem_euclid(1000) == 0 {
-                    SecondsFormat::Secs
-                } else {
-                    SecondsFormat::Millis
-                };
+                let format = if self.0.rem_euclid(1000) == 0 { SecondsFormat::Secs } else { SecondsFormat::Millis };
                 f.write_str(&dt.to_rfc3339_opts(format, true))
             }
             None => write!(f, "{}ms", self.0),
@@ -148,10 +144,7 @@ mod tests {
     #[test]
     fn prints_rfc3339_with_millis_only_when_needed() {
         assert_eq!(Timestamp::from_unix_ms(1_694_068_200_000).to_string(), "2023-09-07T06:30:00Z");
-        assert_eq!(
-            Timestamp::from_unix_ms(1_694_068_200_250).to_string(),
-            "2023-09-07T06:30:00.250Z"
-        );
+        assert_eq!(Timestamp::from_unix_ms(1_694_068_200_250).to_string(), "2023-09-07T06:30:00.250Z");
         assert_eq!(Timestamp::from_unix_ms(-1).to_string(), "1969-12-31T23:59:59.999Z");
     }
 

@@ -77,56 +77,93 @@ pub struct TidalEntry236 {
 }
 
 /// DAC 1 FI 14 (type 6): tidal window, IMO236.
+pub type TidalWindow236 = TidalWindow<TidalEntry236>;
+
+impl TidalEntry for TidalEntry236 {
+    const BITS: usize = 93;
+    fn layout<L: Layout>(&mut self, l: &mut L, at: usize) {
+        l.field(&mut self.lat_min_e4, at, 27);
+        l.field(&mut self.lon_min_e4, at + 27, 28);
+        l.field(&mut self.from_hour, at + 55, 5);
+        l.field(&mut self.from_minute, at + 60, 6);
+        l.field(&mut self.to_hour, at + 66, 5);
+        l.field(&mut self.to_minute, at + 71, 6);
+        l.field(&mut self.current_dir_deg, at + 77, 9);
+        l.field(&mut self.current_speed_knots_e1, at + 86, 7);
+    }
+    fn raw_fields(&self) -> TidalFields {
+        TidalFields {
+            lon: self.lon_min_e4,
+            lat: self.lat_min_e4,
+            times: [self.from_hour, self.from_minute, self.to_hour, self.to_minute],
+            current_dir_deg: self.current_dir_deg,
+            current_speed_knots_e1: self.current_speed_knots_e1,
+        }
+    }
+}
+
+/// A tidal window: month, day and one to three predictions. The two IMO
+/// circulars lay the predictions out differently ([`TidalEntry236`],
+/// [`TidalEntry289`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TidalWindow236 {
+pub struct TidalWindow<E> {
     pub month: u8,
     pub day: u8,
-    entries: [TidalEntry236; 3],
+    entries: [E; 3],
     count: u8,
 }
 
-impl TidalWindow236 {
+impl<E: Copy + Default> TidalWindow<E> {
     /// The predictions (1–3).
-    pub fn entries(&self) -> &[TidalEntry236] {
+    pub fn entries(&self) -> &[E] {
         &self.entries[..usize::from(self.count)]
     }
 
     /// A tidal window from 1–3 predictions; `None` for other counts.
-    pub fn new(month: u8, day: u8, entries: &[TidalEntry236]) -> Option<TidalWindow236> {
-        let mut window = TidalWindow236 { month, day, ..Default::default() };
+    pub fn new(month: u8, day: u8, entries: &[E]) -> Option<TidalWindow<E>> {
+        let mut window = TidalWindow { month, day, entries: [E::default(); 3], count: 0 };
         window.entries.get_mut(..entries.len())?.copy_from_slice(entries);
         window.count = entries.len() as u8;
         (window.count > 0).then_some(window)
     }
 }
 
-impl ArrayPayload for TidalWindow236 {
+/// The layout of one prediction, and its fields as gpsd prints them.
+pub(crate) trait TidalEntry: Copy + Default {
+    const BITS: usize;
+    fn layout<L: Layout>(&mut self, l: &mut L, at: usize);
+    fn raw_fields(&self) -> TidalFields;
+}
+
+/// One prediction's raw fields, whichever layout it came in.
+pub(crate) struct TidalFields {
+    pub lon: i32,
+    pub lat: i32,
+    /// From hour, from minute, to hour, to minute.
+    pub times: [u8; 4],
+    pub current_dir_deg: u16,
+    pub current_speed_knots_e1: u8,
+}
+
+impl<E: TidalEntry> ArrayPayload for TidalWindow<E> {
     const HEADER_BITS: usize = 9;
-    const ELEMENT_BITS: usize = 93;
+    const ELEMENT_BITS: usize = E::BITS;
     const MAX_ELEMENTS: usize = 3;
 }
 
-impl Payload for TidalWindow236 {
-    const MIN_BITS: usize = 9 + 93;
+impl<E: TidalEntry> Payload for TidalWindow<E> {
+    const MIN_BITS: usize = 9 + E::BITS;
     fn layout<L: Layout>(&mut self, l: &mut L) {
         l.field(&mut self.month, 0, 4);
         l.field(&mut self.day, 4, 5);
         if L::DECODING {
-            self.count = ((l.bit_len() - Self::HEADER_BITS) / Self::ELEMENT_BITS).min(3) as u8;
+            self.count = ((l.bit_len() - Self::HEADER_BITS) / E::BITS).min(3) as u8;
         }
         for (i, e) in self.entries.iter_mut().enumerate().take(usize::from(self.count)) {
-            let at = 9 + 93 * i;
-            l.field(&mut e.lat_min_e4, at, 27);
-            l.field(&mut e.lon_min_e4, at + 27, 28);
-            l.field(&mut e.from_hour, at + 55, 5);
-            l.field(&mut e.from_minute, at + 60, 6);
-            l.field(&mut e.to_hour, at + 66, 5);
-            l.field(&mut e.to_minute, at + 71, 6);
-            l.field(&mut e.current_dir_deg, at + 77, 9);
-            l.field(&mut e.current_speed_knots_e1, at + 86, 7);
+            e.layout(l, 9 + E::BITS * i);
         }
         if !L::DECODING {
-            let end = 9 + 93 * usize::from(self.count);
+            let end = 9 + E::BITS * usize::from(self.count);
             l.spare(end, end.next_multiple_of(8) - end);
         }
     }
@@ -205,57 +242,27 @@ pub struct TidalEntry289 {
 }
 
 /// DAC 1 FI 32 (type 6): tidal window, IMO289.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TidalWindow289 {
-    pub month: u8,
-    pub day: u8,
-    entries: [TidalEntry289; 3],
-    count: u8,
-}
+pub type TidalWindow289 = TidalWindow<TidalEntry289>;
 
-impl TidalWindow289 {
-    /// The predictions (1–3).
-    pub fn entries(&self) -> &[TidalEntry289] {
-        &self.entries[..usize::from(self.count)]
+impl TidalEntry for TidalEntry289 {
+    const BITS: usize = 88;
+    fn layout<L: Layout>(&mut self, l: &mut L, at: usize) {
+        l.field(&mut self.lon_min_e3, at, 25);
+        l.field(&mut self.lat_min_e3, at + 25, 24);
+        l.field(&mut self.from_hour, at + 49, 5);
+        l.field(&mut self.from_minute, at + 54, 6);
+        l.field(&mut self.to_hour, at + 60, 5);
+        l.field(&mut self.to_minute, at + 65, 6);
+        l.field(&mut self.current_dir_deg, at + 71, 9);
+        l.field(&mut self.current_speed_knots_e1, at + 80, 8);
     }
-
-    /// A tidal window from 1–3 predictions; `None` for other counts.
-    pub fn new(month: u8, day: u8, entries: &[TidalEntry289]) -> Option<TidalWindow289> {
-        let mut window = TidalWindow289 { month, day, ..Default::default() };
-        window.entries.get_mut(..entries.len())?.copy_from_slice(entries);
-        window.count = entries.len() as u8;
-        (window.count > 0).then_some(window)
-    }
-}
-
-impl ArrayPayload for TidalWindow289 {
-    const HEADER_BITS: usize = 9;
-    const ELEMENT_BITS: usize = 88;
-    const MAX_ELEMENTS: usize = 3;
-}
-
-impl Payload for TidalWindow289 {
-    const MIN_BITS: usize = 9 + 88;
-    fn layout<L: Layout>(&mut self, l: &mut L) {
-        l.field(&mut self.month, 0, 4);
-        l.field(&mut self.day, 4, 5);
-        if L::DECODING {
-            self.count = ((l.bit_len() - Self::HEADER_BITS) / Self::ELEMENT_BITS).min(3) as u8;
-        }
-        for (i, e) in self.entries.iter_mut().enumerate().take(usize::from(self.count)) {
-            let at = 9 + 88 * i;
-            l.field(&mut e.lon_min_e3, at, 25);
-            l.field(&mut e.lat_min_e3, at + 25, 24);
-            l.field(&mut e.from_hour, at + 49, 5);
-            l.field(&mut e.from_minute, at + 54, 6);
-            l.field(&mut e.to_hour, at + 60, 5);
-            l.field(&mut e.to_minute, at + 65, 6);
-            l.field(&mut e.current_dir_deg, at + 71, 9);
-            l.field(&mut e.current_speed_knots_e1, at + 80, 8);
-        }
-        if !L::DECODING {
-            let end = 9 + 88 * usize::from(self.count);
-            l.spare(end, end.next_multiple_of(8) - end);
+    fn raw_fields(&self) -> TidalFields {
+        TidalFields {
+            lon: self.lon_min_e3,
+            lat: self.lat_min_e3,
+            times: [self.from_hour, self.from_minute, self.to_hour, self.to_minute],
+            current_dir_deg: self.current_dir_deg,
+            current_speed_knots_e1: self.current_speed_knots_e1,
         }
     }
 }

@@ -15,9 +15,10 @@
 mod imo;
 mod inland;
 
+pub(crate) use imo::TidalEntry;
 pub use imo::{
-    ClearanceTime, DangerousCargo236, DayTime, MetHydro236, MetHydro289, PersonsOnBoard, SeaState, TextDescription, TidalEntry236,
-    TidalEntry289, TidalWindow236, TidalWindow289,
+    ClearanceTime, DangerousCargo236, DayTime, MetHydro236, MetHydro289, PersonsOnBoard, SeaState, TextDescription,
+    TidalEntry236, TidalEntry289, TidalWindow, TidalWindow236, TidalWindow289,
 };
 pub use inland::{AtonMonitoring, InlandPersonsOnBoard, InlandStaticVoyage};
 

@@ -6,8 +6,8 @@
 
 use tumen_model::Mmsi;
 
+use super::header;
 use super::layout::Layout;
-use super::{header, lat_deg, lon_deg};
 use crate::application::{self, Application};
 use crate::bits::Bits;
 
@@ -98,7 +98,8 @@ impl Acknowledge {
         l.spare(38, 2);
         // Decoding reads all four (absent ones read as zero); encoding writes
         // up to the last one present.
-        let count = if L::DECODING { 4 } else { self.acks.iter().rposition(|a| *a != Ack::default()).map_or(1, |i| i + 1) };
+        let count =
+            if L::DECODING { 4 } else { self.acks.iter().rposition(|a| *a != Ack::default()).map_or(1, |i| i + 1) };
         for (i, ack) in self.acks.iter_mut().enumerate().take(count) {
             l.field(&mut ack.mmsi, 40 + 32 * i, 30);
             l.field(&mut ack.seqno, 70 + 32 * i, 2);
@@ -132,16 +133,6 @@ impl DgnssCorrection {
         l.field(&mut self.lat_min_e1, 58, 17);
         l.spare(75, 5);
         l.data_to_end(&mut self.data, 80, 0);
-    }
-
-    /// Longitude in degrees, `None` when not available or out of range.
-    pub fn lon_deg(&self) -> Option<f64> {
-        lon_deg(self.lon_min_e1, 600.0)
-    }
-
-    /// Latitude in degrees, `None` when not available or out of range.
-    pub fn lat_deg(&self) -> Option<f64> {
-        lat_deg(self.lat_min_e1, 600.0)
     }
 }
 
@@ -215,3 +206,5 @@ fn binary_mode<L: Layout>(l: &mut L, dest_mmsi: &mut Option<Mmsi>, app_id: &mut 
     }
     at
 }
+
+super::position_accessors!(DgnssCorrection, lon_min_e1, lat_min_e1, 600.0);

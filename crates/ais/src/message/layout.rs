@@ -105,11 +105,7 @@ pub(crate) trait Layout {
     /// Decoding: bits from `start` to the end of the message, less
     /// `reserved_after` bits at the end; encoding: `value`'s length.
     fn data_to_end(&mut self, value: &mut Bits, start: usize, reserved_after: usize) {
-        let len = if Self::DECODING {
-            self.bit_len().saturating_sub(start + reserved_after)
-        } else {
-            value.len()
-        };
+        let len = if Self::DECODING { self.bit_len().saturating_sub(start + reserved_after) } else { value.len() };
         self.data(value, start, len);
     }
 }

@@ -46,7 +46,11 @@ impl Interrogation {
         l.field(&mut self.offset1_1, 76, 12);
         // The message is 88, 110 or 160 bits long depending on how many
         // requests it holds; absent requests read as zero.
-        let second = if L::DECODING { l.bit_len() > 90 } else { self.type1_2 != 0 || self.offset1_2 != 0 || self.has_second_station() };
+        let second = if L::DECODING {
+            l.bit_len() > 90
+        } else {
+            self.type1_2 != 0 || self.offset1_2 != 0 || self.has_second_station()
+        };
         if second {
             l.spare(88, 2);
             l.field(&mut self.type1_2, 90, 6);
@@ -90,7 +94,11 @@ impl AssignedModeCommand {
         l.field(&mut self.offset1, 70, 12);
         l.field(&mut self.increment1, 82, 10);
         // 96 bits for one station, 144 for two.
-        let second = if L::DECODING { l.bit_len() >= 144 } else { self.mmsi2.0 != 0 || self.offset2 != 0 || self.increment2 != 0 };
+        let second = if L::DECODING {
+            l.bit_len() >= 144
+        } else {
+            self.mmsi2.0 != 0 || self.offset2 != 0 || self.increment2 != 0
+        };
         if second {
             l.field(&mut self.mmsi2, 92, 30);
             l.field(&mut self.offset2, 122, 12);
@@ -163,8 +171,16 @@ pub struct ChannelManagement {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChannelTarget {
     /// Corners in 1/10 minute.
-    Area { ne_lon_min_e1: i32, ne_lat_min_e1: i32, sw_lon_min_e1: i32, sw_lat_min_e1: i32 },
-    Stations { dest1: Mmsi, dest2: Mmsi },
+    Area {
+        ne_lon_min_e1: i32,
+        ne_lat_min_e1: i32,
+        sw_lon_min_e1: i32,
+        sw_lat_min_e1: i32,
+    },
+    Stations {
+        dest1: Mmsi,
+        dest2: Mmsi,
+    },
 }
 
 impl Default for ChannelTarget {

@@ -9,6 +9,49 @@
 //! (`sog_knots_e1` is speed in 0.1 knot, `lon_min_e4` longitude in
 //! 1/10 000 minute).
 
+/// `lon_deg` and `lat_deg` for a message whose raw coordinates are
+/// `$lon` and `$lat`, in 1/`$per_degree` degree.
+macro_rules! position_accessors {
+    ($ty:ty, $lon:ident, $lat:ident, $per_degree:expr) => {
+        impl $ty {
+            /// Longitude in degrees, `None` when not available or out of range.
+            pub fn lon_deg(&self) -> Option<f64> {
+                $crate::message::lon_deg(self.$lon, $per_degree)
+            }
+
+            /// Latitude in degrees, `None` when not available or out of range.
+            pub fn lat_deg(&self) -> Option<f64> {
+                $crate::message::lat_deg(self.$lat, $per_degree)
+            }
+        }
+    };
+}
+
+/// `sog_knots`, `cog_deg` and `heading_deg` for the reports that carry
+/// `sog_knots_e1`, `cog_deg_e1` and `heading_deg`.
+macro_rules! motion_accessors {
+    ($ty:ty) => {
+        impl $ty {
+            /// Speed over ground in knots, `None` when not available.
+            pub fn sog_knots(&self) -> Option<f64> {
+                (self.sog_knots_e1 != $crate::message::SOG_NOT_AVAILABLE).then(|| f64::from(self.sog_knots_e1) / 10.0)
+            }
+
+            /// Course over ground in degrees, `None` when not available.
+            pub fn cog_deg(&self) -> Option<f64> {
+                (self.cog_deg_e1 < $crate::message::COG_NOT_AVAILABLE).then(|| f64::from(self.cog_deg_e1) / 10.0)
+            }
+
+            /// True heading in degrees, `None` when not available.
+            pub fn heading_deg(&self) -> Option<u16> {
+                (self.heading_deg < 360).then_some(self.heading_deg)
+            }
+        }
+    };
+}
+
+pub(crate) use {motion_accessors, position_accessors};
+
 mod binary;
 pub(crate) mod layout;
 mod link;
@@ -18,7 +61,9 @@ mod static_data;
 
 use tumen_model::Mmsi;
 
-pub use binary::{Ack, Acknowledge, AddressedBinary, BroadcastBinary, DgnssCorrection, MultiSlotBinary, SingleSlotBinary};
+pub use binary::{
+    Ack, Acknowledge, AddressedBinary, BroadcastBinary, DgnssCorrection, MultiSlotBinary, SingleSlotBinary,
+};
 pub use layout::FieldOverflow;
 pub use link::{
     AssignedModeCommand, ChannelManagement, ChannelTarget, DataLinkManagement, GroupAssignment, Interrogation,
@@ -29,8 +74,8 @@ pub use position::{
     LAT_NOT_AVAILABLE_MIN_E4, LON_NOT_AVAILABLE_MIN_E4, LongRangeReport, PositionReport, ROT_NOT_AVAILABLE,
     SOG_NOT_AVAILABLE, SarAircraftReport,
 };
-pub use safety::{AddressedSafety, BroadcastSafety, MAX_SAFETY_TEXT_CHARS};
 pub(crate) use safety::trailing_text;
+pub use safety::{AddressedSafety, BroadcastSafety, MAX_SAFETY_TEXT_CHARS};
 pub use static_data::{
     AidToNavigationReport, StaticAndVoyageData, StaticDataPartA, StaticDataPartB, StaticDataReport, Type24Dimensions,
 };

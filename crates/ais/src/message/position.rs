@@ -3,8 +3,8 @@
 
 use tumen_model::Mmsi;
 
+use super::header;
 use super::layout::Layout;
-use super::{header, lat_deg, lon_deg};
 use crate::text::AisString;
 
 /// `sog_knots_e1` value meaning "not available".
@@ -73,31 +73,6 @@ impl PositionReport {
         l.trailing_field(&mut self.radio_status, 149, 19);
     }
 
-    /// Longitude in degrees, `None` when not available or out of range.
-    pub fn lon_deg(&self) -> Option<f64> {
-        lon_deg(self.lon_min_e4, 600_000.0)
-    }
-
-    /// Latitude in degrees, `None` when not available or out of range.
-    pub fn lat_deg(&self) -> Option<f64> {
-        lat_deg(self.lat_min_e4, 600_000.0)
-    }
-
-    /// Speed over ground in knots, `None` when not available.
-    pub fn sog_knots(&self) -> Option<f64> {
-        sog_knots(self.sog_knots_e1)
-    }
-
-    /// Course over ground in degrees, `None` when not available.
-    pub fn cog_deg(&self) -> Option<f64> {
-        cog_deg(self.cog_deg_e1)
-    }
-
-    /// True heading in degrees, `None` when not available.
-    pub fn heading_deg(&self) -> Option<u16> {
-        heading(self.heading_deg)
-    }
-
     /// Rate of turn in degrees per minute (positive to starboard), from the
     /// indicator ROT = 4.733·√(rate). `None` when not available or when the
     /// sender reports only "turning fast" (±127).
@@ -160,16 +135,6 @@ impl BaseStationReport {
         l.field(&mut self.radio_status, 149, 19);
     }
 
-    /// Longitude in degrees, `None` when not available or out of range.
-    pub fn lon_deg(&self) -> Option<f64> {
-        lon_deg(self.lon_min_e4, 600_000.0)
-    }
-
-    /// Latitude in degrees, `None` when not available or out of range.
-    pub fn lat_deg(&self) -> Option<f64> {
-        lat_deg(self.lat_min_e4, 600_000.0)
-    }
-
     /// The station's clock as an instant, `None` when any field is not available.
     pub fn utc(&self) -> Option<tumen_model::Timestamp> {
         tumen_model::Timestamp::from_utc_fields(
@@ -226,16 +191,6 @@ impl SarAircraftReport {
         l.field(&mut self.assigned, 146, 1);
         l.field(&mut self.raim, 147, 1);
         l.field(&mut self.radio_status, 148, 20);
-    }
-
-    /// Longitude in degrees, `None` when not available or out of range.
-    pub fn lon_deg(&self) -> Option<f64> {
-        lon_deg(self.lon_min_e4, 600_000.0)
-    }
-
-    /// Latitude in degrees, `None` when not available or out of range.
-    pub fn lat_deg(&self) -> Option<f64> {
-        lat_deg(self.lat_min_e4, 600_000.0)
     }
 }
 
@@ -296,31 +251,6 @@ impl ClassBPositionReport {
         l.field(&mut self.assigned, 146, 1);
         l.field(&mut self.raim, 147, 1);
         l.field(&mut self.radio_status, 148, 20);
-    }
-
-    /// Longitude in degrees, `None` when not available or out of range.
-    pub fn lon_deg(&self) -> Option<f64> {
-        lon_deg(self.lon_min_e4, 600_000.0)
-    }
-
-    /// Latitude in degrees, `None` when not available or out of range.
-    pub fn lat_deg(&self) -> Option<f64> {
-        lat_deg(self.lat_min_e4, 600_000.0)
-    }
-
-    /// Speed over ground in knots, `None` when not available.
-    pub fn sog_knots(&self) -> Option<f64> {
-        sog_knots(self.sog_knots_e1)
-    }
-
-    /// Course over ground in degrees, `None` when not available.
-    pub fn cog_deg(&self) -> Option<f64> {
-        cog_deg(self.cog_deg_e1)
-    }
-
-    /// True heading in degrees, `None` when not available.
-    pub fn heading_deg(&self) -> Option<u16> {
-        heading(self.heading_deg)
     }
 }
 
@@ -383,31 +313,6 @@ impl ClassBExtendedReport {
         l.field(&mut self.assigned, 307, 1);
         l.spare(308, 4);
     }
-
-    /// Longitude in degrees, `None` when not available or out of range.
-    pub fn lon_deg(&self) -> Option<f64> {
-        lon_deg(self.lon_min_e4, 600_000.0)
-    }
-
-    /// Latitude in degrees, `None` when not available or out of range.
-    pub fn lat_deg(&self) -> Option<f64> {
-        lat_deg(self.lat_min_e4, 600_000.0)
-    }
-
-    /// Speed over ground in knots, `None` when not available.
-    pub fn sog_knots(&self) -> Option<f64> {
-        sog_knots(self.sog_knots_e1)
-    }
-
-    /// Course over ground in degrees, `None` when not available.
-    pub fn cog_deg(&self) -> Option<f64> {
-        cog_deg(self.cog_deg_e1)
-    }
-
-    /// True heading in degrees, `None` when not available.
-    pub fn heading_deg(&self) -> Option<u16> {
-        heading(self.heading_deg)
-    }
 }
 
 /// Type 27: long-range broadcast, meant for satellite reception.
@@ -444,36 +349,26 @@ impl LongRangeReport {
         l.field(&mut self.position_latency_high, 94, 1);
         l.spare(95, 1);
     }
+}
 
-    /// Longitude in degrees, `None` when not available or out of range.
-    pub fn lon_deg(&self) -> Option<f64> {
-        lon_deg(self.lon_min_e1, 600.0)
-    }
+super::position_accessors!(PositionReport, lon_min_e4, lat_min_e4, 600_000.0);
+super::motion_accessors!(PositionReport);
+super::position_accessors!(BaseStationReport, lon_min_e4, lat_min_e4, 600_000.0);
+super::position_accessors!(SarAircraftReport, lon_min_e4, lat_min_e4, 600_000.0);
+super::position_accessors!(ClassBPositionReport, lon_min_e4, lat_min_e4, 600_000.0);
+super::motion_accessors!(ClassBPositionReport);
+super::position_accessors!(ClassBExtendedReport, lon_min_e4, lat_min_e4, 600_000.0);
+super::motion_accessors!(ClassBExtendedReport);
+super::position_accessors!(LongRangeReport, lon_min_e1, lat_min_e1, 600.0);
 
-    /// Latitude in degrees, `None` when not available or out of range.
-    pub fn lat_deg(&self) -> Option<f64> {
-        lat_deg(self.lat_min_e1, 600.0)
-    }
-
-    /// Speed over ground in knots, `None` when not available.
+impl LongRangeReport {
+    /// Speed over ground in knots, `None` when not available (63).
     pub fn sog_knots(&self) -> Option<f64> {
         (self.sog_knots != 63).then_some(f64::from(self.sog_knots))
     }
 
-    /// Course over ground in degrees, `None` when not available.
+    /// Course over ground in degrees, `None` when not available (511).
     pub fn cog_deg(&self) -> Option<f64> {
         (self.cog_deg < 360).then_some(f64::from(self.cog_deg))
     }
-}
-
-fn sog_knots(sog_knots_e1: u16) -> Option<f64> {
-    (sog_knots_e1 != SOG_NOT_AVAILABLE).then(|| f64::from(sog_knots_e1) / 10.0)
-}
-
-fn cog_deg(cog_deg_e1: u16) -> Option<f64> {
-    (cog_deg_e1 < COG_NOT_AVAILABLE).then(|| f64::from(cog_deg_e1) / 10.0)
-}
-
-fn heading(heading_deg: u16) -> Option<u16> {
-    (heading_deg < 360).then_some(heading_deg)
 }

@@ -3,8 +3,8 @@
 
 use tumen_model::Mmsi;
 
+use super::header;
 use super::layout::Layout;
-use super::{header, lat_deg, lon_deg};
 use crate::text::AisString;
 
 /// Type 5: static and voyage-related data of a class A station.
@@ -228,11 +228,7 @@ impl AidToNavigationReport {
         l.spare(271, 1);
         // The extension is as long as the message: whole characters, then
         // padding to a byte boundary.
-        let chars = if L::DECODING {
-            l.bit_len().saturating_sub(272) / 6
-        } else {
-            self.name_extension.raw().len()
-        };
+        let chars = if L::DECODING { l.bit_len().saturating_sub(272) / 6 } else { self.name_extension.raw().len() };
         if chars > 0 {
             l.text(&mut self.name_extension, 272, chars);
             if !L::DECODING {
@@ -251,14 +247,6 @@ impl AidToNavigationReport {
         }
         name.trim_end().to_owned()
     }
-
-    /// Longitude in degrees, `None` when not available or out of range.
-    pub fn lon_deg(&self) -> Option<f64> {
-        lon_deg(self.lon_min_e4, 600_000.0)
-    }
-
-    /// Latitude in degrees, `None` when not available or out of range.
-    pub fn lat_deg(&self) -> Option<f64> {
-        lat_deg(self.lat_min_e4, 600_000.0)
-    }
 }
+
+super::position_accessors!(AidToNavigationReport, lon_min_e4, lat_min_e4, 600_000.0);
