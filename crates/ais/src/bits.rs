@@ -254,27 +254,33 @@ impl Bits {
         // padded with '0' (value 0), which only writes zero bits past the
         // payload; with at most 172 characters every step stays inside the
         // buffer's slack.
-        let mut invalid = false;
+        // Eight characters → six bytes per step: four lookups of character
+        // pairs, each twelve bits. Each step stores eight bytes, the last two
+        // zero (the next step overwrites them); at most 22 steps keep the
+        // stores in the slack.
+        use crate::armor::{PAIR_INVALID, SIXBIT_PAIR};
+        let pair = |word: u64, lane: u32| SIXBIT_PAIR[((word >> (16 * lane)) & 0xFFFF) as usize];
+        let mut invalid = 0u16;
         let mut out = 0;
-        // Each step stores eight bytes, the last two zero (the next step
-        // overwrites them); at most 22 steps keep the stores in the slack.
+        let mut at = 0;
         let mut step = |bits: &mut Bits, word: u64| {
-            match crate::swar::dearmor8(word) {
-                Some(bits48) => bits.bytes[out..out + 8].copy_from_slice(&(bits48 << 16).to_be_bytes()),
-                None => invalid = true,
-            }
+            let (a, b, c, d) = (pair(word, 0), pair(word, 1), pair(word, 2), pair(word, 3));
+            invalid |= a | b | c | d;
+            let bits48 = u64::from(a) << 36 | u64::from(b) << 24 | u64::from(c) << 12 | u64::from(d);
+            bits.bytes[out..out + 8].copy_from_slice(&(bits48 << 16).to_be_bytes());
             out += 6;
         };
-        let whole = payload.len() / 8 * 8;
-        for at in (0..whole).step_by(8) {
+        while at + 8 <= payload.len() {
             step(self, crate::swar::word_at(payload, at));
+            at += 8;
         }
-        let rest = &payload[whole..];
+        let rest = &payload[at..];
         if !rest.is_empty() {
             // Missing characters are '0' (value 0): zero bits past the payload.
             let missing = u64::MAX << (8 * rest.len());
             step(self, crate::swar::partial_word(rest) | (0x3030_3030_3030_3030 & missing));
         }
+        let invalid = invalid & PAIR_INVALID != 0;
         let written_bytes = out + 2;
         if previous_bytes > written_bytes {
             self.bytes[written_bytes..previous_bytes].fill(0);

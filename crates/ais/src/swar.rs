@@ -1,12 +1,12 @@
-//! Eight bytes at a time in a `u64` ("SIMD within a register"): the two
-//! inner loops of decoding, in safe, portable Rust.
+//! Eight bytes at a time in a `u64` ("SIMD within a register"): the byte
+//! scans of sentence parsing, in safe, portable Rust.
 //!
 //! - [`scan_sentence`]: one pass over a sentence computing its checksum and
 //!   finding its commas and `*`.
-//! - [`dearmor8`]: eight payload characters → 48 bits, validating them.
+//! - [`xor_all`], [`contains_comma_or_star`]: the checksum, and the check
+//!   that a payload holds no field separator.
 
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
 const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 
 /// High bit set in each byte of `word` equal to `byte` (exact: no false
@@ -139,31 +139,6 @@ fn fold(acc: u64) -> u8 {
     acc.to_le_bytes().iter().fold(0, |a, b| a ^ b)
 }
 
-/// Eight armored payload characters (little-endian in `word`: the first
-/// character in the lowest byte) → their 48 bits, first character's bits
-/// highest; `None` if any is outside the armoring alphabet.
-#[inline(always)]
-pub(crate) fn dearmor8(word: u64) -> Option<u64> {
-    // Valid bytes are 0x30–0x57 and 0x60–0x77. Every comparison below works
-    // on bytes below 0x80 with their high bit forced on, so no lane borrows
-    // from its neighbour.
-    let forced = word | HIGHS;
-    let ge_30 = forced.wrapping_sub(ONES * 0x30) & HIGHS;
-    let le_57 = (ONES * 0xD7).wrapping_sub(word & LOWS) & HIGHS;
-    let ge_60 = forced.wrapping_sub(ONES * 0x60) & HIGHS;
-    let le_77 = (ONES * 0xF7).wrapping_sub(word & LOWS) & HIGHS;
-    let valid = (ge_30 & le_57) | (ge_60 & le_77);
-    if valid != HIGHS || word & HIGHS != 0 {
-        return None;
-    }
-    // 0x30–0x57 → 0–39, 0x60–0x77 → 40–63.
-    let values = word - ONES * 0x30 - (ge_60 >> 7) * 8;
-    // Pack pairs, then quads, then the two halves (character 0 first).
-    let pairs = ((values & 0x00FF_00FF_00FF_00FF) << 6) | ((values >> 8) & 0x00FF_00FF_00FF_00FF);
-    let quads = ((pairs & 0x0000_FFFF_0000_FFFF) << 12) | ((pairs >> 16) & 0x0000_FFFF_0000_FFFF);
-    Some(((quads & 0xFFFF_FFFF) << 24) | (quads >> 32))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,25 +173,5 @@ mod tests {
             prop_assert_eq!(partial_word(&bytes[..n]).to_le_bytes()[..n].to_vec(), bytes[..n].to_vec());
         }
 
-        #[test]
-        fn dearmor8_matches_the_table(chars in any::<[u8; 8]>()) {
-            let table: Option<Vec<u64>> = chars
-                .iter()
-                .map(|&c| match c {
-                    0x30..=0x57 => Some(u64::from(c - 0x30)),
-                    0x60..=0x77 => Some(u64::from(c - 0x38)),
-                    _ => None,
-                })
-                .collect();
-            let expected = table.map(|v| v.iter().fold(0u64, |acc, x| acc << 6 | x));
-            prop_assert_eq!(dearmor8(u64::from_le_bytes(chars)), expected);
-        }
-
-        #[test]
-        fn dearmor8_on_valid_characters(values in any::<[u8; 8]>()) {
-            let chars = values.map(|v| crate::armor::payload_char(v & 63));
-            let expected = values.iter().fold(0u64, |acc, v| acc << 6 | u64::from(v & 63));
-            prop_assert_eq!(dearmor8(u64::from_le_bytes(chars)), Some(expected));
-        }
     }
 }
