@@ -356,8 +356,9 @@ fn push_ratio(out: &mut String, numerator: i64, denominator: i64, decimals: usiz
     }
 }
 
+/// Appends `value` as a JSON string literal (quotes and escapes included).
 #[inline]
-fn push_json_string(out: &mut String, value: &str) {
+pub fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
     if !value.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
         // Almost always: nothing to escape.

@@ -26,6 +26,11 @@ pub struct DecodeArgs {
     /// of rejecting them.
     #[arg(long)]
     lenient: bool,
+    /// With gpsd JSON: add where each message came from — `"line"` (its
+    /// first line), and when the input says, `"received"` (receiver time,
+    /// RFC 3339), `"source"` (tag block `s:`) and `"station"`.
+    #[arg(long)]
+    meta: bool,
     /// Write every rejected line here, tab-separated: file, line number,
     /// reason, the line as read.
     #[arg(long, value_name = "FILE")]
@@ -97,6 +102,7 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
             out: &mut out,
             rejects: rejects.as_mut(),
             gpsd: GpsdJson::new(args.format != Format::GpsdJsonUnscaled, "stdin"),
+            meta: args.meta,
             batch: String::with_capacity(BATCH_BYTES + 4096),
             error: None,
         };
@@ -159,6 +165,21 @@ fn progress_bar(show: bool, len: Option<u64>, name: &str) -> indicatif::Progress
     bar
 }
 
+/// `,"line":…` and, when known, `,"received":…,"source":…,"station":…`.
+fn push_meta(out: &mut String, meta: &tumen_ais::MessageMeta<'_>) {
+    use std::fmt::Write as _;
+    let _ = write!(out, ",\"line\":{}", meta.first_line);
+    if let Some(time) = meta.receiver_time {
+        let _ = write!(out, ",\"received\":\"{time}\"");
+    }
+    for (key, value) in [("source", meta.source), ("station", meta.station)] {
+        if let Some(value) = value {
+            let _ = write!(out, ",\"{key}\":");
+            tumen_ais::gpsd::push_json_string(out, value);
+        }
+    }
+}
+
 /// Where output goes: bytes as they are, or through the CSV writer.
 enum Output {
     Plain(BufWriter<Box<dyn Write>>),
@@ -172,6 +193,8 @@ struct DecodeSink<'a> {
     out: &'a mut Output,
     rejects: Option<&'a mut BufWriter<File>>,
     gpsd: GpsdJson,
+    /// Add reception metadata to JSON objects.
+    meta: bool,
     /// JSON lines waiting to be written.
     batch: String,
     error: Option<anyhow::Error>,
@@ -185,6 +208,11 @@ impl DecodeSink<'_> {
         match self.format {
             Format::GpsdJson | Format::GpsdJsonUnscaled => {
                 if self.gpsd.write(decoded.message, &mut self.batch) {
+                    if self.meta {
+                        self.batch.pop();
+                        push_meta(&mut self.batch, &decoded.meta);
+                        self.batch.push('}');
+                    }
                     self.batch.push('\n');
                     if self.batch.len() >= BATCH_BYTES {
                         self.flush_batch()?;

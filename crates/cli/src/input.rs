@@ -32,8 +32,15 @@ pub fn open(path: &str) -> Result<Input> {
     Ok(Input { name, reader, len })
 }
 
+/// The longest line handed on: NMEA sentences are under 100 bytes and the
+/// longest tagged or trailed lines a few hundred; anything longer than this
+/// is not a sentence, and is cut here so that a file without line breaks
+/// cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 1 << 16;
+
 /// Calls `each` with every line of `reader` (without its `\n`), reading in
-/// large chunks; `progress` gets the number of bytes read so far.
+/// large chunks; a line longer than [`MAX_LINE_BYTES`] is cut to that length
+/// and the rest of it skipped. `progress` gets the number of bytes read.
 pub fn for_each_line(
     reader: &mut dyn Read,
     mut each: impl FnMut(&[u8]) -> Result<()>,
@@ -43,11 +50,9 @@ pub fn for_each_line(
     let mut buf = vec![0u8; CHUNK];
     let mut filled = 0;
     let mut total = 0u64;
+    // True while skipping the rest of a line that was cut.
+    let mut skipping = false;
     loop {
-        if filled == buf.len() {
-            // A line longer than the buffer: grow rather than split it.
-            buf.resize(buf.len() * 2, 0);
-        }
         let n = match reader.read(&mut buf[filled..]) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -55,7 +60,7 @@ pub fn for_each_line(
         };
         total += n as u64;
         if n == 0 {
-            if filled > 0 {
+            if filled > 0 && !skipping {
                 each(&buf[..filled])?;
             }
             return Ok(());
@@ -64,8 +69,19 @@ pub fn for_each_line(
         let mut start = 0;
         for newline in memchr::memchr_iter(b'\n', &buf[filled..end]) {
             let at = filled + newline;
-            each(&buf[start..at])?;
+            if !skipping {
+                each(&buf[start..at.min(start + MAX_LINE_BYTES)])?;
+            }
+            skipping = false;
             start = at + 1;
+        }
+        if skipping {
+            // Still inside a cut line: drop what was read.
+            start = end;
+        } else if end - start > MAX_LINE_BYTES {
+            each(&buf[start..start + MAX_LINE_BYTES])?;
+            skipping = true;
+            start = end;
         }
         buf.copy_within(start..end, 0);
         filled = end - start;
@@ -76,6 +92,20 @@ pub fn for_each_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cuts_overlong_lines_and_goes_on() {
+        let long = "x".repeat(3 * (1 << 20));
+        let medium = "y".repeat(MAX_LINE_BYTES + 10);
+        let text = format!("first\n{long}\nafter\n{medium}\n{long}");
+        let mut lines = Vec::new();
+        let collect = |l: &[u8]| {
+            lines.push(l.len());
+            Ok(())
+        };
+        for_each_line(&mut text.as_bytes(), collect, |_| {}).unwrap();
+        assert_eq!(lines, [5, MAX_LINE_BYTES, 5, MAX_LINE_BYTES, MAX_LINE_BYTES]);
+    }
 
     #[test]
     fn splits_lines_across_chunks_and_keeps_the_last_unterminated_one() {

@@ -163,3 +163,20 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn meta_adds_line_time_source_and_station() {
+    let (code, stdout, _) = run(&["decode", "-q", "--meta", &sample()]);
+    assert_eq!(code, 0);
+    let objects: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let first = &objects[1];
+    assert_eq!(first["type"], 1);
+    assert_eq!(first["line"], 5);
+    assert_eq!(first["received"], "2023-09-07T06:10:00Z");
+    assert_eq!(first["source"], "rajin-shore");
+    let uscg = objects.iter().find(|o| o["station"] == "rDUNAY01").expect("USCG station");
+    assert_eq!(uscg["received"], "2023-09-07T06:00:00Z");
+    let gatehouse = objects.iter().find(|o| o["type"] == 4).expect("base station");
+    assert_eq!(gatehouse["received"], "2023-09-07T06:30:00Z");
+    assert_eq!(gatehouse["station"], "2734001");
+}
