@@ -42,7 +42,8 @@
 //! - **Fragments** are joined on talker, channel, sequence id and fragment
 //!   count, plus tag-block group (`g:`) and source (`s:`) when present, in a
 //!   bounded table with a timeout ([`AssemblyConfig`]). Fragments may
-//!   interleave with other messages' fragments and with other NMEA sentences.
+//!   interleave with other messages' fragments and with other NMEA sentences;
+//!   a message's first fragment must come first, the others in any order.
 //!   Fill bits count only on the last fragment.
 //! - **Lengths.** Each type accepts its standard length and, like gpsd, the
 //!   lengths seen from real transmitters: anything longer than a fixed-size
@@ -70,7 +71,7 @@
 //! still leave the bit-level work to us and add indirection on the hot
 //! path. Measured side by side (`bench/peers.sh`, figures in
 //! `bench/README.md`), this decoder is several times faster than the
-//! fastest of them while decoding more.
+//! fastest of them while decoding every type and field and checking more.
 //!
 //! How: a sentence in its usual shape is read by position, any other shape
 //! by one scan that finds the `*`, the commas and the checksum eight bytes
