@@ -21,7 +21,7 @@ macro_rules! key {
     };
 }
 
-use crate::application::{Application, TidalEntry, TidalWindow};
+use crate::application::{Application, TargetId, TidalEntry, TidalWindow};
 use crate::bits::Bits;
 use crate::message::*;
 use crate::text::AisString;
@@ -612,6 +612,20 @@ fn long_range(j: &mut Obj<'_>, m: &LongRangeReport) {
     j.boolean(key!("gnss"), m.position_latency_high);
 }
 
+/// Route types of IMO289 route information.
+fn route_type(code: u8) -> &'static str {
+    match code {
+        0 => "Undefined",
+        1 => "Mandatory",
+        2 => "Recommended",
+        3 => "Alternative",
+        4 => "Recommended route through ice",
+        5 => "Ship route plan",
+        31 => "Cancel route identified by message linkage",
+        _ => "Reserved",
+    }
+}
+
 const TRENDS: [&str; 4] = ["steady", "increasing", "decreasing", "N/A"];
 const PRECIPITATION: [&str; 8] =
     ["reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice", "snow", "reserved", "N/A"];
@@ -759,6 +773,101 @@ fn application(j: &mut Obj<'_>, app: &Application) {
             } else {
                 j.uint(key!("ice"), m.ice);
             }
+        }
+        Application::DangerousCargo289(m) => {
+            j.uint(key!("unit"), m.unit);
+            j.uint(key!("amount"), m.amount);
+            j.key(key!("cargos"));
+            j.out.push('[');
+            for (i, cargo) in m.cargos().iter().enumerate() {
+                j.out.push_str(if i == 0 { "{" } else { ",{" });
+                let mark = j.out.len();
+                j.uint(key!("code"), cargo.code);
+                j.out.remove(mark);
+                j.uint(key!("subtype"), cargo.subtype);
+                j.out.push('}');
+            }
+            j.out.push(']');
+        }
+        Application::RouteInformation(m) => {
+            j.uint(key!("linkage"), m.linkage);
+            j.uint(key!("sender"), m.sender);
+            j.uint(key!("rtype"), m.route_type);
+            j.str(key!("rtype_text"), route_type(m.route_type));
+            let s = m.start;
+            j.day_time(key!("start"), s.month, s.day, s.hour, s.minute);
+            j.uint(key!("duration"), m.duration_min);
+            j.key(key!("waypoints"));
+            j.out.push('[');
+            for (i, w) in m.waypoints().iter().enumerate() {
+                j.out.push_str(if i == 0 { "{" } else { ",{" });
+                let mark = j.out.len();
+                j.lonlat_pair(w.lon_min_e4, w.lat_min_e4, 600_000, 6);
+                j.out.remove(mark);
+                j.out.push('}');
+            }
+            j.out.push(']');
+        }
+        Application::VtsTargets(m) => {
+            j.key(key!("targets"));
+            j.out.push('[');
+            for (i, t) in m.targets().iter().enumerate() {
+                j.out.push_str(if i == 0 { "{" } else { ",{" });
+                let (idtype, name) = match t.id {
+                    TargetId::Mmsi(_) => (0u8, "mmsi"),
+                    TargetId::Imo(_) => (1, "imo"),
+                    TargetId::Callsign(_) => (2, "callsign"),
+                    TargetId::Other(_) => (3, "other"),
+                };
+                let mark = j.out.len();
+                j.uint(key!("idtype"), idtype);
+                j.out.remove(mark);
+                j.str(key!("idtype_text"), name);
+                // gpsd writes the identifier as a string under its kind's name.
+                let _ = write!(j.out, ",\"{name}\":");
+                match t.id {
+                    TargetId::Mmsi(n) | TargetId::Imo(n) => {
+                        let _ = write!(j.out, "\"{n}\"");
+                    }
+                    TargetId::Callsign(text) | TargetId::Other(text) => push_json_string(j.out, text.as_str()),
+                }
+                if j.scaled {
+                    j.ratio(key!("lat"), i64::from(t.lat_min_e3), 60_000, 4);
+                    j.ratio(key!("lon"), i64::from(t.lon_min_e3), 60_000, 4);
+                } else {
+                    j.int(key!("lat"), t.lat_min_e3);
+                    j.int(key!("lon"), t.lon_min_e3);
+                }
+                j.uint(key!("course"), t.cog_deg);
+                j.uint(key!("second"), t.utc_second);
+                j.uint(key!("speed"), t.sog_knots);
+                j.out.push('}');
+            }
+            j.out.push(']');
+        }
+        Application::InlandWaterLevels(m) => {
+            j.str(key!("country"), m.country.as_str());
+            j.key(key!("gauges"));
+            j.out.push('[');
+            for (i, g) in m.gauges.iter().enumerate() {
+                j.out.push_str(if i == 0 { "{" } else { ",{" });
+                let mark = j.out.len();
+                j.uint(key!("id"), g.id);
+                j.out.remove(mark);
+                j.int(key!("level"), g.level_cm);
+                j.out.push('}');
+            }
+            j.out.push(']');
+        }
+        Application::InlandSignal(m) => {
+            j.lonlat_pair(m.lon_min_e4, m.lat_min_e4, 600_000, 6);
+            j.uint(key!("form"), m.form);
+            j.uint(key!("facing"), m.facing_deg);
+            j.uint(key!("direction"), m.direction);
+            const DIRECTIONS: [&str; 5] = ["Unknown", "Upstream", "Downstream", "To left bank", "To right bank"];
+            j.str(key!("direction_text"), DIRECTIONS.get(usize::from(m.direction)).copied().unwrap_or("Invalid"));
+            j.uint(key!("status"), m.status);
+            j.str(key!("status_text"), "Light status code");
         }
         Application::InlandStaticVoyage(m) => {
             j.str(key!("vin"), m.eni.as_str());

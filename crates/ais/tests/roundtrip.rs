@@ -290,6 +290,12 @@ fn application_payloads_round_trip() {
         (false, 1, 29, 16, 900),
         (false, 1, 31, 294, 304),
         (false, 200, 10, 112, 112),
+        (true, 1, 25, 29, 500),
+        (true, 1, 28, 116, 960),
+        (false, 1, 27, 116, 960),
+        (false, 1, 17, 122, 500),
+        (false, 200, 24, 112, 112),
+        (false, 200, 40, 112, 112),
     ];
     for &(addressed, dac, fi, min, max) in cases {
         // A runner per payload kind: a runner's case budget is spent by one run.

@@ -450,3 +450,236 @@ impl Payload for MetHydro289 {
         l.spare(294, 10);
     }
 }
+
+/// One cargo of an IMO289 dangerous cargo indication.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cargo {
+    /// 1 IMDG, 2 IGC, 3 IMSBC, 4 MARPOL Annex I, 5 MARPOL Annex II (IBC), 6 regional.
+    pub code: u8,
+    /// Class, UN number or category, by `code`.
+    pub subtype: u16,
+}
+
+/// DAC 1 FI 25 (type 6): dangerous cargo indication, IMO289 — what a ship
+/// declares it carries (IMDG class and UN number for munitions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DangerousCargo289 {
+    /// 0 n/a, 1 kg, 2 tonnes, 3 kilotonnes.
+    pub unit: u8,
+    pub amount: u16,
+    cargos: [Cargo; 28],
+    count: u8,
+}
+
+impl DangerousCargo289 {
+    /// The declared cargos (1–28).
+    pub fn cargos(&self) -> &[Cargo] {
+        &self.cargos[..usize::from(self.count)]
+    }
+
+    /// A declaration of 1–28 cargos; `None` for other counts.
+    pub fn new(unit: u8, amount: u16, cargos: &[Cargo]) -> Option<DangerousCargo289> {
+        let mut out = DangerousCargo289 { unit, amount, ..Default::default() };
+        out.cargos.get_mut(..cargos.len())?.copy_from_slice(cargos);
+        out.count = cargos.len() as u8;
+        (out.count > 0).then_some(out)
+    }
+}
+
+impl ArrayPayload for DangerousCargo289 {
+    const HEADER_BITS: usize = 12;
+    const ELEMENT_BITS: usize = 17;
+    const MAX_ELEMENTS: usize = 28;
+}
+
+impl Payload for DangerousCargo289 {
+    const MIN_BITS: usize = 12 + 17;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.unit, 0, 2);
+        l.field(&mut self.amount, 2, 10);
+        if L::DECODING {
+            self.count = ((l.bit_len() - Self::HEADER_BITS) / Self::ELEMENT_BITS).min(Self::MAX_ELEMENTS) as u8;
+        }
+        for (i, cargo) in self.cargos.iter_mut().enumerate().take(usize::from(self.count)) {
+            l.field(&mut cargo.code, 12 + 17 * i, 4);
+            l.field(&mut cargo.subtype, 16 + 17 * i, 13);
+        }
+        if !L::DECODING {
+            let end = 12 + 17 * usize::from(self.count);
+            l.spare(end, end.next_multiple_of(8) - end);
+        }
+    }
+}
+
+/// A waypoint of a route, in 1/10 000 minute.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Waypoint {
+    pub lon_min_e4: i32,
+    pub lat_min_e4: i32,
+}
+
+/// DAC 1 FI 28 (type 6) and FI 27 (type 8): route information, IMO289.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RouteInformation {
+    pub linkage: u16,
+    /// 0 ship, 1 authority, 2–7 reserved.
+    pub sender: u8,
+    /// 0 undefined, 1 mandatory, 2 recommended, 3 alternative, 4 through
+    /// ice, 5 ship route plan, 31 cancel the route of this linkage.
+    pub route_type: u8,
+    pub start: DayTime,
+    /// Minutes from the start; 0 cancels.
+    pub duration_min: u32,
+    waypoints: [Waypoint; 16],
+    count: u8,
+}
+
+impl RouteInformation {
+    /// The waypoints (1–16).
+    pub fn waypoints(&self) -> &[Waypoint] {
+        &self.waypoints[..usize::from(self.count)]
+    }
+
+    /// Sets the waypoints (at most 16); false, changing nothing, for more.
+    pub fn set_waypoints(&mut self, waypoints: &[Waypoint]) -> bool {
+        let Some(slots) = self.waypoints.get_mut(..waypoints.len()) else { return false };
+        slots.copy_from_slice(waypoints);
+        self.count = waypoints.len() as u8;
+        true
+    }
+
+    /// The waypoint count the payload declares must fit in it, whole.
+    fn fits(data_bits: usize, declared: usize) -> bool {
+        (1..=16).contains(&declared) && 61 + 55 * declared <= data_bits
+    }
+}
+
+impl Payload for RouteInformation {
+    const MIN_BITS: usize = 61 + 55;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.linkage, 0, 10);
+        l.field(&mut self.sender, 10, 3);
+        l.field(&mut self.route_type, 13, 5);
+        self.start.layout(l, 18);
+        l.field(&mut self.duration_min, 38, 18);
+        l.field(&mut self.count, 56, 5);
+        for (i, w) in self.waypoints.iter_mut().enumerate().take(usize::from(self.count).min(16)) {
+            l.field(&mut w.lon_min_e4, 61 + 55 * i, 28);
+            l.field(&mut w.lat_min_e4, 89 + 55 * i, 27);
+        }
+        if !L::DECODING {
+            let end = 61 + 55 * usize::from(self.count);
+            l.spare(end, end.next_multiple_of(8) - end);
+        }
+    }
+}
+
+/// Decodes route information only when the declared waypoints are all there.
+pub(crate) fn read_route(data: &crate::bits::Bits) -> Option<RouteInformation> {
+    let declared = data.unsigned(56, 5) as usize;
+    if !RouteInformation::fits(data.len(), declared) {
+        return None;
+    }
+    super::read(data)
+}
+
+/// How a VTS target is identified. Numbers are the 42-bit identifier
+/// field as sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetId {
+    Mmsi(u64),
+    Imo(u64),
+    Callsign(AisString<7>),
+    Other(AisString<7>),
+}
+
+impl Default for TargetId {
+    fn default() -> Self {
+        TargetId::Other(AisString::default())
+    }
+}
+
+/// One target a VTS station tracks (by radar) and broadcasts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VtsTarget {
+    pub id: TargetId,
+    /// Latitude in 1/1000 minute; 91° n/a.
+    pub lat_min_e3: i32,
+    /// Longitude in 1/1000 minute; 181° n/a.
+    pub lon_min_e3: i32,
+    /// Course over ground in degrees; 360 n/a.
+    pub cog_deg: u16,
+    pub utc_second: u8,
+    /// Speed over ground in knots; 255 n/a.
+    pub sog_knots: u16,
+}
+
+/// DAC 1 FI 17 (type 8): VTS-generated (synthetic) targets — vessels a
+/// shore radar sees, whether or not they transmit AIS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VtsTargets {
+    targets: [VtsTarget; 4],
+    count: u8,
+}
+
+impl VtsTargets {
+    /// The targets (1–4).
+    pub fn targets(&self) -> &[VtsTarget] {
+        &self.targets[..usize::from(self.count)]
+    }
+
+    /// 1–4 targets; `None` for other counts.
+    pub fn new(targets: &[VtsTarget]) -> Option<VtsTargets> {
+        let mut out = VtsTargets::default();
+        out.targets.get_mut(..targets.len())?.copy_from_slice(targets);
+        out.count = targets.len() as u8;
+        (out.count > 0).then_some(out)
+    }
+}
+
+impl ArrayPayload for VtsTargets {
+    const HEADER_BITS: usize = 0;
+    const ELEMENT_BITS: usize = 122;
+    const MAX_ELEMENTS: usize = 4;
+}
+
+impl Payload for VtsTargets {
+    const MIN_BITS: usize = 122;
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        if L::DECODING {
+            self.count = (l.bit_len() / Self::ELEMENT_BITS).min(Self::MAX_ELEMENTS) as u8;
+        }
+        for (i, t) in self.targets.iter_mut().enumerate().take(usize::from(self.count)) {
+            let at = 122 * i;
+            let mut kind: u8 = match t.id {
+                TargetId::Mmsi(_) => 0,
+                TargetId::Imo(_) => 1,
+                TargetId::Callsign(_) => 2,
+                TargetId::Other(_) => 3,
+            };
+            l.field(&mut kind, at, 2);
+            if L::DECODING {
+                t.id = match kind {
+                    0 => TargetId::Mmsi(0),
+                    1 => TargetId::Imo(0),
+                    2 => TargetId::Callsign(AisString::default()),
+                    _ => TargetId::Other(AisString::default()),
+                };
+            }
+            match &mut t.id {
+                TargetId::Mmsi(n) | TargetId::Imo(n) => l.field(n, at + 2, 42),
+                TargetId::Callsign(text) | TargetId::Other(text) => l.text(text, at + 2, 7),
+            }
+            l.spare(at + 44, 4);
+            l.field(&mut t.lat_min_e3, at + 48, 24);
+            l.field(&mut t.lon_min_e3, at + 72, 25);
+            l.field(&mut t.cog_deg, at + 97, 9);
+            l.field(&mut t.utc_second, at + 106, 6);
+            l.field(&mut t.sog_knots, at + 112, 10);
+        }
+        if !L::DECODING {
+            let end = 122 * usize::from(self.count);
+            l.spare(end, end.next_multiple_of(8) - end);
+        }
+    }
+}

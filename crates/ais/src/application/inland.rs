@@ -102,3 +102,62 @@ impl Payload for AtonMonitoring {
         l.spare(44, 4);
     }
 }
+
+/// One gauge of an Inland water-level report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gauge {
+    /// 0 unknown.
+    pub id: u16,
+    /// Water level in cm; 0 unknown.
+    pub level_cm: i16,
+}
+
+/// DAC 200 FI 24 (type 8): water levels at up to four gauges.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InlandWaterLevels {
+    /// UN country code, two characters.
+    pub country: AisString<2>,
+    pub gauges: [Gauge; 4],
+}
+
+impl Payload for InlandWaterLevels {
+    const MIN_BITS: usize = 112;
+    const EXACT_BITS: Option<usize> = Some(112);
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.text(&mut self.country, 0, 2);
+        for (i, g) in self.gauges.iter_mut().enumerate() {
+            l.field(&mut g.id, 12 + 25 * i, 11);
+            l.field(&mut g.level_cm, 23 + 25 * i, 14);
+        }
+    }
+}
+
+/// DAC 200 FI 40 (type 8): status of a signal (lock, bridge, fairway light).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InlandSignal {
+    /// Position in 1/10 000 minute.
+    pub lon_min_e4: i32,
+    pub lat_min_e4: i32,
+    /// Signal form (Inland AIS annex C).
+    pub form: u8,
+    /// Orientation in degrees; 511 n/a.
+    pub facing_deg: u16,
+    /// 0 unknown, 1 upstream, 2 downstream, 3 to left bank, 4 to right bank.
+    pub direction: u8,
+    /// Light status, three bits per light.
+    pub status: u32,
+}
+
+impl Payload for InlandSignal {
+    const MIN_BITS: usize = 101;
+    const EXACT_BITS: Option<usize> = Some(112);
+    fn layout<L: Layout>(&mut self, l: &mut L) {
+        l.field(&mut self.lon_min_e4, 0, 28);
+        l.field(&mut self.lat_min_e4, 28, 27);
+        l.field(&mut self.form, 55, 4);
+        l.field(&mut self.facing_deg, 59, 9);
+        l.field(&mut self.direction, 68, 3);
+        l.field(&mut self.status, 71, 30);
+        l.spare(101, 11);
+    }
+}

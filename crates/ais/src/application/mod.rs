@@ -3,8 +3,9 @@
 //!
 //! Decoded here: the IMO SN.1/Circ.236 and 289 messages seen in real traffic
 //! (meteorological and hydrographic data, dangerous cargo, tidal windows,
-//! clearance time, persons on board, text descriptions), the Inland AIS
-//! messages (ship static data, persons on board) and the GLA AtoN
+//! clearance time, persons on board, text descriptions, route information,
+//! VTS synthetic targets), the Inland AIS messages (ship static data,
+//! persons on board, water levels, signal status) and the GLA AtoN
 //! monitoring message. Everything else stays raw bits with its DAC/FI.
 //!
 //! A payload is decoded only when it holds every field of its layout
@@ -17,10 +18,11 @@ mod inland;
 
 pub(crate) use imo::TidalEntry;
 pub use imo::{
-    ClearanceTime, DangerousCargo236, DayTime, MetHydro236, MetHydro289, PersonsOnBoard, SeaState, TextDescription,
-    TidalEntry236, TidalEntry289, TidalWindow, TidalWindow236, TidalWindow289,
+    Cargo, ClearanceTime, DangerousCargo236, DangerousCargo289, DayTime, MetHydro236, MetHydro289, PersonsOnBoard,
+    RouteInformation, SeaState, TargetId, TextDescription, TidalEntry236, TidalEntry289, TidalWindow, TidalWindow236,
+    TidalWindow289, VtsTarget, VtsTargets, Waypoint,
 };
-pub use inland::{AtonMonitoring, InlandPersonsOnBoard, InlandStaticVoyage};
+pub use inland::{AtonMonitoring, Gauge, InlandPersonsOnBoard, InlandSignal, InlandStaticVoyage, InlandWaterLevels};
 
 use crate::bits::Bits;
 use crate::message::layout::{Layout, Reader, Writer};
@@ -50,6 +52,16 @@ pub enum Application {
     MetHydro289(MetHydro289),
     /// Type 8, DAC 200, FI 10.
     InlandStaticVoyage(InlandStaticVoyage),
+    /// Type 6, DAC 1, FI 25.
+    DangerousCargo289(DangerousCargo289),
+    /// Type 6, DAC 1, FI 28 (addressed) and type 8, DAC 1, FI 27 (broadcast).
+    RouteInformation(RouteInformation),
+    /// Type 8, DAC 1, FI 17.
+    VtsTargets(VtsTargets),
+    /// Type 8, DAC 200, FI 24.
+    InlandWaterLevels(InlandWaterLevels),
+    /// Type 8, DAC 200, FI 40.
+    InlandSignal(InlandSignal),
 }
 
 /// Decodes the payload of a type 6 message, if its DAC/FI is known and the
@@ -60,6 +72,8 @@ pub fn decode_addressed(dac: u16, fi: u8, data: &Bits) -> Option<Application> {
         (1, 14) => Application::TidalWindow236(read_array(data)?),
         (1, 16) => Application::PersonsOnBoard(read(data)?),
         (1, 18) => Application::ClearanceTime(read(data)?),
+        (1, 25) => Application::DangerousCargo289(read_array(data)?),
+        (1, 28) => Application::RouteInformation(imo::read_route(data)?),
         (1, 30) => Application::TextDescription(read(data)?),
         (1, 32) => Application::TidalWindow289(read_array(data)?),
         (200, 55) => Application::InlandPersonsOnBoard(read(data)?),
@@ -73,6 +87,8 @@ pub fn decode_addressed(dac: u16, fi: u8, data: &Bits) -> Option<Application> {
 pub fn decode_broadcast(dac: u16, fi: u8, data: &Bits) -> Option<Application> {
     Some(match (dac, fi) {
         (1, 11) => Application::MetHydro236(read(data)?),
+        (1, 17) => Application::VtsTargets(read_array(data)?),
+        (1, 27) => Application::RouteInformation(imo::read_route(data)?),
         (1, 29) => Application::TextDescription(read(data)?),
         (1, 31) => Application::MetHydro289(read(data)?),
         (200, 10) => {
@@ -84,6 +100,8 @@ pub fn decode_broadcast(dac: u16, fi: u8, data: &Bits) -> Option<Application> {
             }
             Application::InlandStaticVoyage(inland)
         }
+        (200, 24) => Application::InlandWaterLevels(read(data)?),
+        (200, 40) => Application::InlandSignal(read(data)?),
         _ => return None,
     })
 }
@@ -104,6 +122,11 @@ pub fn encode(app: &Application) -> Result<Bits, crate::message::FieldOverflow> 
         Application::MetHydro236(x) => x.layout(&mut w),
         Application::MetHydro289(x) => x.layout(&mut w),
         Application::InlandStaticVoyage(x) => x.layout(&mut w),
+        Application::DangerousCargo289(x) => x.layout(&mut w),
+        Application::RouteInformation(x) => x.layout(&mut w),
+        Application::VtsTargets(x) => x.layout(&mut w),
+        Application::InlandWaterLevels(x) => x.layout(&mut w),
+        Application::InlandSignal(x) => x.layout(&mut w),
     }
     match w.overflow {
         Some(overflow) => Err(overflow),
@@ -122,7 +145,7 @@ pub(crate) trait Payload: Default {
     fn layout<L: Layout>(&mut self, l: &mut L);
 }
 
-fn read<P: Payload>(data: &Bits) -> Option<P> {
+pub(crate) fn read<P: Payload>(data: &Bits) -> Option<P> {
     if data.len() < P::MIN_BITS || P::EXACT_BITS.is_some_and(|exact| data.len() != exact) {
         return None;
     }
