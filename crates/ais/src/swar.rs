@@ -35,52 +35,45 @@ pub(crate) struct SentenceScan {
 pub(crate) fn scan_sentence(body: &[u8]) -> SentenceScan {
     let mut scan = SentenceScan::default();
     let mut acc = 0u64;
-    let mut at = 0;
-    let note_comma = |scan: &mut SentenceScan, index: usize| {
-        if let Some(slot) = scan.commas.get_mut(scan.comma_count) {
-            // Callers refuse bodies longer than `u16::MAX` before scanning.
-            *slot = index as u16;
-        }
-        scan.comma_count += 1;
-    };
-    while let Some(chunk) = body.get(at..at + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+    // One word of up to eight bytes starting at `base` (missing lanes are
+    // zero bytes, which match nothing); true once the `*` is found.
+    let mut word_step = |scan: &mut SentenceScan, word: u64, base: usize| -> bool {
         let stars = bytes_equal(word, b'*');
         let mut commas = bytes_equal(word, b',');
-        if stars != 0 {
-            let star_lane = (stars.trailing_zeros() / 8) as usize;
+        let keep = if stars == 0 {
+            u64::MAX
+        } else {
             // Only bytes before the star count.
-            let keep = if star_lane == 0 { 0 } else { u64::MAX >> (64 - 8 * star_lane) };
-            acc ^= word & keep;
-            commas &= keep;
-            while commas != 0 {
-                note_comma(&mut scan, at + (commas.trailing_zeros() / 8) as usize);
-                commas &= commas - 1;
-            }
-            scan.star = Some(at + star_lane);
-            scan.xor = fold(acc);
-            return scan;
-        }
-        acc ^= word;
+            let star_lane = stars.trailing_zeros() / 8;
+            scan.star = Some(base + star_lane as usize);
+            if star_lane == 0 { 0 } else { u64::MAX >> (64 - 8 * star_lane) }
+        };
+        acc ^= word & keep;
+        commas &= keep;
         while commas != 0 {
-            note_comma(&mut scan, at + (commas.trailing_zeros() / 8) as usize);
+            if let Some(slot) = scan.commas.get_mut(scan.comma_count) {
+                // Callers refuse bodies longer than `u16::MAX` before scanning.
+                *slot = (base + (commas.trailing_zeros() / 8) as usize) as u16;
+            }
+            scan.comma_count += 1;
             commas &= commas - 1;
         }
+        stars != 0
+    };
+    let mut at = 0;
+    let mut found = false;
+    while at + 8 <= body.len() && !found {
+        found = word_step(&mut scan, word_at(body, at), at);
         at += 8;
     }
-    let mut xor = fold(acc);
-    for (i, &b) in body[at..].iter().enumerate() {
-        match b {
-            b'*' => {
-                scan.star = Some(at + i);
-                break;
-            }
-            b',' => note_comma(&mut scan, at + i),
-            _ => {}
-        }
-        xor ^= b;
+    let rest = body.len().saturating_sub(at);
+    if !found && rest > 0 {
+        // The last bytes: the final eight, shifted so the ones already seen
+        // fall off, or the short body itself.
+        let word = if body.len() >= 8 { word_at(body, body.len() - 8) >> (8 * (8 - rest)) } else { partial_word(body) };
+        word_step(&mut scan, word, at);
     }
-    scan.xor = xor;
+    scan.xor = fold(acc);
     scan
 }
 
