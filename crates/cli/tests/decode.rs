@@ -180,3 +180,28 @@ fn meta_adds_line_time_source_and_station() {
     assert_eq!(gatehouse["received"], "2023-09-07T06:30:00Z");
     assert_eq!(gatehouse["station"], "2734001");
 }
+
+#[test]
+fn output_file_holds_what_stdout_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let (code, stdout, _) = run(&["decode", "-q", "--output", out.to_str().unwrap(), &sample()]);
+    assert_eq!(code, 0);
+    assert!(stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), run(&["decode", "-q", &sample()]).1);
+}
+
+#[test]
+fn binary_garbage_is_rejected_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.bin");
+    // A deterministic mix of bytes, newlines every so often, and one
+    // valid sentence in the middle.
+    let mut bytes: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let valid = b"\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n";
+    bytes.splice(100_000..100_000, valid.iter().copied());
+    std::fs::write(&garbage, &bytes).unwrap();
+    let (code, stdout, _) = run(&["decode", "-q", "--format", "stats", garbage.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("messages\t1\n"), "{stdout}");
+}
