@@ -101,6 +101,35 @@ def whole_process(path):
     return rows
 
 
+def agreement(path):
+    """Compares `tumen decode --format gpsd-json-unscaled` with `gpsdecode -u -j`
+    object by object; returns (objects, identical, differing fields counted by
+    (type, dac, fid, field))."""
+    import collections
+    import json
+
+    def objects(command, stdin_path=None):
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        out = subprocess.run(command, stdin=stdin, capture_output=True, check=False).stdout
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    ours = objects([TUMEN, "decode", "-q", "--format", "gpsd-json-unscaled", path])
+    theirs = objects(["gpsdecode", "-u", "-j"], path)
+    if len(ours) != len(theirs):
+        return len(ours), len(theirs), None
+    kinds = collections.defaultdict(lambda: [0, set()])
+    identical = 0
+    for a, b in zip(ours, theirs):
+        keys = {k for k in set(a) | set(b) if not k.endswith("_text")}
+        different = sorted(k for k in keys if a.get(k) != b.get(k))
+        identical += not different
+        if different:
+            kind = kinds[(b.get("type"), b.get("dac"), b.get("fid"))]
+            kind[0] += 1
+            kind[1].update(different)
+    return len(ours), identical, kinds
+
+
 def main():
     for path in corpora(sys.argv[1:]):
         with open(path, "rb") as f:
@@ -122,6 +151,16 @@ def main():
             (tn, to, ts, _), (gn, go, gs, _) = rows[i], rows[i + 1]
             print(f"| {tn} | {to:,} | {ts:.3f} | {to / ts:,.0f} | |")
             print(f"| {gn} | {go:,} | {gs:.3f} | {go / gs:,.0f} | {gs / ts:.1f}× faster |")
+        total, identical, fields = agreement(path)
+        print("\nAgreement with the installed gpsdecode (unscaled JSON, `*_text` ignored):\n")
+        if fields is None:
+            print(f"object counts differ: tumen {total:,}, gpsdecode {identical:,}")
+        else:
+            print(f"{identical:,} of {total:,} objects identical. The others, by kind (see the listed")
+            print("differences in crates/ais/tests/gpsd_conformance.rs):")
+            for (msg_type, dac, fid), (count, keys) in sorted(fields.items(), key=lambda kv: -kv[1][0]):
+                app = f" DAC {dac} FI {fid}" if dac is not None else ""
+                print(f"- type {msg_type}{app}: {count:,} objects, fields {', '.join(sorted(keys))}")
 
 
 if __name__ == "__main__":
