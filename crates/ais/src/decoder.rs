@@ -3,7 +3,7 @@
 use tumen_model::Timestamp;
 
 use crate::armor;
-use crate::assembler::{self, Added, Assembler, AssemblyConfig, Inherited, LostLine};
+use crate::assembler::{self, Added, Assembled, Assembler, AssemblyConfig, Inherited, LostLine};
 use crate::bits::{Bits, PayloadError};
 use crate::message::Message;
 use crate::reject::{RejectReason, Stats};
@@ -53,6 +53,44 @@ pub struct MessageMeta<'a> {
     pub time_source: Option<TimeSource>,
     /// False when a checksum failed and lenient mode accepted it.
     pub checksum_ok: bool,
+}
+
+impl<'a> MessageMeta<'a> {
+    /// The metadata of a one-sentence message.
+    fn single(sentence: &Sentence<'a>, inherited: &Inherited<'a>, line_number: u64) -> MessageMeta<'a> {
+        let (receiver_time, time_source) = assembler::receiver_time(sentence, inherited);
+        MessageMeta {
+            first_line: line_number,
+            last_line: line_number,
+            fragments: 1,
+            talker: sentence.talker,
+            own_ship: sentence.own_ship,
+            channel: sentence.channel,
+            source: sentence.tag_block.source.or(inherited.source),
+            station: sentence.trailer.station.or(inherited.station),
+            receiver_time,
+            time_source,
+            checksum_ok: sentence.checksum_ok && sentence.tag_block.checksum_ok,
+        }
+    }
+
+    /// The metadata of a message assembled from several sentences: its
+    /// first sentence's, with the line range of all of them.
+    fn assembled(done: &'a Assembled<'a>, last_line: u64) -> MessageMeta<'a> {
+        MessageMeta {
+            first_line: done.first_line,
+            last_line,
+            fragments: done.fragments,
+            talker: done.meta.talker,
+            own_ship: done.meta.own_ship,
+            channel: done.meta.channel,
+            source: done.meta.source(),
+            station: done.meta.station(),
+            receiver_time: done.meta.receiver_time,
+            time_source: done.meta.time_source,
+            checksum_ok: done.checksums_ok,
+        }
+    }
 }
 
 /// A line that produced no message, and why.
@@ -240,25 +278,9 @@ impl Decoder {
         let inherited = pending.inherited();
         let outcome = if sentence.fragment_count == 1 {
             // The common case: no copy, no assembly.
-            dearmor(bits, sentence.payload, sentence.fill_bits).and_then(|()| Message::decode_into(bits, message)).map(
-                |()| {
-                    let (receiver_time, time_source) = assembler::receiver_time(&sentence, &inherited);
-                    let meta = MessageMeta {
-                        first_line: line_number,
-                        last_line: line_number,
-                        fragments: 1,
-                        talker: sentence.talker,
-                        own_ship: sentence.own_ship,
-                        channel: sentence.channel,
-                        source: sentence.tag_block.source.or(inherited.source),
-                        station: sentence.trailer.station.or(inherited.station),
-                        receiver_time,
-                        time_source,
-                        checksum_ok: sentence.checksum_ok && sentence.tag_block.checksum_ok,
-                    };
-                    emit(stats, sink, message, bits, meta);
-                },
-            )
+            dearmor(bits, sentence.payload, sentence.fill_bits)
+                .and_then(|()| Message::decode_into(bits, message))
+                .map(|()| emit(stats, sink, message, bits, MessageMeta::single(&sentence, &inherited, line_number)))
         } else {
             let mut on_lost = |lost: LostLine<'_>| {
                 stats.count_reject(lost.reason);
@@ -277,22 +299,7 @@ impl Decoder {
                         let decoded = dearmor(bits, done.payload, done.fill_bits)
                             .and_then(|()| Message::decode_into(bits, message));
                         match decoded {
-                            Ok(()) => {
-                                let meta = MessageMeta {
-                                    first_line: done.first_line,
-                                    last_line: line_number,
-                                    fragments: done.fragments,
-                                    talker: done.meta.talker,
-                                    own_ship: done.meta.own_ship,
-                                    channel: done.meta.channel,
-                                    source: done.meta.source(),
-                                    station: done.meta.station(),
-                                    receiver_time: done.meta.receiver_time,
-                                    time_source: done.meta.time_source,
-                                    checksum_ok: done.checksums_ok,
-                                };
-                                emit(stats, sink, message, bits, meta);
-                            }
+                            Ok(()) => emit(stats, sink, message, bits, MessageMeta::assembled(&done, line_number)),
                             Err(reason) => {
                                 // Every line of the message is unusable.
                                 for (number, raw) in assembler.completed_lines() {
