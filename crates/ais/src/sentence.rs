@@ -536,26 +536,23 @@ fn parse_uscg_trailer(after: &[u8]) -> Trailer<'_> {
     let Some(after) = after.strip_prefix(b",") else {
         return trailer;
     };
-    let fields: [Option<&[u8]>; 8] = {
-        let mut out = [None; 8];
-        for (slot, field) in out.iter_mut().zip(after.split(|&b| b == b',')) {
-            *slot = Some(field);
+    let mut count = 0;
+    let mut first = None;
+    let mut last = None;
+    let mut station = None;
+    for field in after.split(|&b| b == b',') {
+        count += 1;
+        first.get_or_insert(field);
+        last = Some(field);
+        if station.is_none() && matches!(field.first(), Some(b'r' | b'b')) {
+            station = Some(field);
         }
-        out
-    };
-    let n = fields.iter().flatten().count();
-    if n == 0 {
-        return trailer;
     }
-    if let Some(time) = fields[n - 1].and_then(parse_unix_time) {
+    if let Some(time) = last.and_then(parse_unix_time) {
         trailer.receiver_time = Some(time);
         trailer.time_source = Some(TimeSource::UscgTrailer);
     }
-    let station = fields.iter().flatten().find(|f| matches!(f.first(), Some(b'r' | b'b'))).copied().or(if n == 2 {
-        fields[0]
-    } else {
-        None
-    });
+    let station = station.or(if count == 2 { first } else { None });
     trailer.station = station.and_then(|s| std::str::from_utf8(s).ok()).filter(|s| !s.is_empty());
     trailer
 }
@@ -718,6 +715,10 @@ mod tests {
         assert_eq!(s.trailer.time_source, Some(TimeSource::UscgTrailer));
         let s = sentence("!AIVDM,1,1,,B,15Cjtd0Oj;Jp7ilG7=UkKBoB0<06,0*63,station7,1085889680");
         assert_eq!(s.trailer.station, Some("station7"));
+        // More fields than usual: the time is still the last one.
+        let s = sentence("!AIVDM,1,1,,B,15Cjtd0Oj;Jp7ilG7=UkKBoB0<06,0*63,s1,d2,T3,S4,x5,y6,z7,w8,r9,1085889680");
+        assert_eq!(s.trailer.station, Some("r9"));
+        assert_eq!(s.trailer.receiver_time, Some(Timestamp::from_unix_ms(1_085_889_680_000)));
     }
 
     #[test]
