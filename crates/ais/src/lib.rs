@@ -2,7 +2,7 @@
 //! and back.
 //!
 //! This crate reads what AIS receivers and data vendors write: sentences with
-//! any talker id, NMEA 4.10 tag blocks, USCG fields after the checksum and
+//! any talker id (also the `$`-led form of old equipment), NMEA 4.10 tag blocks, USCG fields after the checksum and
 //! Gatehouse `$PGHP` lines; it joins multi-sentence messages and decodes
 //! every message type, 1 to 27, with every field. It also encodes the same
 //! messages, which is how the simulator writes its feeds. It does no I/O:

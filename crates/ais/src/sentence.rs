@@ -1,7 +1,8 @@
 //! The NMEA layer: one input line → an AIS sentence (fragment) with its
 //! metadata, or a reason it is not one.
 //!
-//! Handled here: `!xxVDM` / `!xxVDO` with any talker and their checksum;
+//! Handled here: `!xxVDM` / `!xxVDO` (and `$xxVDM`) with any talker and
+//! their checksum;
 //! NMEA 4.10 / IEC 62320-1 tag blocks (`\s:…,c:…,g:…*hh\`) with their own
 //! checksum; USCG-style fields after the checksum (`,r<station>,<unix time>`);
 //! Gatehouse `$PGHP` lines, alone or in front of a sentence. Nothing here
@@ -172,6 +173,9 @@ pub fn parse_line_into<'a>(line: &'a [u8], lenient: bool, out: &mut Sentence<'a>
     }
     match rest.first() {
         Some(b'!') => parse_sentence(rest, lenient, out),
+        // Some old equipment writes AIS with the `$` of ordinary sentences;
+        // decode it rather than pass it by as some other talker.
+        Some(b'$') if matches!(rest.get(3..6), Some(b"VDM" | b"VDO")) => parse_sentence(rest, lenient, out),
         Some(b'$') => {
             // Some other NMEA talker (GPS, compass …); interleaving is normal.
             checked_body(rest, lenient)?;
@@ -734,6 +738,12 @@ mod tests {
             "$PGHP,1,2014,4,10,13,30,29,165,219,,2190067,1,28*22!BSVDM,1,1,,B,155C1v0vif0r:s`OjGpM0b@F0<6R,0*48",
         );
         assert_eq!(s.trailer.time_source, Some(TimeSource::Gatehouse));
+    }
+
+    #[test]
+    fn dollar_led_ais_is_still_ais() {
+        let s = sentence("$AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C");
+        assert_eq!(s.payload, b"177KQJ5000G?tO`K>RA1wUbN0TKH");
     }
 
     #[test]
