@@ -52,9 +52,11 @@
 //!   ([`accepted_bits`]).
 //!   Bits past the end of a message read as zero; fill bits are not data.
 //! - **Receiver time** comes from the tag block `c:`, else a USCG trailing
-//!   time, else a preceding `$PGHP` line; when none is present the message
-//!   has none ([`MessageMeta::receiver_time`] is `None`): the decoder never
-//!   invents one.
+//!   time, else a preceding `$PGHP` line, else a logger's time written in
+//!   front of the sentence (`2023-09-07 06:10:00 !AIVDM…`, read as UTC);
+//!   when none is present the message has none
+//!   ([`MessageMeta::receiver_time`] is `None`): the decoder never invents
+//!   one.
 //! - **Rejects.** Every line that yields no message is reported once, with
 //!   its line number and a [`RejectReason`], and counted in [`Stats`]. No
 //!   input makes the decoder panic (fuzzed; see `fuzz/`).

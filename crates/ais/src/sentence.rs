@@ -107,6 +107,8 @@ pub enum TimeSource {
     UscgTrailer,
     /// A Gatehouse `$PGHP` line.
     Gatehouse,
+    /// A time a logger wrote in front of the sentence.
+    LinePrefix,
 }
 
 /// Metadata lines that apply to the following sentence.
@@ -181,8 +183,32 @@ pub fn parse_line_into<'a>(line: &'a [u8], lenient: bool, out: &mut Sentence<'a>
             checked_body(rest, lenient)?;
             Ok(LineKind::OtherSentence)
         }
-        _ => Err(RejectReason::NotNmea),
+        _ => parse_prefixed(rest, lenient, out),
     }
+}
+
+/// A sentence after a logger's prefix: `2023-09-07 06:10:00.123 !AIVDM…`,
+/// `1694067000;\\s:…\\!AIVDM…`, `COM1: !AIVDM…`. The prefix must end with a
+/// space, tab, `,`, `;`, `|` or `:` right before the `!` or `\\`. When it
+/// reads as a time ([`Timestamp::parse_lenient`]) it is the receiver time,
+/// unless the tag block or USCG fields give one; otherwise it is ignored,
+/// as the sentence checks itself.
+fn parse_prefixed<'a>(line: &'a [u8], lenient: bool, out: &mut Sentence<'a>) -> Result<LineKind, RejectReason> {
+    let start = memchr::memchr2(b'!', b'\\', line).ok_or(RejectReason::NotNmea)?;
+    if start == 0 || !matches!(line[start - 1], b' ' | b'\t' | b',' | b';' | b'|' | b':') {
+        return Err(RejectReason::NotNmea);
+    }
+    let prefix = &line[..start - 1];
+    if let Some(time) = std::str::from_utf8(prefix).ok().and_then(Timestamp::parse_lenient) {
+        out.trailer.receiver_time = Some(time);
+        out.trailer.time_source = Some(TimeSource::LinePrefix);
+    }
+    let kind = parse_line_into(&line[start..], lenient, out)?;
+    // A prefix alone does not make a line metadata for the next one.
+    if kind == LineKind::GatehousePrefix && out.trailer.time_source == Some(TimeSource::LinePrefix) {
+        return Ok(LineKind::TagBlockPrefix);
+    }
+    Ok(kind)
 }
 
 fn trim(mut line: &[u8]) -> &[u8] {
@@ -309,8 +335,15 @@ fn parse_sentence_with<'a>(
         [] => 0,
         _ => single_digit(fill).filter(|n| *n <= 5).ok_or(RejectReason::BadFillBits)?,
     };
-    if !after.is_empty() && out.trailer.time_source.is_none() {
-        out.trailer = parse_uscg_trailer(after);
+    // USCG fields after the checksum; their time, the receiver's, wins over
+    // a logger's prefix.
+    if !after.is_empty() && matches!(out.trailer.time_source, None | Some(TimeSource::LinePrefix)) {
+        let uscg = parse_uscg_trailer(after);
+        out.trailer.station = uscg.station;
+        if uscg.receiver_time.is_some() {
+            out.trailer.receiver_time = uscg.receiver_time;
+            out.trailer.time_source = uscg.time_source;
+        }
     }
     out.talker = talker;
     out.own_ship = own_ship;
@@ -738,6 +771,25 @@ mod tests {
             "$PGHP,1,2014,4,10,13,30,29,165,219,,2190067,1,28*22!BSVDM,1,1,,B,155C1v0vif0r:s`OjGpM0b@F0<6R,0*48",
         );
         assert_eq!(s.trailer.time_source, Some(TimeSource::Gatehouse));
+    }
+
+    #[test]
+    fn logger_prefixes() {
+        let s = sentence("2023-09-07 06:10:00.123 !AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C");
+        assert_eq!(s.trailer.receiver_time.unwrap().to_string(), "2023-09-07T06:10:00.123Z");
+        assert_eq!(s.trailer.time_source, Some(TimeSource::LinePrefix));
+        let s = sentence("1694067000;\\s:r1,c:1694067001*75\\!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C");
+        assert_eq!(s.tag_block.source, Some("r1"));
+        let s = sentence("COM1: !AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C");
+        assert_eq!(s.trailer.receiver_time, None);
+        let s = sentence("1694067000 !AIVDM,1,1,,B,15Cjtd0Oj;Jp7ilG7=UkKBoB0<06,0*63,r003669958,1085889680");
+        assert_eq!(s.trailer.time_source, Some(TimeSource::UscgTrailer), "the receiver's time wins");
+        assert_eq!(s.trailer.station, Some("r003669958"));
+        assert_eq!(
+            parse_line(b"garbage!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C", false),
+            Err(RejectReason::NotNmea)
+        );
+        assert_eq!(parse_line(b"2023-09-07 06:10:00 hello", false), Err(RejectReason::NotNmea));
     }
 
     #[test]

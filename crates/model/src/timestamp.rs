@@ -91,6 +91,33 @@ impl Timestamp {
         (MIN_MS..=MAX_MS).contains(&ms).then_some(Timestamp(ms))
     }
 
+    /// Reads the time formats loggers and exports write, all taken as UTC
+    /// unless they say otherwise: RFC 3339 (`2023-09-07T06:10:00Z`, any
+    /// offset), the same without a zone and with `T` or a space
+    /// (`2023-09-07 06:10:00.123`), and Unix time in seconds or
+    /// milliseconds, with or without a fraction (`1694067000`,
+    /// `1694067000.25`). `None` for anything else.
+    pub fn parse_lenient(text: &str) -> Option<Timestamp> {
+        let text = text.trim();
+        if let Ok(t) = text.parse::<Timestamp>() {
+            return Some(t);
+        }
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return match text.parse::<i64>() {
+                Ok(n) => Timestamp::from_unix_seconds_or_ms(n),
+                Err(_) => Timestamp::from_unix_seconds_f64(text.parse().ok()?),
+            };
+        }
+        let naive = text.strip_suffix('Z').unwrap_or(text);
+        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+            if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(naive, format) {
+                let ms = dt.and_utc().timestamp_millis();
+                return (MIN_MS..=MAX_MS).contains(&ms).then_some(Timestamp(ms));
+            }
+        }
+        None
+    }
+
     fn to_datetime(self) -> Option<DateTime<Utc>> {
         DateTime::from_timestamp_millis(self.0)
     }
@@ -163,6 +190,27 @@ mod tests {
         assert_eq!(t.to_string(), "2014-04-10T13:30:29.165Z");
         assert_eq!(Timestamp::from_utc_fields(2014, 2, 30, 0, 0, 0, 0), None);
         assert_eq!(Timestamp::from_utc_fields(2014, 1, 1, 24, 0, 0, 0), None);
+    }
+
+    #[test]
+    fn lenient_formats() {
+        let t = Timestamp::from_unix_ms(1_694_067_000_000);
+        for text in [
+            "2023-09-07T06:10:00Z",
+            "2023-09-07T08:10:00+02:00",
+            "2023-09-07 06:10:00",
+            "2023-09-07T06:10:00",
+            "1694067000",
+            "1694067000000",
+            " 1694067000.0 ",
+        ] {
+            assert_eq!(Timestamp::parse_lenient(text), Some(t), "{text}");
+        }
+        assert_eq!(Timestamp::parse_lenient("2023-09-07 06:10:00.123"), Some(t.plus_ms(123)));
+        assert_eq!(Timestamp::parse_lenient("1694067000.25"), Some(t.plus_ms(250)));
+        for text in ["", "COM1:", "yesterday", "2023-13-07 06:10:00", "12:00:00"] {
+            assert_eq!(Timestamp::parse_lenient(text), None, "{text}");
+        }
     }
 
     #[test]
