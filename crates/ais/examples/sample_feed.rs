@@ -7,7 +7,7 @@
 //! `cargo run -p tumen-ais --example sample_feed > data/sample.nmea`
 //! (`tests/sample_feed.rs` checks the committed file is this output).
 
-use tumen_ais::application::{self, Application, MetHydro289};
+use tumen_ais::application::{self, Application, MetHydro289, Wind};
 use tumen_ais::message::*;
 use tumen_ais::{AisString, Bits, Message, SentenceOptions, TagBlockOptions, encode_sentences};
 use tumen_model::{Mmsi, Timestamp};
@@ -179,13 +179,7 @@ pub fn sample_lines() -> Vec<String> {
     let met = MetHydro289 {
         lon_min_e3: (132.3352f64 * 60_000.0).round() as i32,
         lat_min_e3: (42.8788f64 * 60_000.0).round() as i32,
-        day: 7,
-        hour: 6,
-        minute: 0,
-        wind_speed_knots: 12,
-        wind_gust_knots: 18,
-        wind_dir_deg: 225,
-        wind_gust_dir_deg: 230,
+        wind: Wind { day: 7, hour: 6, minute: 0, speed_knots: 12, gust_knots: 18, dir_deg: 225, gust_dir_deg: 230 },
         air_temp_c_e1: 184,
         humidity_pct: 71,
         dew_point_c_e1: 131,

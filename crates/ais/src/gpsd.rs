@@ -270,6 +270,18 @@ impl Obj<'_> {
         }
     }
 
+    /// `lat` then `lon` (the order some application messages use).
+    #[inline(always)]
+    fn latlon_pair(&mut self, lat: i32, lon: i32, per_degree: i64, decimals: usize) {
+        if self.scaled {
+            self.ratio(key!("lat"), i64::from(lat), per_degree, decimals);
+            self.ratio(key!("lon"), i64::from(lon), per_degree, decimals);
+        } else {
+            self.int(key!("lat"), lat);
+            self.int(key!("lon"), lon);
+        }
+    }
+
     /// Types 22 and 23 corners in 1/10 minute; gpsd writes scaled ones as
     /// quoted strings with six decimals.
     fn corners(&mut self, ne_lon: i32, ne_lat: i32, sw_lon: i32, sw_lat: i32) {
@@ -689,24 +701,8 @@ fn application(j: &mut Obj<'_>, app: &Application) {
             j.str(key!("light_text"), LIGHT[usize::from(m.light & 3)]);
         }
         Application::MetHydro236(m) => {
-            if j.scaled {
-                j.ratio(key!("lat"), i64::from(m.lat_min_e3), 60_000, 4);
-                j.ratio(key!("lon"), i64::from(m.lon_min_e3), 60_000, 4);
-            } else {
-                j.int(key!("lat"), m.lat_min_e3);
-                j.int(key!("lon"), m.lon_min_e3);
-            }
-            met_time_and_wind(
-                j,
-                m.day,
-                m.hour,
-                m.minute,
-                m.wind_speed_knots,
-                m.wind_gust_knots,
-                m.wind_dir_deg,
-                m.wind_gust_dir_deg,
-                m.humidity_pct,
-            );
+            j.latlon_pair(m.lat_min_e3, m.lon_min_e3, 60_000, 4);
+            met_time_and_wind(j, &m.wind, m.humidity_pct);
             j.scaled_uint(key!("airtemp"), m.air_temp_raw, 600, 10, 1);
             j.scaled_uint(key!("dewpoint"), m.dew_point_raw, 200, 10, 1);
             if j.scaled {
@@ -728,25 +724,9 @@ fn application(j: &mut Obj<'_>, app: &Application) {
             j.str(key!("ice_text"), ICE[usize::from(m.ice & 3)]);
         }
         Application::MetHydro289(m) => {
-            if j.scaled {
-                j.ratio(key!("lat"), i64::from(m.lat_min_e3), 60_000, 4);
-                j.ratio(key!("lon"), i64::from(m.lon_min_e3), 60_000, 4);
-            } else {
-                j.int(key!("lat"), m.lat_min_e3);
-                j.int(key!("lon"), m.lon_min_e3);
-            }
+            j.latlon_pair(m.lat_min_e3, m.lon_min_e3, 60_000, 4);
             j.boolean(key!("accuracy"), m.position_accuracy);
-            met_time_and_wind(
-                j,
-                m.day,
-                m.hour,
-                m.minute,
-                m.wind_speed_knots,
-                m.wind_gust_knots,
-                m.wind_dir_deg,
-                m.wind_gust_dir_deg,
-                m.humidity_pct,
-            );
+            met_time_and_wind(j, &m.wind, m.humidity_pct);
             j.scaled_int(key!("airtemp"), m.air_temp_c_e1, 10, 1);
             j.scaled_int(key!("dewpoint"), m.dew_point_c_e1, 10, 1);
             if j.scaled {
@@ -831,13 +811,7 @@ fn application(j: &mut Obj<'_>, app: &Application) {
                     }
                     TargetId::Callsign(text) | TargetId::Other(text) => push_json_string(j.out, text.as_str()),
                 }
-                if j.scaled {
-                    j.ratio(key!("lat"), i64::from(t.lat_min_e3), 60_000, 4);
-                    j.ratio(key!("lon"), i64::from(t.lon_min_e3), 60_000, 4);
-                } else {
-                    j.int(key!("lat"), t.lat_min_e3);
-                    j.int(key!("lon"), t.lon_min_e3);
-                }
+                j.latlon_pair(t.lat_min_e3, t.lon_min_e3, 60_000, 4);
                 j.uint(key!("course"), t.cog_deg);
                 j.uint(key!("second"), t.utc_second);
                 j.uint(key!("speed"), t.sog_knots);
@@ -896,24 +870,13 @@ fn application(j: &mut Obj<'_>, app: &Application) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn met_time_and_wind(
-    j: &mut Obj<'_>,
-    day: u8,
-    hour: u8,
-    minute: u8,
-    wspeed: u8,
-    wgust: u8,
-    wdir: u16,
-    wgustdir: u16,
-    humidity: u8,
-) {
+fn met_time_and_wind(j: &mut Obj<'_>, wind: &crate::application::Wind, humidity: u8) {
     j.key(key!("timestamp"));
-    let _ = write!(j.out, "\"{day:02}T{hour:02}:{minute:02}Z\"");
-    j.uint(key!("wspeed"), wspeed);
-    j.uint(key!("wgust"), wgust);
-    j.uint(key!("wdir"), wdir);
-    j.uint(key!("wgustdir"), wgustdir);
+    let _ = write!(j.out, "\"{:02}T{:02}:{:02}Z\"", wind.day, wind.hour, wind.minute);
+    j.uint(key!("wspeed"), wind.speed_knots);
+    j.uint(key!("wgust"), wind.gust_knots);
+    j.uint(key!("wdir"), wind.dir_deg);
+    j.uint(key!("wgustdir"), wind.gust_dir_deg);
     j.uint(key!("humidity"), humidity);
 }
 

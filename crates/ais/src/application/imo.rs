@@ -267,6 +267,33 @@ impl TidalEntry for TidalEntry289 {
     }
 }
 
+/// When and how the wind blew, as both met/hydro reports lay it out (48
+/// contiguous bits): UTC day, hour, minute (31/24/60 or 31/31/63 n/a by
+/// circular), 10-minute mean and gust speeds in knots (127 n/a), their
+/// directions in degrees (360 n/a).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Wind {
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub speed_knots: u8,
+    pub gust_knots: u8,
+    pub dir_deg: u16,
+    pub gust_dir_deg: u16,
+}
+
+impl Wind {
+    fn layout<L: Layout>(&mut self, l: &mut L, at: usize) {
+        l.field(&mut self.day, at, 5);
+        l.field(&mut self.hour, at + 5, 5);
+        l.field(&mut self.minute, at + 10, 6);
+        l.field(&mut self.speed_knots, at + 16, 7);
+        l.field(&mut self.gust_knots, at + 23, 7);
+        l.field(&mut self.dir_deg, at + 30, 9);
+        l.field(&mut self.gust_dir_deg, at + 39, 9);
+    }
+}
+
 /// The sea-state fields IMO236 and IMO289 met/hydro reports share, raw.
 /// Directions in degrees (360 n/a), speeds in 0.1 knot (255 n/a), depths and
 /// heights in 0.1 m, periods in seconds.
@@ -319,14 +346,7 @@ pub struct MetHydro236 {
     pub lat_min_e3: i32,
     /// Longitude in 1/1000 minute.
     pub lon_min_e3: i32,
-    pub day: u8,
-    pub hour: u8,
-    pub minute: u8,
-    /// Average wind speed in knots; 127 n/a.
-    pub wind_speed_knots: u8,
-    pub wind_gust_knots: u8,
-    pub wind_dir_deg: u16,
-    pub wind_gust_dir_deg: u16,
+    pub wind: Wind,
     /// Air temperature: (°C + 60) × 10; 2047 n/a.
     pub air_temp_raw: u16,
     /// Relative humidity in %; 127 n/a.
@@ -355,13 +375,7 @@ impl Payload for MetHydro236 {
     fn layout<L: Layout>(&mut self, l: &mut L) {
         l.field(&mut self.lat_min_e3, 0, 24);
         l.field(&mut self.lon_min_e3, 24, 25);
-        l.field(&mut self.day, 49, 5);
-        l.field(&mut self.hour, 54, 5);
-        l.field(&mut self.minute, 59, 6);
-        l.field(&mut self.wind_speed_knots, 65, 7);
-        l.field(&mut self.wind_gust_knots, 72, 7);
-        l.field(&mut self.wind_dir_deg, 79, 9);
-        l.field(&mut self.wind_gust_dir_deg, 88, 9);
+        self.wind.layout(l, 49);
         l.field(&mut self.air_temp_raw, 97, 11);
         l.field(&mut self.humidity_pct, 108, 7);
         l.field(&mut self.dew_point_raw, 115, 10);
@@ -387,14 +401,7 @@ pub struct MetHydro289 {
     /// Latitude in 1/1000 minute; 91° n/a.
     pub lat_min_e3: i32,
     pub position_accuracy: bool,
-    pub day: u8,
-    pub hour: u8,
-    pub minute: u8,
-    /// Average wind speed in knots; 127 n/a.
-    pub wind_speed_knots: u8,
-    pub wind_gust_knots: u8,
-    pub wind_dir_deg: u16,
-    pub wind_gust_dir_deg: u16,
+    pub wind: Wind,
     /// Air temperature in 0.1 °C; −1024 n/a.
     pub air_temp_c_e1: i16,
     /// Relative humidity in %; 101 n/a.
@@ -426,13 +433,7 @@ impl Payload for MetHydro289 {
         l.field(&mut self.lon_min_e3, 0, 25);
         l.field(&mut self.lat_min_e3, 25, 24);
         l.field(&mut self.position_accuracy, 49, 1);
-        l.field(&mut self.day, 50, 5);
-        l.field(&mut self.hour, 55, 5);
-        l.field(&mut self.minute, 60, 6);
-        l.field(&mut self.wind_speed_knots, 66, 7);
-        l.field(&mut self.wind_gust_knots, 73, 7);
-        l.field(&mut self.wind_dir_deg, 80, 9);
-        l.field(&mut self.wind_gust_dir_deg, 89, 9);
+        self.wind.layout(l, 50);
         l.field(&mut self.air_temp_c_e1, 98, 11);
         l.field(&mut self.humidity_pct, 109, 7);
         l.field(&mut self.dew_point_c_e1, 116, 10);

@@ -20,7 +20,7 @@ pub(crate) use imo::TidalEntry;
 pub use imo::{
     Cargo, ClearanceTime, DangerousCargo236, DangerousCargo289, DayTime, MetHydro236, MetHydro289, PersonsOnBoard,
     RouteInformation, SeaState, TargetId, TextDescription, TidalEntry236, TidalEntry289, TidalWindow, TidalWindow236,
-    TidalWindow289, VtsTarget, VtsTargets, Waypoint,
+    TidalWindow289, VtsTarget, VtsTargets, Waypoint, Wind,
 };
 pub use inland::{AtonMonitoring, Gauge, InlandPersonsOnBoard, InlandSignal, InlandStaticVoyage, InlandWaterLevels};
 
