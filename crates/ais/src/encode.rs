@@ -2,12 +2,10 @@
 //! The simulator writes its feeds through this; decoding what it writes
 //! gives back the same messages (property-tested).
 
-use std::fmt::Write as _;
-
 use tumen_model::Timestamp;
 
 use crate::armor;
-use crate::bits::Bits;
+use crate::bits::{Bits, MAX_MESSAGE_BITS};
 use crate::message::{FieldOverflow, Message};
 
 /// How to wrap a message into sentences.
@@ -26,6 +24,8 @@ pub struct SentenceOptions<'a> {
     pub max_payload_chars: usize,
     /// Tag block to put in front of the sentences, if any.
     pub tag_block: Option<TagBlockOptions<'a>>,
+    /// Receiver identity and time after the checksum, USCG style, if any.
+    pub uscg_trailer: Option<UscgTrailer<'a>>,
 }
 
 impl Default for SentenceOptions<'_> {
@@ -37,6 +37,7 @@ impl Default for SentenceOptions<'_> {
             sequence_id: 0,
             max_payload_chars: 60,
             tag_block: None,
+            uscg_trailer: None,
         }
     }
 }
@@ -50,6 +51,17 @@ pub struct TagBlockOptions<'a> {
     pub receiver_time: Option<Timestamp>,
     /// Group id for `g:`; groups are written only for multi-sentence messages.
     pub group_id: Option<u32>,
+}
+
+/// The fields USCG-style feeds append after the checksum:
+/// `,<station>,<unix seconds>`. The decoder reads the station token back
+/// whole, so give it as feeds write it: `r` (receiver) or `b` (base
+/// station) and a name, e.g. `r003669945`.
+#[derive(Clone, Copy, Debug)]
+pub struct UscgTrailer<'a> {
+    pub station: &'a str,
+    /// Written as whole seconds (the fraction is dropped, as those feeds do).
+    pub receiver_time: Timestamp,
 }
 
 /// Why a message could not be encoded.
@@ -84,58 +96,125 @@ pub fn encode_sentences(message: &Message, options: &SentenceOptions<'_>) -> Res
     sentences_for_bits(&bits, options)
 }
 
-/// Wraps payload bits (of any message, valid or not) into sentences.
+/// Wraps payload bits (of any message, valid or not) into sentences
+/// (without line endings).
 pub fn sentences_for_bits(bits: &Bits, options: &SentenceOptions<'_>) -> Result<Vec<String>, EncodeError> {
-    let (payload, fill) = armor_payload(bits);
+    let mut text = Vec::with_capacity(100);
+    append_sentences(bits, options, &mut text)?;
+    // Everything written is ASCII: the payload alphabet, digits, the
+    // caller's talker, source and station (made ASCII below).
+    let text = String::from_utf8_lossy(&text);
+    Ok(text.lines().map(str::to_owned).collect())
+}
+
+/// Appends the sentences for payload bits to `out`, each ended by `\n`,
+/// and returns how many were written. This is the writer behind the other
+/// functions, and the one to use in a loop: it does not allocate beyond
+/// growing `out`. Bytes of a tag-block source or USCG station that could
+/// break the line structure (`\`, `,`, `*`, control and non-ASCII bytes)
+/// are written as `_`.
+pub fn append_sentences(bits: &Bits, options: &SentenceOptions<'_>, out: &mut Vec<u8>) -> Result<usize, EncodeError> {
+    let mut payload = [0u8; MAX_MESSAGE_BITS.div_ceil(6)];
+    let (values, fill) = bits.sixbit_values();
+    let mut payload_len = 0;
+    for (slot, value) in payload.iter_mut().zip(values) {
+        *slot = armor::payload_char(value);
+        payload_len += 1;
+    }
+    let payload = &payload[..payload_len];
     let chunk = options.max_payload_chars.max(1);
     let count = payload.len().div_ceil(chunk).max(1);
     if count > 9 {
         return Err(EncodeError::TooManySentences);
     }
-    let formatter = if options.own_ship { "VDO" } else { "VDM" };
-    let talker = String::from_utf8_lossy(&options.talker).into_owned();
-    let channel = options.channel.map(char::from).map(String::from).unwrap_or_default();
-    let mut sentences = Vec::with_capacity(count);
     for number in 1..=count {
-        let part = payload.get((number - 1) * chunk..(number * chunk).min(payload.len())).unwrap_or("");
-        let part_fill = if number == count { fill } else { 0 };
-        let sequence = if count > 1 { (options.sequence_id % 10).to_string() } else { String::new() };
-        let body = format!("{talker}{formatter},{count},{number},{sequence},{channel},{part},{part_fill}");
-        let mut line = String::with_capacity(body.len() + 40);
+        let part = &payload[((number - 1) * chunk).min(payload.len())..(number * chunk).min(payload.len())];
         if let Some(tags) = &options.tag_block {
-            if let Some(block) = tag_block(tags, number, count) {
-                line.push_str(&block);
-            }
+            push_tag_block(tags, number, count, out);
         }
-        let _ = write!(line, "!{body}*{:02X}", checksum(&body));
-        sentences.push(line);
+        out.push(b'!');
+        let body_start = out.len();
+        out.extend_from_slice(&options.talker);
+        out.extend_from_slice(if options.own_ship { b"VDO," } else { b"VDM," });
+        out.extend_from_slice(&[b'0' + count as u8, b',', b'0' + number as u8, b',']);
+        if count > 1 {
+            out.push(b'0' + options.sequence_id % 10);
+        }
+        out.push(b',');
+        if let Some(channel) = options.channel {
+            out.push(channel);
+        }
+        out.push(b',');
+        out.extend_from_slice(part);
+        let part_fill = if number == count { fill as u8 } else { 0 };
+        out.extend_from_slice(&[b',', b'0' + part_fill]);
+        let sum = checksum(&out[body_start..]);
+        push_checksum(sum, out);
+        if let Some(trailer) = &options.uscg_trailer {
+            out.push(b',');
+            push_field_text(trailer.station, out);
+            out.push(b',');
+            out.extend_from_slice(
+                itoa::Buffer::new().format(trailer.receiver_time.unix_ms().div_euclid(1000)).as_bytes(),
+            );
+        }
+        out.push(b'\n');
     }
-    Ok(sentences)
+    Ok(count)
 }
 
-fn tag_block(tags: &TagBlockOptions<'_>, number: usize, count: usize) -> Option<String> {
-    let mut fields = Vec::new();
+/// Writes `\g:…,s:…,c:…*hh\`, or nothing when this sentence gets no field.
+fn push_tag_block(tags: &TagBlockOptions<'_>, number: usize, count: usize, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.push(b'\\');
+    let body_start = out.len();
+    let separator = |out: &mut Vec<u8>| {
+        if out.len() > body_start {
+            out.push(b',');
+        }
+    };
     if count > 1 {
         if let Some(id) = tags.group_id {
-            fields.push(format!("g:{number}-{count}-{id}"));
+            separator(out);
+            out.extend_from_slice(&[b'g', b':', b'0' + number as u8, b'-', b'0' + count as u8, b'-']);
+            out.extend_from_slice(itoa::Buffer::new().format(id).as_bytes());
         }
     }
     if number == 1 {
         if let Some(source) = tags.source {
-            fields.push(format!("s:{source}"));
+            separator(out);
+            out.extend_from_slice(b"s:");
+            push_field_text(source, out);
         }
         if let Some(time) = tags.receiver_time {
+            separator(out);
+            out.extend_from_slice(b"c:");
             let ms = time.unix_ms();
-            fields.push(if ms % 1000 == 0 { format!("c:{}", ms / 1000) } else { format!("c:{ms}") });
+            let value = if ms % 1000 == 0 { ms / 1000 } else { ms };
+            out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
         }
     }
-    if fields.is_empty() {
-        return None;
+    if out.len() == body_start {
+        out.truncate(start);
+        return;
     }
-    let body = fields.join(",");
-    Some(format!("\\{body}*{:02X}\\", checksum(&body)))
+    let sum = checksum(&out[body_start..]);
+    push_checksum(sum, out);
+    out.push(b'\\');
 }
 
-fn checksum(body: &str) -> u8 {
-    body.bytes().fold(0, |a, b| a ^ b)
+fn push_field_text(text: &str, out: &mut Vec<u8>) {
+    out.extend(
+        text.bytes()
+            .map(|b| if b.is_ascii_graphic() && !matches!(b, b'\\' | b',' | b'*' | b'!' | b'$') { b } else { b'_' }),
+    );
+}
+
+fn push_checksum(sum: u8, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.extend_from_slice(&[b'*', HEX[usize::from(sum >> 4)], HEX[usize::from(sum & 15)]]);
+}
+
+fn checksum(body: &[u8]) -> u8 {
+    body.iter().fold(0, |a, b| a ^ b)
 }

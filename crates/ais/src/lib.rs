@@ -107,7 +107,10 @@ pub mod vocabulary;
 pub use assembler::AssemblyConfig;
 pub use bits::{Bits, MAX_MESSAGE_BITS};
 pub use decoder::{Decoded, Decoder, DecoderConfig, FnSink, MessageMeta, Rejected, Sink};
-pub use encode::{EncodeError, SentenceOptions, TagBlockOptions, armor_payload, encode_sentences, sentences_for_bits};
+pub use encode::{
+    EncodeError, SentenceOptions, TagBlockOptions, UscgTrailer, append_sentences, armor_payload, encode_sentences,
+    sentences_for_bits,
+};
 pub use message::{Message, accepted_bits};
 pub use reject::{RejectReason, Stats};
 pub use sentence::TimeSource;

@@ -12,7 +12,7 @@ use tumen_ais::application;
 use tumen_ais::message::*;
 use tumen_ais::{
     AisString, Bits, Decoded, Decoder, DecoderConfig, FnSink, MAX_MESSAGE_BITS, Message, Rejected, SentenceOptions,
-    TagBlockOptions, accepted_bits, encode_sentences,
+    TagBlockOptions, UscgTrailer, accepted_bits, encode_sentences,
 };
 use tumen_model::{Mmsi, Timestamp};
 
@@ -251,23 +251,39 @@ proptest! {
     }
 
     #[test]
-    fn sentences_with_tag_blocks_round_trip(
+    fn sentences_with_receiver_identities_round_trip(
         m in prop_oneof![position_report(), static_voyage(), class_b_position(), static_data_report(), long_range()],
         seconds in 1_000_000_000i64..2_000_000_000,
         group in proptest::option::of(1u32..100_000),
         chunk in 20usize..70,
         seq in 0u8..10,
+        uscg in any::<bool>(),
     ) {
+        let time = Timestamp::from_unix_seconds(seconds).unwrap();
         let options = SentenceOptions {
             max_payload_chars: chunk,
             sequence_id: seq,
-            tag_block: Some(TagBlockOptions { source: Some("stn-1"), receiver_time: Timestamp::from_unix_seconds(seconds), group_id: group }),
+            tag_block: (!uscg).then_some(TagBlockOptions { source: Some("stn-1"), receiver_time: Some(time), group_id: group }),
+            uscg_trailer: uscg.then_some(UscgTrailer { station: "r003669945", receiver_time: time }),
             ..SentenceOptions::default()
         };
         let lines = encode_sentences(&m, &options).unwrap();
-        let (messages, rejects) = decode_lines(&lines);
+        let mut messages = Vec::new();
+        let mut rejects = Vec::new();
+        let mut sink = FnSink {
+            on_message: |d: &Decoded<'_>| {
+                messages.push((*d.message, d.meta.receiver_time, d.meta.source.map(str::to_owned), d.meta.station.map(str::to_owned)))
+            },
+            on_reject: |r: &Rejected<'_>| rejects.push(format!("{}: {}", r.reason, String::from_utf8_lossy(r.line))),
+        };
+        let mut decoder = Decoder::new(DecoderConfig::default());
+        for line in &lines {
+            decoder.feed_line(line.as_bytes(), &mut sink);
+        }
+        decoder.finish(&mut sink);
         prop_assert!(rejects.is_empty(), "{:?}", rejects);
-        prop_assert_eq!(messages, vec![m]);
+        let (source, station) = if uscg { (None, Some("r003669945".to_owned())) } else { (Some("stn-1".to_owned()), None) };
+        prop_assert_eq!(messages, vec![(m, Some(time), source, station)]);
     }
 }
 

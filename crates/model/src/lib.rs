@@ -10,10 +10,12 @@
 //! at the edges (parsing and printing).
 //!
 //! Types arrive here when the work that needs them arrives; today that is time
-//! and the MMSI.
+//! and the two ship identities, MMSI and IMO number.
 
+mod imo;
 mod mmsi;
 mod timestamp;
 
+pub use imo::Imo;
 pub use mmsi::{Mmsi, MmsiKind};
 pub use timestamp::{Timestamp, TimestampError};
