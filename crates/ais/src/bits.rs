@@ -317,12 +317,43 @@ impl Bits {
         let fill = chars * 6 - self.len();
         ((0..chars).map(move |i| self.unsigned(i * 6, 6) as u8), fill)
     }
+
+    /// Armors the bits into `out` (which must hold `len().div_ceil(6)`
+    /// characters): three bytes make four characters at a time. Returns the
+    /// number of characters and of fill bits. The encoder's hot loop.
+    pub(crate) fn armor_into(&self, out: &mut [u8]) -> (usize, usize) {
+        let chars = self.len().div_ceil(6);
+        let fill = chars * 6 - self.len();
+        // Bits past `len` are zero (an invariant of `Bits`), so whole
+        // three-byte groups can be read even when the last is partial.
+        for (group, quad) in self.bytes.chunks_exact(3).zip(out[..chars].chunks_mut(4)) {
+            let word = u32::from(group[0]) << 16 | u32::from(group[1]) << 8 | u32::from(group[2]);
+            let values = [(word >> 18) as u8, (word >> 12) as u8, (word >> 6) as u8, word as u8];
+            for (slot, value) in quad.iter_mut().zip(values) {
+                *slot = crate::armor::payload_char(value);
+            }
+        }
+        (chars, fill)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn armoring_four_at_a_time_matches_one_at_a_time(bytes in proptest::collection::vec(any::<u8>(), 128), len in 0usize..=1024) {
+            let bits = Bits::from_bytes(&bytes, len).unwrap();
+            let (values, fill) = bits.sixbit_values();
+            let expected: Vec<u8> = values.map(crate::armor::payload_char).collect();
+            let mut out = [0u8; 171];
+            let (chars, armored_fill) = bits.armor_into(&mut out);
+            prop_assert_eq!(&out[..chars], &expected[..]);
+            prop_assert_eq!(armored_fill, fill);
+        }
+    }
 
     #[test]
     fn reads_fields_msb_first() {

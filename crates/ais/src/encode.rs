@@ -114,13 +114,8 @@ pub fn sentences_for_bits(bits: &Bits, options: &SentenceOptions<'_>) -> Result<
 /// break the line structure (`\`, `,`, `*`, control and non-ASCII bytes)
 /// are written as `_`.
 pub fn append_sentences(bits: &Bits, options: &SentenceOptions<'_>, out: &mut Vec<u8>) -> Result<usize, EncodeError> {
-    let mut payload = [0u8; MAX_MESSAGE_BITS.div_ceil(6)];
-    let (values, fill) = bits.sixbit_values();
-    let mut payload_len = 0;
-    for (slot, value) in payload.iter_mut().zip(values) {
-        *slot = armor::payload_char(value);
-        payload_len += 1;
-    }
+    let mut payload = [0u8; MAX_MESSAGE_BITS.div_ceil(6) + 1];
+    let (payload_len, fill) = bits.armor_into(&mut payload);
     let payload = &payload[..payload_len];
     let chunk = options.max_payload_chars.max(1);
     let count = payload.len().div_ceil(chunk).max(1);
@@ -216,5 +211,5 @@ fn push_checksum(sum: u8, out: &mut Vec<u8>) {
 }
 
 fn checksum(body: &[u8]) -> u8 {
-    body.iter().fold(0, |a, b| a ^ b)
+    crate::swar::xor_all(body)
 }

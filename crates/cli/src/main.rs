@@ -5,6 +5,7 @@
 
 mod decode;
 mod input;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -21,12 +22,16 @@ struct Cli {
 enum Command {
     /// Decode AIS NMEA (plain or gzip) to gpsd-compatible JSON, CSV or counts.
     Decode(decode::DecodeArgs),
+    /// Simulate a scenario: AIS feeds, satellite detections, facility
+    /// observations, and the ground truth (truth.json).
+    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode(args) => decode::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -9,13 +9,15 @@
 //! milliseconds since the Unix epoch, in [`Timestamp`]; RFC 3339 appears only
 //! at the edges (parsing and printing).
 //!
-//! Types arrive here when the work that needs them arrives; today that is time
-//! and the two ship identities, MMSI and IMO number.
+//! Types arrive here when the work that needs them arrives; today that is time,
+//! positions, and the two ship identities, MMSI and IMO number.
 
 mod imo;
+mod latlon;
 mod mmsi;
 mod timestamp;
 
 pub use imo::Imo;
+pub use latlon::{EARTH_MEAN_RADIUS_M, LatLon, METRES_PER_NAUTICAL_MILE, wrap_lon_deg};
 pub use mmsi::{Mmsi, MmsiKind};
-pub use timestamp::{Timestamp, TimestampError};
+pub use timestamp::{Timestamp, TimestampError, UtcFields};

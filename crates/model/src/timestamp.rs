@@ -118,6 +118,22 @@ impl Timestamp {
         None
     }
 
+    /// The calendar fields of this instant in UTC; `None` outside the
+    /// years 0000–9999.
+    pub fn utc_fields(self) -> Option<UtcFields> {
+        use chrono::{Datelike, Timelike};
+        let dt = self.to_datetime().filter(|_| (MIN_MS..=MAX_MS).contains(&self.0))?;
+        Some(UtcFields {
+            year: dt.year(),
+            month: dt.month(),
+            day: dt.day(),
+            hour: dt.hour(),
+            minute: dt.minute(),
+            second: dt.second(),
+            millisecond: dt.timestamp_subsec_millis(),
+        })
+    }
+
     fn to_datetime(self) -> Option<DateTime<Utc>> {
         DateTime::from_timestamp_millis(self.0)
     }
@@ -135,6 +151,20 @@ impl fmt::Display for Timestamp {
             None => write!(f, "{}ms", self.0),
         }
     }
+}
+
+/// Calendar fields of a [`Timestamp`] in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UtcFields {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+    /// 1–31.
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    pub millisecond: u32,
 }
 
 /// Why a text could not be read as a [`Timestamp`].
@@ -173,6 +203,16 @@ mod tests {
         assert_eq!(Timestamp::from_unix_ms(1_694_068_200_000).to_string(), "2023-09-07T06:30:00Z");
         assert_eq!(Timestamp::from_unix_ms(1_694_068_200_250).to_string(), "2023-09-07T06:30:00.250Z");
         assert_eq!(Timestamp::from_unix_ms(-1).to_string(), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn calendar_fields_round_trip() {
+        let t = Timestamp::from_unix_ms(1_694_068_200_250);
+        let f = t.utc_fields().unwrap();
+        assert_eq!((f.year, f.month, f.day, f.hour, f.minute, f.second, f.millisecond), (2023, 9, 7, 6, 30, 0, 250));
+        let back = Timestamp::from_utc_fields(f.year, f.month, f.day, f.hour, f.minute, f.second, f.millisecond);
+        assert_eq!(back, Some(t));
+        assert_eq!(Timestamp::from_unix_ms(i64::MAX).utc_fields(), None);
     }
 
     #[test]

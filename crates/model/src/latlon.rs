@@ -1,0 +1,90 @@
+//! Positions on the Earth and the few spherical formulas every stage needs.
+
+/// Mean Earth radius (IUGG), the sphere every distance in Tumen is measured on.
+pub const EARTH_MEAN_RADIUS_M: f64 = 6_371_008.8;
+
+/// Metres in one international nautical mile.
+pub const METRES_PER_NAUTICAL_MILE: f64 = 1852.0;
+
+/// A WGS84 position in decimal degrees; latitude in [-90, 90], longitude in
+/// [-180, 180].
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct LatLon {
+    pub lat_deg: f64,
+    pub lon_deg: f64,
+}
+
+impl LatLon {
+    /// A position, `None` when either coordinate is out of range or not finite.
+    pub fn new(lat_deg: f64, lon_deg: f64) -> Option<LatLon> {
+        ((-90.0..=90.0).contains(&lat_deg) && (-180.0..=180.0).contains(&lon_deg))
+            .then_some(LatLon { lat_deg, lon_deg })
+    }
+
+    /// Great-circle distance on the mean sphere (haversine), in metres.
+    pub fn distance_m(self, other: LatLon) -> f64 {
+        let (lat1, lat2) = (self.lat_deg.to_radians(), other.lat_deg.to_radians());
+        let dlat = lat2 - lat1;
+        let dlon = (other.lon_deg - self.lon_deg).to_radians();
+        let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+        2.0 * EARTH_MEAN_RADIUS_M * h.sqrt().min(1.0).asin()
+    }
+
+    /// Initial great-circle bearing towards `other`, degrees clockwise from
+    /// true north in [0, 360).
+    pub fn bearing_deg_to(self, other: LatLon) -> f64 {
+        let (lat1, lat2) = (self.lat_deg.to_radians(), other.lat_deg.to_radians());
+        let dlon = (other.lon_deg - self.lon_deg).to_radians();
+        let y = dlon.sin() * lat2.cos();
+        let x = lat1.cos() * lat2.sin() - lat1.sin() * lat2.cos() * dlon.cos();
+        y.atan2(x).to_degrees().rem_euclid(360.0)
+    }
+
+    /// The position reached by following the great circle that leaves here
+    /// on `bearing_deg` for `distance_m`.
+    pub fn destination(self, bearing_deg: f64, distance_m: f64) -> LatLon {
+        let lat1 = self.lat_deg.to_radians();
+        let angle = distance_m / EARTH_MEAN_RADIUS_M;
+        let bearing = bearing_deg.to_radians();
+        let lat2 = (lat1.sin() * angle.cos() + lat1.cos() * angle.sin() * bearing.cos()).clamp(-1.0, 1.0).asin();
+        let dlon = (bearing.sin() * angle.sin() * lat1.cos()).atan2(angle.cos() - lat1.sin() * lat2.sin());
+        LatLon { lat_deg: lat2.to_degrees(), lon_deg: wrap_lon_deg(self.lon_deg + dlon.to_degrees()) }
+    }
+}
+
+/// A longitude brought into [-180, 180).
+pub fn wrap_lon_deg(lon_deg: f64) -> f64 {
+    (lon_deg + 180.0).rem_euclid(360.0) - 180.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAJIN: LatLon = LatLon { lat_deg: 42.2333, lon_deg: 130.3 };
+    const DUNAY: LatLon = LatLon { lat_deg: 42.8788, lon_deg: 132.3352 };
+
+    #[test]
+    fn najin_to_dunay_is_the_documented_distance() {
+        // FACTS.md §1: 97.6 nm (181 km) on the ellipsoid; the sphere is
+        // within 0.5 % of the ellipsoid everywhere.
+        let km = NAJIN.distance_m(DUNAY) / 1000.0;
+        assert!((km - 181.0).abs() < 181.0 * 0.005, "{km}");
+    }
+
+    #[test]
+    fn destination_inverts_bearing_and_distance() {
+        let bearing = NAJIN.bearing_deg_to(DUNAY);
+        let reached = NAJIN.destination(bearing, NAJIN.distance_m(DUNAY));
+        assert!(reached.distance_m(DUNAY) < 0.01);
+        let across = LatLon { lat_deg: 10.0, lon_deg: 179.9 }.destination(90.0, 50_000.0);
+        assert!(across.lon_deg < -179.0, "{across:?}");
+    }
+
+    #[test]
+    fn validates_ranges() {
+        assert!(LatLon::new(91.0, 0.0).is_none());
+        assert!(LatLon::new(0.0, f64::NAN).is_none());
+        assert_eq!(LatLon::new(-90.0, 180.0), Some(LatLon { lat_deg: -90.0, lon_deg: 180.0 }));
+    }
+}
