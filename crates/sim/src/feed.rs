@@ -55,6 +55,9 @@ pub struct FeedStats {
     pub corrupted_lines: u64,
     /// Fragments of multi-sentence messages left out.
     pub lost_fragments: u64,
+    /// Receptions with a corrupted or missing line, which a strict decoder
+    /// cannot decode.
+    pub damaged_messages: u64,
     /// Lines whose receiver time is earlier than that of a line before them.
     pub out_of_order_lines: u64,
     pub noaa_rows: u64,
@@ -575,10 +578,12 @@ impl Radio {
                 continue;
             };
             let mut written = count as u64;
+            let mut damaged = false;
             if count > 1 && receiver.fragment_loss_rate > 0.0 && self.rng.random_bool(receiver.fragment_loss_rate) {
                 drop_line(&mut out.lines, start, self.rng.random_range(0..count));
                 written -= 1;
                 out.stats.lost_fragments += 1;
+                damaged = true;
             }
             if receiver.corrupt_rate > 0.0 {
                 let mut line_start = start;
@@ -587,10 +592,12 @@ impl Radio {
                     if self.rng.random_bool(receiver.corrupt_rate) {
                         corrupt_line(&mut out.lines[line_start..line_end], &mut self.rng);
                         out.stats.corrupted_lines += 1;
+                        damaged = true;
                     }
                     line_start = line_end + 1;
                 }
             }
+            out.stats.damaged_messages += u64::from(damaged);
             out.stats.receptions += 1;
             out.stats.lines += written;
             let stats = receiver_stats(&mut out.stats, context.world, usize::from(receiver_index));
@@ -834,6 +841,7 @@ fn add_stats(total: &mut FeedStats, part: &FeedStats) {
     total.lines += part.lines;
     total.corrupted_lines += part.corrupted_lines;
     total.lost_fragments += part.lost_fragments;
+    total.damaged_messages += part.damaged_messages;
     total.noaa_rows += part.noaa_rows;
     total.dma_rows += part.dma_rows;
     for (sum, add) in total.per_receiver.iter_mut().zip(&part.per_receiver) {

@@ -353,14 +353,8 @@ fn port_visits(world: &World, vessel: &Vessel, window: Interval, events: &mut Ve
         let inside = |t: Timestamp| vessel.plan.state_at(t).is_some_and(|k| place_ref.contains(k.position));
         let plan_start = vessel.plan.start().unwrap_or(stop.start);
         let plan_end = vessel.plan.end().unwrap_or(stop.end);
-        let mut arrive = stop.start;
-        while arrive > plan_start && inside(arrive.plus_ms(-SAMPLE_MS)) {
-            arrive = arrive.plus_ms(-SAMPLE_MS);
-        }
-        let mut depart = stop.end;
-        while depart < plan_end && inside(depart.plus_ms(SAMPLE_MS)) {
-            depart = depart.plus_ms(SAMPLE_MS);
-        }
+        let arrive = boundary(stop.start, plan_start, -SAMPLE_MS, &inside);
+        let depart = boundary(stop.end, plan_end, SAMPLE_MS, &inside);
         let visit = Interval { start: arrive, end: depart };
         if !overlaps(visit, window) {
             continue;
@@ -380,6 +374,37 @@ fn port_visits(world: &World, vessel: &Vessel, window: Interval, events: &mut Ve
                 ais_off_share: dark_share(vessel, stop),
             },
         });
+    }
+}
+
+/// From `from` (inside), steps by `step_ms` towards `limit` while still
+/// inside, then narrows the crossing down to a second: the instant of
+/// entering (stepping back) or leaving (stepping forward).
+fn boundary(from: Timestamp, limit: Timestamp, step_ms: i64, inside: &dyn Fn(Timestamp) -> bool) -> Timestamp {
+    let toward = |t: Timestamp, by: i64| {
+        let next = t.plus_ms(by);
+        if by < 0 { next.max(limit) } else { next.min(limit) }
+    };
+    let mut last_inside = from;
+    loop {
+        if last_inside == limit {
+            return limit;
+        }
+        let next = toward(last_inside, step_ms);
+        if !inside(next) {
+            // The crossing lies between last_inside and next.
+            let (mut a, mut b) = (last_inside, next);
+            while a.ms_since(b).abs() > 1000 {
+                let middle = a.plus_ms(b.ms_since(a) / 2);
+                if inside(middle) {
+                    a = middle;
+                } else {
+                    b = middle;
+                }
+            }
+            return a;
+        }
+        last_inside = next;
     }
 }
 

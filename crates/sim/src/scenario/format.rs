@@ -251,7 +251,7 @@ pub enum AisClass {
 }
 
 /// One itinerary step; exactly one of `sail_to`, `stop`, `anchor`,
-/// `loiter`, `meet` says what it is.
+/// `loiter`, `fish`, `meet` says what it is.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepSpec {
@@ -272,19 +272,23 @@ pub struct StepSpec {
     /// Lie at anchor at a place or position (sailing there first).
     #[serde(default)]
     pub anchor: Option<Target>,
-    /// Loiter (slow circles) around a place or position.
+    /// Loiter (slow circles, under 2 kn) around a place or position.
     #[serde(default)]
     pub loiter: Option<Target>,
+    /// Fish (trawl in circles, "engaged in fishing") around a place or
+    /// position.
+    #[serde(default)]
+    pub fish: Option<Target>,
     /// Meet another vessel as the `[[encounter]]` of this id says.
     #[serde(default)]
     pub meet: Option<String>,
-    /// How long a stop, anchorage or loitering lasts …
+    /// How long a stop, anchorage, loitering or fishing lasts …
     #[serde(default)]
     pub hours: Option<NonNegative>,
     /// … or until when.
     #[serde(default)]
     pub until: Option<Time>,
-    /// Loitering circle radius (default 1 km).
+    /// Loitering or fishing circle radius (default 1 km, fishing 2 km).
     #[serde(default)]
     pub radius_km: Option<Positive>,
     /// Draught reported from the end of this step (loaded or unloaded).

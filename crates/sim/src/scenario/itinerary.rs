@@ -59,6 +59,10 @@ struct Cursor {
 
 const DEFAULT_LOITER_RADIUS_M: f64 = 1000.0;
 const DEFAULT_LOITER_KNOTS: f64 = 1.5;
+/// Loitering as Global Fishing Watch defines it (FACTS.md §2).
+const LOITERING_BELOW_KNOTS: f64 = 2.0;
+const DEFAULT_FISHING_RADIUS_M: f64 = 2000.0;
+const DEFAULT_FISHING_KNOTS: f64 = 3.5;
 
 /// Compiles `steps`; the vessel is at `at` from `start`.
 #[allow(clippy::too_many_arguments)]
@@ -153,10 +157,11 @@ impl Compiler<'_> {
             step.stop.is_some(),
             step.anchor.is_some(),
             step.loiter.is_some(),
+            step.fish.is_some(),
             step.meet.is_some(),
         ];
         if actions.iter().filter(|&&a| a).count() != 1 {
-            return Err((offset, "a step needs exactly one of sail_to, stop, anchor, loiter, meet".into()));
+            return Err((offset, "a step needs exactly one of sail_to, stop, anchor, loiter, fish, meet".into()));
         }
         let step_start = self.cursor.time;
         if let Some(destination) = &step.destination {
@@ -216,25 +221,39 @@ impl Compiler<'_> {
             } else if step.load.is_some() || step.unload.is_some() {
                 return Err((offset, "load and unload need a place, not a position".into()));
             }
-        } else if let Some(target) = &step.loiter {
+        } else if let Some(target) = step.loiter.as_ref().or(step.fish.as_ref()) {
+            let fishing = step.fish.is_some();
             let center = match target {
                 Target::Place(id) => self.context.places[self.context.place(id, offset)?].center,
                 Target::Point(p) => *p,
             };
-            let radius_m = step.radius_km.map_or(DEFAULT_LOITER_RADIUS_M, |r| r.0 * 1000.0);
-            let loiter_knots = step.speed_knots.map_or(DEFAULT_LOITER_KNOTS, |s| s.0);
+            let (default_radius_m, default_knots) = if fishing {
+                (DEFAULT_FISHING_RADIUS_M, DEFAULT_FISHING_KNOTS)
+            } else {
+                (DEFAULT_LOITER_RADIUS_M, DEFAULT_LOITER_KNOTS)
+            };
+            let radius_m = step.radius_km.map_or(default_radius_m, |r| r.0 * 1000.0);
+            let circle_knots = step.speed_knots.map_or(default_knots, |s| s.0);
+            if !fishing && circle_knots >= LOITERING_BELOW_KNOTS {
+                return Err((
+                    offset,
+                    format!(
+                        "loitering is slower than {LOITERING_BELOW_KNOTS} kn; use fish or sail_to for faster circles"
+                    ),
+                ));
+            }
             let entry = center.destination(0.0, radius_m);
             let points = self.leg_points(step, entry, offset)?;
             self.sail(&points, self.service_speed_knots);
             let end = self.stay_end(step, offset)?;
-            let motion = Motion::Circle {
-                center,
-                radius_m,
-                speed_knots: loiter_knots,
-                start_angle_deg: 0.0,
-                nav_status: crate::plan::nav_status::UNDER_WAY_USING_ENGINE,
+            let (nav_status, activity) = if fishing {
+                (crate::plan::nav_status::ENGAGED_IN_FISHING, Activity::Fishing)
+            } else {
+                (crate::plan::nav_status::UNDER_WAY_USING_ENGINE, Activity::Loitering)
             };
-            self.push(end, motion, Activity::Loitering);
+            let motion =
+                Motion::Circle { center, radius_m, speed_knots: circle_knots, start_angle_deg: 0.0, nav_status };
+            self.push(end, motion, activity);
         } else if let Some(id) = &step.meet {
             self.meet(step, id, speed, offset)?;
         }
@@ -325,7 +344,7 @@ impl Compiler<'_> {
             (None, Some(until)) => {
                 Err((offset, format!("arrives at {}, after its until = {}", self.cursor.time, until.0)))
             }
-            _ => Err((offset, "a stop, anchor or loiter step needs hours or until (one of them)".into())),
+            _ => Err((offset, "a stop, anchor, loiter or fish step needs hours or until (one of them)".into())),
         }
     }
 
