@@ -22,8 +22,8 @@ fuzz_target!(|data: &[u8]| {
         on_message: |d: &Decoded<'_>| {
             message_lines += u64::from(d.meta.fragments);
             out.clear();
-            scaled.write(d.message, &mut out);
-            unscaled.write(d.message, &mut out);
+            scaled.write(d.message, d.meta.channel, &mut out);
+            unscaled.write(d.message, d.meta.channel, &mut out);
             let _ = d.message.encode();
         },
         on_reject: |_: &Rejected<'_>| rejected += 1,

@@ -27,13 +27,16 @@ use crate::message::*;
 use crate::text::AisString;
 use crate::vocabulary;
 
-/// Writes gpsd JSON objects. Holds the type 24 part A queue, so use one per
-/// input stream.
+/// Writes gpsd JSON objects. Holds the type 24 part A queues, so use one
+/// per input stream.
 #[derive(Debug)]
 pub struct GpsdJson {
     scaled: bool,
     device: String,
-    type24: Type24Queue,
+    /// gpsd keeps one queue per radio channel: A (also `1` and empty) and
+    /// B (also `2`). A part B is merged only with a part A heard on the
+    /// same channel.
+    type24: [Type24Queue; 2],
 }
 
 /// gpsd's queue of part A names waiting for their part B: eight entries,
@@ -48,24 +51,26 @@ impl GpsdJson {
     /// `scaled` as `gpsdecode -j`, unscaled as `gpsdecode -u -j`. `device`
     /// is the `"device"` value (gpsdecode writes `stdin`).
     pub fn new(scaled: bool, device: &str) -> GpsdJson {
-        GpsdJson { scaled, device: device.to_owned(), type24: Type24Queue::default() }
+        GpsdJson { scaled, device: device.to_owned(), type24: Default::default() }
     }
 
     /// Appends one object (without a line ending) to `out`, and returns
     /// true; returns false, writing nothing, when gpsd prints nothing for
     /// the message (a type 24 part A waiting for its part B, or a part B
-    /// without one).
-    pub fn write(&mut self, message: &Message, out: &mut String) -> bool {
+    /// without one on its channel). `channel` is the sentence's radio
+    /// channel, as in [`crate::MessageMeta::channel`].
+    pub fn write(&mut self, message: &Message, channel: Option<u8>, out: &mut String) -> bool {
         let merged_name;
+        let queue = &mut self.type24[usize::from(matches!(channel, Some(b'B' | b'2')))];
         let name_for_24 = match message {
             Message::StaticData(StaticDataReport::PartA(a)) => {
-                let slot = &mut self.type24.ships[self.type24.next];
+                let slot = &mut queue.ships[queue.next];
                 *slot = (a.mmsi.0, a.shipname);
-                self.type24.next = (self.type24.next + 1) % self.type24.ships.len();
+                queue.next = (queue.next + 1) % queue.ships.len();
                 return false;
             }
             Message::StaticData(StaticDataReport::PartB(b)) => {
-                let Some(found) = self.type24.ships.iter_mut().find(|(mmsi, _)| *mmsi == b.mmsi.0) else {
+                let Some(found) = queue.ships.iter_mut().find(|(mmsi, _)| *mmsi == b.mmsi.0) else {
                     return false;
                 };
                 // A repeated part B must not match again.
@@ -941,6 +946,7 @@ fn tidal_entry(j: &mut Obj<'_>, lon: i32, lat: i32, times: [u8; 4], cdir: u16, c
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bits::Bits;
     use proptest::prelude::*;
 
     fn ratio(n: i64, d: i64, decimals: usize) -> String {
@@ -957,6 +963,36 @@ mod tests {
         assert_eq!(ratio(-1, 600_000, 6), "-0.000002");
         assert_eq!(ratio(-1, 60_000_000, 6), "-0.000000");
         assert_eq!(ratio(3, 60_000, 4), format!("{:.4}", 3.0 / 60_000.0));
+    }
+
+    /// gpsd 3.22 merges a type 24 part B only with a part A heard on the
+    /// same channel (A, `1` or empty; B or `2`), as measured with
+    /// `gpsdecode -u -j` on these two payloads.
+    #[test]
+    fn type24_parts_merge_per_channel() {
+        let bits = |payload: &str, fill: usize| {
+            let mut bits = Bits::new();
+            bits.set_from_payload(payload.as_bytes(), fill).unwrap();
+            bits
+        };
+        let part_a = Message::decode(&bits("H44Ldsi<Tn1T4<Q@00000000000", 2)).unwrap();
+        let part_b = Message::decode(&bits("H44LdslUD=>4HJgE2I3m001h4330", 0)).unwrap();
+        let cases: [(Option<u8>, Option<u8>, bool); 7] = [
+            (Some(b'A'), Some(b'A'), true),
+            (Some(b'B'), Some(b'B'), true),
+            (Some(b'A'), Some(b'B'), false),
+            (Some(b'B'), Some(b'A'), false),
+            (Some(b'1'), Some(b'2'), false),
+            (Some(b'A'), None, true),
+            (Some(b'2'), Some(b'B'), true),
+        ];
+        for (channel_a, channel_b, merged) in cases {
+            let mut json = GpsdJson::new(false, "stdin");
+            let mut out = String::new();
+            assert!(!json.write(&part_a, channel_a, &mut out));
+            assert_eq!(json.write(&part_b, channel_b, &mut out), merged, "{channel_a:?} {channel_b:?}");
+            assert_eq!(out.contains("\"shipname\":\"SIM YACHT\""), merged);
+        }
     }
 
     proptest! {

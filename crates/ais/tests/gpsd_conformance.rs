@@ -113,7 +113,7 @@ fn decode_groups(groups: &[Group], scaled: bool) -> Vec<Result<Vec<Value>, Strin
         let mut sink = FnSink {
             on_message: |d: &Decoded<'_>| {
                 let mut out = String::new();
-                if json.write(d.message, &mut out) {
+                if json.write(d.message, d.meta.channel, &mut out) {
                     objects.push(serde_json::from_str::<Value>(&out).unwrap_or_else(|e| panic!("{out}: {e}")));
                 }
             },

@@ -207,7 +207,7 @@ impl DecodeSink<'_> {
     fn write_message(&mut self, decoded: &Decoded<'_>) -> Result<()> {
         match self.format {
             Format::GpsdJson | Format::GpsdJsonUnscaled => {
-                if self.gpsd.write(decoded.message, &mut self.batch) {
+                if self.gpsd.write(decoded.message, decoded.meta.channel, &mut self.batch) {
                     if self.meta {
                         self.batch.pop();
                         push_meta(&mut self.batch, &decoded.meta);

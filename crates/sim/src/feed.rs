@@ -394,7 +394,8 @@ impl Radio {
                         let state = self.motion.state_at(self.segment, segment, t);
                         let reported = self.reported_state(vessel, &state, t);
                         let fix = Fix::new(t, vessel.identity.at(t).mmsi, &reported);
-                        self.emit(context, &fix.message(vessel.class), t, &heard, out);
+                        let channel = self.channel();
+                        self.emit(context, &fix.message(vessel.class), t, channel, &heard, out);
                         self.write_rows(context, vessel, &fix, out);
                     }
                 }
@@ -413,11 +414,15 @@ impl Radio {
                         Voyage { draught_m: *vessel.draught_m.at(t), destination: vessel.destination.at(t), eta };
                     let (first, second) =
                         radio::static_messages(vessel.class, identity, vessel.length_m, vessel.beam_m, &voyage);
+                    // A class B unit sends its type 24 parts A and B in
+                    // consecutive slots of one channel, as real units do (and
+                    // as gpsd needs to merge them).
+                    let channel = self.channel();
                     for (message, at) in [(Some(first), t), (second, t.plus_ms(1000))] {
                         let Some(message) = message else { continue };
                         out.stats.static_reports += 1;
                         self.hear(context, segment, at, false, &mut heard, &mut out.stats);
-                        self.emit(context, &message, at, &heard, out);
+                        self.emit(context, &message, at, channel, &heard, out);
                     }
                 }
                 let jitter = self.rng.random_range(-1000..=1000);
@@ -543,8 +548,21 @@ impl Radio {
         reported
     }
 
+    /// The radio channel of the next transmission: A and B in turn.
+    fn channel(&self) -> u8 {
+        if self.transmissions % 2 == 0 { b'A' } else { b'B' }
+    }
+
     /// Writes the lines each receiver in `receivers` makes of `message`.
-    fn emit(&mut self, context: &Context<'_>, message: &Message, t: Timestamp, receivers: &[u16], out: &mut Chunk) {
+    fn emit(
+        &mut self,
+        context: &Context<'_>,
+        message: &Message,
+        t: Timestamp,
+        channel: u8,
+        receivers: &[u16],
+        out: &mut Chunk,
+    ) {
         if receivers.is_empty() {
             return;
         }
@@ -554,7 +572,6 @@ impl Radio {
             return;
         };
         let receiver_time = Timestamp::from_unix_ms(t.unix_ms().div_euclid(1000) * 1000);
-        let channel = if self.transmissions % 2 == 0 { b'A' } else { b'B' };
         let group_id = (self.vessel.wrapping_mul(7919).wrapping_add(self.transmissions)) % 100_000;
         for &receiver_index in receivers {
             let receiver = &context.world.receivers[usize::from(receiver_index)];

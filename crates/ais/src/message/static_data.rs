@@ -103,8 +103,10 @@ impl StaticDataPartA {
     pub(crate) fn layout<L: Layout>(&mut self, l: &mut L) {
         header(l, &mut 24, &mut self.repeat, &mut self.mmsi);
         l.field(&mut 0u8, 38, 2);
+        // ITU-R M.1371 gives part A 160 bits; some units send 168, which
+        // the decoder accepts. The encoder writes the standard 160 — gpsd
+        // drops a 168-bit part A.
         l.text(&mut self.shipname, 40, 20);
-        l.spare(160, 8);
     }
 }
 
