@@ -46,12 +46,16 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
         anyhow::bail!("give a scenario and --out DIR");
     };
     let started = Instant::now();
+    // A file wins over a shipped scenario of the same name.
     let path = PathBuf::from(scenario);
-    let (text, name) = if path.exists() || shipped::get(scenario).is_none() {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read scenario {scenario}"))?;
-        (text, scenario.clone())
-    } else {
-        (shipped::get(scenario).expect("checked").to_owned(), format!("{scenario} (shipped)"))
+    let (text, name) = match shipped::get(scenario) {
+        Some(text) if !path.is_file() => (text.to_owned(), format!("{scenario} (shipped)")),
+        _ => {
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!("cannot read scenario file {scenario} (`tumen simulate --list` names the shipped scenarios)")
+            })?;
+            (text, scenario.clone())
+        }
     };
     let world = tumen_sim::load(&text, &name, args.seed)?;
 

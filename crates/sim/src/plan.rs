@@ -83,6 +83,8 @@ pub struct Plan {
 }
 
 const ANCHOR_SWING_RADIUS_M: f64 = 30.0;
+/// Largest departure from the true track that interpolation may make.
+const INTERPOLATION_ERROR_M: f64 = 1.0;
 const ANCHOR_SWING_PERIOD_MS: f64 = 2.0 * 3_600_000.0;
 
 impl Plan {
@@ -150,19 +152,31 @@ impl Segment {
         }
     }
 
-    /// The end of the smooth stretch of motion that `t` is in: the next
-    /// waypoint of a sailing path, else the segment's end. Within it the
-    /// state changes smoothly, so it can be interpolated.
+    /// How far from `t` the state may be interpolated linearly with an
+    /// error under a metre: to the next waypoint of a sailing path (a
+    /// great-circle arc departs from a straight line by centimetres over
+    /// kilometres), and along a circle for the arc whose sagitta is a metre.
+    /// Never past the segment's end.
     pub fn smooth_until(&self, t: Timestamp) -> Timestamp {
-        match &self.motion {
+        let limit = match &self.motion {
             Motion::Sail { path, speed_knots } if *speed_knots > 0.0 => {
                 let elapsed_s = t.ms_since(self.start).max(0) as f64 / 1000.0;
                 let vertex_m = path.next_vertex_m(elapsed_s * speed_knots * MPS_PER_KNOT);
                 let vertex_ms = (vertex_m / (speed_knots * MPS_PER_KNOT) * 1000.0) as i64;
-                self.start.plus_ms(vertex_ms).min(self.end)
+                self.start.plus_ms(vertex_ms)
+            }
+            Motion::Circle { radius_m, speed_knots, .. } if *speed_knots > 0.0 => {
+                let arc_m = (8.0 * radius_m * INTERPOLATION_ERROR_M).sqrt();
+                t.plus_ms((arc_m / (speed_knots * MPS_PER_KNOT) * 1000.0) as i64)
+            }
+            Motion::Still { anchored: true, .. } => {
+                let arc_m = (8.0 * ANCHOR_SWING_RADIUS_M * INTERPOLATION_ERROR_M).sqrt();
+                let speed_mps = std::f64::consts::TAU * ANCHOR_SWING_RADIUS_M / (ANCHOR_SWING_PERIOD_MS / 1000.0);
+                t.plus_ms((arc_m / speed_mps * 1000.0) as i64)
             }
             _ => self.end,
-        }
+        };
+        limit.min(self.end).max(t)
     }
 
     /// The true state at `t` (clamped to this segment).

@@ -107,6 +107,25 @@ impl ReceiverIndex {
             }
         }
     }
+
+    /// The satellites, in receiver order.
+    pub fn satellite_count(&self) -> usize {
+        self.satellites.len()
+    }
+
+    /// Whether satellite `n` (0-based among the satellites) is over
+    /// longitude `lon_deg` at `t`, its receiver index, and until when that
+    /// holds — so a caller can skip the arithmetic until then.
+    pub fn satellite_pass(&self, n: usize, lon_deg: f64, t: Timestamp) -> (bool, u16, Timestamp) {
+        let (index, revisit_ms, pass_ms, offset_ms) = self.satellites[n];
+        let phase = ((lon_deg + 180.0) / 360.0 * revisit_ms as f64) as i64;
+        let into = (t.unix_ms() + phase + offset_ms).rem_euclid(revisit_ms);
+        if into < pass_ms {
+            (true, index, t.plus_ms(pass_ms - into))
+        } else {
+            (false, index, t.plus_ms(revisit_ms - into))
+        }
+    }
 }
 
 /// A constellation passes over each point every `revisit_ms` for
@@ -164,6 +183,27 @@ mod tests {
         out.clear();
         index.covering(LatLon { lat_deg: 89.9, lon_deg: 170.0 }, Timestamp::from_unix_ms(0), &mut out);
         assert_eq!(out, [1]);
+    }
+
+    #[test]
+    fn satellite_passes_say_when_they_change() {
+        let receivers = [receiver("sat", Coverage::Satellite { revisit_ms: 90 * 60_000, pass_ms: 10 * 60_000 })];
+        let index = ReceiverIndex::new(&receivers);
+        for minute in (0..400).step_by(7) {
+            let t = Timestamp::from_unix_ms(minute * 60_000 + 1234);
+            let (overhead, _, until) = index.satellite_pass(0, 131.0, t);
+            let mut out = Vec::new();
+            index.satellites_overhead(131.0, t, &mut out);
+            assert_eq!(overhead, !out.is_empty());
+            for probe in [t.plus_ms(1), until.plus_ms(-1)] {
+                out.clear();
+                index.satellites_overhead(131.0, probe, &mut out);
+                assert_eq!(!out.is_empty(), overhead, "unchanged until {until}");
+            }
+            out.clear();
+            index.satellites_overhead(131.0, until, &mut out);
+            assert_ne!(!out.is_empty(), overhead, "changes at {until}");
+        }
     }
 
     #[test]

@@ -123,6 +123,12 @@ impl<T> Timeline<T> {
         &self.changes[index.saturating_sub(1)].1
     }
 
+    /// The first change after `t`, if any.
+    pub fn next_change_after(&self, t: Timestamp) -> Option<Timestamp> {
+        let index = self.changes.partition_point(|(change, _)| *change <= t);
+        self.changes.get(index).map(|(change, _)| *change)
+    }
+
     /// Index of the entry in force at `t`, to resume from in a later call.
     pub fn index_at(&self, t: Timestamp, from: usize) -> usize {
         let mut index = from.min(self.changes.len() - 1);

@@ -144,9 +144,12 @@ fn expected_positions(run: &Run) -> BTreeSet<PositionKey> {
         .collect()
 }
 
-/// Every `(mmsi, name, call sign, imo, ship type, draught ×10, destination,
-/// length)` the scenario's vessels could have broadcast.
-fn expected_statics(run: &Run) -> BTreeSet<(u32, String, String, u32, u8, u8, String, u32)> {
+/// `(mmsi, name, call sign, imo, ship type, draught ×10, destination,
+/// length)` of a static report.
+type StaticKey = (u32, String, String, u32, u8, u8, String, u32);
+
+/// Every static report the scenario's vessels could have broadcast.
+fn expected_statics(run: &Run) -> BTreeSet<StaticKey> {
     let mut out = BTreeSet::new();
     for vessel in &run.world.vessels {
         for identity in vessel.identity.values() {

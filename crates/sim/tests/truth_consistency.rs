@@ -22,7 +22,7 @@ use tumen_sim::world::{Coverage, SpoofKind, Vessel, World};
 /// 30 kn (receiver times are whole seconds), interpolation and rounding.
 const POSITION_TOLERANCE_M: f64 = 40.0;
 
-fn senders<'w>(world: &'w World, mmsi: u32, t: Timestamp) -> Vec<&'w Vessel> {
+fn senders(world: &World, mmsi: u32, t: Timestamp) -> Vec<&Vessel> {
     // A transmission at t is stamped with t's whole second; a type 24 part B
     // goes one second after its part A.
     let instants = [t, t.plus_ms(999), t.plus_ms(-1000)];
