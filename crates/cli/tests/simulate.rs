@@ -41,7 +41,8 @@ fn a_shipped_scenario_writes_every_file_and_its_feed_decodes() {
         assert!(out.join(file).is_file(), "{file} missing");
         assert!(!out.join(format!("{file}.partial")).exists());
     }
-    let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
     assert_eq!(truth["schema"], "tumen.sim.truth/1");
     let feed = &truth["feed"];
 
@@ -80,7 +81,8 @@ fn a_scenario_file_with_an_error_names_its_line() {
         "[scenario]\nname = \"bad\"\nstart = 2023-09-01\nend = 2023-09-02\n\n[[place]]\nid = \"p\"\nkind = \"port\"\nat = [42.0, 131.0]\nradius_km = 2\ncolour = \"red\"\n",
     )
     .unwrap();
-    let (code, _, stderr) = run(&["simulate", file.to_str().unwrap(), "--out", dir.path().join("out").to_str().unwrap()]);
+    let (code, _, stderr) =
+        run(&["simulate", file.to_str().unwrap(), "--out", dir.path().join("out").to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(stderr.contains("bad.toml:11:") && stderr.contains("colour"), "{stderr}");
     assert!(!dir.path().join("out").join("ais.nmea").exists());

@@ -274,8 +274,7 @@ mod tests {
         (fix, identity)
     }
 
-    #[test]
-    fn noaa_rows_have_the_marinecadastre_shape() {
+    fn row_text(write: fn(&RowContext<'_>, &mut Vec<u8>), draught_m: f64, destination: &str) -> String {
         let (fix, identity) = sample();
         let row = RowContext {
             fix: &fix,
@@ -283,13 +282,18 @@ mod tests {
             identity: &identity,
             length_m: 120.0,
             beam_m: 17.0,
-            draught_m: 6.5,
-            destination: "DUNAY",
+            draught_m,
+            destination,
         };
         let mut out = Vec::new();
-        noaa_row(&row, &mut out);
+        write(&row, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn noaa_rows_have_the_marinecadastre_shape() {
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            row_text(noaa_row, 6.5, "DUNAY"),
             "273000001,2023-09-07T06:30:05,42.233300,-130.300000,10.5,360.0,511,\"LADY, R\",IMO9161003,UBAB7,70,0,120,18,6.5,,A\n"
         );
         assert_eq!(NOAA_HEADER.split(',').count(), 17);
@@ -297,21 +301,8 @@ mod tests {
 
     #[test]
     fn dma_rows_have_the_dma_shape() {
-        let (fix, identity) = sample();
-        let row = RowContext {
-            fix: &fix,
-            class: AisClass::A,
-            identity: &identity,
-            length_m: 120.0,
-            beam_m: 17.0,
-            draught_m: 0.0,
-            destination: "",
-        };
-        let mut out = Vec::new();
-        dma_row(&row, &mut out);
-        let text = String::from_utf8(out).unwrap();
         assert_eq!(
-            text,
+            row_text(dma_row, 0.0, ""),
             "07/09/2023 06:30:05,Class A,273000001,42.233300,-130.300000,Under way using engine,0.0,10.5,,,9161003,UBAB7,\"LADY, R\",Cargo,,18,120,GPS,,Unknown,,AIS,96,24,9,9\n"
         );
         assert_eq!(DMA_HEADER.split(',').count(), 26);

@@ -278,10 +278,7 @@ fn wander_plan(
     let mut t = start;
     while t < end {
         let next = random_point(rng, area);
-        let path = Arc::new(Path::new(&[here, next]));
-        let duration_ms = (path.length_m() / knots_to_mps(speed_knots) * 1000.0) as i64;
-        plan.push(t, t.plus_ms(duration_ms.max(1)), Motion::Sail { path, speed_knots }, Activity::Sailing);
-        t = t.plus_ms(duration_ms.max(1));
+        t = sail_leg(&mut plan, t, here, next, speed_knots);
         here = next;
         if rng.random_bool(0.25) {
             let stay_ms = hours_ms(uniform(rng, dwell_hours.0, dwell_hours.1));
@@ -319,13 +316,18 @@ fn fishing_plan(
         t = t.plus_ms(trawl_ms);
         let from = plan.last_state().map_or(here, |k| k.position);
         let next = random_point(rng, area);
-        let path = Arc::new(Path::new(&[from, next]));
-        let duration_ms = (path.length_m() / knots_to_mps(steam_knots) * 1000.0) as i64;
-        plan.push(t, t.plus_ms(duration_ms.max(1)), Motion::Sail { path, speed_knots: steam_knots }, Activity::Sailing);
-        t = t.plus_ms(duration_ms.max(1));
+        t = sail_leg(&mut plan, t, from, next, steam_knots);
         here = next;
     }
     plan
+}
+
+/// Appends sailing from `from` to `to` at `t`; returns the arrival.
+fn sail_leg(plan: &mut Plan, t: Timestamp, from: LatLon, to: LatLon, speed_knots: f64) -> Timestamp {
+    let path = Arc::new(Path::new(&[from, to]));
+    let duration_ms = ((path.length_m() / knots_to_mps(speed_knots) * 1000.0) as i64).max(1);
+    plan.push(t, t.plus_ms(duration_ms), Motion::Sail { path, speed_knots }, Activity::Sailing);
+    t.plus_ms(duration_ms)
 }
 
 fn hours_ms(hours: f64) -> i64 {
