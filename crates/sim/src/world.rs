@@ -180,7 +180,7 @@ impl Interval {
 pub struct DarkPeriod {
     pub interval: Interval,
     pub illicit: bool,
-    /// What switched it off: "itinerary", "behaviour", "zone:<place>".
+    /// What switched it off: `itinerary`, `behaviour`, `zone:<place>`.
     pub cause: String,
 }
 
