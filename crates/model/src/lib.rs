@@ -14,6 +14,7 @@
 
 mod imo;
 mod latlon;
+pub mod mid;
 mod mmsi;
 mod timestamp;
 

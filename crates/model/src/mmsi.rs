@@ -62,6 +62,12 @@ impl Mmsi {
         }
     }
 
+    /// The country or area its MID is allocated to, if the number carries
+    /// an allocated MID.
+    pub fn mid_allocation(self) -> Option<crate::mid::MidAllocation> {
+        self.mid().and_then(crate::mid::allocation)
+    }
+
     /// The Maritime Identification Digits (country code) the number carries,
     /// read from the position its kind puts them in; `None` for SART, MOB,
     /// EPIRB and unclassifiable numbers.
@@ -118,5 +124,15 @@ mod tests {
     #[test]
     fn prints_nine_digits() {
         assert_eq!(Mmsi(3_669_702).to_string(), "003669702");
+    }
+
+    #[test]
+    fn mids_name_their_country_in_every_kind() {
+        assert_eq!(Mmsi(445_128_000).mid_allocation().unwrap().iso_alpha2, "KP");
+        assert_eq!(Mmsi(2_731_234).mid_allocation().unwrap().iso_alpha2, "RU", "00MID coast station");
+        assert_eq!(Mmsi(992_731_234).mid_allocation().unwrap().iso_alpha2, "RU", "99MID aid to navigation");
+        assert_eq!(Mmsi(111_273_123).mid_allocation().unwrap().iso_alpha2, "RU", "111MID SAR aircraft");
+        assert_eq!(Mmsi(970_123_456).mid_allocation(), None, "a SART carries no MID");
+        assert_eq!(Mmsi(217_000_000).mid_allocation(), None, "217 is not allocated");
     }
 }

@@ -139,7 +139,7 @@ fn identity(
     let flag = spec.flags.choose(rng).expect("checked non-empty").to_ascii_uppercase();
     let mids = crate::flags::mids(&flag).expect("flags checked when compiling");
     let mmsi = loop {
-        let mid = u32::from(*mids.choose(rng).expect("every flag has a MID"));
+        let mid = u32::from(*mids.choose(rng).expect("a flag with MIDs"));
         let candidate = mid * 1_000_000 + rng.random_range(0..1_000_000);
         if taken.mmsi.insert(candidate) {
             break candidate;

@@ -131,5 +131,5 @@ fn ids_are_unique_and_identities_fit_ais() {
     let text = format!(
         "{HEADER}{PLACES}\n[[traffic]]\nid = \"t\"\ncount = 3\nkind = \"area\"\narea = [42, 131, 43, 132]\nflags = [\"ZZ\"]\n"
     );
-    assert!(error(&text).message.contains("no MID known for flag \"ZZ\""));
+    assert!(error(&text).message.contains("no MID is allocated to flag \"ZZ\""));
 }

@@ -473,10 +473,7 @@ impl Compiler<'_> {
         }
         for flag in &spec.flags {
             if crate::flags::mids(flag).is_none() {
-                return Err(here(format!(
-                    "no MID known for flag \"{flag}\"; known: {}",
-                    crate::flags::known().join(", ")
-                )));
+                return Err(here(format!("no MID is allocated to flag \"{flag}\" (ISO 3166 alpha-2 expected)")));
             }
         }
         match spec.kind {
