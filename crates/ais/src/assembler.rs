@@ -167,6 +167,13 @@ impl Assembler {
         Assembler { config, slots: Vec::new(), joined: Vec::new(), completed: None }
     }
 
+    /// True when no message waits for fragments.
+    pub(crate) fn is_empty(&self) -> bool {
+        // The slot of the message completed last stays active until the
+        // next call only so that its lines can be reported.
+        self.slots.iter().enumerate().all(|(index, slot)| !slot.active || self.completed == Some(index))
+    }
+
     /// Adds one fragment of a multi-sentence message. Messages given up on
     /// along the way are reported through `lost`, one call per line.
     pub(crate) fn add(

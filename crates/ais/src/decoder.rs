@@ -240,6 +240,21 @@ impl Decoder {
         self.line_number
     }
 
+    /// True when no state spans lines: no fragments wait for the rest of
+    /// their message and no `$PGHP` or tag-block line waits for its
+    /// sentence. A stream cut here and decoded on by a fresh decoder
+    /// (with [`Decoder::resume_at_line`]) gives exactly what one decoder
+    /// would — the points where ingest can checkpoint.
+    pub fn is_idle(&self) -> bool {
+        !self.pending.active && self.assembler.is_empty()
+    }
+
+    /// Starts numbering after `lines_already_read` lines, for a stream
+    /// resumed at a checkpoint.
+    pub fn resume_at_line(&mut self, lines_already_read: u64) {
+        self.line_number = lines_already_read;
+    }
+
     /// Decodes one line (its line ending may be present or not).
     pub fn feed_line<S: Sink + ?Sized>(&mut self, line: &[u8], sink: &mut S) {
         self.line_number += 1;
@@ -424,6 +439,28 @@ mod tests {
         assert!(out.rejects.is_empty(), "{:?}", out.rejects);
         let got: Vec<(u32, u64, u64)> = out.messages.iter().map(|m| (m.0, m.1, m.2)).collect();
         assert_eq!(got, [(111_111_111, 1, 4), (222_222_222, 2, 5)]);
+    }
+
+    #[test]
+    fn idle_only_between_whole_messages() {
+        let (a1, a2) = type5(111_111_111, seq(1));
+        let mut decoder = Decoder::new(DecoderConfig::default());
+        let mut sink = Collect::default();
+        assert!(decoder.is_idle());
+        decoder.feed_line(a1.as_bytes(), &mut sink);
+        assert!(!decoder.is_idle());
+        decoder.feed_line(a2.as_bytes(), &mut sink);
+        assert!(decoder.is_idle());
+        decoder.feed_line(b"$PGHP,1,2014,4,10,13,30,29,165,219,,2190067,1,28*22", &mut sink);
+        assert!(!decoder.is_idle(), "a $PGHP line waits for its sentence");
+
+        // A resumed decoder numbers lines on from the checkpoint.
+        let mut resumed = Decoder::new(DecoderConfig::default());
+        resumed.resume_at_line(41);
+        let mut sink = Collect::default();
+        resumed.feed_line(a1.as_bytes(), &mut sink);
+        resumed.feed_line(a2.as_bytes(), &mut sink);
+        assert_eq!((sink.messages[0].1, sink.messages[0].2), (42, 43));
     }
 
     #[test]

@@ -53,6 +53,13 @@ impl Timestamp {
         Some(Timestamp(ms as i64))
     }
 
+    /// The current time from the system clock — for when data arrive
+    /// (live feeds) and when things were done, never for when they happened.
+    pub fn now() -> Timestamp {
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Timestamp(since_epoch.as_millis().min(MAX_MS as u128) as i64)
+    }
+
     /// Milliseconds since the Unix epoch.
     pub const fn unix_ms(self) -> i64 {
         self.0

@@ -1,0 +1,423 @@
+//! The position archive: Parquet files under `positions/day=YYYY-MM-DD/`,
+//! one UTC day per directory (Hive partitioning, so DuckDB, Polars, pandas
+//! and Spark read the day as a column), rows sorted by (mmsi, time) in
+//! every file.
+//!
+//! A part file is written under a temporary name, synced, and renamed;
+//! the directory is synced too. It becomes part of the archive only when
+//! the catalog records it (see `dataset`).
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    Float32Builder, Float64Builder, StringBuilder, TimestampMillisecondBuilder, UInt8Builder, UInt16Builder,
+    UInt32Builder, UInt64Builder,
+};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float32Type, Float64Type, TimestampMillisecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+use tumen_model::{Mmsi, Timestamp};
+
+use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
+
+/// Rows per row group: statistics per row group let a reader skip the
+/// groups whose MMSI range misses what it wants.
+const ROW_GROUP_ROWS: usize = 256 * 1024;
+/// Rows per record batch when writing and reading.
+const BATCH_ROWS: usize = 64 * 1024;
+const DAY_MS: i64 = 86_400_000;
+
+/// The archive's columns, in order.
+pub fn schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("mmsi", DataType::UInt32, false),
+        Field::new("time", DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), false),
+        Field::new("lat", DataType::Float64, false),
+        Field::new("lon", DataType::Float64, false),
+        Field::new("sog_knots", DataType::Float32, true),
+        Field::new("cog_deg", DataType::Float32, true),
+        Field::new("heading_deg", DataType::UInt16, true),
+        Field::new("nav_status", DataType::UInt8, true),
+        Field::new("msg_type", DataType::UInt8, false),
+        Field::new("class", DataType::Utf8, false),
+        Field::new("receiver", DataType::Utf8, true),
+        Field::new("receivers_heard", DataType::UInt16, false),
+        Field::new("time_origin", DataType::Utf8, false),
+        Field::new("source_id", DataType::UInt32, false),
+        Field::new("line", DataType::UInt64, false),
+    ]))
+}
+
+/// The UTC day of an instant, as days since 1970-01-01.
+pub fn day_of(t: Timestamp) -> i64 {
+    t.unix_ms().div_euclid(DAY_MS)
+}
+
+/// `YYYY-MM-DD` of a day number.
+pub fn day_name(day: i64) -> String {
+    match Timestamp::from_unix_ms(day * DAY_MS).utc_fields() {
+        Some(f) => format!("{:04}-{:02}-{:02}", f.year, f.month, f.day),
+        None => format!("day{day}"),
+    }
+}
+
+/// Orders rows as the archive keeps them: MMSI, time, then where they came
+/// from, so equal keys still have one order.
+pub fn sort_rows(rows: &mut [PositionRow]) {
+    rows.sort_unstable_by(|a, b| (a.mmsi, a.time, a.origin).cmp(&(b.mmsi, b.time, b.origin)));
+}
+
+/// What was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartInfo {
+    pub day: i64,
+    /// Path relative to the dataset directory.
+    pub file: String,
+    pub rows: u64,
+    pub min_time: Timestamp,
+    pub max_time: Timestamp,
+    pub min_mmsi: u32,
+    pub max_mmsi: u32,
+}
+
+/// Writes one part: `rows`, all of `day`, sorted, to
+/// `positions/day=…/<name>.parquet` under `root`, atomically.
+pub fn write_part(root: &Path, day: i64, name: &str, rows: &[PositionRow]) -> io::Result<PartInfo> {
+    let mut writer = PartWriter::create(root, day, name)?;
+    for chunk in rows.chunks(BATCH_ROWS) {
+        writer.write(chunk)?;
+    }
+    writer.finish()
+}
+
+/// Writes a part from rows given in order, batch by batch, so a day larger
+/// than memory can be written; the file appears only on [`PartWriter::finish`].
+pub struct PartWriter {
+    writer: ArrowWriter<File>,
+    dir: PathBuf,
+    temp_path: PathBuf,
+    final_path: PathBuf,
+    info: PartInfo,
+    buffer: Vec<PositionRow>,
+}
+
+impl PartWriter {
+    pub fn create(root: &Path, day: i64, name: &str) -> io::Result<PartWriter> {
+        let relative_dir = format!("positions/day={}", day_name(day));
+        let dir = root.join(&relative_dir);
+        fs::create_dir_all(&dir)?;
+        let file_name = format!("{name}.parquet");
+        let final_path = dir.join(&file_name);
+        let temp_path = dir.join(format!(".{file_name}.tmp"));
+        let file = File::create(&temp_path)?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(io::Error::other)?))
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .build();
+        let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(io::Error::other)?;
+        let info = PartInfo {
+            day,
+            file: format!("{relative_dir}/{file_name}"),
+            rows: 0,
+            min_time: Timestamp::from_unix_ms(i64::MAX),
+            max_time: Timestamp::from_unix_ms(i64::MIN),
+            min_mmsi: u32::MAX,
+            max_mmsi: 0,
+        };
+        Ok(PartWriter { writer, dir, temp_path, final_path, info, buffer: Vec::with_capacity(BATCH_ROWS) })
+    }
+
+    /// Appends rows (in archive order, after those already written).
+    pub fn write(&mut self, rows: &[PositionRow]) -> io::Result<()> {
+        for row in rows {
+            self.push(row.clone())?;
+        }
+        Ok(())
+    }
+
+    pub fn push(&mut self, row: PositionRow) -> io::Result<()> {
+        let info = &mut self.info;
+        info.rows += 1;
+        info.min_time = info.min_time.min(row.time);
+        info.max_time = info.max_time.max(row.time);
+        info.min_mmsi = info.min_mmsi.min(row.mmsi.0);
+        info.max_mmsi = info.max_mmsi.max(row.mmsi.0);
+        self.buffer.push(row);
+        if self.buffer.len() >= BATCH_ROWS {
+            self.flush_buffer()?;
+        }
+        Ok(())
+    }
+
+    fn flush_buffer(&mut self) -> io::Result<()> {
+        if !self.buffer.is_empty() {
+            self.writer.write(&to_batch(&self.buffer)?).map_err(io::Error::other)?;
+            self.buffer.clear();
+        }
+        Ok(())
+    }
+
+    /// Closes, syncs and renames the file into place.
+    pub fn finish(mut self) -> io::Result<PartInfo> {
+        self.flush_buffer()?;
+        let file = self.writer.into_inner().map_err(io::Error::other)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&self.temp_path, &self.final_path)?;
+        sync_dir(&self.dir)?;
+        if self.info.rows == 0 {
+            self.info.min_time = Timestamp::default();
+            self.info.max_time = Timestamp::default();
+            self.info.min_mmsi = 0;
+        }
+        Ok(self.info)
+    }
+}
+
+/// Makes a rename in `dir` durable.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+fn to_batch(rows: &[PositionRow]) -> io::Result<RecordBatch> {
+    let n = rows.len();
+    let mut mmsi = UInt32Builder::with_capacity(n);
+    let mut time = TimestampMillisecondBuilder::with_capacity(n).with_timezone("UTC");
+    let mut lat = Float64Builder::with_capacity(n);
+    let mut lon = Float64Builder::with_capacity(n);
+    let mut sog = Float32Builder::with_capacity(n);
+    let mut cog = Float32Builder::with_capacity(n);
+    let mut heading = UInt16Builder::with_capacity(n);
+    let mut status = UInt8Builder::with_capacity(n);
+    let mut msg_type = UInt8Builder::with_capacity(n);
+    let mut class = StringBuilder::with_capacity(n, n);
+    let mut receiver = StringBuilder::with_capacity(n, n * 8);
+    let mut heard = UInt16Builder::with_capacity(n);
+    let mut time_origin = StringBuilder::with_capacity(n, n * 8);
+    let mut source = UInt32Builder::with_capacity(n);
+    let mut line = UInt64Builder::with_capacity(n);
+    for r in rows {
+        mmsi.append_value(r.mmsi.0);
+        time.append_value(r.time.unix_ms());
+        lat.append_value(r.lat_deg);
+        lon.append_value(r.lon_deg);
+        sog.append_option(r.sog_knots);
+        cog.append_option(r.cog_deg);
+        heading.append_option(r.heading_deg);
+        status.append_option(r.nav_status);
+        msg_type.append_value(r.msg_type);
+        class.append_value(r.class.as_str());
+        receiver.append_option(r.receiver.as_deref());
+        heard.append_value(r.receivers_heard);
+        time_origin.append_value(r.time_origin.as_str());
+        source.append_value(r.origin.source_id);
+        line.append_value(r.origin.line);
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(mmsi.finish()),
+        Arc::new(time.finish()),
+        Arc::new(lat.finish()),
+        Arc::new(lon.finish()),
+        Arc::new(sog.finish()),
+        Arc::new(cog.finish()),
+        Arc::new(heading.finish()),
+        Arc::new(status.finish()),
+        Arc::new(msg_type.finish()),
+        Arc::new(class.finish()),
+        Arc::new(receiver.finish()),
+        Arc::new(heard.finish()),
+        Arc::new(time_origin.finish()),
+        Arc::new(source.finish()),
+        Arc::new(line.finish()),
+    ];
+    RecordBatch::try_new(schema(), columns).map_err(io::Error::other)
+}
+
+/// Reads a part back, batch by batch, optionally only the row groups whose
+/// MMSI range can hold `mmsi`.
+pub struct PartReader {
+    batches: ParquetRecordBatchReader,
+    pending: std::vec::IntoIter<PositionRow>,
+    receivers: Vec<Arc<str>>,
+}
+
+impl PartReader {
+    pub fn open(path: &Path, mmsi: Option<u32>) -> io::Result<PartReader> {
+        let file = File::open(path)?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(io::Error::other)?;
+        let builder = match mmsi {
+            Some(wanted) => {
+                let groups: Vec<usize> = builder
+                    .metadata()
+                    .row_groups()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, group)| match group.column(0).statistics() {
+                        Some(parquet::file::statistics::Statistics::Int32(s)) => {
+                            // Parquet keeps UInt32 as INT32; compare as unsigned.
+                            let min = s.min_opt().map_or(0, |v| *v as u32);
+                            let max = s.max_opt().map_or(u32::MAX, |v| *v as u32);
+                            (min..=max).contains(&wanted)
+                        }
+                        _ => true,
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                builder.with_row_groups(groups)
+            }
+            None => builder,
+        };
+        let batches = builder.with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
+        Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new() })
+    }
+
+    /// All rows of a part.
+    pub fn read_all(path: &Path) -> io::Result<Vec<PositionRow>> {
+        PartReader::open(path, None)?.collect()
+    }
+
+    /// Shares receiver names between rows, as the writer's callers do.
+    fn receiver(&mut self, name: &str) -> Arc<str> {
+        if let Some(r) = self.receivers.iter().find(|r| &***r == name) {
+            return r.clone();
+        }
+        let r: Arc<str> = Arc::from(name);
+        if self.receivers.len() < 4096 {
+            self.receivers.push(r.clone());
+        }
+        r
+    }
+
+    fn rows_of(&mut self, batch: &RecordBatch) -> io::Result<Vec<PositionRow>> {
+        let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, format!("archive column {what} unreadable"));
+        let column = |i: usize| batch.column(i);
+        let mmsi = column(0).as_primitive_opt::<UInt32Type>().ok_or_else(|| bad("mmsi"))?;
+        let time = column(1).as_primitive_opt::<TimestampMillisecondType>().ok_or_else(|| bad("time"))?;
+        let lat = column(2).as_primitive_opt::<Float64Type>().ok_or_else(|| bad("lat"))?;
+        let lon = column(3).as_primitive_opt::<Float64Type>().ok_or_else(|| bad("lon"))?;
+        let sog = column(4).as_primitive_opt::<Float32Type>().ok_or_else(|| bad("sog_knots"))?;
+        let cog = column(5).as_primitive_opt::<Float32Type>().ok_or_else(|| bad("cog_deg"))?;
+        let heading = column(6).as_primitive_opt::<UInt16Type>().ok_or_else(|| bad("heading_deg"))?;
+        let status = column(7).as_primitive_opt::<UInt8Type>().ok_or_else(|| bad("nav_status"))?;
+        let msg_type = column(8).as_primitive_opt::<UInt8Type>().ok_or_else(|| bad("msg_type"))?;
+        let class = column(9).as_string_opt::<i32>().ok_or_else(|| bad("class"))?;
+        let receiver = column(10).as_string_opt::<i32>().ok_or_else(|| bad("receiver"))?;
+        let heard = column(11).as_primitive_opt::<UInt16Type>().ok_or_else(|| bad("receivers_heard"))?;
+        let time_origin = column(12).as_string_opt::<i32>().ok_or_else(|| bad("time_origin"))?;
+        let source = column(13).as_primitive_opt::<UInt32Type>().ok_or_else(|| bad("source_id"))?;
+        let line = column(14).as_primitive_opt::<UInt64Type>().ok_or_else(|| bad("line"))?;
+        let opt = |a: &dyn Array, i: usize| !a.is_null(i);
+        let mut rows = Vec::with_capacity(batch.num_rows());
+        for i in 0..batch.num_rows() {
+            let receiver_name = opt(receiver, i).then(|| receiver.value(i));
+            rows.push(PositionRow {
+                mmsi: Mmsi(mmsi.value(i)),
+                time: Timestamp::from_unix_ms(time.value(i)),
+                lat_deg: lat.value(i),
+                lon_deg: lon.value(i),
+                sog_knots: opt(sog, i).then(|| sog.value(i)),
+                cog_deg: opt(cog, i).then(|| cog.value(i)),
+                heading_deg: opt(heading, i).then(|| heading.value(i)),
+                nav_status: opt(status, i).then(|| status.value(i)),
+                msg_type: msg_type.value(i),
+                class: StationClass::parse(class.value(i)).ok_or_else(|| bad("class"))?,
+                receiver: receiver_name.map(|name| self.receiver(name)),
+                receivers_heard: heard.value(i),
+                time_origin: TimeOrigin::parse(time_origin.value(i)).ok_or_else(|| bad("time_origin"))?,
+                origin: Origin { source_id: source.value(i), line: line.value(i) },
+            });
+        }
+        Ok(rows)
+    }
+}
+
+impl Iterator for PartReader {
+    type Item = io::Result<PositionRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(row) = self.pending.next() {
+                return Some(Ok(row));
+            }
+            let batch = match self.batches.next()? {
+                Ok(batch) => batch,
+                Err(e) => return Some(Err(io::Error::other(e))),
+            };
+            match self.rows_of(&batch) {
+                Ok(rows) => self.pending = rows.into_iter(),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// The directory of a day under `root`.
+pub fn day_dir(root: &Path, day: i64) -> PathBuf {
+    root.join(format!("positions/day={}", day_name(day)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(mmsi: u32, t_s: i64, line: u64) -> PositionRow {
+        PositionRow {
+            mmsi: Mmsi(mmsi),
+            time: Timestamp::from_unix_seconds(t_s).unwrap(),
+            lat_deg: 42.2333,
+            lon_deg: 130.3,
+            sog_knots: Some(10.5),
+            cog_deg: None,
+            heading_deg: Some(511).filter(|_| line % 2 == 0),
+            nav_status: Some(0),
+            msg_type: 1,
+            class: StationClass::A,
+            receiver: (line % 3 == 0).then(|| Arc::from("rx-1")),
+            receivers_heard: 2,
+            time_origin: TimeOrigin::TagBlock,
+            origin: Origin { source_id: 7, line },
+        }
+    }
+
+    #[test]
+    fn parts_round_trip_and_prune_by_mmsi() {
+        let dir = tempfile::tempdir().unwrap();
+        let day = day_of(Timestamp::from_unix_seconds(1_694_066_400).unwrap());
+        let mut rows: Vec<PositionRow> =
+            (0..300_000u64).map(|i| row(200_000_000 + (i % 5000) as u32, 1_694_066_400 + (i / 7) as i64, i)).collect();
+        sort_rows(&mut rows);
+        let info = write_part(dir.path(), day, "part-1", &rows).unwrap();
+        assert_eq!(info.file, "positions/day=2023-09-07/part-1.parquet");
+        assert_eq!(info.rows, 300_000);
+        assert_eq!(info.min_mmsi, 200_000_000);
+        let back = PartReader::read_all(&dir.path().join(&info.file)).unwrap();
+        assert_eq!(back, rows);
+        // Only the row group holding this MMSI is read.
+        let wanted = 200_004_999;
+        let some: Vec<PositionRow> =
+            PartReader::open(&dir.path().join(&info.file), Some(wanted)).unwrap().map(|r| r.unwrap()).collect();
+        assert!(some.len() < rows.len() / 2, "{}", some.len());
+        assert_eq!(
+            some.iter().filter(|r| r.mmsi.0 == wanted).count(),
+            rows.iter().filter(|r| r.mmsi.0 == wanted).count()
+        );
+        assert!(!dir.path().join("positions/day=2023-09-07/.part-1.parquet.tmp").exists());
+    }
+
+    #[test]
+    fn days_are_utc() {
+        assert_eq!(day_name(day_of(Timestamp::parse_lenient("2023-09-07T23:59:59.999Z").unwrap())), "2023-09-07");
+        assert_eq!(day_name(day_of(Timestamp::parse_lenient("2023-09-08T00:00:00Z").unwrap())), "2023-09-08");
+        assert_eq!(day_name(day_of(Timestamp::parse_lenient("1969-12-31T12:00:00Z").unwrap())), "1969-12-31");
+    }
+}

@@ -1,0 +1,482 @@
+//! `catalog.sqlite`: the small, mutable, transactional part of the dataset —
+//! the sources ingested (with their content hash and checkpoint), the
+//! archive's parts, the vessel identity registry, and reject counts.
+//!
+//! Every change a batch of input makes is one transaction: the parts it
+//! wrote, the identity fields it saw, its rejects, and the checkpoint to
+//! resume from. A part file that no committed transaction names is not part
+//! of the archive (and is removed when the dataset is next opened).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use tumen_model::{Mmsi, Timestamp};
+
+use crate::archive::{PartInfo, day_of};
+use crate::rows::{StaticField, StaticRow};
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,             -- file, stdin, tcp, udp
+    location TEXT NOT NULL,         -- path or address
+    content_hash TEXT,              -- files: xxh3-128 of the bytes as stored
+    size_bytes INTEGER,
+    format TEXT NOT NULL,           -- nmea, noaa_csv, dma_csv
+    receiver_kind TEXT NOT NULL,    -- terrestrial, satellite, mixed, unknown
+    status TEXT NOT NULL,           -- ingesting, done, failed
+    started TEXT NOT NULL,
+    finished TEXT,
+    checkpoint BLOB,                -- opaque to the store: where ingest resumes
+    lines INTEGER NOT NULL DEFAULT 0,
+    positions INTEGER NOT NULL DEFAULT 0,
+    statics INTEGER NOT NULL DEFAULT 0,
+    rejects INTEGER NOT NULL DEFAULT 0,
+    summary TEXT                    -- JSON counts, written when done
+);
+CREATE UNIQUE INDEX IF NOT EXISTS sources_by_hash ON sources(content_hash) WHERE content_hash IS NOT NULL;
+CREATE TABLE IF NOT EXISTS parts (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER,              -- NULL for a part made by compaction
+    day INTEGER NOT NULL,           -- days since 1970-01-01 (UTC)
+    file TEXT NOT NULL UNIQUE,      -- relative to the dataset directory
+    rows INTEGER NOT NULL,
+    min_time INTEGER NOT NULL,
+    max_time INTEGER NOT NULL,
+    min_mmsi INTEGER NOT NULL,
+    max_mmsi INTEGER NOT NULL,
+    compacted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS parts_by_day ON parts(day);
+-- The identity registry: each value a vessel broadcast for a field, per UTC
+-- day, with when it was first and last heard that day.
+CREATE TABLE IF NOT EXISTS static_values (
+    mmsi INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    first_time INTEGER NOT NULL,
+    last_time INTEGER NOT NULL,
+    reports INTEGER NOT NULL,
+    source_id INTEGER NOT NULL,     -- evidence: where it was first heard that day
+    first_line INTEGER NOT NULL,
+    PRIMARY KEY (mmsi, field, value, day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS static_values_by_value ON static_values(field, value);
+CREATE TABLE IF NOT EXISTS reject_counts (
+    source_id INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (source_id, reason)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reject_files (
+    file TEXT PRIMARY KEY,          -- relative to the dataset directory
+    source_id INTEGER NOT NULL,
+    lines INTEGER NOT NULL
+);
+"#;
+
+/// A catalog error.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("catalog: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("catalog schema version {found}, this Tumen knows {SCHEMA_VERSION}")]
+    Version { found: i64 },
+}
+
+/// A source as the catalog knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceRecord {
+    pub id: u32,
+    pub kind: String,
+    pub location: String,
+    pub content_hash: Option<String>,
+    pub format: String,
+    pub receiver_kind: String,
+    pub status: String,
+    pub checkpoint: Option<Vec<u8>>,
+    pub lines: u64,
+    pub positions: u64,
+    pub rejects: u64,
+}
+
+/// What one batch of input changes, committed together.
+pub struct BatchCommit<'a> {
+    pub source_id: u32,
+    pub parts: &'a [PartInfo],
+    pub statics: &'a [StaticRow],
+    pub reject_file: Option<(&'a str, u64)>,
+    pub reject_counts: &'a [(String, u64)],
+    pub checkpoint: &'a [u8],
+    pub lines: u64,
+    pub positions: u64,
+}
+
+/// One field's value over a span of time, from the registry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaticSpan {
+    pub field: StaticField,
+    pub value: String,
+    pub first_time: Timestamp,
+    pub last_time: Timestamp,
+    pub reports: u64,
+    pub source_id: u32,
+    pub first_line: u64,
+}
+
+pub struct Catalog {
+    conn: Connection,
+}
+
+impl Catalog {
+    /// Opens (creating if needed) the catalog at `path`.
+    pub fn open(path: &Path) -> Result<Catalog, CatalogError> {
+        let conn = Connection::open(path)?;
+        // WAL: readers do not block the ingest; FULL: a commit is durable
+        // when it returns.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.execute_batch(SCHEMA)?;
+        let version: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
+        match version.and_then(|v| v.parse::<i64>().ok()) {
+            None => {
+                conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?1)", [SCHEMA_VERSION.to_string()])?;
+            }
+            Some(SCHEMA_VERSION) => {}
+            Some(found) => return Err(CatalogError::Version { found }),
+        }
+        Ok(Catalog { conn })
+    }
+
+    fn source_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRecord> {
+        Ok(SourceRecord {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            location: row.get(2)?,
+            content_hash: row.get(3)?,
+            format: row.get(4)?,
+            receiver_kind: row.get(5)?,
+            status: row.get(6)?,
+            checkpoint: row.get(7)?,
+            lines: row.get(8)?,
+            positions: row.get(9)?,
+            rejects: row.get(10)?,
+        })
+    }
+
+    const SOURCE_COLUMNS: &'static str =
+        "id, kind, location, content_hash, format, receiver_kind, status, checkpoint, lines, positions, rejects";
+
+    /// The source whose content has this hash, if any.
+    pub fn source_by_hash(&self, hash: &str) -> Result<Option<SourceRecord>, CatalogError> {
+        let sql = format!("SELECT {} FROM sources WHERE content_hash = ?1", Self::SOURCE_COLUMNS);
+        Ok(self.conn.query_row(&sql, [hash], Self::source_from_row).optional()?)
+    }
+
+    pub fn source(&self, id: u32) -> Result<Option<SourceRecord>, CatalogError> {
+        let sql = format!("SELECT {} FROM sources WHERE id = ?1", Self::SOURCE_COLUMNS);
+        Ok(self.conn.query_row(&sql, [id], Self::source_from_row).optional()?)
+    }
+
+    pub fn sources(&self) -> Result<Vec<SourceRecord>, CatalogError> {
+        let sql = format!("SELECT {} FROM sources ORDER BY id", Self::SOURCE_COLUMNS);
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([], Self::source_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Registers a source about to be ingested.
+    pub fn begin_source(
+        &self,
+        kind: &str,
+        location: &str,
+        content_hash: Option<&str>,
+        size_bytes: Option<u64>,
+        format: &str,
+        receiver_kind: &str,
+    ) -> Result<SourceRecord, CatalogError> {
+        self.conn.execute(
+            "INSERT INTO sources (kind, location, content_hash, size_bytes, format, receiver_kind, status, started)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'ingesting', ?7)",
+            params![kind, location, content_hash, size_bytes, format, receiver_kind, Timestamp::now().to_string()],
+        )?;
+        let id = self.conn.last_insert_rowid() as u32;
+        Ok(self.source(id)?.expect("just inserted"))
+    }
+
+    /// Commits one batch: parts, identity fields, rejects and the checkpoint,
+    /// in one transaction.
+    pub fn commit_batch(&mut self, batch: &BatchCommit<'_>) -> Result<(), CatalogError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert_part = tx.prepare_cached(
+                "INSERT INTO parts (source_id, day, file, rows, min_time, max_time, min_mmsi, max_mmsi)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for part in batch.parts {
+                insert_part.execute(params![
+                    batch.source_id,
+                    part.day,
+                    part.file,
+                    part.rows,
+                    part.min_time.unix_ms(),
+                    part.max_time.unix_ms(),
+                    part.min_mmsi,
+                    part.max_mmsi
+                ])?;
+            }
+            upsert_statics(&tx, batch.statics)?;
+            if let Some((file, lines)) = batch.reject_file {
+                tx.execute(
+                    "INSERT INTO reject_files (file, source_id, lines) VALUES (?1, ?2, ?3)",
+                    params![file, batch.source_id, lines],
+                )?;
+            }
+            let mut count_reject = tx.prepare_cached(
+                "INSERT INTO reject_counts (source_id, reason, count) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (source_id, reason) DO UPDATE SET count = count + excluded.count",
+            )?;
+            let mut rejects = 0;
+            for (reason, count) in batch.reject_counts {
+                count_reject.execute(params![batch.source_id, reason, count])?;
+                rejects += count;
+            }
+            tx.execute(
+                "UPDATE sources SET checkpoint = ?2, lines = ?3, positions = positions + ?4,
+                 statics = statics + ?5, rejects = rejects + ?6 WHERE id = ?1",
+                params![
+                    batch.source_id,
+                    batch.checkpoint,
+                    batch.lines,
+                    batch.positions,
+                    batch.statics.len() as u64,
+                    rejects
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks a source finished (`done` or `failed`) with a JSON summary.
+    pub fn finish_source(&self, id: u32, status: &str, summary: &str) -> Result<(), CatalogError> {
+        self.conn.execute(
+            "UPDATE sources SET status = ?2, finished = ?3, summary = ?4 WHERE id = ?1",
+            params![id, status, Timestamp::now().to_string(), summary],
+        )?;
+        Ok(())
+    }
+
+    /// Every part file, as relative paths.
+    pub fn part_files(&self) -> Result<Vec<String>, CatalogError> {
+        let mut statement = self.conn.prepare("SELECT file FROM parts")?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn reject_files(&self) -> Result<Vec<String>, CatalogError> {
+        let mut statement = self.conn.prepare("SELECT file FROM reject_files ORDER BY file")?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The parts of a day: `(id, file, compacted)`.
+    pub fn parts_of_day(&self, day: i64) -> Result<Vec<(i64, String, bool)>, CatalogError> {
+        let mut statement = self.conn.prepare("SELECT id, file, compacted FROM parts WHERE day = ?1 ORDER BY id")?;
+        let rows = statement.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Days with more than one part, or with a part not yet compacted.
+    pub fn days_to_compact(&self) -> Result<Vec<i64>, CatalogError> {
+        let mut statement = self.conn.prepare(
+            "SELECT day FROM parts GROUP BY day HAVING count(*) > 1 OR min(compacted) = 0 ORDER BY day",
+        )?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Days whose parts overlap `[from, to]`.
+    pub fn days_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<i64>, CatalogError> {
+        let mut statement = self.conn.prepare(
+            "SELECT DISTINCT day FROM parts WHERE max_time >= ?1 AND min_time <= ?2 ORDER BY day",
+        )?;
+        let rows = statement.query_map([from.unix_ms(), to.unix_ms()], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces the parts `old` of a day by the compacted part `new`.
+    pub fn replace_parts(&mut self, old: &[i64], new: &PartInfo) -> Result<(), CatalogError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM parts WHERE id = ?1")?;
+            for id in old {
+                delete.execute([id])?;
+            }
+            tx.execute(
+                "INSERT INTO parts (source_id, day, file, rows, min_time, max_time, min_mmsi, max_mmsi, compacted)
+                 VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
+                params![
+                    new.day,
+                    new.file,
+                    new.rows,
+                    new.min_time.unix_ms(),
+                    new.max_time.unix_ms(),
+                    new.min_mmsi,
+                    new.max_mmsi
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Everything the registry holds for one MMSI, per field, in time order,
+    /// with consecutive days of the same value joined into one span.
+    pub fn static_history(&self, mmsi: Mmsi) -> Result<Vec<StaticSpan>, CatalogError> {
+        let mut statement = self.conn.prepare(
+            "SELECT field, value, first_time, last_time, reports, source_id, first_line
+             FROM static_values WHERE mmsi = ?1 ORDER BY field, first_time",
+        )?;
+        let rows = statement.query_map([mmsi.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, u64>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, u64>(6)?,
+            ))
+        })?;
+        let mut spans: Vec<StaticSpan> = Vec::new();
+        for row in rows {
+            let (field, value, first, last, reports, source_id, first_line) = row?;
+            let Some(field) = StaticField::parse(&field) else { continue };
+            match spans.last_mut() {
+                Some(span) if span.field == field && span.value == value && span.last_time.unix_ms() <= first => {
+                    span.last_time = Timestamp::from_unix_ms(last.max(span.last_time.unix_ms()));
+                    span.reports += reports;
+                }
+                _ => spans.push(StaticSpan {
+                    field,
+                    value,
+                    first_time: Timestamp::from_unix_ms(first),
+                    last_time: Timestamp::from_unix_ms(last),
+                    reports,
+                    source_id,
+                    first_line,
+                }),
+            }
+        }
+        spans.sort_by(|a, b| (a.field, a.first_time).cmp(&(b.field, b.first_time)));
+        Ok(spans)
+    }
+
+    /// MMSIs that ever broadcast `value` for `field` (exactly), or whose
+    /// value contains `value` when `contains`.
+    pub fn mmsis_with(&self, field: StaticField, value: &str, contains: bool) -> Result<Vec<Mmsi>, CatalogError> {
+        let sql = if contains {
+            "SELECT DISTINCT mmsi FROM static_values WHERE field = ?1 AND instr(value, ?2) > 0 ORDER BY mmsi"
+        } else {
+            "SELECT DISTINCT mmsi FROM static_values WHERE field = ?1 AND value = ?2 ORDER BY mmsi"
+        };
+        let mut statement = self.conn.prepare(sql)?;
+        let rows = statement.query_map(params![field.as_str(), value], |r| r.get::<_, u32>(0))?;
+        Ok(rows.map(|r| r.map(Mmsi)).collect::<Result<_, _>>()?)
+    }
+
+    /// Reject counts by reason for a source.
+    pub fn reject_counts(&self, source_id: u32) -> Result<Vec<(String, u64)>, CatalogError> {
+        let mut statement =
+            self.conn.prepare("SELECT reason, count FROM reject_counts WHERE source_id = ?1 ORDER BY reason")?;
+        let rows = statement.query_map([source_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A stable text dump of the registry and counts, for comparing two
+    /// datasets (tests, audits).
+    pub fn registry_dump(&self) -> Result<String, CatalogError> {
+        let mut out = String::new();
+        let mut statement = self.conn.prepare(
+            "SELECT mmsi, field, value, day, first_time, last_time, reports, source_id, first_line
+             FROM static_values ORDER BY mmsi, field, value, day",
+        )?;
+        let mut rows = statement.query([])?;
+        while let Some(r) = rows.next()? {
+            out.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                r.get::<_, u32>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, u64>(6)?,
+                r.get::<_, u32>(7)?,
+                r.get::<_, u64>(8)?
+            ));
+        }
+        let mut statement = self.conn.prepare("SELECT source_id, reason, count FROM reject_counts ORDER BY 1, 2")?;
+        let mut rows = statement.query([])?;
+        while let Some(r) = rows.next()? {
+            out.push_str(&format!("reject\t{}\t{}\t{}\n", r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get::<_, u64>(2)?));
+        }
+        Ok(out)
+    }
+}
+
+/// Adds identity fields to the registry: aggregated per (MMSI, field,
+/// value, day) first, then merged with what is there.
+fn upsert_statics(tx: &rusqlite::Transaction<'_>, statics: &[StaticRow]) -> Result<(), rusqlite::Error> {
+    struct Aggregate {
+        first: i64,
+        last: i64,
+        reports: u64,
+        source_id: u32,
+        first_line: u64,
+    }
+    let mut aggregated: HashMap<(u32, StaticField, &str, i64), Aggregate> = HashMap::new();
+    for row in statics {
+        let t = row.time.unix_ms();
+        let entry = aggregated.entry((row.mmsi.0, row.field, row.value.as_str(), day_of(row.time))).or_insert(Aggregate {
+            first: t,
+            last: t,
+            reports: 0,
+            source_id: row.origin.source_id,
+            first_line: row.origin.line,
+        });
+        if (t, row.origin.source_id, row.origin.line) < (entry.first, entry.source_id, entry.first_line) {
+            entry.first = t;
+            entry.source_id = row.origin.source_id;
+            entry.first_line = row.origin.line;
+        }
+        entry.last = entry.last.max(t);
+        entry.reports += 1;
+    }
+    let mut keys: Vec<_> = aggregated.keys().copied().collect();
+    keys.sort_unstable();
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO static_values (mmsi, field, value, day, first_time, last_time, reports, source_id, first_line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (mmsi, field, value, day) DO UPDATE SET
+           source_id = CASE WHEN excluded.first_time < first_time THEN excluded.source_id ELSE source_id END,
+           first_line = CASE WHEN excluded.first_time < first_time THEN excluded.first_line ELSE first_line END,
+           first_time = min(first_time, excluded.first_time),
+           last_time = max(last_time, excluded.last_time),
+           reports = reports + excluded.reports",
+    )?;
+    for key in keys {
+        let a = &aggregated[&key];
+        let (mmsi, field, value, day) = key;
+        upsert.execute(params![mmsi, field.as_str(), value, day, a.first, a.last, a.reports, a.source_id, a.first_line])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! The dataset directory: `positions/`, `catalog.sqlite`, `rejects/`, and
+//! the protocol that keeps them consistent.
+//!
+//! A batch is committed by writing its part files and its rejects file
+//! (each under a temporary name, synced, renamed), then recording them,
+//! the registry fields and the source's checkpoint in one catalog
+//! transaction. Opening a dataset removes every file the catalog does not
+//! name, so a crash at any moment leaves either the batch or nothing.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tumen_model::{Mmsi, Timestamp};
+
+use crate::archive::{self, PartReader, PartWriter, day_of, sort_rows};
+use crate::catalog::{BatchCommit, Catalog, CatalogError};
+use crate::rows::{PositionRow, RejectRow, StaticRow};
+
+/// A dataset error, with the file it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io { path: path.to_path_buf(), source }
+}
+
+pub const CATALOG_FILE: &str = "catalog.sqlite";
+pub const POSITIONS_DIR: &str = "positions";
+pub const REJECTS_DIR: &str = "rejects";
+
+/// Within this many milliseconds, two reports of one vessel with the same
+/// content are one transmission heard twice (receiver clocks differ by a
+/// second or two; a vessel's reports are seconds apart and differ).
+pub const DUPLICATE_WINDOW_MS: i64 = 2_000;
+
+/// Gives part and reject files names no earlier run used.
+static NAME_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+pub struct Dataset {
+    root: PathBuf,
+    catalog: Catalog,
+}
+
+/// What a commit wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommitSummary {
+    pub parts: usize,
+    pub positions: u64,
+    pub statics: u64,
+    pub rejects: u64,
+}
+
+impl Dataset {
+    /// Opens the dataset in `root`, creating it if needed, and removes any
+    /// file a crashed run left that the catalog does not name.
+    pub fn open(root: &Path) -> Result<Dataset, StoreError> {
+        for dir in [root.to_path_buf(), root.join(POSITIONS_DIR), root.join(REJECTS_DIR)] {
+            fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+        }
+        let catalog = Catalog::open(&root.join(CATALOG_FILE))?;
+        let dataset = Dataset { root: root.to_path_buf(), catalog };
+        dataset.remove_orphans()?;
+        Ok(dataset)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn catalog_mut(&mut self) -> &mut Catalog {
+        &mut self.catalog
+    }
+
+    fn remove_orphans(&self) -> Result<(), StoreError> {
+        let mut known: std::collections::HashSet<String> = self.catalog.part_files()?.into_iter().collect();
+        known.extend(self.catalog.reject_files()?);
+        for top in [POSITIONS_DIR, REJECTS_DIR] {
+            let dir = self.root.join(top);
+            for entry in walk(&dir).map_err(io_at(&dir))? {
+                let relative = entry.strip_prefix(&self.root).unwrap_or(&entry).to_string_lossy().replace('\\', "/");
+                if !known.contains(&relative) {
+                    fs::remove_file(&entry).map_err(io_at(&entry))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits a batch of one source: positions (any days, any order),
+    /// registry fields, rejected lines with their counts by reason, and the
+    /// checkpoint to resume after it.
+    pub fn commit(
+        &mut self,
+        source_id: u32,
+        mut positions: Vec<PositionRow>,
+        statics: &[StaticRow],
+        rejects: &[RejectRow],
+        reject_counts: &[(String, u64)],
+        checkpoint: &[u8],
+        lines: u64,
+    ) -> Result<CommitSummary, StoreError> {
+        let batch_name = unique_name(source_id);
+        sort_rows_by_day(&mut positions);
+        let mut parts = Vec::new();
+        for day_rows in positions.chunk_by(|a, b| day_of(a.time) == day_of(b.time)) {
+            let day = day_of(day_rows[0].time);
+            let info = archive::write_part(&self.root, day, &batch_name, day_rows)
+                .map_err(io_at(&archive::day_dir(&self.root, day)))?;
+            parts.push(info);
+        }
+        let reject_file = if rejects.is_empty() {
+            None
+        } else {
+            let relative = format!("{REJECTS_DIR}/{batch_name}.tsv");
+            write_rejects(&self.root.join(&relative), rejects)?;
+            Some((relative, rejects.len() as u64))
+        };
+        self.catalog.commit_batch(&BatchCommit {
+            source_id,
+            parts: &parts,
+            statics,
+            reject_file: reject_file.as_ref().map(|(f, n)| (f.as_str(), *n)),
+            reject_counts,
+            checkpoint,
+            lines,
+            positions: positions.len() as u64,
+        })?;
+        Ok(CommitSummary {
+            parts: parts.len(),
+            positions: positions.len() as u64,
+            statics: statics.len() as u64,
+            rejects: reject_counts.iter().map(|(_, n)| n).sum(),
+        })
+    }
+
+    /// Merges every day with several parts (or an uncompacted one) into one
+    /// file sorted by (mmsi, time), joining reports of one transmission
+    /// heard by several receivers. Streams: memory is bounded by the number
+    /// of parts, not the size of the day.
+    pub fn compact(&mut self) -> Result<usize, StoreError> {
+        let days = self.catalog.days_to_compact()?;
+        for &day in &days {
+            self.compact_day(day)?;
+        }
+        Ok(days.len())
+    }
+
+    fn compact_day(&mut self, day: i64) -> Result<(), StoreError> {
+        let parts = self.catalog.parts_of_day(day)?;
+        let mut readers = Vec::new();
+        let mut heads = Vec::new();
+        for (_, file, _) in &parts {
+            let path = self.root.join(file);
+            let mut reader = PartReader::open(&path, None).map_err(io_at(&path))?;
+            heads.push(reader.next().transpose().map_err(io_at(&path))?);
+            readers.push(reader);
+        }
+        let name = format!("compacted-{}", unique_name(0));
+        let day_dir = archive::day_dir(&self.root, day);
+        let mut writer = PartWriter::create(&self.root, day, &name).map_err(io_at(&day_dir))?;
+        let mut recent: Vec<PositionRow> = Vec::new();
+        // A k-way merge on (mmsi, time, origin): a day has few parts.
+        loop {
+            let best = (0..heads.len())
+                .filter_map(|i| heads[i].as_ref().map(|r| ((r.mmsi, r.time, r.origin), i)))
+                .min()
+                .map(|(_, i)| i);
+            let Some(best) = best else { break };
+            let row = heads[best].take().expect("chosen from the present heads");
+            let path = self.root.join(&parts[best].1);
+            heads[best] = readers[best].next().transpose().map_err(io_at(&path))?;
+            for done in join_duplicate(&mut recent, row) {
+                writer.push(done).map_err(io_at(&day_dir))?;
+            }
+        }
+        for done in recent.drain(..) {
+            writer.push(done).map_err(io_at(&day_dir))?;
+        }
+        let info = writer.finish().map_err(io_at(&day_dir))?;
+        let old: Vec<i64> = parts.iter().map(|(id, _, _)| *id).collect();
+        self.catalog.replace_parts(&old, &info)?;
+        for (_, file, _) in &parts {
+            let path = self.root.join(file);
+            fs::remove_file(&path).map_err(io_at(&path))?;
+        }
+        Ok(())
+    }
+
+    /// A vessel's positions in `[from, to]`, in time order.
+    pub fn track(&self, mmsi: Mmsi, from: Timestamp, to: Timestamp) -> Result<Vec<PositionRow>, StoreError> {
+        let mut rows = Vec::new();
+        for day in self.catalog.days_between(from, to)? {
+            for (_, file, _) in self.catalog.parts_of_day(day)? {
+                let path = self.root.join(&file);
+                for row in PartReader::open(&path, Some(mmsi.0)).map_err(io_at(&path))? {
+                    let row = row.map_err(io_at(&path))?;
+                    if row.mmsi == mmsi && row.time >= from && row.time <= to {
+                        rows.push(row);
+                    }
+                }
+            }
+        }
+        sort_rows(&mut rows);
+        Ok(rows)
+    }
+
+    /// Every position of the archive, sorted — for tests and audits of small
+    /// datasets.
+    pub fn all_positions(&self) -> Result<Vec<PositionRow>, StoreError> {
+        let mut rows = Vec::new();
+        for file in self.catalog.part_files()? {
+            let path = self.root.join(&file);
+            rows.extend(PartReader::read_all(&path).map_err(io_at(&path))?);
+        }
+        sort_rows(&mut rows);
+        Ok(rows)
+    }
+}
+
+/// Takes the next row of a merge in archive order. A row that repeats a
+/// recent row of the same vessel (the same report heard by another
+/// receiver) is folded into it, counting its receivers; rows that can no
+/// longer meet a later one are returned, in order. `recent` holds the
+/// current vessel's rows within the duplicate window, in order.
+fn join_duplicate(recent: &mut Vec<PositionRow>, row: PositionRow) -> Vec<PositionRow> {
+    let stale = recent
+        .iter()
+        .take_while(|r| r.mmsi != row.mmsi || row.time.ms_since(r.time) > DUPLICATE_WINDOW_MS)
+        .count();
+    let done: Vec<PositionRow> = recent.drain(..stale).collect();
+    if let Some(original) = recent.iter_mut().find(|r| same_report(r, &row)) {
+        original.receivers_heard = original.receivers_heard.saturating_add(row.receivers_heard);
+    } else {
+        recent.push(row);
+    }
+    done
+}
+
+/// The same transmission: every decoded field equal (the time within the
+/// duplicate window, checked by the caller).
+pub fn same_report(a: &PositionRow, b: &PositionRow) -> bool {
+    a.mmsi == b.mmsi
+        && a.lat_deg == b.lat_deg
+        && a.lon_deg == b.lon_deg
+        && a.sog_knots == b.sog_knots
+        && a.cog_deg == b.cog_deg
+        && a.heading_deg == b.heading_deg
+        && a.nav_status == b.nav_status
+        && a.msg_type == b.msg_type
+}
+
+/// Sorts by day first, then as the archive keeps rows.
+fn sort_rows_by_day(rows: &mut [PositionRow]) {
+    rows.sort_unstable_by(|a, b| {
+        (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin))
+    });
+}
+
+fn unique_name(source_id: u32) -> String {
+    let n = NAME_COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("s{source_id}-{}-{}-{n}", Timestamp::now().unix_ms(), std::process::id())
+}
+
+/// `source_id \t line \t reason \t text` per line, atomically.
+fn write_rejects(path: &Path, rejects: &[RejectRow]) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io_at(dir))?;
+    let temp = path.with_extension("tsv.tmp");
+    let mut out = io::BufWriter::new(fs::File::create(&temp).map_err(io_at(&temp))?);
+    for r in rejects {
+        let text: String = r.text.chars().map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        writeln!(out, "{}\t{}\t{}\t{}", r.origin.source_id, r.origin.line, r.reason, text).map_err(io_at(&temp))?;
+    }
+    let file = out.into_inner().map_err(|e| StoreError::Io { path: temp.clone(), source: e.into_error() })?;
+    file.sync_all().map_err(io_at(&temp))?;
+    fs::rename(&temp, path).map_err(io_at(path))?;
+    archive::sync_dir(dir).map_err(io_at(dir))?;
+    Ok(())
+}
+
+/// Every file below `dir` (recursively).
+fn walk(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(walk(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// Counts rows per UTC day, for summaries.
+pub fn rows_per_day(rows: &[PositionRow]) -> HashMap<i64, u64> {
+    let mut out = HashMap::new();
+    for r in rows {
+        *out.entry(day_of(r.time)).or_default() += 1;
+    }
+    out
+}

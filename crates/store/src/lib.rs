@@ -1,0 +1,10 @@
+//! The dataset on disk.
+
+pub mod archive;
+pub mod catalog;
+pub mod dataset;
+pub mod rows;
+
+pub use catalog::{Catalog, CatalogError, SourceRecord, StaticSpan};
+pub use dataset::{Dataset, StoreError};
+pub use rows::{Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};
