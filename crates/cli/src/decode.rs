@@ -107,9 +107,10 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
             error: None,
         };
         let mut decoder = Decoder::new(DecoderConfig { lenient: args.lenient, ..DecoderConfig::default() });
-        let result = input::for_each_line(
+        let result = tumen_ingest::lines::for_each_line::<anyhow::Error>(
             &mut source.reader,
-            |line| {
+            0,
+            |line, _| {
                 decoder.feed_line(line, &mut sink);
                 // Output errors stop the run; the error itself stays in the sink.
                 if sink.error.is_some() { Err(anyhow::anyhow!("output failed")) } else { Ok(()) }

@@ -4,6 +4,7 @@
 //! progress, and hands the work to the library crates.
 
 mod decode;
+mod ingest;
 mod input;
 mod simulate;
 
@@ -22,6 +23,9 @@ struct Cli {
 enum Command {
     /// Decode AIS NMEA (plain or gzip) to gpsd-compatible JSON, CSV or counts.
     Decode(decode::DecodeArgs),
+    /// Ingest AIS files, directories, globs, standard input or live feeds
+    /// (tcp://, udp://) into the dataset, exactly once.
+    Ingest(ingest::IngestArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility
     /// observations, and the ground truth (truth.json).
     Simulate(simulate::SimulateArgs),
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => decode::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Ingest(args) => ingest::run(&args),
     };
     match result {
         Ok(code) => code,

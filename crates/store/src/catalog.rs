@@ -109,7 +109,7 @@ pub struct SourceRecord {
 pub struct BatchCommit<'a> {
     pub source_id: u32,
     pub parts: &'a [PartInfo],
-    pub statics: &'a [StaticRow],
+    pub statics: &'a StaticBatch,
     pub reject_file: Option<(&'a str, u64)>,
     pub reject_counts: &'a [(String, u64)],
     pub checkpoint: &'a [u8],
@@ -256,7 +256,7 @@ impl Catalog {
                     batch.checkpoint,
                     batch.lines,
                     batch.positions,
-                    batch.statics.len() as u64,
+                    batch.statics.reports(),
                     rejects
                 ],
             )?;
@@ -433,50 +433,95 @@ impl Catalog {
     }
 }
 
-/// Adds identity fields to the registry: aggregated per (MMSI, field,
-/// value, day) first, then merged with what is there.
-fn upsert_statics(tx: &rusqlite::Transaction<'_>, statics: &[StaticRow]) -> Result<(), rusqlite::Error> {
-    struct Aggregate {
-        first: i64,
-        last: i64,
-        reports: u64,
-        source_id: u32,
-        first_line: u64,
-    }
-    let mut aggregated: HashMap<(u32, StaticField, &str, i64), Aggregate> = HashMap::new();
-    for row in statics {
-        let t = row.time.unix_ms();
-        let entry = aggregated.entry((row.mmsi.0, row.field, row.value.as_str(), day_of(row.time))).or_insert(Aggregate {
-            first: t,
-            last: t,
-            reports: 0,
-            source_id: row.origin.source_id,
-            first_line: row.origin.line,
-        });
-        if (t, row.origin.source_id, row.origin.line) < (entry.first, entry.source_id, entry.first_line) {
-            entry.first = t;
-            entry.source_id = row.origin.source_id;
-            entry.first_line = row.origin.line;
-        }
-        entry.last = entry.last.max(t);
-        entry.reports += 1;
-    }
-    let mut keys: Vec<_> = aggregated.keys().copied().collect();
-    keys.sort_unstable();
+/// Adds a batch's identity fields to the registry, merging each with the
+/// same (MMSI, field, value, day) already there.
+fn upsert_statics(tx: &rusqlite::Transaction<'_>, statics: &StaticBatch) -> Result<(), rusqlite::Error> {
     let mut upsert = tx.prepare_cached(
         "INSERT INTO static_values (mmsi, field, value, day, first_time, last_time, reports, source_id, first_line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (mmsi, field, value, day) DO UPDATE SET
-           source_id = CASE WHEN excluded.first_time < first_time THEN excluded.source_id ELSE source_id END,
-           first_line = CASE WHEN excluded.first_time < first_time THEN excluded.first_line ELSE first_line END,
+           source_id = CASE WHEN (excluded.first_time, excluded.source_id, excluded.first_line)
+                                 < (first_time, source_id, first_line)
+                            THEN excluded.source_id ELSE source_id END,
+           first_line = CASE WHEN (excluded.first_time, excluded.source_id, excluded.first_line)
+                                 < (first_time, source_id, first_line)
+                            THEN excluded.first_line ELSE first_line END,
            first_time = min(first_time, excluded.first_time),
            last_time = max(last_time, excluded.last_time),
            reports = reports + excluded.reports",
     )?;
-    for key in keys {
-        let a = &aggregated[&key];
-        let (mmsi, field, value, day) = key;
-        upsert.execute(params![mmsi, field.as_str(), value, day, a.first, a.last, a.reports, a.source_id, a.first_line])?;
+    for ((mmsi, field, value, day), a) in statics.sorted() {
+        upsert.execute(params![
+            mmsi,
+            field.as_str(),
+            value,
+            day,
+            a.first.0,
+            a.last,
+            a.reports,
+            a.first.1,
+            a.first.2
+        ])?;
     }
     Ok(())
+}
+
+/// Identity fields seen in a batch, aggregated per (MMSI, field, value,
+/// UTC day) as they arrive: a feed repeats a vessel's static data every few
+/// minutes (CSV exports on every row), the registry keeps one row per day.
+#[derive(Debug, Default)]
+pub struct StaticBatch {
+    /// Per (MMSI, field, day), the few values seen, so that a repeated
+    /// value is found without allocating.
+    aggregated: HashMap<(u32, StaticField, i64), Vec<(Box<str>, StaticAggregate)>>,
+    reports: u64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct StaticAggregate {
+    /// Earliest report: (time ms, source id, line) — the evidence.
+    first: (i64, u32, u64),
+    last: i64,
+    reports: u64,
+}
+
+impl StaticBatch {
+    pub fn add(&mut self, row: &StaticRow) {
+        self.add_parts(row.mmsi, row.time, row.field, &row.value, row.origin);
+    }
+
+    /// [`StaticBatch::add`] without building a row.
+    pub fn add_parts(&mut self, mmsi: Mmsi, time: Timestamp, field: StaticField, value: &str, origin: crate::Origin) {
+        self.reports += 1;
+        let t = time.unix_ms();
+        let first = (t, origin.source_id, origin.line);
+        let values = self.aggregated.entry((mmsi.0, field, day_of(time))).or_default();
+        match values.iter_mut().find(|(v, _)| v.as_ref() == value) {
+            Some((_, a)) => {
+                a.first = a.first.min(first);
+                a.last = a.last.max(t);
+                a.reports += 1;
+            }
+            None => values.push((Box::from(value), StaticAggregate { first, last: t, reports: 1 })),
+        }
+    }
+
+    /// Reports added.
+    pub fn reports(&self) -> u64 {
+        self.reports
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.aggregated.is_empty()
+    }
+
+    fn sorted(&self) -> Vec<((u32, StaticField, &str, i64), StaticAggregate)> {
+        let mut out: Vec<_> = self
+            .aggregated
+            .iter()
+            .flat_map(|((m, f, d), values)| values.iter().map(move |(v, a)| ((*m, *f, v.as_ref(), *d), *a)))
+            .collect();
+        out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
 }

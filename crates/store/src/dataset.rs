@@ -7,7 +7,7 @@
 //! transaction. Opening a dataset removes every file the catalog does not
 //! name, so a crash at any moment leaves either the batch or nothing.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tumen_model::{Mmsi, Timestamp};
 
 use crate::archive::{self, PartReader, PartWriter, day_of, sort_rows};
-use crate::catalog::{BatchCommit, Catalog, CatalogError};
-use crate::rows::{PositionRow, RejectRow, StaticRow};
+use crate::catalog::{BatchCommit, Catalog, CatalogError, StaticBatch};
+use crate::rows::{PositionRow, RejectRow};
 
 /// A dataset error, with the file it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +47,24 @@ static NAME_COUNTER: AtomicU64 = AtomicU64::new(0);
 pub struct Dataset {
     root: PathBuf,
     catalog: Catalog,
+}
+
+/// What one batch of a source adds to the dataset.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub source_id: u32,
+    /// Any days, any order.
+    pub positions: Vec<PositionRow>,
+    pub statics: StaticBatch,
+    /// The rejected lines themselves…
+    pub rejects: Vec<RejectRow>,
+    /// …and their counts by reason (a reason may be counted without its
+    /// lines being kept, e.g. blank lines).
+    pub reject_counts: BTreeMap<String, u64>,
+    /// Opaque to the store: where the source resumes after this batch.
+    pub checkpoint: Vec<u8>,
+    /// Lines of the source read up to the end of this batch.
+    pub lines: u64,
 }
 
 /// What a commit wrote.
@@ -98,19 +116,10 @@ impl Dataset {
         Ok(())
     }
 
-    /// Commits a batch of one source: positions (any days, any order),
-    /// registry fields, rejected lines with their counts by reason, and the
-    /// checkpoint to resume after it.
-    pub fn commit(
-        &mut self,
-        source_id: u32,
-        mut positions: Vec<PositionRow>,
-        statics: &[StaticRow],
-        rejects: &[RejectRow],
-        reject_counts: &[(String, u64)],
-        checkpoint: &[u8],
-        lines: u64,
-    ) -> Result<CommitSummary, StoreError> {
+    /// Commits a batch of one source: its part files and rejects file,
+    /// then everything in one catalog transaction.
+    pub fn commit(&mut self, batch: Batch) -> Result<CommitSummary, StoreError> {
+        let Batch { source_id, mut positions, statics, rejects, reject_counts, checkpoint, lines } = batch;
         let batch_name = unique_name(source_id);
         sort_rows_by_day(&mut positions);
         let mut parts = Vec::new();
@@ -124,23 +133,24 @@ impl Dataset {
             None
         } else {
             let relative = format!("{REJECTS_DIR}/{batch_name}.tsv");
-            write_rejects(&self.root.join(&relative), rejects)?;
+            write_rejects(&self.root.join(&relative), &rejects)?;
             Some((relative, rejects.len() as u64))
         };
+        let reject_counts: Vec<(String, u64)> = reject_counts.into_iter().collect();
         self.catalog.commit_batch(&BatchCommit {
             source_id,
             parts: &parts,
-            statics,
+            statics: &statics,
             reject_file: reject_file.as_ref().map(|(f, n)| (f.as_str(), *n)),
-            reject_counts,
-            checkpoint,
+            reject_counts: &reject_counts,
+            checkpoint: &checkpoint,
             lines,
             positions: positions.len() as u64,
         })?;
         Ok(CommitSummary {
             parts: parts.len(),
             positions: positions.len() as u64,
-            statics: statics.len() as u64,
+            statics: statics.reports(),
             rejects: reject_counts.iter().map(|(_, n)| n).sum(),
         })
     }
@@ -198,7 +208,8 @@ impl Dataset {
         Ok(())
     }
 
-    /// A vessel's positions in `[from, to]`, in time order.
+    /// A vessel's positions in `[from, to]`, in time order, each
+    /// transmission once.
     pub fn track(&self, mmsi: Mmsi, from: Timestamp, to: Timestamp) -> Result<Vec<PositionRow>, StoreError> {
         let mut rows = Vec::new();
         for day in self.catalog.days_between(from, to)? {
@@ -213,7 +224,15 @@ impl Dataset {
             }
         }
         sort_rows(&mut rows);
-        Ok(rows)
+        // A day still being filled (a live feed) has parts that overlap:
+        // join what compaction would.
+        let mut joined = Vec::with_capacity(rows.len());
+        let mut recent = Vec::new();
+        for row in rows {
+            joined.extend(join_duplicate(&mut recent, row));
+        }
+        joined.append(&mut recent);
+        Ok(joined)
     }
 
     /// Every position of the archive, sorted — for tests and audits of small

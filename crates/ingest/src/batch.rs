@@ -1,0 +1,142 @@
+//! A batch being filled from one source, and the running counts that go
+//! into its checkpoint and the final summary.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tumen_model::{Mmsi, Timestamp};
+use tumen_store::{Batch, Origin, PositionRow, RejectRow, StaticBatch, StaticField, TimeOrigin};
+
+/// What a source has given so far. Cumulative: a resumed ingest restores
+/// them from the checkpoint, so the final summary of a killed and resumed
+/// run is the summary of a clean one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub lines: u64,
+    pub bytes: u64,
+    /// Messages decoded (NMEA) or rows read (CSV).
+    pub messages: u64,
+    /// Positions kept.
+    pub positions: u64,
+    /// Identity and voyage fields kept.
+    pub static_fields: u64,
+    /// Decoded messages that are neither positions nor identity reports
+    /// (base stations, binary, safety, …): decoded, counted, not archived.
+    pub other_messages: u64,
+    /// Rejected lines by reason.
+    pub rejects: BTreeMap<String, u64>,
+    /// NMEA messages by type (index = type, 1–27).
+    pub messages_by_type: [u64; 28],
+    /// Positions by where their time came from (in the order of
+    /// [`TimeOrigin::ALL`]).
+    pub positions_by_time_origin: [u64; 6],
+}
+
+impl Counts {
+    pub fn rejected_lines(&self) -> u64 {
+        self.rejects.values().sum()
+    }
+}
+
+/// Collects the rows of one batch.
+pub struct BatchBuilder {
+    pub source_id: u32,
+    pub positions: Vec<PositionRow>,
+    pub statics: StaticBatch,
+    pub rejects: Vec<RejectRow>,
+    pub reject_counts: BTreeMap<String, u64>,
+    pub counts: Counts,
+    receivers: HashMap<Box<str>, Arc<str>>,
+    /// Receiver times outside this range are not believed.
+    pub plausible_ms: (i64, i64),
+}
+
+/// Times before this are not AIS (the first AIS standard is of 1998; a
+/// little slack for archives).
+const EARLIEST_PLAUSIBLE_MS: i64 = 788_918_400_000; // 1995-01-01
+
+impl BatchBuilder {
+    pub fn new(source_id: u32, counts: Counts) -> BatchBuilder {
+        let latest = Timestamp::now().unix_ms() + 86_400_000;
+        BatchBuilder {
+            source_id,
+            positions: Vec::new(),
+            statics: StaticBatch::default(),
+            rejects: Vec::new(),
+            reject_counts: BTreeMap::new(),
+            counts,
+            receivers: HashMap::new(),
+            plausible_ms: (EARLIEST_PLAUSIBLE_MS, latest),
+        }
+    }
+
+    pub fn origin(&self, line: u64) -> Origin {
+        Origin { source_id: self.source_id, line }
+    }
+
+    /// A receiver name, shared by every row that names it.
+    pub fn receiver(&mut self, name: &str) -> Arc<str> {
+        if let Some(shared) = self.receivers.get(name) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(name);
+        self.receivers.insert(Box::from(name), shared.clone());
+        shared
+    }
+
+    pub fn is_plausible(&self, time: Timestamp) -> bool {
+        (self.plausible_ms.0..=self.plausible_ms.1).contains(&time.unix_ms())
+    }
+
+    pub fn reject(&mut self, line: u64, reason: &str, text: &[u8]) {
+        self.rejects.push(RejectRow {
+            origin: self.origin(line),
+            reason: reason.to_owned(),
+            text: String::from_utf8_lossy(text).into_owned(),
+        });
+        self.count_reject(reason);
+    }
+
+    fn count_reject(&mut self, reason: &str) {
+        for counts in [&mut self.reject_counts, &mut self.counts.rejects] {
+            match counts.get_mut(reason) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(reason.to_owned(), 1);
+                }
+            }
+        }
+    }
+
+    pub fn position(&mut self, row: PositionRow) {
+        self.counts.positions += 1;
+        let origin_index = TimeOrigin::ALL.iter().position(|&t| t == row.time_origin).unwrap_or(0);
+        self.counts.positions_by_time_origin[origin_index] += 1;
+        self.positions.push(row);
+    }
+
+    pub fn static_field(&mut self, mmsi: Mmsi, time: Timestamp, field: StaticField, value: &str, line: u64) {
+        self.counts.static_fields += 1;
+        let origin = self.origin(line);
+        self.statics.add_parts(mmsi, time, field, value, origin);
+    }
+
+    /// Rows waiting to be committed.
+    pub fn pending_rows(&self) -> usize {
+        self.positions.len() + self.rejects.len()
+    }
+
+    /// Hands the rows over as a batch ending at `lines`, and starts afresh.
+    pub fn take(&mut self, checkpoint: Vec<u8>) -> Batch {
+        Batch {
+            source_id: self.source_id,
+            positions: std::mem::take(&mut self.positions),
+            statics: std::mem::take(&mut self.statics),
+            rejects: std::mem::take(&mut self.rejects),
+            reject_counts: std::mem::take(&mut self.reject_counts),
+            checkpoint,
+            lines: self.counts.lines,
+        }
+    }
+}

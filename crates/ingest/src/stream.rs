@@ -1,0 +1,396 @@
+//! Ingesting one byte stream (a file or standard input) into the dataset,
+//! exactly once.
+//!
+//! A file is known by the hash of its content: one already ingested is
+//! skipped, one whose ingest was interrupted resumes at its checkpoint.
+//! The stream is read and decoded on one thread while the batches are
+//! written and committed on the caller's: each batch ends at a line where
+//! the decoder holds no state, and its rows, its rejects and the
+//! checkpoint after it are committed together, so a run killed at any
+//! moment and run again gives exactly the dataset of a clean run.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use tumen_ais::DecoderConfig;
+use tumen_store::{Dataset, SourceRecord, StoreError};
+
+use crate::batch::{BatchBuilder, Counts};
+use crate::checkpoint::Checkpoint;
+use crate::csv_formats::CsvReader;
+use crate::format::Format;
+use crate::lines::for_each_line;
+use crate::nmea::NmeaReader;
+
+/// How to ingest.
+#[derive(Clone, Debug)]
+pub struct IngestConfig {
+    /// The format, when not detected from the content.
+    pub format: Option<Format>,
+    /// What received the data: `terrestrial`, `satellite`, `mixed` or
+    /// `unknown` (recorded per source; detectors weigh gaps by it).
+    pub receiver_kind: String,
+    /// Lines per batch (a batch is a part file per day and one catalog
+    /// transaction). Bigger is faster; memory grows with it.
+    pub batch_lines: u64,
+    /// Accept lines whose checksums fail (marked), as `tumen decode
+    /// --lenient`.
+    pub lenient: bool,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig { format: None, receiver_kind: "unknown".to_owned(), batch_lines: 2_000_000, lenient: false }
+    }
+}
+
+/// Told how far a stream has got (from the reading thread).
+pub trait Progress: Sync {
+    /// `bytes` of the stream as stored (compressed, for gzip) read so far.
+    fn update(&self, bytes: u64, counts: &Counts);
+}
+
+/// A progress that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn update(&self, _: u64, _: &Counts) {}
+}
+
+/// What happened to a source.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The same content was ingested before: nothing done.
+    AlreadyIngested(SourceRecord),
+    Ingested(SourceSummary),
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceSummary {
+    pub source_id: u32,
+    pub location: String,
+    pub format: Format,
+    /// Cumulative over every run of this source.
+    pub counts: Counts,
+    /// The line a resumed run started after.
+    pub resumed_after_line: Option<u64>,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}:{line}: {message}", path.display())]
+    Content { path: PathBuf, line: u64, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{}: the checkpoint of source {source_id} was written by another version of Tumen; remove the source to ingest it again", path.display())]
+    Checkpoint { path: PathBuf, source_id: u32 },
+}
+
+/// Ingests the file at `path` (plain or gzip).
+pub fn ingest_file(
+    dataset: &mut Dataset,
+    path: &Path,
+    config: &IngestConfig,
+    progress: &dyn Progress,
+) -> Result<Outcome, IngestError> {
+    let io_error = |source| IngestError::Io { path: path.to_path_buf(), source };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    let hash = content_hash(path).map_err(io_error)?;
+    let location = path.display().to_string();
+    let (source, checkpoint) = match dataset.catalog().source_by_hash(&hash).map_err(StoreError::from)? {
+        Some(done) if done.status == "done" => return Ok(Outcome::AlreadyIngested(done)),
+        Some(interrupted) => {
+            let checkpoint = match &interrupted.checkpoint {
+                None => Checkpoint::default(),
+                Some(blob) => Checkpoint::decode(blob)
+                    .ok_or(IngestError::Checkpoint { path: path.to_path_buf(), source_id: interrupted.id })?,
+            };
+            (interrupted, checkpoint)
+        }
+        None => {
+            let format = match config.format {
+                Some(format) => format,
+                None => Format::detect(&peek(&mut open_decompressed(path, 0).map_err(io_error)?).map_err(io_error)?),
+            };
+            let record = dataset
+                .catalog()
+                .begin_source("file", &location, Some(&hash), Some(size), format.as_str(), &config.receiver_kind)
+                .map_err(StoreError::from)?;
+            (record, Checkpoint::default())
+        }
+    };
+    let format = Format::parse(&source.format).unwrap_or(Format::Nmea);
+    let reader = open_decompressed(path, checkpoint.offset).map_err(io_error)?;
+    run(dataset, path, &source, reader, checkpoint, format, config, progress).map(Outcome::Ingested)
+}
+
+/// Ingests standard input (not resumable: it cannot be read again).
+pub fn ingest_reader(
+    dataset: &mut Dataset,
+    name: &str,
+    reader: Box<dyn Read + Send>,
+    config: &IngestConfig,
+    progress: &dyn Progress,
+) -> Result<Outcome, IngestError> {
+    let path = PathBuf::from(name);
+    let mut reader = BufReader::with_capacity(1 << 20, decompress_if_gzip(reader).map_err(|source| IngestError::Io { path: path.clone(), source })?);
+    let format = match config.format {
+        Some(format) => format,
+        None => Format::detect(reader.fill_buf().map_err(|source| IngestError::Io { path: path.clone(), source })?),
+    };
+    let source = dataset
+        .catalog()
+        .begin_source("stdin", name, None, None, format.as_str(), &config.receiver_kind)
+        .map_err(StoreError::from)?;
+    run(dataset, &path, &source, Box::new(reader), Checkpoint::default(), format, config, progress).map(Outcome::Ingested)
+}
+
+/// A batch, or the end of the stream.
+enum Message {
+    Batch(tumen_store::Batch),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    dataset: &mut Dataset,
+    path: &Path,
+    source: &SourceRecord,
+    mut reader: Box<dyn Read + Send>,
+    checkpoint: Checkpoint,
+    format: Format,
+    config: &IngestConfig,
+    progress: &dyn Progress,
+) -> Result<SourceSummary, IngestError> {
+    let started = Instant::now();
+    let resumed_after_line = (checkpoint.counts.lines > 0).then_some(checkpoint.counts.lines);
+    let source_id = source.id;
+    let (sender, receiver) = mpsc::sync_channel::<Message>(1);
+    let final_counts = std::thread::scope(|scope| -> Result<Counts, IngestError> {
+        let reading = scope.spawn(move || read_batches(&mut *reader, source_id, checkpoint, format, config, progress, sender));
+        let mut committed = Ok(());
+        for Message::Batch(batch) in receiver.iter() {
+            if let Err(e) = dataset.commit(batch) {
+                committed = Err(e);
+                break;
+            }
+        }
+        drop(receiver);
+        let read = reading.join().expect("the reading thread does not panic");
+        committed?;
+        read.map_err(|e| e.at(path))
+    })?;
+    let summary = serde_json::to_string(&final_counts).expect("counts serialize");
+    dataset.catalog().finish_source(source_id, "done", &summary).map_err(StoreError::from)?;
+    Ok(SourceSummary {
+        source_id,
+        location: source.location.clone(),
+        format,
+        counts: final_counts,
+        resumed_after_line,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Why reading stopped early.
+enum ReadError {
+    Io(io::Error),
+    Content { line: u64, message: String },
+    /// The committing side stopped (its error is reported).
+    Stopped,
+}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+impl ReadError {
+    fn at(self, path: &Path) -> IngestError {
+        match self {
+            ReadError::Io(source) => IngestError::Io { path: path.to_path_buf(), source },
+            ReadError::Content { line, message } => IngestError::Content { path: path.to_path_buf(), line, message },
+            ReadError::Stopped => IngestError::Io {
+                path: path.to_path_buf(),
+                source: io::Error::other("ingest stopped after a failed commit"),
+            },
+        }
+    }
+}
+
+/// The format's reader.
+enum LineReader {
+    Nmea(NmeaReader),
+    Csv(CsvReader, Option<String>),
+}
+
+impl LineReader {
+    fn new(format: Format, config: &IngestConfig, checkpoint: &Checkpoint) -> Result<LineReader, ReadError> {
+        Ok(match format.csv_dialect() {
+            None => LineReader::Nmea(NmeaReader::new(
+                DecoderConfig { lenient: config.lenient, ..DecoderConfig::default() },
+                checkpoint.counts.lines,
+            )),
+            Some(dialect) => {
+                let mut reader = CsvReader::new(dialect);
+                if let Some(header) = &checkpoint.csv_header {
+                    reader.header(header.as_bytes()).map_err(|message| ReadError::Content { line: 1, message })?;
+                }
+                LineReader::Csv(reader, checkpoint.csv_header.clone())
+            }
+        })
+    }
+
+    fn line(&mut self, line: &[u8], number: u64, batch: &mut BatchBuilder) -> Result<(), ReadError> {
+        match self {
+            LineReader::Nmea(reader) => reader.line(line, None, batch),
+            LineReader::Csv(reader, header) => {
+                if !reader.has_header() && !line.iter().all(u8::is_ascii_whitespace) {
+                    let text = String::from_utf8_lossy(line).trim_end().to_owned();
+                    reader.header(text.as_bytes()).map_err(|message| ReadError::Content { line: number, message })?;
+                    *header = Some(text);
+                } else {
+                    reader.line(line, number, batch);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn is_idle(&self) -> bool {
+        match self {
+            LineReader::Nmea(reader) => reader.is_idle(),
+            LineReader::Csv(..) => true,
+        }
+    }
+
+    fn finish(&mut self, batch: &mut BatchBuilder) {
+        if let LineReader::Nmea(reader) = self {
+            reader.finish(batch);
+        }
+    }
+
+    fn csv_header(&self) -> Option<String> {
+        match self {
+            LineReader::Csv(_, header) => header.clone(),
+            LineReader::Nmea(_) => None,
+        }
+    }
+}
+
+/// Reads the stream from the checkpoint on, sending a batch every
+/// `batch_lines` lines (at the next line where the reader is idle) and a
+/// last one at the end. Returns the final counts.
+fn read_batches(
+    reader: &mut dyn Read,
+    source_id: u32,
+    checkpoint: Checkpoint,
+    format: Format,
+    config: &IngestConfig,
+    progress: &dyn Progress,
+    sender: mpsc::SyncSender<Message>,
+) -> Result<Counts, ReadError> {
+    let mut lines = LineReader::new(format, config, &checkpoint)?;
+    let start_offset = checkpoint.offset;
+    let mut batch = BatchBuilder::new(source_id, checkpoint.counts);
+    let mut lines_in_batch = 0u64;
+    let batch_lines = config.batch_lines.max(1);
+    let mut last_progress = Instant::now();
+    for_each_line::<ReadError>(
+        reader,
+        start_offset,
+        |line, end_offset| {
+            batch.counts.lines += 1;
+            batch.counts.bytes = end_offset;
+            let number = batch.counts.lines;
+            lines.line(line, number, &mut batch)?;
+            lines_in_batch += 1;
+            if lines_in_batch >= batch_lines && lines.is_idle() {
+                let checkpoint = Checkpoint::new(end_offset, batch.counts.clone(), lines.csv_header(), false);
+                sender.send(Message::Batch(batch.take(checkpoint.encode()))).map_err(|_| ReadError::Stopped)?;
+                lines_in_batch = 0;
+            }
+            if number % 65_536 == 0 && last_progress.elapsed() >= Duration::from_millis(100) {
+                last_progress = Instant::now();
+                progress.update(end_offset, &batch.counts);
+            }
+            Ok(())
+        },
+        |_| {},
+    )?;
+    lines.finish(&mut batch);
+    let counts = batch.counts.clone();
+    let checkpoint = Checkpoint::new(counts.bytes, counts.clone(), lines.csv_header(), true);
+    sender.send(Message::Batch(batch.take(checkpoint.encode()))).map_err(|_| ReadError::Stopped)?;
+    progress.update(counts.bytes, &counts);
+    Ok(counts)
+}
+
+/// xxh3-128 of a file's bytes, as 32 hex digits.
+pub fn content_hash(path: &Path) -> io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+    }
+    Ok(format!("{:032x}", hasher.digest128()))
+}
+
+/// Opens a file, decompressing gzip (detected from its first bytes), and
+/// positions it at `offset` of the decompressed stream.
+fn open_decompressed(path: &Path, offset: u64) -> io::Result<Box<dyn Read + Send>> {
+    let mut file = File::open(path)?;
+    let mut magic = [0u8; 2];
+    let n = read_fully(&mut file, &mut magic)?;
+    file.seek(SeekFrom::Start(0))?;
+    if n == 2 && magic == [0x1f, 0x8b] {
+        let mut reader: Box<dyn Read + Send> =
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, file)));
+        // A gzip stream cannot seek: decompress up to the offset.
+        io::copy(&mut (&mut reader).take(offset), &mut io::sink())?;
+        Ok(reader)
+    } else {
+        file.seek(SeekFrom::Start(offset))?;
+        Ok(Box::new(file))
+    }
+}
+
+fn decompress_if_gzip(reader: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    let is_gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if is_gzip { Box::new(flate2::read::MultiGzDecoder::new(buffered)) } else { Box::new(buffered) })
+}
+
+fn read_fully(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The first 64 KiB of a stream (for format detection).
+fn peek(reader: &mut dyn Read) -> io::Result<Vec<u8>> {
+    let mut head = vec![0u8; 1 << 16];
+    let n = read_fully(reader, &mut head)?;
+    head.truncate(n);
+    Ok(head)
+}
