@@ -50,7 +50,7 @@ pub fn for_each_line<E: From<io::Error>>(
             let end_offset = base + at as u64 + 1;
             match cut.take() {
                 Some(head) => each(&head, end_offset)?,
-                None => each(&buf[start..at], end_offset)?,
+                None => each(&buf[start..at.min(start + MAX_LINE_BYTES)], end_offset)?,
             }
             start = at + 1;
         }

@@ -268,7 +268,9 @@ fn join_duplicate(recent: &mut Vec<PositionRow>, row: PositionRow) -> Vec<Positi
 }
 
 /// The same transmission: every decoded field equal (the time within the
-/// duplicate window, checked by the caller).
+/// duplicate window, checked by the caller). Positions read from CSV are
+/// rounded to AIS's resolution by ingest, so they compare equal to the
+/// decoded message.
 pub fn same_report(a: &PositionRow, b: &PositionRow) -> bool {
     a.mmsi == b.mmsi
         && a.lat_deg == b.lat_deg
@@ -277,7 +279,8 @@ pub fn same_report(a: &PositionRow, b: &PositionRow) -> bool {
         && a.cog_deg == b.cog_deg
         && a.heading_deg == b.heading_deg
         && a.nav_status == b.nav_status
-        && a.msg_type == b.msg_type
+        // CSV exports do not say the message type (0).
+        && (a.msg_type == b.msg_type || a.msg_type == 0 || b.msg_type == 0)
 }
 
 /// Sorts by day first, then as the archive keeps rows.
