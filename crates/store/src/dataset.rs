@@ -26,6 +26,10 @@ pub enum StoreError {
     Io { path: PathBuf, source: io::Error },
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    #[error("{}: the dataset is being written by another tumen process; wait for it to end", path.display())]
+    InUse { path: PathBuf },
+    #[error("{}: not a Tumen dataset (no catalog.sqlite); `tumen ingest` makes one", path.display())]
+    NotADataset { path: PathBuf },
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
@@ -47,7 +51,11 @@ static NAME_COUNTER: AtomicU64 = AtomicU64::new(0);
 pub struct Dataset {
     root: PathBuf,
     catalog: Catalog,
+    /// Held while a writer has the dataset open (`None` for readers).
+    _lock: Option<fs::File>,
 }
+
+pub const LOCK_FILE: &str = ".lock";
 
 /// What one batch of a source adds to the dataset.
 #[derive(Debug, Default)]
@@ -77,16 +85,37 @@ pub struct CommitSummary {
 }
 
 impl Dataset {
-    /// Opens the dataset in `root`, creating it if needed, and removes any
-    /// file a crashed run left that the catalog does not name.
+    /// Opens the dataset in `root` to write, creating it if needed, and
+    /// removes any file a crashed run left that the catalog does not name.
+    /// One writer at a time: a second fails with [`StoreError::InUse`]
+    /// (the lock is the operating system's, so a killed writer holds it no
+    /// more).
     pub fn open(root: &Path) -> Result<Dataset, StoreError> {
         for dir in [root.to_path_buf(), root.join(POSITIONS_DIR), root.join(REJECTS_DIR)] {
             fs::create_dir_all(&dir).map_err(io_at(&dir))?;
         }
+        let lock_path = root.join(LOCK_FILE);
+        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io_at(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(StoreError::InUse { path: root.to_path_buf() }),
+            Err(fs::TryLockError::Error(e)) => return Err(StoreError::Io { path: lock_path, source: e }),
+        }
         let catalog = Catalog::open(&root.join(CATALOG_FILE))?;
-        let dataset = Dataset { root: root.to_path_buf(), catalog };
+        let dataset = Dataset { root: root.to_path_buf(), catalog, _lock: Some(lock) };
         dataset.remove_orphans()?;
         Ok(dataset)
+    }
+
+    /// Opens an existing dataset to read, beside a writer if one is
+    /// running (it sees what the writer has committed).
+    pub fn open_read_only(root: &Path) -> Result<Dataset, StoreError> {
+        let catalog_path = root.join(CATALOG_FILE);
+        if !catalog_path.is_file() {
+            return Err(StoreError::NotADataset { path: root.to_path_buf() });
+        }
+        let catalog = Catalog::open(&catalog_path)?;
+        Ok(Dataset { root: root.to_path_buf(), catalog, _lock: None })
     }
 
     pub fn root(&self) -> &Path {

@@ -1,0 +1,157 @@
+//! `tumen ingest` killed with SIGKILL at random moments and run again ends
+//! with exactly the dataset a clean run makes: the same positions (rows,
+//! values, evidence), the same identity registry, the same rejects and
+//! counts — nothing lost, nothing doubled.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use tumen_store::Dataset;
+
+const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+/// Small batches, so that a run has many commits to be killed between.
+const BATCH_LINES: &str = "40000";
+
+fn simulate(scenario: &str, out: &Path) {
+    let status = Command::new(TUMEN).args(["simulate", scenario, "--out"]).arg(out).arg("-q").status().unwrap();
+    assert!(status.success());
+}
+
+fn ingest_command(data: &Path, sources: &[PathBuf]) -> Command {
+    let mut command = Command::new(TUMEN);
+    command.arg("ingest").args(sources).arg("--data").arg(data).args(["--batch-lines", BATCH_LINES, "--json", "-q"]);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+}
+
+/// Everything a dataset holds, as comparable text.
+fn contents(data: &Path) -> (Vec<String>, String, Vec<String>, Vec<String>) {
+    let dataset = Dataset::open(data).unwrap();
+    let positions: Vec<String> = dataset.all_positions().unwrap().iter().map(|r| format!("{r:?}")).collect();
+    let registry = dataset.catalog().registry_dump().unwrap();
+    let mut rejects = Vec::new();
+    for file in dataset.catalog().reject_files().unwrap() {
+        rejects.extend(std::fs::read_to_string(data.join(file)).unwrap().lines().map(str::to_owned));
+    }
+    rejects.sort();
+    let sources = dataset
+        .catalog()
+        .sources()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {} {} {} {} {}", s.id, s.status, s.lines, s.positions, s.rejects, s.format))
+        .collect();
+    (positions, registry, rejects, sources)
+}
+
+#[test]
+fn a_killed_ingest_run_again_makes_exactly_the_clean_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate("najin-dunay-2023", &dir.path().join("najin"));
+    simulate("receivers", &dir.path().join("receivers"));
+    // The second source gzip-compressed: resuming it decompresses up to the
+    // checkpoint.
+    let plain = std::fs::read(dir.path().join("receivers/ais.nmea")).unwrap();
+    let gz_path = dir.path().join("receivers.nmea.gz");
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&gz_path).unwrap(), flate2::Compression::fast());
+    gz.write_all(&plain).unwrap();
+    gz.finish().unwrap();
+    let sources = vec![dir.path().join("najin/ais.nmea"), gz_path];
+
+    let clean = dir.path().join("clean");
+    let started = Instant::now();
+    let out = ingest_command(&clean, &sources).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let clean_run = started.elapsed();
+    let expected = contents(&clean);
+    assert!(expected.0.len() > 900_000, "the najin scenario has ~945k positions");
+
+    // Trials on fresh datasets: each is killed twice at moments spread over
+    // a clean run's length (from a fixed seed), then run to its end.
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next_delay = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let fraction = (seed >> 11) as f64 / (1u64 << 53) as f64;
+        clean_run.mul_f64(0.6 * fraction)
+    };
+    let mut kills = 0;
+    let mut resumed = 0;
+    let mut cut_mid_source = 0;
+    for trial in 0..5 {
+        let killed = dir.path().join(format!("killed-{trial}"));
+        for kill in 0..2 {
+            let mut child = ingest_command(&killed, &sources).spawn().unwrap();
+            if kill == 0 {
+                // First kill: after the first commit, so that it falls
+                // inside a source at least once per trial; the second
+                // anywhere (hashing, a source, compaction).
+                wait_for_a_commit(&killed, &mut child);
+            }
+            std::thread::sleep(next_delay());
+            if child.try_wait().unwrap().is_none() {
+                child.kill().unwrap(); // SIGKILL
+                kills += 1;
+            }
+            child.wait().unwrap();
+            // Killed between two commits of a source?
+            let dataset = Dataset::open_read_only(&killed).unwrap();
+            if dataset.catalog().sources().unwrap().iter().any(|s| s.status == "ingesting" && s.lines > 0) {
+                cut_mid_source += 1;
+            }
+        }
+        let out = ingest_command(&killed, &sources).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        resumed += stdout.matches("\"resumed_after_line\":").count() - stdout.matches("\"resumed_after_line\":null").count();
+
+        let got = contents(&killed);
+        assert_eq!(got.3, expected.3, "trial {trial}: sources");
+        assert_eq!(got.0.len(), expected.0.len(), "trial {trial}: positions");
+        assert!(got.0 == expected.0, "trial {trial}: positions differ");
+        assert!(got.1 == expected.1, "trial {trial}: registry differs");
+        assert_eq!(got.2, expected.2, "trial {trial}: rejects");
+        assert_only_named_files(&killed);
+    }
+    assert!(kills >= 6, "only {kills} runs were killed before they ended");
+    assert!(cut_mid_source >= 4, "only {cut_mid_source} kills fell between two commits of a source");
+    assert!(resumed >= 1, "no final run resumed a source from a checkpoint");
+}
+
+/// Waits until the running ingest has committed a batch (or ended).
+fn wait_for_a_commit(data: &Path, child: &mut std::process::Child) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        if let Ok(dataset) = Dataset::open_read_only(data) {
+            if dataset.catalog().sources().unwrap_or_default().iter().any(|s| s.lines > 0) {
+                return;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// No file the catalog does not name, and no temporary file, is left.
+fn assert_only_named_files(data: &Path) {
+    let dataset = Dataset::open(data).unwrap();
+    let mut named: Vec<String> = dataset.catalog().part_files().unwrap();
+    named.extend(dataset.catalog().reject_files().unwrap());
+    named.sort();
+    let mut on_disk = Vec::new();
+    for top in ["positions", "rejects"] {
+        for entry in walk(&data.join(top)) {
+            on_disk.push(entry.strip_prefix(data).unwrap().to_string_lossy().into_owned());
+        }
+    }
+    on_disk.sort();
+    assert_eq!(on_disk, named);
+}
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
