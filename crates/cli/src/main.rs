@@ -6,6 +6,7 @@
 mod decode;
 mod ingest;
 mod input;
+mod lookup;
 mod simulate;
 
 use std::process::ExitCode;
@@ -26,6 +27,12 @@ enum Command {
     /// Ingest AIS files, directories, globs, standard input or live feeds
     /// (tcp://, udp://) into the dataset, exactly once.
     Ingest(ingest::IngestArgs),
+    /// Look up vessels in the identity registry: every name, call sign,
+    /// IMO, type, dimensions, draught, destination each MMSI broadcast,
+    /// with when.
+    Vessels(lookup::VesselsArgs),
+    /// A vessel's positions from the archive as JSON lines, CSV or GeoJSON.
+    Track(lookup::TrackArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility
     /// observations, and the ground truth (truth.json).
     Simulate(simulate::SimulateArgs),
@@ -37,6 +44,8 @@ fn main() -> ExitCode {
         Command::Decode(args) => decode::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Ingest(args) => ingest::run(&args),
+        Command::Vessels(args) => lookup::vessels(&args),
+        Command::Track(args) => lookup::track(&args),
     };
     match result {
         Ok(code) => code,

@@ -35,6 +35,25 @@ pub enum MmsiKind {
     Other,
 }
 
+impl MmsiKind {
+    /// A short name for tables and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MmsiKind::Ship => "ship",
+            MmsiKind::Group => "group",
+            MmsiKind::CoastStation => "coast station",
+            MmsiKind::SarAircraft => "SAR aircraft",
+            MmsiKind::AidToNavigation => "aid to navigation",
+            MmsiKind::CraftAssociatedWithParentShip => "craft of a parent ship",
+            MmsiKind::Handheld => "handheld VHF",
+            MmsiKind::Sart => "SART",
+            MmsiKind::ManOverboard => "man overboard",
+            MmsiKind::Epirb => "EPIRB",
+            MmsiKind::Other => "other",
+        }
+    }
+}
+
 impl Mmsi {
     /// The classification its digits claim.
     pub fn kind(self) -> MmsiKind {

@@ -80,6 +80,15 @@ CREATE TABLE IF NOT EXISTS reject_files (
 );
 "#;
 
+/// What `tumen vessels` looks for.
+#[derive(Clone, Debug)]
+pub struct VesselQuery {
+    pub mmsi: Option<Mmsi>,
+    pub imo: Option<u32>,
+    pub name_contains: Option<String>,
+    pub limit: u64,
+}
+
 /// A catalog error.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -378,6 +387,31 @@ impl Catalog {
         }
         spans.sort_by(|a, b| (a.field, a.first_time).cmp(&(b.field, b.first_time)));
         Ok(spans)
+    }
+
+    /// MMSIs in the registry that match every condition given: the MMSI,
+    /// an IMO number ever broadcast, a name ever broadcast containing
+    /// `name_contains` (case-insensitive). At most `limit`, in MMSI order.
+    pub fn find_vessels(&self, query: &VesselQuery) -> Result<Vec<Mmsi>, CatalogError> {
+        let mut sql = String::from("SELECT DISTINCT mmsi FROM static_values s WHERE 1 = 1");
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(mmsi) = query.mmsi {
+            sql.push_str(" AND mmsi = ?");
+            values.push(i64::from(mmsi.0).into());
+        }
+        if let Some(imo) = query.imo {
+            sql.push_str(" AND mmsi IN (SELECT mmsi FROM static_values WHERE field = 'imo' AND value = ?)");
+            values.push(imo.to_string().into());
+        }
+        if let Some(name) = &query.name_contains {
+            sql.push_str(" AND mmsi IN (SELECT mmsi FROM static_values WHERE field = 'name' AND instr(upper(value), upper(?)) > 0)");
+            values.push(name.clone().into());
+        }
+        sql.push_str(" ORDER BY mmsi LIMIT ?");
+        values.push((query.limit.min(i64::MAX as u64) as i64).into());
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, u32>(0))?;
+        Ok(rows.map(|r| r.map(Mmsi)).collect::<Result<_, _>>()?)
     }
 
     /// MMSIs that ever broadcast `value` for `field` (exactly), or whose

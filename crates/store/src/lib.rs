@@ -5,6 +5,6 @@ pub mod catalog;
 pub mod dataset;
 pub mod rows;
 
-pub use catalog::{Catalog, CatalogError, SourceRecord, StaticBatch, StaticSpan};
+pub use catalog::{Catalog, CatalogError, SourceRecord, StaticBatch, StaticSpan, VesselQuery};
 pub use dataset::{Batch, CommitSummary, Dataset, StoreError};
 pub use rows::{Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};

@@ -1,0 +1,329 @@
+//! `tumen vessels` and `tumen track`: what the dataset knows of a vessel.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use tumen_model::{Imo, Mmsi, Timestamp};
+use tumen_store::{Dataset, PositionRow, StaticField, StaticSpan, VesselQuery};
+
+#[derive(Args)]
+pub struct VesselsArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// This MMSI (shows its whole identity history).
+    #[arg(long)]
+    mmsi: Option<u32>,
+    /// Vessels that ever broadcast this IMO number.
+    #[arg(long)]
+    imo: Option<u32>,
+    /// Vessels that ever broadcast a name containing this (any case).
+    #[arg(long)]
+    name: Option<String>,
+    /// At most this many vessels.
+    #[arg(long, default_value_t = 1000)]
+    limit: u64,
+    /// JSON lines, one vessel each, instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn vessels(args: &VesselsArgs) -> Result<ExitCode> {
+    let dataset = Dataset::open_read_only(&args.data)?;
+    let query = VesselQuery {
+        mmsi: args.mmsi.map(Mmsi),
+        imo: args.imo,
+        name_contains: args.name.clone(),
+        limit: args.limit,
+    };
+    let found = dataset.catalog().find_vessels(&query)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let detailed = found.len() == 1 || args.mmsi.is_some();
+    if !args.json && !detailed && !found.is_empty() {
+        writeln!(out, "{:<9}  {:<10}  {:<22}  {:<28}  {:<9}  {:<9}  {:<4}  {:<5}  {:<10}  {:<10}", "MMSI", "KIND", "FLAG (MID)", "NAME", "IMO", "CALL SIGN", "TYPE", "CLASS", "FIRST", "LAST")?;
+    }
+    for mmsi in &found {
+        let history = dataset.catalog().static_history(*mmsi)?;
+        if args.json {
+            writeln!(out, "{}", vessel_json(*mmsi, &history))?;
+        } else if detailed {
+            write_history(&mut out, *mmsi, &history)?;
+        } else {
+            write_row(&mut out, *mmsi, &history)?;
+        }
+    }
+    out.flush()?;
+    if found.is_empty() {
+        eprintln!("no vessel in the registry matches");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn flag(mmsi: Mmsi) -> String {
+    match (mmsi.mid(), mmsi.mid_allocation()) {
+        (_, Some(a)) => format!("{} {} ({})", a.iso_alpha2, a.name, a.mid),
+        (Some(mid), None) => format!("unallocated ({mid})"),
+        (None, None) => "-".to_owned(),
+    }
+}
+
+/// The values of one field, oldest first, each once.
+fn values(history: &[StaticSpan], field: StaticField) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for span in history.iter().filter(|s| s.field == field) {
+        if !out.contains(&span.value.as_str()) {
+            out.push(&span.value);
+        }
+    }
+    out
+}
+
+fn imo_text(value: &str) -> String {
+    match value.parse::<u32>() {
+        Ok(n) if Imo(n).has_valid_check_digit() => value.to_owned(),
+        _ => format!("{value} (invalid check digit)"),
+    }
+}
+
+fn write_row(out: &mut dyn Write, mmsi: Mmsi, history: &[StaticSpan]) -> io::Result<()> {
+    let joined = |field| values(history, field).join(" → ");
+    let first = history.iter().map(|s| s.first_time).min().map(date).unwrap_or_default();
+    let last = history.iter().map(|s| s.last_time).max().map(date).unwrap_or_default();
+    let imos: Vec<String> = values(history, StaticField::Imo).into_iter().map(imo_text).collect();
+    writeln!(
+        out,
+        "{:<9}  {:<10}  {:<22}  {:<28}  {:<9}  {:<9}  {:<4}  {:<5}  {:<10}  {:<10}",
+        mmsi,
+        mmsi.kind().as_str(),
+        flag(mmsi),
+        joined(StaticField::Name),
+        imos.join(" → "),
+        joined(StaticField::CallSign),
+        joined(StaticField::ShipType),
+        joined(StaticField::Class),
+        first,
+        last
+    )
+}
+
+fn write_history(out: &mut dyn Write, mmsi: Mmsi, history: &[StaticSpan]) -> io::Result<()> {
+    writeln!(out, "MMSI {mmsi}: {}, flag {}", mmsi.kind().as_str(), flag(mmsi))?;
+    for span in history {
+        let value = if span.field == StaticField::Imo { imo_text(&span.value) } else { span.value.clone() };
+        writeln!(
+            out,
+            "  {:<11}  {:<30}  {} → {}  {:>6} reports  (first: source {} line {})",
+            span.field.as_str(),
+            value,
+            span.first_time,
+            span.last_time,
+            span.reports,
+            span.source_id,
+            span.first_line
+        )?;
+    }
+    writeln!(out)
+}
+
+fn vessel_json(mmsi: Mmsi, history: &[StaticSpan]) -> serde_json::Value {
+    let spans: Vec<serde_json::Value> = history
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "field": s.field.as_str(),
+                "value": s.value,
+                "from": s.first_time.to_string(),
+                "until": s.last_time.to_string(),
+                "reports": s.reports,
+                "evidence": { "source_id": s.source_id, "line": s.first_line },
+            })
+        })
+        .collect();
+    let allocation = mmsi.mid_allocation();
+    serde_json::json!({
+        "mmsi": mmsi.0,
+        "kind": mmsi.kind().as_str(),
+        "mid": mmsi.mid(),
+        "flag": allocation.map(|a| a.iso_alpha2),
+        "flag_name": allocation.map(|a| a.name),
+        "imo_valid": values(history, StaticField::Imo).iter().map(|v| v.parse::<u32>().is_ok_and(|n| Imo(n).has_valid_check_digit())).collect::<Vec<_>>(),
+        "identity": spans,
+    })
+}
+
+fn date(t: Timestamp) -> String {
+    t.to_string().chars().take(10).collect()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TrackFormat {
+    /// One JSON object per position.
+    Json,
+    Csv,
+    /// A FeatureCollection: the track as a LineString, then each position
+    /// as a Point (RFC 7946, for QGIS and geojson.io).
+    Geojson,
+}
+
+#[derive(Args)]
+pub struct TrackArgs {
+    /// The vessel's MMSI.
+    mmsi: u32,
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// From this time (RFC 3339, `2023-09-07 06:00`, or a date).
+    #[arg(long)]
+    from: Option<String>,
+    /// Up to this time (a date means its end).
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long, value_enum, default_value = "json")]
+    format: TrackFormat,
+}
+
+/// A time as users type it; a bare date is its start (or its end, for
+/// `--to`).
+fn parse_time(text: &str, end_of_day: bool) -> Result<Timestamp> {
+    let t = text.trim();
+    if t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' {
+        let suffix = if end_of_day { "T23:59:59.999Z" } else { "T00:00:00Z" };
+        if let Some(ts) = Timestamp::parse_lenient(&format!("{t}{suffix}")) {
+            return Ok(ts);
+        }
+    }
+    if let Some(ts) = Timestamp::parse_lenient(t).or_else(|| Timestamp::parse_lenient(&format!("{t}:00"))) {
+        return Ok(ts);
+    }
+    bail!("not a time: {text:?} (use RFC 3339, `2023-09-07 06:00` or `2023-09-07`)")
+}
+
+pub fn track(args: &TrackArgs) -> Result<ExitCode> {
+    let from = args.from.as_deref().map(|t| parse_time(t, false)).transpose()?.unwrap_or(Timestamp::from_unix_ms(i64::MIN / 2));
+    let to = args.to.as_deref().map(|t| parse_time(t, true)).transpose()?.unwrap_or(Timestamp::from_unix_ms(i64::MAX / 2));
+    if to < from {
+        bail!("--to is before --from");
+    }
+    let dataset = Dataset::open_read_only(&args.data)?;
+    let rows = dataset.track(Mmsi(args.mmsi), from, to).context("reading the archive")?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        TrackFormat::Json => {
+            for row in &rows {
+                writeln!(out, "{}", row_json(row))?;
+            }
+        }
+        TrackFormat::Csv => {
+            let mut csv = csv::Writer::from_writer(&mut out);
+            csv.write_record(CSV_HEADER)?;
+            for row in &rows {
+                csv.write_record(csv_record(row))?;
+            }
+            csv.flush()?;
+        }
+        TrackFormat::Geojson => write_geojson(&mut out, args.mmsi, &rows)?,
+    }
+    out.flush()?;
+    if rows.is_empty() {
+        eprintln!("no positions of {} in that time", Mmsi(args.mmsi));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+const CSV_HEADER: [&str; 15] = [
+    "mmsi", "time", "lat", "lon", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type", "class", "receiver",
+    "receivers_heard", "time_origin", "source_id", "line",
+];
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn csv_record(r: &PositionRow) -> [String; 15] {
+    [
+        r.mmsi.0.to_string(),
+        r.time.to_string(),
+        r.lat_deg.to_string(),
+        r.lon_deg.to_string(),
+        opt(r.sog_knots),
+        opt(r.cog_deg),
+        opt(r.heading_deg),
+        opt(r.nav_status),
+        r.msg_type.to_string(),
+        r.class.as_str().to_owned(),
+        r.receiver.as_deref().unwrap_or("").to_owned(),
+        r.receivers_heard.to_string(),
+        r.time_origin.as_str().to_owned(),
+        r.origin.source_id.to_string(),
+        r.origin.line.to_string(),
+    ]
+}
+
+fn properties(r: &PositionRow) -> serde_json::Map<String, serde_json::Value> {
+    let serde_json::Value::Object(map) = serde_json::json!({
+        "mmsi": r.mmsi.0,
+        "time": r.time.to_string(),
+        "sog_knots": r.sog_knots.map(shortest),
+        "cog_deg": r.cog_deg.map(shortest),
+        "heading_deg": r.heading_deg,
+        "nav_status": r.nav_status,
+        "msg_type": r.msg_type,
+        "class": r.class.as_str(),
+        "receiver": r.receiver.as_deref(),
+        "receivers_heard": r.receivers_heard,
+        "time_origin": r.time_origin.as_str(),
+        "source_id": r.origin.source_id,
+        "line": r.origin.line,
+    }) else {
+        unreachable!("an object")
+    };
+    map
+}
+
+/// An `f32` as the decimal it was read from (`169.4`, not
+/// `169.39999389648438`).
+fn shortest(v: f32) -> f64 {
+    v.to_string().parse().unwrap_or(f64::from(v))
+}
+
+fn row_json(r: &PositionRow) -> serde_json::Value {
+    let mut map = properties(r);
+    map.insert("lat".into(), r.lat_deg.into());
+    map.insert("lon".into(), r.lon_deg.into());
+    serde_json::Value::Object(map)
+}
+
+fn write_geojson(out: &mut dyn Write, mmsi: u32, rows: &[PositionRow]) -> Result<()> {
+    let mut features = Vec::with_capacity(rows.len() + 1);
+    if rows.len() >= 2 {
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": {
+                "type": "LineString",
+                "coordinates": rows.iter().map(|r| [r.lon_deg, r.lat_deg]).collect::<Vec<_>>(),
+            },
+            "properties": {
+                "mmsi": mmsi,
+                "from": rows[0].time.to_string(),
+                "to": rows[rows.len() - 1].time.to_string(),
+                "positions": rows.len(),
+            },
+        }));
+    }
+    for r in rows {
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": { "type": "Point", "coordinates": [r.lon_deg, r.lat_deg] },
+            "properties": properties(r),
+        }));
+    }
+    serde_json::to_writer(&mut *out, &serde_json::json!({ "type": "FeatureCollection", "features": features }))?;
+    writeln!(out)?;
+    Ok(())
+}
