@@ -108,9 +108,12 @@ pub fn ingest_live(
 
     let (sender, receiver) = mpsc::sync_channel::<Arrived>(1024);
     std::thread::scope(|scope| -> Result<(), IngestError> {
-        scope.spawn(|| match (address, udp) {
-            (LiveAddress::Tcp(a), _) => read_tcp(a, live, &finished, &sender, on_event),
-            (LiveAddress::Udp(_), Some(socket)) => read_udp(&socket, &finished, &sender),
+        let finished = &finished;
+        // The reading thread owns the sender: when it ends, the loop below
+        // sees the channel close.
+        scope.spawn(move || match (address, udp) {
+            (LiveAddress::Tcp(a), _) => read_tcp(a, live, finished, &sender, on_event),
+            (LiveAddress::Udp(_), Some(socket)) => read_udp(&socket, finished, &sender),
             (LiveAddress::Udp(_), None) => unreachable!("bound above"),
         });
         let mut next_flush = Instant::now() + live.flush;
