@@ -57,12 +57,12 @@ pub struct BatchBuilder {
 const EARLIEST_PLAUSIBLE_MS: i64 = 788_918_400_000; // 1995-01-01
 
 impl BatchBuilder {
-    pub fn new(source_id: u32, counts: Counts) -> BatchBuilder {
+    pub fn new(source_id: u32, counts: Counts, pending_statics: StaticBatch) -> BatchBuilder {
         let latest = Timestamp::now().unix_ms() + 86_400_000;
         BatchBuilder {
             source_id,
             positions: Vec::new(),
-            statics: StaticBatch::default(),
+            statics: pending_statics,
             rejects: Vec::new(),
             reject_counts: BTreeMap::new(),
             counts,
@@ -127,12 +127,15 @@ impl BatchBuilder {
         self.positions.len() + self.rejects.len()
     }
 
-    /// Hands the rows over as a batch ending at `lines`, and starts afresh.
-    pub fn take(&mut self, checkpoint: Vec<u8>) -> Batch {
+    /// Hands the rows over as a batch, with the identity fields when
+    /// `with_statics` (else they stay, to be committed later: the registry
+    /// is updated per (MMSI, field, value, day), so committing once every
+    /// many batches saves most of its writes).
+    pub fn take(&mut self, checkpoint: Vec<u8>, with_statics: bool) -> Batch {
         Batch {
             source_id: self.source_id,
             positions: std::mem::take(&mut self.positions),
-            statics: std::mem::take(&mut self.statics),
+            statics: if with_statics { std::mem::take(&mut self.statics) } else { StaticBatch::default() },
             rejects: std::mem::take(&mut self.rejects),
             reject_counts: std::mem::take(&mut self.reject_counts),
             checkpoint,

@@ -5,18 +5,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::batch::Counts;
 
-const VERSION: u32 = 1;
+pub const VERSION: u32 = 1;
 
 /// The state after a batch. Batches end only where the reader holds no
-/// state that spans lines (no half-assembled message), so the offset and
-/// the counts are all a resumed run needs.
+/// state that spans lines (no half-assembled message).
+///
+/// Identity fields reach the registry less often than positions reach the
+/// archive (one registry row per vessel, field, value and day is updated
+/// by every batch that repeats it, so committing them every batch would
+/// cost more than the positions do). The checkpoint therefore has two
+/// cursors: positions, counts and rejects are committed up to `offset`,
+/// identity fields up to `statics_offset`; a resumed run reads from
+/// `statics_offset`, keeping only identity fields until it reaches
+/// `offset`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub version: u32,
-    /// Offset in the (decompressed) stream of the first line not yet
-    /// ingested.
+    /// Offset in the (decompressed) stream of the first line whose
+    /// positions are not yet committed.
     pub offset: u64,
     pub counts: Counts,
+    /// Offset of the first line whose identity fields are not yet
+    /// committed, and how many lines come before it.
+    pub statics_offset: u64,
+    pub statics_lines: u64,
     /// A CSV source's header line, which a resumed reader needs.
     pub csv_header: Option<String>,
     /// The source was read to its end.
@@ -24,16 +36,11 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
-    pub fn new(offset: u64, counts: Counts, csv_header: Option<String>, done: bool) -> Checkpoint {
-        Checkpoint { version: VERSION, offset, counts, csv_header, done }
-    }
-
     pub fn encode(&self) -> Vec<u8> {
         serde_json::to_vec(self).expect("a checkpoint serializes")
     }
 
-    /// `None` for a blob this version cannot read (the source then starts
-    /// over — see the caller).
+    /// `None` for a blob this version cannot read.
     pub fn decode(blob: &[u8]) -> Option<Checkpoint> {
         serde_json::from_slice::<Checkpoint>(blob).ok().filter(|c| c.version == VERSION)
     }

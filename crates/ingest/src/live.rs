@@ -100,7 +100,7 @@ pub fn ingest_live(
         .catalog()
         .begin_source(kind, &location, None, None, Format::Nmea.as_str(), &config.receiver_kind)
         .map_err(StoreError::from)?;
-    let mut batch = BatchBuilder::new(source.id, Default::default());
+    let mut batch = BatchBuilder::new(source.id, Default::default(), Default::default());
     let mut reader =
         NmeaReader::new(DecoderConfig { lenient: config.lenient, ..DecoderConfig::default() }, 0);
     let deadline = live.stop_after.map(|d| started + d);
@@ -164,9 +164,17 @@ pub fn ingest_live(
 
 fn flush(dataset: &mut Dataset, batch: &mut BatchBuilder, on_event: &(dyn Fn(LiveEvent) + Sync)) -> Result<(), IngestError> {
     let positions = batch.positions.len() as u64;
-    let checkpoint = Checkpoint::new(batch.counts.bytes, batch.counts.clone(), None, false);
     let lines = batch.counts.lines;
-    dataset.commit(batch.take(checkpoint.encode()))?;
+    let checkpoint = Checkpoint {
+        version: crate::checkpoint::VERSION,
+        offset: batch.counts.bytes,
+        counts: batch.counts.clone(),
+        statics_offset: batch.counts.bytes,
+        statics_lines: lines,
+        csv_header: None,
+        done: false,
+    };
+    dataset.commit(batch.take(checkpoint.encode(), true))?;
     on_event(LiveEvent::Flushed { positions, lines });
     Ok(())
 }

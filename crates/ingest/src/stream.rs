@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use tumen_ais::DecoderConfig;
-use tumen_store::{Dataset, SourceRecord, StoreError};
+use tumen_store::{Dataset, SourceRecord, StaticBatch, StoreError};
 
 use crate::batch::{BatchBuilder, Counts};
 use crate::checkpoint::Checkpoint;
@@ -126,9 +126,15 @@ pub fn ingest_file(
         }
     };
     let format = Format::parse(&source.format).unwrap_or(Format::Nmea);
-    let reader = open_decompressed(path, checkpoint.offset).map_err(io_error)?;
+    let reader = open_decompressed(path, checkpoint.statics_offset).map_err(io_error)?;
     run(dataset, path, &source, reader, checkpoint, format, config, progress).map(Outcome::Ingested)
 }
+
+/// Identity fields are committed to the registry every this many batches,
+/// or sooner when this many distinct (MMSI, field, value, day) entries
+/// are pending, and at the end (see [`Checkpoint`]).
+const BATCHES_PER_STATICS_COMMIT: u32 = 16;
+const STATIC_ENTRIES_PER_COMMIT: usize = 1 << 20;
 
 /// Ingests standard input (not resumable: it cannot be read again).
 pub fn ingest_reader(
@@ -162,17 +168,17 @@ fn run(
     path: &Path,
     source: &SourceRecord,
     mut reader: Box<dyn Read + Send>,
-    checkpoint: Checkpoint,
+    resume: Checkpoint,
     format: Format,
     config: &IngestConfig,
     progress: &dyn Progress,
 ) -> Result<SourceSummary, IngestError> {
     let started = Instant::now();
-    let resumed_after_line = (checkpoint.counts.lines > 0).then_some(checkpoint.counts.lines);
+    let resumed_after_line = (resume.counts.lines > 0).then_some(resume.counts.lines);
     let source_id = source.id;
     let (sender, receiver) = mpsc::sync_channel::<Message>(1);
     let final_counts = std::thread::scope(|scope| -> Result<Counts, IngestError> {
-        let reading = scope.spawn(move || read_batches(&mut *reader, source_id, checkpoint, format, config, progress, sender));
+        let reading = scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, sender));
         let mut committed = Ok(());
         for Message::Batch(batch) in receiver.iter() {
             if let Err(e) = dataset.commit(batch) {
@@ -231,20 +237,25 @@ enum LineReader {
 }
 
 impl LineReader {
-    fn new(format: Format, config: &IngestConfig, checkpoint: &Checkpoint) -> Result<LineReader, ReadError> {
+    /// A reader for a stream of which `lines_before` lines were read
+    /// before.
+    fn new(format: Format, config: &IngestConfig, lines_before: u64) -> Result<LineReader, ReadError> {
         Ok(match format.csv_dialect() {
             None => LineReader::Nmea(NmeaReader::new(
                 DecoderConfig { lenient: config.lenient, ..DecoderConfig::default() },
-                checkpoint.counts.lines,
+                lines_before,
             )),
-            Some(dialect) => {
-                let mut reader = CsvReader::new(dialect);
-                if let Some(header) = &checkpoint.csv_header {
-                    reader.header(header.as_bytes()).map_err(|message| ReadError::Content { line: 1, message })?;
-                }
-                LineReader::Csv(reader, checkpoint.csv_header.clone())
-            }
+            Some(dialect) => LineReader::Csv(CsvReader::new(dialect), None),
         })
+    }
+
+    /// A resumed CSV stream's header, from its checkpoint.
+    fn set_csv_header(&mut self, header: &str) -> Result<(), String> {
+        if let LineReader::Csv(reader, kept) = self {
+            reader.header(header.as_bytes())?;
+            *kept = Some(header.to_owned());
+        }
+        Ok(())
     }
 
     fn line(&mut self, line: &[u8], number: u64, batch: &mut BatchBuilder) -> Result<(), ReadError> {
@@ -296,24 +307,59 @@ fn read_batches(
     progress: &dyn Progress,
     sender: mpsc::SyncSender<Message>,
 ) -> Result<Counts, ReadError> {
-    let mut lines = LineReader::new(format, config, &checkpoint)?;
-    let start_offset = checkpoint.offset;
-    let mut batch = BatchBuilder::new(source_id, checkpoint.counts);
+    let mut lines = LineReader::new(format, config, checkpoint.statics_lines)?;
+    if let Some(header) = &checkpoint.csv_header {
+        lines.set_csv_header(header).map_err(|message| ReadError::Content { line: 1, message })?;
+    }
+    // From `statics_offset` to `offset`, only identity fields are kept
+    // (positions there are committed already).
+    let mut replaying = checkpoint.statics_offset < checkpoint.offset;
+    let mut batch = BatchBuilder::new(source_id, checkpoint.counts.clone(), StaticBatch::default());
+    batch.counts.lines = checkpoint.statics_lines;
+    let mut statics_cursor = (checkpoint.statics_offset, checkpoint.statics_lines);
+    let mut batches_since_statics = 0u32;
     let mut lines_in_batch = 0u64;
     let batch_lines = config.batch_lines.max(1);
     let mut last_progress = Instant::now();
     for_each_line::<ReadError>(
         reader,
-        start_offset,
+        checkpoint.statics_offset,
         |line, end_offset| {
             batch.counts.lines += 1;
             batch.counts.bytes = end_offset;
             let number = batch.counts.lines;
             lines.line(line, number, &mut batch)?;
+            if replaying {
+                if end_offset >= checkpoint.offset {
+                    // Caught up: what was counted and kept while replaying
+                    // is committed already.
+                    replaying = false;
+                    let statics = std::mem::take(&mut batch.statics);
+                    batch.take(Vec::new(), false);
+                    batch.statics = statics;
+                    batch.counts = checkpoint.counts.clone();
+                }
+                return Ok(());
+            }
             lines_in_batch += 1;
             if lines_in_batch >= batch_lines && lines.is_idle() {
-                let checkpoint = Checkpoint::new(end_offset, batch.counts.clone(), lines.csv_header(), false);
-                sender.send(Message::Batch(batch.take(checkpoint.encode()))).map_err(|_| ReadError::Stopped)?;
+                batches_since_statics += 1;
+                let with_statics = batches_since_statics >= BATCHES_PER_STATICS_COMMIT
+                    || batch.statics.len() >= STATIC_ENTRIES_PER_COMMIT;
+                if with_statics {
+                    statics_cursor = (end_offset, number);
+                    batches_since_statics = 0;
+                }
+                let checkpoint = Checkpoint {
+                    version: crate::checkpoint::VERSION,
+                    offset: end_offset,
+                    counts: batch.counts.clone(),
+                    statics_offset: statics_cursor.0,
+                    statics_lines: statics_cursor.1,
+                    csv_header: lines.csv_header(),
+                    done: false,
+                };
+                sender.send(Message::Batch(batch.take(checkpoint.encode(), with_statics))).map_err(|_| ReadError::Stopped)?;
                 lines_in_batch = 0;
             }
             if number % 65_536 == 0 && last_progress.elapsed() >= Duration::from_millis(100) {
@@ -326,8 +372,16 @@ fn read_batches(
     )?;
     lines.finish(&mut batch);
     let counts = batch.counts.clone();
-    let checkpoint = Checkpoint::new(counts.bytes, counts.clone(), lines.csv_header(), true);
-    sender.send(Message::Batch(batch.take(checkpoint.encode()))).map_err(|_| ReadError::Stopped)?;
+    let checkpoint = Checkpoint {
+        version: crate::checkpoint::VERSION,
+        offset: counts.bytes,
+        counts: counts.clone(),
+        statics_offset: counts.bytes,
+        statics_lines: counts.lines,
+        csv_header: lines.csv_header(),
+        done: true,
+    };
+    sender.send(Message::Batch(batch.take(checkpoint.encode(), true))).map_err(|_| ReadError::Stopped)?;
     progress.update(counts.bytes, &counts);
     Ok(counts)
 }

@@ -25,7 +25,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use tumen_model::{Mmsi, Timestamp};
 
 use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
@@ -92,12 +92,30 @@ pub struct PartInfo {
 
 /// Writes one part: `rows`, all of `day`, sorted, to
 /// `positions/day=…/<name>.parquet` under `root`, atomically.
-pub fn write_part(root: &Path, day: i64, name: &str, rows: &[PositionRow]) -> io::Result<PartInfo> {
-    let mut writer = PartWriter::create(root, day, name)?;
-    for chunk in rows.chunks(BATCH_ROWS) {
-        writer.write(chunk)?;
-    }
+pub fn write_part(root: &Path, day: i64, name: &str, rows: &[PositionRow], codec: Codec) -> io::Result<PartInfo> {
+    let mut writer = PartWriter::create(root, day, name, codec)?;
+    writer.write(rows)?;
     writer.finish()
+}
+
+/// How a part is compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Codec {
+    /// For the parts a batch writes, which compaction soon rewrites:
+    /// compressing them would cost more than their bytes do.
+    None,
+    /// For the archive as kept: zstd level 1, ~4× smaller at little cost.
+    Zstd,
+}
+
+impl PartInfo {
+    fn extend(&mut self, row: &PositionRow) {
+        self.rows += 1;
+        self.min_time = self.min_time.min(row.time);
+        self.max_time = self.max_time.max(row.time);
+        self.min_mmsi = self.min_mmsi.min(row.mmsi.0);
+        self.max_mmsi = self.max_mmsi.max(row.mmsi.0);
+    }
 }
 
 /// Writes a part from rows given in order, batch by batch, so a day larger
@@ -112,7 +130,7 @@ pub struct PartWriter {
 }
 
 impl PartWriter {
-    pub fn create(root: &Path, day: i64, name: &str) -> io::Result<PartWriter> {
+    pub fn create(root: &Path, day: i64, name: &str, codec: Codec) -> io::Result<PartWriter> {
         let relative_dir = format!("positions/day={}", day_name(day));
         let dir = root.join(&relative_dir);
         fs::create_dir_all(&dir)?;
@@ -120,9 +138,21 @@ impl PartWriter {
         let final_path = dir.join(&file_name);
         let temp_path = dir.join(format!(".{file_name}.tmp"));
         let file = File::create(&temp_path)?;
+        let compression = match codec {
+            Codec::None => Compression::UNCOMPRESSED,
+            Codec::Zstd => Compression::ZSTD(ZstdLevel::try_new(1).map_err(io::Error::other)?),
+        };
         let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(io::Error::other)?))
+            .set_compression(compression)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            // Dictionaries pay only for the few-valued text columns; trying
+            // them on every number costs more than the encoding saves.
+            .set_dictionary_enabled(false)
+            .set_column_dictionary_enabled("class".into(), codec == Codec::Zstd)
+            .set_column_dictionary_enabled("receiver".into(), codec == Codec::Zstd)
+            .set_column_dictionary_enabled("time_origin".into(), codec == Codec::Zstd)
+            // Row-group statistics (what readers prune by) are enough.
+            .set_statistics_enabled(EnabledStatistics::Chunk)
             .build();
         let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(io::Error::other)?;
         let info = PartInfo {
@@ -139,19 +169,16 @@ impl PartWriter {
 
     /// Appends rows (in archive order, after those already written).
     pub fn write(&mut self, rows: &[PositionRow]) -> io::Result<()> {
-        for row in rows {
-            self.push(row.clone())?;
+        self.flush_buffer()?;
+        for chunk in rows.chunks(BATCH_ROWS) {
+            chunk.iter().for_each(|row| self.info.extend(row));
+            self.writer.write(&to_batch(chunk)?).map_err(io::Error::other)?;
         }
         Ok(())
     }
 
     pub fn push(&mut self, row: PositionRow) -> io::Result<()> {
-        let info = &mut self.info;
-        info.rows += 1;
-        info.min_time = info.min_time.min(row.time);
-        info.max_time = info.max_time.max(row.time);
-        info.min_mmsi = info.min_mmsi.min(row.mmsi.0);
-        info.max_mmsi = info.max_mmsi.max(row.mmsi.0);
+        self.info.extend(&row);
         self.buffer.push(row);
         if self.buffer.len() >= BATCH_ROWS {
             self.flush_buffer()?;
@@ -249,14 +276,28 @@ pub struct PartReader {
     batches: ParquetRecordBatchReader,
     pending: std::vec::IntoIter<PositionRow>,
     receivers: Vec<Arc<str>>,
+    /// Only rows whose MMSI is in this range.
+    mmsis: std::ops::RangeInclusive<u32>,
 }
 
 impl PartReader {
+    /// Opens a part, reading only the row groups that can hold `mmsi` if
+    /// given (other rows of those groups are still returned).
     pub fn open(path: &Path, mmsi: Option<u32>) -> io::Result<PartReader> {
+        let mut reader = PartReader::open_mmsi_range(path, mmsi.map_or(0..=u32::MAX, |m| m..=m))?;
+        reader.mmsis = 0..=u32::MAX;
+        Ok(reader)
+    }
+
+    /// Opens a part for the rows whose MMSI is in `mmsis`, reading only the
+    /// row groups that can hold them.
+    pub fn open_mmsi_range(path: &Path, mmsis: std::ops::RangeInclusive<u32>) -> io::Result<PartReader> {
+        let wanted = mmsis.clone();
+        let mmsi = Some(());
         let file = File::open(path)?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(io::Error::other)?;
         let builder = match mmsi {
-            Some(wanted) => {
+            Some(()) => {
                 let groups: Vec<usize> = builder
                     .metadata()
                     .row_groups()
@@ -267,7 +308,7 @@ impl PartReader {
                             // Parquet keeps UInt32 as INT32; compare as unsigned.
                             let min = s.min_opt().map_or(0, |v| *v as u32);
                             let max = s.max_opt().map_or(u32::MAX, |v| *v as u32);
-                            (min..=max).contains(&wanted)
+                            min <= *wanted.end() && max >= *wanted.start()
                         }
                         _ => true,
                     })
@@ -278,7 +319,7 @@ impl PartReader {
             None => builder,
         };
         let batches = builder.with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
-        Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new() })
+        Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis })
     }
 
     /// All rows of a part.
@@ -346,8 +387,10 @@ impl Iterator for PartReader {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(row) = self.pending.next() {
-                return Some(Ok(row));
+            for row in self.pending.by_ref() {
+                if self.mmsis.contains(&row.mmsi.0) {
+                    return Some(Ok(row));
+                }
             }
             let batch = match self.batches.next()? {
                 Ok(batch) => batch,
@@ -396,7 +439,7 @@ mod tests {
         let mut rows: Vec<PositionRow> =
             (0..300_000u64).map(|i| row(200_000_000 + (i % 5000) as u32, 1_694_066_400 + (i / 7) as i64, i)).collect();
         sort_rows(&mut rows);
-        let info = write_part(dir.path(), day, "part-1", &rows).unwrap();
+        let info = write_part(dir.path(), day, "part-1", &rows, Codec::Zstd).unwrap();
         assert_eq!(info.file, "positions/day=2023-09-07/part-1.parquet");
         assert_eq!(info.rows, 300_000);
         assert_eq!(info.min_mmsi, 200_000_000);

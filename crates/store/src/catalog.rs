@@ -303,10 +303,10 @@ impl Catalog {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Days with more than one part, or with a part not yet compacted.
+    /// Days with a part not yet compacted.
     pub fn days_to_compact(&self) -> Result<Vec<i64>, CatalogError> {
         let mut statement = self.conn.prepare(
-            "SELECT day FROM parts GROUP BY day HAVING count(*) > 1 OR min(compacted) = 0 ORDER BY day",
+            "SELECT day FROM parts GROUP BY day HAVING min(compacted) = 0 ORDER BY day",
         )?;
         let rows = statement.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -322,13 +322,14 @@ impl Catalog {
     }
 
     /// Replaces the parts `old` of a day by the compacted part `new`.
-    pub fn replace_parts(&mut self, old: &[i64], new: &PartInfo) -> Result<(), CatalogError> {
+    pub fn replace_parts(&mut self, old: &[i64], new: &[PartInfo]) -> Result<(), CatalogError> {
         let tx = self.conn.transaction()?;
         {
             let mut delete = tx.prepare_cached("DELETE FROM parts WHERE id = ?1")?;
             for id in old {
                 delete.execute([id])?;
             }
+            for new in new {
             tx.execute(
                 "INSERT INTO parts (source_id, day, file, rows, min_time, max_time, min_mmsi, max_mmsi, compacted)
                  VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
@@ -342,6 +343,7 @@ impl Catalog {
                     new.max_mmsi
                 ],
             )?;
+            }
         }
         tx.commit()?;
         Ok(())
@@ -549,6 +551,61 @@ impl StaticBatch {
         self.aggregated.is_empty()
     }
 
+    /// Distinct (MMSI, field, value, day) entries held.
+    pub fn len(&self) -> usize {
+        self.aggregated.values().map(Vec::len).sum()
+    }
+
+    /// A compact binary form, for a checkpoint to carry entries not yet
+    /// committed: per entry MMSI, field, day, value, first, last, reports.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.reports).to_le_bytes());
+        for ((mmsi, field, value, day), a) in self.sorted() {
+            out.extend_from_slice(&mmsi.to_le_bytes());
+            out.push(StaticField::ALL.iter().position(|f| *f == field).unwrap_or(0) as u8);
+            out.extend_from_slice(&day.to_le_bytes());
+            let value = &value.as_bytes()[..value.len().min(u16::MAX as usize)];
+            out.extend_from_slice(&(value.len() as u16).to_le_bytes());
+            out.extend_from_slice(value);
+            out.extend_from_slice(&a.first.0.to_le_bytes());
+            out.extend_from_slice(&a.first.1.to_le_bytes());
+            out.extend_from_slice(&a.first.2.to_le_bytes());
+            out.extend_from_slice(&a.last.to_le_bytes());
+            out.extend_from_slice(&a.reports.to_le_bytes());
+        }
+    }
+
+    /// Reads [`StaticBatch::encode`]'s form; `None` if it is damaged.
+    pub fn decode(mut bytes: &[u8]) -> Option<StaticBatch> {
+        fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+            let (head, rest) = bytes.split_at_checked(n)?;
+            *bytes = rest;
+            Some(head)
+        }
+        fn u64_of(bytes: &mut &[u8]) -> Option<u64> {
+            Some(u64::from_le_bytes(take(bytes, 8)?.try_into().ok()?))
+        }
+        let mut batch = StaticBatch { reports: u64_of(&mut bytes)?, ..StaticBatch::default() };
+        while !bytes.is_empty() {
+            let mmsi = u32::from_le_bytes(take(&mut bytes, 4)?.try_into().ok()?);
+            let field = *StaticField::ALL.get(usize::from(take(&mut bytes, 1)?[0]))?;
+            let day = u64_of(&mut bytes)? as i64;
+            let len = usize::from(u16::from_le_bytes(take(&mut bytes, 2)?.try_into().ok()?));
+            let value = std::str::from_utf8(take(&mut bytes, len)?).ok()?;
+            let first_time = u64_of(&mut bytes)? as i64;
+            let source = u32::from_le_bytes(take(&mut bytes, 4)?.try_into().ok()?);
+            let line = u64_of(&mut bytes)?;
+            let last = u64_of(&mut bytes)? as i64;
+            let reports = u64_of(&mut bytes)?;
+            batch
+                .aggregated
+                .entry((mmsi, field, day))
+                .or_default()
+                .push((Box::from(value), StaticAggregate { first: (first_time, source, line), last, reports }));
+        }
+        Some(batch)
+    }
+
     fn sorted(&self) -> Vec<((u32, StaticField, &str, i64), StaticAggregate)> {
         let mut out: Vec<_> = self
             .aggregated
@@ -557,5 +614,78 @@ impl StaticBatch {
             .collect();
         out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Origin;
+
+    fn at(ms: i64) -> Timestamp {
+        Timestamp::from_unix_ms(ms)
+    }
+
+    #[test]
+    fn static_batch_aggregates_per_day_and_survives_its_binary_form() {
+        let mut batch = StaticBatch::default();
+        let origin = |line| Origin { source_id: 3, line };
+        batch.add_parts(Mmsi(273_000_001), at(1_000), StaticField::Name, "ANGARA", origin(7));
+        batch.add_parts(Mmsi(273_000_001), at(500), StaticField::Name, "ANGARA", origin(9));
+        batch.add_parts(Mmsi(273_000_001), at(86_400_500), StaticField::Name, "ANGARA", origin(11));
+        batch.add_parts(Mmsi(273_000_001), at(2_000), StaticField::Name, "LADY R", origin(12));
+        assert_eq!((batch.len(), batch.reports()), (3, 4));
+        let first = batch.sorted()[0];
+        assert_eq!(first.0, (273_000_001, StaticField::Name, "ANGARA", 0));
+        assert_eq!((first.1.first, first.1.last, first.1.reports), ((500, 3, 9), 1_000, 2));
+
+        let mut bytes = Vec::new();
+        batch.encode(&mut bytes);
+        let back = StaticBatch::decode(&bytes).unwrap();
+        assert_eq!(back.reports(), 4);
+        let as_text = |b: &StaticBatch| format!("{:?}", b.sorted());
+        assert_eq!(as_text(&back), as_text(&batch));
+        assert!(StaticBatch::decode(&bytes[..bytes.len() - 3]).is_none(), "a damaged form is refused");
+    }
+
+    #[test]
+    fn registry_spans_join_days_and_keep_the_earliest_evidence() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut catalog = Catalog::open(&dir.path().join("c.sqlite")).unwrap();
+        let source = catalog.begin_source("file", "a", Some("h"), Some(1), "nmea", "unknown").unwrap();
+        let commit = |catalog: &mut Catalog, rows: &[(i64, &str, u64)]| {
+            let mut statics = StaticBatch::default();
+            for &(ms, value, line) in rows {
+                statics.add_parts(Mmsi(1), at(ms), StaticField::Name, value, Origin { source_id: source.id, line });
+            }
+            catalog
+                .commit_batch(&BatchCommit {
+                    source_id: source.id,
+                    parts: &[],
+                    statics: &statics,
+                    reject_file: None,
+                    reject_counts: &[],
+                    checkpoint: b"",
+                    lines: 0,
+                    positions: 0,
+                })
+                .unwrap();
+        };
+        let day = 86_400_000;
+        commit(&mut catalog, &[(10, "A", 5), (day + 10, "A", 50)]);
+        // A later batch with an earlier report of day 0 (a late satellite
+        // downlink): it becomes the evidence.
+        commit(&mut catalog, &[(5, "A", 900), (2 * day + 10, "B", 60), (3 * day, "A", 70)]);
+        let spans = catalog.static_history(Mmsi(1)).unwrap();
+        let got: Vec<(&str, i64, i64, u64, u64)> = spans
+            .iter()
+            .map(|s| (s.value.as_str(), s.first_time.unix_ms(), s.last_time.unix_ms(), s.reports, s.first_line))
+            .collect();
+        // A on days 0–1 (one span), B on day 2, A again on day 3: in time order.
+        assert_eq!(got, [("A", 5, day + 10, 3, 900), ("B", 2 * day + 10, 2 * day + 10, 1, 60), ("A", 3 * day, 3 * day, 1, 70)]);
+        let found = catalog
+            .find_vessels(&VesselQuery { mmsi: None, imo: None, name_contains: Some("b".into()), limit: 10 })
+            .unwrap();
+        assert_eq!(found, [Mmsi(1)]);
     }
 }

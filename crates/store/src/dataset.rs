@@ -7,7 +7,8 @@
 //! transaction. Opening a dataset removes every file the catalog does not
 //! name, so a crash at any moment leaves either the batch or nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tumen_model::{Mmsi, Timestamp};
 
-use crate::archive::{self, PartReader, PartWriter, day_of, sort_rows};
+use crate::archive::{self, Codec, PartReader, PartWriter, day_of, sort_rows};
 use crate::catalog::{BatchCommit, Catalog, CatalogError, StaticBatch};
 use crate::rows::{PositionRow, RejectRow};
 
@@ -154,7 +155,7 @@ impl Dataset {
         let mut parts = Vec::new();
         for day_rows in positions.chunk_by(|a, b| day_of(a.time) == day_of(b.time)) {
             let day = day_of(day_rows[0].time);
-            let info = archive::write_part(&self.root, day, &batch_name, day_rows)
+            let info = archive::write_part(&self.root, day, &batch_name, day_rows, Codec::None)
                 .map_err(io_at(&archive::day_dir(&self.root, day)))?;
             parts.push(info);
         }
@@ -184,10 +185,9 @@ impl Dataset {
         })
     }
 
-    /// Merges every day with several parts (or an uncompacted one) into one
-    /// file sorted by (mmsi, time), joining reports of one transmission
-    /// heard by several receivers. Streams: memory is bounded by the number
-    /// of parts, not the size of the day.
+    /// Merges the parts of every day with a part not yet compacted into
+    /// files sorted by (mmsi, time), one per MMSI range, joining reports of
+    /// one transmission heard by several receivers.
     pub fn compact(&mut self) -> Result<usize, StoreError> {
         let days = self.catalog.days_to_compact()?;
         for &day in &days {
@@ -198,41 +198,28 @@ impl Dataset {
 
     fn compact_day(&mut self, day: i64) -> Result<(), StoreError> {
         let parts = self.catalog.parts_of_day(day)?;
-        let mut readers = Vec::new();
-        let mut heads = Vec::new();
-        for (_, file, _) in &parts {
-            let path = self.root.join(file);
-            let mut reader = PartReader::open(&path, None).map_err(io_at(&path))?;
-            heads.push(reader.next().transpose().map_err(io_at(&path))?);
-            readers.push(reader);
-        }
+        let files: Vec<PathBuf> = parts.iter().map(|(_, file, _)| self.root.join(file)).collect();
         let name = format!("compacted-{}", unique_name(0));
-        let day_dir = archive::day_dir(&self.root, day);
-        let mut writer = PartWriter::create(&self.root, day, &name).map_err(io_at(&day_dir))?;
-        let mut recent: Vec<PositionRow> = Vec::new();
-        // A k-way merge on (mmsi, time, origin): a day has few parts.
-        loop {
-            let best = (0..heads.len())
-                .filter_map(|i| heads[i].as_ref().map(|r| ((r.mmsi, r.time, r.origin), i)))
-                .min()
-                .map(|(_, i)| i);
-            let Some(best) = best else { break };
-            let row = heads[best].take().expect("chosen from the present heads");
-            let path = self.root.join(&parts[best].1);
-            heads[best] = readers[best].next().transpose().map_err(io_at(&path))?;
-            for done in join_duplicate(&mut recent, row) {
-                writer.push(done).map_err(io_at(&day_dir))?;
-            }
+        // One thread per MMSI range, each writing its own file.
+        let results: Vec<Result<Option<archive::PartInfo>, StoreError>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = COMPACTION_RANGES
+                .iter()
+                .enumerate()
+                .map(|(k, range)| {
+                    let (files, root, name) = (&files, &self.root, format!("{name}-{k}"));
+                    scope.spawn(move || merge_range(root, day, files, range.clone(), &name))
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().expect("a compaction worker does not panic")).collect()
+        });
+        let mut new = Vec::new();
+        for result in results {
+            new.extend(result?);
         }
-        for done in recent.drain(..) {
-            writer.push(done).map_err(io_at(&day_dir))?;
-        }
-        let info = writer.finish().map_err(io_at(&day_dir))?;
         let old: Vec<i64> = parts.iter().map(|(id, _, _)| *id).collect();
-        self.catalog.replace_parts(&old, &info)?;
-        for (_, file, _) in &parts {
-            let path = self.root.join(file);
-            fs::remove_file(&path).map_err(io_at(&path))?;
+        self.catalog.replace_parts(&old, &new)?;
+        for path in &files {
+            fs::remove_file(path).map_err(io_at(path))?;
         }
         Ok(())
     }
@@ -275,6 +262,58 @@ impl Dataset {
         sort_rows(&mut rows);
         Ok(rows)
     }
+}
+
+/// The MMSI ranges a day is compacted into, one file (and one thread)
+/// each. Fixed, so that a day's files do not depend on how its rows were
+/// batched; the cut falls between the ship MIDs of Europe and the Americas
+/// (2xx, 3xx) and those of Asia, Oceania, Africa and South America (4xx–7xx),
+/// which splits global traffic roughly in half.
+const COMPACTION_RANGES: [std::ops::RangeInclusive<u32>; 2] = [0..=399_999_999, 400_000_000..=u32::MAX];
+
+/// Merges the rows of `files` whose MMSI is in `mmsis` into one new part
+/// (none when there are no such rows): a k-way merge on (mmsi, time,
+/// origin) — a total order, so the result does not depend on how the rows
+/// were batched — joining reports of one transmission heard several times.
+/// Streams: memory is bounded by the number of parts, not the size of the
+/// day.
+fn merge_range(
+    root: &Path,
+    day: i64,
+    files: &[PathBuf],
+    mmsis: std::ops::RangeInclusive<u32>,
+    name: &str,
+) -> Result<Option<archive::PartInfo>, StoreError> {
+    let mut readers = Vec::new();
+    let mut heads = Vec::new();
+    for path in files {
+        let mut reader = PartReader::open_mmsi_range(path, mmsis.clone()).map_err(io_at(path))?;
+        heads.push(reader.next().transpose().map_err(io_at(path))?);
+        readers.push(reader);
+    }
+    if heads.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let day_dir = archive::day_dir(root, day);
+    let mut writer = PartWriter::create(root, day, name, Codec::Zstd).map_err(io_at(&day_dir))?;
+    let mut recent: Vec<PositionRow> = Vec::new();
+    let key = |r: &PositionRow| (r.mmsi, r.time, r.origin);
+    let mut heap: BinaryHeap<Reverse<(_, usize)>> =
+        heads.iter().enumerate().filter_map(|(i, h)| h.as_ref().map(|r| Reverse((key(r), i)))).collect();
+    while let Some(Reverse((_, best))) = heap.pop() {
+        let row = heads[best].take().expect("the heap holds present heads");
+        heads[best] = readers[best].next().transpose().map_err(io_at(&files[best]))?;
+        if let Some(next) = &heads[best] {
+            heap.push(Reverse((key(next), best)));
+        }
+        for done in join_duplicate(&mut recent, row) {
+            writer.push(done).map_err(io_at(&day_dir))?;
+        }
+    }
+    for done in recent.drain(..) {
+        writer.push(done).map_err(io_at(&day_dir))?;
+    }
+    Ok(Some(writer.finish().map_err(io_at(&day_dir))?))
 }
 
 /// Takes the next row of a merge in archive order. A row that repeats a
