@@ -352,10 +352,40 @@ pub fn same_report(a: &PositionRow, b: &PositionRow) -> bool {
 }
 
 /// Sorts by day first, then as the archive keeps rows.
-fn sort_rows_by_day(rows: &mut [PositionRow]) {
-    rows.sort_unstable_by(|a, b| {
-        (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin))
-    });
+fn sort_rows_by_day(rows: &mut Vec<PositionRow>) {
+    match packed_sort_keys(rows) {
+        Some(mut keys) => {
+            // Sorting 16-byte keys and moving each row once is about twice
+            // as fast as sorting the rows themselves.
+            keys.sort_unstable();
+            let mut taken: Vec<Option<PositionRow>> = std::mem::take(rows).into_iter().map(Some).collect();
+            rows.extend(keys.iter().map(|&(_, i)| taken[i as usize].take().expect("each index once")));
+        }
+        None => rows.sort_unstable_by(|a, b| {
+            (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin))
+        }),
+    }
+}
+
+/// (day, mmsi, time, line) packed into a `u128` that orders as the tuple
+/// does — day 17 bits, MMSI 30, millisecond of the day 27, line 54 — with
+/// each row's index; `None` when a row does not fit (a day outside
+/// 1970–2328, a line past 2^54, more than 2^32 rows) or the rows come from
+/// more than one source.
+fn packed_sort_keys(rows: &[PositionRow]) -> Option<Vec<(u128, u32)>> {
+    let source = rows.first()?.origin.source_id;
+    let count = u32::try_from(rows.len()).ok()?;
+    let mut keys = Vec::with_capacity(rows.len());
+    for (row, index) in rows.iter().zip(0..count) {
+        let day = day_of(row.time);
+        let ms_of_day = row.time.unix_ms() - day * 86_400_000;
+        if row.origin.source_id != source || !(0..1 << 17).contains(&day) || row.mmsi.0 >= 1 << 30 || row.origin.line >= 1 << 54 {
+            return None;
+        }
+        let key = (day as u128) << 111 | u128::from(row.mmsi.0) << 81 | (ms_of_day as u128) << 54 | u128::from(row.origin.line);
+        keys.push((key, index));
+    }
+    Some(keys)
 }
 
 fn unique_name(source_id: u32) -> String {
@@ -404,4 +434,65 @@ pub fn rows_per_day(rows: &[PositionRow]) -> HashMap<i64, u64> {
         *out.entry(day_of(r.time)).or_default() += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Origin, StationClass, TimeOrigin};
+
+    fn row(mmsi: u32, ms: i64, source_id: u32, line: u64) -> PositionRow {
+        PositionRow {
+            mmsi: Mmsi(mmsi),
+            time: Timestamp::from_unix_ms(ms),
+            lat_deg: 0.0,
+            lon_deg: 0.0,
+            sog_knots: None,
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            msg_type: 1,
+            class: StationClass::A,
+            receiver: None,
+            receivers_heard: 1,
+            time_origin: TimeOrigin::TagBlock,
+            origin: Origin { source_id, line },
+        }
+    }
+
+    fn by_comparator(rows: &mut [PositionRow]) {
+        rows.sort_by(|a, b| (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin)));
+    }
+
+    #[test]
+    fn the_packed_key_sort_orders_as_the_tuple_does() {
+        // A deterministic scramble over days, MMSIs, times and lines,
+        // including equal times and the ends of each field's range.
+        let mut state = 12_345u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (state >> 33) % n
+        };
+        let mut rows: Vec<PositionRow> = (0..5_000)
+            .map(|_| {
+                let day = [0, 19_600, 19_601, (1 << 17) - 1][next(4) as usize];
+                let ms = day * 86_400_000 + [0, 86_399_999, next(86_400_000) as i64][next(3) as usize];
+                let mmsi = [0, 273_000_001, 999_999_999, next(1 << 30) as u32][next(4) as usize];
+                row(mmsi, ms, 7, [1, (1 << 54) - 1, next(1 << 40)][next(3) as usize])
+            })
+            .collect();
+        let mut expected = rows.clone();
+        by_comparator(&mut expected);
+        assert!(packed_sort_keys(&rows).is_some());
+        sort_rows_by_day(&mut rows);
+        assert_eq!(rows, expected);
+
+        // Rows of two sources take the general path, with the same result.
+        let mut mixed = vec![row(5, 10, 2, 1), row(5, 10, 1, 9), row(4, 10, 2, 3)];
+        assert!(packed_sort_keys(&mixed).is_none());
+        let mut expected = mixed.clone();
+        by_comparator(&mut expected);
+        sort_rows_by_day(&mut mixed);
+        assert_eq!(mixed, expected);
+    }
 }
