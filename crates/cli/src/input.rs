@@ -2,7 +2,7 @@
 //! from the content), read in large chunks and split into lines.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -18,16 +18,13 @@ pub struct Input {
 /// Opens `path` (`-` is standard input), decompressing gzip when the first
 /// bytes say so.
 pub fn open(path: &str) -> Result<Input> {
-    let (name, raw, len): (String, Box<dyn Read>, Option<u64>) = if path == "-" {
-        ("stdin".to_owned(), Box::new(io::stdin().lock()), None)
+    let (name, raw, len): (String, Box<dyn Read + Send>, Option<u64>) = if path == "-" {
+        ("stdin".to_owned(), Box::new(io::stdin()), None)
     } else {
         let file = File::open(Path::new(path)).with_context(|| format!("cannot open {path}"))?;
         let len = file.metadata().ok().map(|m| m.len());
         (path.to_owned(), Box::new(file), len)
     };
-    let mut buffered = BufReader::with_capacity(1 << 16, raw);
-    let is_gzip = buffered.fill_buf().with_context(|| format!("cannot read {name}"))?.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read> =
-        if is_gzip { Box::new(flate2::read::MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
+    let reader = tumen_ingest::stream::decompress_if_gzip(raw).with_context(|| format!("cannot read {name}"))?;
     Ok(Input { name, reader, len })
 }

@@ -57,12 +57,12 @@ pub struct BatchBuilder {
 const EARLIEST_PLAUSIBLE_MS: i64 = 788_918_400_000; // 1995-01-01
 
 impl BatchBuilder {
-    pub fn new(source_id: u32, counts: Counts, pending_statics: StaticBatch) -> BatchBuilder {
+    pub fn new(source_id: u32, counts: Counts) -> BatchBuilder {
         let latest = Timestamp::now().unix_ms() + 86_400_000;
         BatchBuilder {
             source_id,
             positions: Vec::new(),
-            statics: pending_statics,
+            statics: StaticBatch::default(),
             rejects: Vec::new(),
             reject_counts: BTreeMap::new(),
             counts,
@@ -120,11 +120,6 @@ impl BatchBuilder {
         self.counts.static_fields += 1;
         let origin = self.origin(line);
         self.statics.add_parts(mmsi, time, field, value, origin);
-    }
-
-    /// Rows waiting to be committed.
-    pub fn pending_rows(&self) -> usize {
-        self.positions.len() + self.rejects.len()
     }
 
     /// Hands the rows over as a batch, with the identity fields when

@@ -8,6 +8,7 @@ use tumen_model::{Mmsi, Timestamp};
 use tumen_store::{PositionRow, StaticField, StationClass, TimeOrigin};
 
 use crate::batch::BatchBuilder;
+use crate::lines::trim_line_end;
 use crate::nmea::{IMPLAUSIBLE_TIME, POSITION_NOT_AVAILABLE};
 
 /// The two dialects.
@@ -126,7 +127,7 @@ impl CsvReader {
 
     /// Takes one data line (number `line` in the stream).
     pub fn line(&mut self, raw: &[u8], line: u64, batch: &mut BatchBuilder) {
-        let raw = trim_end(raw);
+        let raw = trim_line_end(raw);
         if raw.iter().all(u8::is_ascii_whitespace) {
             return;
         }
@@ -332,14 +333,6 @@ fn dma_nav_status(text: &str) -> Option<u8> {
         _ => return None,
     };
     Some(code)
-}
-
-fn trim_end(line: &[u8]) -> &[u8] {
-    let mut end = line.len();
-    while end > 0 && matches!(line[end - 1], b'\r' | b'\n') {
-        end -= 1;
-    }
-    &line[..end]
 }
 
 /// Splits one CSV line into fields with `csv-core` (quotes, doubled

@@ -67,6 +67,15 @@ pub fn for_each_line<E: From<io::Error>>(
     }
 }
 
+/// A line without its `\r`/`\n` ending.
+pub fn trim_line_end(line: &[u8]) -> &[u8] {
+    let mut end = line.len();
+    while end > 0 && matches!(line[end - 1], b'\r' | b'\n') {
+        end -= 1;
+    }
+    &line[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

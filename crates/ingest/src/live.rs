@@ -100,7 +100,7 @@ pub fn ingest_live(
         .catalog()
         .begin_source(kind, &location, None, None, Format::Nmea.as_str(), &config.receiver_kind)
         .map_err(StoreError::from)?;
-    let mut batch = BatchBuilder::new(source.id, Default::default(), Default::default());
+    let mut batch = BatchBuilder::new(source.id, Default::default());
     let mut reader =
         NmeaReader::new(DecoderConfig { lenient: config.lenient, ..DecoderConfig::default() }, 0);
     let deadline = live.stop_after.map(|d| started + d);

@@ -6,6 +6,7 @@ use tumen_model::{Mmsi, Timestamp};
 use tumen_store::{PositionRow, StaticField, StationClass, TimeOrigin};
 
 use crate::batch::BatchBuilder;
+use crate::lines::trim_line_end;
 
 /// Reasons ingest adds to the decoder's.
 pub const NO_RECEIVER_TIME: &str = "no receiver time";
@@ -71,16 +72,8 @@ impl RecentLines {
 
     fn get(&self, number: u64) -> Option<&[u8]> {
         let slot = self.slots.get((number % RECENT_LINES as u64) as usize)?;
-        (slot.0 == number).then_some(trim_end(&slot.1))
+        (slot.0 == number).then_some(trim_line_end(&slot.1))
     }
-}
-
-fn trim_end(line: &[u8]) -> &[u8] {
-    let mut end = line.len();
-    while end > 0 && matches!(line[end - 1], b'\r' | b'\n') {
-        end -= 1;
-    }
-    &line[..end]
 }
 
 struct RowSink<'a> {

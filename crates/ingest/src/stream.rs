@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use tumen_ais::DecoderConfig;
-use tumen_store::{Dataset, SourceRecord, StaticBatch, StoreError};
+use tumen_store::{Batch, Dataset, SourceRecord, StoreError};
 
 use crate::batch::{BatchBuilder, Counts};
 use crate::checkpoint::Checkpoint;
@@ -157,11 +157,6 @@ pub fn ingest_reader(
     run(dataset, &path, &source, Box::new(reader), Checkpoint::default(), format, config, progress).map(Outcome::Ingested)
 }
 
-/// A batch, or the end of the stream.
-enum Message {
-    Batch(tumen_store::Batch),
-}
-
 #[allow(clippy::too_many_arguments)]
 fn run(
     dataset: &mut Dataset,
@@ -176,11 +171,11 @@ fn run(
     let started = Instant::now();
     let resumed_after_line = (resume.counts.lines > 0).then_some(resume.counts.lines);
     let source_id = source.id;
-    let (sender, receiver) = mpsc::sync_channel::<Message>(1);
+    let (sender, receiver) = mpsc::sync_channel::<Batch>(1);
     let final_counts = std::thread::scope(|scope| -> Result<Counts, IngestError> {
         let reading = scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, sender));
         let mut committed = Ok(());
-        for Message::Batch(batch) in receiver.iter() {
+        for batch in receiver.iter() {
             if let Err(e) = dataset.commit(batch) {
                 committed = Err(e);
                 break;
@@ -305,7 +300,7 @@ fn read_batches(
     format: Format,
     config: &IngestConfig,
     progress: &dyn Progress,
-    sender: mpsc::SyncSender<Message>,
+    sender: mpsc::SyncSender<Batch>,
 ) -> Result<Counts, ReadError> {
     let mut lines = LineReader::new(format, config, checkpoint.statics_lines)?;
     if let Some(header) = &checkpoint.csv_header {
@@ -314,7 +309,7 @@ fn read_batches(
     // From `statics_offset` to `offset`, only identity fields are kept
     // (positions there are committed already).
     let mut replaying = checkpoint.statics_offset < checkpoint.offset;
-    let mut batch = BatchBuilder::new(source_id, checkpoint.counts.clone(), StaticBatch::default());
+    let mut batch = BatchBuilder::new(source_id, checkpoint.counts.clone());
     batch.counts.lines = checkpoint.statics_lines;
     let mut statics_cursor = (checkpoint.statics_offset, checkpoint.statics_lines);
     let mut batches_since_statics = 0u32;
@@ -333,10 +328,9 @@ fn read_batches(
                 if end_offset >= checkpoint.offset {
                     // Caught up: what was counted and kept while replaying
                     // is committed already.
+                    // Drop the rows, keep the identity fields.
                     replaying = false;
-                    let statics = std::mem::take(&mut batch.statics);
                     batch.take(Vec::new(), false);
-                    batch.statics = statics;
                     batch.counts = checkpoint.counts.clone();
                 }
                 return Ok(());
@@ -359,7 +353,7 @@ fn read_batches(
                     csv_header: lines.csv_header(),
                     done: false,
                 };
-                sender.send(Message::Batch(batch.take(checkpoint.encode(), with_statics))).map_err(|_| ReadError::Stopped)?;
+                sender.send(batch.take(checkpoint.encode(), with_statics)).map_err(|_| ReadError::Stopped)?;
                 lines_in_batch = 0;
             }
             if number % 65_536 == 0 && last_progress.elapsed() >= Duration::from_millis(100) {
@@ -381,7 +375,7 @@ fn read_batches(
         csv_header: lines.csv_header(),
         done: true,
     };
-    sender.send(Message::Batch(batch.take(checkpoint.encode(), true))).map_err(|_| ReadError::Stopped)?;
+    sender.send(batch.take(checkpoint.encode(), true)).map_err(|_| ReadError::Stopped)?;
     progress.update(counts.bytes, &counts);
     Ok(counts)
 }
@@ -422,7 +416,8 @@ fn open_decompressed(path: &Path, offset: u64) -> io::Result<Box<dyn Read + Send
     }
 }
 
-fn decompress_if_gzip(reader: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+/// `reader`, decompressed when its first bytes are gzip's magic number.
+pub fn decompress_if_gzip<R: Read + Send + 'static>(reader: R) -> io::Result<Box<dyn Read + Send>> {
     let mut buffered = BufReader::with_capacity(1 << 16, reader);
     let is_gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if is_gzip { Box::new(flate2::read::MultiGzDecoder::new(buffered)) } else { Box::new(buffered) })

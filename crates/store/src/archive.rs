@@ -292,33 +292,26 @@ impl PartReader {
     /// Opens a part for the rows whose MMSI is in `mmsis`, reading only the
     /// row groups that can hold them.
     pub fn open_mmsi_range(path: &Path, mmsis: std::ops::RangeInclusive<u32>) -> io::Result<PartReader> {
-        let wanted = mmsis.clone();
-        let mmsi = Some(());
         let file = File::open(path)?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(io::Error::other)?;
-        let builder = match mmsi {
-            Some(()) => {
-                let groups: Vec<usize> = builder
-                    .metadata()
-                    .row_groups()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, group)| match group.column(0).statistics() {
-                        Some(parquet::file::statistics::Statistics::Int32(s)) => {
-                            // Parquet keeps UInt32 as INT32; compare as unsigned.
-                            let min = s.min_opt().map_or(0, |v| *v as u32);
-                            let max = s.max_opt().map_or(u32::MAX, |v| *v as u32);
-                            min <= *wanted.end() && max >= *wanted.start()
-                        }
-                        _ => true,
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                builder.with_row_groups(groups)
-            }
-            None => builder,
-        };
-        let batches = builder.with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
+        let groups: Vec<usize> = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .enumerate()
+            .filter(|(_, group)| match group.column(0).statistics() {
+                Some(parquet::file::statistics::Statistics::Int32(s)) => {
+                    // Parquet keeps UInt32 as INT32; compare as unsigned.
+                    let min = s.min_opt().map_or(0, |v| *v as u32);
+                    let max = s.max_opt().map_or(u32::MAX, |v| *v as u32);
+                    min <= *mmsis.end() && max >= *mmsis.start()
+                }
+                _ => true,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let batches =
+            builder.with_row_groups(groups).with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
         Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis })
     }
 

@@ -8,7 +8,7 @@
 //! name, so a crash at any moment leaves either the batch or nothing.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -427,14 +427,6 @@ fn walk(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Counts rows per UTC day, for summaries.
-pub fn rows_per_day(rows: &[PositionRow]) -> HashMap<i64, u64> {
-    let mut out = HashMap::new();
-    for r in rows {
-        *out.entry(day_of(r.time)).or_default() += 1;
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
