@@ -43,6 +43,9 @@ impl Counts {
 pub struct BatchBuilder {
     pub source_id: u32,
     pub positions: Vec<PositionRow>,
+    /// An emptied buffer handed back by the committing side, to become
+    /// `positions` at the next [`BatchBuilder::take`].
+    spare_positions: Vec<PositionRow>,
     pub statics: StaticBatch,
     pub rejects: Vec<RejectRow>,
     pub reject_counts: BTreeMap<String, u64>,
@@ -62,6 +65,7 @@ impl BatchBuilder {
         BatchBuilder {
             source_id,
             positions: Vec::new(),
+            spare_positions: Vec::new(),
             statics: StaticBatch::default(),
             rejects: Vec::new(),
             reject_counts: BTreeMap::new(),
@@ -122,14 +126,27 @@ impl BatchBuilder {
         self.statics.add_parts(mmsi, time, field, value, origin);
     }
 
+    /// Takes back a committed batch's position buffer for reuse.
+    pub fn give_back(&mut self, mut buffer: Vec<PositionRow>) {
+        buffer.clear();
+        if buffer.capacity() > self.spare_positions.capacity() {
+            self.spare_positions = buffer;
+        }
+    }
+
     /// Hands the rows over as a batch, with the identity fields when
     /// `with_statics` (else they stay, to be committed later: the registry
     /// is updated per (MMSI, field, value, day), so committing once every
     /// many batches saves most of its writes).
     pub fn take(&mut self, checkpoint: Vec<u8>, with_statics: bool) -> Batch {
+        let mut next = std::mem::take(&mut self.spare_positions);
+        if next.capacity() == 0 {
+            // Growing by doubling would copy and fault in the buffer again.
+            next.reserve(self.positions.len());
+        }
         Batch {
             source_id: self.source_id,
-            positions: std::mem::take(&mut self.positions),
+            positions: std::mem::replace(&mut self.positions, next),
             statics: if with_statics { std::mem::take(&mut self.statics) } else { StaticBatch::default() },
             rejects: std::mem::take(&mut self.rejects),
             reject_counts: std::mem::take(&mut self.reject_counts),

@@ -174,7 +174,9 @@ fn flush(dataset: &mut Dataset, batch: &mut BatchBuilder, on_event: &(dyn Fn(Liv
         csv_header: None,
         done: false,
     };
-    dataset.commit(batch.take(checkpoint.encode(), true))?;
+    let mut taken = batch.take(checkpoint.encode(), true);
+    dataset.commit(&mut taken)?;
+    batch.give_back(taken.positions);
     on_event(LiveEvent::Flushed { positions, lines });
     Ok(())
 }

@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use tumen_ais::DecoderConfig;
-use tumen_store::{Batch, Dataset, SourceRecord, StoreError};
+use tumen_store::{Batch, Dataset, PositionRow, SourceRecord, StoreError};
 
 use crate::batch::{BatchBuilder, Counts};
 use crate::checkpoint::Checkpoint;
@@ -172,14 +172,18 @@ fn run(
     let resumed_after_line = (resume.counts.lines > 0).then_some(resume.counts.lines);
     let source_id = source.id;
     let (sender, receiver) = mpsc::sync_channel::<Batch>(1);
+    // Emptied position buffers go back to the reading thread.
+    let (recycle, recycled) = mpsc::channel::<Vec<PositionRow>>();
     let final_counts = std::thread::scope(|scope| -> Result<Counts, IngestError> {
-        let reading = scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, sender));
+        let channels = BatchChannels { sender, recycled };
+        let reading = scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, channels));
         let mut committed = Ok(());
-        for batch in receiver.iter() {
-            if let Err(e) = dataset.commit(batch) {
+        for mut batch in receiver.iter() {
+            if let Err(e) = dataset.commit(&mut batch) {
                 committed = Err(e);
                 break;
             }
+            let _ = recycle.send(batch.positions);
         }
         drop(receiver);
         let read = reading.join().expect("the reading thread does not panic");
@@ -293,6 +297,21 @@ impl LineReader {
 /// Reads the stream from the checkpoint on, sending a batch every
 /// `batch_lines` lines (at the next line where the reader is idle) and a
 /// last one at the end. Returns the final counts.
+/// The reading thread's ends of the channels to the committing thread.
+struct BatchChannels {
+    sender: mpsc::SyncSender<Batch>,
+    recycled: mpsc::Receiver<Vec<PositionRow>>,
+}
+
+impl BatchChannels {
+    fn send(&self, batch: &mut BatchBuilder, checkpoint: &Checkpoint, with_statics: bool) -> Result<(), ReadError> {
+        if let Ok(buffer) = self.recycled.try_recv() {
+            batch.give_back(buffer);
+        }
+        self.sender.send(batch.take(checkpoint.encode(), with_statics)).map_err(|_| ReadError::Stopped)
+    }
+}
+
 fn read_batches(
     reader: &mut dyn Read,
     source_id: u32,
@@ -300,7 +319,7 @@ fn read_batches(
     format: Format,
     config: &IngestConfig,
     progress: &dyn Progress,
-    sender: mpsc::SyncSender<Batch>,
+    channels: BatchChannels,
 ) -> Result<Counts, ReadError> {
     let mut lines = LineReader::new(format, config, checkpoint.statics_lines)?;
     if let Some(header) = &checkpoint.csv_header {
@@ -353,7 +372,7 @@ fn read_batches(
                     csv_header: lines.csv_header(),
                     done: false,
                 };
-                sender.send(batch.take(checkpoint.encode(), with_statics)).map_err(|_| ReadError::Stopped)?;
+                channels.send(&mut batch, &checkpoint, with_statics)?;
                 lines_in_batch = 0;
             }
             if number % 65_536 == 0 && last_progress.elapsed() >= Duration::from_millis(100) {
@@ -375,7 +394,7 @@ fn read_batches(
         csv_header: lines.csv_header(),
         done: true,
     };
-    sender.send(batch.take(checkpoint.encode(), true)).map_err(|_| ReadError::Stopped)?;
+    channels.send(&mut batch, &checkpoint, true)?;
     progress.update(counts.bytes, &counts);
     Ok(counts)
 }

@@ -145,12 +145,14 @@ impl PartWriter {
         let props = WriterProperties::builder()
             .set_compression(compression)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-            // Dictionaries pay only for the few-valued text columns; trying
-            // them on every number costs more than the encoding saves.
+            // Dictionaries pay only for the few-valued text columns (there
+            // they shrink an uncompressed part by half: less to write and
+            // read back); trying them on every number costs more than the
+            // encoding saves.
             .set_dictionary_enabled(false)
-            .set_column_dictionary_enabled("class".into(), codec == Codec::Zstd)
-            .set_column_dictionary_enabled("receiver".into(), codec == Codec::Zstd)
-            .set_column_dictionary_enabled("time_origin".into(), codec == Codec::Zstd)
+            .set_column_dictionary_enabled("class".into(), true)
+            .set_column_dictionary_enabled("receiver".into(), true)
+            .set_column_dictionary_enabled("time_origin".into(), true)
             // Row-group statistics (what readers prune by) are enough.
             .set_statistics_enabled(EnabledStatistics::Chunk)
             .build();
@@ -280,6 +282,26 @@ pub struct PartReader {
     mmsis: std::ops::RangeInclusive<u32>,
 }
 
+/// A row group's MMSIs: from `min` to `max`, `rows` rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MmsiRowGroup {
+    pub min: u32,
+    pub max: u32,
+    pub rows: u64,
+}
+
+/// The MMSI range a row group's statistics give (all MMSIs when it has
+/// none).
+fn mmsi_bounds(group: &parquet::file::metadata::RowGroupMetaData) -> (u32, u32) {
+    match group.column(0).statistics() {
+        Some(parquet::file::statistics::Statistics::Int32(s)) => {
+            // Parquet keeps UInt32 as INT32; read back as unsigned.
+            (s.min_opt().map_or(0, |v| *v as u32), s.max_opt().map_or(u32::MAX, |v| *v as u32))
+        }
+        _ => (0, u32::MAX),
+    }
+}
+
 impl PartReader {
     /// Opens a part, reading only the row groups that can hold `mmsi` if
     /// given (other rows of those groups are still returned).
@@ -299,20 +321,30 @@ impl PartReader {
             .row_groups()
             .iter()
             .enumerate()
-            .filter(|(_, group)| match group.column(0).statistics() {
-                Some(parquet::file::statistics::Statistics::Int32(s)) => {
-                    // Parquet keeps UInt32 as INT32; compare as unsigned.
-                    let min = s.min_opt().map_or(0, |v| *v as u32);
-                    let max = s.max_opt().map_or(u32::MAX, |v| *v as u32);
-                    min <= *mmsis.end() && max >= *mmsis.start()
-                }
-                _ => true,
+            .filter(|(_, group)| {
+                let (min, max) = mmsi_bounds(group);
+                min <= *mmsis.end() && max >= *mmsis.start()
             })
             .map(|(i, _)| i)
             .collect();
         let batches =
             builder.with_row_groups(groups).with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
         Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis })
+    }
+
+    /// Each row group's MMSI range and row count, from the footer alone.
+    pub fn mmsi_row_groups(path: &Path) -> io::Result<Vec<MmsiRowGroup>> {
+        let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
+            .parse_and_finish(&File::open(path)?)
+            .map_err(io::Error::other)?;
+        Ok(metadata
+            .row_groups()
+            .iter()
+            .map(|group| {
+                let (min, max) = mmsi_bounds(group);
+                MmsiRowGroup { min, max, rows: group.num_rows().max(0) as u64 }
+            })
+            .collect())
     }
 
     /// All rows of a part.

@@ -7,14 +7,14 @@
 //! resume from. A part file that no committed transaction names is not part
 //! of the archive (and is removed when the dataset is next opened).
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use tumen_model::{Mmsi, Timestamp};
 
-use crate::archive::{PartInfo, day_of};
-use crate::rows::{StaticField, StaticRow};
+use crate::archive::PartInfo;
+use crate::rows::StaticField;
+use crate::static_batch::StaticBatch;
 
 const SCHEMA_VERSION: i64 = 1;
 
@@ -502,121 +502,6 @@ fn upsert_statics(tx: &rusqlite::Transaction<'_>, statics: &StaticBatch) -> Resu
     Ok(())
 }
 
-/// Identity fields seen in a batch, aggregated per (MMSI, field, value,
-/// UTC day) as they arrive: a feed repeats a vessel's static data every few
-/// minutes (CSV exports on every row), the registry keeps one row per day.
-#[derive(Debug, Default)]
-pub struct StaticBatch {
-    /// Per (MMSI, field, day), the few values seen, so that a repeated
-    /// value is found without allocating.
-    aggregated: HashMap<(u32, StaticField, i64), Vec<(Box<str>, StaticAggregate)>>,
-    reports: u64,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct StaticAggregate {
-    /// Earliest report: (time ms, source id, line) — the evidence.
-    first: (i64, u32, u64),
-    last: i64,
-    reports: u64,
-}
-
-impl StaticBatch {
-    pub fn add(&mut self, row: &StaticRow) {
-        self.add_parts(row.mmsi, row.time, row.field, &row.value, row.origin);
-    }
-
-    /// [`StaticBatch::add`] without building a row.
-    pub fn add_parts(&mut self, mmsi: Mmsi, time: Timestamp, field: StaticField, value: &str, origin: crate::Origin) {
-        self.reports += 1;
-        let t = time.unix_ms();
-        let first = (t, origin.source_id, origin.line);
-        let values = self.aggregated.entry((mmsi.0, field, day_of(time))).or_default();
-        match values.iter_mut().find(|(v, _)| v.as_ref() == value) {
-            Some((_, a)) => {
-                a.first = a.first.min(first);
-                a.last = a.last.max(t);
-                a.reports += 1;
-            }
-            None => values.push((Box::from(value), StaticAggregate { first, last: t, reports: 1 })),
-        }
-    }
-
-    /// Reports added.
-    pub fn reports(&self) -> u64 {
-        self.reports
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.aggregated.is_empty()
-    }
-
-    /// Distinct (MMSI, field, value, day) entries held.
-    pub fn len(&self) -> usize {
-        self.aggregated.values().map(Vec::len).sum()
-    }
-
-    /// A compact binary form, for a checkpoint to carry entries not yet
-    /// committed: per entry MMSI, field, day, value, first, last, reports.
-    pub fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.reports).to_le_bytes());
-        for ((mmsi, field, value, day), a) in self.sorted() {
-            out.extend_from_slice(&mmsi.to_le_bytes());
-            out.push(StaticField::ALL.iter().position(|f| *f == field).unwrap_or(0) as u8);
-            out.extend_from_slice(&day.to_le_bytes());
-            let value = &value.as_bytes()[..value.len().min(u16::MAX as usize)];
-            out.extend_from_slice(&(value.len() as u16).to_le_bytes());
-            out.extend_from_slice(value);
-            out.extend_from_slice(&a.first.0.to_le_bytes());
-            out.extend_from_slice(&a.first.1.to_le_bytes());
-            out.extend_from_slice(&a.first.2.to_le_bytes());
-            out.extend_from_slice(&a.last.to_le_bytes());
-            out.extend_from_slice(&a.reports.to_le_bytes());
-        }
-    }
-
-    /// Reads [`StaticBatch::encode`]'s form; `None` if it is damaged.
-    pub fn decode(mut bytes: &[u8]) -> Option<StaticBatch> {
-        fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-            let (head, rest) = bytes.split_at_checked(n)?;
-            *bytes = rest;
-            Some(head)
-        }
-        fn u64_of(bytes: &mut &[u8]) -> Option<u64> {
-            Some(u64::from_le_bytes(take(bytes, 8)?.try_into().ok()?))
-        }
-        let mut batch = StaticBatch { reports: u64_of(&mut bytes)?, ..StaticBatch::default() };
-        while !bytes.is_empty() {
-            let mmsi = u32::from_le_bytes(take(&mut bytes, 4)?.try_into().ok()?);
-            let field = *StaticField::ALL.get(usize::from(take(&mut bytes, 1)?[0]))?;
-            let day = u64_of(&mut bytes)? as i64;
-            let len = usize::from(u16::from_le_bytes(take(&mut bytes, 2)?.try_into().ok()?));
-            let value = std::str::from_utf8(take(&mut bytes, len)?).ok()?;
-            let first_time = u64_of(&mut bytes)? as i64;
-            let source = u32::from_le_bytes(take(&mut bytes, 4)?.try_into().ok()?);
-            let line = u64_of(&mut bytes)?;
-            let last = u64_of(&mut bytes)? as i64;
-            let reports = u64_of(&mut bytes)?;
-            batch
-                .aggregated
-                .entry((mmsi, field, day))
-                .or_default()
-                .push((Box::from(value), StaticAggregate { first: (first_time, source, line), last, reports }));
-        }
-        Some(batch)
-    }
-
-    fn sorted(&self) -> Vec<((u32, StaticField, &str, i64), StaticAggregate)> {
-        let mut out: Vec<_> = self
-            .aggregated
-            .iter()
-            .flat_map(|((m, f, d), values)| values.iter().map(move |(v, a)| ((*m, *f, v.as_ref(), *d), *a)))
-            .collect();
-        out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,28 +509,6 @@ mod tests {
 
     fn at(ms: i64) -> Timestamp {
         Timestamp::from_unix_ms(ms)
-    }
-
-    #[test]
-    fn static_batch_aggregates_per_day_and_survives_its_binary_form() {
-        let mut batch = StaticBatch::default();
-        let origin = |line| Origin { source_id: 3, line };
-        batch.add_parts(Mmsi(273_000_001), at(1_000), StaticField::Name, "ANGARA", origin(7));
-        batch.add_parts(Mmsi(273_000_001), at(500), StaticField::Name, "ANGARA", origin(9));
-        batch.add_parts(Mmsi(273_000_001), at(86_400_500), StaticField::Name, "ANGARA", origin(11));
-        batch.add_parts(Mmsi(273_000_001), at(2_000), StaticField::Name, "LADY R", origin(12));
-        assert_eq!((batch.len(), batch.reports()), (3, 4));
-        let first = batch.sorted()[0];
-        assert_eq!(first.0, (273_000_001, StaticField::Name, "ANGARA", 0));
-        assert_eq!((first.1.first, first.1.last, first.1.reports), ((500, 3, 9), 1_000, 2));
-
-        let mut bytes = Vec::new();
-        batch.encode(&mut bytes);
-        let back = StaticBatch::decode(&bytes).unwrap();
-        assert_eq!(back.reports(), 4);
-        let as_text = |b: &StaticBatch| format!("{:?}", b.sorted());
-        assert_eq!(as_text(&back), as_text(&batch));
-        assert!(StaticBatch::decode(&bytes[..bytes.len() - 3]).is_none(), "a damaged form is refused");
     }
 
     #[test]

@@ -17,7 +17,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tumen_model::{Mmsi, Timestamp};
 
 use crate::archive::{self, Codec, PartReader, PartWriter, day_of, sort_rows};
-use crate::catalog::{BatchCommit, Catalog, CatalogError, StaticBatch};
+use crate::catalog::{BatchCommit, Catalog, CatalogError};
+use crate::static_batch::StaticBatch;
 use crate::rows::{PositionRow, RejectRow};
 
 /// A dataset error, with the file it concerns.
@@ -54,6 +55,8 @@ pub struct Dataset {
     catalog: Catalog,
     /// Held while a writer has the dataset open (`None` for readers).
     _lock: Option<fs::File>,
+    /// Reused by every commit's sort.
+    sort_scratch: SortScratch,
 }
 
 pub const LOCK_FILE: &str = ".lock";
@@ -103,7 +106,7 @@ impl Dataset {
             Err(fs::TryLockError::Error(e)) => return Err(StoreError::Io { path: lock_path, source: e }),
         }
         let catalog = Catalog::open(&root.join(CATALOG_FILE))?;
-        let dataset = Dataset { root: root.to_path_buf(), catalog, _lock: Some(lock) };
+        let dataset = Dataset { root: root.to_path_buf(), catalog, _lock: Some(lock), sort_scratch: SortScratch::default() };
         dataset.remove_orphans()?;
         Ok(dataset)
     }
@@ -116,7 +119,7 @@ impl Dataset {
             return Err(StoreError::NotADataset { path: root.to_path_buf() });
         }
         let catalog = Catalog::open(&catalog_path)?;
-        Ok(Dataset { root: root.to_path_buf(), catalog, _lock: None })
+        Ok(Dataset { root: root.to_path_buf(), catalog, _lock: None, sort_scratch: SortScratch::default() })
     }
 
     pub fn root(&self) -> &Path {
@@ -147,17 +150,22 @@ impl Dataset {
     }
 
     /// Commits a batch of one source: its part files and rejects file,
-    /// then everything in one catalog transaction.
-    pub fn commit(&mut self, batch: Batch) -> Result<CommitSummary, StoreError> {
-        let Batch { source_id, mut positions, statics, rejects, reject_counts, checkpoint, lines } = batch;
+    /// then everything in one catalog transaction. The batch is emptied,
+    /// its position buffer kept for the caller to fill again (a batch is
+    /// hundreds of megabytes: allocating it afresh each time costs the
+    /// kernel more than the rest of the commit's memory work).
+    pub fn commit(&mut self, batch: &mut Batch) -> Result<CommitSummary, StoreError> {
+        let Batch { source_id, positions, statics, rejects, reject_counts, checkpoint, lines } = batch;
+        let (source_id, lines) = (*source_id, *lines);
+        let statics = std::mem::take(statics);
+        let rejects = std::mem::take(rejects);
+        let reject_counts = std::mem::take(reject_counts);
+        let checkpoint = std::mem::take(checkpoint);
         let batch_name = unique_name(source_id);
-        sort_rows_by_day(&mut positions);
+        sort_rows_by_day(positions, &mut self.sort_scratch);
         let mut parts = Vec::new();
         for day_rows in positions.chunk_by(|a, b| day_of(a.time) == day_of(b.time)) {
-            let day = day_of(day_rows[0].time);
-            let info = archive::write_part(&self.root, day, &batch_name, day_rows, Codec::None)
-                .map_err(io_at(&archive::day_dir(&self.root, day)))?;
-            parts.push(info);
+            parts.extend(write_day_parts(&self.root, day_rows, &batch_name)?);
         }
         let reject_file = if rejects.is_empty() {
             None
@@ -177,12 +185,14 @@ impl Dataset {
             lines,
             positions: positions.len() as u64,
         })?;
-        Ok(CommitSummary {
+        let summary = CommitSummary {
             parts: parts.len(),
             positions: positions.len() as u64,
             statics: statics.reports(),
             rejects: reject_counts.iter().map(|(_, n)| n).sum(),
-        })
+        };
+        positions.clear();
+        Ok(summary)
     }
 
     /// Merges the parts of every day with a part not yet compacted into
@@ -201,8 +211,9 @@ impl Dataset {
         let files: Vec<PathBuf> = parts.iter().map(|(_, file, _)| self.root.join(file)).collect();
         let name = format!("compacted-{}", unique_name(0));
         // One thread per MMSI range, each writing its own file.
+        let ranges = compaction_ranges(&files)?;
         let results: Vec<Result<Option<archive::PartInfo>, StoreError>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = COMPACTION_RANGES
+            let workers: Vec<_> = ranges
                 .iter()
                 .enumerate()
                 .map(|(k, range)| {
@@ -264,12 +275,84 @@ impl Dataset {
     }
 }
 
-/// The MMSI ranges a day is compacted into, one file (and one thread)
-/// each. Fixed, so that a day's files do not depend on how its rows were
-/// batched; the cut falls between the ship MIDs of Europe and the Americas
-/// (2xx, 3xx) and those of Asia, Oceania, Africa and South America (4xx–7xx),
-/// which splits global traffic roughly in half.
-const COMPACTION_RANGES: [std::ops::RangeInclusive<u32>; 2] = [0..=399_999_999, 400_000_000..=u32::MAX];
+/// A batch's day with at least this many rows is written as two parts, by
+/// two threads: encoding is most of a commit, and the thread that reads the
+/// source has time to spare.
+const ROWS_TO_WRITE_IN_TWO: usize = 200_000;
+
+/// Writes one day's sorted rows of a batch as batch parts (uncompressed;
+/// compaction rewrites them).
+fn write_day_parts(root: &Path, rows: &[PositionRow], batch_name: &str) -> Result<Vec<archive::PartInfo>, StoreError> {
+    let day = day_of(rows[0].time);
+    let day_dir = archive::day_dir(root, day);
+    if rows.len() < ROWS_TO_WRITE_IN_TWO {
+        let info = archive::write_part(root, day, batch_name, rows, Codec::None).map_err(io_at(&day_dir))?;
+        return Ok(vec![info]);
+    }
+    // Each half is sorted: compaction merges parts anyway.
+    let (first, second) = rows.split_at(rows.len() / 2);
+    let (a, b) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| archive::write_part(root, day, &format!("{batch_name}-1"), second, Codec::None));
+        let here = archive::write_part(root, day, &format!("{batch_name}-0"), first, Codec::None);
+        (here, other.join().expect("a part writer does not panic"))
+    });
+    Ok(vec![a.map_err(io_at(&day_dir))?, b.map_err(io_at(&day_dir))?])
+}
+
+/// A day is compacted in one MMSI range per thread, each its own file, when
+/// it has at least this many rows per range.
+const MIN_ROWS_PER_COMPACTION_RANGE: u64 = 1_000_000;
+
+/// Cuts the MMSIs of a day into ranges holding about equal numbers of rows,
+/// estimated from the parts' row-group statistics (rows spread evenly over
+/// each group's MMSI range): one range per available core, fewer for a
+/// small day. The rows and their order do not depend on the cut; only how
+/// they are split between files does.
+fn compaction_ranges(files: &[PathBuf]) -> Result<Vec<std::ops::RangeInclusive<u32>>, StoreError> {
+    let mut groups = Vec::new();
+    for path in files {
+        groups.extend(PartReader::mmsi_row_groups(path).map_err(io_at(path))?);
+    }
+    let total: u64 = groups.iter().map(|g| g.rows).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    let ranges = cores.min(total / MIN_ROWS_PER_COMPACTION_RANGE).max(1);
+    // Rows estimated to have an MMSI at most `mmsi`.
+    let rows_up_to = |mmsi: u32| -> f64 {
+        groups
+            .iter()
+            .map(|g| {
+                if mmsi >= g.max {
+                    g.rows as f64
+                } else if mmsi < g.min {
+                    0.0
+                } else {
+                    g.rows as f64 * f64::from(mmsi - g.min + 1) / (f64::from(g.max - g.min) + 1.0)
+                }
+            })
+            .sum()
+    };
+    let mut cuts = Vec::new();
+    for k in 1..ranges {
+        let target = total as f64 * k as f64 / ranges as f64;
+        // The least MMSI with `target` rows at or below it.
+        let (mut low, mut high) = (0u32, u32::MAX);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if rows_up_to(mid) >= target { high = mid } else { low = mid + 1 }
+        }
+        if cuts.last().is_none_or(|&c| low > c) && low < u32::MAX {
+            cuts.push(low);
+        }
+    }
+    let mut out = Vec::new();
+    let mut start = 0u32;
+    for cut in cuts {
+        out.push(start..=cut);
+        start = cut + 1;
+    }
+    out.push(start..=u32::MAX);
+    Ok(out)
+}
 
 /// Merges the rows of `files` whose MMSI is in `mmsis` into one new part
 /// (none when there are no such rows): a k-way merge on (mmsi, time,
@@ -351,41 +434,75 @@ pub fn same_report(a: &PositionRow, b: &PositionRow) -> bool {
         && (a.msg_type == b.msg_type || a.msg_type == 0 || b.msg_type == 0)
 }
 
+/// Space [`sort_rows_by_day`] reuses from one batch to the next.
+#[derive(Default)]
+struct SortScratch {
+    keys: Vec<(u128, u32)>,
+    rows: Vec<PositionRow>,
+}
+
 /// Sorts by day first, then as the archive keeps rows.
-fn sort_rows_by_day(rows: &mut Vec<PositionRow>) {
-    match packed_sort_keys(rows) {
-        Some(mut keys) => {
-            // Sorting 16-byte keys and moving each row once is about twice
-            // as fast as sorting the rows themselves.
-            keys.sort_unstable();
-            let mut taken: Vec<Option<PositionRow>> = std::mem::take(rows).into_iter().map(Some).collect();
-            rows.extend(keys.iter().map(|&(_, i)| taken[i as usize].take().expect("each index once")));
-        }
-        None => rows.sort_unstable_by(|a, b| {
+fn sort_rows_by_day(rows: &mut Vec<PositionRow>, scratch: &mut SortScratch) {
+    if packed_sort_keys(rows, &mut scratch.keys) {
+        // Sorting 16-byte keys and moving each row once is about twice
+        // as fast as sorting the rows themselves (and three times as fast
+        // as permuting them in place, whose swaps touch every row twice).
+        scratch.keys.sort_unstable();
+        scratch.rows.clear();
+        scratch.rows.reserve(rows.len());
+        scratch.rows.extend(scratch.keys.iter().map(|&(_, i)| std::mem::replace(&mut rows[i as usize], vacant_row())));
+        std::mem::swap(rows, &mut scratch.rows);
+        scratch.rows.clear();
+    } else {
+        rows.sort_unstable_by(|a, b| {
             (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin))
-        }),
+        });
     }
 }
 
-/// (day, mmsi, time, line) packed into a `u128` that orders as the tuple
-/// does — day 17 bits, MMSI 30, millisecond of the day 27, line 54 — with
-/// each row's index; `None` when a row does not fit (a day outside
-/// 1970–2328, a line past 2^54, more than 2^32 rows) or the rows come from
-/// more than one source.
-fn packed_sort_keys(rows: &[PositionRow]) -> Option<Vec<(u128, u32)>> {
-    let source = rows.first()?.origin.source_id;
-    let count = u32::try_from(rows.len()).ok()?;
-    let mut keys = Vec::with_capacity(rows.len());
+/// What a moved-out row leaves behind (owns nothing, so dropping it is free).
+fn vacant_row() -> PositionRow {
+    PositionRow {
+        mmsi: Mmsi(0),
+        time: Timestamp::from_unix_ms(0),
+        lat_deg: 0.0,
+        lon_deg: 0.0,
+        sog_knots: None,
+        cog_deg: None,
+        heading_deg: None,
+        nav_status: None,
+        msg_type: 0,
+        class: crate::StationClass::A,
+        receiver: None,
+        receivers_heard: 0,
+        time_origin: crate::TimeOrigin::TagBlock,
+        origin: crate::Origin { source_id: 0, line: 0 },
+    }
+}
+
+/// Fills `keys` with (day, mmsi, time, line) packed into a `u128` that
+/// orders as the tuple does — day 17 bits, MMSI 30, millisecond of the day
+/// 27, line 54 — with each row's index; `false` when a row does not fit (a
+/// day outside 1970–2328, a line past 2^54, 2^32 − 1 rows or more) or the
+/// rows come from more than one source.
+fn packed_sort_keys(rows: &[PositionRow], keys: &mut Vec<(u128, u32)>) -> bool {
+    keys.clear();
+    let Some(source) = rows.first().map(|r| r.origin.source_id) else { return true };
+    let Ok(count) = u32::try_from(rows.len()) else { return false };
+    if count == u32::MAX {
+        return false;
+    }
+    keys.reserve(rows.len());
     for (row, index) in rows.iter().zip(0..count) {
         let day = day_of(row.time);
         let ms_of_day = row.time.unix_ms() - day * 86_400_000;
         if row.origin.source_id != source || !(0..1 << 17).contains(&day) || row.mmsi.0 >= 1 << 30 || row.origin.line >= 1 << 54 {
-            return None;
+            return false;
         }
         let key = (day as u128) << 111 | u128::from(row.mmsi.0) << 81 | (ms_of_day as u128) << 54 | u128::from(row.origin.line);
         keys.push((key, index));
     }
-    Some(keys)
+    true
 }
 
 fn unique_name(source_id: u32) -> String {
@@ -475,16 +592,17 @@ mod tests {
             .collect();
         let mut expected = rows.clone();
         by_comparator(&mut expected);
-        assert!(packed_sort_keys(&rows).is_some());
-        sort_rows_by_day(&mut rows);
+        let mut scratch = SortScratch::default();
+        assert!(packed_sort_keys(&rows, &mut scratch.keys));
+        sort_rows_by_day(&mut rows, &mut scratch);
         assert_eq!(rows, expected);
 
         // Rows of two sources take the general path, with the same result.
         let mut mixed = vec![row(5, 10, 2, 1), row(5, 10, 1, 9), row(4, 10, 2, 3)];
-        assert!(packed_sort_keys(&mixed).is_none());
+        assert!(!packed_sort_keys(&mixed, &mut scratch.keys));
         let mut expected = mixed.clone();
         by_comparator(&mut expected);
-        sort_rows_by_day(&mut mixed);
+        sort_rows_by_day(&mut mixed, &mut scratch);
         assert_eq!(mixed, expected);
     }
 }

@@ -4,7 +4,9 @@ pub mod archive;
 pub mod catalog;
 pub mod dataset;
 pub mod rows;
+pub mod static_batch;
 
-pub use catalog::{Catalog, CatalogError, SourceRecord, StaticBatch, StaticSpan, VesselQuery};
+pub use catalog::{Catalog, CatalogError, SourceRecord, StaticSpan, VesselQuery};
 pub use dataset::{Batch, CommitSummary, Dataset, StoreError};
+pub use static_batch::StaticBatch;
 pub use rows::{Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};
