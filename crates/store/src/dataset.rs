@@ -256,7 +256,7 @@ impl Dataset {
         let mut joined = Vec::with_capacity(rows.len());
         let mut recent = Vec::new();
         for row in rows {
-            joined.extend(join_duplicate(&mut recent, row));
+            join_duplicate(&mut recent, row, |done| joined.push(done));
         }
         joined.append(&mut recent);
         Ok(joined)
@@ -389,9 +389,13 @@ fn merge_range(
         if let Some(next) = &heads[best] {
             heap.push(Reverse((key(next), best)));
         }
-        for done in join_duplicate(&mut recent, row) {
-            writer.push(done).map_err(io_at(&day_dir))?;
-        }
+        let mut written = Ok(());
+        join_duplicate(&mut recent, row, |done| {
+            if written.is_ok() {
+                written = writer.push(done);
+            }
+        });
+        written.map_err(io_at(&day_dir))?;
     }
     for done in recent.drain(..) {
         writer.push(done).map_err(io_at(&day_dir))?;
@@ -402,20 +406,21 @@ fn merge_range(
 /// Takes the next row of a merge in archive order. A row that repeats a
 /// recent row of the same vessel (the same report heard by another
 /// receiver) is folded into it, counting its receivers; rows that can no
-/// longer meet a later one are returned, in order. `recent` holds the
+/// longer meet a later one are given to `done`, in order. `recent` holds the
 /// current vessel's rows within the duplicate window, in order.
-fn join_duplicate(recent: &mut Vec<PositionRow>, row: PositionRow) -> Vec<PositionRow> {
+fn join_duplicate(recent: &mut Vec<PositionRow>, row: PositionRow, mut done: impl FnMut(PositionRow)) {
     let stale = recent
         .iter()
         .take_while(|r| r.mmsi != row.mmsi || row.time.ms_since(r.time) > DUPLICATE_WINDOW_MS)
         .count();
-    let done: Vec<PositionRow> = recent.drain(..stale).collect();
+    if stale > 0 {
+        recent.drain(..stale).for_each(&mut done);
+    }
     if let Some(original) = recent.iter_mut().find(|r| same_report(r, &row)) {
         original.receivers_heard = original.receivers_heard.saturating_add(row.receivers_heard);
     } else {
         recent.push(row);
     }
-    done
 }
 
 /// The same transmission: every decoded field equal (the time within the
