@@ -384,18 +384,27 @@ fn merge_range(
     let mut heap: BinaryHeap<Reverse<(_, usize)>> =
         heads.iter().enumerate().filter_map(|(i, h)| h.as_ref().map(|r| Reverse((key(r), i)))).collect();
     while let Some(Reverse((_, best))) = heap.pop() {
-        let row = heads[best].take().expect("the heap holds present heads");
-        heads[best] = readers[best].next().transpose().map_err(io_at(&files[best]))?;
-        if let Some(next) = &heads[best] {
-            heap.push(Reverse((key(next), best)));
-        }
-        let mut written = Ok(());
-        join_duplicate(&mut recent, row, |done| {
-            if written.is_ok() {
-                written = writer.push(done);
+        // Take a run from this part while it stays ahead of every other:
+        // batches follow the source's time, so a vessel's rows in one part
+        // all come before its rows in the next, and runs are long. One
+        // comparison per row instead of a heap pop and push.
+        loop {
+            let row = heads[best].take().expect("the heap holds present heads");
+            heads[best] = readers[best].next().transpose().map_err(io_at(&files[best]))?;
+            let mut written = Ok(());
+            join_duplicate(&mut recent, row, |done| {
+                if written.is_ok() {
+                    written = writer.push(done);
+                }
+            });
+            written.map_err(io_at(&day_dir))?;
+            let Some(next) = &heads[best] else { break };
+            let next = (key(next), best);
+            if heap.peek().is_some_and(|Reverse(top)| *top < next) {
+                heap.push(Reverse(next));
+                break;
             }
-        });
-        written.map_err(io_at(&day_dir))?;
+        }
     }
     for done in recent.drain(..) {
         writer.push(done).map_err(io_at(&day_dir))?;

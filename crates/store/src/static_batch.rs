@@ -3,9 +3,11 @@
 //! (CSV exports on every row), the registry keeps one row per day.
 //!
 //! This sits on ingest's hot path (a global day has ~4·10^7 identity
-//! fields), so entries live in one vector with their text end to end in
-//! one string, found through a hash table of indexes: a repeated value
-//! costs one hash and one comparison, and no allocation.
+//! fields, each one lookup in a table of ~10^6 entries — memory, not cache),
+//! so an entry lives in the hash table itself with its value inline when
+//! short (as AIS text fields are): a repeated value costs one hash, two
+//! cache misses and no allocation. Longer values (CSV exports) go to one
+//! string, end to end.
 
 use std::hash::{BuildHasher, Hash, Hasher};
 
@@ -17,25 +19,42 @@ use crate::rows::{Origin, StaticField, StaticRow};
 
 #[derive(Debug, Default)]
 pub struct StaticBatch {
-    /// Indexes into `entries`.
-    index: HashTable<u32>,
-    entries: Vec<Entry>,
-    /// Every entry's value, end to end.
-    text: String,
+    entries: HashTable<Entry>,
+    /// Values too long to keep inline, end to end.
+    long_text: String,
     hasher: DefaultHashBuilder,
     reports: u64,
 }
 
+/// Values up to this many bytes are kept in the entry (AIS names and
+/// destinations are 20 characters, call signs 7).
+const INLINE_TEXT_BYTES: usize = 24;
+
 #[derive(Clone, Copy, Debug)]
 struct Entry {
+    hash: u64,
     mmsi: u32,
     field: StaticField,
     day: i64,
-    /// The value's bytes in `text`.
-    text_start: usize,
-    text_len: usize,
-    hash: u64,
+    text: Text,
     aggregate: StaticAggregate,
+}
+
+/// Where an entry's value is.
+#[derive(Clone, Copy, Debug)]
+enum Text {
+    Inline { len: u8, bytes: [u8; INLINE_TEXT_BYTES] },
+    Long { start: usize, len: usize },
+}
+
+impl Entry {
+    fn text<'a>(&'a self, long_text: &'a str) -> &'a str {
+        match &self.text {
+            // Inline bytes were copied from a `&str` whole.
+            Text::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default(),
+            Text::Long { start, len } => &long_text[*start..][..*len],
+        }
+    }
 }
 
 /// What the reports of one (MMSI, field, value, day) add up to.
@@ -67,24 +86,28 @@ impl StaticBatch {
     /// it if new.
     fn merge(&mut self, mmsi: u32, field: StaticField, day: i64, value: &str, aggregate: StaticAggregate) {
         let hash = self.hash_of(mmsi, field, day, value);
-        let (entries, text) = (&self.entries, &self.text);
-        let found = self.index.find(hash, |&i| {
-            let e = &entries[i as usize];
-            e.hash == hash && e.mmsi == mmsi && e.field == field && e.day == day && &text[e.text_start..][..e.text_len] == value
+        let long_text = &self.long_text;
+        let found = self.entries.find_mut(hash, |e| {
+            e.hash == hash && e.mmsi == mmsi && e.field == field && e.day == day && e.text(long_text) == value
         });
-        if let Some(&i) = found {
-            let a = &mut self.entries[i as usize].aggregate;
+        if let Some(e) = found {
+            let a = &mut e.aggregate;
             a.first = a.first.min(aggregate.first);
             a.last = a.last.max(aggregate.last);
             a.reports += aggregate.reports;
             return;
         }
-        let i = u32::try_from(self.entries.len()).expect("a batch holds fewer than 2^32 identity entries");
-        let text_start = self.text.len();
-        self.text.push_str(value);
-        self.entries.push(Entry { mmsi, field, day, text_start, text_len: value.len(), hash, aggregate });
-        let entries = &self.entries;
-        self.index.insert_unique(hash, i, |&j| entries[j as usize].hash);
+        let text = if value.len() <= INLINE_TEXT_BYTES {
+            let mut bytes = [0u8; INLINE_TEXT_BYTES];
+            bytes[..value.len()].copy_from_slice(value.as_bytes());
+            Text::Inline { len: value.len() as u8, bytes }
+        } else {
+            let start = self.long_text.len();
+            self.long_text.push_str(value);
+            Text::Long { start, len: value.len() }
+        };
+        let entry = Entry { hash, mmsi, field, day, text, aggregate };
+        self.entries.insert_unique(hash, entry, |e| e.hash);
     }
 
     fn hash_of(&self, mmsi: u32, field: StaticField, day: i64, value: &str) -> u64 {
@@ -112,7 +135,7 @@ impl StaticBatch {
         let mut out: Vec<_> = self
             .entries
             .iter()
-            .map(|e| ((e.mmsi, e.field, &self.text[e.text_start..][..e.text_len], e.day), e.aggregate))
+            .map(|e| ((e.mmsi, e.field, e.text(&self.long_text), e.day), e.aggregate))
             .collect();
         out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         out
@@ -214,7 +237,12 @@ mod tests {
         let origin = Origin { source_id: 1, line: 1 };
         for round in 0..2 {
             for mmsi in 0..20_000u32 {
-                let value = format!("SHIP {}", mmsi % 977);
+                // Short values are kept inline, long ones apart: both found.
+                let value = if mmsi % 2 == 0 {
+                    format!("SHIP {}", mmsi % 977)
+                } else {
+                    format!("A VALUE LONGER THAN AN AIS FIELD {}", mmsi % 977)
+                };
                 batch.add_parts(Mmsi(mmsi), at(i64::from(round) * 1_000), StaticField::Name, &value, origin);
             }
         }
