@@ -315,7 +315,16 @@ fn compaction_ranges(files: &[PathBuf]) -> Result<Vec<std::ops::RangeInclusive<u
     }
     let total: u64 = groups.iter().map(|g| g.rows).sum();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
-    let ranges = cores.min(total / MIN_ROWS_PER_COMPACTION_RANGE).max(1);
+    Ok(cut_at_row_quantiles(&groups, cores.min(total / MIN_ROWS_PER_COMPACTION_RANGE).max(1)))
+}
+
+/// `ranges` MMSI ranges covering every MMSI, each holding about the same
+/// number of the groups' rows (fewer ranges when cuts coincide).
+fn cut_at_row_quantiles(groups: &[archive::MmsiRowGroup], ranges: u64) -> Vec<std::ops::RangeInclusive<u32>> {
+    let total: u64 = groups.iter().map(|g| g.rows).sum();
+    if total == 0 {
+        return vec![0..=u32::MAX];
+    }
     // Rows estimated to have an MMSI at most `mmsi`.
     let rows_up_to = |mmsi: u32| -> f64 {
         groups
@@ -351,7 +360,7 @@ fn compaction_ranges(files: &[PathBuf]) -> Result<Vec<std::ops::RangeInclusive<u
         start = cut + 1;
     }
     out.push(start..=u32::MAX);
-    Ok(out)
+    out
 }
 
 /// Merges the rows of `files` whose MMSI is in `mmsis` into one new part
@@ -585,6 +594,26 @@ mod tests {
 
     fn by_comparator(rows: &mut [PositionRow]) {
         rows.sort_by(|a, b| (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin)));
+    }
+
+    #[test]
+    fn compaction_ranges_hold_equal_rows() {
+        use archive::MmsiRowGroup;
+        let group = |min, max, rows| MmsiRowGroup { min, max, rows };
+        // Russian ships (273…) are most of the rows: the cut falls inside
+        // their MMSIs, not at a round number.
+        let groups = [group(200_000_000, 272_999_999, 100), group(273_000_000, 273_999_999, 800), group(400_000_000, 700_000_000, 100)];
+        let ranges = cut_at_row_quantiles(&groups, 2);
+        assert_eq!(ranges.len(), 2);
+        assert_eq!(*ranges[0].start(), 0);
+        assert_eq!(*ranges[1].end(), u32::MAX);
+        assert_eq!(ranges[0].end() + 1, *ranges[1].start());
+        assert!((273_400_000..273_600_000).contains(ranges[0].end()), "{ranges:?}");
+        // One range, and no rows at all, still cover every MMSI.
+        assert_eq!(cut_at_row_quantiles(&groups, 1), [0..=u32::MAX]);
+        assert_eq!(cut_at_row_quantiles(&[], 2), [0..=u32::MAX]);
+        // Every row on one MMSI: the cuts coincide, one range.
+        assert_eq!(cut_at_row_quantiles(&[group(5, 5, 1_000)], 4), [0..=5, 6..=u32::MAX]);
     }
 
     #[test]
