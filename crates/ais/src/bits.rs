@@ -232,7 +232,7 @@ impl Bits {
     fn clear_tail(&mut self) {
         let len = self.len();
         let full = len / 8;
-        if len % 8 != 0 {
+        if !len.is_multiple_of(8) {
             self.bytes[full] &= 0xFFu8 << (8 - len % 8);
             self.bytes[full + 1..].fill(0);
         } else {

@@ -220,19 +220,17 @@ fn read_row(dialect: Dialect, c: &Columns, fields: &[String]) -> Result<Row, &'s
     if !ship_type.is_empty() && ship_type != "0" {
         statics.push((StaticField::ShipType, ship_type.to_owned()));
     }
-    if let (Some(length), Some(width)) = (number(c.length).ok().flatten(), number(c.width).ok().flatten()) {
-        if length > 0.0 && width > 0.0 {
+    if let (Some(length), Some(width)) = (number(c.length).ok().flatten(), number(c.width).ok().flatten())
+        && length > 0.0 && width > 0.0 {
             statics.push((StaticField::Dimensions, format!("{}x{}", length.round(), width.round())));
         }
-    }
     if let Some(draught) = number(c.draught).ok().flatten().filter(|d| *d > 0.0) {
         statics.push((StaticField::Draught, format!("{draught:.1}")));
     }
-    if let Some(eta) = parse_dma_time(get(c.eta)).and_then(|t| t.utc_fields()) {
-        if let Some(text) = crate::nmea::eta_text(eta.month as u8, eta.day as u8, eta.hour as u8, eta.minute as u8) {
+    if let Some(eta) = parse_dma_time(get(c.eta)).and_then(|t| t.utc_fields())
+        && let Some(text) = crate::nmea::eta_text(eta.month as u8, eta.day as u8, eta.hour as u8, eta.minute as u8) {
             statics.push((StaticField::Eta, text));
         }
-    }
     if let Some(class) = class.filter(|c| *c != StationClass::SarAircraft) {
         statics.push((StaticField::Class, class.as_str().to_owned()));
     }

@@ -375,7 +375,7 @@ fn read_batches(
                 channels.send(&mut batch, &checkpoint, with_statics)?;
                 lines_in_batch = 0;
             }
-            if number % 65_536 == 0 && last_progress.elapsed() >= Duration::from_millis(100) {
+            if number.is_multiple_of(65_536) && last_progress.elapsed() >= Duration::from_millis(100) {
                 last_progress = Instant::now();
                 progress.update(end_offset, &batch.counts);
             }

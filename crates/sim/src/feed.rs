@@ -633,7 +633,7 @@ impl Radio {
 
     /// The radio channel of the next transmission: A and B in turn.
     fn channel(&self) -> u8 {
-        if self.transmissions % 2 == 0 { b'A' } else { b'B' }
+        if self.transmissions.is_multiple_of(2) { b'A' } else { b'B' }
     }
 
     /// Writes the lines each receiver in `receivers` makes of `message`.

@@ -216,8 +216,8 @@ fn lane_plan(
         t = t.plus_ms(duration_ms);
         let at = path.last();
         let place = place_at(at);
-        if destination.is_empty() {
-            if let Some(place) = place {
+        if destination.is_empty()
+            && let Some(place) = place {
                 destination = places[place]
                     .name
                     .to_ascii_uppercase()
@@ -226,7 +226,6 @@ fn lane_plan(
                     .take(20)
                     .collect();
             }
-        }
         let stay_ms = hours_ms(uniform(rng, dwell_hours.0, dwell_hours.1));
         plan.push(t, t.plus_ms(stay_ms), still(at, place, rng), rest_activity(place));
         t = t.plus_ms(stay_ms);

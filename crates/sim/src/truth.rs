@@ -606,11 +606,10 @@ fn shared_identities(world: &World, window: Interval, events: &mut Vec<Event>) {
                     if id_a.mmsi == id_b.mmsi {
                         add("mmsi", id_a.mmsi);
                     }
-                    if let (Some(x), Some(y)) = (id_a.imo, id_b.imo) {
-                        if x == y && x != 0 {
+                    if let (Some(x), Some(y)) = (id_a.imo, id_b.imo)
+                        && x == y && x != 0 {
                             add("imo", x);
                         }
-                    }
                 }
             }
         }

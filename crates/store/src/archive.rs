@@ -93,7 +93,7 @@ pub fn day_name(day: i64) -> String {
 /// Orders rows as the archive keeps them: MMSI, time, then where they came
 /// from, so equal keys still have one order.
 pub fn sort_rows(rows: &mut [PositionRow]) {
-    rows.sort_unstable_by(|a, b| (a.mmsi, a.time, a.origin).cmp(&(b.mmsi, b.time, b.origin)));
+    rows.sort_unstable_by_key(|a| (a.mmsi, a.time, a.origin));
 }
 
 /// What was written.

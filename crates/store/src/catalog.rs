@@ -387,7 +387,7 @@ impl Catalog {
                 }),
             }
         }
-        spans.sort_by(|a, b| (a.field, a.first_time).cmp(&(b.field, b.first_time)));
+        spans.sort_by_key(|a| (a.field, a.first_time));
         Ok(spans)
     }
 

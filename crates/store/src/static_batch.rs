@@ -9,7 +9,7 @@
 //! cache misses and no allocation. Longer values (CSV exports) go to one
 //! string, end to end.
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 use tumen_model::{Mmsi, Timestamp};
@@ -111,9 +111,9 @@ impl StaticBatch {
     }
 
     fn hash_of(&self, mmsi: u32, field: StaticField, day: i64, value: &str) -> u64 {
-        let mut h = self.hasher.build_hasher();
-        (mmsi, field, day, value).hash(&mut h);
-        h.finish()
+        
+        
+        self.hasher.hash_one((mmsi, field, day, value))
     }
 
     /// Reports added.

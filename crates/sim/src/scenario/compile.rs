@@ -664,11 +664,10 @@ impl Compiler<'_> {
                     Leg { mode: LegMode::Rail, vessel: None, from, to, depart, arrive, cars: leg.cars, presence }
                 }
             };
-            if let Some(previous) = legs.last() {
-                if previous.to != compiled.from {
+            if let Some(previous) = legs.last()
+                && previous.to != compiled.from {
                     return Err(here("starts where the previous leg did not end".into()));
                 }
-            }
             legs.push(compiled);
         }
         Ok(Shipment { id: spec.id.clone(), cargo: spec.cargo.clone(), containers: spec.containers, legs })
@@ -728,15 +727,14 @@ fn dark_periods_from_switches(
             _ => {}
         }
     }
-    if let Some(since) = off_since {
-        if plan_end > since {
+    if let Some(since) = off_since
+        && plan_end > since {
             periods.push(DarkPeriod {
                 interval: Interval { start: since, end: plan_end },
                 illicit: false,
                 cause: "itinerary".into(),
             });
         }
-    }
     periods
 }
 
