@@ -57,6 +57,8 @@ pub struct Dataset {
     _lock: Option<fs::File>,
     /// Reused by every commit's sort.
     sort_scratch: SortScratch,
+    /// [`MERGE_FAN_IN_ALL_THREADS`]; tests make it small.
+    merge_fan_in_all_threads: usize,
 }
 
 pub const LOCK_FILE: &str = ".lock";
@@ -106,7 +108,7 @@ impl Dataset {
             Err(fs::TryLockError::Error(e)) => return Err(StoreError::Io { path: lock_path, source: e }),
         }
         let catalog = Catalog::open(&root.join(CATALOG_FILE))?;
-        let dataset = Dataset { root: root.to_path_buf(), catalog, _lock: Some(lock), sort_scratch: SortScratch::default() };
+        let dataset = Dataset { root: root.to_path_buf(), catalog, _lock: Some(lock), sort_scratch: SortScratch::default(), merge_fan_in_all_threads: MERGE_FAN_IN_ALL_THREADS };
         dataset.remove_orphans()?;
         Ok(dataset)
     }
@@ -119,7 +121,7 @@ impl Dataset {
             return Err(StoreError::NotADataset { path: root.to_path_buf() });
         }
         let catalog = Catalog::open(&catalog_path)?;
-        Ok(Dataset { root: root.to_path_buf(), catalog, _lock: None, sort_scratch: SortScratch::default() })
+        Ok(Dataset { root: root.to_path_buf(), catalog, _lock: None, sort_scratch: SortScratch::default(), merge_fan_in_all_threads: MERGE_FAN_IN_ALL_THREADS })
     }
 
     pub fn root(&self) -> &Path {
@@ -212,13 +214,14 @@ impl Dataset {
         let name = format!("compacted-{}", unique_name(0));
         // One thread per MMSI range, each writing its own file.
         let ranges = compaction_ranges(&files)?;
+        let fan_in = self.merge_fan_in_all_threads / ranges.len();
         let results: Vec<Result<Option<archive::PartInfo>, StoreError>> = std::thread::scope(|scope| {
             let workers: Vec<_> = ranges
                 .iter()
                 .enumerate()
                 .map(|(k, range)| {
                     let (files, root, name) = (&files, &self.root, format!("{name}-{k}"));
-                    scope.spawn(move || merge_range(root, day, files, range.clone(), &name))
+                    scope.spawn(move || merge_range(root, day, files, range.clone(), &name, fan_in))
                 })
                 .collect();
             workers.into_iter().map(|w| w.join().expect("a compaction worker does not panic")).collect()
@@ -363,18 +366,84 @@ fn cut_at_row_quantiles(groups: &[archive::MmsiRowGroup], ranges: u64) -> Vec<st
     out
 }
 
+/// A merge reads at most this many parts at once, over all its threads:
+/// each open part holds a batch of rows and a page per column (a few
+/// megabytes), so more parts — a day fed by many sources — are merged in
+/// stages to keep memory bounded whatever the input. The global day of the
+/// benchmark has 134 parts: one stage.
+const MERGE_FAN_IN_ALL_THREADS: usize = 320;
+
 /// Merges the rows of `files` whose MMSI is in `mmsis` into one new part
-/// (none when there are no such rows): a k-way merge on (mmsi, time,
-/// origin) — a total order, so the result does not depend on how the rows
-/// were batched — joining reports of one transmission heard several times.
-/// Streams: memory is bounded by the number of parts, not the size of the
-/// day.
+/// (none when there are no such rows), joining reports of one transmission
+/// heard several times — through intermediate parts (merged, not joined)
+/// when there are more than `fan_in` files. The result does not depend on
+/// the stages: merging is in a total order and only the last stage joins.
 fn merge_range(
     root: &Path,
     day: i64,
     files: &[PathBuf],
     mmsis: std::ops::RangeInclusive<u32>,
     name: &str,
+    fan_in: usize,
+) -> Result<Option<archive::PartInfo>, StoreError> {
+    let fan_in = fan_in.max(2);
+    let mut inputs = files.to_vec();
+    let mut intermediates = Vec::new();
+    let mut stage = 0;
+    let merged = loop {
+        if inputs.len() <= fan_in {
+            break merge_files(root, day, &inputs, mmsis.clone(), name, Merge::Final);
+        }
+        let mut next = Vec::new();
+        for (group_index, group) in inputs.chunks(fan_in).enumerate() {
+            let group_name = format!("{name}-stage{stage}-{group_index}");
+            match merge_files(root, day, group, mmsis.clone(), &group_name, Merge::Intermediate) {
+                Ok(Some(info)) => {
+                    let path = root.join(&info.file);
+                    intermediates.push(path.clone());
+                    next.push(path);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    remove_files(&intermediates);
+                    return Err(e);
+                }
+            }
+        }
+        inputs = next;
+        stage += 1;
+    };
+    // Not in the catalog: a crash before this leaves them to be removed
+    // as orphans when the dataset is next opened.
+    remove_files(&intermediates);
+    merged
+}
+
+fn remove_files(paths: &[PathBuf]) {
+    for path in paths {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// What a merge writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    /// An archive part: compressed, duplicates joined.
+    Final,
+    /// A stage towards one: uncompressed, every row kept.
+    Intermediate,
+}
+
+/// A k-way merge of `files` on (mmsi, time, origin) — a total order, so the
+/// result does not depend on how the rows were batched. Streams: memory is
+/// bounded by the number of files, not the size of the day.
+fn merge_files(
+    root: &Path,
+    day: i64,
+    files: &[PathBuf],
+    mmsis: std::ops::RangeInclusive<u32>,
+    name: &str,
+    merge: Merge,
 ) -> Result<Option<archive::PartInfo>, StoreError> {
     let mut readers = Vec::new();
     let mut heads = Vec::new();
@@ -387,7 +456,8 @@ fn merge_range(
         return Ok(None);
     }
     let day_dir = archive::day_dir(root, day);
-    let mut writer = PartWriter::create(root, day, name, Codec::Zstd).map_err(io_at(&day_dir))?;
+    let codec = if merge == Merge::Final { Codec::Zstd } else { Codec::None };
+    let mut writer = PartWriter::create(root, day, name, codec).map_err(io_at(&day_dir))?;
     let mut recent: Vec<PositionRow> = Vec::new();
     let key = |r: &PositionRow| (r.mmsi, r.time, r.origin);
     let mut heap: BinaryHeap<Reverse<(_, usize)>> =
@@ -400,13 +470,17 @@ fn merge_range(
         loop {
             let row = heads[best].take().expect("the heap holds present heads");
             heads[best] = readers[best].next().transpose().map_err(io_at(&files[best]))?;
-            let mut written = Ok(());
-            join_duplicate(&mut recent, row, |done| {
-                if written.is_ok() {
-                    written = writer.push(done);
-                }
-            });
-            written.map_err(io_at(&day_dir))?;
+            if merge == Merge::Final {
+                let mut written = Ok(());
+                join_duplicate(&mut recent, row, |done| {
+                    if written.is_ok() {
+                        written = writer.push(done);
+                    }
+                });
+                written.map_err(io_at(&day_dir))?;
+            } else {
+                writer.push(row).map_err(io_at(&day_dir))?;
+            }
             let Some(next) = &heads[best] else { break };
             let next = (key(next), best);
             if heap.peek().is_some_and(|Reverse(top)| *top < next) {
@@ -594,6 +668,52 @@ mod tests {
 
     fn by_comparator(rows: &mut [PositionRow]) {
         rows.sort_by(|a, b| (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin)));
+    }
+
+    /// Twelve batches from two sources of one day, with transmissions heard
+    /// by both, into a fresh dataset compacted with `fan_in_all_threads`.
+    fn compacted_dataset(dir: &Path, fan_in_all_threads: usize) -> Dataset {
+        let mut dataset = Dataset::open(dir).unwrap();
+        dataset.merge_fan_in_all_threads = fan_in_all_threads;
+        let sources: Vec<u32> = (0..2)
+            .map(|k| dataset.catalog().begin_source("file", &format!("s{k}"), Some(&format!("h{k}")), Some(1), "nmea", "unknown").unwrap().id)
+            .collect();
+        let mut state = 99u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (state >> 33) % n
+        };
+        for b in 0..12u64 {
+            let source_id = sources[(b % 2) as usize];
+            let positions = (0..300)
+                .map(|i| {
+                    // Times on a coarse grid so that the two sources often
+                    // report the same second.
+                    let ms = (next(2_000) * 1_000 + next(3) * 700) as i64;
+                    let mut r = row(1 + next(40) as u32, ms, source_id, b * 1_000 + i);
+                    r.sog_knots = Some((ms / 10_000 % 3) as f32);
+                    r
+                })
+                .collect();
+            let mut batch = Batch { source_id, positions, lines: (b + 1) * 1_000, ..Batch::default() };
+            dataset.commit(&mut batch).unwrap();
+        }
+        dataset.compact().unwrap();
+        dataset
+    }
+
+    #[test]
+    fn a_merge_in_stages_gives_the_rows_of_a_merge_in_one() {
+        let (one, staged) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let expected = compacted_dataset(one.path(), MERGE_FAN_IN_ALL_THREADS).all_positions().unwrap();
+        // Two or three parts at a time: several stages for twelve parts.
+        let dataset = compacted_dataset(staged.path(), 5);
+        assert_eq!(dataset.all_positions().unwrap(), expected);
+        assert!(expected.len() < 3_600, "some transmissions were joined");
+        assert!(expected.iter().any(|r| r.receivers_heard > 1));
+        // No intermediate part is left behind.
+        let named = dataset.catalog().part_files().unwrap().len();
+        assert_eq!(walk(&staged.path().join(POSITIONS_DIR)).unwrap().len(), named);
     }
 
     #[test]
