@@ -1,0 +1,246 @@
+//! Land polygons and coastline queries, from Natural Earth 1:10m land
+//! (public domain), shipped in `data/land/ne-10m-land.bin` — made by
+//! `scripts/make_land.py`, which documents the format. Its coordinates are
+//! quantized to ~300 m × ~190 m; the coastline is Natural Earth's at
+//! 1:10 million, within about a kilometre of the true shore.
+//!
+//! Both queries go through one R-tree of the coastline's segments:
+//! - on land: a ray cast east from the point along its latitude counts the
+//!   segments it crosses (odd = inside); the tree finds the few segments
+//!   that cross that latitude east of the point;
+//! - distance to shore: the nearest segment, searched in growing boxes,
+//!   measured on a local equirectangular projection (accurate to well under
+//!   1% at the distances that matter, up to a few hundred kilometres; the
+//!   search box does not wrap at ±180°, so within a few hundred km of the
+//!   antimeridian a shore on the other side is missed).
+
+use std::sync::OnceLock;
+
+use rstar::{AABB, RTree, RTreeObject};
+
+/// Mean Earth radius (IUGG), km.
+const EARTH_RADIUS_KM: f64 = 6_371.0088;
+const KM_PER_DEGREE: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
+
+static EMBEDDED: &[u8] = include_bytes!("../../../data/land/ne-10m-land.bin");
+const MAGIC: &[u8] = b"TUMENLAND1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LandError {
+    #[error("land data: {0}")]
+    Format(&'static str),
+}
+
+/// One coastline segment, (lon, lat) degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Segment {
+    from: [f64; 2],
+    to: [f64; 2],
+}
+
+impl RTreeObject for Segment {
+    type Envelope = AABB<[f64; 2]>;
+
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners(self.from, self.to)
+    }
+}
+
+/// The land of the Earth, indexed for point queries.
+pub struct Land {
+    coast: RTree<Segment>,
+}
+
+impl Land {
+    /// The land shipped with Tumen, parsed and indexed once per process
+    /// (~60 ms).
+    pub fn embedded() -> &'static Land {
+        static LAND: OnceLock<Land> = OnceLock::new();
+        LAND.get_or_init(|| Land::parse(EMBEDDED).expect("the embedded land data is well formed (tested)"))
+    }
+
+    /// Reads the format `scripts/make_land.py` writes.
+    pub fn parse(bytes: &[u8]) -> Result<Land, LandError> {
+        let mut input = Input { bytes };
+        if input.take(MAGIC.len())? != MAGIC {
+            return Err(LandError::Format("not a Tumen land file"));
+        }
+        let (scale_lon, scale_lat, translate_lon, translate_lat) = (input.f64()?, input.f64()?, input.f64()?, input.f64()?);
+        let mut segments = Vec::new();
+        for _ in 0..input.u32()? {
+            for _ in 0..input.u32()? {
+                let points = input.u32()?;
+                let (mut x, mut y) = (0i64, 0i64);
+                let mut previous: Option<[f64; 2]> = None;
+                for _ in 0..points {
+                    x += input.zigzag_varint()?;
+                    y += input.zigzag_varint()?;
+                    let point = [x as f64 * scale_lon + translate_lon, y as f64 * scale_lat + translate_lat];
+                    if let Some(from) = previous.filter(|&from| from != point) {
+                        segments.push(Segment { from, to: point });
+                    }
+                    previous = Some(point);
+                }
+            }
+        }
+        if !input.bytes.is_empty() {
+            return Err(LandError::Format("bytes after the last polygon"));
+        }
+        Ok(Land { coast: RTree::bulk_load(segments) })
+    }
+
+    /// Whether (lat, lon) is on land (Natural Earth's land: lakes count as
+    /// land, as they do there).
+    pub fn is_on_land(&self, lat_deg: f64, lon_deg: f64) -> bool {
+        let ray = AABB::from_corners([lon_deg, lat_deg], [180.0, lat_deg]);
+        let crossings = self
+            .coast
+            .locate_in_envelope_intersecting(&ray)
+            .filter(|s| {
+                // Half-open in latitude, so a ray through a vertex counts
+                // the two segments meeting there once between them.
+                let ([x1, y1], [x2, y2]) = (s.from, s.to);
+                if (y1 > lat_deg) == (y2 > lat_deg) {
+                    return false;
+                }
+                let x_at = x1 + (lat_deg - y1) * (x2 - x1) / (y2 - y1);
+                x_at > lon_deg
+            })
+            .count();
+        crossings % 2 == 1
+    }
+
+    /// Distance from (lat, lon) to the nearest coastline, km (on land or at
+    /// sea alike).
+    pub fn distance_to_shore_km(&self, lat_deg: f64, lon_deg: f64) -> f64 {
+        let cos_lat = lat_deg.to_radians().cos().max(0.01);
+        let mut radius_deg = 0.05;
+        loop {
+            let lon_radius = (radius_deg / cos_lat).min(360.0);
+            let search = AABB::from_corners(
+                [lon_deg - lon_radius, lat_deg - radius_deg],
+                [lon_deg + lon_radius, lat_deg + radius_deg],
+            );
+            let nearest = self
+                .coast
+                .locate_in_envelope_intersecting(&search)
+                .map(|s| distance_to_segment_km(lat_deg, lon_deg, cos_lat, s))
+                .fold(f64::INFINITY, f64::min);
+            // A segment outside the box is at least `radius_deg` of latitude
+            // (or its longitude equivalent) away: only a nearer find ends.
+            if nearest <= radius_deg * KM_PER_DEGREE || radius_deg >= 180.0 {
+                return nearest;
+            }
+            radius_deg *= 4.0;
+        }
+    }
+}
+
+/// Point-to-segment distance on an equirectangular projection centred on the
+/// point (longitudes scaled by the cosine of its latitude).
+fn distance_to_segment_km(lat_deg: f64, lon_deg: f64, cos_lat: f64, segment: &Segment) -> f64 {
+    let project = |[lon, lat]: [f64; 2]| {
+        let mut dlon = lon - lon_deg;
+        if dlon > 180.0 {
+            dlon -= 360.0;
+        } else if dlon < -180.0 {
+            dlon += 360.0;
+        }
+        (dlon * cos_lat * KM_PER_DEGREE, (lat - lat_deg) * KM_PER_DEGREE)
+    };
+    let ((ax, ay), (bx, by)) = (project(segment.from), project(segment.to));
+    let (dx, dy) = (bx - ax, by - ay);
+    let length_squared = dx * dx + dy * dy;
+    let t = if length_squared == 0.0 { 0.0 } else { (-(ax * dx + ay * dy) / length_squared).clamp(0.0, 1.0) };
+    let (px, py) = (ax + t * dx, ay + t * dy);
+    (px * px + py * py).sqrt()
+}
+
+/// A cursor over the land file.
+struct Input<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Input<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], LandError> {
+        let (head, rest) = self.bytes.split_at_checked(n).ok_or(LandError::Format("truncated"))?;
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    fn u32(&mut self) -> Result<u32, LandError> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| LandError::Format("truncated"))?))
+    }
+
+    fn f64(&mut self) -> Result<f64, LandError> {
+        Ok(f64::from_le_bytes(self.take(8)?.try_into().map_err(|_| LandError::Format("truncated"))?))
+    }
+
+    fn zigzag_varint(&mut self) -> Result<i64, LandError> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.take(1)?[0];
+            value |= u64::from(byte & 0x7F) << shift;
+            if byte & 0x80 == 0 {
+                return Ok((value >> 1) as i64 ^ -((value & 1) as i64));
+            }
+        }
+        Err(LandError::Format("varint too long"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_places_of_the_case_are_on_the_right_side_of_the_shore() {
+        let land = Land::embedded();
+        // Towns and rail facilities inland.
+        for (name, lat, lon) in [
+            ("Tumangang rail facility", 42.4217, 130.6026),
+            ("Khasan", 42.4301, 130.6449),
+            ("Tikhoretsk", 45.8547, 40.1253),
+            ("Moscow", 55.7558, 37.6173),
+            ("Pyongyang", 39.0392, 125.7625),
+        ] {
+            assert!(land.is_on_land(lat, lon), "{name} should be on land");
+        }
+        // Open water on the route and in the seas of the gazetteer.
+        for (name, lat, lon) in [
+            ("Sea of Japan off Rason", 42.0, 131.0),
+            ("Peter the Great Gulf", 42.6, 131.9),
+            ("Yellow Sea", 36.0, 123.5),
+            ("Black Sea", 43.5, 34.0),
+            ("Sea of Azov", 46.0, 36.5),
+            ("mid-Pacific", 0.0, -160.0),
+        ] {
+            assert!(!land.is_on_land(lat, lon), "{name} should be at sea");
+        }
+    }
+
+    #[test]
+    fn distance_to_shore_is_measured_in_kilometres() {
+        let land = Land::embedded();
+        // Najin harbour: the port point is within a couple of km of the
+        // coastline.
+        assert!(land.distance_to_shore_km(42.2333, 130.3000) < 3.0);
+        // The middle of the Sea of Japan is far from any shore (the nearest,
+        // Honshu or Primorye, is ~200+ km away).
+        let middle = land.distance_to_shore_km(40.5, 134.5);
+        assert!((150.0..400.0).contains(&middle), "{middle}");
+        // Half a degree of latitude south of a straight east-west coast is
+        // ~55 km: check a point off the Black Sea's south coast (Sinop
+        // peninsula at ~42.0 N) lands in the right range.
+        let off_turkey = land.distance_to_shore_km(42.5, 35.0);
+        assert!((20.0..80.0).contains(&off_turkey), "{off_turkey}");
+    }
+
+    #[test]
+    fn damaged_land_data_is_an_error_not_a_panic() {
+        assert!(Land::parse(b"").is_err());
+        assert!(Land::parse(b"TUMENLAND1").is_err());
+        let cut = &EMBEDDED[..EMBEDDED.len() / 2];
+        assert!(Land::parse(cut).is_err());
+    }
+}
