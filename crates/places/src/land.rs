@@ -8,19 +8,18 @@
 //! - on land: a ray cast east from the point along its latitude counts the
 //!   segments it crosses (odd = inside); the tree finds the few segments
 //!   that cross that latitude east of the point;
-//! - distance to shore: the nearest segment, searched in growing boxes,
-//!   measured on a local equirectangular projection (accurate to well under
-//!   1% at the distances that matter, up to a few hundred kilometres; the
-//!   search box does not wrap at ±180°, so within a few hundred km of the
-//!   antimeridian a shore on the other side is missed).
+//! - distance to shore: a second R-tree holds the same segments as chords
+//!   between points on the unit sphere, so the nearest one is a plain
+//!   nearest-neighbour search (no projection, no seam at ±180°); the chord
+//!   distance becomes a great-circle distance (segments are a few hundred
+//!   metres long: the chord's sag under the arc is centimetres).
 
 use std::sync::OnceLock;
 
-use rstar::{AABB, RTree, RTreeObject};
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 /// Mean Earth radius (IUGG), km.
-const EARTH_RADIUS_KM: f64 = 6_371.0088;
-const KM_PER_DEGREE: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
+const EARTH_RADIUS_KM: f64 = 6_371.008_8;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../data/land/ne-10m-land.bin");
 const MAGIC: &[u8] = b"TUMENLAND1";
@@ -46,14 +45,57 @@ impl RTreeObject for Segment {
     }
 }
 
+/// One coastline segment as a chord between unit vectors.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Chord {
+    from: [f64; 3],
+    to: [f64; 3],
+}
+
+impl RTreeObject for Chord {
+    type Envelope = AABB<[f64; 3]>;
+
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners(self.from, self.to)
+    }
+}
+
+impl PointDistance for Chord {
+    fn distance_2(&self, point: &[f64; 3]) -> f64 {
+        let d = sub(self.to, self.from);
+        let length_squared = dot(d, d);
+        let t = if length_squared == 0.0 { 0.0 } else { (dot(sub(*point, self.from), d) / length_squared).clamp(0.0, 1.0) };
+        let nearest = [self.from[0] + t * d[0], self.from[1] + t * d[1], self.from[2] + t * d[2]];
+        let e = sub(*point, nearest);
+        dot(e, e)
+    }
+}
+
+fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+/// (lon, lat) degrees as a unit vector.
+fn unit_vector([lon, lat]: [f64; 2]) -> [f64; 3] {
+    let (lon, lat) = (lon.to_radians(), lat.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
 /// The land of the Earth, indexed for point queries.
 pub struct Land {
+    /// (lon, lat) segments, for the ray cast.
     coast: RTree<Segment>,
+    /// The same on the unit sphere, for nearest-shore queries.
+    coast_on_sphere: RTree<Chord>,
 }
 
 impl Land {
     /// The land shipped with Tumen, parsed and indexed once per process
-    /// (~60 ms).
+    /// (~0.18 s).
     pub fn embedded() -> &'static Land {
         static LAND: OnceLock<Land> = OnceLock::new();
         LAND.get_or_init(|| Land::parse(EMBEDDED).expect("the embedded land data is well formed (tested)"))
@@ -86,7 +128,8 @@ impl Land {
         if !input.bytes.is_empty() {
             return Err(LandError::Format("bytes after the last polygon"));
         }
-        Ok(Land { coast: RTree::bulk_load(segments) })
+        let chords = segments.iter().map(|s| Chord { from: unit_vector(s.from), to: unit_vector(s.to) }).collect();
+        Ok(Land { coast: RTree::bulk_load(segments), coast_on_sphere: RTree::bulk_load(chords) })
     }
 
     /// Whether (lat, lon) is on land (Natural Earth's land: lakes count as
@@ -113,47 +156,15 @@ impl Land {
     /// Distance from (lat, lon) to the nearest coastline, km (on land or at
     /// sea alike).
     pub fn distance_to_shore_km(&self, lat_deg: f64, lon_deg: f64) -> f64 {
-        let cos_lat = lat_deg.to_radians().cos().max(0.01);
-        let mut radius_deg = 0.05;
-        loop {
-            let lon_radius = (radius_deg / cos_lat).min(360.0);
-            let search = AABB::from_corners(
-                [lon_deg - lon_radius, lat_deg - radius_deg],
-                [lon_deg + lon_radius, lat_deg + radius_deg],
-            );
-            let nearest = self
-                .coast
-                .locate_in_envelope_intersecting(&search)
-                .map(|s| distance_to_segment_km(lat_deg, lon_deg, cos_lat, s))
-                .fold(f64::INFINITY, f64::min);
-            // A segment outside the box is at least `radius_deg` of latitude
-            // (or its longitude equivalent) away: only a nearer find ends.
-            if nearest <= radius_deg * KM_PER_DEGREE || radius_deg >= 180.0 {
-                return nearest;
+        let point = unit_vector([lon_deg, lat_deg]);
+        match self.coast_on_sphere.nearest_neighbor(&point) {
+            Some(chord) => {
+                let chord_length = chord.distance_2(&point).sqrt();
+                2.0 * (chord_length / 2.0).min(1.0).asin() * EARTH_RADIUS_KM
             }
-            radius_deg *= 4.0;
+            None => f64::INFINITY,
         }
     }
-}
-
-/// Point-to-segment distance on an equirectangular projection centred on the
-/// point (longitudes scaled by the cosine of its latitude).
-fn distance_to_segment_km(lat_deg: f64, lon_deg: f64, cos_lat: f64, segment: &Segment) -> f64 {
-    let project = |[lon, lat]: [f64; 2]| {
-        let mut dlon = lon - lon_deg;
-        if dlon > 180.0 {
-            dlon -= 360.0;
-        } else if dlon < -180.0 {
-            dlon += 360.0;
-        }
-        (dlon * cos_lat * KM_PER_DEGREE, (lat - lat_deg) * KM_PER_DEGREE)
-    };
-    let ((ax, ay), (bx, by)) = (project(segment.from), project(segment.to));
-    let (dx, dy) = (bx - ax, by - ay);
-    let length_squared = dx * dx + dy * dy;
-    let t = if length_squared == 0.0 { 0.0 } else { (-(ax * dx + ay * dy) / length_squared).clamp(0.0, 1.0) };
-    let (px, py) = (ax + t * dx, ay + t * dy);
-    (px * px + py * py).sqrt()
 }
 
 /// A cursor over the land file.
