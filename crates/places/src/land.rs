@@ -247,6 +247,54 @@ mod tests {
         assert!((20.0..80.0).contains(&off_turkey), "{off_turkey}");
     }
 
+    /// A land file of one polygon, in the format of `scripts/make_land.py`,
+    /// quantized to 0.001°.
+    fn land_file(ring: &[(f64, f64)]) -> Vec<u8> {
+        fn varint(value: i64, out: &mut Vec<u8>) {
+            let mut zigzag = ((value << 1) ^ (value >> 63)) as u64;
+            loop {
+                let byte = (zigzag & 0x7F) as u8;
+                zigzag >>= 7;
+                if zigzag == 0 {
+                    out.push(byte);
+                    return;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        let mut out = MAGIC.to_vec();
+        for v in [0.001f64, 0.001, 0.0, 0.0] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&(ring.len() as u32).to_le_bytes());
+        let (mut px, mut py) = (0i64, 0i64);
+        for &(lon, lat) in ring {
+            let (x, y) = ((lon * 1000.0).round() as i64, (lat * 1000.0).round() as i64);
+            varint(x - px, &mut out);
+            varint(y - py, &mut out);
+            (px, py) = (x, y);
+        }
+        out
+    }
+
+    #[test]
+    fn an_island_at_the_antimeridian_is_measured_across_it() {
+        // A 1° square island from 179 E to 180 E, 0–1 N.
+        let island = [(179.0, 0.0), (180.0, 0.0), (180.0, 1.0), (179.0, 1.0), (179.0, 0.0)];
+        let land = Land::parse(&land_file(&island)).unwrap();
+        assert!(land.is_on_land(0.5, 179.5));
+        assert!(!land.is_on_land(0.5, 178.9));
+        assert!(!land.is_on_land(1.5, 179.5));
+        // 0.1° of longitude east of the island, across the seam: ~11.1 km.
+        let across = land.distance_to_shore_km(0.5, -179.9);
+        assert!((across - 11.12).abs() < 0.05, "{across}");
+        // From the island's middle, the nearest shore is 0.5° away.
+        let inside = land.distance_to_shore_km(0.5, 179.5);
+        assert!((inside - 55.6).abs() < 0.2, "{inside}");
+    }
+
     #[test]
     fn damaged_land_data_is_an_error_not_a_panic() {
         assert!(Land::parse(b"").is_err());
