@@ -18,8 +18,7 @@ use std::sync::OnceLock;
 
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
-/// Mean Earth radius (IUGG), km.
-const EARTH_RADIUS_KM: f64 = 6_371.008_8;
+const EARTH_RADIUS_KM: f64 = tumen_model::EARTH_MEAN_RADIUS_M / 1000.0;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../data/land/ne-10m-land.bin");
 const MAGIC: &[u8] = b"TUMENLAND1";
@@ -64,7 +63,8 @@ impl PointDistance for Chord {
     fn distance_2(&self, point: &[f64; 3]) -> f64 {
         let d = sub(self.to, self.from);
         let length_squared = dot(d, d);
-        let t = if length_squared == 0.0 { 0.0 } else { (dot(sub(*point, self.from), d) / length_squared).clamp(0.0, 1.0) };
+        let t =
+            if length_squared == 0.0 { 0.0 } else { (dot(sub(*point, self.from), d) / length_squared).clamp(0.0, 1.0) };
         let nearest = [self.from[0] + t * d[0], self.from[1] + t * d[1], self.from[2] + t * d[2]];
         let e = sub(*point, nearest);
         dot(e, e)
@@ -107,7 +107,8 @@ impl Land {
         if input.take(MAGIC.len())? != MAGIC {
             return Err(LandError::Format("not a Tumen land file"));
         }
-        let (scale_lon, scale_lat, translate_lon, translate_lat) = (input.f64()?, input.f64()?, input.f64()?, input.f64()?);
+        let (scale_lon, scale_lat, translate_lon, translate_lat) =
+            (input.f64()?, input.f64()?, input.f64()?, input.f64()?);
         let mut segments = Vec::new();
         for _ in 0..input.u32()? {
             for _ in 0..input.u32()? {
