@@ -169,11 +169,12 @@ fn push_tag_block(tags: &TagBlockOptions<'_>, number: usize, count: usize, out: 
         }
     };
     if count > 1
-        && let Some(id) = tags.group_id {
-            separator(out);
-            out.extend_from_slice(&[b'g', b':', b'0' + number as u8, b'-', b'0' + count as u8, b'-']);
-            out.extend_from_slice(itoa::Buffer::new().format(id).as_bytes());
-        }
+        && let Some(id) = tags.group_id
+    {
+        separator(out);
+        out.extend_from_slice(&[b'g', b':', b'0' + number as u8, b'-', b'0' + count as u8, b'-']);
+        out.extend_from_slice(itoa::Buffer::new().format(id).as_bytes());
+    }
     if number == 1 {
         if let Some(source) = tags.source {
             separator(out);

@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use tumen_ingest::{Counts, Format, IngestConfig, LiveAddress, LiveConfig, LiveEvent, Outcome, Progress, SourceSummary};
+use tumen_ingest::{
+    Counts, Format, IngestConfig, LiveAddress, LiveConfig, LiveEvent, Outcome, Progress, SourceSummary,
+};
 use tumen_store::Dataset;
 
 #[derive(Args)]
@@ -57,7 +59,9 @@ pub struct IngestArgs {
 
 pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     let format = match &args.format {
-        Some(name) => Some(Format::parse(name).with_context(|| format!("unknown format {name:?}: use nmea, noaa or dma"))?),
+        Some(name) => {
+            Some(Format::parse(name).with_context(|| format!("unknown format {name:?}: use nmea, noaa or dma"))?)
+        }
         None => None,
     };
     let config = IngestConfig {
@@ -66,7 +70,8 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         batch_lines: args.batch_lines,
         lenient: args.lenient,
     };
-    let mut dataset = Dataset::open(&args.data).with_context(|| format!("cannot open the dataset {}", args.data.display()))?;
+    let mut dataset =
+        Dataset::open(&args.data).with_context(|| format!("cannot open the dataset {}", args.data.display()))?;
     let show = !args.quiet && io::stderr().is_terminal();
     let mut failed = 0;
     for source in &args.sources {
@@ -255,8 +260,10 @@ fn progress_bar(show: bool, path: &Path) -> indicatif::ProgressBar {
             )
             .expect("template"),
         ),
-        None => indicatif::ProgressBar::new_spinner()
-            .with_style(indicatif::ProgressStyle::with_template("{prefix} {spinner} {bytes} {bytes_per_sec} {msg}").expect("template")),
+        None => indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{prefix} {spinner} {bytes} {bytes_per_sec} {msg}")
+                .expect("template"),
+        ),
     };
     bar.set_prefix(path.display().to_string());
     bar

@@ -33,18 +33,18 @@ pub struct VesselsArgs {
 
 pub fn vessels(args: &VesselsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
-    let query = VesselQuery {
-        mmsi: args.mmsi.map(Mmsi),
-        imo: args.imo,
-        name_contains: args.name.clone(),
-        limit: args.limit,
-    };
+    let query =
+        VesselQuery { mmsi: args.mmsi.map(Mmsi), imo: args.imo, name_contains: args.name.clone(), limit: args.limit };
     let found = dataset.catalog().find_vessels(&query)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let detailed = found.len() == 1 || args.mmsi.is_some();
     if !args.json && !detailed && !found.is_empty() {
-        writeln!(out, "{:<9}  {:<10}  {:<22}  {:<28}  {:<9}  {:<9}  {:<4}  {:<5}  {:<10}  {:<10}", "MMSI", "KIND", "FLAG (MID)", "NAME", "IMO", "CALL SIGN", "TYPE", "CLASS", "FIRST", "LAST")?;
+        writeln!(
+            out,
+            "{:<9}  {:<10}  {:<22}  {:<28}  {:<9}  {:<9}  {:<4}  {:<5}  {:<10}  {:<10}",
+            "MMSI", "KIND", "FLAG (MID)", "NAME", "IMO", "CALL SIGN", "TYPE", "CLASS", "FIRST", "LAST"
+        )?;
     }
     for mmsi in &found {
         let history = dataset.catalog().static_history(*mmsi)?;
@@ -204,8 +204,14 @@ fn parse_time(text: &str, end_of_day: bool) -> Result<Timestamp> {
 }
 
 pub fn track(args: &TrackArgs) -> Result<ExitCode> {
-    let from = args.from.as_deref().map(|t| parse_time(t, false)).transpose()?.unwrap_or(Timestamp::from_unix_ms(i64::MIN / 2));
-    let to = args.to.as_deref().map(|t| parse_time(t, true)).transpose()?.unwrap_or(Timestamp::from_unix_ms(i64::MAX / 2));
+    let from = args
+        .from
+        .as_deref()
+        .map(|t| parse_time(t, false))
+        .transpose()?
+        .unwrap_or(Timestamp::from_unix_ms(i64::MIN / 2));
+    let to =
+        args.to.as_deref().map(|t| parse_time(t, true)).transpose()?.unwrap_or(Timestamp::from_unix_ms(i64::MAX / 2));
     if to < from {
         bail!("--to is before --from");
     }
@@ -237,8 +243,21 @@ pub fn track(args: &TrackArgs) -> Result<ExitCode> {
 }
 
 const CSV_HEADER: [&str; 15] = [
-    "mmsi", "time", "lat", "lon", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type", "class", "receiver",
-    "receivers_heard", "time_origin", "source_id", "line",
+    "mmsi",
+    "time",
+    "lat",
+    "lon",
+    "sog_knots",
+    "cog_deg",
+    "heading_deg",
+    "nav_status",
+    "msg_type",
+    "class",
+    "receiver",
+    "receivers_heard",
+    "time_origin",
+    "source_id",
+    "line",
 ];
 
 fn opt<T: ToString>(v: Option<T>) -> String {

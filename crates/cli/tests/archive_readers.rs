@@ -17,7 +17,14 @@ fn ingested_scenario(dir: &Path) -> std::path::PathBuf {
     let data = dir.join("data");
     let ok = Command::new(TUMEN).args(["simulate", "receivers", "-q", "--out"]).arg(&sim).status().unwrap();
     assert!(ok.success());
-    let ok = Command::new(TUMEN).arg("ingest").arg(sim.join("ais.nmea")).arg("--data").arg(&data).arg("-q").status().unwrap();
+    let ok = Command::new(TUMEN)
+        .arg("ingest")
+        .arg(sim.join("ais.nmea"))
+        .arg("--data")
+        .arg(&data)
+        .arg("-q")
+        .status()
+        .unwrap();
     assert!(ok.success());
     data
 }

@@ -104,7 +104,8 @@ fn a_killed_ingest_run_again_makes_exactly_the_clean_dataset() {
         let out = ingest_command(&killed, &sources).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let stdout = String::from_utf8_lossy(&out.stdout);
-        resumed += stdout.matches("\"resumed_after_line\":").count() - stdout.matches("\"resumed_after_line\":null").count();
+        resumed +=
+            stdout.matches("\"resumed_after_line\":").count() - stdout.matches("\"resumed_after_line\":null").count();
 
         let got = contents(&killed);
         assert_eq!(got.3, expected.3, "trial {trial}: sources");

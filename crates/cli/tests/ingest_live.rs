@@ -70,7 +70,16 @@ fn tcp_feed_with_a_dropped_connection() {
     let data = dir.path().join("data");
     let before = Timestamp::now();
     let out = Command::new(TUMEN)
-        .args(["ingest", &format!("tcp://127.0.0.1:{port}"), "--flush-seconds", "0.2", "--stop-after", "2.5", "--json", "--data"])
+        .args([
+            "ingest",
+            &format!("tcp://127.0.0.1:{port}"),
+            "--flush-seconds",
+            "0.2",
+            "--stop-after",
+            "2.5",
+            "--json",
+            "--data",
+        ])
         .arg(&data)
         .output()
         .unwrap();
@@ -80,7 +89,12 @@ fn tcp_feed_with_a_dropped_connection() {
     assert_eq!(stderr.matches("connected to").count(), 2, "{stderr}");
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["counts"]["positions"], 81, "{summary}");
-    assert_eq!(summary["counts"]["rejects"]["bad_checksum"].as_u64().unwrap_or(0) + summary["counts"]["rejects"]["missing_checksum"].as_u64().unwrap_or(0), 1, "the cut line: {summary}");
+    assert_eq!(
+        summary["counts"]["rejects"]["bad_checksum"].as_u64().unwrap_or(0)
+            + summary["counts"]["rejects"]["missing_checksum"].as_u64().unwrap_or(0),
+        1,
+        "the cut line: {summary}"
+    );
     server.join().unwrap();
 
     let rows = positions(&data);
@@ -113,7 +127,8 @@ fn udp_feed_and_a_kill_loses_at_most_the_last_flush_interval() {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     for i in 0..40 {
         // Two lines per datagram, as some forwarders send.
-        let datagram = line(273_000_003, Some(1_694_067_000 + i * 20)) + &line(273_000_003, Some(1_694_067_010 + i * 20));
+        let datagram =
+            line(273_000_003, Some(1_694_067_000 + i * 20)) + &line(273_000_003, Some(1_694_067_010 + i * 20));
         socket.send_to(datagram.as_bytes(), &address).unwrap();
         std::thread::sleep(Duration::from_millis(5));
     }

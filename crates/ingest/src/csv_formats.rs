@@ -205,7 +205,9 @@ fn read_row(dialect: Dialect, c: &Columns, fields: &[String]) -> Result<Row, &'s
     .filter(|_| class == Some(StationClass::A));
 
     let mut statics = Vec::new();
-    for (field, index) in [(StaticField::Name, c.name), (StaticField::CallSign, c.call_sign), (StaticField::Destination, c.destination)] {
+    for (field, index) in
+        [(StaticField::Name, c.name), (StaticField::CallSign, c.call_sign), (StaticField::Destination, c.destination)]
+    {
         let value = get(index);
         if !value.is_empty() {
             statics.push((field, value.to_owned()));
@@ -221,30 +223,23 @@ fn read_row(dialect: Dialect, c: &Columns, fields: &[String]) -> Result<Row, &'s
         statics.push((StaticField::ShipType, ship_type.to_owned()));
     }
     if let (Some(length), Some(width)) = (number(c.length).ok().flatten(), number(c.width).ok().flatten())
-        && length > 0.0 && width > 0.0 {
-            statics.push((StaticField::Dimensions, format!("{}x{}", length.round(), width.round())));
-        }
+        && length > 0.0
+        && width > 0.0
+    {
+        statics.push((StaticField::Dimensions, format!("{}x{}", length.round(), width.round())));
+    }
     if let Some(draught) = number(c.draught).ok().flatten().filter(|d| *d > 0.0) {
         statics.push((StaticField::Draught, format!("{draught:.1}")));
     }
     if let Some(eta) = parse_dma_time(get(c.eta)).and_then(|t| t.utc_fields())
-        && let Some(text) = crate::nmea::eta_text(eta.month as u8, eta.day as u8, eta.hour as u8, eta.minute as u8) {
-            statics.push((StaticField::Eta, text));
-        }
+        && let Some(text) = crate::nmea::eta_text(eta.month as u8, eta.day as u8, eta.hour as u8, eta.minute as u8)
+    {
+        statics.push((StaticField::Eta, text));
+    }
     if let Some(class) = class.filter(|c| *c != StationClass::SarAircraft) {
         statics.push((StaticField::Class, class.as_str().to_owned()));
     }
-    Ok(Row {
-        mmsi,
-        time,
-        position,
-        sog_knots,
-        cog_deg,
-        heading_deg,
-        nav_status,
-        class,
-        statics,
-    })
+    Ok(Row { mmsi, time, position, sog_knots, cog_deg, heading_deg, nav_status, class, statics })
 }
 
 fn keep_row(row: Row, line: u64, raw: &[u8], batch: &mut BatchBuilder) {
@@ -299,7 +294,15 @@ fn parse_iso_time(text: &str) -> Option<Timestamp> {
         return None;
     }
     let year = digits(b, 0..4)?;
-    Timestamp::from_utc_fields(year as i32, digits(b, 5..7)?, digits(b, 8..10)?, digits(b, 11..13)?, digits(b, 14..16)?, digits(b, 17..19)?, 0)
+    Timestamp::from_utc_fields(
+        year as i32,
+        digits(b, 5..7)?,
+        digits(b, 8..10)?,
+        digits(b, 11..13)?,
+        digits(b, 14..16)?,
+        digits(b, 17..19)?,
+        0,
+    )
 }
 
 /// `07/09/2023 06:30:00` (day first).
@@ -309,7 +312,15 @@ fn parse_dma_time(text: &str) -> Option<Timestamp> {
         return None;
     }
     let year = digits(b, 6..10)?;
-    Timestamp::from_utc_fields(year as i32, digits(b, 3..5)?, digits(b, 0..2)?, digits(b, 11..13)?, digits(b, 14..16)?, digits(b, 17..19)?, 0)
+    Timestamp::from_utc_fields(
+        year as i32,
+        digits(b, 3..5)?,
+        digits(b, 0..2)?,
+        digits(b, 11..13)?,
+        digits(b, 14..16)?,
+        digits(b, 17..19)?,
+        0,
+    )
 }
 
 /// The navigational status DMA writes in words.

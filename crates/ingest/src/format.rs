@@ -54,7 +54,9 @@ impl Format {
             first_line.iter().filter(|b| !matches!(b, b'"' | b' ' | b'\r')).map(u8::to_ascii_lowercase).collect();
         if normalized.starts_with(b"mmsi,basedatetime,") {
             Format::NoaaCsv
-        } else if normalized.starts_with(b"#timestamp,typeofmobile,") || normalized.starts_with(b"timestamp,typeofmobile,") {
+        } else if normalized.starts_with(b"#timestamp,typeofmobile,")
+            || normalized.starts_with(b"timestamp,typeofmobile,")
+        {
             Format::DmaCsv
         } else {
             Format::Nmea

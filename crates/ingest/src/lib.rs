@@ -52,4 +52,6 @@ pub mod stream;
 pub use batch::Counts;
 pub use format::Format;
 pub use live::{LiveAddress, LiveConfig, LiveEvent, ingest_live};
-pub use stream::{IngestConfig, IngestError, NoProgress, Outcome, Progress, SourceSummary, content_hash, ingest_file, ingest_reader};
+pub use stream::{
+    IngestConfig, IngestError, NoProgress, Outcome, Progress, SourceSummary, content_hash, ingest_file, ingest_reader,
+};

@@ -17,11 +17,11 @@ use tumen_ais::DecoderConfig;
 use tumen_model::Timestamp;
 use tumen_store::{Dataset, StoreError};
 
+use crate::Format;
 use crate::batch::BatchBuilder;
 use crate::checkpoint::Checkpoint;
 use crate::nmea::NmeaReader;
 use crate::stream::{IngestConfig, IngestError, SourceSummary};
-use crate::Format;
 
 /// Where a live feed comes from.
 #[derive(Clone, Debug)]
@@ -101,8 +101,7 @@ pub fn ingest_live(
         .begin_source(kind, &location, None, None, Format::Nmea.as_str(), &config.receiver_kind)
         .map_err(StoreError::from)?;
     let mut batch = BatchBuilder::new(source.id, Default::default());
-    let mut reader =
-        NmeaReader::new(DecoderConfig { lenient: config.lenient, ..DecoderConfig::default() }, 0);
+    let mut reader = NmeaReader::new(DecoderConfig { lenient: config.lenient, ..DecoderConfig::default() }, 0);
     let deadline = live.stop_after.map(|d| started + d);
     let finished = || stop.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d);
 
@@ -162,7 +161,11 @@ pub fn ingest_live(
     })
 }
 
-fn flush(dataset: &mut Dataset, batch: &mut BatchBuilder, on_event: &(dyn Fn(LiveEvent) + Sync)) -> Result<(), IngestError> {
+fn flush(
+    dataset: &mut Dataset,
+    batch: &mut BatchBuilder,
+    on_event: &(dyn Fn(LiveEvent) + Sync),
+) -> Result<(), IngestError> {
     let positions = batch.positions.len() as u64;
     let lines = batch.counts.lines;
     let checkpoint = Checkpoint {
@@ -257,7 +260,11 @@ fn read_udp(socket: &UdpSocket, finished: &dyn Fn() -> bool, sender: &mpsc::Sync
                     return;
                 }
             }
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                ) => {}
             Err(_) => std::thread::sleep(Duration::from_millis(100)),
         }
     }

@@ -114,9 +114,8 @@ impl Sink for RowSink<'_> {
         }
         let line = meta.first_line;
         let receiver = meta.source.or(meta.station).map(|name| batch.receiver(name));
-        let position = |mmsi: Mmsi, lat: Option<f64>, lon: Option<f64>, class: StationClass| {
-            Some((mmsi, lat?, lon?, class))
-        };
+        let position =
+            |mmsi: Mmsi, lat: Option<f64>, lon: Option<f64>, class: StationClass| Some((mmsi, lat?, lon?, class));
         // (position, sog, cog, heading, nav status)
         let (fix, sog, cog, heading, nav_status) = match message {
             Message::Position(p) => (
@@ -220,7 +219,13 @@ fn batch_static(batch: &mut BatchBuilder, mmsi: Mmsi, time: Timestamp, field: St
 
 /// Dimensions as `LENGTHxBEAM` metres (the reference point is not kept:
 /// CSV exports do not carry it, and the registry compares sources).
-fn dimensions(batch: &mut BatchBuilder, mmsi: Mmsi, time: Timestamp, (bow, stern, port, starboard): (u16, u16, u8, u8), line: u64) {
+fn dimensions(
+    batch: &mut BatchBuilder,
+    mmsi: Mmsi,
+    time: Timestamp,
+    (bow, stern, port, starboard): (u16, u16, u8, u8),
+    line: u64,
+) {
     let length = u32::from(bow) + u32::from(stern);
     let beam = u32::from(port) + u32::from(starboard);
     if length > 0 && beam > 0 {
@@ -228,7 +233,12 @@ fn dimensions(batch: &mut BatchBuilder, mmsi: Mmsi, time: Timestamp, (bow, stern
     }
 }
 
-fn static_and_voyage(batch: &mut BatchBuilder, s: &tumen_ais::message::StaticAndVoyageData, time: Timestamp, line: u64) {
+fn static_and_voyage(
+    batch: &mut BatchBuilder,
+    s: &tumen_ais::message::StaticAndVoyageData,
+    time: Timestamp,
+    line: u64,
+) {
     let mmsi = s.mmsi;
     batch_static(batch, mmsi, time, StaticField::Name, s.shipname.as_str(), line);
     batch_static(batch, mmsi, time, StaticField::CallSign, s.callsign.as_str(), line);

@@ -145,7 +145,10 @@ pub fn ingest_reader(
     progress: &dyn Progress,
 ) -> Result<Outcome, IngestError> {
     let path = PathBuf::from(name);
-    let mut reader = BufReader::with_capacity(1 << 20, decompress_if_gzip(reader).map_err(|source| IngestError::Io { path: path.clone(), source })?);
+    let mut reader = BufReader::with_capacity(
+        1 << 20,
+        decompress_if_gzip(reader).map_err(|source| IngestError::Io { path: path.clone(), source })?,
+    );
     let format = match config.format {
         Some(format) => format,
         None => Format::detect(reader.fill_buf().map_err(|source| IngestError::Io { path: path.clone(), source })?),
@@ -154,7 +157,8 @@ pub fn ingest_reader(
         .catalog()
         .begin_source("stdin", name, None, None, format.as_str(), &config.receiver_kind)
         .map_err(StoreError::from)?;
-    run(dataset, &path, &source, Box::new(reader), Checkpoint::default(), format, config, progress).map(Outcome::Ingested)
+    run(dataset, &path, &source, Box::new(reader), Checkpoint::default(), format, config, progress)
+        .map(Outcome::Ingested)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -176,7 +180,8 @@ fn run(
     let (recycle, recycled) = mpsc::channel::<Vec<PositionRow>>();
     let final_counts = std::thread::scope(|scope| -> Result<Counts, IngestError> {
         let channels = BatchChannels { sender, recycled };
-        let reading = scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, channels));
+        let reading =
+            scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, channels));
         let mut committed = Ok(());
         for mut batch in receiver.iter() {
             if let Err(e) = dataset.commit(&mut batch) {
@@ -205,7 +210,10 @@ fn run(
 /// Why reading stopped early.
 enum ReadError {
     Io(io::Error),
-    Content { line: u64, message: String },
+    Content {
+        line: u64,
+        message: String,
+    },
     /// The committing side stopped (its error is reported).
     Stopped,
 }

@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use tumen_ais::{SentenceOptions, TagBlockOptions, UscgTrailer, encode_sentences};
 use tumen_ais::message::{
     ClassBPositionReport, PositionReport, StaticAndVoyageData, StaticDataPartA, StaticDataPartB, StaticDataReport,
     Type24Dimensions,
 };
 use tumen_ais::{AisString, Message};
+use tumen_ais::{SentenceOptions, TagBlockOptions, UscgTrailer, encode_sentences};
 use tumen_ingest::{IngestConfig, NoProgress, Outcome, ingest_file};
 use tumen_model::{Mmsi, Timestamp};
 use tumen_store::{Dataset, StaticField, StationClass, TimeOrigin};
@@ -272,7 +272,10 @@ fn noaa_and_dma_rows_equal_the_nmea_of_the_same_message() {
     assert_eq!(a.receivers_heard, 3, "one transmission from NMEA, NOAA and DMA");
     assert_eq!(a.origin.source_id, 1, "the first source read is the row's evidence");
     let b = &rows[1];
-    assert_eq!((b.mmsi.0, b.class, b.sog_knots, b.cog_deg, b.heading_deg), (338_000_001, StationClass::B, Some(0.0), None, None));
+    assert_eq!(
+        (b.mmsi.0, b.class, b.sog_knots, b.cog_deg, b.heading_deg),
+        (338_000_001, StationClass::B, Some(0.0), None, None)
+    );
 
     let names = dataset.catalog().static_history(Mmsi(338_000_001)).unwrap();
     assert!(names.iter().any(|s| s.field == StaticField::Name && s.value == "SEA, BREEZE"));

@@ -92,9 +92,10 @@ impl ReceiverIndex {
         let candidates = &self.items[self.cell_start[cell] as usize..self.cell_start[cell + 1] as usize];
         for &index in candidates {
             if let Some((at, range_m)) = self.terrestrial[usize::from(index)]
-                && at.distance_m(p) <= range_m {
-                    out.push(index);
-                }
+                && at.distance_m(p) <= range_m
+            {
+                out.push(index);
+            }
         }
     }
 

@@ -217,15 +217,16 @@ fn lane_plan(
         let at = path.last();
         let place = place_at(at);
         if destination.is_empty()
-            && let Some(place) = place {
-                destination = places[place]
-                    .name
-                    .to_ascii_uppercase()
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
-                    .take(20)
-                    .collect();
-            }
+            && let Some(place) = place
+        {
+            destination = places[place]
+                .name
+                .to_ascii_uppercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+                .take(20)
+                .collect();
+        }
         let stay_ms = hours_ms(uniform(rng, dwell_hours.0, dwell_hours.1));
         plan.push(t, t.plus_ms(stay_ms), still(at, place, rng), rest_activity(place));
         t = t.plus_ms(stay_ms);

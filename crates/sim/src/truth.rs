@@ -607,9 +607,11 @@ fn shared_identities(world: &World, window: Interval, events: &mut Vec<Event>) {
                         add("mmsi", id_a.mmsi);
                     }
                     if let (Some(x), Some(y)) = (id_a.imo, id_b.imo)
-                        && x == y && x != 0 {
-                            add("imo", x);
-                        }
+                        && x == y
+                        && x != 0
+                    {
+                        add("imo", x);
+                    }
                 }
             }
         }

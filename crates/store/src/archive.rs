@@ -18,7 +18,7 @@ use arrow_array::builder::{
 };
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Int32Type, Float32Type, Float64Type, TimestampMillisecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    Float32Type, Float64Type, Int32Type, TimestampMillisecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
@@ -354,8 +354,7 @@ impl PartReader {
             })
             .map(|(i, _)| i)
             .collect();
-        let batches =
-            builder.with_row_groups(groups).with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
+        let batches = builder.with_row_groups(groups).with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
         Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis })
     }
 

@@ -156,7 +156,10 @@ impl Catalog {
             conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
         match version.and_then(|v| v.parse::<i64>().ok()) {
             None => {
-                conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?1)", [SCHEMA_VERSION.to_string()])?;
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
+                    [SCHEMA_VERSION.to_string()],
+                )?;
             }
             Some(SCHEMA_VERSION) => {}
             Some(found) => return Err(CatalogError::Version { found }),
@@ -305,18 +308,16 @@ impl Catalog {
 
     /// Days with a part not yet compacted.
     pub fn days_to_compact(&self) -> Result<Vec<i64>, CatalogError> {
-        let mut statement = self.conn.prepare(
-            "SELECT day FROM parts GROUP BY day HAVING min(compacted) = 0 ORDER BY day",
-        )?;
+        let mut statement =
+            self.conn.prepare("SELECT day FROM parts GROUP BY day HAVING min(compacted) = 0 ORDER BY day")?;
         let rows = statement.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Days whose parts overlap `[from, to]`.
     pub fn days_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<i64>, CatalogError> {
-        let mut statement = self.conn.prepare(
-            "SELECT DISTINCT day FROM parts WHERE max_time >= ?1 AND min_time <= ?2 ORDER BY day",
-        )?;
+        let mut statement =
+            self.conn.prepare("SELECT DISTINCT day FROM parts WHERE max_time >= ?1 AND min_time <= ?2 ORDER BY day")?;
         let rows = statement.query_map([from.unix_ms(), to.unix_ms()], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -330,19 +331,19 @@ impl Catalog {
                 delete.execute([id])?;
             }
             for new in new {
-            tx.execute(
-                "INSERT INTO parts (source_id, day, file, rows, min_time, max_time, min_mmsi, max_mmsi, compacted)
+                tx.execute(
+                    "INSERT INTO parts (source_id, day, file, rows, min_time, max_time, min_mmsi, max_mmsi, compacted)
                  VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
-                params![
-                    new.day,
-                    new.file,
-                    new.rows,
-                    new.min_time.unix_ms(),
-                    new.max_time.unix_ms(),
-                    new.min_mmsi,
-                    new.max_mmsi
-                ],
-            )?;
+                    params![
+                        new.day,
+                        new.file,
+                        new.rows,
+                        new.min_time.unix_ms(),
+                        new.max_time.unix_ms(),
+                        new.min_mmsi,
+                        new.max_mmsi
+                    ],
+                )?;
             }
         }
         tx.commit()?;
@@ -463,7 +464,12 @@ impl Catalog {
         let mut statement = self.conn.prepare("SELECT source_id, reason, count FROM reject_counts ORDER BY 1, 2")?;
         let mut rows = statement.query([])?;
         while let Some(r) = rows.next()? {
-            out.push_str(&format!("reject\t{}\t{}\t{}\n", r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get::<_, u64>(2)?));
+            out.push_str(&format!(
+                "reject\t{}\t{}\t{}\n",
+                r.get::<_, u32>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u64>(2)?
+            ));
         }
         Ok(out)
     }
@@ -545,7 +551,10 @@ mod tests {
             .map(|s| (s.value.as_str(), s.first_time.unix_ms(), s.last_time.unix_ms(), s.reports, s.first_line))
             .collect();
         // A on days 0–1 (one span), B on day 2, A again on day 3: in time order.
-        assert_eq!(got, [("A", 5, day + 10, 3, 900), ("B", 2 * day + 10, 2 * day + 10, 1, 60), ("A", 3 * day, 3 * day, 1, 70)]);
+        assert_eq!(
+            got,
+            [("A", 5, day + 10, 3, 900), ("B", 2 * day + 10, 2 * day + 10, 1, 60), ("A", 3 * day, 3 * day, 1, 70)]
+        );
         let found = catalog
             .find_vessels(&VesselQuery { mmsi: None, imo: None, name_contains: Some("b".into()), limit: 10 })
             .unwrap();

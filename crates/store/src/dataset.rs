@@ -18,8 +18,8 @@ use tumen_model::{Mmsi, Timestamp};
 
 use crate::archive::{self, Codec, PartReader, PartWriter, day_of, sort_rows};
 use crate::catalog::{BatchCommit, Catalog, CatalogError};
-use crate::static_batch::StaticBatch;
 use crate::rows::{PositionRow, RejectRow};
+use crate::static_batch::StaticBatch;
 
 /// A dataset error, with the file it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -101,14 +101,25 @@ impl Dataset {
             fs::create_dir_all(&dir).map_err(io_at(&dir))?;
         }
         let lock_path = root.join(LOCK_FILE);
-        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io_at(&lock_path))?;
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_at(&lock_path))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => return Err(StoreError::InUse { path: root.to_path_buf() }),
             Err(fs::TryLockError::Error(e)) => return Err(StoreError::Io { path: lock_path, source: e }),
         }
         let catalog = Catalog::open(&root.join(CATALOG_FILE))?;
-        let dataset = Dataset { root: root.to_path_buf(), catalog, _lock: Some(lock), sort_scratch: SortScratch::default(), merge_fan_in_all_threads: MERGE_FAN_IN_ALL_THREADS };
+        let dataset = Dataset {
+            root: root.to_path_buf(),
+            catalog,
+            _lock: Some(lock),
+            sort_scratch: SortScratch::default(),
+            merge_fan_in_all_threads: MERGE_FAN_IN_ALL_THREADS,
+        };
         dataset.remove_orphans()?;
         Ok(dataset)
     }
@@ -121,7 +132,13 @@ impl Dataset {
             return Err(StoreError::NotADataset { path: root.to_path_buf() });
         }
         let catalog = Catalog::open(&catalog_path)?;
-        Ok(Dataset { root: root.to_path_buf(), catalog, _lock: None, sort_scratch: SortScratch::default(), merge_fan_in_all_threads: MERGE_FAN_IN_ALL_THREADS })
+        Ok(Dataset {
+            root: root.to_path_buf(),
+            catalog,
+            _lock: None,
+            sort_scratch: SortScratch::default(),
+            merge_fan_in_all_threads: MERGE_FAN_IN_ALL_THREADS,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -501,10 +518,8 @@ fn merge_files(
 /// longer meet a later one are given to `done`, in order. `recent` holds the
 /// current vessel's rows within the duplicate window, in order.
 fn join_duplicate(recent: &mut Vec<PositionRow>, row: PositionRow, mut done: impl FnMut(PositionRow)) {
-    let stale = recent
-        .iter()
-        .take_while(|r| r.mmsi != row.mmsi || row.time.ms_since(r.time) > DUPLICATE_WINDOW_MS)
-        .count();
+    let stale =
+        recent.iter().take_while(|r| r.mmsi != row.mmsi || row.time.ms_since(r.time) > DUPLICATE_WINDOW_MS).count();
     if stale > 0 {
         recent.drain(..stale).for_each(&mut done);
     }
@@ -593,10 +608,17 @@ fn packed_sort_keys(rows: &[PositionRow], keys: &mut Vec<(u128, u32)>) -> bool {
     for (row, index) in rows.iter().zip(0..count) {
         let day = day_of(row.time);
         let ms_of_day = row.time.unix_ms() - day * 86_400_000;
-        if row.origin.source_id != source || !(0..1 << 17).contains(&day) || row.mmsi.0 >= 1 << 30 || row.origin.line >= 1 << 54 {
+        if row.origin.source_id != source
+            || !(0..1 << 17).contains(&day)
+            || row.mmsi.0 >= 1 << 30
+            || row.origin.line >= 1 << 54
+        {
             return false;
         }
-        let key = (day as u128) << 111 | u128::from(row.mmsi.0) << 81 | (ms_of_day as u128) << 54 | u128::from(row.origin.line);
+        let key = (day as u128) << 111
+            | u128::from(row.mmsi.0) << 81
+            | (ms_of_day as u128) << 54
+            | u128::from(row.origin.line);
         keys.push((key, index));
     }
     true
@@ -641,7 +663,6 @@ fn walk(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -667,7 +688,9 @@ mod tests {
     }
 
     fn by_comparator(rows: &mut [PositionRow]) {
-        rows.sort_by(|a, b| (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin)));
+        rows.sort_by(|a, b| {
+            (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin))
+        });
     }
 
     /// Twelve batches from two sources of one day, with transmissions heard
@@ -676,7 +699,13 @@ mod tests {
         let mut dataset = Dataset::open(dir).unwrap();
         dataset.merge_fan_in_all_threads = fan_in_all_threads;
         let sources: Vec<u32> = (0..2)
-            .map(|k| dataset.catalog().begin_source("file", &format!("s{k}"), Some(&format!("h{k}")), Some(1), "nmea", "unknown").unwrap().id)
+            .map(|k| {
+                dataset
+                    .catalog()
+                    .begin_source("file", &format!("s{k}"), Some(&format!("h{k}")), Some(1), "nmea", "unknown")
+                    .unwrap()
+                    .id
+            })
             .collect();
         let mut state = 99u64;
         let mut next = |n: u64| {
@@ -722,7 +751,11 @@ mod tests {
         let group = |min, max, rows| MmsiRowGroup { min, max, rows };
         // Russian ships (273…) are most of the rows: the cut falls inside
         // their MMSIs, not at a round number.
-        let groups = [group(200_000_000, 272_999_999, 100), group(273_000_000, 273_999_999, 800), group(400_000_000, 700_000_000, 100)];
+        let groups = [
+            group(200_000_000, 272_999_999, 100),
+            group(273_000_000, 273_999_999, 800),
+            group(400_000_000, 700_000_000, 100),
+        ];
         let ranges = cut_at_row_quantiles(&groups, 2);
         assert_eq!(ranges.len(), 2);
         assert_eq!(*ranges[0].start(), 0);

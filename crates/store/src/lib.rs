@@ -8,5 +8,5 @@ pub mod static_batch;
 
 pub use catalog::{Catalog, CatalogError, SourceRecord, StaticSpan, VesselQuery};
 pub use dataset::{Batch, CommitSummary, Dataset, StoreError};
-pub use static_batch::StaticBatch;
 pub use rows::{Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};
+pub use static_batch::StaticBatch;

@@ -111,8 +111,6 @@ impl StaticBatch {
     }
 
     fn hash_of(&self, mmsi: u32, field: StaticField, day: i64, value: &str) -> u64 {
-        
-        
         self.hasher.hash_one((mmsi, field, day, value))
     }
 
@@ -132,11 +130,8 @@ impl StaticBatch {
 
     /// The entries in key order.
     pub(crate) fn sorted(&self) -> Vec<(StaticKey<'_>, StaticAggregate)> {
-        let mut out: Vec<_> = self
-            .entries
-            .iter()
-            .map(|e| ((e.mmsi, e.field, e.text(&self.long_text), e.day), e.aggregate))
-            .collect();
+        let mut out: Vec<_> =
+            self.entries.iter().map(|e| ((e.mmsi, e.field, e.text(&self.long_text), e.day), e.aggregate)).collect();
         out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         out
     }

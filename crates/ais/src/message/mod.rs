@@ -244,16 +244,18 @@ impl Message {
             25 => {
                 read!(SingleSlotBinary, SingleSlotBinary);
                 if let Message::SingleSlotBinary(m) = out
-                    && len < 40 + 30 * usize::from(m.dest_mmsi.is_some()) + 16 * usize::from(m.app_id.is_some()) {
-                        return Err(RejectReason::BadLength);
-                    }
+                    && len < 40 + 30 * usize::from(m.dest_mmsi.is_some()) + 16 * usize::from(m.app_id.is_some())
+                {
+                    return Err(RejectReason::BadLength);
+                }
             }
             26 => {
                 read!(MultiSlotBinary, MultiSlotBinary);
                 if let Message::MultiSlotBinary(m) = out
-                    && len < 60 + 30 * usize::from(m.dest_mmsi.is_some()) + 16 * usize::from(m.app_id.is_some()) {
-                        return Err(RejectReason::BadLength);
-                    }
+                    && len < 60 + 30 * usize::from(m.dest_mmsi.is_some()) + 16 * usize::from(m.app_id.is_some())
+                {
+                    return Err(RejectReason::BadLength);
+                }
             }
             // 96 bits, or a whole 168-bit slot as some transmitters send it;
             // other lengths are misframed (gpsd agrees).

@@ -665,9 +665,10 @@ impl Compiler<'_> {
                 }
             };
             if let Some(previous) = legs.last()
-                && previous.to != compiled.from {
-                    return Err(here("starts where the previous leg did not end".into()));
-                }
+                && previous.to != compiled.from
+            {
+                return Err(here("starts where the previous leg did not end".into()));
+            }
             legs.push(compiled);
         }
         Ok(Shipment { id: spec.id.clone(), cargo: spec.cargo.clone(), containers: spec.containers, legs })
@@ -728,13 +729,14 @@ fn dark_periods_from_switches(
         }
     }
     if let Some(since) = off_since
-        && plan_end > since {
-            periods.push(DarkPeriod {
-                interval: Interval { start: since, end: plan_end },
-                illicit: false,
-                cause: "itinerary".into(),
-            });
-        }
+        && plan_end > since
+    {
+        periods.push(DarkPeriod {
+            interval: Interval { start: since, end: plan_end },
+            illicit: false,
+            cause: "itinerary".into(),
+        });
+    }
     periods
 }
 
