@@ -7,6 +7,7 @@ mod decode;
 mod ingest;
 mod input;
 mod lookup;
+mod places;
 mod simulate;
 
 use std::process::ExitCode;
@@ -33,6 +34,9 @@ enum Command {
     Vessels(lookup::VesselsArgs),
     /// A vessel's positions from the archive as JSON lines, CSV or GeoJSON.
     Track(lookup::TrackArgs),
+    /// The gazetteer: list the places (ports, anchorages, rail facilities,
+    /// border crossings, depots, zones), import your own from GeoJSON.
+    Places(places::PlacesArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility
     /// observations, and the ground truth (truth.json).
     Simulate(simulate::SimulateArgs),
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(&args),
         Command::Vessels(args) => lookup::vessels(&args),
         Command::Track(args) => lookup::track(&args),
+        Command::Places(args) => places::run(&args),
     };
     match result {
         Ok(code) => code,

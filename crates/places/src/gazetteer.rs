@@ -118,6 +118,30 @@ impl Place {
         }
     }
 
+    /// The place as a GeoJSON feature, as [`read_geojson`] reads it back.
+    pub fn to_feature(&self) -> Value {
+        let mut properties = serde_json::json!({
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind.as_str(),
+            "country": self.country,
+            "watched": self.watched,
+            "note": self.note,
+            "source": self.source,
+        });
+        let geometry = match &self.shape {
+            Shape::Circle { centre, radius_km } => {
+                properties["radius_km"] = serde_json::json!(radius_km);
+                serde_json::json!({"type": "Point", "coordinates": [centre.lon_deg, centre.lat_deg]})
+            }
+            Shape::Polygons(polygons) if polygons.len() == 1 => {
+                serde_json::json!({"type": "Polygon", "coordinates": polygons[0]})
+            }
+            Shape::Polygons(polygons) => serde_json::json!({"type": "MultiPolygon", "coordinates": polygons}),
+        };
+        serde_json::json!({"type": "Feature", "geometry": geometry, "properties": properties})
+    }
+
     /// (min lon, min lat), (max lon, max lat) of the place.
     fn bounds(&self) -> ([f64; 2], [f64; 2]) {
         match &self.shape {
@@ -507,5 +531,14 @@ mod tests {
         assert!(najin.contains(at(42.05, 130.05)));
         assert!(!najin.contains(at(42.2, 130.3)), "inside the hole");
         assert!(!najin.contains(at(42.6, 130.3)));
+    }
+
+    #[test]
+    fn a_place_survives_its_geojson_form() {
+        for place in Gazetteer::embedded().places() {
+            let text = place.to_feature().to_string();
+            let back = read_geojson(&text, "elsewhere").unwrap();
+            assert_eq!(&back[0], place);
+        }
     }
 }

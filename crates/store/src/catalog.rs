@@ -67,6 +67,15 @@ CREATE TABLE IF NOT EXISTS static_values (
     PRIMARY KEY (mmsi, field, value, day)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS static_values_by_value ON static_values(field, value);
+-- Places users imported (`tumen places import`): each a GeoJSON feature,
+-- kept as text (the store does not read geometry); by id, a later import
+-- replacing an earlier one.
+CREATE TABLE IF NOT EXISTS places (
+    id TEXT PRIMARY KEY,
+    feature TEXT NOT NULL,
+    source TEXT NOT NULL,           -- the file it was imported from
+    imported TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reject_counts (
     source_id INTEGER NOT NULL,
     reason TEXT NOT NULL,
@@ -165,6 +174,33 @@ impl Catalog {
             Some(found) => return Err(CatalogError::Version { found }),
         }
         Ok(Catalog { conn })
+    }
+
+    /// Stores users' places, `(id, GeoJSON feature)`, replacing those of the
+    /// same ids, in one transaction. Returns how many replaced a stored one.
+    pub fn put_places(&mut self, places: &[(String, String)], source: &str) -> Result<usize, CatalogError> {
+        let tx = self.conn.transaction()?;
+        let mut replaced = 0;
+        {
+            let mut exists = tx.prepare_cached("SELECT 1 FROM places WHERE id = ?1")?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO places (id, feature, source, imported) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                 ON CONFLICT (id) DO UPDATE SET feature = excluded.feature, source = excluded.source, imported = excluded.imported",
+            )?;
+            for (id, feature) in places {
+                replaced += usize::from(exists.exists([id])?);
+                upsert.execute(params![id, feature, source])?;
+            }
+        }
+        tx.commit()?;
+        Ok(replaced)
+    }
+
+    /// Users' places as stored: `(id, GeoJSON feature, source)`, by id.
+    pub fn places(&self) -> Result<Vec<(String, String, String)>, CatalogError> {
+        let mut statement = self.conn.prepare("SELECT id, feature, source FROM places ORDER BY id")?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn source_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRecord> {
