@@ -1,0 +1,88 @@
+//! What a detector finds: an event with its evidence.
+
+use std::collections::BTreeMap;
+
+use tumen_model::{LatLon, Mmsi, Timestamp};
+use tumen_store::PositionRow;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventKind {
+    PortVisit,
+    Gap,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::PortVisit => "port_visit",
+            EventKind::Gap => "gap",
+        }
+    }
+}
+
+/// A record an event rests on: the source and line it was read from, and
+/// what it said when.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evidence {
+    pub source_id: u32,
+    pub line: u64,
+    pub time: Timestamp,
+    pub position: LatLon,
+    /// What the record shows, e.g. "entry", "stop start", "last before gap".
+    pub role: &'static str,
+}
+
+impl Evidence {
+    pub fn of(row: &PositionRow, role: &'static str) -> Evidence {
+        Evidence {
+            source_id: row.origin.source_id,
+            line: row.origin.line,
+            time: row.time,
+            position: LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg },
+            role,
+        }
+    }
+}
+
+/// A measured attribute of an event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Number(f64),
+    Text(String),
+    Time(Timestamp),
+    Flag(bool),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Stable: the same input and profile give the same id on every run.
+    pub id: String,
+    pub kind: EventKind,
+    pub mmsis: Vec<Mmsi>,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub position: LatLon,
+    /// The gazetteer id of the place it happened at, if any.
+    pub place: Option<String>,
+    pub attributes: BTreeMap<&'static str, Value>,
+    /// 1 (weak) to 4 (strong), as the detector defines it.
+    pub confidence: u8,
+    /// The profile whose thresholds found it.
+    pub profile: String,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Event {
+    /// An event's id: a hash of what identifies it — kind, vessels, start,
+    /// profile — so a re-run over the same data names it the same.
+    pub fn make_id(kind: EventKind, mmsis: &[Mmsi], start: Timestamp, profile: &str) -> String {
+        let mut key = Vec::with_capacity(64);
+        key.extend_from_slice(kind.as_str().as_bytes());
+        for m in mmsis {
+            key.extend_from_slice(&m.0.to_le_bytes());
+        }
+        key.extend_from_slice(&start.unix_ms().to_le_bytes());
+        key.extend_from_slice(profile.as_bytes());
+        format!("{}-{:016x}", kind.as_str(), xxhash_rust::xxh3::xxh3_64(&key))
+    }
+}

@@ -1,0 +1,265 @@
+//! Port visits, after Global Fishing Watch's definition: a vessel is in a
+//! port from the first position inside the place until it is beyond the
+//! place's edge by the profile's margin (hysteresis, so a vessel at the
+//! edge does not enter and leave on every report); within a visit it is
+//! stopped from a speed at or below `stop_max_knots` until one at or above
+//! `move_min_knots`; a silence of `in_port_gap_hours` inside counts as a
+//! stop would (a dark port call). Confidence as GFW grades it:
+//!
+//! | seen | confidence |
+//! |---|---|
+//! | entry or exit only | 1 |
+//! | a stop or gap only | 2 |
+//! | a stop or gap, and the entry or the exit | 3 |
+//! | a stop or gap, the entry and the exit | 4 |
+//!
+//! Visits below the profile's `min_confidence` (GFW's products: 2) are not
+//! reported.
+
+use std::collections::BTreeMap;
+
+use tumen_model::LatLon;
+use tumen_places::{Gazetteer, Place, Shape};
+use tumen_store::PositionRow;
+
+use crate::event::{Event, EventKind, Evidence, Value};
+use crate::profile::PortVisitProfile;
+
+const MS_PER_HOUR: f64 = 3_600_000.0;
+
+/// One vessel's port-visit detector; feed its positions in time order.
+pub struct PortVisitDetector<'g> {
+    profile: PortVisitProfile,
+    gazetteer: &'g Gazetteer,
+    visit: Option<Visit<'g>>,
+    /// Whether the vessel has been seen outside every port (so that a visit
+    /// it starts has an observed entry).
+    seen_outside: bool,
+}
+
+struct Visit<'g> {
+    place: &'g Place,
+    entry: PositionRow,
+    entry_observed: bool,
+    last_inside: PositionRow,
+    stopped: bool,
+    first_stop: Option<PositionRow>,
+    last_stop: Option<PositionRow>,
+    stop_ms: i64,
+    longest_gap_hours: f64,
+}
+
+impl<'g> PortVisitDetector<'g> {
+    pub fn new(profile: PortVisitProfile, gazetteer: &'g Gazetteer) -> PortVisitDetector<'g> {
+        PortVisitDetector { profile, gazetteer, visit: None, seen_outside: false }
+    }
+
+    /// The visit this position ends, if it ends one.
+    pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+        let here = LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg };
+        let mut ended = None;
+        if let Some(visit) = &mut self.visit {
+            if still_in(visit.place, here, self.profile.exit_margin_km) {
+                visit.extend(row, &self.profile);
+                return None;
+            }
+            let visit = self.visit.take().expect("a visit is open");
+            ended = self.event(visit, Some(row));
+        }
+        let port = self.gazetteer.containing(here).into_iter().find(|p| p.kind.is_maritime());
+        match port {
+            Some(place) => {
+                let stopped = speed_knots(row).is_some_and(|s| s <= self.profile.stop_max_knots);
+                self.visit = Some(Visit {
+                    place,
+                    entry: row.clone(),
+                    entry_observed: self.seen_outside,
+                    last_inside: row.clone(),
+                    stopped,
+                    first_stop: stopped.then(|| row.clone()),
+                    last_stop: stopped.then(|| row.clone()),
+                    stop_ms: 0,
+                    longest_gap_hours: 0.0,
+                });
+            }
+            None => self.seen_outside = true,
+        }
+        ended
+    }
+
+    /// At the end of the data, the visit still open, if it is strong enough
+    /// (reported with `open = true`; its exit is not seen).
+    pub fn finish(&mut self) -> Option<Event> {
+        let visit = self.visit.take()?;
+        self.event(visit, None)
+    }
+
+    fn event(&self, visit: Visit<'g>, exit: Option<&PositionRow>) -> Option<Event> {
+        let stop_or_gap = visit.first_stop.is_some() || visit.longest_gap_hours >= self.profile.in_port_gap_hours;
+        let ends_seen = u8::from(visit.entry_observed) + u8::from(exit.is_some());
+        let confidence = match (stop_or_gap, ends_seen) {
+            (true, 2) => 4,
+            (true, 1) => 3,
+            (true, _) => 2,
+            (false, _) => 1,
+        };
+        if confidence < self.profile.min_confidence {
+            return None;
+        }
+        let mut attributes = BTreeMap::new();
+        attributes.insert("entry_observed", Value::Flag(visit.entry_observed));
+        attributes.insert("exit_observed", Value::Flag(exit.is_some()));
+        attributes.insert("open", Value::Flag(exit.is_none()));
+        attributes.insert("stop_hours", Value::Number(visit.stop_ms as f64 / MS_PER_HOUR));
+        attributes.insert("longest_in_port_gap_hours", Value::Number(visit.longest_gap_hours));
+        attributes.insert(
+            "duration_hours",
+            Value::Number(visit.last_inside.time.ms_since(visit.entry.time) as f64 / MS_PER_HOUR),
+        );
+        let mut evidence =
+            vec![Evidence::of(&visit.entry, if visit.entry_observed { "entry" } else { "first position in port" })];
+        if let (Some(first), Some(last)) = (&visit.first_stop, &visit.last_stop) {
+            attributes.insert("stop_start", Value::Time(first.time));
+            attributes.insert("stop_end", Value::Time(last.time));
+            evidence.push(Evidence::of(first, "stop start"));
+            evidence.push(Evidence::of(last, "stop end"));
+        }
+        evidence.push(Evidence::of(&visit.last_inside, "last position in port"));
+        if let Some(exit) = exit {
+            evidence.push(Evidence::of(exit, "exit"));
+        }
+        let mmsis = vec![visit.entry.mmsi];
+        Some(Event {
+            id: Event::make_id(EventKind::PortVisit, &mmsis, visit.entry.time, &self.profile.name),
+            kind: EventKind::PortVisit,
+            mmsis,
+            start: visit.entry.time,
+            end: visit.last_inside.time,
+            position: visit.place.centre(),
+            place: Some(visit.place.id.clone()),
+            attributes,
+            confidence,
+            profile: self.profile.name.clone(),
+            evidence,
+        })
+    }
+}
+
+impl Visit<'_> {
+    fn extend(&mut self, row: &PositionRow, profile: &PortVisitProfile) {
+        let gap_hours = row.time.ms_since(self.last_inside.time) as f64 / MS_PER_HOUR;
+        self.longest_gap_hours = self.longest_gap_hours.max(gap_hours);
+        if self.stopped {
+            self.stop_ms += row.time.ms_since(self.last_inside.time);
+        }
+        match speed_knots(row) {
+            Some(s) if s <= profile.stop_max_knots => {
+                self.stopped = true;
+                self.first_stop.get_or_insert_with(|| row.clone());
+                self.last_stop = Some(row.clone());
+            }
+            Some(s) if s >= profile.move_min_knots => self.stopped = false,
+            // Between the two thresholds, or no speed: unchanged.
+            _ => {
+                if self.stopped {
+                    self.last_stop = Some(row.clone());
+                }
+            }
+        }
+        self.last_inside = row.clone();
+    }
+}
+
+/// Whether a vessel in `place` is still in it: inside, or within the exit
+/// margin of a circle's edge (a polygon has no margin: its outline is
+/// drawn as the user means it).
+fn still_in(place: &Place, here: LatLon, exit_margin_km: f64) -> bool {
+    match &place.shape {
+        Shape::Circle { centre, radius_km } => centre.distance_m(here) <= (radius_km + exit_margin_km) * 1000.0,
+        Shape::Polygons(_) => place.contains(here),
+    }
+}
+
+/// Speed over ground at AIS's resolution, 0.1 kn: the archive keeps it as
+/// an `f32`, whose 0.2 is a hair above the `f64` 0.2 a threshold is.
+fn speed_knots(row: &PositionRow) -> Option<f64> {
+    row.sog_knots.map(|s| (f64::from(s) * 10.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows::position;
+
+    const MIN_MS: i64 = 60_000;
+
+    /// Najin is at 42.2333 N, 130.3000 E with a 3 km radius: 0.01° of
+    /// latitude is 1.11 km.
+    fn najin_offset(km_north: f64) -> (f64, f64) {
+        (42.2333 + km_north / 111.2, 130.3)
+    }
+
+    fn run(track: &[(i64, f64, f32)]) -> Vec<Event> {
+        let gazetteer = Gazetteer::embedded();
+        let mut d = PortVisitDetector::new(PortVisitProfile::default(), gazetteer);
+        let mut events: Vec<Event> = track
+            .iter()
+            .filter_map(|&(minute, km_north, sog)| {
+                let (lat, lon) = najin_offset(km_north);
+                d.feed(&position(445_000_001, minute * MIN_MS, lat, lon, sog))
+            })
+            .collect();
+        events.extend(d.finish());
+        events
+    }
+
+    #[test]
+    fn a_call_with_entry_stop_and_exit_has_confidence_four() {
+        let events =
+            run(&[(0, 10.0, 9.0), (60, 2.5, 4.0), (120, 0.5, 0.1), (600, 0.5, 0.0), (660, 3.5, 3.0), (720, 10.0, 9.0)]);
+        assert_eq!(events.len(), 1, "{events:#?}");
+        let visit = &events[0];
+        assert_eq!((visit.kind, visit.confidence, visit.place.as_deref()), (EventKind::PortVisit, 4, Some("najin")));
+        assert_eq!(visit.start.unix_ms(), 60 * MIN_MS);
+        // 3.5 km north is inside the 1 km exit margin: still in port.
+        assert_eq!(visit.end.unix_ms(), 660 * MIN_MS);
+        assert_eq!(visit.attributes["stop_hours"], Value::Number(9.0));
+        let roles: Vec<&str> = visit.evidence.iter().map(|e| e.role).collect();
+        assert_eq!(roles, ["entry", "stop start", "stop end", "last position in port", "exit"]);
+    }
+
+    #[test]
+    fn the_exit_margin_and_speed_hysteresis_hold() {
+        // At 3.9 km (inside 3 + 1) the vessel stays in; at 4.1 km it leaves.
+        let stays = run(&[(0, 10.0, 9.0), (10, 1.0, 0.0), (20, 3.9, 0.3), (30, 1.0, 0.0)]);
+        assert_eq!(stays.len(), 1);
+        assert_eq!(stays[0].attributes["open"], Value::Flag(true));
+        let leaves = run(&[(0, 10.0, 9.0), (10, 1.0, 0.0), (20, 4.1, 5.0)]);
+        assert_eq!(leaves[0].attributes["exit_observed"], Value::Flag(true));
+        // 0.3 kn (between 0.2 and 0.5) keeps a stopped vessel stopped until
+        // 0.5 kn: stopped from minute 10 to minute 100.
+        let slow = run(&[(0, 10.0, 9.0), (10, 1.0, 0.2), (70, 1.0, 0.3), (100, 1.0, 0.5), (130, 10.0, 9.0)]);
+        assert_eq!(slow[0].attributes["stop_hours"], Value::Number(1.5));
+    }
+
+    #[test]
+    fn passing_through_is_not_a_visit_and_a_silent_call_is() {
+        // In and out at speed: confidence 1, below the default 2.
+        assert!(run(&[(0, 10.0, 9.0), (20, 0.0, 9.0), (40, -10.0, 9.0)]).is_empty());
+        // In, silent for 4 hours (AIS off inside), out: entry + gap + exit.
+        let dark = run(&[(0, 10.0, 9.0), (20, 1.0, 3.0), (20 + 4 * 60, 1.0, 3.0), (20 + 4 * 60 + 30, 10.0, 9.0)]);
+        assert_eq!((dark.len(), dark[0].confidence), (1, 4));
+        // 4 hours less a minute is not a gap.
+        assert!(
+            run(&[(0, 10.0, 9.0), (20, 1.0, 3.0), (20 + 4 * 60 - 1, 1.0, 3.0), (20 + 4 * 60 + 30, 10.0, 9.0)])
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_vessel_first_seen_in_port_has_no_observed_entry() {
+        let events = run(&[(0, 1.0, 0.0), (120, 1.0, 0.0), (180, 10.0, 9.0)]);
+        assert_eq!(events[0].confidence, 3);
+        assert_eq!(events[0].evidence[0].role, "first position in port");
+    }
+}
