@@ -189,7 +189,7 @@ pub struct TrackArgs {
 
 /// A time as users type it; a bare date is its start (or its end, for
 /// `--to`).
-fn parse_time(text: &str, end_of_day: bool) -> Result<Timestamp> {
+pub fn parse_time(text: &str, end_of_day: bool) -> Result<Timestamp> {
     let t = text.trim();
     if t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' {
         let suffix = if end_of_day { "T23:59:59.999Z" } else { "T00:00:00Z" };

@@ -8,6 +8,7 @@ mod ingest;
 mod input;
 mod lookup;
 mod places;
+mod run;
 mod simulate;
 
 use std::process::ExitCode;
@@ -37,6 +38,11 @@ enum Command {
     /// The gazetteer: list the places (ports, anchorages, rail facilities,
     /// border crossings, depots, zones), import your own from GeoJSON.
     Places(places::PlacesArgs),
+    /// Run the detectors over the archive (port visits, AIS gaps), storing
+    /// the events with their evidence; a re-run gives the same event ids.
+    Run(run::RunArgs),
+    /// List the events a run found: a table, JSON lines or GeoJSON.
+    Events(run::EventsArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility
     /// observations, and the ground truth (truth.json).
     Simulate(simulate::SimulateArgs),
@@ -51,6 +57,8 @@ fn main() -> ExitCode {
         Command::Vessels(args) => lookup::vessels(&args),
         Command::Track(args) => lookup::track(&args),
         Command::Places(args) => places::run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::Events(args) => run::events(&args),
     };
     match result {
         Ok(code) => code,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, Mmsi, Timestamp};
-use tumen_store::PositionRow;
+use tumen_store::{EventRecord, PositionRow};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventKind {
@@ -84,5 +84,53 @@ impl Event {
         key.extend_from_slice(&start.unix_ms().to_le_bytes());
         key.extend_from_slice(profile.as_bytes());
         format!("{}-{:016x}", kind.as_str(), xxhash_rust::xxh3::xxh3_64(&key))
+    }
+}
+
+impl Event {
+    /// The event as the catalog keeps it: attributes as a JSON object,
+    /// evidence as a JSON array of {source_id, line, time, lat, lon, role}.
+    pub fn to_record(&self) -> EventRecord {
+        let attributes: serde_json::Map<String, serde_json::Value> = self
+            .attributes
+            .iter()
+            .map(|(key, value)| {
+                let json = match value {
+                    Value::Number(n) => serde_json::json!((n * 1000.0).round() / 1000.0),
+                    Value::Text(t) => serde_json::json!(t),
+                    Value::Time(t) => serde_json::json!(t.to_string()),
+                    Value::Flag(f) => serde_json::json!(f),
+                };
+                ((*key).to_owned(), json)
+            })
+            .collect();
+        let evidence: Vec<serde_json::Value> = self
+            .evidence
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "source_id": e.source_id,
+                    "line": e.line,
+                    "time": e.time.to_string(),
+                    "lat": e.position.lat_deg,
+                    "lon": e.position.lon_deg,
+                    "role": e.role,
+                })
+            })
+            .collect();
+        EventRecord {
+            id: self.id.clone(),
+            kind: self.kind.as_str().to_owned(),
+            mmsis: self.mmsis.iter().map(|m| m.0).collect(),
+            start: self.start,
+            end: self.end,
+            lat_deg: self.position.lat_deg,
+            lon_deg: self.position.lon_deg,
+            place: self.place.clone(),
+            confidence: self.confidence,
+            profile: self.profile.clone(),
+            attributes: serde_json::Value::Object(attributes).to_string(),
+            evidence: serde_json::Value::Array(evidence).to_string(),
+        }
     }
 }

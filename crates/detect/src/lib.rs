@@ -8,15 +8,17 @@
 //! published definitions (Global Fishing Watch, Skylight); every event
 //! records the profile it was found with and the records it rests on.
 
+pub mod engine;
 pub mod event;
 pub mod gap;
 pub mod port_visit;
 pub mod profile;
 
+pub use engine::detect_archive;
 pub use event::{Event, EventKind, Evidence};
 pub use gap::GapDetector;
 pub use port_visit::PortVisitDetector;
-pub use profile::{GapProfile, PortVisitProfile};
+pub use profile::{GapProfile, PortVisitProfile, Profiles};
 
 #[cfg(test)]
 mod test_rows;

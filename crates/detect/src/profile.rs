@@ -52,3 +52,11 @@ impl Default for GapProfile {
         GapProfile { name: "naive-6h".to_owned(), min_hours: 6.0 }
     }
 }
+
+/// Every detector's profile, as a run uses them.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Profiles {
+    pub port_visit: PortVisitProfile,
+    pub gap: GapProfile,
+}

@@ -76,6 +76,22 @@ CREATE TABLE IF NOT EXISTS places (
     source TEXT NOT NULL,           -- the file it was imported from
     imported TEXT NOT NULL
 ) WITHOUT ROWID;
+-- What the detectors found (`tumen run`); attributes and evidence as JSON.
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    mmsis TEXT NOT NULL,            -- comma-separated
+    start_time INTEGER NOT NULL,    -- ms since 1970 (UTC)
+    end_time INTEGER NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    place TEXT,
+    confidence INTEGER NOT NULL,
+    profile TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    evidence TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, start_time);
 CREATE TABLE IF NOT EXISTS reject_counts (
     source_id INTEGER NOT NULL,
     reason TEXT NOT NULL,
@@ -133,6 +149,37 @@ pub struct BatchCommit<'a> {
     pub checkpoint: &'a [u8],
     pub lines: u64,
     pub positions: u64,
+}
+
+/// An event as the catalog keeps it (the detectors' own type is richer;
+/// the store does not depend on them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRecord {
+    pub id: String,
+    pub kind: String,
+    pub mmsis: Vec<u32>,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub lat_deg: f64,
+    pub lon_deg: f64,
+    pub place: Option<String>,
+    pub confidence: u8,
+    pub profile: String,
+    /// A JSON object.
+    pub attributes: String,
+    /// A JSON array.
+    pub evidence: String,
+}
+
+/// Which events to list.
+#[derive(Clone, Debug, Default)]
+pub struct EventQuery {
+    pub kind: Option<String>,
+    pub mmsi: Option<u32>,
+    pub place: Option<String>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub limit: u64,
 }
 
 /// One field's value over a span of time, from the registry.
@@ -194,6 +241,82 @@ impl Catalog {
         }
         tx.commit()?;
         Ok(replaced)
+    }
+
+    /// Replaces every stored event of `kinds` with `events`, in one
+    /// transaction (a run re-detects a kind over the whole archive).
+    pub fn replace_events(&mut self, kinds: &[&str], events: &[EventRecord]) -> Result<(), CatalogError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM events WHERE kind = ?1")?;
+            for kind in kinds {
+                delete.execute([kind])?;
+            }
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO events (id, kind, mmsis, start_time, end_time, lat, lon, place, confidence, profile, attributes, evidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for e in events {
+                let mmsis: Vec<String> = e.mmsis.iter().map(u32::to_string).collect();
+                insert.execute(params![
+                    e.id,
+                    e.kind,
+                    mmsis.join(","),
+                    e.start.unix_ms(),
+                    e.end.unix_ms(),
+                    e.lat_deg,
+                    e.lon_deg,
+                    e.place,
+                    e.confidence,
+                    e.profile,
+                    e.attributes,
+                    e.evidence
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stored events matching `query`, by start time then id.
+    pub fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, CatalogError> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, kind, mmsis, start_time, end_time, lat, lon, place, confidence, profile, attributes, evidence FROM events
+             WHERE (?1 IS NULL OR kind = ?1)
+               AND (?2 IS NULL OR ',' || mmsis || ',' LIKE '%,' || ?2 || ',%')
+               AND (?3 IS NULL OR place = ?3)
+               AND (?4 IS NULL OR end_time >= ?4)
+               AND (?5 IS NULL OR start_time <= ?5)
+             ORDER BY start_time, id LIMIT ?6",
+        )?;
+        let rows = statement.query_map(
+            params![
+                query.kind,
+                query.mmsi,
+                query.place,
+                query.from.map(Timestamp::unix_ms),
+                query.to.map(Timestamp::unix_ms),
+                i64::try_from(query.limit).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                let mmsis: String = r.get(2)?;
+                Ok(EventRecord {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    mmsis: mmsis.split(',').filter_map(|m| m.parse().ok()).collect(),
+                    start: Timestamp::from_unix_ms(r.get(3)?),
+                    end: Timestamp::from_unix_ms(r.get(4)?),
+                    lat_deg: r.get(5)?,
+                    lon_deg: r.get(6)?,
+                    place: r.get(7)?,
+                    confidence: r.get(8)?,
+                    profile: r.get(9)?,
+                    attributes: r.get(10)?,
+                    evidence: r.get(11)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Users' places as stored: `(id, GeoJSON feature, source)`, by id.
@@ -343,6 +466,29 @@ impl Catalog {
     }
 
     /// Days with a part not yet compacted.
+    /// A day's parts as `(file, compacted)`, in order of their least MMSI
+    /// (compacted parts cover disjoint MMSI ranges, so read in this order
+    /// they give the day in archive order).
+    pub fn parts_of_day_by_mmsi(&self, day: i64) -> Result<Vec<(String, bool)>, CatalogError> {
+        let mut statement =
+            self.conn.prepare("SELECT file, compacted FROM parts WHERE day = ?1 ORDER BY min_mmsi, id")?;
+        let rows = statement.query_map([day], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// All days with positions, in order.
+    pub fn days(&self) -> Result<Vec<i64>, CatalogError> {
+        let mut statement = self.conn.prepare("SELECT DISTINCT day FROM parts ORDER BY day")?;
+        let rows = statement.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The newest position time in the archive.
+    pub fn latest_time(&self) -> Result<Option<Timestamp>, CatalogError> {
+        let ms: Option<i64> = self.conn.query_row("SELECT max(max_time) FROM parts", [], |r| r.get(0))?;
+        Ok(ms.map(Timestamp::from_unix_ms))
+    }
+
     pub fn days_to_compact(&self) -> Result<Vec<i64>, CatalogError> {
         let mut statement =
             self.conn.prepare("SELECT day FROM parts GROUP BY day HAVING min(compacted) = 0 ORDER BY day")?;

@@ -282,6 +282,35 @@ impl Dataset {
         Ok(joined)
     }
 
+    /// Every position of a day in archive order — by MMSI, then time — each
+    /// transmission once. A compacted day streams (memory bounded by the
+    /// read buffers); a day still being filled by a live feed is read whole,
+    /// sorted and joined as compaction would.
+    pub fn for_each_position_of_day(&self, day: i64, mut f: impl FnMut(PositionRow)) -> Result<(), StoreError> {
+        let parts = self.catalog.parts_of_day_by_mmsi(day)?;
+        if parts.iter().all(|(_, compacted)| *compacted) {
+            for (file, _) in parts {
+                let path = self.root.join(&file);
+                for row in PartReader::open(&path, None).map_err(io_at(&path))? {
+                    f(row.map_err(io_at(&path))?);
+                }
+            }
+            return Ok(());
+        }
+        let mut rows = Vec::new();
+        for (file, _) in parts {
+            let path = self.root.join(&file);
+            rows.extend(PartReader::read_all(&path).map_err(io_at(&path))?);
+        }
+        sort_rows(&mut rows);
+        let mut recent = Vec::new();
+        for row in rows {
+            join_duplicate(&mut recent, row, &mut f);
+        }
+        recent.into_iter().for_each(f);
+        Ok(())
+    }
+
     /// Every position of the archive, sorted — for tests and audits of small
     /// datasets.
     pub fn all_positions(&self) -> Result<Vec<PositionRow>, StoreError> {

@@ -1,0 +1,152 @@
+//! `tumen run` (detect over the archive) and `tumen events` (list what was
+//! found).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use tumen_detect::{Profiles, detect_archive};
+use tumen_store::{Dataset, EventQuery, EventRecord};
+
+use crate::lookup::parse_time;
+use crate::places::dataset_gazetteer;
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+}
+
+/// The kinds a run detects (and so replaces in the catalog).
+const KINDS: [&str; 2] = ["port_visit", "gap"];
+
+pub fn run(args: &RunArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let mut dataset = Dataset::open(&args.data)?;
+    let gazetteer = dataset_gazetteer(&dataset)?;
+    let events = detect_archive(&dataset, &gazetteer, &Profiles::default())?;
+    let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
+    dataset.catalog_mut().replace_events(&KINDS, &records)?;
+    let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
+    for e in &events {
+        *by_kind.entry(e.kind.as_str()).or_default() += 1;
+    }
+    eprintln!("{} events in {:.1} s", events.len(), started.elapsed().as_secs_f64());
+    for (kind, n) in by_kind {
+        eprintln!("  {kind:<12} {n:>9}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct EventsArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// Only this kind (port_visit, gap).
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only events of this vessel.
+    #[arg(long)]
+    mmsi: Option<u32>,
+    /// Only events at this place (a gazetteer id, e.g. najin).
+    #[arg(long)]
+    place: Option<String>,
+    /// Only events ending at or after this time (UTC; a date or date and time).
+    #[arg(long)]
+    from: Option<String>,
+    /// Only events starting at or before this time.
+    #[arg(long)]
+    to: Option<String>,
+    /// At most this many events.
+    #[arg(long, default_value_t = 10_000)]
+    limit: u64,
+    #[arg(long, value_enum, default_value_t = EventFormat::Table)]
+    format: EventFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EventFormat {
+    Table,
+    /// JSON lines, one event each, with attributes and evidence.
+    Json,
+    /// One GeoJSON FeatureCollection of points (QGIS, Google Earth via conversion).
+    Geojson,
+}
+
+pub fn events(args: &EventsArgs) -> Result<ExitCode> {
+    let dataset = Dataset::open_read_only(&args.data)?;
+    let query = EventQuery {
+        kind: args.kind.clone(),
+        mmsi: args.mmsi,
+        place: args.place.clone(),
+        from: args.from.as_deref().map(|t| parse_time(t, false)).transpose()?,
+        to: args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
+        limit: args.limit,
+    };
+    let found = dataset.catalog().events(&query)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        EventFormat::Table => {
+            writeln!(out, "{:<10}  {:<24}  {:<24}  {:<20}  {:<18}  {:>4}  ID", "KIND", "START", "END", "MMSI", "PLACE", "CONF")?;
+            for e in &found {
+                let mmsis: Vec<String> = e.mmsis.iter().map(u32::to_string).collect();
+                writeln!(
+                    out,
+                    "{:<10}  {:<24}  {:<24}  {:<20}  {:<18}  {:>4}  {}",
+                    e.kind,
+                    e.start.to_string(),
+                    e.end.to_string(),
+                    mmsis.join(","),
+                    e.place.as_deref().unwrap_or("-"),
+                    e.confidence,
+                    e.id
+                )?;
+            }
+        }
+        EventFormat::Json => {
+            for e in &found {
+                writeln!(out, "{}", event_json(e))?;
+            }
+        }
+        EventFormat::Geojson => {
+            let features: Vec<serde_json::Value> = found
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [e.lon_deg, e.lat_deg]},
+                        "properties": event_json(e),
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::json!({"type": "FeatureCollection", "features": features}))?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn event_json(e: &EventRecord) -> serde_json::Value {
+    let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null);
+    serde_json::json!({
+        "id": e.id,
+        "kind": e.kind,
+        "mmsis": e.mmsis,
+        "start": e.start.to_string(),
+        "end": e.end.to_string(),
+        "lat": e.lat_deg,
+        "lon": e.lon_deg,
+        "place": e.place,
+        "confidence": e.confidence,
+        "profile": e.profile,
+        "attributes": parse(&e.attributes),
+        "evidence": parse(&e.evidence),
+    })
+}
