@@ -295,10 +295,15 @@ fn read_feature(feature: &Value, source: &str) -> Result<Place, Vec<String>> {
             false
         }
     };
-    let radius_km = properties.get("radius_km").and_then(Value::as_f64);
-    let shape = read_shape(feature.get("geometry"), radius_km, properties.get("radius_km").is_some())
-        .map_err(|p| problems.push(p))
-        .ok();
+    // `radius_m` is accepted too (Tumen's simulator writes it).
+    let given = |key: &str| properties.get(key).filter(|v| !v.is_null());
+    let radius_given = given("radius_km").or(given("radius_m")).is_some();
+    let radius_km = match (given("radius_km"), given("radius_m")) {
+        (Some(km), _) => km.as_f64(),
+        (None, Some(m)) => m.as_f64().map(|m| m / 1000.0),
+        (None, None) => None,
+    };
+    let shape = read_shape(feature.get("geometry"), radius_km, radius_given).map_err(|p| problems.push(p)).ok();
     match (kind, shape) {
         (Some(kind), Some(shape)) if problems.is_empty() => Ok(Place {
             id,
@@ -326,7 +331,9 @@ fn read_shape(geometry: Option<&Value>, radius_km: Option<f64>, radius_given: bo
                 Some(r) if r > 0.0 && r <= MAX_RADIUS_KM => r,
                 Some(r) => return Err(format!("radius_km {r} is not in (0, {MAX_RADIUS_KM}]")),
                 None if radius_given => return Err("radius_km is not a number".to_owned()),
-                None => return Err("a point needs a \"radius_km\" property (how far the place reaches)".to_owned()),
+                None => {
+                    return Err("a point needs a \"radius_km\" (or \"radius_m\") property: how far the place reaches".to_owned());
+                }
             };
             Ok(Shape::Circle { centre, radius_km })
         }
@@ -531,6 +538,14 @@ mod tests {
         assert!(najin.contains(at(42.05, 130.05)));
         assert!(!najin.contains(at(42.2, 130.3)), "inside the hole");
         assert!(!najin.contains(at(42.6, 130.3)));
+    }
+
+    #[test]
+    fn the_simulators_places_read_with_their_radius_in_metres() {
+        let text = r#"{"type": "Feature", "geometry": {"type": "Point", "coordinates": [129.07, 35.08]},
+            "properties": {"id": "busan", "kind": "port", "radius_m": 5000.0}}"#;
+        let place = &read_geojson(text, "sim").unwrap()[0];
+        assert_eq!(place.shape, Shape::Circle { centre: at(35.08, 129.07), radius_km: 5.0 });
     }
 
     #[test]
