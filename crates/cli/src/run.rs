@@ -94,7 +94,11 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
         EventFormat::Table => {
-            writeln!(out, "{:<10}  {:<24}  {:<24}  {:<20}  {:<18}  {:>4}  ID", "KIND", "START", "END", "MMSI", "PLACE", "CONF")?;
+            writeln!(
+                out,
+                "{:<10}  {:<24}  {:<24}  {:<20}  {:<18}  {:>4}  ID",
+                "KIND", "START", "END", "MMSI", "PLACE", "CONF"
+            )?;
             for e in &found {
                 let mmsis: Vec<String> = e.mmsis.iter().map(u32::to_string).collect();
                 writeln!(

@@ -332,7 +332,8 @@ fn read_shape(geometry: Option<&Value>, radius_km: Option<f64>, radius_given: bo
                 Some(r) => return Err(format!("radius_km {r} is not in (0, {MAX_RADIUS_KM}]")),
                 None if radius_given => return Err("radius_km is not a number".to_owned()),
                 None => {
-                    return Err("a point needs a \"radius_km\" (or \"radius_m\") property: how far the place reaches".to_owned());
+                    return Err("a point needs a \"radius_km\" (or \"radius_m\") property: how far the place reaches"
+                        .to_owned());
                 }
             };
             Ok(Shape::Circle { centre, radius_km })
