@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use tumen_model::Mmsi;
-use tumen_places::Gazetteer;
+use tumen_places::{Gazetteer, Land};
 use tumen_store::{Dataset, StoreError};
 
 use crate::event::Event;
@@ -23,7 +23,7 @@ pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profi
     for day in dataset.catalog().days()? {
         dataset.for_each_position_of_day(day, |row| {
             let detectors = vessels.entry(row.mmsi).or_insert_with(|| VesselDetectors {
-                gap: GapDetector::new(profiles.gap.clone()),
+                gap: GapDetector::new(profiles.gap.clone(), gazetteer, Land::embedded()),
                 port_visit: PortVisitDetector::new(profiles.port_visit.clone(), gazetteer),
             });
             events.extend(detectors.gap.feed(&row));
@@ -40,6 +40,6 @@ pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profi
 }
 
 struct VesselDetectors<'g> {
-    gap: GapDetector,
+    gap: GapDetector<'g>,
     port_visit: PortVisitDetector<'g>,
 }

@@ -8,7 +8,11 @@ use tumen_store::{EventRecord, PositionRow};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventKind {
     PortVisit,
+    /// A silence of at least the naive threshold (reception gaps included).
     Gap,
+    /// A gap that looks like AIS switched off: long, after good reception,
+    /// offshore or in a watched zone.
+    AisDisabling,
 }
 
 impl EventKind {
@@ -16,6 +20,7 @@ impl EventKind {
         match self {
             EventKind::PortVisit => "port_visit",
             EventKind::Gap => "gap",
+            EventKind::AisDisabling => "ais_disabling",
         }
     }
 }

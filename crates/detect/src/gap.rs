@@ -1,27 +1,69 @@
-//! AIS gaps: a vessel silent for at least the profile's threshold (the
-//! naive tier: GFW's pipeline and Skylight use 6 h). Late messages that
-//! fall inside a gap are handled upstream: the archive is in time order, so
-//! a gap is only reported between positions that really are consecutive.
+//! AIS gaps, in two tiers. Every silence of at least the profile's
+//! `min_hours` is a `gap` (GFW's pipeline and Skylight use 6 h; it includes
+//! reception gaps). One that also looks intentional is `ais_disabling`
+//! instead: long (GFW: ≥ 12 h), after good reception (GFW: ≥ 14 positions
+//! in the 12 h before), and offshore (GFW: > 50 nm) or in a watched place
+//! or zone (see [`GapProfile`]). Late messages that fall inside a gap are
+//! handled upstream: the archive is in time order, so a gap is only
+//! reported between positions that really are consecutive.
 
 use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Timestamp};
+use tumen_places::{Gazetteer, Land};
 use tumen_store::PositionRow;
 
 use crate::event::{Event, EventKind, Evidence, Value};
 use crate::profile::GapProfile;
 
 const MS_PER_HOUR: f64 = 3_600_000.0;
+/// Hourly position counts kept per vessel (the longest `before_hours`).
+const HOURS_KEPT: usize = 24;
 
 /// One vessel's gap detector; feed its positions in time order.
-pub struct GapDetector {
+pub struct GapDetector<'g> {
     profile: GapProfile,
+    gazetteer: &'g Gazetteer,
+    land: &'g Land,
     last: Option<PositionRow>,
+    /// Positions per clock hour, for the hours before the latest position:
+    /// a few bytes per vessel, where a list of times would be thousands.
+    hourly: HourlyCounts,
 }
 
-impl GapDetector {
-    pub fn new(profile: GapProfile) -> GapDetector {
-        GapDetector { profile, last: None }
+#[derive(Clone, Copy, Default)]
+struct HourlyCounts {
+    /// The hour (since 1970) `counts[0]` is for.
+    latest_hour: i64,
+    /// `counts[k]`: positions in hour `latest_hour - k`.
+    counts: [u16; HOURS_KEPT],
+}
+
+impl HourlyCounts {
+    fn add(&mut self, t: Timestamp) {
+        let hour = t.unix_ms().div_euclid(3_600_000);
+        if hour > self.latest_hour {
+            let shift = usize::try_from(hour - self.latest_hour).unwrap_or(HOURS_KEPT).min(HOURS_KEPT);
+            self.counts.rotate_right(shift);
+            self.counts[..shift].fill(0);
+            self.latest_hour = hour;
+        }
+        if let Ok(k) = usize::try_from(self.latest_hour - hour) {
+            if let Some(c) = self.counts.get_mut(k) {
+                *c = c.saturating_add(1);
+            }
+        }
+    }
+
+    /// Positions in the `hours` clock hours up to and including the latest.
+    fn last_hours(&self, hours: u8) -> u32 {
+        self.counts.iter().take(usize::from(hours)).map(|&c| u32::from(c)).sum()
+    }
+}
+
+impl<'g> GapDetector<'g> {
+    pub fn new(profile: GapProfile, gazetteer: &'g Gazetteer, land: &'g Land) -> GapDetector<'g> {
+        GapDetector { profile, gazetteer, land, last: None, hourly: HourlyCounts::default() }
     }
 
     /// The gap this position closes, if it closes one.
@@ -32,6 +74,7 @@ impl GapDetector {
             }
             _ => None,
         };
+        self.hourly.add(row.time);
         self.last = Some(row.clone());
         gap
     }
@@ -47,9 +90,31 @@ impl GapDetector {
     fn event(&self, before: &PositionRow, after: Option<&PositionRow>, end: Timestamp) -> Event {
         let from = LatLon { lat_deg: before.lat_deg, lon_deg: before.lon_deg };
         let hours = hours_between(before.time, end);
+        let positions_before = self.hourly.last_hours(self.profile.before_hours);
+        // Either end: where the vessel went silent and where it reappeared
+        // are both where it was while dark (GFW tests the first only; a gap
+        // that begins with a spell of poor reception near the line would
+        // then be missed).
+        let to = after.map(|a| LatLon { lat_deg: a.lat_deg, lon_deg: a.lon_deg });
+        let shore_nm_at =
+            |p: LatLon| self.land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE;
+        let shore_nm = to.map_or(shore_nm_at(from), |to| shore_nm_at(from).max(shore_nm_at(to)));
+        let watched = [Some(from), to]
+            .into_iter()
+            .flatten()
+            .flat_map(|p| self.gazetteer.containing(p))
+            .find(|place| place.watched);
+        let placed =
+            shore_nm > self.profile.offshore_min_nm || (self.profile.watched_zones_exempt && watched.is_some());
+        let disabling = hours >= self.profile.disabling_min_hours
+            && positions_before >= self.profile.min_positions_before
+            && placed;
+        let kind = if disabling { EventKind::AisDisabling } else { EventKind::Gap };
         let mut attributes = BTreeMap::new();
         attributes.insert("duration_hours", Value::Number(hours));
         attributes.insert("open", Value::Flag(after.is_none()));
+        attributes.insert("positions_before", Value::Number(f64::from(positions_before)));
+        attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
         let mut evidence = vec![Evidence::of(before, "last position before the gap")];
         if let Some(after) = after {
             let to = LatLon { lat_deg: after.lat_deg, lon_deg: after.lon_deg };
@@ -58,16 +123,22 @@ impl GapDetector {
             attributes.insert("implied_speed_knots", Value::Number(metres / METRES_PER_NAUTICAL_MILE / hours));
             evidence.push(Evidence::of(after, "first position after the gap"));
         }
+        let confidence = match (disabling, watched.is_some(), after.is_some()) {
+            (true, true, _) => 4,
+            (true, false, _) => 3,
+            (false, _, true) => 2,
+            (false, _, false) => 1,
+        };
         Event {
-            id: Event::make_id(EventKind::Gap, &[before.mmsi], before.time, &self.profile.name),
-            kind: EventKind::Gap,
+            id: Event::make_id(kind, &[before.mmsi], before.time, &self.profile.name),
+            kind,
             mmsis: vec![before.mmsi],
             start: before.time,
             end,
             position: from,
-            place: None,
+            place: watched.map(|p| p.id.clone()),
             attributes,
-            confidence: if after.is_some() { 2 } else { 1 },
+            confidence,
             profile: self.profile.name.clone(),
             evidence,
         }
@@ -85,9 +156,13 @@ mod tests {
 
     const HOUR_MS: i64 = 3_600_000;
 
+    fn detector() -> GapDetector<'static> {
+        GapDetector::new(GapProfile::default(), Gazetteer::embedded(), Land::embedded())
+    }
+
     #[test]
     fn six_hours_is_a_gap_and_a_millisecond_less_is_not() {
-        let mut d = GapDetector::new(GapProfile::default());
+        let mut d = detector();
         assert!(d.feed(&position(1, 0, 42.0, 131.0, 10.0)).is_none());
         assert!(d.feed(&position(1, 6 * HOUR_MS - 1, 42.0, 131.0, 10.0)).is_none());
         let gap = d.feed(&position(1, 12 * HOUR_MS - 1, 42.5, 131.0, 10.0)).expect("exactly 6 h");
@@ -104,9 +179,9 @@ mod tests {
     fn a_gap_across_midnight_is_one_gap_and_its_id_is_stable() {
         let day = 24 * HOUR_MS;
         let run = || {
-            let mut d = GapDetector::new(GapProfile::default());
-            d.feed(&position(7, 19_600 * day + 20 * HOUR_MS, 42.0, 131.0, 10.0));
-            d.feed(&position(7, 19_601 * day + 5 * HOUR_MS, 42.3, 131.5, 10.0))
+            let mut d = detector();
+            d.feed(&position(7, 19_600 * day + 20 * HOUR_MS, 40.0, 135.0, 10.0));
+            d.feed(&position(7, 19_601 * day + 5 * HOUR_MS, 40.3, 135.5, 10.0))
         };
         let (a, b) = (run().expect("9 h across midnight"), run().unwrap());
         assert_eq!(a.id, b.id);
@@ -115,12 +190,54 @@ mod tests {
 
     #[test]
     fn a_vessel_silent_at_the_end_of_the_data_has_an_open_gap() {
-        let mut d = GapDetector::new(GapProfile::default());
+        let mut d = detector();
         d.feed(&position(3, 0, 42.0, 131.0, 10.0));
         assert!(d.finish(Timestamp::from_unix_ms(5 * HOUR_MS)).is_none());
         let open = d.finish(Timestamp::from_unix_ms(7 * HOUR_MS)).expect("open gap");
         assert_eq!(open.attributes["open"], Value::Flag(true));
         assert_eq!(open.confidence, 1);
-        assert!(GapDetector::new(GapProfile::default()).finish(Timestamp::from_unix_ms(0)).is_none());
+        assert!(detector().finish(Timestamp::from_unix_ms(0)).is_none());
+    }
+
+    /// A vessel reporting every `every_min` minutes for 12 hours at (lat,
+    /// lon), then silent for `silent_h` hours.
+    fn well_received_then_silent(lat: f64, lon: f64, every_min: i64, silent_h: i64) -> Option<Event> {
+        let mut d = detector();
+        let mut t = 0;
+        while t <= 12 * HOUR_MS {
+            assert!(d.feed(&position(9, t, lat, lon, 10.0)).is_none());
+            t += every_min * 60_000;
+        }
+        let last = t - every_min * 60_000;
+        d.feed(&position(9, last + silent_h * HOUR_MS, lat + 0.2, lon, 10.0))
+    }
+
+    #[test]
+    fn a_long_gap_after_good_reception_is_disabling_offshore_or_in_a_watched_zone() {
+        // Mid Sea of Japan (~140 nm from shore), reporting every 10 min.
+        let offshore = well_received_then_silent(40.5, 134.5, 10, 12).unwrap();
+        assert_eq!((offshore.kind, offshore.confidence), (EventKind::AisDisabling, 3));
+        // 12 hours less a little: still only a gap.
+        assert_eq!(well_received_then_silent(40.5, 134.5, 10, 11).unwrap().kind, EventKind::Gap);
+        // Poor reception before (every 60 min: 13 positions < 14): a gap.
+        assert_eq!(well_received_then_silent(40.5, 134.5, 60, 20).unwrap().kind, EventKind::Gap);
+        // On the Rason–Dunay route, ~10 nm from shore: disabling because the
+        // corridor is watched, and named.
+        let corridor = well_received_then_silent(42.60, 132.36, 10, 24).unwrap();
+        assert_eq!((corridor.kind, corridor.confidence), (EventKind::AisDisabling, 4));
+        assert_eq!(corridor.place.as_deref(), Some("rason-peter-the-great-gulf"));
+        // Near shore elsewhere (Korea Strait off Busan): only a gap.
+        assert_eq!(well_received_then_silent(35.0, 129.2, 10, 24).unwrap().kind, EventKind::Gap);
+    }
+
+    #[test]
+    fn hourly_counts_roll_forward() {
+        let mut h = HourlyCounts::default();
+        for minute in 0..180 {
+            h.add(Timestamp::from_unix_ms(minute * 60_000));
+        }
+        assert_eq!((h.last_hours(1), h.last_hours(3), h.last_hours(12)), (60, 180, 180));
+        h.add(Timestamp::from_unix_ms(30 * HOUR_MS));
+        assert_eq!((h.last_hours(1), h.last_hours(24)), (1, 1));
     }
 }

@@ -38,18 +38,40 @@ impl Default for PortVisitProfile {
     }
 }
 
-/// AIS gaps: no position from a vessel for at least this long.
+/// AIS gaps: no position from a vessel for at least `min_hours` (the naive
+/// tier); a gap is reported as AIS disabling when it also meets GFW's rule —
+/// at least `disabling_min_hours`, after at least `min_positions_before`
+/// positions in the `before_hours` before it, and more than `offshore_min_nm`
+/// from shore at either end (GFW tests the start only) — or, in place of
+/// the offshore condition,
+/// when it starts or ends in a watched place or zone (the Rajin–Dunay route
+/// is under 50 nm from shore: GFW's filter alone would drop it).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GapProfile {
     pub name: String,
     /// GFW's pipeline uses 6 h (its class default is 12 h); Skylight 6 h.
     pub min_hours: f64,
+    pub disabling_min_hours: f64,
+    pub before_hours: u8,
+    pub min_positions_before: u32,
+    pub offshore_min_nm: f64,
+    /// Whether a gap in a watched place or zone counts as disabling
+    /// whatever its distance from shore.
+    pub watched_zones_exempt: bool,
 }
 
 impl Default for GapProfile {
     fn default() -> Self {
-        GapProfile { name: "naive-6h".to_owned(), min_hours: 6.0 }
+        GapProfile {
+            name: "gfw-6h-12h".to_owned(),
+            min_hours: 6.0,
+            disabling_min_hours: 12.0,
+            before_hours: 12,
+            min_positions_before: 14,
+            offshore_min_nm: 50.0,
+            watched_zones_exempt: true,
+        }
     }
 }
 
