@@ -39,6 +39,9 @@ struct Score {
     recall: f64,
     precision: f64,
     median_start_offset_s: f64,
+    /// Of the recalled events, the share whose start is within 10 minutes
+    /// of the truth's.
+    start_within_10_min: f64,
 }
 
 /// Scores events of `found_kind` against truth events of `truth_kind`;
@@ -77,6 +80,7 @@ fn score(
         recall: recalled as f64 / countable.len().max(1) as f64,
         precision: precise as f64 / found.len().max(1) as f64,
         median_start_offset_s: offsets.get(offsets.len() / 2).copied().unwrap_or(f64::NAN),
+        start_within_10_min: offsets.iter().filter(|d| d.abs() <= 600.0).count() as f64 / offsets.len().max(1) as f64,
     }
 }
 
@@ -123,8 +127,8 @@ fn port_visits_of_the_najin_scenario_are_found() {
     let disabling_all = score(truth_events, &events, &mmsis, "dark_period", "ais_disabling", heard_before);
     let gaps = score(truth_events, &events, &mmsis, "dark_period", "gap", heard_before);
     println!(
-        "{:<28} {:>6} {:>6} {:>7} {:>9} {:>16}",
-        "kind (truth → found)", "truth", "found", "recall", "precision", "median start Δ s"
+        "{:<28} {:>6} {:>6} {:>7} {:>9} {:>16} {:>14}",
+        "kind (truth → found)", "truth", "found", "recall", "precision", "median start Δ s", "start ≤ 10 min"
     );
     for (name, s) in [
         ("port_visit → port_visit", &visits),
@@ -133,8 +137,8 @@ fn port_visits_of_the_najin_scenario_are_found() {
         ("dark_period → gap", &gaps),
     ] {
         println!(
-            "{name:<28} {:>6} {:>6} {:>7.3} {:>9.3} {:>16.0}",
-            s.truth, s.found, s.recall, s.precision, s.median_start_offset_s
+            "{name:<28} {:>6} {:>6} {:>7.3} {:>9.3} {:>16.0} {:>14.3}",
+            s.truth, s.found, s.recall, s.precision, s.median_start_offset_s, s.start_within_10_min
         );
     }
     assert!(visits.truth >= 100, "the scenario has many visible port calls");

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use tumen_model::LatLon;
+use tumen_model::{LatLon, Timestamp};
 use tumen_places::{Gazetteer, Place, Shape};
 use tumen_store::PositionRow;
 
@@ -35,13 +35,22 @@ pub struct PortVisitDetector<'g> {
     /// Whether the vessel has been seen outside every port (so that a visit
     /// it starts has an observed entry).
     seen_outside: bool,
+    /// The vessel's latest position, from which an entry is interpolated.
+    previous: Option<PositionRow>,
 }
 
 struct Visit<'g> {
     place: &'g Place,
     entry: PositionRow,
     entry_observed: bool,
+    /// When the track crossed into the place (interpolated), else the
+    /// entry's time.
+    entry_time: Timestamp,
     last_inside: PositionRow,
+    /// The last position inside the place itself (not only within the exit
+    /// margin), and the one after it: the exit is interpolated between them.
+    last_within: PositionRow,
+    after_within: Option<PositionRow>,
     stopped: bool,
     first_stop: Option<PositionRow>,
     last_stop: Option<PositionRow>,
@@ -51,16 +60,22 @@ struct Visit<'g> {
 
 impl<'g> PortVisitDetector<'g> {
     pub fn new(profile: PortVisitProfile, gazetteer: &'g Gazetteer) -> PortVisitDetector<'g> {
-        PortVisitDetector { profile, gazetteer, visit: None, seen_outside: false }
+        PortVisitDetector { profile, gazetteer, visit: None, seen_outside: false, previous: None }
     }
 
     /// The visit this position ends, if it ends one.
     pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+        let ended = self.step(row);
+        self.previous = Some(row.clone());
+        ended
+    }
+
+    fn step(&mut self, row: &PositionRow) -> Option<Event> {
         let here = LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg };
         let mut ended = None;
         if let Some(visit) = &mut self.visit {
             if still_in(visit.place, here, self.profile.exit_margin_km) {
-                visit.extend(row, &self.profile);
+                visit.extend(row, here, &self.profile);
                 return None;
             }
             let visit = self.visit.take().expect("a visit is open");
@@ -70,11 +85,18 @@ impl<'g> PortVisitDetector<'g> {
         match port {
             Some(place) => {
                 let stopped = speed_knots(row).is_some_and(|s| s <= self.profile.stop_max_knots);
+                let entry_time = match &self.previous {
+                    Some(before) if self.seen_outside => self.crossing(place, before, row, true),
+                    _ => row.time,
+                };
                 self.visit = Some(Visit {
                     place,
                     entry: row.clone(),
                     entry_observed: self.seen_outside,
+                    entry_time,
                     last_inside: row.clone(),
+                    last_within: row.clone(),
+                    after_within: None,
                     stopped,
                     first_stop: stopped.then(|| row.clone()),
                     last_stop: stopped.then(|| row.clone()),
@@ -128,13 +150,18 @@ impl<'g> PortVisitDetector<'g> {
         if let Some(exit) = exit {
             evidence.push(Evidence::of(exit, "exit"));
         }
+        let end = match (exit, &visit.after_within) {
+            (Some(exit), None) => self.crossing(visit.place, &visit.last_within, exit, false),
+            (Some(_), Some(after)) => self.crossing(visit.place, &visit.last_within, after, false),
+            (None, _) => visit.last_inside.time,
+        };
         let mmsis = vec![visit.entry.mmsi];
         Some(Event {
             id: Event::make_id(EventKind::PortVisit, &mmsis, visit.entry.time, &self.profile.name),
             kind: EventKind::PortVisit,
             mmsis,
-            start: visit.entry.time,
-            end: visit.last_inside.time,
+            start: visit.entry_time,
+            end,
             position: visit.place.centre(),
             place: Some(visit.place.id.clone()),
             attributes,
@@ -145,8 +172,42 @@ impl<'g> PortVisitDetector<'g> {
     }
 }
 
+impl PortVisitDetector<'_> {
+    /// When the straight track from `a` to `b` crossed the edge of `place`
+    /// (into it when `entering`, else out of it), by bisection; `b`'s time
+    /// (entering) or `a`'s (leaving) when the two are further apart in time
+    /// than the profile interpolates over.
+    fn crossing(&self, place: &Place, a: &PositionRow, b: &PositionRow, entering: bool) -> Timestamp {
+        let span_ms = b.time.ms_since(a.time);
+        if span_ms <= 0 || span_ms as f64 > self.profile.interpolate_max_minutes * 60_000.0 {
+            return if entering { b.time } else { a.time };
+        }
+        let at = |f: f64| LatLon {
+            lat_deg: a.lat_deg + f * (b.lat_deg - a.lat_deg),
+            lon_deg: a.lon_deg + f * (b.lon_deg - a.lon_deg),
+        };
+        // Invariant: inside(at(low)) != entering, inside(at(high)) == entering.
+        let (mut low, mut high) = (0.0f64, 1.0f64);
+        for _ in 0..30 {
+            let mid = (low + high) / 2.0;
+            if place.contains(at(mid)) == entering {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        Timestamp::from_unix_ms(a.time.unix_ms() + (high * span_ms as f64).round() as i64)
+    }
+}
+
 impl Visit<'_> {
-    fn extend(&mut self, row: &PositionRow, profile: &PortVisitProfile) {
+    fn extend(&mut self, row: &PositionRow, here: LatLon, profile: &PortVisitProfile) {
+        if self.place.contains(here) {
+            self.last_within = row.clone();
+            self.after_within = None;
+        } else if self.after_within.is_none() {
+            self.after_within = Some(row.clone());
+        }
         let gap_hours = row.time.ms_since(self.last_inside.time) as f64 / MS_PER_HOUR;
         self.longest_gap_hours = self.longest_gap_hours.max(gap_hours);
         if self.stopped {
@@ -220,9 +281,14 @@ mod tests {
         assert_eq!(events.len(), 1, "{events:#?}");
         let visit = &events[0];
         assert_eq!((visit.kind, visit.confidence, visit.place.as_deref()), (EventKind::PortVisit, 4, Some("najin")));
-        assert_eq!(visit.start.unix_ms(), 60 * MIN_MS);
-        // 3.5 km north is inside the 1 km exit margin: still in port.
-        assert_eq!(visit.end.unix_ms(), 660 * MIN_MS);
+        // In: the track crosses the 3 km edge 7/7.5 of the way from 10 km
+        // (minute 0) to 2.5 km (minute 60): minute 56.
+        assert!((visit.start.unix_ms() - 56 * MIN_MS).abs() < 1_000, "{}", visit.start);
+        // Out: 3.5 km north (minute 660) is past the edge but inside the
+        // 1 km exit margin, so the visit goes on until 10 km (minute 720);
+        // its end is where the track crossed the edge, 2.5/3 of the way from
+        // 0.5 km (minute 600) to 3.5 km: minute 650.
+        assert!((visit.end.unix_ms() - 650 * MIN_MS).abs() < 1_000, "{}", visit.end);
         assert_eq!(visit.attributes["stop_hours"], Value::Number(9.0));
         let roles: Vec<&str> = visit.evidence.iter().map(|e| e.role).collect();
         assert_eq!(roles, ["entry", "stop start", "stop end", "last position in port", "exit"]);

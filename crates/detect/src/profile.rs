@@ -23,6 +23,10 @@ pub struct PortVisitProfile {
     pub in_port_gap_hours: f64,
     /// Visits below this confidence are not reported (GFW's products use 2).
     pub min_confidence: u8,
+    /// Entry and exit times are interpolated to where the track crosses the
+    /// place's edge when the reports either side are at most this far apart
+    /// (GFW does not interpolate across gaps of an hour or more).
+    pub interpolate_max_minutes: f64,
 }
 
 impl Default for PortVisitProfile {
@@ -34,6 +38,7 @@ impl Default for PortVisitProfile {
             move_min_knots: 0.5,
             in_port_gap_hours: 4.0,
             min_confidence: 2,
+            interpolate_max_minutes: 60.0,
         }
     }
 }
