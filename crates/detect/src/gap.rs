@@ -48,10 +48,8 @@ impl HourlyCounts {
             self.counts[..shift].fill(0);
             self.latest_hour = hour;
         }
-        if let Ok(k) = usize::try_from(self.latest_hour - hour) {
-            if let Some(c) = self.counts.get_mut(k) {
-                *c = c.saturating_add(1);
-            }
+        if let Some(c) = usize::try_from(self.latest_hour - hour).ok().and_then(|k| self.counts.get_mut(k)) {
+            *c = c.saturating_add(1);
         }
     }
 
