@@ -4,10 +4,12 @@
 //! quantized to ~300 m × ~190 m; the coastline is Natural Earth's at
 //! 1:10 million, within about a kilometre of the true shore.
 //!
-//! Both queries go through one R-tree of the coastline's segments:
+//! Both queries go through R-trees of the coastline's segments:
 //! - on land: a ray cast east from the point along its latitude counts the
 //!   segments it crosses (odd = inside); the tree finds the few segments
-//!   that cross that latitude east of the point;
+//!   that cross that latitude east of the point. A 0.1° grid remembers, for
+//!   each cell without coastline, whether it is land or sea, so most points
+//!   are answered from memory;
 //! - distance to shore: a second R-tree holds the same segments as chords
 //!   between points on the unit sphere, so the nearest one is a plain
 //!   nearest-neighbour search (no projection, no seam at ±180°); the chord
@@ -15,6 +17,7 @@
 //!   metres long: the chord's sag under the arc is centimetres).
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
@@ -91,6 +94,28 @@ pub struct Land {
     coast: RTree<Segment>,
     /// The same on the unit sphere, for nearest-shore queries.
     coast_on_sphere: RTree<Chord>,
+    /// What each 0.1° cell is: most cells hold no coastline, so a point in
+    /// them is on land exactly when the cell's centre is — one ray cast per
+    /// cell, remembered, instead of one per point (detectors ask for every
+    /// position of the archive).
+    cells: Vec<AtomicU8>,
+}
+
+const CELL_DEG: f64 = 0.1;
+const CELL_COLUMNS: usize = 3_600;
+const CELL_ROWS: usize = 1_800;
+/// Cell states.
+const UNKNOWN: u8 = 0;
+const SEA: u8 = 1;
+const LAND: u8 = 2;
+const COAST: u8 = 3;
+
+/// The cell a point is in (points on a cell's lower or left edge belong to
+/// it; the poles and the antimeridian clamp to the last cell).
+fn cell_of(lat_deg: f64, lon_deg: f64) -> usize {
+    let row = (((lat_deg + 90.0) / CELL_DEG).floor().max(0.0) as usize).min(CELL_ROWS - 1);
+    let column = (((lon_deg + 180.0) / CELL_DEG).floor().max(0.0) as usize).min(CELL_COLUMNS - 1);
+    row * CELL_COLUMNS + column
 }
 
 impl Land {
@@ -130,12 +155,48 @@ impl Land {
             return Err(LandError::Format("bytes after the last polygon"));
         }
         let chords = segments.iter().map(|s| Chord { from: unit_vector(s.from), to: unit_vector(s.to) }).collect();
-        Ok(Land { coast: RTree::bulk_load(segments), coast_on_sphere: RTree::bulk_load(chords) })
+        let cells: Vec<AtomicU8> = (0..CELL_ROWS * CELL_COLUMNS).map(|_| AtomicU8::new(UNKNOWN)).collect();
+        for segment in &segments {
+            // Every cell the segment's bounding box touches (segments are a
+            // few hundred metres: one to four cells).
+            let (low, high) = (cell_of(segment.from[1].min(segment.to[1]), segment.from[0].min(segment.to[0])), cell_of(segment.from[1].max(segment.to[1]), segment.from[0].max(segment.to[0])));
+            let (row_low, row_high) = (low / CELL_COLUMNS, high / CELL_COLUMNS);
+            let (column_low, column_high) = (low % CELL_COLUMNS, high % CELL_COLUMNS);
+            for row in row_low..=row_high {
+                for column in column_low..=column_high {
+                    cells[row * CELL_COLUMNS + column].store(COAST, Ordering::Relaxed);
+                }
+            }
+        }
+        Ok(Land { coast: RTree::bulk_load(segments), coast_on_sphere: RTree::bulk_load(chords), cells })
     }
 
     /// Whether (lat, lon) is on land (Natural Earth's land: lakes count as
     /// land, as they do there).
     pub fn is_on_land(&self, lat_deg: f64, lon_deg: f64) -> bool {
+        if !(lat_deg.is_finite() && lon_deg.is_finite()) {
+            return false;
+        }
+        let cell = &self.cells[cell_of(lat_deg, lon_deg)];
+        match cell.load(Ordering::Relaxed) {
+            SEA => false,
+            LAND => true,
+            COAST => self.ray_cast(lat_deg, lon_deg),
+            _ => {
+                // No coastline in the cell: the whole cell is what its
+                // centre is.
+                let index = cell_of(lat_deg, lon_deg);
+                let centre_lat = (index / CELL_COLUMNS) as f64 * CELL_DEG - 90.0 + CELL_DEG / 2.0;
+                let centre_lon = (index % CELL_COLUMNS) as f64 * CELL_DEG - 180.0 + CELL_DEG / 2.0;
+                let land = self.ray_cast(centre_lat, centre_lon);
+                cell.store(if land { LAND } else { SEA }, Ordering::Relaxed);
+                land
+            }
+        }
+    }
+
+    /// The exact test: a ray cast east along the latitude.
+    fn ray_cast(&self, lat_deg: f64, lon_deg: f64) -> bool {
         let ray = AABB::from_corners([lon_deg, lat_deg], [180.0, lat_deg]);
         let crossings = self
             .coast
@@ -294,6 +355,25 @@ mod tests {
         // From the island's middle, the nearest shore is 0.5° away.
         let inside = land.distance_to_shore_km(0.5, 179.5);
         assert!((inside - 55.6).abs() < 0.2, "{inside}");
+    }
+
+    #[test]
+    fn the_cell_shortcut_agrees_with_the_exact_test() {
+        let land = Land::parse(EMBEDDED).unwrap();
+        // A grid over the case's seas and coasts, twice (the second time the
+        // cells are known), and points on cell edges.
+        for pass in 0..2 {
+            for i in 0..200 {
+                for j in 0..200 {
+                    let (lat, lon) = (38.0 + f64::from(i) * 0.0371, 127.0 + f64::from(j) * 0.0397);
+                    assert_eq!(land.is_on_land(lat, lon), land.ray_cast(lat, lon), "pass {pass} ({lat}, {lon})");
+                }
+            }
+        }
+        for (lat, lon) in [(42.0, 131.0), (42.2, 130.3), (45.8, 40.1), (-90.0, -180.0), (90.0, 180.0)] {
+            assert_eq!(land.is_on_land(lat, lon), land.ray_cast(lat, lon), "({lat}, {lon})");
+        }
+        assert!(!land.is_on_land(f64::NAN, 0.0));
     }
 
     #[test]
