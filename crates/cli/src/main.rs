@@ -38,7 +38,7 @@ enum Command {
     /// The gazetteer: list the places (ports, anchorages, rail facilities,
     /// border crossings, depots, zones), import your own from GeoJSON.
     Places(places::PlacesArgs),
-    /// Run the detectors over the archive (port visits, AIS gaps), storing
+    /// Run the detectors over the archive (port visits, AIS gaps, positions on land), storing
     /// the events with their evidence; a re-run gives the same event ids.
     Run(run::RunArgs),
     /// List the events a run found: a table, JSON lines or GeoJSON.

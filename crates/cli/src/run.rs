@@ -23,7 +23,7 @@ pub struct RunArgs {
 }
 
 /// The kinds a run detects (and so replaces in the catalog).
-const KINDS: [&str; 3] = ["port_visit", "gap", "ais_disabling"];
+const KINDS: [&str; 4] = ["port_visit", "gap", "ais_disabling", "spoofing"];
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let started = Instant::now();
@@ -48,7 +48,7 @@ pub struct EventsArgs {
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
-    /// Only this kind (port_visit, gap, ais_disabling).
+    /// Only this kind (port_visit, gap, ais_disabling, spoofing).
     #[arg(long)]
     kind: Option<String>,
     /// Only events of this vessel.

@@ -12,6 +12,7 @@ use tumen_store::{Dataset, StoreError};
 
 use crate::event::Event;
 use crate::gap::GapDetector;
+use crate::on_land::OnLandDetector;
 use crate::port_visit::PortVisitDetector;
 use crate::profile::Profiles;
 
@@ -25,15 +26,18 @@ pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profi
             let detectors = vessels.entry(row.mmsi).or_insert_with(|| VesselDetectors {
                 gap: GapDetector::new(profiles.gap.clone(), gazetteer, Land::embedded()),
                 port_visit: PortVisitDetector::new(profiles.port_visit.clone(), gazetteer),
+                on_land: OnLandDetector::new(profiles.on_land.clone(), Land::embedded(), gazetteer),
             });
             events.extend(detectors.gap.feed(&row));
             events.extend(detectors.port_visit.feed(&row));
+            events.extend(detectors.on_land.feed(&row));
         })?;
     }
     let data_end = dataset.catalog().latest_time()?;
     for detectors in vessels.values_mut() {
         events.extend(data_end.and_then(|end| detectors.gap.finish(end)));
         events.extend(detectors.port_visit.finish());
+        events.extend(detectors.on_land.finish());
     }
     events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
     Ok(events)
@@ -42,4 +46,5 @@ pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profi
 struct VesselDetectors<'g> {
     gap: GapDetector<'g>,
     port_visit: PortVisitDetector<'g>,
+    on_land: OnLandDetector<'g>,
 }

@@ -13,6 +13,8 @@ pub enum EventKind {
     /// A gap that looks like AIS switched off: long, after good reception,
     /// offshore or in a watched zone.
     AisDisabling,
+    /// Broadcast positions that cannot be true (attribute `mode`: `on_land`, …).
+    Spoofing,
 }
 
 impl EventKind {
@@ -21,6 +23,7 @@ impl EventKind {
             EventKind::PortVisit => "port_visit",
             EventKind::Gap => "gap",
             EventKind::AisDisabling => "ais_disabling",
+            EventKind::Spoofing => "spoofing",
         }
     }
 }

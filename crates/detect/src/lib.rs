@@ -11,14 +11,16 @@
 pub mod engine;
 pub mod event;
 pub mod gap;
+pub mod on_land;
 pub mod port_visit;
 pub mod profile;
 
 pub use engine::detect_archive;
 pub use event::{Event, EventKind, Evidence};
 pub use gap::GapDetector;
+pub use on_land::OnLandDetector;
 pub use port_visit::PortVisitDetector;
-pub use profile::{GapProfile, PortVisitProfile, Profiles};
+pub use profile::{GapProfile, OnLandProfile, PortVisitProfile, Profiles};
 
 #[cfg(test)]
 mod test_rows;

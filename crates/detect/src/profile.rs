@@ -80,10 +80,26 @@ impl Default for GapProfile {
     }
 }
 
+/// Positions on land: reports more than this far inland are false (the
+/// coastline is accurate to about a kilometre).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OnLandProfile {
+    pub name: String,
+    pub min_km_from_shore: f64,
+}
+
+impl Default for OnLandProfile {
+    fn default() -> Self {
+        OnLandProfile { name: "on-land-2km".to_owned(), min_km_from_shore: 2.0 }
+    }
+}
+
 /// Every detector's profile, as a run uses them.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Profiles {
     pub port_visit: PortVisitProfile,
     pub gap: GapProfile,
+    pub on_land: OnLandProfile,
 }

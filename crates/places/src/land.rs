@@ -159,7 +159,10 @@ impl Land {
         for segment in &segments {
             // Every cell the segment's bounding box touches (segments are a
             // few hundred metres: one to four cells).
-            let (low, high) = (cell_of(segment.from[1].min(segment.to[1]), segment.from[0].min(segment.to[0])), cell_of(segment.from[1].max(segment.to[1]), segment.from[0].max(segment.to[0])));
+            let (low, high) = (
+                cell_of(segment.from[1].min(segment.to[1]), segment.from[0].min(segment.to[0])),
+                cell_of(segment.from[1].max(segment.to[1]), segment.from[0].max(segment.to[0])),
+            );
             let (row_low, row_high) = (low / CELL_COLUMNS, high / CELL_COLUMNS);
             let (column_low, column_high) = (low % CELL_COLUMNS, high % CELL_COLUMNS);
             for row in row_low..=row_high {
