@@ -142,3 +142,8 @@ impl Event {
         }
     }
 }
+
+/// Hours from `earlier` to `later`.
+pub(crate) fn hours_between(earlier: Timestamp, later: Timestamp) -> f64 {
+    later.ms_since(earlier) as f64 / 3_600_000.0
+}

@@ -13,10 +13,9 @@ use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Timestamp};
 use tumen_places::{Gazetteer, Land};
 use tumen_store::PositionRow;
 
-use crate::event::{Event, EventKind, Evidence, Value};
+use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::GapProfile;
 
-const MS_PER_HOUR: f64 = 3_600_000.0;
 /// Hourly position counts kept per vessel (the longest `before_hours`).
 const HOURS_KEPT: usize = 24;
 
@@ -141,10 +140,6 @@ impl<'g> GapDetector<'g> {
             evidence,
         }
     }
-}
-
-fn hours_between(a: Timestamp, b: Timestamp) -> f64 {
-    b.ms_since(a) as f64 / MS_PER_HOUR
 }
 
 #[cfg(test)]

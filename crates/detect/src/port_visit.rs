@@ -22,10 +22,8 @@ use tumen_model::{LatLon, Timestamp};
 use tumen_places::{Gazetteer, Place, Shape};
 use tumen_store::PositionRow;
 
-use crate::event::{Event, EventKind, Evidence, Value};
+use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::PortVisitProfile;
-
-const MS_PER_HOUR: f64 = 3_600_000.0;
 
 /// One vessel's port-visit detector; feed its positions in time order.
 pub struct PortVisitDetector<'g> {
@@ -132,12 +130,9 @@ impl<'g> PortVisitDetector<'g> {
         attributes.insert("entry_observed", Value::Flag(visit.entry_observed));
         attributes.insert("exit_observed", Value::Flag(exit.is_some()));
         attributes.insert("open", Value::Flag(exit.is_none()));
-        attributes.insert("stop_hours", Value::Number(visit.stop_ms as f64 / MS_PER_HOUR));
+        attributes.insert("stop_hours", Value::Number(visit.stop_ms as f64 / 3_600_000.0));
         attributes.insert("longest_in_port_gap_hours", Value::Number(visit.longest_gap_hours));
-        attributes.insert(
-            "duration_hours",
-            Value::Number(visit.last_inside.time.ms_since(visit.entry.time) as f64 / MS_PER_HOUR),
-        );
+        attributes.insert("duration_hours", Value::Number(hours_between(visit.entry.time, visit.last_inside.time)));
         let mut evidence =
             vec![Evidence::of(&visit.entry, if visit.entry_observed { "entry" } else { "first position in port" })];
         if let (Some(first), Some(last)) = (&visit.first_stop, &visit.last_stop) {
@@ -208,7 +203,7 @@ impl Visit<'_> {
         } else if self.after_within.is_none() {
             self.after_within = Some(row.clone());
         }
-        let gap_hours = row.time.ms_since(self.last_inside.time) as f64 / MS_PER_HOUR;
+        let gap_hours = hours_between(self.last_inside.time, row.time);
         self.longest_gap_hours = self.longest_gap_hours.max(gap_hours);
         if self.stopped {
             self.stop_ms += row.time.ms_since(self.last_inside.time);

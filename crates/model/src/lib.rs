@@ -10,15 +10,17 @@
 //! at the edges (parsing and printing).
 //!
 //! Types arrive here when the work that needs them arrives; today that is time,
-//! positions, and the two ship identities, MMSI and IMO number.
+//! positions, the two ship identities, MMSI and IMO number, and kinds of place.
 
 mod imo;
 mod latlon;
 pub mod mid;
 mod mmsi;
+mod place;
 mod timestamp;
 
 pub use imo::Imo;
 pub use latlon::{EARTH_MEAN_RADIUS_M, LatLon, METRES_PER_NAUTICAL_MILE, wrap_lon_deg};
 pub use mmsi::{Mmsi, MmsiKind};
+pub use place::PlaceKind;
 pub use timestamp::{Timestamp, TimestampError, UtcFields};

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde_json::Value;
+pub use tumen_model::PlaceKind;
 use tumen_model::{EARTH_MEAN_RADIUS_M, LatLon};
 
 static EMBEDDED: &str = include_str!("../../../data/places/gazetteer.geojson");
@@ -22,49 +23,6 @@ static EMBEDDED: &str = include_str!("../../../data/places/gazetteer.geojson");
 /// Largest radius a point place may have: beyond that it should be a
 /// polygon.
 pub const MAX_RADIUS_KM: f64 = 500.0;
-
-/// What a place is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PlaceKind {
-    Port,
-    Anchorage,
-    RailFacility,
-    BorderCrossing,
-    Depot,
-    Zone,
-}
-
-impl PlaceKind {
-    pub const ALL: [PlaceKind; 6] = [
-        PlaceKind::Port,
-        PlaceKind::Anchorage,
-        PlaceKind::RailFacility,
-        PlaceKind::BorderCrossing,
-        PlaceKind::Depot,
-        PlaceKind::Zone,
-    ];
-
-    /// The name in GeoJSON properties and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlaceKind::Port => "port",
-            PlaceKind::Anchorage => "anchorage",
-            PlaceKind::RailFacility => "rail_facility",
-            PlaceKind::BorderCrossing => "border_crossing",
-            PlaceKind::Depot => "depot",
-            PlaceKind::Zone => "zone",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<PlaceKind> {
-        PlaceKind::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-
-    /// Where a vessel can call: ports and anchorages.
-    pub fn is_maritime(self) -> bool {
-        matches!(self, PlaceKind::Port | PlaceKind::Anchorage)
-    }
-}
 
 /// A place's extent.
 #[derive(Clone, Debug, PartialEq)]

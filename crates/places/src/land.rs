@@ -180,7 +180,8 @@ impl Land {
         if !(lat_deg.is_finite() && lon_deg.is_finite()) {
             return false;
         }
-        let cell = &self.cells[cell_of(lat_deg, lon_deg)];
+        let index = cell_of(lat_deg, lon_deg);
+        let cell = &self.cells[index];
         match cell.load(Ordering::Relaxed) {
             SEA => false,
             LAND => true,
@@ -188,7 +189,6 @@ impl Land {
             _ => {
                 // No coastline in the cell: the whole cell is what its
                 // centre is.
-                let index = cell_of(lat_deg, lon_deg);
                 let centre_lat = (index / CELL_COLUMNS) as f64 * CELL_DEG - 90.0 + CELL_DEG / 2.0;
                 let centre_lon = (index % CELL_COLUMNS) as f64 * CELL_DEG - 180.0 + CELL_DEG / 2.0;
                 let land = self.ray_cast(centre_lat, centre_lon);

@@ -6,7 +6,8 @@ use geo::{Contains, Coord, LineString, Polygon};
 use tumen_model::{LatLon, Timestamp};
 
 use crate::plan::Plan;
-use crate::scenario::format::{AisClass, LegMode, LineFormat, ObjectClass, Outputs, PlaceKind};
+use crate::scenario::format::{AisClass, LegMode, LineFormat, ObjectClass, Outputs};
+use tumen_model::PlaceKind;
 
 pub struct World {
     pub name: String,

@@ -270,15 +270,10 @@ impl Dataset {
                 }
             }
         }
-        sort_rows(&mut rows);
         // A day still being filled (a live feed) has parts that overlap:
         // join what compaction would.
         let mut joined = Vec::with_capacity(rows.len());
-        let mut recent = Vec::new();
-        for row in rows {
-            join_duplicate(&mut recent, row, |done| joined.push(done));
-        }
-        joined.append(&mut recent);
+        sort_and_join(rows, |row| joined.push(row));
         Ok(joined)
     }
 
@@ -302,12 +297,7 @@ impl Dataset {
             let path = self.root.join(&file);
             rows.extend(PartReader::read_all(&path).map_err(io_at(&path))?);
         }
-        sort_rows(&mut rows);
-        let mut recent = Vec::new();
-        for row in rows {
-            join_duplicate(&mut recent, row, &mut f);
-        }
-        recent.into_iter().for_each(f);
+        sort_and_join(rows, f);
         Ok(())
     }
 
@@ -539,6 +529,17 @@ fn merge_files(
         writer.push(done).map_err(io_at(&day_dir))?;
     }
     Ok(Some(writer.finish().map_err(io_at(&day_dir))?))
+}
+
+/// Sorts rows that may overlap (parts not yet compacted) into archive order
+/// and gives each transmission once, as compaction would.
+fn sort_and_join(mut rows: Vec<PositionRow>, mut f: impl FnMut(PositionRow)) {
+    sort_rows(&mut rows);
+    let mut recent = Vec::new();
+    for row in rows {
+        join_duplicate(&mut recent, row, &mut f);
+    }
+    recent.into_iter().for_each(f);
 }
 
 /// Takes the next row of a merge in archive order. A row that repeats a

@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 use toml::Spanned;
+use tumen_model::PlaceKind;
 
 use super::values::{NonNegative, Point, Positive, Probability, Range, Target, Time};
 
@@ -102,17 +103,6 @@ pub struct PlaceSpec {
     pub polygon: Option<Vec<Point>>,
     #[serde(default)]
     pub watched: bool,
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlaceKind {
-    Port,
-    Anchorage,
-    RailFacility,
-    BorderCrossing,
-    Depot,
-    Zone,
 }
 
 /// `[[route]]`: waypoints ships follow between places; a vessel sailing
