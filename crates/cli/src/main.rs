@@ -3,6 +3,7 @@
 //! The binary is thin: it parses arguments, opens inputs and outputs, shows
 //! progress, and hands the work to the library crates.
 
+mod config;
 mod decode;
 mod ingest;
 mod input;

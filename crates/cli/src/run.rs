@@ -9,9 +9,10 @@ use std::time::Instant;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use tumen_detect::{Profiles, detect_archive};
+use tumen_detect::{EventKind, detect_archive};
 use tumen_store::{Dataset, EventQuery, EventRecord};
 
+use crate::config::Config;
 use crate::lookup::parse_time;
 use crate::places::dataset_gazetteer;
 
@@ -20,25 +21,32 @@ pub struct RunArgs {
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
+    /// Detector profiles (default: tumen.toml in the dataset directory if
+    /// there is one, else the published definitions).
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
-
-/// The kinds a run detects (and so replaces in the catalog).
-const KINDS: [&str; 4] = ["port_visit", "gap", "ais_disabling", "spoofing"];
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let mut dataset = Dataset::open(&args.data)?;
     let gazetteer = dataset_gazetteer(&dataset)?;
-    let events = detect_archive(&dataset, &gazetteer, &Profiles::default())?;
+    let (config, config_path) = Config::for_dataset(args.config.as_deref(), &args.data)?;
+    if let Some(path) = config_path {
+        eprintln!("profiles from {}", path.display());
+    }
+    let events = detect_archive(&dataset, &gazetteer, &config.detect)?;
     let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
-    dataset.catalog_mut().replace_events(&KINDS, &records)?;
+    // A run re-detects every kind over the whole archive.
+    let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+    dataset.catalog_mut().replace_events(&kinds, &records)?;
     let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
     for e in &events {
         *by_kind.entry(e.kind.as_str()).or_default() += 1;
     }
     eprintln!("{} events in {:.1} s", events.len(), started.elapsed().as_secs_f64());
     for (kind, n) in by_kind {
-        eprintln!("  {kind:<12} {n:>9}");
+        eprintln!("  {kind:<16} {n:>9}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -48,7 +56,8 @@ pub struct EventsArgs {
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
-    /// Only this kind (port_visit, gap, ais_disabling, spoofing).
+    /// Only this kind (port_visit, gap, ais_disabling, spoofing, encounter,
+    /// loitering, identity_change, draught_change).
     #[arg(long)]
     kind: Option<String>,
     /// Only events of this vessel.
@@ -123,9 +132,14 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
             let features: Vec<serde_json::Value> = found
                 .iter()
                 .map(|e| {
+                    let geometry = match (e.lon_deg, e.lat_deg) {
+                        (Some(lon), Some(lat)) => serde_json::json!({"type": "Point", "coordinates": [lon, lat]}),
+                        // GeoJSON's "unlocated" feature.
+                        _ => serde_json::Value::Null,
+                    };
                     serde_json::json!({
                         "type": "Feature",
-                        "geometry": {"type": "Point", "coordinates": [e.lon_deg, e.lat_deg]},
+                        "geometry": geometry,
                         "properties": event_json(e),
                     })
                 })

@@ -13,17 +13,42 @@ pub enum EventKind {
     /// A gap that looks like AIS switched off: long, after good reception,
     /// offshore or in a watched zone.
     AisDisabling,
-    /// Broadcast positions that cannot be true (attribute `mode`: `on_land`, …).
+    /// Broadcast positions that cannot be true (attribute `mode`:
+    /// `on_land`, `jump`, `two_tracks`, `circle`).
     Spoofing,
+    /// Two vessels together at sea.
+    Encounter,
+    /// Slow at sea, far from shore.
+    Loitering,
+    /// A broadcast identity field changed (attribute `field`: `name`,
+    /// `call_sign`, `imo`, `mmsi`, `flag`).
+    IdentityChange,
+    /// The broadcast draught changed: cargo loaded or unloaded.
+    DraughtChange,
 }
 
 impl EventKind {
+    pub const ALL: [EventKind; 8] = [
+        EventKind::PortVisit,
+        EventKind::Gap,
+        EventKind::AisDisabling,
+        EventKind::Spoofing,
+        EventKind::Encounter,
+        EventKind::Loitering,
+        EventKind::IdentityChange,
+        EventKind::DraughtChange,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::PortVisit => "port_visit",
             EventKind::Gap => "gap",
             EventKind::AisDisabling => "ais_disabling",
             EventKind::Spoofing => "spoofing",
+            EventKind::Encounter => "encounter",
+            EventKind::Loitering => "loitering",
+            EventKind::IdentityChange => "identity_change",
+            EventKind::DraughtChange => "draught_change",
         }
     }
 }
@@ -35,7 +60,8 @@ pub struct Evidence {
     pub source_id: u32,
     pub line: u64,
     pub time: Timestamp,
-    pub position: LatLon,
+    /// Where the record placed the vessel (none for identity reports).
+    pub position: Option<LatLon>,
     /// What the record shows, e.g. "entry", "stop start", "last before gap".
     pub role: &'static str,
 }
@@ -46,7 +72,7 @@ impl Evidence {
             source_id: row.origin.source_id,
             line: row.origin.line,
             time: row.time,
-            position: LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg },
+            position: Some(position_of(row)),
             role,
         }
     }
@@ -69,7 +95,8 @@ pub struct Event {
     pub mmsis: Vec<Mmsi>,
     pub start: Timestamp,
     pub end: Timestamp,
-    pub position: LatLon,
+    /// Where it happened; none when no position of the vessel is known.
+    pub position: Option<LatLon>,
     /// The gazetteer id of the place it happened at, if any.
     pub place: Option<String>,
     pub attributes: BTreeMap<&'static str, Value>,
@@ -120,8 +147,8 @@ impl Event {
                     "source_id": e.source_id,
                     "line": e.line,
                     "time": e.time.to_string(),
-                    "lat": e.position.lat_deg,
-                    "lon": e.position.lon_deg,
+                    "lat": e.position.map(|p| p.lat_deg),
+                    "lon": e.position.map(|p| p.lon_deg),
                     "role": e.role,
                 })
             })
@@ -132,8 +159,8 @@ impl Event {
             mmsis: self.mmsis.iter().map(|m| m.0).collect(),
             start: self.start,
             end: self.end,
-            lat_deg: self.position.lat_deg,
-            lon_deg: self.position.lon_deg,
+            lat_deg: self.position.map(|p| p.lat_deg),
+            lon_deg: self.position.map(|p| p.lon_deg),
             place: self.place.clone(),
             confidence: self.confidence,
             profile: self.profile.clone(),
@@ -141,6 +168,11 @@ impl Event {
             evidence: serde_json::Value::Array(evidence).to_string(),
         }
     }
+}
+
+/// Where a report says the vessel was.
+pub(crate) fn position_of(row: &PositionRow) -> LatLon {
+    LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg }
 }
 
 /// Hours from `earlier` to `later`.

@@ -132,7 +132,7 @@ impl<'g> GapDetector<'g> {
             mmsis: vec![before.mmsi],
             start: before.time,
             end,
-            position: from,
+            position: Some(from),
             place: watched.map(|p| p.id.clone()),
             attributes,
             confidence,

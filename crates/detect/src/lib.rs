@@ -2,25 +2,40 @@
 //! vessel's positions in time order and carrying its state between calls,
 //! so the same code runs over the archive (day after day) and over a live
 //! feed, and a detector is a pure function of a vessel's positions and its
-//! carried state — the unit a distributed run partitions by.
+//! carried state — the unit a distributed run partitions by. Encounters
+//! compare vessels on a shared time grid ([`grid`], [`encounter`]);
+//! identity and draught changes read the registry ([`identity`]).
 //!
 //! Thresholds are named profiles ([`profile`]), the defaults those of the
 //! published definitions (Global Fishing Watch, Skylight); every event
 //! records the profile it was found with and the records it rests on.
 
+pub mod circle;
+pub mod encounter;
 pub mod engine;
 pub mod event;
 pub mod gap;
+pub mod grid;
+pub mod identity;
+pub mod loitering;
 pub mod on_land;
 pub mod port_visit;
 pub mod profile;
+pub mod segments;
 
+pub use circle::CircleDetector;
+pub use encounter::EncounterFinder;
 pub use engine::detect_archive;
 pub use event::{Event, EventKind, Evidence};
 pub use gap::GapDetector;
+pub use loitering::LoiteringDetector;
 pub use on_land::OnLandDetector;
 pub use port_visit::PortVisitDetector;
-pub use profile::{GapProfile, OnLandProfile, PortVisitProfile, Profiles};
+pub use profile::{
+    CircleProfile, EncounterProfile, GapProfile, IdentityProfile, LoiteringProfile, OnLandProfile, PortVisitProfile,
+    Profiles, SegmentProfile,
+};
+pub use segments::SegmentDetector;
 
 #[cfg(test)]
 mod test_rows;

@@ -11,7 +11,7 @@ use tumen_model::LatLon;
 use tumen_places::{Gazetteer, Land};
 use tumen_store::PositionRow;
 
-use crate::event::{Event, EventKind, Evidence, Value};
+use crate::event::{Event, EventKind, Evidence, Value, position_of};
 use crate::profile::OnLandProfile;
 
 /// One vessel's on-land detector; feed its positions in time order.
@@ -93,7 +93,7 @@ impl<'g> OnLandDetector<'g> {
             mmsis: vec![run.first.mmsi],
             start: run.first.time,
             end: run.last.time,
-            position: LatLon { lat_deg: run.deepest.lat_deg, lon_deg: run.deepest.lon_deg },
+            position: Some(position_of(&run.deepest)),
             place: None,
             attributes,
             // One report can be a glitch; a track inland is a false track.

@@ -157,7 +157,7 @@ impl<'g> PortVisitDetector<'g> {
             mmsis,
             start: visit.entry_time,
             end,
-            position: visit.place.centre(),
+            position: Some(visit.place.centre()),
             place: Some(visit.place.id.clone()),
             attributes,
             confidence,

@@ -95,11 +95,189 @@ impl Default for OnLandProfile {
     }
 }
 
+/// Implied jumps: GFW's segmenter (gpsdio-segment) splits an MMSI's
+/// positions into tracks a ship could sail at `max_speed_knots` (25 kn in
+/// the segmenter, 30 in GFW's pipeline); a track silent for
+/// `max_gap_hours` (8) closes.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SegmentProfile {
+    pub name: String,
+    pub max_speed_knots: f64,
+    pub max_gap_hours: f64,
+    /// Distance any two reports may differ by whatever the time between
+    /// them (position noise, receiver clocks a few seconds off).
+    pub position_noise_m: f64,
+    /// Second tracks with fewer positions are noise, not reported.
+    pub min_positions: u32,
+}
+
+impl Default for SegmentProfile {
+    fn default() -> Self {
+        SegmentProfile {
+            name: "gfw-segmenter-30kn".to_owned(),
+            max_speed_knots: 30.0,
+            max_gap_hours: 8.0,
+            position_noise_m: 500.0,
+            min_positions: 3,
+        }
+    }
+}
+
+/// Circle spoofing: no published thresholds; these ask for what honest
+/// navigation almost never does.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CircleProfile {
+    pub name: String,
+    /// Full turns in one direction.
+    pub min_turns: f64,
+    pub min_speed_knots: f64,
+    /// The circles stay within a box this wide (diagonal).
+    pub max_diameter_km: f64,
+    /// Steps shorter than this are joined with the next (noise cannot turn
+    /// the track).
+    pub min_step_m: f64,
+    /// A longer silence ends a run.
+    pub max_step_minutes: f64,
+}
+
+impl Default for CircleProfile {
+    fn default() -> Self {
+        CircleProfile {
+            name: "circles-3-turns-8kn".to_owned(),
+            min_turns: 3.0,
+            min_speed_knots: 8.0,
+            max_diameter_km: 20.0,
+            min_step_m: 50.0,
+            max_step_minutes: 30.0,
+        }
+    }
+}
+
+/// Loitering: GFW's definition (average implied speed < 2 kn, published at
+/// an average of 20 nm or more from shore).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoiteringProfile {
+    pub name: String,
+    pub max_speed_knots: f64,
+    pub min_offshore_nm: f64,
+    pub min_hours: f64,
+    /// Implied speeds are measured over at least this long.
+    pub step_minutes: f64,
+    /// A longer silence ends a run.
+    pub max_gap_hours: f64,
+    /// Runs whose reports mostly give one of these navigational statuses
+    /// are declared stops or activities (1 at anchor, 5 moored, 7 fishing).
+    pub skip_nav_statuses: Vec<u8>,
+}
+
+impl Default for LoiteringProfile {
+    fn default() -> Self {
+        LoiteringProfile {
+            name: "gfw-loitering-2kn-20nm".to_owned(),
+            max_speed_knots: 2.0,
+            min_offshore_nm: 20.0,
+            min_hours: 2.0,
+            step_minutes: 10.0,
+            max_gap_hours: 2.0,
+            skip_nav_statuses: vec![1, 5, 7],
+        }
+    }
+}
+
+/// Encounters between two vessels on the 10-minute grid.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EncounterProfile {
+    pub name: String,
+    pub max_distance_m: f64,
+    pub min_hours: f64,
+    pub max_median_speed_knots: f64,
+    pub merge_within_hours: f64,
+    /// Encounters this close to a port or anchorage of the gazetteer are
+    /// port traffic.
+    pub min_port_distance_km: f64,
+}
+
+impl EncounterProfile {
+    /// GFW: 0.5 km, over 2 h, median speed under 2 kn, 10 km from port,
+    /// runs merged within 4 h.
+    pub fn gfw() -> EncounterProfile {
+        EncounterProfile {
+            name: "gfw-encounter".to_owned(),
+            max_distance_m: 500.0,
+            min_hours: 2.0,
+            max_median_speed_knots: 2.0,
+            merge_within_hours: 4.0,
+            min_port_distance_km: 10.0,
+        }
+    }
+
+    /// Skylight's rendezvous: within 250 m for 30 min (no speed limit).
+    pub fn skylight() -> EncounterProfile {
+        EncounterProfile {
+            name: "skylight-rendezvous".to_owned(),
+            max_distance_m: 250.0,
+            min_hours: 0.5,
+            max_median_speed_knots: f64::INFINITY,
+            merge_within_hours: 0.0,
+            min_port_distance_km: 10.0,
+        }
+    }
+}
+
+impl Default for EncounterProfile {
+    fn default() -> Self {
+        EncounterProfile::gfw()
+    }
+}
+
+/// Identity and draught changes, read from the registry.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentityProfile {
+    pub name: String,
+    /// Draught changes smaller than this are trim and rounding, not cargo.
+    pub min_draught_change_m: f64,
+    /// An IMO number seen on a new MMSI is the same ship re-registered
+    /// when the old MMSI fell silent at most this long before.
+    pub max_handover_hours: f64,
+}
+
+impl Default for IdentityProfile {
+    fn default() -> Self {
+        IdentityProfile { name: "identity".to_owned(), min_draught_change_m: 0.5, max_handover_hours: 72.0 }
+    }
+}
+
 /// Every detector's profile, as a run uses them.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Profiles {
     pub port_visit: PortVisitProfile,
     pub gap: GapProfile,
     pub on_land: OnLandProfile,
+    pub segments: SegmentProfile,
+    pub circle: CircleProfile,
+    pub loitering: LoiteringProfile,
+    /// Each profile finds its own encounters (GFW's and Skylight's by default).
+    pub encounter: Vec<EncounterProfile>,
+    pub identity: IdentityProfile,
+}
+
+impl Default for Profiles {
+    fn default() -> Self {
+        Profiles {
+            port_visit: PortVisitProfile::default(),
+            gap: GapProfile::default(),
+            on_land: OnLandProfile::default(),
+            segments: SegmentProfile::default(),
+            circle: CircleProfile::default(),
+            loitering: LoiteringProfile::default(),
+            encounter: vec![EncounterProfile::gfw(), EncounterProfile::skylight()],
+            identity: IdentityProfile::default(),
+        }
+    }
 }

@@ -20,6 +20,14 @@ use tumen_model::{EARTH_MEAN_RADIUS_M, LatLon};
 
 static EMBEDDED: &str = include_str!("../../../data/places/gazetteer.geojson");
 
+/// Distance from the origin to the segment from `a` to `b` (plane metres).
+fn distance_to_segment(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let length2 = dx * dx + dy * dy;
+    let t = if length2 > 0.0 { (-(a.0 * dx + a.1 * dy) / length2).clamp(0.0, 1.0) } else { 0.0 };
+    (a.0 + t * dx).hypot(a.1 + t * dy)
+}
+
 /// Largest radius a point place may have: beyond that it should be a
 /// polygon.
 pub const MAX_RADIUS_KM: f64 = 500.0;
@@ -58,6 +66,30 @@ impl Place {
             Shape::Circle { centre, radius_km } => centre.distance_m(p) <= radius_km * 1000.0,
             Shape::Polygons(polygons) => {
                 polygons.iter().any(|rings| rings.iter().map(|ring| ring_crossings(ring, p)).sum::<usize>() % 2 == 1)
+            }
+        }
+    }
+
+    /// How far `p` is outside the place, in metres: 0 inside. Polygon edges
+    /// are measured in a plane tangent at `p` (exact to metres at the
+    /// tens of kilometres this is asked about).
+    pub fn distance_outside_m(&self, p: LatLon) -> f64 {
+        match &self.shape {
+            Shape::Circle { centre, radius_km } => (centre.distance_m(p) - radius_km * 1000.0).max(0.0),
+            Shape::Polygons(_) if self.contains(p) => 0.0,
+            Shape::Polygons(polygons) => {
+                let metres_per_deg = EARTH_MEAN_RADIUS_M.to_radians();
+                let x_scale = metres_per_deg * p.lat_deg.to_radians().cos();
+                let project = |q: &[f64; 2]| {
+                    let dlon = (q[0] - p.lon_deg + 540.0).rem_euclid(360.0) - 180.0;
+                    (dlon * x_scale, (q[1] - p.lat_deg) * metres_per_deg)
+                };
+                polygons
+                    .iter()
+                    .flatten()
+                    .flat_map(|ring| ring.windows(2))
+                    .map(|edge| distance_to_segment(project(&edge[0]), project(&edge[1])))
+                    .fold(f64::INFINITY, f64::min)
             }
         }
     }

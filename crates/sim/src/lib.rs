@@ -33,6 +33,7 @@ pub mod path;
 pub mod plan;
 pub mod radio;
 pub mod reception;
+pub mod sea;
 pub mod scenario;
 pub mod shipped;
 pub mod traffic;

@@ -256,12 +256,13 @@ fn rest_activity(place: Option<usize>) -> Activity {
     }
 }
 
+/// A random point of the box, at sea.
 fn random_point(rng: &mut Pcg64Mcg, (south, west, north, east): (f64, f64, f64, f64)) -> LatLon {
     let width = if east >= west { east - west } else { east + 360.0 - west };
-    LatLon {
+    crate::sea::at_sea(|| LatLon {
         lat_deg: rng.random_range(south..=north),
         lon_deg: tumen_model::wrap_lon_deg(west + rng.random_range(0.0..=width)),
-    }
+    })
 }
 
 /// Sailing between random points of the box, sometimes anchoring.
@@ -322,9 +323,10 @@ fn fishing_plan(
     plan
 }
 
-/// Appends sailing from `from` to `to` at `t`; returns the arrival.
+/// Appends sailing from `from` to `to` at `t` (round any land between);
+/// returns the arrival.
 fn sail_leg(plan: &mut Plan, t: Timestamp, from: LatLon, to: LatLon, speed_knots: f64) -> Timestamp {
-    let path = Arc::new(Path::new(&[from, to]));
+    let path = Arc::new(Path::new(&crate::sea::route(&[from, to])));
     let duration_ms = ((path.length_m() / knots_to_mps(speed_knots) * 1000.0) as i64).max(1);
     plan.push(t, t.plus_ms(duration_ms), Motion::Sail { path, speed_knots }, Activity::Sailing);
     t.plus_ms(duration_ms)

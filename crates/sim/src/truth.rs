@@ -429,27 +429,53 @@ fn dark_periods(vessel: &Vessel, window: Interval, events: &mut Vec<Event>) {
     }
 }
 
+/// Loitering as its definition reads (GFW: slower than 2 kn, at least
+/// 20 nm from shore on average; Tumen: for 2 h or more, and not a declared
+/// stop): the scenario's loitering circles, and also a ship waiting at sea,
+/// two ships drifting side by side, or a class B vessel (which cannot
+/// declare it) at anchor offshore — all loitering to an observer.
 fn loitering(vessel: &Vessel, window: Interval, events: &mut Vec<Event>) {
+    let land = tumen_places::Land::embedded();
     let mut n = 0;
     for segment in vessel.plan.segments() {
-        if segment.activity != Activity::Loitering {
-            continue;
-        }
         if !overlaps(Interval { start: segment.start, end: segment.end }, window) {
             continue;
         }
-        let crate::plan::Motion::Circle { center, radius_m, speed_knots, .. } = segment.motion else { continue };
+        let (center, radius_m, speed_knots) = match (&segment.motion, segment.activity) {
+            (crate::plan::Motion::Circle { center, radius_m, speed_knots, .. }, Activity::Loitering) => {
+                (*center, *radius_m, *speed_knots)
+            }
+            (
+                crate::plan::Motion::Drift { from, speed_knots, .. },
+                Activity::Waiting | Activity::Meeting { .. },
+            ) if *speed_knots < LOITERING_BELOW_KNOTS => (*from, 0.0, *speed_knots),
+            (crate::plan::Motion::Still { at, .. }, Activity::Anchored { place: None }) if vessel.class == AisClass::B => {
+                (*at, 0.0, 0.0)
+            }
+            _ => continue,
+        };
+        let hours = segment.end.ms_since(segment.start) as f64 / 3_600_000.0;
+        let offshore_nm = land.distance_to_shore_km(center.lat_deg, center.lon_deg) / 1.852;
+        if segment.activity != Activity::Loitering && (hours < LOITERING_MIN_HOURS || offshore_nm < LOITERING_MIN_OFFSHORE_NM) {
+            continue;
+        }
         n += 1;
         events.push(Event {
             id: format!("loitering:{}:{n}", vessel.id),
             start: segment.start,
             end: segment.end,
             vessels: vec![vessel.id.clone()],
-            illicit: vessel.illicit,
+            illicit: vessel.illicit && matches!(segment.activity, Activity::Loitering | Activity::Meeting { .. }),
             detail: EventDetail::Loitering { center: point(center), radius_m, speed_knots },
         });
     }
 }
+
+/// The loitering definition's thresholds (FACTS.md §2; the minimum
+/// duration is Tumen's default).
+const LOITERING_BELOW_KNOTS: f64 = 2.0;
+const LOITERING_MIN_OFFSHORE_NM: f64 = 20.0;
+const LOITERING_MIN_HOURS: f64 = 2.0;
 
 fn spoofing(vessel: &Vessel, window: Interval, events: &mut Vec<Event>) {
     for (n, spoof) in vessel.spoofs.iter().filter(|s| overlaps(s.interval, window)).enumerate() {

@@ -83,8 +83,8 @@ CREATE TABLE IF NOT EXISTS events (
     mmsis TEXT NOT NULL,            -- comma-separated
     start_time INTEGER NOT NULL,    -- ms since 1970 (UTC)
     end_time INTEGER NOT NULL,
-    lat REAL NOT NULL,
-    lon REAL NOT NULL,
+    lat REAL,                       -- null: the vessel's position is not known
+    lon REAL,
     place TEXT,
     confidence INTEGER NOT NULL,
     profile TEXT NOT NULL,
@@ -160,8 +160,10 @@ pub struct EventRecord {
     pub mmsis: Vec<u32>,
     pub start: Timestamp,
     pub end: Timestamp,
-    pub lat_deg: f64,
-    pub lon_deg: f64,
+    /// Where it happened; none when no position of the vessel is known
+    /// (an identity change heard only in static reports).
+    pub lat_deg: Option<f64>,
+    pub lon_deg: Option<f64>,
     pub place: Option<String>,
     pub confidence: u8,
     pub profile: String,
@@ -207,6 +209,7 @@ impl Catalog {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        drop_events_of_an_older_layout(&conn)?;
         conn.execute_batch(SCHEMA)?;
         let version: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
@@ -536,42 +539,23 @@ impl Catalog {
     /// with consecutive days of the same value joined into one span.
     pub fn static_history(&self, mmsi: Mmsi) -> Result<Vec<StaticSpan>, CatalogError> {
         let mut statement = self.conn.prepare(
-            "SELECT field, value, first_time, last_time, reports, source_id, first_line
+            "SELECT mmsi, field, value, first_time, last_time, reports, source_id, first_line
              FROM static_values WHERE mmsi = ?1 ORDER BY field, first_time",
         )?;
-        let rows = statement.query_map([mmsi.0], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, u64>(4)?,
-                r.get::<_, u32>(5)?,
-                r.get::<_, u64>(6)?,
-            ))
-        })?;
-        let mut spans: Vec<StaticSpan> = Vec::new();
-        for row in rows {
-            let (field, value, first, last, reports, source_id, first_line) = row?;
-            let Some(field) = StaticField::parse(&field) else { continue };
-            match spans.last_mut() {
-                Some(span) if span.field == field && span.value == value && span.last_time.unix_ms() <= first => {
-                    span.last_time = Timestamp::from_unix_ms(last.max(span.last_time.unix_ms()));
-                    span.reports += reports;
-                }
-                _ => spans.push(StaticSpan {
-                    field,
-                    value,
-                    first_time: Timestamp::from_unix_ms(first),
-                    last_time: Timestamp::from_unix_ms(last),
-                    reports,
-                    source_id,
-                    first_line,
-                }),
-            }
-        }
-        spans.sort_by_key(|a| (a.field, a.first_time));
-        Ok(spans)
+        let mut histories = joined_spans(statement.query([mmsi.0])?)?;
+        Ok(histories.pop().map(|(_, spans)| spans).unwrap_or_default())
+    }
+
+    /// The history of the given fields for every MMSI in the registry, in
+    /// MMSI order, each as [`Catalog::static_history`] gives it.
+    pub fn static_histories(&self, fields: &[StaticField]) -> Result<Vec<(Mmsi, Vec<StaticSpan>)>, CatalogError> {
+        let names: Vec<String> = fields.iter().map(|f| format!("'{}'", f.as_str())).collect();
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT mmsi, field, value, first_time, last_time, reports, source_id, first_line
+             FROM static_values WHERE field IN ({}) ORDER BY mmsi, field, first_time",
+            names.join(", ")
+        ))?;
+        joined_spans(statement.query([])?)
     }
 
     /// MMSIs in the registry that match every condition given: the MMSI,
@@ -742,4 +726,51 @@ mod tests {
             .unwrap();
         assert_eq!(found, [Mmsi(1)]);
     }
+}
+
+/// Registry rows (mmsi, field, value, first, last, reports, source, line)
+/// ordered by MMSI, field and first time, as spans per MMSI: consecutive
+/// days of one value joined, each MMSI's spans ordered by field and time.
+fn joined_spans(mut rows: rusqlite::Rows<'_>) -> Result<Vec<(Mmsi, Vec<StaticSpan>)>, CatalogError> {
+    let mut histories: Vec<(Mmsi, Vec<StaticSpan>)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mmsi = Mmsi(r.get::<_, u32>(0)?);
+        let Some(field) = StaticField::parse(&r.get::<_, String>(1)?) else { continue };
+        let (value, first, last) = (r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?);
+        let (reports, source_id, first_line) = (r.get::<_, u64>(5)?, r.get::<_, u32>(6)?, r.get::<_, u64>(7)?);
+        if histories.last().is_none_or(|(m, _)| *m != mmsi) {
+            histories.push((mmsi, Vec::new()));
+        }
+        let spans = &mut histories.last_mut().expect("an MMSI's history").1;
+        match spans.last_mut() {
+            Some(span) if span.field == field && span.value == value && span.last_time.unix_ms() <= first => {
+                span.last_time = Timestamp::from_unix_ms(last.max(span.last_time.unix_ms()));
+                span.reports += reports;
+            }
+            _ => spans.push(StaticSpan {
+                field,
+                value,
+                first_time: Timestamp::from_unix_ms(first),
+                last_time: Timestamp::from_unix_ms(last),
+                reports,
+                source_id,
+                first_line,
+            }),
+        }
+    }
+    for (_, spans) in &mut histories {
+        spans.sort_by_key(|a| (a.field, a.first_time));
+    }
+    Ok(histories)
+}
+
+/// Events are derived data (`tumen run` remakes them): a table from before
+/// positions could be unknown is dropped, to be made again.
+fn drop_events_of_an_older_layout(conn: &Connection) -> Result<(), CatalogError> {
+    let layout: Option<String> =
+        conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'events'", [], |r| r.get(0)).optional()?;
+    if layout.is_some_and(|sql| sql.contains("lat REAL NOT NULL")) {
+        conn.execute_batch("DROP TABLE events")?;
+    }
+    Ok(())
 }

@@ -54,7 +54,9 @@ pub(super) fn compile(file: ScenarioFile, text: &str, name: &str, seed: Option<u
         if route.get_ref().waypoints.len() < 2 {
             return Err(c.error(route, format!("route \"{}\" needs at least two waypoints", route.get_ref().id)));
         }
-        routes.insert(route.get_ref().id.clone(), route.get_ref().waypoints.iter().map(|p| p.0).collect::<Vec<_>>());
+        let waypoints: Vec<LatLon> = route.get_ref().waypoints.iter().map(|p| p.0).collect();
+        // Drawn by hand: capes in the way are sailed round.
+        routes.insert(route.get_ref().id.clone(), crate::sea::route(&waypoints));
     }
     drop(route_ids);
     c.unique_ids(&file.receivers, |r| &r.id, "receiver")?;

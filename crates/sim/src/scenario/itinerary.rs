@@ -319,7 +319,7 @@ impl Compiler<'_> {
             }
         }
         points.push(to);
-        Ok(points)
+        Ok(crate::sea::route(&points))
     }
 
     fn sail(&mut self, points: &[LatLon], speed_knots: f64) {

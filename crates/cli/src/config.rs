@@ -1,0 +1,75 @@
+//! `tumen.toml`: the user's configuration. `tumen run` reads `--config
+//! FILE`, else `tumen.toml` in the dataset directory when there is one,
+//! else the defaults. Sections:
+//!
+//! - `[detect.port_visit]`, `[detect.gap]`, `[detect.on_land]`,
+//!   `[detect.segments]`, `[detect.circle]`, `[detect.loitering]`,
+//!   `[detect.identity]`: one profile each, every field optional (missing
+//!   ones keep the published default), `name` recorded on every event;
+//! - `[[detect.encounter]]`: one table per encounter profile (GFW's and
+//!   Skylight's when none is given).
+//!
+//! Unknown keys are errors (a misspelt threshold must not pass silently).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use tumen_detect::Profiles;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub detect: Profiles,
+}
+
+impl Config {
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        toml::from_str(text).with_context(|| format!("{}: not a valid Tumen configuration", path.display()))
+    }
+
+    /// The configuration a command over `data` uses, and the file it came from.
+    pub fn for_dataset(explicit: Option<&Path>, data: &Path) -> Result<(Config, Option<PathBuf>)> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let beside = data.join("tumen.toml");
+                if !beside.exists() {
+                    return Ok((Config::default(), None));
+                }
+                beside
+            }
+        };
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        Ok((Config::parse(&text, &path)?, Some(path)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_are_read_with_defaults_for_what_is_missing_and_typos_refused() {
+        let text = r#"
+[detect.gap]
+name = "strict-24h"
+disabling_min_hours = 24
+
+[[detect.encounter]]
+name = "close-1h"
+max_distance_m = 100
+min_hours = 1
+"#;
+        let config = Config::parse(text, Path::new("tumen.toml")).unwrap();
+        assert_eq!(config.detect.gap.name, "strict-24h");
+        assert_eq!(config.detect.gap.disabling_min_hours, 24.0);
+        assert_eq!(config.detect.gap.min_hours, 6.0);
+        assert_eq!(config.detect.encounter.len(), 1);
+        assert_eq!(config.detect.encounter[0].max_median_speed_knots, 2.0);
+        assert_eq!(config.detect.port_visit, Profiles::default().port_visit);
+        let typo = Config::parse("[detect.gap]\nmin_hour = 3\n", Path::new("x/tumen.toml")).unwrap_err();
+        let message = format!("{typo:#}");
+        assert!(message.contains("x/tumen.toml") && message.contains("min_hour") && message.contains("line 2"), "{message}");
+    }
+}

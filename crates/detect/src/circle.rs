@@ -1,0 +1,220 @@
+//! Circle spoofing: false tracks drawn as circles at a constant speed —
+//! a real ship's identity made to sail round and round, fast, far from
+//! where the ship is. No thresholds are published; the profile's defaults
+//! ask for what honest navigation almost never does: at least three full
+//! turns in one direction, at `min_speed_knots` or more, within a
+//! `max_diameter_km` box.
+//!
+//! The turn is summed from the bearings between successive positions (at
+//! least `min_step_m` apart, so position noise cannot turn the track): a
+//! sum that telescopes, so noise does not accumulate — only real rotation
+//! does. A step slower or faster than the profile's speeds, longer than
+//! `max_step_minutes`, or turning more than 90° at once ends the run.
+
+use std::collections::BTreeMap;
+
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
+use tumen_store::PositionRow;
+
+use crate::event::{Event, EventKind, Evidence, Value, hours_between, position_of};
+use crate::profile::CircleProfile;
+
+/// A turn sharper than this between two steps is not a circle being drawn.
+const MAX_TURN_PER_STEP_DEG: f64 = 90.0;
+
+/// A speed no ship makes: a step this fast is a jump, not a circle.
+const MAX_SPEED_KNOTS: f64 = 60.0;
+
+/// One vessel's circle detector; feed its positions in time order.
+pub struct CircleDetector {
+    profile: CircleProfile,
+    /// The last position a step was measured from, and the bearing of the
+    /// step that reached it.
+    anchor: Option<(PositionRow, Option<f64>)>,
+    run: Option<Run>,
+}
+
+struct Run {
+    first: PositionRow,
+    last: PositionRow,
+    /// Signed: clockwise positive.
+    turn_deg: f64,
+    distance_m: f64,
+    south_deg: f64,
+    north_deg: f64,
+    west_deg: f64,
+    east_deg: f64,
+}
+
+impl Run {
+    fn new(from: &PositionRow) -> Run {
+        Run {
+            first: from.clone(),
+            last: from.clone(),
+            turn_deg: 0.0,
+            distance_m: 0.0,
+            south_deg: from.lat_deg,
+            north_deg: from.lat_deg,
+            west_deg: from.lon_deg,
+            east_deg: from.lon_deg,
+        }
+    }
+
+    fn extend(&mut self, row: &PositionRow, turn_deg: f64, metres: f64) {
+        self.last = row.clone();
+        self.turn_deg += turn_deg;
+        self.distance_m += metres;
+        self.south_deg = self.south_deg.min(row.lat_deg);
+        self.north_deg = self.north_deg.max(row.lat_deg);
+        self.west_deg = self.west_deg.min(row.lon_deg);
+        self.east_deg = self.east_deg.max(row.lon_deg);
+    }
+
+    fn diagonal_km(&self) -> f64 {
+        LatLon { lat_deg: self.south_deg, lon_deg: self.west_deg }
+            .distance_m(LatLon { lat_deg: self.north_deg, lon_deg: self.east_deg })
+            / 1000.0
+    }
+
+    fn centre(&self) -> LatLon {
+        LatLon { lat_deg: (self.south_deg + self.north_deg) / 2.0, lon_deg: (self.west_deg + self.east_deg) / 2.0 }
+    }
+}
+
+impl CircleDetector {
+    pub fn new(profile: CircleProfile) -> CircleDetector {
+        CircleDetector { profile, anchor: None, run: None }
+    }
+
+    /// The circle run this position ends, if it ends one.
+    pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+        let Some((from, bearing_before)) = &self.anchor else {
+            self.anchor = Some((row.clone(), None));
+            return None;
+        };
+        let (from_at, here) = (position_of(from), position_of(row));
+        let metres = from_at.distance_m(here);
+        let hours = hours_between(from.time, row.time);
+        if metres < self.profile.min_step_m && hours * 60.0 <= self.profile.max_step_minutes {
+            return None;
+        }
+        let knots = if hours > 0.0 { metres / METRES_PER_NAUTICAL_MILE / hours } else { f64::INFINITY };
+        if hours * 60.0 > self.profile.max_step_minutes || !(self.profile.min_speed_knots..=MAX_SPEED_KNOTS).contains(&knots) {
+            self.anchor = Some((row.clone(), None));
+            return self.end_run();
+        }
+        let bearing = from_at.bearing_deg_to(here);
+        let mut ended = None;
+        match bearing_before {
+            Some(before) => {
+                let turn = (bearing - before + 540.0).rem_euclid(360.0) - 180.0;
+                if turn.abs() > MAX_TURN_PER_STEP_DEG {
+                    ended = self.end_run();
+                } else {
+                    let run = self.run.get_or_insert_with(|| Run::new(from));
+                    run.extend(row, turn, metres);
+                    if run.diagonal_km() > self.profile.max_diameter_km {
+                        ended = self.end_run();
+                    }
+                }
+            }
+            None => ended = self.end_run(),
+        }
+        self.anchor = Some((row.clone(), Some(bearing)));
+        ended
+    }
+
+    /// At the end of the data, the run still going, if it is a circle.
+    pub fn finish(&mut self) -> Option<Event> {
+        self.end_run()
+    }
+
+    fn end_run(&mut self) -> Option<Event> {
+        let run = self.run.take()?;
+        let turns = run.turn_deg.abs() / 360.0;
+        (turns >= self.profile.min_turns).then(|| self.event(&run, turns))
+    }
+
+    fn event(&self, run: &Run, turns: f64) -> Event {
+        let hours = hours_between(run.first.time, run.last.time);
+        let mut attributes = BTreeMap::new();
+        attributes.insert("mode", Value::Text("circle".to_owned()));
+        attributes.insert("turns", Value::Number(turns));
+        attributes.insert("direction", Value::Text(if run.turn_deg > 0.0 { "clockwise" } else { "anticlockwise" }.to_owned()));
+        attributes.insert("diameter_km", Value::Number(run.diagonal_km() / std::f64::consts::SQRT_2));
+        attributes.insert("mean_speed_knots", Value::Number(run.distance_m / METRES_PER_NAUTICAL_MILE / hours.max(1e-9)));
+        Event {
+            id: Event::make_id(EventKind::Spoofing, &[run.first.mmsi], run.first.time, &self.profile.name),
+            kind: EventKind::Spoofing,
+            mmsis: vec![run.first.mmsi],
+            start: run.first.time,
+            end: run.last.time,
+            position: Some(run.centre()),
+            place: None,
+            attributes,
+            confidence: if turns >= 2.0 * self.profile.min_turns { 4 } else { 3 },
+            profile: self.profile.name.clone(),
+            evidence: vec![Evidence::of(&run.first, "first position of the circles"), Evidence::of(&run.last, "last position of the circles")],
+        }
+    }
+}
+
+/// Seconds of a circle at `knots` with `radius_m`: for tests and docs.
+#[cfg(test)]
+fn lap_seconds(radius_m: f64, knots: f64) -> f64 {
+    2.0 * std::f64::consts::PI * radius_m / (knots * METRES_PER_NAUTICAL_MILE / 3600.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows::position;
+
+    /// Positions every 10 s on a circle of `radius_m` at `knots` for `laps`.
+    fn circle(radius_m: f64, knots: f64, laps: f64) -> Vec<PositionRow> {
+        let centre = LatLon { lat_deg: 42.3, lon_deg: 131.5 };
+        let lap = lap_seconds(radius_m, knots);
+        let steps = (laps * lap / 10.0) as i64;
+        (0..steps)
+            .map(|i| {
+                let angle = 360.0 * (i as f64 * 10.0) / lap;
+                let p = centre.destination(angle, radius_m);
+                position(9, i * 10_000, p.lat_deg, p.lon_deg, knots as f32)
+            })
+            .collect()
+    }
+
+    fn run(rows: &[PositionRow]) -> Vec<Event> {
+        let mut d = CircleDetector::new(CircleProfile::default());
+        let mut events: Vec<Event> = rows.iter().filter_map(|r| d.feed(r)).collect();
+        events.extend(d.finish());
+        events
+    }
+
+    #[test]
+    fn fast_circles_are_spoofing_and_slow_or_few_are_not() {
+        let events = run(&circle(4000.0, 20.0, 8.0));
+        assert_eq!(events.len(), 1, "{events:#?}");
+        let e = &events[0];
+        assert_eq!(e.attributes["mode"], Value::Text("circle".into()));
+        assert_eq!(e.attributes["direction"], Value::Text("clockwise".into()));
+        let Value::Number(turns) = e.attributes["turns"] else { panic!() };
+        assert!((turns - 8.0).abs() < 0.1, "{turns}");
+        assert!(e.position.unwrap().distance_m(LatLon { lat_deg: 42.3, lon_deg: 131.5 }) < 200.0);
+        // Two and a half laps: a ship can do that.
+        assert!(run(&circle(4000.0, 20.0, 2.5)).is_empty());
+        // Loitering in circles at 1.5 kn is not this.
+        assert!(run(&circle(1500.0, 1.5, 5.0)).is_empty());
+    }
+
+    #[test]
+    fn a_straight_track_with_noise_does_not_turn() {
+        let rows: Vec<PositionRow> = (0..3000)
+            .map(|i| {
+                let wobble = if i % 2 == 0 { 0.0003 } else { -0.0003 };
+                position(9, i * 10_000, 42.0 + wobble, 131.0 + i as f64 * 0.0012, 12.0)
+            })
+            .collect();
+        assert!(run(&rows).is_empty());
+    }
+}

@@ -1,0 +1,303 @@
+//! Encounters (ship-to-ship), after Global Fishing Watch and Skylight: on
+//! the shared 10-minute grid ([`crate::grid`]), two vessels within a
+//! profile's `max_distance_m` in consecutive slots make a run; runs of the
+//! same pair less than `merge_within_hours` apart are joined; a joined run
+//! is published when it lasts at least `min_hours`, its median speed (both
+//! vessels) is at most `max_median_speed_knots`, and it lies neither on
+//! land nor within `min_port_distance_km` of a port or anchorage.
+//!
+//! GFW: 0.5 km, 2 h, 2 kn, 10 km, merged within 4 h. Skylight: 250 m for
+//! 30 min. Two vessels that both report "moored" are alongside at a berth
+//! and not compared (ports missing from the gazetteer would otherwise fill
+//! the list).
+//!
+//! Pairs are found slot by slot with a sorted grid of cells the size of
+//! the widest profile's distance: each vessel looks only at its own and
+//! the neighbouring cells. (Pairs across the antimeridian are not found.)
+
+use std::collections::{BTreeMap, HashMap};
+
+use tumen_model::{LatLon, Mmsi, Timestamp};
+use tumen_places::{Gazetteer, Land};
+
+use crate::event::{Event, EventKind, Evidence, Value};
+use crate::grid::{Grid, GridPoint};
+use crate::profile::EncounterProfile;
+
+const METRES_PER_DEGREE: f64 = 111_195.0;
+
+/// Encounters found slot after slot, for every encounter profile.
+pub struct EncounterFinder<'g> {
+    grid: Grid,
+    profiles: Vec<ProfileState>,
+    gazetteer: &'g Gazetteer,
+    land: &'g Land,
+    /// The widest distance any profile asks for: the cell size.
+    search_m: f64,
+    keys: Vec<(u64, u32)>,
+}
+
+struct ProfileState {
+    profile: EncounterProfile,
+    /// Runs that were in the latest slot, by pair.
+    running: HashMap<(u32, u32), Run>,
+    /// Runs that ended and may still be joined by a later run of the pair.
+    ended: HashMap<(u32, u32), Run>,
+}
+
+#[derive(Clone)]
+struct Run {
+    first_slot: i64,
+    last_slot: i64,
+    /// Both vessels' speeds at every slot (for the median).
+    speeds_centiknots: Vec<u16>,
+    slots: u32,
+    lat_sum: f64,
+    lon_sum: f64,
+    min_distance_m: f64,
+    max_distance_m: f64,
+    first: (GridPoint, GridPoint),
+    closest: (GridPoint, GridPoint),
+    closest_slot: i64,
+    last: (GridPoint, GridPoint),
+}
+
+impl Run {
+    fn new(slot: i64, a: GridPoint, b: GridPoint, metres: f64) -> Run {
+        let mut run = Run {
+            first_slot: slot,
+            last_slot: slot,
+            speeds_centiknots: Vec::new(),
+            slots: 0,
+            lat_sum: 0.0,
+            lon_sum: 0.0,
+            min_distance_m: metres,
+            max_distance_m: metres,
+            first: (a, b),
+            closest: (a, b),
+            closest_slot: slot,
+            last: (a, b),
+        };
+        run.add(slot, a, b, metres);
+        run
+    }
+
+    fn add(&mut self, slot: i64, a: GridPoint, b: GridPoint, metres: f64) {
+        self.last_slot = slot;
+        self.speeds_centiknots.extend([a.speed_centiknots, b.speed_centiknots]);
+        self.slots += 1;
+        self.lat_sum += f64::from(a.lat_deg) + f64::from(b.lat_deg);
+        self.lon_sum += f64::from(a.lon_deg) + f64::from(b.lon_deg);
+        if metres < self.min_distance_m {
+            self.min_distance_m = metres;
+            self.closest = (a, b);
+            self.closest_slot = slot;
+        }
+        self.max_distance_m = self.max_distance_m.max(metres);
+        self.last = (a, b);
+    }
+
+    fn centre(&self) -> LatLon {
+        let n = 2.0 * f64::from(self.slots);
+        LatLon { lat_deg: self.lat_sum / n, lon_deg: self.lon_sum / n }
+    }
+
+    fn median_speed_knots(&mut self) -> f64 {
+        let middle = self.speeds_centiknots.len() / 2;
+        let (_, median, _) = self.speeds_centiknots.select_nth_unstable(middle);
+        f64::from(*median) / 100.0
+    }
+}
+
+impl<'g> EncounterFinder<'g> {
+    pub fn new(grid: Grid, profiles: Vec<EncounterProfile>, gazetteer: &'g Gazetteer, land: &'g Land) -> EncounterFinder<'g> {
+        let search_m = profiles.iter().map(|p| p.max_distance_m).fold(0.0, f64::max);
+        let profiles =
+            profiles.into_iter().map(|profile| ProfileState { profile, running: HashMap::new(), ended: HashMap::new() }).collect();
+        EncounterFinder { grid, profiles, gazetteer, land, search_m, keys: Vec::new() }
+    }
+
+    /// The encounters that slot `slot` (every vessel's point at that time)
+    /// completes. Slots must come in time order.
+    pub fn slot(&mut self, slot: i64, points: &[GridPoint]) -> Vec<Event> {
+        let pairs = self.pairs(points);
+        let mut events = Vec::new();
+        for state in &mut self.profiles {
+            let merge_slots = (state.profile.merge_within_hours * 3_600_000.0 / self.grid.step_ms as f64) as i64;
+            // A pair is in at most one of `running` and `ended`.
+            let mut previous = std::mem::take(&mut state.running);
+            for &(i, j, metres) in &pairs {
+                if metres > state.profile.max_distance_m {
+                    continue;
+                }
+                let (a, b) = (points[i], points[j]);
+                let key = (a.mmsi, b.mmsi);
+                let run = match previous.remove(&key) {
+                    Some(mut run) => {
+                        run.add(slot, a, b, metres);
+                        run
+                    }
+                    None => match state.ended.remove(&key) {
+                        // Together again soon after: the same encounter.
+                        Some(mut earlier) if slot - earlier.last_slot <= merge_slots => {
+                            earlier.add(slot, a, b, metres);
+                            earlier
+                        }
+                        Some(earlier) => {
+                            events.extend(publish(&state.profile, self.grid, self.gazetteer, self.land, key, earlier));
+                            Run::new(slot, a, b, metres)
+                        }
+                        None => Run::new(slot, a, b, metres),
+                    },
+                };
+                state.running.insert(key, run);
+            }
+            // Runs not continued in this slot have ended (for now).
+            state.ended.extend(previous);
+            let expired: Vec<(u32, u32)> =
+                state.ended.iter().filter(|(_, run)| slot - run.last_slot > merge_slots).map(|(key, _)| *key).collect();
+            for key in expired {
+                let run = state.ended.remove(&key).expect("an ended run");
+                events.extend(publish(&state.profile, self.grid, self.gazetteer, self.land, key, run));
+            }
+        }
+        events
+    }
+
+    /// At the end of the data, every run that qualifies.
+    pub fn finish(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        for state in &mut self.profiles {
+            let mut runs: Vec<((u32, u32), Run)> =
+                state.running.drain().chain(state.ended.drain()).collect();
+            runs.sort_unstable_by_key(|(key, run)| (run.first_slot, *key));
+            for (key, run) in runs {
+                events.extend(publish(&state.profile, self.grid, self.gazetteer, self.land, key, run));
+            }
+        }
+        events
+    }
+
+    /// Pairs of points (indices, lower MMSI first) within the search
+    /// distance, with their distance.
+    fn pairs(&mut self, points: &[GridPoint]) -> Vec<(usize, usize, f64)> {
+        let cell_m = self.search_m.max(1.0);
+        self.keys.clear();
+        self.keys.extend(points.iter().enumerate().map(|(i, p)| {
+            let (row, column) = cell_of(p, cell_m);
+            (key(row, column), i as u32)
+        }));
+        self.keys.sort_unstable();
+        let mut pairs = Vec::new();
+        for (i, p) in points.iter().enumerate() {
+            let (row, _) = cell_of(p, cell_m);
+            let half_width_deg = self.search_m / (METRES_PER_DEGREE * cos_poleward(f64::from(p.lat_deg), cell_m));
+            for r in row - 1..=row + 1 {
+                let width = column_width_deg(r, cell_m);
+                let west = ((f64::from(p.lon_deg) - half_width_deg) / width).floor() as i64;
+                let east = ((f64::from(p.lon_deg) + half_width_deg) / width).floor() as i64;
+                let start = self.keys.partition_point(|&(k, _)| k < key(r, west));
+                for &(k, j) in &self.keys[start..] {
+                    if k > key(r, east) {
+                        break;
+                    }
+                    let q = &points[j as usize];
+                    if q.mmsi <= p.mmsi || (p.moored && q.moored) {
+                        continue;
+                    }
+                    let metres = p.position().distance_m(q.position());
+                    if metres <= self.search_m {
+                        pairs.push((i, j as usize, metres));
+                    }
+                }
+            }
+        }
+        pairs
+    }
+}
+
+/// Grid cells: rows of `cell_m` in latitude; in each row, columns at
+/// least `cell_m` wide at the row's poleward edge.
+fn cell_of(p: &GridPoint, cell_m: f64) -> (i64, i64) {
+    let row = (f64::from(p.lat_deg) * METRES_PER_DEGREE / cell_m).floor() as i64;
+    (row, (f64::from(p.lon_deg) / column_width_deg(row, cell_m)).floor() as i64)
+}
+
+fn column_width_deg(row: i64, cell_m: f64) -> f64 {
+    let (south, north) = (row as f64 * cell_m / METRES_PER_DEGREE, (row + 1) as f64 * cell_m / METRES_PER_DEGREE);
+    let poleward = south.abs().max(north.abs()).min(89.0);
+    cell_m / (METRES_PER_DEGREE * poleward.to_radians().cos())
+}
+
+fn cos_poleward(lat_deg: f64, cell_m: f64) -> f64 {
+    (lat_deg.abs() + cell_m / METRES_PER_DEGREE).min(89.0).to_radians().cos()
+}
+
+/// Rows and columns packed so that one row's columns sort together.
+fn key(row: i64, column: i64) -> u64 {
+    (((row + (1 << 31)) as u64) << 32) | ((column + (1 << 31)) as u64 & 0xffff_ffff)
+}
+
+fn publish(
+    profile: &EncounterProfile,
+    grid: Grid,
+    gazetteer: &Gazetteer,
+    land: &Land,
+    (a, b): (u32, u32),
+    mut run: Run,
+) -> Option<Event> {
+    let hours = (run.last_slot - run.first_slot) as f64 * grid.step_ms as f64 / 3_600_000.0;
+    if hours < profile.min_hours {
+        return None;
+    }
+    let median_knots = run.median_speed_knots();
+    if median_knots > profile.max_median_speed_knots {
+        return None;
+    }
+    let centre = run.centre();
+    if land.is_on_land(centre.lat_deg, centre.lon_deg) {
+        return None;
+    }
+    let near_port = gazetteer.places().iter().filter(|p| p.kind.is_maritime()).find(|p| {
+        p.distance_outside_m(centre) <= profile.min_port_distance_km * 1000.0
+    });
+    if near_port.is_some() {
+        return None;
+    }
+    let start = Timestamp::from_unix_ms(run.first_slot * grid.step_ms);
+    let end = Timestamp::from_unix_ms(run.last_slot * grid.step_ms);
+    let mut attributes = BTreeMap::new();
+    attributes.insert("duration_hours", Value::Number(hours));
+    attributes.insert("median_speed_knots", Value::Number(median_knots));
+    attributes.insert("min_distance_m", Value::Number(run.min_distance_m));
+    attributes.insert("max_distance_m", Value::Number(run.max_distance_m));
+    attributes.insert("distance_to_shore_km", Value::Number(land.distance_to_shore_km(centre.lat_deg, centre.lon_deg)));
+    let evidence_of = |point: &GridPoint, slot_ms: i64, role: &'static str| {
+        let (source_id, line) = point.record();
+        Evidence { source_id, line, time: Timestamp::from_unix_ms(slot_ms), position: Some(point.position()), role }
+    };
+    let step = grid.step_ms;
+    let closest_slot_ms = run.closest_slot * step;
+    let evidence = vec![
+        evidence_of(&run.first.0, run.first_slot * step, "first vessel at the start (nearest report)"),
+        evidence_of(&run.first.1, run.first_slot * step, "second vessel at the start (nearest report)"),
+        evidence_of(&run.closest.0, closest_slot_ms, "first vessel at the closest approach (nearest report)"),
+        evidence_of(&run.closest.1, closest_slot_ms, "second vessel at the closest approach (nearest report)"),
+        evidence_of(&run.last.0, run.last_slot * step, "first vessel at the end (nearest report)"),
+        evidence_of(&run.last.1, run.last_slot * step, "second vessel at the end (nearest report)"),
+    ];
+    let mmsis = vec![Mmsi(a), Mmsi(b)];
+    Some(Event {
+        id: Event::make_id(EventKind::Encounter, &mmsis, start, &profile.name),
+        kind: EventKind::Encounter,
+        mmsis,
+        start,
+        end,
+        position: Some(centre),
+        place: gazetteer.containing(centre).first().map(|p| p.id.clone()),
+        attributes,
+        confidence: if hours >= 2.0 * profile.min_hours.max(1.0) { 3 } else { 2 },
+        profile: profile.name.clone(),
+        evidence,
+    })
+}

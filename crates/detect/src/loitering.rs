@@ -1,0 +1,220 @@
+//! Loitering, after Global Fishing Watch: consecutive time at an average
+//! implied speed below `max_speed_knots`, published when the average
+//! distance from shore is at least `min_offshore_nm` (ports and coastal
+//! anchorages are then out of it by construction).
+//!
+//! Implied speeds are measured between positions at least `step_minutes`
+//! apart: over a few seconds, 3 m of position noise is a knot. A silence
+//! longer than `max_gap_hours` ends a run. Tumen computes loitering for
+//! every vessel, where GFW computes it for carriers only, so a run whose
+//! reports mostly declare a stop or an activity (`skip_nav_statuses`: at
+//! anchor, moored, fishing by default) is not reported.
+
+use std::collections::BTreeMap;
+
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
+use tumen_places::Land;
+use tumen_store::PositionRow;
+
+use crate::event::{Event, EventKind, Evidence, Value, hours_between, position_of};
+use crate::profile::LoiteringProfile;
+
+/// Positions kept per run to measure its distance from shore: one per
+/// step, thinned by half whenever full (a week-long run keeps 16).
+const SAMPLES_KEPT: usize = 16;
+
+/// One vessel's loitering detector; feed its positions in time order.
+pub struct LoiteringDetector<'g> {
+    profile: LoiteringProfile,
+    land: &'g Land,
+    /// The position the next step is measured from.
+    anchor: Option<PositionRow>,
+    run: Option<Run>,
+}
+
+struct Run {
+    first: PositionRow,
+    last: PositionRow,
+    distance_m: f64,
+    reports: u32,
+    declared: u32,
+    samples: Vec<LatLon>,
+    /// Steps between kept samples (doubles at each thinning).
+    sample_every: u32,
+    steps: u32,
+}
+
+impl Run {
+    fn new(first: &PositionRow) -> Run {
+        Run {
+            first: first.clone(),
+            last: first.clone(),
+            distance_m: 0.0,
+            reports: 0,
+            declared: 0,
+            samples: vec![position_of(first)],
+            sample_every: 1,
+            steps: 0,
+        }
+    }
+
+    fn step(&mut self, to: &PositionRow, metres: f64) {
+        self.last = to.clone();
+        self.distance_m += metres;
+        self.steps += 1;
+        if self.steps.is_multiple_of(self.sample_every) {
+            if self.samples.len() == SAMPLES_KEPT {
+                self.samples = self.samples.iter().step_by(2).copied().collect();
+                self.sample_every *= 2;
+            }
+            self.samples.push(position_of(to));
+        }
+    }
+
+    fn centre(&self) -> LatLon {
+        let n = self.samples.len() as f64;
+        LatLon {
+            lat_deg: self.samples.iter().map(|p| p.lat_deg).sum::<f64>() / n,
+            lon_deg: self.samples.iter().map(|p| p.lon_deg).sum::<f64>() / n,
+        }
+    }
+}
+
+impl<'g> LoiteringDetector<'g> {
+    pub fn new(profile: LoiteringProfile, land: &'g Land) -> LoiteringDetector<'g> {
+        LoiteringDetector { profile, land, anchor: None, run: None }
+    }
+
+    /// The loitering this position ends, if it ends one.
+    pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+        if let Some(run) = &mut self.run {
+            run.reports += 1;
+            if row.nav_status.is_some_and(|s| self.profile.skip_nav_statuses.contains(&s)) {
+                run.declared += 1;
+            }
+        }
+        let Some(anchor) = &self.anchor else {
+            self.anchor = Some(row.clone());
+            return None;
+        };
+        let hours = hours_between(anchor.time, row.time);
+        if hours * 60.0 < self.profile.step_minutes {
+            return None;
+        }
+        let mut ended = None;
+        if hours > self.profile.max_gap_hours {
+            ended = self.end_run();
+        } else {
+            let metres = position_of(anchor).distance_m(position_of(row));
+            if metres / METRES_PER_NAUTICAL_MILE / hours < self.profile.max_speed_knots {
+                self.run.get_or_insert_with(|| Run::new(anchor)).step(row, metres);
+            } else {
+                ended = self.end_run();
+            }
+        }
+        self.anchor = Some(row.clone());
+        ended
+    }
+
+    /// At the end of the data, the run still going, if it qualifies.
+    pub fn finish(&mut self) -> Option<Event> {
+        self.end_run()
+    }
+
+    fn end_run(&mut self) -> Option<Event> {
+        let run = self.run.take()?;
+        let hours = hours_between(run.first.time, run.last.time);
+        if hours < self.profile.min_hours || f64::from(run.declared) > 0.5 * f64::from(run.reports) {
+            return None;
+        }
+        // Shore distance last: the costliest test, for the fewest runs.
+        let shore_nm = run
+            .samples
+            .iter()
+            .map(|p| self.land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
+            .sum::<f64>()
+            / run.samples.len() as f64;
+        (shore_nm >= self.profile.min_offshore_nm).then(|| self.event(&run, hours, shore_nm))
+    }
+
+    fn event(&self, run: &Run, hours: f64, shore_nm: f64) -> Event {
+        let centre = run.centre();
+        let radius_m = run.samples.iter().map(|p| p.distance_m(centre)).fold(0.0, f64::max);
+        let mut attributes = BTreeMap::new();
+        attributes.insert("duration_hours", Value::Number(hours));
+        attributes.insert("mean_speed_knots", Value::Number(run.distance_m / METRES_PER_NAUTICAL_MILE / hours));
+        attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
+        attributes.insert("radius_km", Value::Number(radius_m / 1000.0));
+        Event {
+            id: Event::make_id(EventKind::Loitering, &[run.first.mmsi], run.first.time, &self.profile.name),
+            kind: EventKind::Loitering,
+            mmsis: vec![run.first.mmsi],
+            start: run.first.time,
+            end: run.last.time,
+            position: Some(centre),
+            place: None,
+            attributes,
+            confidence: if hours >= 2.0 * self.profile.min_hours { 3 } else { 2 },
+            profile: self.profile.name.clone(),
+            evidence: vec![Evidence::of(&run.first, "loitering starts"), Evidence::of(&run.last, "loitering ends")],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows::position;
+
+    const MINUTE_MS: i64 = 60_000;
+
+    /// One position a minute for `hours`, drifting north at `knots` from (lat, lon).
+    fn drifting(lat: f64, lon: f64, knots: f64, hours: i64, status: Option<u8>) -> Vec<PositionRow> {
+        (0..hours * 60)
+            .map(|m| {
+                let mut row = position(4, m * MINUTE_MS, lat + knots * m as f64 / 60.0 / 60.0, lon, knots as f32);
+                row.nav_status = status;
+                row
+            })
+            .collect()
+    }
+
+    fn run(rows: &[PositionRow]) -> Vec<Event> {
+        let mut d = LoiteringDetector::new(LoiteringProfile::default(), Land::embedded());
+        let mut events: Vec<Event> = rows.iter().filter_map(|r| d.feed(r)).collect();
+        events.extend(d.finish());
+        events
+    }
+
+    #[test]
+    fn slow_offshore_is_loitering_and_near_shore_fast_or_declared_is_not() {
+        // Mid Sea of Japan, 1.5 kn for 6 hours.
+        let events = run(&drifting(40.5, 134.5, 1.5, 6, Some(0)));
+        assert_eq!(events.len(), 1);
+        let e = &events[0];
+        assert_eq!(e.kind, EventKind::Loitering);
+        let Value::Number(knots) = e.attributes["mean_speed_knots"] else { panic!() };
+        assert!((knots - 1.5).abs() < 0.05, "{knots}");
+        assert!((e.end.unix_ms() - e.start.unix_ms()) >= 5 * 60 * MINUTE_MS);
+        // 2.5 kn is under way; off Busan is near shore; "at anchor" is declared.
+        assert!(run(&drifting(40.5, 134.5, 2.5, 6, Some(0))).is_empty());
+        assert!(run(&drifting(35.05, 129.1, 0.5, 6, Some(0))).is_empty());
+        assert!(run(&drifting(40.5, 134.5, 0.5, 6, Some(1))).is_empty());
+        // Under the minimum duration.
+        assert!(run(&drifting(40.5, 134.5, 1.0, 1, None)).is_empty());
+    }
+
+    #[test]
+    fn a_long_silence_splits_a_run() {
+        let mut rows = drifting(40.5, 134.5, 1.0, 3, None);
+        let later: Vec<PositionRow> = drifting(40.6, 134.5, 1.0, 3, None)
+            .into_iter()
+            .map(|mut r| {
+                r.time = r.time.plus_ms(10 * 60 * MINUTE_MS);
+                r
+            })
+            .collect();
+        rows.extend(later);
+        assert_eq!(run(&rows).len(), 2);
+    }
+}

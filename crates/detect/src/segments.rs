@@ -1,0 +1,352 @@
+//! Implausible jumps, after Global Fishing Watch's track segmenter
+//! (gpsdio-segment): one MMSI's positions are split into segments, each a
+//! track a real ship could have sailed — a new position joins the open
+//! segment it can be reached from at no more than `max_speed_knots` (the
+//! one it fits best, by the speed it reports, wins), else it opens a new
+//! segment; a segment
+//! silent for `max_gap_hours` closes. A segment that opened while another
+//! was in use is a second track of the same MMSI, reported when it closes:
+//!
+//! - `jump`: the positions moved away and came back (the main track is
+//!   silent meanwhile) — displaced positions, spoofed or corrupted;
+//! - `two_tracks`: both tracks kept reporting, positions alternating
+//!   between them — one MMSI in two places at once (two transmitters with
+//!   one MMSI: a cloned identity or a misconfigured transponder).
+//!
+//! Segments of fewer than `min_positions` are not reported (single bad
+//! fixes are common and mean nothing).
+
+use std::collections::BTreeMap;
+
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
+use tumen_store::PositionRow;
+
+use crate::event::{Event, EventKind, Evidence, Value, hours_between, position_of};
+use crate::profile::SegmentProfile;
+
+/// At most this many segments are open at once; beyond, the least recently
+/// used closes (a transponder spraying positions everywhere is one event,
+/// not thousands of open segments).
+const MAX_OPEN_SEGMENTS: usize = 4;
+
+/// Position noise of a fix (GNSS, and AIS's 1/10 000 minute resolution).
+const GNSS_NOISE_M: f64 = 30.0;
+
+/// How fast the distance a ship covers may stray from its reported speed:
+/// about a knot (speed changes, currents, rounding).
+const SPEED_UNCERTAINTY_M_PER_S: f64 = 0.5;
+
+/// Alternations between two tracks that make them two transmitters rather
+/// than a jump out and back (which alternates twice).
+const MIN_ALTERNATIONS_FOR_TWO_TRACKS: u32 = 4;
+
+/// One vessel's segmenter; feed its positions in time order.
+pub struct SegmentDetector {
+    profile: SegmentProfile,
+    open: Vec<Segment>,
+    next_id: u32,
+    /// The segment the latest position joined.
+    current: Option<u32>,
+}
+
+struct Segment {
+    id: u32,
+    first: PositionRow,
+    last: PositionRow,
+    positions: u32,
+    /// The segment in use when this one opened, and its last position then:
+    /// the track this one departed from.
+    departed_from: Option<(u32, PositionRow)>,
+    /// Positions that moved from this segment to the one it departed from
+    /// or back: 2 for a jump out and back, many for two transmitters.
+    alternations: u32,
+    /// The first position of the departed-from track after this segment
+    /// last reported (the return from a jump).
+    returned_to: Option<PositionRow>,
+    /// The departed-from track's last position while this one was open.
+    partner_last: Option<PositionRow>,
+}
+
+impl SegmentDetector {
+    pub fn new(profile: SegmentProfile) -> SegmentDetector {
+        SegmentDetector { profile, open: Vec::new(), next_id: 0, current: None }
+    }
+
+    /// Places `row` on a segment and returns the segment's id. Segments
+    /// that closed (silent too long, or crowded out) are added to `closed`
+    /// as (id, whether it was a second track), their events to `events`.
+    pub fn feed(&mut self, row: &PositionRow, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) -> u32 {
+        self.close_silent(row, events, closed);
+        let here = position_of(row);
+        let reachable = self
+            .open
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| self.misfit(&s.last, row, here).map(|misfit| (i, misfit, s.last.time)))
+            // Equal fits: the track heard last.
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
+            .map(|(i, _, _)| i);
+        let joined = match reachable {
+            Some(i) => {
+                let segment = &mut self.open[i];
+                segment.last = row.clone();
+                segment.positions += 1;
+                segment.id
+            }
+            None => {
+                if self.open.len() == MAX_OPEN_SEGMENTS {
+                    let oldest = (0..self.open.len()).min_by_key(|&i| self.open[i].last.time).expect("segments are open");
+                    let segment = self.open.remove(oldest);
+                    self.close(segment, events, closed);
+                }
+                let departed_from = self
+                    .current
+                    .and_then(|id| self.open.iter().find(|s| s.id == id))
+                    .map(|s| (s.id, s.last.clone()));
+                let id = self.next_id;
+                self.next_id += 1;
+                self.open.push(Segment {
+                    id,
+                    first: row.clone(),
+                    last: row.clone(),
+                    positions: 1,
+                    departed_from,
+                    alternations: 0,
+                    returned_to: None,
+                    partner_last: None,
+                });
+                id
+            }
+        };
+        if let Some(previous) = self.current.filter(|&p| p != joined) {
+            self.record_alternation(previous, joined, row);
+        }
+        self.current = Some(joined);
+        joined
+    }
+
+    /// Whether the segment `id` departed from another (a second track).
+    pub fn is_second_track(&self, id: u32) -> bool {
+        self.open.iter().any(|s| s.id == id && s.departed_from.is_some())
+    }
+
+    /// At the end of the data, closes every segment (oldest first, so a
+    /// partner's last position is known before the segments that departed
+    /// from it are reported).
+    pub fn finish(&mut self, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
+        while !self.open.is_empty() {
+            let segment = self.open.remove(0);
+            self.close(segment, events, closed);
+        }
+        self.current = None;
+    }
+
+    /// How badly `row` fits a segment whose last report is `from`: none if
+    /// out of reach (the speed limit, plus the noise allowance); else a
+    /// negative log-likelihood: the distance travelled against those the
+    /// two reports' speeds give, with an uncertainty that grows with the time
+    /// between (position noise, plus about a knot). A track heard seconds
+    /// ago that the report continues fits far better than one silent for
+    /// hours, whose reach has grown to take in anything — even when the
+    /// silent one's distance happens to match.
+    fn misfit(&self, from: &PositionRow, row: &PositionRow, here: LatLon) -> Option<f64> {
+        let metres = position_of(from).distance_m(here);
+        let seconds = row.time.ms_since(from.time).unsigned_abs() as f64 / 1000.0;
+        let reach_m = self.profile.max_speed_knots * METRES_PER_NAUTICAL_MILE / 3600.0 * seconds + self.profile.position_noise_m;
+        if metres > reach_m {
+            return None;
+        }
+        // Between the speeds the two reports give (a ship speeding up or
+        // slowing down covers a distance in between).
+        let metres_at = |knots: f32| f64::from(knots) * METRES_PER_NAUTICAL_MILE / 3600.0 * seconds;
+        let (low_m, high_m) = match (from.sog_knots, row.sog_knots) {
+            (Some(a), Some(b)) => (metres_at(a.min(b)), metres_at(a.max(b))),
+            (Some(k), None) | (None, Some(k)) => (metres_at(k), metres_at(k)),
+            (None, None) => (metres, metres),
+        };
+        let off_m = (low_m - metres).max(metres - high_m).max(0.0);
+        let sigma_m = SPEED_UNCERTAINTY_M_PER_S * seconds + GNSS_NOISE_M;
+        let z = off_m / sigma_m;
+        Some(z * z + 2.0 * sigma_m.ln())
+    }
+
+    fn record_alternation(&mut self, previous: u32, joined: u32, row: &PositionRow) {
+        for segment in &mut self.open {
+            let Some((partner, _)) = &segment.departed_from else { continue };
+            if segment.id == previous && *partner == joined {
+                // Back on the track it departed from.
+                segment.alternations += 1;
+                segment.returned_to.get_or_insert_with(|| row.clone());
+            } else if segment.id == joined && *partner == previous {
+                segment.alternations += 1;
+            }
+        }
+    }
+
+    fn close_silent(&mut self, row: &PositionRow, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
+        let max_gap = self.profile.max_gap_hours;
+        while let Some(i) = self.open.iter().position(|s| hours_between(s.last.time, row.time) > max_gap) {
+            let segment = self.open.remove(i);
+            if self.current == Some(segment.id) {
+                self.current = None;
+            }
+            self.close(segment, events, closed);
+        }
+    }
+
+    /// Closes a segment: tells the segments that departed from it where it
+    /// ended, and reports it if it was a second track.
+    fn close(&mut self, segment: Segment, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
+        for other in &mut self.open {
+            if other.departed_from.as_ref().is_some_and(|(id, _)| *id == segment.id) {
+                other.partner_last = Some(segment.last.clone());
+            }
+        }
+        closed.push((segment.id, segment.departed_from.is_some()));
+        if let Some((_, departed_at)) = &segment.departed_from
+            && segment.positions >= self.profile.min_positions
+        {
+            events.push(self.event(&segment, departed_at));
+        }
+    }
+
+    fn event(&self, segment: &Segment, departed_at: &PositionRow) -> Event {
+        let two_tracks = segment.alternations >= MIN_ALTERNATIONS_FOR_TWO_TRACKS;
+        let (start, end) = if two_tracks {
+            // While both reported: until the earlier of the two last positions.
+            let partner_end = segment.partner_last.as_ref().map_or(segment.last.time, |p| p.time);
+            (segment.first.time, segment.last.time.min(partner_end).max(segment.first.time))
+        } else {
+            (segment.first.time, segment.last.time)
+        };
+        let offset_m = position_of(departed_at).distance_m(position_of(&segment.first));
+        let jump_hours = hours_between(departed_at.time, segment.first.time);
+        let mut attributes = BTreeMap::new();
+        attributes.insert("mode", Value::Text(if two_tracks { "two_tracks" } else { "jump" }.to_owned()));
+        attributes.insert("positions", Value::Number(f64::from(segment.positions)));
+        attributes.insert("offset_km", Value::Number(offset_m / 1000.0));
+        if jump_hours > 0.0 {
+            attributes.insert("implied_speed_knots", Value::Number(offset_m / METRES_PER_NAUTICAL_MILE / jump_hours));
+        }
+        attributes.insert("alternations", Value::Number(f64::from(segment.alternations)));
+        let mut evidence = vec![
+            Evidence::of(departed_at, "last position on the main track"),
+            Evidence::of(&segment.first, "first position of the second track"),
+            Evidence::of(&segment.last, "last position of the second track"),
+        ];
+        if let Some(back) = &segment.returned_to {
+            evidence.push(Evidence::of(back, "next position on the main track"));
+        }
+        let confidence = match (two_tracks, segment.positions) {
+            (true, _) => 4,
+            (false, n) if n >= 20 => 3,
+            _ => 2,
+        };
+        Event {
+            id: Event::make_id(EventKind::Spoofing, &[segment.first.mmsi], start, &self.profile.name),
+            kind: EventKind::Spoofing,
+            mmsis: vec![segment.first.mmsi],
+            start,
+            end,
+            position: Some(position_of(&segment.first)),
+            place: None,
+            attributes,
+            confidence,
+            profile: self.profile.name.clone(),
+            evidence,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows::position;
+
+    const MINUTE_MS: i64 = 60_000;
+
+    fn run(points: &[(i64, f64, f64)]) -> Vec<Event> {
+        let mut d = SegmentDetector::new(SegmentProfile::default());
+        let (mut events, mut closed) = (Vec::new(), Vec::new());
+        for &(minute, lat, lon) in points {
+            d.feed(&position(8, minute * MINUTE_MS, lat, lon, 10.0), &mut events, &mut closed);
+        }
+        d.finish(&mut events, &mut closed);
+        events
+    }
+
+    /// A ship sailing east at ~10 kn: one position a minute.
+    fn sailing(minutes: std::ops::Range<i64>) -> impl Iterator<Item = (i64, f64, f64)> {
+        minutes.map(|m| (m, 42.0, 131.0 + m as f64 * 0.00226))
+    }
+
+    #[test]
+    fn a_plausible_track_is_one_segment() {
+        assert!(run(&sailing(0..600).collect::<Vec<_>>()).is_empty());
+    }
+
+    #[test]
+    fn positions_displaced_for_two_hours_are_one_jump() {
+        let mut points: Vec<_> = sailing(0..60).collect();
+        // 60 km south for two hours, then back where the ship really is.
+        points.extend(sailing(60..180).map(|(m, lat, lon)| (m, lat - 0.54, lon)));
+        points.extend(sailing(180..240));
+        let events = run(&points);
+        assert_eq!(events.len(), 1, "{events:#?}");
+        let e = &events[0];
+        assert_eq!(e.attributes["mode"], Value::Text("jump".into()));
+        assert_eq!((e.start.unix_ms(), e.end.unix_ms()), (60 * MINUTE_MS, 179 * MINUTE_MS));
+        assert_eq!(e.evidence.len(), 4);
+        assert_eq!(e.evidence[3].line, (180 * MINUTE_MS) as u64);
+    }
+
+    #[test]
+    fn a_long_displacement_stays_one_jump_when_the_main_track_could_reach_it() {
+        // 88 km south for six hours: after three hours the main track's
+        // reach (30 kn) takes the displaced positions in, but the displaced
+        // track, a minute old and at the speed reported, keeps them.
+        let mut points: Vec<_> = sailing(0..60).collect();
+        points.extend(sailing(60..420).map(|(m, lat, lon)| (m, lat - 0.8, lon)));
+        points.extend(sailing(420..480));
+        let events = run(&points);
+        assert_eq!(events.len(), 1, "{events:#?}");
+        assert_eq!(events[0].attributes["mode"], Value::Text("jump".into()));
+        assert_eq!(events[0].attributes["alternations"], Value::Number(2.0));
+    }
+
+    #[test]
+    fn two_ships_on_one_mmsi_are_two_tracks_while_both_report() {
+        // Ship A sails all along; from minute 60 to 240 ship B, 80 km north,
+        // sends the same MMSI every other minute.
+        let mut points = Vec::new();
+        for m in 0..400 {
+            let (_, lat, lon) = sailing(m..m + 1).next().unwrap();
+            points.push((m, lat, lon));
+            if (60..240).contains(&m) && m % 2 == 0 {
+                points.push((m, 42.72, 131.5));
+            }
+        }
+        let events = run(&points);
+        assert_eq!(events.len(), 1, "{events:#?}");
+        assert_eq!(events[0].attributes["mode"], Value::Text("two_tracks".into()));
+        assert_eq!(events[0].confidence, 4);
+        assert_eq!((events[0].start.unix_ms(), events[0].end.unix_ms()), (60 * MINUTE_MS, 238 * MINUTE_MS));
+    }
+
+    #[test]
+    fn single_bad_fixes_and_the_speed_limit_boundary() {
+        let mut points: Vec<_> = sailing(0..30).collect();
+        points.push((30, 10.0, 10.0));
+        points.extend(sailing(31..60));
+        assert!(run(&points).is_empty(), "one wild fix is noise");
+        // 30 kn is plausible, 31 kn is not (plus the 0.5 km noise allowance).
+        let noise_nm = SegmentProfile::default().position_noise_m / METRES_PER_NAUTICAL_MILE;
+        let deg_for = |nm: f64| (nm + noise_nm) / 60.0;
+        let fast = |knots: f64| -> Vec<_> {
+            (0..10).map(|h| (h * 60, 40.0 + h as f64 * deg_for(knots), 135.0)).collect()
+        };
+        assert!(run(&fast(29.9)).is_empty());
+        let events = run(&fast(31.0));
+        assert!(events.is_empty(), "each hourly fix opens its own segment of one position: {events:#?}");
+    }
+}
