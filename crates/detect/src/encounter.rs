@@ -301,3 +301,83 @@ fn publish(
         evidence,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{GridBuffer, GridSampler};
+    use crate::test_rows::position;
+
+    const SLOT_MS: i64 = 600_000;
+
+    /// Two vessels side by side (`apart_m`) at `(lat, lon)` over `slots`
+    /// (10-minute slots, each reporting every minute), `moored` or not.
+    fn side_by_side(slots: std::ops::Range<i64>, lat: f64, lon: f64, apart_m: f64, moored: bool) -> Vec<(i64, Vec<GridPoint>)> {
+        let (grid, mut buffer) = (Grid::default(), GridBuffer::default());
+        for (mmsi, offset_m) in [(1, 0.0), (2, apart_m)] {
+            let at = LatLon { lat_deg: lat, lon_deg: lon }.destination(90.0, offset_m);
+            let mut sampler = GridSampler::default();
+            for minute in slots.start * 10..=slots.end * 10 {
+                let mut row = position(mmsi, minute * 60_000, at.lat_deg, at.lon_deg, 0.3);
+                row.nav_status = Some(if moored { 5 } else { 0 });
+                sampler.feed(&row, &grid, &mut buffer);
+            }
+        }
+        buffer.take_all()
+    }
+
+    fn find(profile: EncounterProfile, slots: &[(i64, Vec<GridPoint>)]) -> Vec<Event> {
+        let mut finder = EncounterFinder::new(Grid::default(), vec![profile], Gazetteer::embedded(), Land::embedded());
+        let mut events: Vec<Event> = slots.iter().flat_map(|(slot, points)| finder.slot(*slot, points)).collect();
+        events.extend(finder.finish());
+        events
+    }
+
+    #[test]
+    fn two_runs_four_hours_apart_are_one_encounter_and_short_or_far_ones_are_not() {
+        // Mid Sea of Japan: 3 h together, 2 h apart (no reports), 1 h together.
+        let mut slots = side_by_side(0..18, 40.5, 134.5, 100.0, false);
+        slots.extend(side_by_side(30..36, 40.5, 134.5, 100.0, false));
+        let events = find(EncounterProfile::gfw(), &slots);
+        assert_eq!(events.len(), 1, "{events:#?}");
+        let e = &events[0];
+        assert_eq!(e.mmsis, [Mmsi(1), Mmsi(2)]);
+        assert_eq!((e.start.unix_ms(), e.end.unix_ms()), (0, 36 * SLOT_MS));
+        assert_eq!(e.evidence.len(), 6);
+        // Under 2 hours, 600 m apart, moored side by side, or near Najin: none.
+        assert!(find(EncounterProfile::gfw(), &side_by_side(0..11, 40.5, 134.5, 100.0, false)).is_empty());
+        assert!(find(EncounterProfile::gfw(), &side_by_side(0..18, 40.5, 134.5, 600.0, false)).is_empty());
+        assert!(find(EncounterProfile::gfw(), &side_by_side(0..18, 40.5, 134.5, 100.0, true)).is_empty());
+        assert!(find(EncounterProfile::gfw(), &side_by_side(0..18, 42.20, 130.36, 100.0, false)).is_empty());
+        // Skylight: 250 m for 30 minutes is enough.
+        assert_eq!(find(EncounterProfile::skylight(), &side_by_side(0..5, 40.5, 134.5, 100.0, false)).len(), 1);
+    }
+
+    #[test]
+    fn cells_find_pairs_across_their_edges_at_any_latitude() {
+        for lat in [0.0, 42.0, 70.0, -60.0] {
+            for offset_m in [10.0, 240.0, 490.0] {
+                for bearing in [0.0, 45.0, 90.0, 135.0] {
+                    let a = LatLon { lat_deg: lat, lon_deg: 131.0 };
+                    let b = a.destination(bearing, offset_m);
+                    let point = |mmsi, p: LatLon| GridPoint {
+                        mmsi,
+                        lat_deg: p.lat_deg as f32,
+                        lon_deg: p.lon_deg as f32,
+                        speed_centiknots: 0,
+                        moored: false,
+                        record: 0,
+                    };
+                    let mut finder = EncounterFinder::new(
+                        Grid::default(),
+                        vec![EncounterProfile::gfw()],
+                        Gazetteer::embedded(),
+                        Land::embedded(),
+                    );
+                    let pairs = finder.pairs(&[point(1, a), point(2, b)]);
+                    assert_eq!(pairs.len(), 1, "lat {lat} offset {offset_m} bearing {bearing}");
+                }
+            }
+        }
+    }
+}

@@ -44,7 +44,7 @@ pub struct GridPoint {
     /// The nearer report said "moored".
     pub moored: bool,
     /// The report nearest in time: source id (24 bits) and line (40 bits).
-    record: u64,
+    pub(crate) record: u64,
 }
 
 impl GridPoint {

@@ -4,7 +4,10 @@
 //! anchorages are then out of it by construction).
 //!
 //! Implied speeds are measured between positions at least `step_minutes`
-//! apart: over a few seconds, 3 m of position noise is a knot. A silence
+//! apart: over a few seconds, 3 m of position noise is a knot. A step
+//! whose two reports give a mean speed over ground at or above the limit
+//! is not slow either: a ship trawling in circles, heard once an hour,
+//! has a small implied speed and is not loitering. A silence
 //! longer than `max_gap_hours` ends a run. Tumen computes loitering for
 //! every vessel, where GFW computes it for carriers only, so a run whose
 //! reports mostly declare a stop or an activity (`skip_nav_statuses`: at
@@ -106,7 +109,15 @@ impl<'g> LoiteringDetector<'g> {
             ended = self.end_run();
         } else {
             let metres = position_of(anchor).distance_m(position_of(row));
-            if metres / METRES_PER_NAUTICAL_MILE / hours < self.profile.max_speed_knots {
+            // Reports that say the ship is making way contradict a slow
+            // implied speed that sparse reports of a circling ship give.
+            let reported_knots = match (anchor.sog_knots, row.sog_knots) {
+                (Some(a), Some(b)) => (f64::from(a) + f64::from(b)) / 2.0,
+                _ => 0.0,
+            };
+            let slow = metres / METRES_PER_NAUTICAL_MILE / hours < self.profile.max_speed_knots
+                && reported_knots < self.profile.max_speed_knots;
+            if slow {
                 self.run.get_or_insert_with(|| Run::new(anchor)).step(row, metres);
             } else {
                 ended = self.end_run();
@@ -200,6 +211,15 @@ mod tests {
         assert!(run(&drifting(40.5, 134.5, 2.5, 6, Some(0))).is_empty());
         assert!(run(&drifting(35.05, 129.1, 0.5, 6, Some(0))).is_empty());
         assert!(run(&drifting(40.5, 134.5, 0.5, 6, Some(1))).is_empty());
+        // Circling at 3.5 kn heard every 90 minutes: implied speed small,
+        // reported speed not.
+        let circling: Vec<PositionRow> = (0..8)
+            .map(|k| {
+                let p = LatLon { lat_deg: 40.5, lon_deg: 134.5 }.destination(k as f64 * 170.0, 2000.0);
+                position(4, k * 90 * MINUTE_MS, p.lat_deg, p.lon_deg, 3.5)
+            })
+            .collect();
+        assert!(run(&circling).is_empty());
         // Under the minimum duration.
         assert!(run(&drifting(40.5, 134.5, 1.0, 1, None)).is_empty());
     }

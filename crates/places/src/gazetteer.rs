@@ -443,6 +443,28 @@ mod tests {
     }
 
     #[test]
+    fn distance_outside_a_circle_and_a_polygon() {
+        let place = |shape| Place {
+            id: "p".into(),
+            name: "p".into(),
+            kind: PlaceKind::Port,
+            country: String::new(),
+            watched: false,
+            shape,
+            note: String::new(),
+            source: String::new(),
+        };
+        let circle = place(Shape::Circle { centre: at(42.0, 131.0), radius_km: 3.0 });
+        assert_eq!(circle.distance_outside_m(at(42.01, 131.0)), 0.0);
+        assert!((circle.distance_outside_m(at(42.1, 131.0)) - 8_120.0).abs() < 10.0);
+        // A 0.1° square; a point 0.05° of latitude north of its top edge.
+        let ring = vec![[131.0, 42.0], [131.1, 42.0], [131.1, 42.1], [131.0, 42.1], [131.0, 42.0]];
+        let square = place(Shape::Polygons(vec![vec![ring]]));
+        assert_eq!(square.distance_outside_m(at(42.05, 131.05)), 0.0);
+        assert!((square.distance_outside_m(at(42.15, 131.05)) - 5_560.0).abs() < 10.0);
+    }
+
+    #[test]
     fn the_shipped_gazetteer_has_the_places_of_the_case() {
         let g = Gazetteer::embedded();
         assert!(g.places().len() >= 70);

@@ -184,6 +184,8 @@ fn lane_plan(
     for p in &mut points[interior] {
         *p = p.destination(0.0, north_m).destination(90.0, east_m);
     }
+    // The offsets can move a leg onto a cape the lane itself cleared.
+    let mut points = crate::sea::route(&points);
     let forward = Arc::new(Path::new(&points));
     points.reverse();
     let backward = Arc::new(Path::new(&points));
