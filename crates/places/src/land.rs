@@ -134,27 +134,35 @@ impl Land {
         }
         let (scale_lon, scale_lat, translate_lon, translate_lat) =
             (input.f64()?, input.f64()?, input.f64()?, input.f64()?);
+        // The coastline as it is (for distances), and as the ray cast needs
+        // it: rings that cross the antimeridian cut there and closed along
+        // it (see `cut_at_antimeridian`).
+        let mut shore = Vec::new();
         let mut segments = Vec::new();
         for _ in 0..input.u32()? {
             for _ in 0..input.u32()? {
                 let points = input.u32()?;
                 let (mut x, mut y) = (0i64, 0i64);
                 let mut previous: Option<[f64; 2]> = None;
+                let mut crossings = Vec::new();
                 for _ in 0..points {
                     x += input.zigzag_varint()?;
                     y += input.zigzag_varint()?;
                     let point = [x as f64 * scale_lon + translate_lon, y as f64 * scale_lat + translate_lat];
                     if let Some(from) = previous.filter(|&from| from != point) {
-                        segments.push(Segment { from, to: point });
+                        let segment = Segment { from, to: point };
+                        shore.push(segment);
+                        cut_at_antimeridian(segment, &mut segments, &mut crossings);
                     }
                     previous = Some(point);
                 }
+                close_along_antimeridian(&mut crossings, &mut segments);
             }
         }
         if !input.bytes.is_empty() {
             return Err(LandError::Format("bytes after the last polygon"));
         }
-        let chords = segments.iter().map(|s| Chord { from: unit_vector(s.from), to: unit_vector(s.to) }).collect();
+        let chords = shore.iter().map(|s| Chord { from: unit_vector(s.from), to: unit_vector(s.to) }).collect();
         let cells: Vec<AtomicU8> = (0..CELL_ROWS * CELL_COLUMNS).map(|_| AtomicU8::new(UNKNOWN)).collect();
         for segment in &segments {
             // Every cell the segment's bounding box touches (segments are a
@@ -228,6 +236,53 @@ impl Land {
                 2.0 * (chord_length / 2.0).min(1.0).asin() * EARTH_RADIUS_KM
             }
             None => f64::INFINITY,
+        }
+    }
+}
+
+/// Adds `segment` to the ray-cast segments. Natural Earth's rings cross
+/// the antimeridian (Fiji, Chukotka, Wrangel Island, Antarctica) with
+/// segments whose ends are more than 180° of longitude apart — the short
+/// way round is across ±180°, but taken literally they span the whole map
+/// and every ray at their latitude would cross them. Such a segment is cut
+/// at ±180° (pieces of no length dropped) and the latitude it crossed at is
+/// recorded in `crossings`; one that only moves along the seam (from -180°
+/// to +180°) records the latitude where it reaches +180°.
+fn cut_at_antimeridian(segment: Segment, segments: &mut Vec<Segment>, crossings: &mut Vec<f64>) {
+    let ([x1, y1], [x2, y2]) = (segment.from, segment.to);
+    if (x2 - x1).abs() <= 180.0 {
+        segments.push(segment);
+        return;
+    }
+    if x1.abs() == 180.0 && x2.abs() == 180.0 {
+        crossings.push(if x2 > 0.0 { y2 } else { y1 });
+        return;
+    }
+    // Unwrap the second end next to the first; find where it meets ±180°.
+    let edge = 180.0_f64.copysign(x1);
+    let x2_unwrapped = x2 + 360.0_f64.copysign(x1);
+    let y = y1 + (edge - x1) * (y2 - y1) / (x2_unwrapped - x1);
+    for piece in [Segment { from: [x1, y1], to: [edge, y] }, Segment { from: [-edge, y], to: [x2, y2] }] {
+        if piece.from != piece.to {
+            segments.push(piece);
+        }
+    }
+    crossings.push(y);
+}
+
+/// A ring cut at the antimeridian is open there, and an eastward ray cast
+/// stops at +180°: it must cross the ring's edge along +180° where the ring
+/// lies on both sides. The crossings are joined in pairs, in latitude
+/// order, by segments along +180° (a ring round a pole, which crosses an
+/// odd number of times, is closed through that pole).
+fn close_along_antimeridian(crossings: &mut Vec<f64>, segments: &mut Vec<Segment>) {
+    if crossings.len() % 2 == 1 {
+        crossings.push(if crossings[0] < 0.0 { -90.0 } else { 90.0 });
+    }
+    crossings.sort_by(f64::total_cmp);
+    for pair in crossings.chunks_exact(2) {
+        if pair[0] != pair[1] {
+            segments.push(Segment { from: [180.0, pair[0]], to: [180.0, pair[1]] });
         }
     }
 }
@@ -342,6 +397,34 @@ mod tests {
             (px, py) = (x, y);
         }
         out
+    }
+
+    #[test]
+    fn rings_across_the_antimeridian_do_not_paint_their_latitudes() {
+        // Natural Earth's Fiji, Chukotka, Wrangel Island and Antarctica
+        // cross ±180°; taken literally, their seam segments span the map.
+        let land = Land::parse(EMBEDDED).unwrap();
+        let cases = [
+            // Open ocean in the bands those segments covered.
+            (-16.16, -15.79, false),
+            (-16.16, 86.8, false),
+            (-16.16, -150.0, false),
+            (65.06, 0.0, false),
+            (60.0, -178.0, false),
+            // The land either side of the seam.
+            (-17.8, 178.0, true),
+            (-16.85, -179.95, true),
+            (66.0, 175.0, true),
+            (66.0, -175.0, true),
+            (71.3, 179.6, true),
+            (71.3, -179.6, true),
+            (-85.0, 150.0, true),
+            (-84.34, 20.0, true),
+            (65.06, 100.0, true),
+        ];
+        for (lat, lon, expected) in cases {
+            assert_eq!(land.is_on_land(lat, lon), expected, "{lat}, {lon}");
+        }
     }
 
     #[test]
