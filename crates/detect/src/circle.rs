@@ -14,9 +14,9 @@
 use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
-use tumen_store::PositionRow;
+use crate::fix::Fix;
 
-use crate::event::{Event, EventKind, Evidence, Value, hours_between, position_of};
+use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::CircleProfile;
 
 /// A turn sharper than this between two steps is not a circle being drawn.
@@ -30,13 +30,13 @@ pub struct CircleDetector {
     profile: CircleProfile,
     /// The last position a step was measured from, and the bearing of the
     /// step that reached it.
-    anchor: Option<(PositionRow, Option<f64>)>,
+    anchor: Option<(Fix, Option<f64>)>,
     run: Option<Run>,
 }
 
 struct Run {
-    first: PositionRow,
-    last: PositionRow,
+    first: Fix,
+    last: Fix,
     /// Signed: clockwise positive.
     turn_deg: f64,
     distance_m: f64,
@@ -47,7 +47,7 @@ struct Run {
 }
 
 impl Run {
-    fn new(from: &PositionRow) -> Run {
+    fn new(from: &Fix) -> Run {
         Run {
             first: from.clone(),
             last: from.clone(),
@@ -60,7 +60,7 @@ impl Run {
         }
     }
 
-    fn extend(&mut self, row: &PositionRow, turn_deg: f64, metres: f64) {
+    fn extend(&mut self, row: &Fix, turn_deg: f64, metres: f64) {
         self.last = row.clone();
         self.turn_deg += turn_deg;
         self.distance_m += metres;
@@ -72,7 +72,7 @@ impl Run {
 
     fn diagonal_km(&self) -> f64 {
         LatLon { lat_deg: self.south_deg, lon_deg: self.west_deg }
-            .distance_m(LatLon { lat_deg: self.north_deg, lon_deg: self.east_deg })
+            .near_distance_m(LatLon { lat_deg: self.north_deg, lon_deg: self.east_deg })
             / 1000.0
     }
 
@@ -87,13 +87,13 @@ impl CircleDetector {
     }
 
     /// The circle run this position ends, if it ends one.
-    pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+    pub fn feed(&mut self, row: &Fix) -> Option<Event> {
         let Some((from, bearing_before)) = &self.anchor else {
             self.anchor = Some((row.clone(), None));
             return None;
         };
-        let (from_at, here) = (position_of(from), position_of(row));
-        let metres = from_at.distance_m(here);
+        let (from_at, here) = (from.position(), row.position());
+        let metres = from_at.near_distance_m(here);
         let hours = hours_between(from.time, row.time);
         if metres < self.profile.min_step_m && hours * 60.0 <= self.profile.max_step_minutes {
             return None;
@@ -103,7 +103,7 @@ impl CircleDetector {
             self.anchor = Some((row.clone(), None));
             return self.end_run();
         }
-        let bearing = from_at.bearing_deg_to(here);
+        let bearing = from_at.near_bearing_deg_to(here);
         let mut ended = None;
         match bearing_before {
             Some(before) => {
@@ -171,7 +171,7 @@ mod tests {
     use crate::test_rows::position;
 
     /// Positions every 10 s on a circle of `radius_m` at `knots` for `laps`.
-    fn circle(radius_m: f64, knots: f64, laps: f64) -> Vec<PositionRow> {
+    fn circle(radius_m: f64, knots: f64, laps: f64) -> Vec<Fix> {
         let centre = LatLon { lat_deg: 42.3, lon_deg: 131.5 };
         let lap = lap_seconds(radius_m, knots);
         let steps = (laps * lap / 10.0) as i64;
@@ -184,7 +184,7 @@ mod tests {
             .collect()
     }
 
-    fn run(rows: &[PositionRow]) -> Vec<Event> {
+    fn run(rows: &[Fix]) -> Vec<Event> {
         let mut d = CircleDetector::new(CircleProfile::default());
         let mut events: Vec<Event> = rows.iter().filter_map(|r| d.feed(r)).collect();
         events.extend(d.finish());
@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn a_straight_track_with_noise_does_not_turn() {
-        let rows: Vec<PositionRow> = (0..3000)
+        let rows: Vec<Fix> = (0..3000)
             .map(|i| {
                 let wobble = if i % 2 == 0 { 0.0003 } else { -0.0003 };
                 position(9, i * 10_000, 42.0 + wobble, 131.0 + i as f64 * 0.0012, 12.0)

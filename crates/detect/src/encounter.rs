@@ -205,7 +205,7 @@ impl<'g> EncounterFinder<'g> {
                     if q.mmsi <= p.mmsi || (p.moored && q.moored) {
                         continue;
                     }
-                    let metres = p.position().distance_m(q.position());
+                    let metres = p.position().near_distance_m(q.position());
                     if metres <= self.search_m {
                         pairs.push((i, j as usize, metres));
                     }

@@ -14,11 +14,12 @@ use std::collections::HashMap;
 
 use tumen_model::{LatLon, Mmsi};
 use tumen_places::{Gazetteer, Land};
-use tumen_store::{Dataset, PositionRow, StoreError};
+use tumen_store::{Dataset, StoreError};
 
 use crate::circle::CircleDetector;
 use crate::encounter::EncounterFinder;
-use crate::event::{Event, EventKind, Value, position_of};
+use crate::event::{Event, EventKind, Value};
+use crate::fix::Fix;
 use crate::gap::GapDetector;
 use crate::grid::{Grid, GridBuffer, GridSampler};
 use crate::identity::{self, identity_changes};
@@ -61,10 +62,25 @@ pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profi
     let mut encounters = EncounterFinder::new(grid, profiles.encounter.clone(), gazetteer, land);
     let mut events = Vec::new();
     for day in dataset.catalog().days()? {
+        // Rows come vessel by vessel: the vessel's detectors are taken out
+        // of the map when its rows begin and put back when they end, not
+        // looked up for every row.
+        let mut current: Option<(Mmsi, VesselDetectors<'_>)> = None;
         dataset.for_each_position_of_day(day, |row| {
-            let detectors = vessels.entry(row.mmsi).or_insert_with(new_vessel);
-            detectors.feed(&row, &shared, &mut events, &mut grid_buffer, &mut identity_events);
+            let fix = Fix::from(&row);
+            if current.as_ref().is_none_or(|(mmsi, _)| *mmsi != fix.mmsi) {
+                if let Some((mmsi, detectors)) = current.take() {
+                    vessels.insert(mmsi, detectors);
+                }
+                let detectors = vessels.remove(&fix.mmsi).unwrap_or_else(new_vessel);
+                current = Some((fix.mmsi, detectors));
+            }
+            let (_, detectors) = current.as_mut().expect("the row's vessel");
+            detectors.feed(&fix, &shared, &mut events, &mut grid_buffer, &mut identity_events);
         })?;
+        if let Some((mmsi, detectors)) = current.take() {
+            vessels.insert(mmsi, detectors);
+        }
         // No report of a later day can reach back past the interpolation limit.
         let settled_ms = (day + 1) * DAY_MS - grid.max_interpolation_ms;
         for (slot, points) in grid_buffer.take_before(settled_ms.div_euclid(grid.step_ms)) {
@@ -156,7 +172,7 @@ impl<'g> VesselDetectors<'g> {
 
     fn feed(
         &mut self,
-        row: &PositionRow,
+        row: &Fix,
         shared: &Shared<'_, 'g>,
         events: &mut Vec<Event>,
         grid_buffer: &mut GridBuffer,
@@ -186,11 +202,11 @@ impl<'g> VesselDetectors<'g> {
             if identity_events[i].end > row.time {
                 break;
             }
-            identity_events[i].position = Some(position_of(row));
+            identity_events[i].position = Some(row.position());
             self.placed += 1;
         }
         if self.placed < self.to_place.len() {
-            self.last_position = Some(position_of(row));
+            self.last_position = Some(row.position());
         }
     }
 

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, Mmsi, Timestamp};
-use tumen_store::{EventRecord, PositionRow};
+use tumen_store::EventRecord;
+
+use crate::fix::Fix;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventKind {
@@ -67,12 +69,12 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    pub fn of(row: &PositionRow, role: &'static str) -> Evidence {
+    pub fn of(row: &Fix, role: &'static str) -> Evidence {
         Evidence {
             source_id: row.origin.source_id,
             line: row.origin.line,
             time: row.time,
-            position: Some(position_of(row)),
+            position: Some(row.position()),
             role,
         }
     }
@@ -168,11 +170,6 @@ impl Event {
             evidence: serde_json::Value::Array(evidence).to_string(),
         }
     }
-}
-
-/// Where a report says the vessel was.
-pub(crate) fn position_of(row: &PositionRow) -> LatLon {
-    LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg }
 }
 
 /// Hours from `earlier` to `later`.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Timestamp};
 use tumen_places::{Gazetteer, Land};
-use tumen_store::PositionRow;
+use crate::fix::Fix;
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::GapProfile;
@@ -24,7 +24,7 @@ pub struct GapDetector<'g> {
     profile: GapProfile,
     gazetteer: &'g Gazetteer,
     land: &'g Land,
-    last: Option<PositionRow>,
+    last: Option<Fix>,
     /// Positions per clock hour, for the hours before the latest position:
     /// a few bytes per vessel, where a list of times would be thousands.
     hourly: HourlyCounts,
@@ -64,7 +64,7 @@ impl<'g> GapDetector<'g> {
     }
 
     /// The gap this position closes, if it closes one.
-    pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+    pub fn feed(&mut self, row: &Fix) -> Option<Event> {
         let gap = match &self.last {
             Some(before) if hours_between(before.time, row.time) >= self.profile.min_hours => {
                 Some(self.event(before, Some(row), row.time))
@@ -84,7 +84,7 @@ impl<'g> GapDetector<'g> {
         (hours_between(before.time, data_end) >= self.profile.min_hours).then(|| self.event(before, None, data_end))
     }
 
-    fn event(&self, before: &PositionRow, after: Option<&PositionRow>, end: Timestamp) -> Event {
+    fn event(&self, before: &Fix, after: Option<&Fix>, end: Timestamp) -> Event {
         let from = LatLon { lat_deg: before.lat_deg, lon_deg: before.lon_deg };
         let hours = hours_between(before.time, end);
         let positions_before = self.hourly.last_hours(self.profile.before_hours);

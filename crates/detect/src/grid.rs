@@ -12,9 +12,8 @@
 use std::collections::VecDeque;
 
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
-use tumen_store::PositionRow;
+use crate::fix::Fix;
 
-use crate::event::position_of;
 
 /// AIS navigational status 5, "moored".
 const NAV_STATUS_MOORED: u8 = 5;
@@ -62,26 +61,28 @@ impl GridPoint {
     }
 }
 
-fn pack_record(row: &PositionRow) -> u64 {
+fn pack_record(row: &Fix) -> u64 {
     (u64::from(row.origin.source_id.min((1 << 24) - 1)) << 40) | row.origin.line.min((1 << 40) - 1)
 }
 
 /// One vessel's sampler; feed its positions in time order.
 #[derive(Default)]
 pub struct GridSampler {
-    previous: Option<PositionRow>,
+    previous: Option<Fix>,
 }
 
 impl GridSampler {
-    pub fn feed(&mut self, row: &PositionRow, grid: &Grid, buffer: &mut GridBuffer) {
+    pub fn feed(&mut self, row: &Fix, grid: &Grid, buffer: &mut GridBuffer) {
         let (t1, ms) = (row.time.unix_ms(), grid.step_ms);
         match &self.previous {
             Some(before) => {
                 let t0 = before.time.unix_ms();
                 let span = t1 - t0;
                 if span > 0 && span < grid.max_interpolation_ms {
-                    let (from, to) = (position_of(before), position_of(row));
-                    let implied_knots = from.distance_m(to) / METRES_PER_NAUTICAL_MILE / (span as f64 / 3_600_000.0);
+                    let (from, to) = (before.position(), row.position());
+                    // Only needed where a report gives no speed.
+                    let implied_knots =
+                        || from.near_distance_m(to) / METRES_PER_NAUTICAL_MILE / (span as f64 / 3_600_000.0);
                     // Grid times in (t0, t1].
                     let mut slot = t0.div_euclid(ms) + 1;
                     while slot * ms <= t1 {
@@ -89,7 +90,7 @@ impl GridSampler {
                         let nearer = if f < 0.5 { before } else { row };
                         let speed = match (before.sog_knots, row.sog_knots) {
                             (Some(a), Some(b)) => f64::from(a) + (f64::from(b) - f64::from(a)) * f,
-                            _ => implied_knots,
+                            _ => implied_knots(),
                         };
                         buffer.push(slot, GridPoint {
                             mmsi: row.mmsi.0,

@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 use tumen_places::Land;
-use tumen_store::PositionRow;
+use crate::fix::Fix;
 
-use crate::event::{Event, EventKind, Evidence, Value, hours_between, position_of};
+use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::LoiteringProfile;
 
 /// Positions kept per run to measure its distance from shore: one per
@@ -31,13 +31,13 @@ pub struct LoiteringDetector<'g> {
     profile: LoiteringProfile,
     land: &'g Land,
     /// The position the next step is measured from.
-    anchor: Option<PositionRow>,
+    anchor: Option<Fix>,
     run: Option<Run>,
 }
 
 struct Run {
-    first: PositionRow,
-    last: PositionRow,
+    first: Fix,
+    last: Fix,
     distance_m: f64,
     reports: u32,
     declared: u32,
@@ -48,20 +48,20 @@ struct Run {
 }
 
 impl Run {
-    fn new(first: &PositionRow) -> Run {
+    fn new(first: &Fix) -> Run {
         Run {
             first: first.clone(),
             last: first.clone(),
             distance_m: 0.0,
             reports: 0,
             declared: 0,
-            samples: vec![position_of(first)],
+            samples: vec![first.position()],
             sample_every: 1,
             steps: 0,
         }
     }
 
-    fn step(&mut self, to: &PositionRow, metres: f64) {
+    fn step(&mut self, to: &Fix, metres: f64) {
         self.last = to.clone();
         self.distance_m += metres;
         self.steps += 1;
@@ -70,7 +70,7 @@ impl Run {
                 self.samples = self.samples.iter().step_by(2).copied().collect();
                 self.sample_every *= 2;
             }
-            self.samples.push(position_of(to));
+            self.samples.push(to.position());
         }
     }
 
@@ -89,7 +89,7 @@ impl<'g> LoiteringDetector<'g> {
     }
 
     /// The loitering this position ends, if it ends one.
-    pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+    pub fn feed(&mut self, row: &Fix) -> Option<Event> {
         if let Some(run) = &mut self.run {
             run.reports += 1;
             if row.nav_status.is_some_and(|s| self.profile.skip_nav_statuses.contains(&s)) {
@@ -108,7 +108,7 @@ impl<'g> LoiteringDetector<'g> {
         if hours > self.profile.max_gap_hours {
             ended = self.end_run();
         } else {
-            let metres = position_of(anchor).distance_m(position_of(row));
+            let metres = anchor.position().near_distance_m(row.position());
             // Reports that say the ship is making way contradict a slow
             // implied speed that sparse reports of a circling ship give.
             let reported_knots = match (anchor.sog_knots, row.sog_knots) {
@@ -180,7 +180,7 @@ mod tests {
     const MINUTE_MS: i64 = 60_000;
 
     /// One position a minute for `hours`, drifting north at `knots` from (lat, lon).
-    fn drifting(lat: f64, lon: f64, knots: f64, hours: i64, status: Option<u8>) -> Vec<PositionRow> {
+    fn drifting(lat: f64, lon: f64, knots: f64, hours: i64, status: Option<u8>) -> Vec<Fix> {
         (0..hours * 60)
             .map(|m| {
                 let mut row = position(4, m * MINUTE_MS, lat + knots * m as f64 / 60.0 / 60.0, lon, knots as f32);
@@ -190,7 +190,7 @@ mod tests {
             .collect()
     }
 
-    fn run(rows: &[PositionRow]) -> Vec<Event> {
+    fn run(rows: &[Fix]) -> Vec<Event> {
         let mut d = LoiteringDetector::new(LoiteringProfile::default(), Land::embedded());
         let mut events: Vec<Event> = rows.iter().filter_map(|r| d.feed(r)).collect();
         events.extend(d.finish());
@@ -213,7 +213,7 @@ mod tests {
         assert!(run(&drifting(40.5, 134.5, 0.5, 6, Some(1))).is_empty());
         // Circling at 3.5 kn heard every 90 minutes: implied speed small,
         // reported speed not.
-        let circling: Vec<PositionRow> = (0..8)
+        let circling: Vec<Fix> = (0..8)
             .map(|k| {
                 let p = LatLon { lat_deg: 40.5, lon_deg: 134.5 }.destination(k as f64 * 170.0, 2000.0);
                 position(4, k * 90 * MINUTE_MS, p.lat_deg, p.lon_deg, 3.5)
@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn a_long_silence_splits_a_run() {
         let mut rows = drifting(40.5, 134.5, 1.0, 3, None);
-        let later: Vec<PositionRow> = drifting(40.6, 134.5, 1.0, 3, None)
+        let later: Vec<Fix> = drifting(40.6, 134.5, 1.0, 3, None)
             .into_iter()
             .map(|mut r| {
                 r.time = r.time.plus_ms(10 * 60 * MINUTE_MS);

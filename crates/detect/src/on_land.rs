@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use tumen_model::LatLon;
 use tumen_places::{Gazetteer, Land};
-use tumen_store::PositionRow;
+use crate::fix::Fix;
 
-use crate::event::{Event, EventKind, Evidence, Value, position_of};
+use crate::event::{Event, EventKind, Evidence, Value};
 use crate::profile::OnLandProfile;
 
 /// One vessel's on-land detector; feed its positions in time order.
@@ -20,31 +20,50 @@ pub struct OnLandDetector<'g> {
     land: &'g Land,
     gazetteer: &'g Gazetteer,
     run: Option<Run>,
+    /// The last point whose distance to shore was measured, and that
+    /// distance (km): a point δ km from it is within δ of the same distance,
+    /// so a ship lying in a harbour the coastline puts on land is measured
+    /// once, not at every report.
+    measured: Option<(LatLon, f64)>,
 }
 
 struct Run {
-    first: PositionRow,
-    last: PositionRow,
-    deepest: PositionRow,
+    first: Fix,
+    last: Fix,
+    deepest: Fix,
     deepest_km: f64,
     positions: u32,
 }
 
 impl<'g> OnLandDetector<'g> {
     pub fn new(profile: OnLandProfile, land: &'g Land, gazetteer: &'g Gazetteer) -> OnLandDetector<'g> {
-        OnLandDetector { profile, land, gazetteer, run: None }
+        OnLandDetector { profile, land, gazetteer, run: None, measured: None }
     }
 
-    fn in_a_port(&self, row: &PositionRow) -> bool {
+    fn in_a_port(&self, row: &Fix) -> bool {
         let here = LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg };
         self.gazetteer.containing(here).iter().any(|p| p.kind.is_maritime())
     }
 
+    /// Distance to shore, km: measured, or bounded from the last measure
+    /// well enough to compare with the threshold.
+    fn distance_to_shore_km(&mut self, here: LatLon) -> f64 {
+        if let Some((there, km)) = self.measured {
+            let moved_km = there.near_distance_m(here) / 1000.0;
+            let threshold = self.profile.min_km_from_shore;
+            if km - moved_km >= threshold || km + moved_km < threshold {
+                return km;
+            }
+        }
+        let km = self.land.distance_to_shore_km(here.lat_deg, here.lon_deg);
+        self.measured = Some((here, km));
+        km
+    }
+
     /// The run of positions on land this position ends, if it ends one.
-    pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+    pub fn feed(&mut self, row: &Fix) -> Option<Event> {
         let inland_km = if self.land.is_on_land(row.lat_deg, row.lon_deg) && !self.in_a_port(row) {
-            Some(self.land.distance_to_shore_km(row.lat_deg, row.lon_deg))
-                .filter(|&km| km >= self.profile.min_km_from_shore)
+            Some(self.distance_to_shore_km(row.position())).filter(|&km| km >= self.profile.min_km_from_shore)
         } else {
             None
         };
@@ -93,7 +112,7 @@ impl<'g> OnLandDetector<'g> {
             mmsis: vec![run.first.mmsi],
             start: run.first.time,
             end: run.last.time,
-            position: Some(position_of(&run.deepest)),
+            position: Some(run.deepest.position()),
             place: None,
             attributes,
             // One report can be a glitch; a track inland is a false track.

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, Timestamp};
 use tumen_places::{Gazetteer, Place, Shape};
-use tumen_store::PositionRow;
+use crate::fix::Fix;
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::PortVisitProfile;
@@ -34,24 +34,24 @@ pub struct PortVisitDetector<'g> {
     /// it starts has an observed entry).
     seen_outside: bool,
     /// The vessel's latest position, from which an entry is interpolated.
-    previous: Option<PositionRow>,
+    previous: Option<Fix>,
 }
 
 struct Visit<'g> {
     place: &'g Place,
-    entry: PositionRow,
+    entry: Fix,
     entry_observed: bool,
     /// When the track crossed into the place (interpolated), else the
     /// entry's time.
     entry_time: Timestamp,
-    last_inside: PositionRow,
+    last_inside: Fix,
     /// The last position inside the place itself (not only within the exit
     /// margin), and the one after it: the exit is interpolated between them.
-    last_within: PositionRow,
-    after_within: Option<PositionRow>,
+    last_within: Fix,
+    after_within: Option<Fix>,
     stopped: bool,
-    first_stop: Option<PositionRow>,
-    last_stop: Option<PositionRow>,
+    first_stop: Option<Fix>,
+    last_stop: Option<Fix>,
     stop_ms: i64,
     longest_gap_hours: f64,
 }
@@ -62,13 +62,13 @@ impl<'g> PortVisitDetector<'g> {
     }
 
     /// The visit this position ends, if it ends one.
-    pub fn feed(&mut self, row: &PositionRow) -> Option<Event> {
+    pub fn feed(&mut self, row: &Fix) -> Option<Event> {
         let ended = self.step(row);
         self.previous = Some(row.clone());
         ended
     }
 
-    fn step(&mut self, row: &PositionRow) -> Option<Event> {
+    fn step(&mut self, row: &Fix) -> Option<Event> {
         let here = LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg };
         let mut ended = None;
         if let Some(visit) = &mut self.visit {
@@ -114,7 +114,7 @@ impl<'g> PortVisitDetector<'g> {
         self.event(visit, None)
     }
 
-    fn event(&self, visit: Visit<'g>, exit: Option<&PositionRow>) -> Option<Event> {
+    fn event(&self, visit: Visit<'g>, exit: Option<&Fix>) -> Option<Event> {
         let stop_or_gap = visit.first_stop.is_some() || visit.longest_gap_hours >= self.profile.in_port_gap_hours;
         let ends_seen = u8::from(visit.entry_observed) + u8::from(exit.is_some());
         let confidence = match (stop_or_gap, ends_seen) {
@@ -172,7 +172,7 @@ impl PortVisitDetector<'_> {
     /// (into it when `entering`, else out of it), by bisection; `b`'s time
     /// (entering) or `a`'s (leaving) when the two are further apart in time
     /// than the profile interpolates over.
-    fn crossing(&self, place: &Place, a: &PositionRow, b: &PositionRow, entering: bool) -> Timestamp {
+    fn crossing(&self, place: &Place, a: &Fix, b: &Fix, entering: bool) -> Timestamp {
         let span_ms = b.time.ms_since(a.time);
         if span_ms <= 0 || span_ms as f64 > self.profile.interpolate_max_minutes * 60_000.0 {
             return if entering { b.time } else { a.time };
@@ -196,7 +196,7 @@ impl PortVisitDetector<'_> {
 }
 
 impl Visit<'_> {
-    fn extend(&mut self, row: &PositionRow, here: LatLon, profile: &PortVisitProfile) {
+    fn extend(&mut self, row: &Fix, here: LatLon, profile: &PortVisitProfile) {
         if self.place.contains(here) {
             self.last_within = row.clone();
             self.after_within = None;
@@ -231,14 +231,14 @@ impl Visit<'_> {
 /// drawn as the user means it).
 fn still_in(place: &Place, here: LatLon, exit_margin_km: f64) -> bool {
     match &place.shape {
-        Shape::Circle { centre, radius_km } => centre.distance_m(here) <= (radius_km + exit_margin_km) * 1000.0,
+        Shape::Circle { centre, radius_km } => centre.near_distance_m(here) <= (radius_km + exit_margin_km) * 1000.0,
         Shape::Polygons(_) => place.contains(here),
     }
 }
 
 /// Speed over ground at AIS's resolution, 0.1 kn: the archive keeps it as
 /// an `f32`, whose 0.2 is a hair above the `f64` 0.2 a threshold is.
-fn speed_knots(row: &PositionRow) -> Option<f64> {
+fn speed_knots(row: &Fix) -> Option<f64> {
     row.sog_knots.map(|s| (f64::from(s) * 10.0).round() / 10.0)
 }
 

@@ -19,9 +19,9 @@
 use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
-use tumen_store::PositionRow;
+use crate::fix::Fix;
 
-use crate::event::{Event, EventKind, Evidence, Value, hours_between, position_of};
+use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::SegmentProfile;
 
 /// At most this many segments are open at once; beyond, the least recently
@@ -51,20 +51,20 @@ pub struct SegmentDetector {
 
 struct Segment {
     id: u32,
-    first: PositionRow,
-    last: PositionRow,
+    first: Fix,
+    last: Fix,
     positions: u32,
     /// The segment in use when this one opened, and its last position then:
     /// the track this one departed from.
-    departed_from: Option<(u32, PositionRow)>,
+    departed_from: Option<(u32, Fix)>,
     /// Positions that moved from this segment to the one it departed from
     /// or back: 2 for a jump out and back, many for two transmitters.
     alternations: u32,
     /// The first position of the departed-from track after this segment
     /// last reported (the return from a jump).
-    returned_to: Option<PositionRow>,
+    returned_to: Option<Fix>,
     /// The departed-from track's last position while this one was open.
-    partner_last: Option<PositionRow>,
+    partner_last: Option<Fix>,
 }
 
 impl SegmentDetector {
@@ -75,9 +75,9 @@ impl SegmentDetector {
     /// Places `row` on a segment and returns the segment's id. Segments
     /// that closed (silent too long, or crowded out) are added to `closed`
     /// as (id, whether it was a second track), their events to `events`.
-    pub fn feed(&mut self, row: &PositionRow, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) -> u32 {
+    pub fn feed(&mut self, row: &Fix, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) -> u32 {
         self.close_silent(row, events, closed);
-        let here = position_of(row);
+        let here = row.position();
         let reachable = self
             .open
             .iter()
@@ -149,8 +149,8 @@ impl SegmentDetector {
     /// ago that the report continues fits far better than one silent for
     /// hours, whose reach has grown to take in anything — even when the
     /// silent one's distance happens to match.
-    fn misfit(&self, from: &PositionRow, row: &PositionRow, here: LatLon) -> Option<f64> {
-        let metres = position_of(from).distance_m(here);
+    fn misfit(&self, from: &Fix, row: &Fix, here: LatLon) -> Option<f64> {
+        let metres = from.position().near_distance_m(here);
         let seconds = row.time.ms_since(from.time).unsigned_abs() as f64 / 1000.0;
         let reach_m = self.profile.max_speed_knots * METRES_PER_NAUTICAL_MILE / 3600.0 * seconds + self.profile.position_noise_m;
         if metres > reach_m {
@@ -170,7 +170,7 @@ impl SegmentDetector {
         Some(z * z + 2.0 * sigma_m.ln())
     }
 
-    fn record_alternation(&mut self, previous: u32, joined: u32, row: &PositionRow) {
+    fn record_alternation(&mut self, previous: u32, joined: u32, row: &Fix) {
         for segment in &mut self.open {
             let Some((partner, _)) = &segment.departed_from else { continue };
             if segment.id == previous && *partner == joined {
@@ -183,7 +183,7 @@ impl SegmentDetector {
         }
     }
 
-    fn close_silent(&mut self, row: &PositionRow, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
+    fn close_silent(&mut self, row: &Fix, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
         let max_gap = self.profile.max_gap_hours;
         while let Some(i) = self.open.iter().position(|s| hours_between(s.last.time, row.time) > max_gap) {
             let segment = self.open.remove(i);
@@ -210,7 +210,7 @@ impl SegmentDetector {
         }
     }
 
-    fn event(&self, segment: &Segment, departed_at: &PositionRow) -> Event {
+    fn event(&self, segment: &Segment, departed_at: &Fix) -> Event {
         let two_tracks = segment.alternations >= MIN_ALTERNATIONS_FOR_TWO_TRACKS;
         let (start, end) = if two_tracks {
             // While both reported: until the earlier of the two last positions.
@@ -219,7 +219,7 @@ impl SegmentDetector {
         } else {
             (segment.first.time, segment.last.time)
         };
-        let offset_m = position_of(departed_at).distance_m(position_of(&segment.first));
+        let offset_m = departed_at.position().distance_m(segment.first.position());
         let jump_hours = hours_between(departed_at.time, segment.first.time);
         let mut attributes = BTreeMap::new();
         attributes.insert("mode", Value::Text(if two_tracks { "two_tracks" } else { "jump" }.to_owned()));
@@ -248,7 +248,7 @@ impl SegmentDetector {
             mmsis: vec![segment.first.mmsi],
             start,
             end,
-            position: Some(position_of(&segment.first)),
+            position: Some(segment.first.position()),
             place: None,
             attributes,
             confidence,
