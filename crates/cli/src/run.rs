@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use tumen_detect::{EventKind, detect_archive};
+use tumen_detect::{EventKind, Window, detect_window};
 use tumen_store::{Dataset, EventQuery, EventRecord};
 
 use crate::config::Config;
@@ -25,6 +25,13 @@ pub struct RunArgs {
     /// there is one, else the published definitions).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Only the reports from this time (UTC; a date or date and time); the
+    /// stored events starting in the window are replaced.
+    #[arg(long)]
+    from: Option<String>,
+    /// Only the reports up to this time.
+    #[arg(long)]
+    to: Option<String>,
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
@@ -35,11 +42,15 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Some(path) = config_path {
         eprintln!("profiles from {}", path.display());
     }
-    let events = detect_archive(&dataset, &gazetteer, &config.detect)?;
+    let window = Window {
+        from: args.from.as_deref().map(|t| parse_time(t, false)).transpose()?,
+        to: args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
+    };
+    let events = detect_window(&dataset, &gazetteer, &config.detect, window)?;
     let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
-    // A run re-detects every kind over the whole archive.
+    // A run re-detects every kind over its window.
     let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-    dataset.catalog_mut().replace_events(&kinds, &records)?;
+    dataset.catalog_mut().replace_events_between(&kinds, window.from, window.to, &records)?;
     let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
     for e in &events {
         *by_kind.entry(e.kind.as_str()).or_default() += 1;

@@ -1,7 +1,8 @@
 //! `tumen run` at the edges of its definitions, end to end: a gap across
 //! midnight is one gap; late messages that arrive in a later file and fall
 //! inside a gap close it on the next run; a `tumen.toml` profile changes
-//! the threshold and is recorded on the events; a re-run makes the same ids.
+//! the threshold and is recorded on the events; a re-run makes the same ids;
+//! a run over a window replaces the events that start in it.
 
 use std::path::Path;
 use std::process::Command;
@@ -69,4 +70,10 @@ fn a_gap_across_midnight_is_one_and_late_messages_close_it() {
     let strict = gaps(&data);
     assert_eq!(strict.len(), 2, "{strict:#?}");
     assert!(strict.iter().all(|e| e["profile"] == "two-hours"));
+
+    // A run over the 8th alone re-detects the gap that starts then and
+    // keeps the one that started the day before.
+    tumen(&["run", "--data", &data, "--from", "2023-09-08", "--to", "2023-09-08"]);
+    let ids = |events: &[Value]| events.iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(ids(&gaps(&data)), ids(&strict));
 }

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use tumen_model::{LatLon, Mmsi};
+use tumen_model::{LatLon, Mmsi, Timestamp};
 use tumen_places::{Gazetteer, Land};
 use tumen_store::{Dataset, StoreError};
 
@@ -38,13 +38,41 @@ const HANDOVER_NEAR_SILENCE_MS: i64 = 3_600_000;
 /// new draught is often keyed in on leaving).
 const DRAUGHT_AFTER_VISIT_MS: i64 = 3_600_000;
 
+/// A time window to detect in: reports from `from` to `to` (inclusive),
+/// either end open.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Window {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+}
+
+impl Window {
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.from.is_none_or(|from| t >= from) && self.to.is_none_or(|to| t <= to)
+    }
+}
+
 /// Every event the detectors find in the dataset's archive, ordered by
 /// start time, then id.
 pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profiles) -> Result<Vec<Event>, StoreError> {
+    detect_window(dataset, gazetteer, profiles, Window::default())
+}
+
+/// The events the detectors find in the reports of `window` (identity and
+/// draught changes: those made in it). Events are cut by the window as
+/// the data would be: a port call under way when it opens starts at its
+/// first report.
+pub fn detect_window(
+    dataset: &Dataset,
+    gazetteer: &Gazetteer,
+    profiles: &Profiles,
+    window: Window,
+) -> Result<Vec<Event>, StoreError> {
     let land = Land::embedded();
     let histories = dataset.catalog().static_histories(&identity::FIELDS)?;
     let mut identity_events = identity_changes(&histories, &profiles.identity);
     drop(histories);
+    identity_events.retain(|e| window.contains(e.end));
     identity_events.sort_by_key(|e| e.end);
 
     let grid = Grid::default();
@@ -61,12 +89,22 @@ pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profi
     let mut grid_buffer = GridBuffer::default();
     let mut encounters = EncounterFinder::new(grid, profiles.encounter.clone(), gazetteer, land);
     let mut events = Vec::new();
-    for day in dataset.catalog().days()? {
+    let days = match (window.from, window.to) {
+        (None, None) => dataset.catalog().days()?,
+        (from, to) => dataset.catalog().days_between(
+            from.unwrap_or(Timestamp::from_unix_ms(i64::MIN / 2)),
+            to.unwrap_or(Timestamp::from_unix_ms(i64::MAX / 2)),
+        )?,
+    };
+    for day in days {
         // Rows come vessel by vessel: the vessel's detectors are taken out
         // of the map when its rows begin and put back when they end, not
         // looked up for every row.
         let mut current: Option<(Mmsi, VesselDetectors<'_>)> = None;
         dataset.for_each_position_of_day(day, |row| {
+            if !window.contains(row.time) {
+                return;
+            }
             let fix = Fix::from(&row);
             if current.as_ref().is_none_or(|(mmsi, _)| *mmsi != fix.mmsi) {
                 if let Some((mmsi, detectors)) = current.take() {
@@ -91,7 +129,10 @@ pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profi
         events.extend(encounters.slot(slot, &points));
     }
     events.extend(encounters.finish());
-    let data_end = dataset.catalog().latest_time()?;
+    let data_end = match (dataset.catalog().latest_time()?, window.to) {
+        (Some(latest), Some(to)) => Some(latest.min(to)),
+        (latest, _) => latest,
+    };
     for detectors in vessels.values_mut() {
         detectors.finish(data_end, &mut events, &mut identity_events);
     }
@@ -224,7 +265,7 @@ impl<'g> VesselDetectors<'g> {
         }
     }
 
-    fn finish(&mut self, data_end: Option<tumen_model::Timestamp>, events: &mut Vec<Event>, identity_events: &mut [Event]) {
+    fn finish(&mut self, data_end: Option<Timestamp>, events: &mut Vec<Event>, identity_events: &mut [Event]) {
         events.extend(data_end.and_then(|end| self.gap.finish(end)));
         events.extend(self.on_land.finish());
         events.extend(self.circle.finish());
@@ -246,7 +287,7 @@ impl<'g> VesselDetectors<'g> {
 /// number moved over) has not gone dark: its silence stays a gap, noting
 /// the MMSI it continued as, and is not reported as AIS disabling.
 fn explain_silences_by_handovers(events: &mut [Event], identity_events: &[Event]) {
-    let handovers: HashMap<Mmsi, (Mmsi, tumen_model::Timestamp)> = identity_events
+    let handovers: HashMap<Mmsi, (Mmsi, Timestamp)> = identity_events
         .iter()
         .filter(|e| e.kind == EventKind::IdentityChange && e.attributes.get("field") == Some(&Value::Text("mmsi".into())))
         .map(|e| (e.mmsis[0], (e.mmsis[1], e.start)))

@@ -26,7 +26,7 @@ pub mod segments;
 
 pub use circle::CircleDetector;
 pub use encounter::EncounterFinder;
-pub use engine::detect_archive;
+pub use engine::{Window, detect_archive, detect_window};
 pub use event::{Event, EventKind, Evidence};
 pub use fix::Fix;
 pub use gap::GapDetector;

@@ -249,11 +249,26 @@ impl Catalog {
     /// Replaces every stored event of `kinds` with `events`, in one
     /// transaction (a run re-detects a kind over the whole archive).
     pub fn replace_events(&mut self, kinds: &[&str], events: &[EventRecord]) -> Result<(), CatalogError> {
+        self.replace_events_between(kinds, None, None, events)
+    }
+
+    /// Replaces the stored events of `kinds` that start from `from` to `to`
+    /// (either end open) with `events`, in one transaction (a run over a
+    /// window re-detects that window).
+    pub fn replace_events_between(
+        &mut self,
+        kinds: &[&str],
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        events: &[EventRecord],
+    ) -> Result<(), CatalogError> {
         let tx = self.conn.transaction()?;
         {
-            let mut delete = tx.prepare_cached("DELETE FROM events WHERE kind = ?1")?;
+            let mut delete = tx.prepare_cached(
+                "DELETE FROM events WHERE kind = ?1 AND (?2 IS NULL OR start_time >= ?2) AND (?3 IS NULL OR start_time <= ?3)",
+            )?;
             for kind in kinds {
-                delete.execute([kind])?;
+                delete.execute(params![kind, from.map(Timestamp::unix_ms), to.map(Timestamp::unix_ms)])?;
             }
             let mut insert = tx.prepare_cached(
                 "INSERT OR REPLACE INTO events (id, kind, mmsis, start_time, end_time, lat, lon, place, confidence, profile, attributes, evidence)
