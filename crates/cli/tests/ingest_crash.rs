@@ -124,11 +124,10 @@ fn a_killed_ingest_run_again_makes_exactly_the_clean_dataset() {
 fn wait_for_a_commit(data: &Path, child: &mut std::process::Child) {
     let deadline = Instant::now() + std::time::Duration::from_secs(60);
     while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
-        if let Ok(dataset) = Dataset::open_read_only(data) {
-            if dataset.catalog().sources().unwrap_or_default().iter().any(|s| s.lines > 0) {
+        if let Ok(dataset) = Dataset::open_read_only(data)
+            && dataset.catalog().sources().unwrap_or_default().iter().any(|s| s.lines > 0) {
                 return;
             }
-        }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }

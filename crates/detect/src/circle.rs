@@ -49,8 +49,8 @@ struct Run {
 impl Run {
     fn new(from: &Fix) -> Run {
         Run {
-            first: from.clone(),
-            last: from.clone(),
+            first: *from,
+            last: *from,
             turn_deg: 0.0,
             distance_m: 0.0,
             south_deg: from.lat_deg,
@@ -61,7 +61,7 @@ impl Run {
     }
 
     fn extend(&mut self, row: &Fix, turn_deg: f64, metres: f64) {
-        self.last = row.clone();
+        self.last = *row;
         self.turn_deg += turn_deg;
         self.distance_m += metres;
         self.south_deg = self.south_deg.min(row.lat_deg);
@@ -89,7 +89,7 @@ impl CircleDetector {
     /// The circle run this position ends, if it ends one.
     pub fn feed(&mut self, row: &Fix) -> Option<Event> {
         let Some((from, bearing_before)) = &self.anchor else {
-            self.anchor = Some((row.clone(), None));
+            self.anchor = Some((*row, None));
             return None;
         };
         let (from_at, here) = (from.position(), row.position());
@@ -100,7 +100,7 @@ impl CircleDetector {
         }
         let knots = if hours > 0.0 { metres / METRES_PER_NAUTICAL_MILE / hours } else { f64::INFINITY };
         if hours * 60.0 > self.profile.max_step_minutes || !(self.profile.min_speed_knots..=MAX_SPEED_KNOTS).contains(&knots) {
-            self.anchor = Some((row.clone(), None));
+            self.anchor = Some((*row, None));
             return self.end_run();
         }
         let bearing = from_at.near_bearing_deg_to(here);
@@ -120,7 +120,7 @@ impl CircleDetector {
             }
             None => ended = self.end_run(),
         }
-        self.anchor = Some((row.clone(), Some(bearing)));
+        self.anchor = Some((*row, Some(bearing)));
         ended
     }
 

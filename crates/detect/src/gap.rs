@@ -72,7 +72,7 @@ impl<'g> GapDetector<'g> {
             _ => None,
         };
         self.hourly.add(row.time);
-        self.last = Some(row.clone());
+        self.last = Some(*row);
         gap
     }
 

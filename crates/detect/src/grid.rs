@@ -115,7 +115,7 @@ impl GridSampler {
             }),
             None => {}
         }
-        self.previous = Some(row.clone());
+        self.previous = Some(*row);
     }
 }
 

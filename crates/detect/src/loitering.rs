@@ -50,8 +50,8 @@ struct Run {
 impl Run {
     fn new(first: &Fix) -> Run {
         Run {
-            first: first.clone(),
-            last: first.clone(),
+            first: *first,
+            last: *first,
             distance_m: 0.0,
             reports: 0,
             declared: 0,
@@ -62,7 +62,7 @@ impl Run {
     }
 
     fn step(&mut self, to: &Fix, metres: f64) {
-        self.last = to.clone();
+        self.last = *to;
         self.distance_m += metres;
         self.steps += 1;
         if self.steps.is_multiple_of(self.sample_every) {
@@ -97,7 +97,7 @@ impl<'g> LoiteringDetector<'g> {
             }
         }
         let Some(anchor) = &self.anchor else {
-            self.anchor = Some(row.clone());
+            self.anchor = Some(*row);
             return None;
         };
         let hours = hours_between(anchor.time, row.time);
@@ -123,7 +123,7 @@ impl<'g> LoiteringDetector<'g> {
                 ended = self.end_run();
             }
         }
-        self.anchor = Some(row.clone());
+        self.anchor = Some(*row);
         ended
     }
 

@@ -69,19 +69,19 @@ impl<'g> OnLandDetector<'g> {
         };
         match (inland_km, &mut self.run) {
             (Some(km), Some(run)) => {
-                run.last = row.clone();
+                run.last = *row;
                 run.positions += 1;
                 if km > run.deepest_km {
-                    run.deepest = row.clone();
+                    run.deepest = *row;
                     run.deepest_km = km;
                 }
                 None
             }
             (Some(km), None) => {
                 self.run = Some(Run {
-                    first: row.clone(),
-                    last: row.clone(),
-                    deepest: row.clone(),
+                    first: *row,
+                    last: *row,
+                    deepest: *row,
                     deepest_km: km,
                     positions: 1,
                 });

@@ -64,7 +64,7 @@ impl<'g> PortVisitDetector<'g> {
     /// The visit this position ends, if it ends one.
     pub fn feed(&mut self, row: &Fix) -> Option<Event> {
         let ended = self.step(row);
-        self.previous = Some(row.clone());
+        self.previous = Some(*row);
         ended
     }
 
@@ -89,15 +89,15 @@ impl<'g> PortVisitDetector<'g> {
                 };
                 self.visit = Some(Visit {
                     place,
-                    entry: row.clone(),
+                    entry: *row,
                     entry_observed: self.seen_outside,
                     entry_time,
-                    last_inside: row.clone(),
-                    last_within: row.clone(),
+                    last_inside: *row,
+                    last_within: *row,
                     after_within: None,
                     stopped,
-                    first_stop: stopped.then(|| row.clone()),
-                    last_stop: stopped.then(|| row.clone()),
+                    first_stop: stopped.then_some(*row),
+                    last_stop: stopped.then_some(*row),
                     stop_ms: 0,
                     longest_gap_hours: 0.0,
                 });
@@ -198,10 +198,10 @@ impl PortVisitDetector<'_> {
 impl Visit<'_> {
     fn extend(&mut self, row: &Fix, here: LatLon, profile: &PortVisitProfile) {
         if self.place.contains(here) {
-            self.last_within = row.clone();
+            self.last_within = *row;
             self.after_within = None;
         } else if self.after_within.is_none() {
-            self.after_within = Some(row.clone());
+            self.after_within = Some(*row);
         }
         let gap_hours = hours_between(self.last_inside.time, row.time);
         self.longest_gap_hours = self.longest_gap_hours.max(gap_hours);
@@ -211,18 +211,18 @@ impl Visit<'_> {
         match speed_knots(row) {
             Some(s) if s <= profile.stop_max_knots => {
                 self.stopped = true;
-                self.first_stop.get_or_insert_with(|| row.clone());
-                self.last_stop = Some(row.clone());
+                self.first_stop.get_or_insert(*row);
+                self.last_stop = Some(*row);
             }
             Some(s) if s >= profile.move_min_knots => self.stopped = false,
             // Between the two thresholds, or no speed: unchanged.
             _ => {
                 if self.stopped {
-                    self.last_stop = Some(row.clone());
+                    self.last_stop = Some(*row);
                 }
             }
         }
-        self.last_inside = row.clone();
+        self.last_inside = *row;
     }
 }
 

@@ -89,7 +89,7 @@ impl SegmentDetector {
         let joined = match reachable {
             Some(i) => {
                 let segment = &mut self.open[i];
-                segment.last = row.clone();
+                segment.last = *row;
                 segment.positions += 1;
                 segment.id
             }
@@ -102,13 +102,13 @@ impl SegmentDetector {
                 let departed_from = self
                     .current
                     .and_then(|id| self.open.iter().find(|s| s.id == id))
-                    .map(|s| (s.id, s.last.clone()));
+                    .map(|s| (s.id, s.last));
                 let id = self.next_id;
                 self.next_id += 1;
                 self.open.push(Segment {
                     id,
-                    first: row.clone(),
-                    last: row.clone(),
+                    first: *row,
+                    last: *row,
                     positions: 1,
                     departed_from,
                     alternations: 0,
@@ -176,7 +176,7 @@ impl SegmentDetector {
             if segment.id == previous && *partner == joined {
                 // Back on the track it departed from.
                 segment.alternations += 1;
-                segment.returned_to.get_or_insert_with(|| row.clone());
+                segment.returned_to.get_or_insert(*row);
             } else if segment.id == joined && *partner == previous {
                 segment.alternations += 1;
             }
@@ -199,7 +199,7 @@ impl SegmentDetector {
     fn close(&mut self, segment: Segment, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
         for other in &mut self.open {
             if other.departed_from.as_ref().is_some_and(|(id, _)| *id == segment.id) {
-                other.partner_last = Some(segment.last.clone());
+                other.partner_last = Some(segment.last);
             }
         }
         closed.push((segment.id, segment.departed_from.is_some()));

@@ -65,7 +65,7 @@ impl Progress for NoProgress {
 pub enum Outcome {
     /// The same content was ingested before: nothing done.
     AlreadyIngested(SourceRecord),
-    Ingested(SourceSummary),
+    Ingested(Box<SourceSummary>),
 }
 
 #[derive(Debug, Clone)]
@@ -127,7 +127,7 @@ pub fn ingest_file(
     };
     let format = Format::parse(&source.format).unwrap_or(Format::Nmea);
     let reader = open_decompressed(path, checkpoint.statics_offset).map_err(io_error)?;
-    run(dataset, path, &source, reader, checkpoint, format, config, progress).map(Outcome::Ingested)
+    run(dataset, path, &source, reader, checkpoint, format, config, progress).map(|summary| Outcome::Ingested(Box::new(summary)))
 }
 
 /// Identity fields are committed to the registry every this many batches,
@@ -158,7 +158,7 @@ pub fn ingest_reader(
         .begin_source("stdin", name, None, None, format.as_str(), &config.receiver_kind)
         .map_err(StoreError::from)?;
     run(dataset, &path, &source, Box::new(reader), Checkpoint::default(), format, config, progress)
-        .map(Outcome::Ingested)
+        .map(|summary| Outcome::Ingested(Box::new(summary)))
 }
 
 #[allow(clippy::too_many_arguments)]

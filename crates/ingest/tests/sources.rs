@@ -63,7 +63,7 @@ fn write(dir: &Path, name: &str, lines: &[String]) -> std::path::PathBuf {
 
 fn ingest(dataset: &mut Dataset, path: &Path) -> tumen_ingest::SourceSummary {
     match ingest_file(dataset, path, &IngestConfig::default(), &NoProgress).unwrap() {
-        Outcome::Ingested(summary) => summary,
+        Outcome::Ingested(summary) => *summary,
         Outcome::AlreadyIngested(_) => panic!("{} was new", path.display()),
     }
 }

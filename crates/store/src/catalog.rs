@@ -689,6 +689,53 @@ fn upsert_statics(tx: &rusqlite::Transaction<'_>, statics: &StaticBatch) -> Resu
     Ok(())
 }
 
+/// Registry rows (mmsi, field, value, first, last, reports, source, line)
+/// ordered by MMSI, field and first time, as spans per MMSI: consecutive
+/// days of one value joined, each MMSI's spans ordered by field and time.
+fn joined_spans(mut rows: rusqlite::Rows<'_>) -> Result<Vec<(Mmsi, Vec<StaticSpan>)>, CatalogError> {
+    let mut histories: Vec<(Mmsi, Vec<StaticSpan>)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mmsi = Mmsi(r.get::<_, u32>(0)?);
+        let Some(field) = StaticField::parse(&r.get::<_, String>(1)?) else { continue };
+        let (value, first, last) = (r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?);
+        let (reports, source_id, first_line) = (r.get::<_, u64>(5)?, r.get::<_, u32>(6)?, r.get::<_, u64>(7)?);
+        if histories.last().is_none_or(|(m, _)| *m != mmsi) {
+            histories.push((mmsi, Vec::new()));
+        }
+        let spans = &mut histories.last_mut().expect("an MMSI's history").1;
+        match spans.last_mut() {
+            Some(span) if span.field == field && span.value == value && span.last_time.unix_ms() <= first => {
+                span.last_time = Timestamp::from_unix_ms(last.max(span.last_time.unix_ms()));
+                span.reports += reports;
+            }
+            _ => spans.push(StaticSpan {
+                field,
+                value,
+                first_time: Timestamp::from_unix_ms(first),
+                last_time: Timestamp::from_unix_ms(last),
+                reports,
+                source_id,
+                first_line,
+            }),
+        }
+    }
+    for (_, spans) in &mut histories {
+        spans.sort_by_key(|a| (a.field, a.first_time));
+    }
+    Ok(histories)
+}
+
+/// Events are derived data (`tumen run` remakes them): a table from before
+/// positions could be unknown is dropped, to be made again.
+fn drop_events_of_an_older_layout(conn: &Connection) -> Result<(), CatalogError> {
+    let layout: Option<String> =
+        conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'events'", [], |r| r.get(0)).optional()?;
+    if layout.is_some_and(|sql| sql.contains("lat REAL NOT NULL")) {
+        conn.execute_batch("DROP TABLE events")?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -741,51 +788,4 @@ mod tests {
             .unwrap();
         assert_eq!(found, [Mmsi(1)]);
     }
-}
-
-/// Registry rows (mmsi, field, value, first, last, reports, source, line)
-/// ordered by MMSI, field and first time, as spans per MMSI: consecutive
-/// days of one value joined, each MMSI's spans ordered by field and time.
-fn joined_spans(mut rows: rusqlite::Rows<'_>) -> Result<Vec<(Mmsi, Vec<StaticSpan>)>, CatalogError> {
-    let mut histories: Vec<(Mmsi, Vec<StaticSpan>)> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let mmsi = Mmsi(r.get::<_, u32>(0)?);
-        let Some(field) = StaticField::parse(&r.get::<_, String>(1)?) else { continue };
-        let (value, first, last) = (r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?);
-        let (reports, source_id, first_line) = (r.get::<_, u64>(5)?, r.get::<_, u32>(6)?, r.get::<_, u64>(7)?);
-        if histories.last().is_none_or(|(m, _)| *m != mmsi) {
-            histories.push((mmsi, Vec::new()));
-        }
-        let spans = &mut histories.last_mut().expect("an MMSI's history").1;
-        match spans.last_mut() {
-            Some(span) if span.field == field && span.value == value && span.last_time.unix_ms() <= first => {
-                span.last_time = Timestamp::from_unix_ms(last.max(span.last_time.unix_ms()));
-                span.reports += reports;
-            }
-            _ => spans.push(StaticSpan {
-                field,
-                value,
-                first_time: Timestamp::from_unix_ms(first),
-                last_time: Timestamp::from_unix_ms(last),
-                reports,
-                source_id,
-                first_line,
-            }),
-        }
-    }
-    for (_, spans) in &mut histories {
-        spans.sort_by_key(|a| (a.field, a.first_time));
-    }
-    Ok(histories)
-}
-
-/// Events are derived data (`tumen run` remakes them): a table from before
-/// positions could be unknown is dropped, to be made again.
-fn drop_events_of_an_older_layout(conn: &Connection) -> Result<(), CatalogError> {
-    let layout: Option<String> =
-        conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'events'", [], |r| r.get(0)).optional()?;
-    if layout.is_some_and(|sql| sql.contains("lat REAL NOT NULL")) {
-        conn.execute_batch("DROP TABLE events")?;
-    }
-    Ok(())
 }
