@@ -1,0 +1,231 @@
+//! Reading watch lists: the format is told from the content (or given),
+//! rows that cannot be read are skipped with their file, line and reason
+//! and the rest is kept.
+
+mod eu;
+mod ftm;
+mod ofac;
+mod uk;
+mod un;
+
+use crate::entry::WatchEntry;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    /// OFAC `sdn.csv` (no header, 12 columns).
+    OfacSdnCsv,
+    /// OFAC `alt.csv` (no header, 5 columns): read with its `sdn.csv`.
+    OfacAltCsv,
+    /// The UN 1718 Committee's designated vessels table, as CSV.
+    Un1718Csv,
+    /// An EU annex vessel table, as CSV (name and IMO number at least).
+    EuCsv,
+    /// The UK Sanctions List CSV.
+    UkCsv,
+    /// OpenSanctions FollowTheMoney entities, JSON lines.
+    OpenSanctionsFtm,
+}
+
+impl ListFormat {
+    pub const NAMES: [&'static str; 6] = ["ofac-sdn", "ofac-alt", "un-1718", "eu", "uk", "opensanctions"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ListFormat::OfacSdnCsv => "ofac-sdn",
+            ListFormat::OfacAltCsv => "ofac-alt",
+            ListFormat::Un1718Csv => "un-1718",
+            ListFormat::EuCsv => "eu",
+            ListFormat::UkCsv => "uk",
+            ListFormat::OpenSanctionsFtm => "opensanctions",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ListFormat> {
+        [
+            ListFormat::OfacSdnCsv,
+            ListFormat::OfacAltCsv,
+            ListFormat::Un1718Csv,
+            ListFormat::EuCsv,
+            ListFormat::UkCsv,
+            ListFormat::OpenSanctionsFtm,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
+    }
+
+    /// The format of a list file, from its first lines.
+    pub fn detect(text: &str) -> Option<ListFormat> {
+        let first = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+        if first.starts_with('{') {
+            return Some(ListFormat::OpenSanctionsFtm);
+        }
+        let head: String = text.lines().take(3).collect::<Vec<_>>().join("\n").to_ascii_lowercase();
+        if head.contains("vessel_name") && head.contains("imo_number") {
+            return Some(ListFormat::Un1718Csv);
+        }
+        if head.contains("report date") || head.contains("designation type") || head.contains("name 6") {
+            return Some(ListFormat::UkCsv);
+        }
+        let fields = csv_fields(first);
+        let numbered = fields.first().is_some_and(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
+        if numbered && fields.len() >= 12 {
+            return Some(ListFormat::OfacSdnCsv);
+        }
+        if numbered && fields.len() == 5 && fields.get(2).is_some_and(|t| matches!(t.trim(), "aka" | "fka" | "nka")) {
+            return Some(ListFormat::OfacAltCsv);
+        }
+        let header = first.to_ascii_lowercase();
+        if header.contains("name") && header.contains("imo") {
+            return Some(ListFormat::EuCsv);
+        }
+        None
+    }
+}
+
+/// The fields of one CSV line (quotes honoured).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
+    reader.records().next().and_then(Result::ok).map(|r| r.iter().map(str::to_owned).collect()).unwrap_or_default()
+}
+
+/// A row that was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What reading gave.
+#[derive(Debug)]
+pub struct ListRead {
+    pub format: ListFormat,
+    pub entries: Vec<WatchEntry>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{file}: not a watch list Tumen reads (OFAC sdn.csv/alt.csv, UN 1718, EU or UK CSV, OpenSanctions JSON lines); name the format with --format")]
+    Unrecognized { file: String },
+    #[error("{file}: an OFAC alt.csv is read with its sdn.csv: give both in one import")]
+    AltWithoutSdn { file: String },
+    #[error("{first} is {first_format} but {file} is {format}: import one list at a time")]
+    Mixed { first: String, first_format: &'static str, file: String, format: &'static str },
+}
+
+/// Reads one list from `files` (`(name, text)`): one file, or OFAC's
+/// `sdn.csv` with its `alt.csv`. Every entry is a vessel; entries of other
+/// kinds (people, companies) are passed over without a word.
+pub fn read_lists(files: &[(String, String)], format: Option<ListFormat>) -> Result<ListRead, ReadError> {
+    let mut skipped = Vec::new();
+    let mut main: Option<(ListFormat, &str, &str)> = None;
+    let mut alts: Vec<(&str, &str)> = Vec::new();
+    for (file, text) in files {
+        let detected = match format {
+            Some(f) if f != ListFormat::OfacSdnCsv || ListFormat::detect(text) != Some(ListFormat::OfacAltCsv) => f,
+            _ => ListFormat::detect(text).ok_or_else(|| ReadError::Unrecognized { file: file.clone() })?,
+        };
+        if detected == ListFormat::OfacAltCsv {
+            alts.push((file, text));
+            continue;
+        }
+        match main {
+            Some((first_format, first, _)) => {
+                return Err(ReadError::Mixed {
+                    first: first.to_owned(),
+                    first_format: first_format.name(),
+                    file: file.clone(),
+                    format: detected.name(),
+                });
+            }
+            None => main = Some((detected, file, text)),
+        }
+    }
+    let Some((format, file, text)) = main else {
+        let file = alts.first().map_or_else(String::new, |(f, _)| (*f).to_owned());
+        return Err(ReadError::AltWithoutSdn { file });
+    };
+    if format != ListFormat::OfacSdnCsv
+        && let Some((alt, _)) = alts.first()
+    {
+        return Err(ReadError::Mixed {
+            first: file.to_owned(),
+            first_format: format.name(),
+            file: (*alt).to_owned(),
+            format: ListFormat::OfacAltCsv.name(),
+        });
+    }
+    let entries = match format {
+        ListFormat::OfacSdnCsv => {
+            let mut entries = ofac::read_sdn(text, file, &mut skipped);
+            for (alt_file, alt_text) in alts {
+                ofac::add_alt_names(&mut entries, alt_text, alt_file, &mut skipped);
+            }
+            entries
+        }
+        ListFormat::OfacAltCsv => unreachable!("alt files are set aside above"),
+        ListFormat::Un1718Csv => un::read(text, file, &mut skipped),
+        ListFormat::EuCsv => eu::read(text, file, &mut skipped),
+        ListFormat::UkCsv => uk::read(text, file, &mut skipped),
+        ListFormat::OpenSanctionsFtm => ftm::read(text, file, &mut skipped),
+    };
+    Ok(ListRead { format, entries, skipped })
+}
+
+/// Line numbers (1-based) of byte offsets in a text: the CSV reader's own
+/// count lags on CRLF files, which the lists are.
+struct Lines {
+    newlines: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines { newlines: memchr_newlines(text) }
+    }
+
+    /// The line a record starting at `byte` begins on (on CRLF files the
+    /// reader puts a record's start at the `\n` ending the line before).
+    fn of(&self, byte: u64) -> u64 {
+        self.newlines.partition_point(|&n| (n as u64) <= byte) as u64 + 1
+    }
+
+    /// The line of a CSV record or error position.
+    fn at(&self, position: Option<&csv::Position>) -> u64 {
+        position.map_or(0, |p| self.of(p.byte()))
+    }
+}
+
+fn memchr_newlines(text: &str) -> Vec<usize> {
+    text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect()
+}
+
+/// A CSV reader over `text` that accepts ragged rows.
+fn csv_reader(text: &str, has_headers: bool) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(has_headers).flexible(true).from_reader(text.as_bytes())
+}
+
+/// Header lookups by name, case- and space-insensitive.
+struct Columns {
+    names: Vec<String>,
+}
+
+impl Columns {
+    fn new(headers: &csv::StringRecord) -> Columns {
+        Columns { names: headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect() }
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// The first column whose name contains `part`.
+    fn containing(&self, part: &str) -> Option<usize> {
+        self.names.iter().position(|n| n.contains(part))
+    }
+}
+
+/// A cell of `record` by optional column index, trimmed, empty as none.
+fn cell(record: &csv::StringRecord, column: Option<usize>) -> Option<&str> {
+    column.and_then(|i| record.get(i)).and_then(crate::text::value)
+}
