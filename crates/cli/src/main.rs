@@ -7,6 +7,7 @@ mod config;
 mod decode;
 mod ingest;
 mod input;
+mod lists;
 mod lookup;
 mod places;
 mod run;
@@ -39,8 +40,11 @@ enum Command {
     /// The gazetteer: list the places (ports, anchorages, rail facilities,
     /// border crossings, depots, zones), import your own from GeoJSON.
     Places(places::PlacesArgs),
-    /// Run the detectors over the archive (port visits, AIS gaps, positions on land), storing
-    /// the events with their evidence; a re-run gives the same event ids.
+    /// Watch lists: import (OFAC, UN 1718, EU, UK, OpenSanctions) and list.
+    Lists(lists::ListsArgs),
+    /// Run the detectors over the archive (port visits, gaps and AIS disabling, encounters,
+    /// loitering, spoofing, identity and draught changes), storing the events with their
+    /// evidence; a re-run gives the same event ids.
     Run(run::RunArgs),
     /// List the events a run found: a table, JSON lines or GeoJSON.
     Events(run::EventsArgs),
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::Vessels(args) => lookup::vessels(&args),
         Command::Track(args) => lookup::track(&args),
         Command::Places(args) => places::run(&args),
+        Command::Lists(args) => lists::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Events(args) => run::events(&args),
     };

@@ -76,6 +76,21 @@ CREATE TABLE IF NOT EXISTS places (
     source TEXT NOT NULL,           -- the file it was imported from
     imported TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Watch lists (`tumen lists import`): one row per list, its entries as
+-- JSON (the screen crate's WatchEntry), keyed by the list's own ids.
+CREATE TABLE IF NOT EXISTS watch_lists (
+    name TEXT PRIMARY KEY,
+    format TEXT NOT NULL,
+    files TEXT NOT NULL,            -- the files of the last import, comma-separated
+    imported TEXT NOT NULL,
+    entries INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS watch_entries (
+    list TEXT NOT NULL,
+    id TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    PRIMARY KEY (list, id)
+) WITHOUT ROWID;
 -- What the detectors found (`tumen run`); attributes and evidence as JSON.
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,
@@ -184,6 +199,24 @@ pub struct EventQuery {
     pub limit: u64,
 }
 
+/// A stored watch list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchListRecord {
+    pub name: String,
+    pub format: String,
+    pub files: String,
+    pub imported: String,
+    pub entries: u64,
+}
+
+/// What a re-import changed, by entry id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListChanges {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+}
+
 /// One field's value over a span of time, from the registry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaticSpan {
@@ -244,6 +277,73 @@ impl Catalog {
         }
         tx.commit()?;
         Ok(replaced)
+    }
+
+    /// Stores a watch list's entries, `(id, JSON)`, replacing the version
+    /// stored under `name`, in one transaction; returns what changed.
+    pub fn put_watch_list(
+        &mut self,
+        name: &str,
+        format: &str,
+        files: &str,
+        entries: &[(String, String)],
+    ) -> Result<ListChanges, CatalogError> {
+        let tx = self.conn.transaction()?;
+        let mut changes = ListChanges::default();
+        {
+            let mut old: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+            let mut select = tx.prepare_cached("SELECT id, entry FROM watch_entries WHERE list = ?1")?;
+            for row in select.query_map([name], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+                let (id, entry) = row?;
+                old.insert(id, entry);
+            }
+            for (id, entry) in entries {
+                match old.remove(id) {
+                    None => changes.added.push(id.clone()),
+                    Some(before) if before != *entry => changes.changed.push(id.clone()),
+                    Some(_) => {}
+                }
+            }
+            changes.removed = old.into_keys().collect();
+            changes.removed.sort();
+            tx.execute("DELETE FROM watch_entries WHERE list = ?1", [name])?;
+            let mut insert = tx.prepare_cached("INSERT INTO watch_entries (list, id, entry) VALUES (?1, ?2, ?3)")?;
+            for (id, entry) in entries {
+                insert.execute(params![name, id, entry])?;
+            }
+            tx.execute(
+                "INSERT INTO watch_lists (name, format, files, imported, entries)
+                 VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)
+                 ON CONFLICT (name) DO UPDATE SET format = excluded.format, files = excluded.files,
+                     imported = excluded.imported, entries = excluded.entries",
+                params![name, format, files, entries.len() as u64],
+            )?;
+        }
+        tx.commit()?;
+        Ok(changes)
+    }
+
+    /// The stored watch lists, by name.
+    pub fn watch_lists(&self) -> Result<Vec<WatchListRecord>, CatalogError> {
+        let mut statement =
+            self.conn.prepare("SELECT name, format, files, imported, entries FROM watch_lists ORDER BY name")?;
+        let rows = statement.query_map([], |r| {
+            Ok(WatchListRecord {
+                name: r.get(0)?,
+                format: r.get(1)?,
+                files: r.get(2)?,
+                imported: r.get(3)?,
+                entries: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every stored watch-list entry as `(list, id, JSON)`, by list and id.
+    pub fn watch_entries(&self) -> Result<Vec<(String, String, String)>, CatalogError> {
+        let mut statement = self.conn.prepare("SELECT list, id, entry FROM watch_entries ORDER BY list, id")?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Replaces every stored event of `kinds` with `events`, in one

@@ -6,7 +6,9 @@ pub mod dataset;
 pub mod rows;
 pub mod static_batch;
 
-pub use catalog::{Catalog, CatalogError, EventQuery, EventRecord, SourceRecord, StaticSpan, VesselQuery};
+pub use catalog::{
+    Catalog, CatalogError, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan, VesselQuery, WatchListRecord,
+};
 pub use dataset::{Batch, CommitSummary, Dataset, StoreError};
 pub use rows::{Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};
 pub use static_batch::StaticBatch;

@@ -170,7 +170,23 @@ pub fn read_lists(files: &[(String, String)], format: Option<ListFormat>) -> Res
         ListFormat::UkCsv => uk::read(text, file, &mut skipped),
         ListFormat::OpenSanctionsFtm => ftm::read(text, file, &mut skipped),
     };
+    let mut entries = entries;
+    make_ids_unique(&mut entries);
     Ok(ListRead { format, entries, skipped })
+}
+
+/// Ids repeated within a list (two unnumbered entries of one name) get
+/// `#2`, `#3`… in file order, so every entry is kept and a re-import of the
+/// same file names them the same.
+fn make_ids_unique(entries: &mut [WatchEntry]) {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for entry in entries {
+        let count = seen.entry(entry.id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            entry.id = format!("{}#{count}", entry.id);
+        }
+    }
 }
 
 /// Line numbers (1-based) of byte offsets in a text: the CSV reader's own

@@ -1,0 +1,168 @@
+//! `tumen lists`: watch lists imported into the dataset.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use tumen_screen::{ListFormat, WatchEntry, read_lists};
+use tumen_store::Dataset;
+
+#[derive(Args)]
+pub struct ListsArgs {
+    #[command(subcommand)]
+    command: ListsCommand,
+}
+
+#[derive(Subcommand)]
+enum ListsCommand {
+    /// Import a watch list: OFAC sdn.csv (with its alt.csv in the same
+    /// command), the UN 1718 vessels table (CSV), an EU annex table (CSV),
+    /// the UK Sanctions List CSV, or OpenSanctions FollowTheMoney JSON lines
+    /// — told from the content. A list imported again replaces its earlier
+    /// version; what was added, removed and changed is reported.
+    Import(ImportArgs),
+    /// List the imported watch lists, or their entries.
+    List(ListArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The list's file(s).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The format, when the content does not tell (ofac-sdn, un-1718, eu,
+    /// uk, opensanctions).
+    #[arg(long, value_parser = parse_format)]
+    format: Option<ListFormat>,
+    /// The name to keep the list under (default: the format's, e.g.
+    /// ofac-sdn); lists of one format from two publishers need two names.
+    #[arg(long)]
+    list: Option<String>,
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// Print the entries (of this list, or all with --entries all).
+    #[arg(long)]
+    entries: Option<String>,
+    #[arg(long, value_enum, default_value_t = Output::Table)]
+    format: Output,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Output {
+    Table,
+    /// JSON lines.
+    Json,
+}
+
+fn parse_format(text: &str) -> Result<ListFormat, String> {
+    ListFormat::parse(text).ok_or_else(|| format!("not one of {}", ListFormat::NAMES.join(", ")))
+}
+
+pub fn run(args: &ListsArgs) -> Result<ExitCode> {
+    match &args.command {
+        ListsCommand::Import(args) => import(args),
+        ListsCommand::List(args) => list(args),
+    }
+}
+
+fn import(args: &ImportArgs) -> Result<ExitCode> {
+    let mut files = Vec::new();
+    for path in &args.files {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        // Lists come in UTF-8, sometimes with a byte-order mark, sometimes
+        // in Latin-1 (older OFAC files): decoded without losing a row.
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text.trim_start_matches('\u{feff}').to_owned(),
+            Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
+        };
+        files.push((path.display().to_string(), text));
+    }
+    let read = read_lists(&files, args.format)?;
+    let name = args.list.clone().unwrap_or_else(|| read.format.name().to_owned());
+    let mut rows = Vec::with_capacity(read.entries.len());
+    for mut entry in read.entries {
+        entry.list = name.clone();
+        rows.push((entry.id.clone(), serde_json::to_string(&entry)?));
+    }
+    let file_names: Vec<String> = files.iter().map(|(f, _)| f.clone()).collect();
+    let mut dataset = Dataset::open(&args.data)?;
+    let changes = dataset.catalog_mut().put_watch_list(&name, read.format.name(), &file_names.join(","), &rows)?;
+    eprintln!(
+        "{name} ({}): {} vessels; {} added, {} removed, {} changed",
+        read.format.name(),
+        rows.len(),
+        changes.added.len(),
+        changes.removed.len(),
+        changes.changed.len()
+    );
+    for (what, ids) in [("removed", &changes.removed), ("changed", &changes.changed)] {
+        if !ids.is_empty() && ids.len() <= 20 {
+            eprintln!("  {what}: {}", ids.join(", "));
+        }
+    }
+    if !read.skipped.is_empty() {
+        eprintln!("{} row(s) skipped:", read.skipped.len());
+        for s in read.skipped.iter().take(20) {
+            eprintln!("  {}:{}: {}", s.file, s.line, s.reason);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(args: &ListArgs) -> Result<ExitCode> {
+    let dataset = Dataset::open_read_only(&args.data)?;
+    let mut out = io::stdout().lock();
+    match &args.entries {
+        None => {
+            let lists = dataset.catalog().watch_lists()?;
+            match args.format {
+                Output::Table => {
+                    writeln!(out, "{:<16} {:<14} {:>8}  {:<20}  FILES", "LIST", "FORMAT", "VESSELS", "IMPORTED")?;
+                    for l in lists {
+                        writeln!(out, "{:<16} {:<14} {:>8}  {:<20}  {}", l.name, l.format, l.entries, l.imported, l.files)?;
+                    }
+                }
+                Output::Json => {
+                    for l in lists {
+                        let json = serde_json::json!({"list": l.name, "format": l.format, "vessels": l.entries,
+                            "imported": l.imported, "files": l.files.split(',').collect::<Vec<_>>()});
+                        writeln!(out, "{json}")?;
+                    }
+                }
+            }
+        }
+        Some(which) => {
+            for (list, _, json) in dataset.catalog().watch_entries()? {
+                if which != "all" && *which != list {
+                    continue;
+                }
+                let entry: WatchEntry = serde_json::from_str(&json)?;
+                match args.format {
+                    Output::Json => writeln!(out, "{json}")?,
+                    Output::Table => writeln!(
+                        out,
+                        "{:<14} {:<16} {:<28} IMO {:<18} MMSI {:<20} {}",
+                        entry.list,
+                        entry.id,
+                        entry.name,
+                        entry.imos.join(","),
+                        entry.mmsis.join(","),
+                        entry.former_names.join("; ")
+                    )?,
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
