@@ -7,8 +7,11 @@
 //! Formats and their quirks: `../shared/FACTS.md` §4 and `docs/lists.md`.
 
 pub mod entry;
+pub mod matching;
+pub mod normalize;
 pub mod read;
 pub mod text;
 
 pub use entry::WatchEntry;
+pub use matching::{Agreement, Hit, Identity, Screen, Thresholds};
 pub use read::{ListFormat, ListRead, ReadError, read_lists};

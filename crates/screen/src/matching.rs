@@ -1,0 +1,290 @@
+//! The matching ladder, scored the way OpenSanctions' screening does:
+//!
+//! | rung | score |
+//! |---|---|
+//! | IMO number, same digits (a list's invalid check digit compared as written) | 0.95 |
+//! | MMSI, while what it broadcast does not contradict the entry (an MMSI reused by another ship — a different IMO — scores 0.5) | 0.95 |
+//! | call sign, same letters and digits | 0.80 |
+//! | name (current, former or alias, on both sides), prefixes removed: strict edit distance, at most one edit per 5 characters | 0.80 × (1 − edits / length) |
+//!
+//! A name whose numbers differ from the other's (`… 1` against `… 2`)
+//! is multiplied by 0.7. A hit is the best rung's score; every rung that
+//! agreed is named. Flags never lower a score (a flag change is itself a
+//! signal, reported elsewhere). Hits of [`Thresholds::show`] or more are
+//! kept; those of [`Thresholds::matched`] or more are matches.
+//!
+//! A blocking index keeps screening linear: entries by IMO number, MMSI,
+//! call sign and by every name word and its one-deletion variants (a word
+//! one edit off shares a variant), so a query compares few names.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::entry::WatchEntry;
+use crate::normalize;
+
+/// Score thresholds (OpenSanctions: match at 0.70, nothing shown below 0.50).
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    pub matched: f64,
+    pub show: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { matched: 0.70, show: 0.50 }
+    }
+}
+
+pub const IMO_SCORE: f64 = 0.95;
+pub const MMSI_SCORE: f64 = 0.95;
+pub const MMSI_REUSED_SCORE: f64 = 0.5;
+pub const CALL_SIGN_SCORE: f64 = 0.80;
+pub const NAME_SCORE: f64 = 0.80;
+pub const NUMBER_MISMATCH: f64 = 0.7;
+
+/// Words this common are not used to find candidates (a name of only such
+/// words still is).
+const MAX_POSTINGS: usize = 2_000;
+
+/// What a vessel broadcast, as screening compares it: one MMSI and the
+/// values it sent (any may be empty).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Identity {
+    pub mmsi: String,
+    pub imos: Vec<String>,
+    pub names: Vec<String>,
+    pub call_signs: Vec<String>,
+}
+
+/// One field that agreed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agreement {
+    /// `imo`, `mmsi`, `call_sign` or `name`.
+    pub field: &'static str,
+    /// The broadcast value and the list's.
+    pub broadcast: String,
+    pub listed: String,
+    pub score: f64,
+}
+
+/// An entry an identity matched, how well, on what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub entry: usize,
+    pub score: f64,
+    pub agreements: Vec<Agreement>,
+}
+
+/// Watch-list entries indexed for screening.
+pub struct Screen<'e> {
+    entries: &'e [WatchEntry],
+    by_imo: HashMap<String, Vec<usize>>,
+    by_mmsi: HashMap<String, Vec<usize>>,
+    by_call_sign: HashMap<String, Vec<usize>>,
+    /// Name words and their one-deletion variants → (entry, name index).
+    by_word: HashMap<String, Vec<usize>>,
+    /// Every entry's names, normalized.
+    names: Vec<Vec<String>>,
+    thresholds: Thresholds,
+}
+
+impl<'e> Screen<'e> {
+    pub fn new(entries: &'e [WatchEntry], thresholds: Thresholds) -> Screen<'e> {
+        let mut screen = Screen {
+            entries,
+            by_imo: HashMap::new(),
+            by_mmsi: HashMap::new(),
+            by_call_sign: HashMap::new(),
+            by_word: HashMap::new(),
+            names: Vec::with_capacity(entries.len()),
+            thresholds,
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            for imo in &entry.imos {
+                screen.by_imo.entry(normalize::code(imo)).or_default().push(i);
+            }
+            for mmsi in &entry.mmsis {
+                screen.by_mmsi.entry(normalize::code(mmsi)).or_default().push(i);
+            }
+            for call_sign in &entry.call_signs {
+                screen.by_call_sign.entry(normalize::code(call_sign)).or_default().push(i);
+            }
+            let names: Vec<String> = entry.all_names().map(normalize::name).filter(|n| !n.is_empty()).collect();
+            for name in &names {
+                for key in word_keys(name) {
+                    let postings = screen.by_word.entry(key).or_default();
+                    if postings.last() != Some(&i) {
+                        postings.push(i);
+                    }
+                }
+            }
+            screen.names.push(names);
+        }
+        screen
+    }
+
+    /// The entries `identity` matches at [`Thresholds::show`] or more, best
+    /// first.
+    pub fn screen(&self, identity: &Identity) -> Vec<Hit> {
+        let mut hits: HashMap<usize, Vec<Agreement>> = HashMap::new();
+        let mut agree = |entry: usize, agreement: Agreement| hits.entry(entry).or_default().push(agreement);
+        for imo in &identity.imos {
+            let key = normalize::code(imo);
+            for &i in self.by_imo.get(&key).into_iter().flatten() {
+                agree(i, Agreement { field: "imo", broadcast: imo.clone(), listed: key.clone(), score: IMO_SCORE });
+            }
+        }
+        let mmsi = normalize::code(&identity.mmsi);
+        for &i in self.by_mmsi.get(&mmsi).into_iter().flatten() {
+            // Another IMO number on this MMSI: the number has passed to another ship.
+            let entry = &self.entries[i];
+            let contradicted = !entry.imos.is_empty()
+                && !identity.imos.is_empty()
+                && !identity.imos.iter().any(|imo| entry.imos.iter().any(|e| normalize::code(e) == normalize::code(imo)));
+            let score = if contradicted { MMSI_REUSED_SCORE } else { MMSI_SCORE };
+            agree(i, Agreement { field: "mmsi", broadcast: identity.mmsi.clone(), listed: mmsi.clone(), score });
+        }
+        for call_sign in &identity.call_signs {
+            let key = normalize::code(call_sign);
+            if key.is_empty() {
+                continue;
+            }
+            for &i in self.by_call_sign.get(&key).into_iter().flatten() {
+                agree(i, Agreement { field: "call_sign", broadcast: call_sign.clone(), listed: key.clone(), score: CALL_SIGN_SCORE });
+            }
+        }
+        for broadcast in &identity.names {
+            let query = normalize::name(broadcast);
+            if query.is_empty() {
+                continue;
+            }
+            let mut candidates: Vec<usize> = word_keys(&query)
+                .filter_map(|key| self.by_word.get(&key))
+                .filter(|postings| postings.len() <= MAX_POSTINGS)
+                .flatten()
+                .copied()
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            for i in candidates {
+                let best = self.names[i]
+                    .iter()
+                    .filter_map(|listed| name_score(&query, listed).map(|score| (score, listed)))
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                if let Some((score, listed)) = best {
+                    agree(i, Agreement { field: "name", broadcast: broadcast.clone(), listed: listed.clone(), score });
+                }
+            }
+        }
+        let mut found: Vec<Hit> = hits
+            .into_iter()
+            .map(|(entry, mut agreements)| {
+                agreements.sort_by(|a, b| b.score.total_cmp(&a.score));
+                agreements.dedup_by(|a, b| a.field == b.field && a.listed == b.listed);
+                let score = agreements.first().map_or(0.0, |a| a.score);
+                Hit { entry, score, agreements }
+            })
+            .filter(|hit| hit.score >= self.thresholds.show)
+            .collect();
+        found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        found
+    }
+
+    pub fn thresholds(&self) -> Thresholds {
+        self.thresholds
+    }
+}
+
+/// A name pair's score, if within the strict edit distance: at most one
+/// edit per five characters of the longer name.
+pub fn name_score(a: &str, b: &str) -> Option<f64> {
+    let longest = a.chars().count().max(b.chars().count());
+    if longest == 0 {
+        return None;
+    }
+    let allowed = longest / 5;
+    // Lengths further apart than the edits allowed cannot be that close.
+    if a.chars().count().abs_diff(b.chars().count()) > allowed {
+        return None;
+    }
+    let edits = strsim::levenshtein(a, b);
+    if edits > allowed {
+        return None;
+    }
+    let mut score = NAME_SCORE * (1.0 - edits as f64 / longest as f64);
+    if normalize::numbers(a) != normalize::numbers(b) {
+        score *= NUMBER_MISMATCH;
+    }
+    Some(score)
+}
+
+/// The keys a name is found by: its words of three characters or more
+/// (numbers alone find nothing) and each word's one-deletion variants.
+fn word_keys(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(' ').filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit())).flat_map(|word| {
+        let chars: Vec<char> = word.chars().collect();
+        let deletions = (0..chars.len()).map(move |skip| {
+            chars.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| *c).collect::<String>()
+        });
+        std::iter::once(word.to_owned()).chain(deletions)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, imo: &str, mmsi: &str) -> WatchEntry {
+        WatchEntry {
+            list: "test".into(),
+            id: name.into(),
+            name: name.into(),
+            imos: if imo.is_empty() { vec![] } else { vec![imo.into()] },
+            mmsis: if mmsi.is_empty() { vec![] } else { vec![mmsi.into()] },
+            ..WatchEntry::default()
+        }
+    }
+
+    fn named(name: &str) -> Identity {
+        Identity { mmsi: "273000001".into(), names: vec![name.into()], ..Identity::default() }
+    }
+
+    #[test]
+    fn one_typo_matches_and_another_number_does_not() {
+        let entries = [entry("SNOW STORM 1", "", "")];
+        let screen = Screen::new(&entries, Thresholds::default());
+        let typo = screen.screen(&named("SNOW STOM 1"));
+        assert_eq!(typo.len(), 1);
+        assert!(typo[0].score >= 0.70, "{typo:?}");
+        let sister = screen.screen(&named("SNOW STORM 2"));
+        assert!(sister.iter().all(|h| h.score < 0.70), "{sister:?}");
+        assert!(!sister.is_empty(), "shown, as a weak hit: {sister:?}");
+        assert!(screen.screen(&named("SNOW WHITE 1")).is_empty());
+        assert_eq!(screen.screen(&named("m/v Snow-Storm 1"))[0].score, NAME_SCORE);
+    }
+
+    #[test]
+    fn an_imo_number_matches_whatever_the_name_and_an_mmsi_reused_is_weak() {
+        let entries = [entry("SNOW STORM 1", "9187629", "511100345")];
+        let screen = Screen::new(&entries, Thresholds::default());
+        let renamed = Identity { mmsi: "273999999".into(), imos: vec!["9187629".into()], names: vec!["NEW DAWN".into()], ..Identity::default() };
+        let hits = screen.screen(&renamed);
+        assert_eq!((hits.len(), hits[0].score), (1, IMO_SCORE));
+        assert_eq!(hits[0].agreements[0].field, "imo");
+        let same_mmsi = Identity { mmsi: "511100345".into(), ..Identity::default() };
+        assert_eq!(screen.screen(&same_mmsi)[0].score, MMSI_SCORE);
+        let reused = Identity { mmsi: "511100345".into(), imos: vec!["9345673".into()], ..Identity::default() };
+        assert_eq!(screen.screen(&reused)[0].score, MMSI_REUSED_SCORE);
+    }
+
+    #[test]
+    fn strict_edit_distance_scales_with_length() {
+        assert!(name_score("KANG MYONG", "KANG MYONGG").is_some());
+        assert!(name_score("ABCD", "ABCE").is_none(), "short names must be exact");
+        assert!(name_score("KANG MYONG", "KANG MIONGG").is_some(), "two edits in 11 characters");
+        assert!(name_score("KANG MYONG", "KING MIONGG").is_none());
+    }
+}
