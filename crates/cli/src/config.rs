@@ -9,6 +9,8 @@
 //! - `[[detect.encounter]]`: one table per encounter profile (GFW's and
 //!   Skylight's when none is given).
 //!
+//! - `[screen]`: watch-list score thresholds, `matched` and `show`.
+//!
 //! Unknown keys are errors (a misspelt threshold must not pass silently).
 
 use std::path::{Path, PathBuf};
@@ -16,11 +18,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use tumen_detect::Profiles;
+use tumen_screen::Thresholds;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub detect: Profiles,
+    /// `[screen]`: `matched` (default 0.70) and `show` (0.50) score thresholds.
+    pub screen: Thresholds,
 }
 
 impl Config {

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use tumen_detect::{EventKind, Window, detect_window};
+use tumen_screen::{WatchEntry, watchlist_hits};
 use tumen_store::{Dataset, EventQuery, EventRecord};
 
 use crate::config::Config;
@@ -46,7 +47,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         from: args.from.as_deref().map(|t| parse_time(t, false)).transpose()?,
         to: args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
     };
-    let events = detect_window(&dataset, &gazetteer, &config.detect, window)?;
+    let hits = screen(&dataset, &config, window)?;
+    let events = detect_window(&dataset, &gazetteer, &config.detect, window, hits)?;
     let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
     // A run re-detects every kind over its window.
     let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -60,6 +62,24 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         eprintln!("  {kind:<16} {n:>9}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Watch-list hits of what the registry holds, against every imported
+/// list (none when no list is imported): placed on the tracks by the
+/// detectors' pass.
+fn screen(dataset: &Dataset, config: &Config, window: Window) -> Result<Vec<tumen_detect::Event>> {
+    let mut entries = Vec::new();
+    for (list, id, json) in dataset.catalog().watch_entries()? {
+        let entry: WatchEntry = serde_json::from_str(&json).with_context(|| format!("watch list {list}, entry {id}"))?;
+        entries.push(entry);
+    }
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let histories = dataset.catalog().static_histories(&tumen_screen::screening::FIELDS)?;
+    let mut hits = watchlist_hits(&histories, &entries, config.screen);
+    hits.retain(|hit| window.contains(hit.start));
+    Ok(hits)
 }
 
 #[derive(Args)]

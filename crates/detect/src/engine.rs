@@ -55,24 +55,28 @@ impl Window {
 /// Every event the detectors find in the dataset's archive, ordered by
 /// start time, then id.
 pub fn detect_archive(dataset: &Dataset, gazetteer: &Gazetteer, profiles: &Profiles) -> Result<Vec<Event>, StoreError> {
-    detect_window(dataset, gazetteer, profiles, Window::default())
+    detect_window(dataset, gazetteer, profiles, Window::default(), Vec::new())
 }
 
 /// The events the detectors find in the reports of `window` (identity and
 /// draught changes: those made in it). Events are cut by the window as
 /// the data would be: a port call under way when it opens starts at its
-/// first report.
+/// first report. `to_place`: events found elsewhere from what vessels
+/// broadcast (watch-list hits) that the pass over positions places, as it
+/// places identity changes; they are returned with the rest.
 pub fn detect_window(
     dataset: &Dataset,
     gazetteer: &Gazetteer,
     profiles: &Profiles,
     window: Window,
+    to_place: Vec<Event>,
 ) -> Result<Vec<Event>, StoreError> {
     let land = Land::embedded();
     let histories = dataset.catalog().static_histories(&identity::FIELDS)?;
     let mut identity_events = identity_changes(&histories, &profiles.identity);
     drop(histories);
     identity_events.retain(|e| window.contains(e.end));
+    identity_events.extend(to_place);
     identity_events.sort_by_key(|e| e.end);
 
     let grid = Grid::default();

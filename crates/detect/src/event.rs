@@ -27,10 +27,12 @@ pub enum EventKind {
     IdentityChange,
     /// The broadcast draught changed: cargo loaded or unloaded.
     DraughtChange,
+    /// What a vessel broadcast matches a watch-list entry (screening).
+    WatchlistHit,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::PortVisit,
         EventKind::Gap,
         EventKind::AisDisabling,
@@ -39,6 +41,7 @@ impl EventKind {
         EventKind::Loitering,
         EventKind::IdentityChange,
         EventKind::DraughtChange,
+        EventKind::WatchlistHit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +54,7 @@ impl EventKind {
             EventKind::Loitering => "loitering",
             EventKind::IdentityChange => "identity_change",
             EventKind::DraughtChange => "draught_change",
+            EventKind::WatchlistHit => "watchlist_hit",
         }
     }
 }

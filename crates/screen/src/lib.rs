@@ -10,8 +10,10 @@ pub mod entry;
 pub mod matching;
 pub mod normalize;
 pub mod read;
+pub mod screening;
 pub mod text;
 
 pub use entry::WatchEntry;
 pub use matching::{Agreement, Hit, Identity, Screen, Thresholds};
+pub use screening::watchlist_hits;
 pub use read::{ListFormat, ListRead, ReadError, read_lists};

@@ -1,0 +1,61 @@
+//! Screening end to end: the `identity` scenario's chameleon — listed
+//! under its old name, IMO number and MMSI — renames, re-flags to Palau
+//! and takes a new MMSI mid-voyage, and is still found: by its IMO number
+//! on the new MMSI, by everything on the old one. A sister ship's name on
+//! the list (`… 2`) matches nothing.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn tumen(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs");
+    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_listed_ship_that_renames_and_reflags_is_still_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |p: &Path| p.display().to_string();
+    let (case, data) = (dir.path().join("case"), dir.path().join("data"));
+    tumen(&["simulate", "identity", "--out", &path(&case), "-q"]);
+    tumen(&["ingest", &path(&case.join("ais.nmea")), "--data", &path(&data), "-q"]);
+    let list = dir.path().join("list.ftm.json");
+    std::fs::write(
+        &list,
+        concat!(
+            r#"{"id": "t-1", "schema": "Vessel", "properties": {"name": ["SIM CHAMELEON"], "imoNumber": ["IMO9310094"], "mmsi": ["273100011"], "flag": ["ru"]}}"#,
+            "\n",
+            r#"{"id": "t-2", "schema": "Vessel", "properties": {"name": ["SIM CHAMELEON 2"]}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    tumen(&["lists", "import", &path(&list), "--data", &path(&data)]);
+    tumen(&["run", "--data", &path(&data)]);
+    let hits: Vec<Value> = tumen(&["events", "--data", &path(&data), "--kind", "watchlist_hit", "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let on = |mmsi: u64| hits.iter().find(|h| h["mmsis"][0] == mmsi).unwrap_or_else(|| panic!("{mmsi}: {hits:#?}"));
+    // The new identity: found by the IMO number alone.
+    let renamed = on(511_100_012);
+    assert_eq!(renamed["attributes"]["entry_id"], "t-1");
+    assert_eq!(renamed["attributes"]["fields"], "imo");
+    assert_eq!(renamed["attributes"]["mid_flag"], "PW");
+    assert!(renamed["attributes"]["score"].as_f64().unwrap() >= 0.95);
+    assert!(!renamed["evidence"].as_array().unwrap().is_empty());
+    assert!(renamed["lat"].is_number(), "placed on the track");
+    // The old one: IMO, MMSI and name.
+    let old = on(273_100_011);
+    for field in ["imo", "mmsi", "name"] {
+        assert!(old["attributes"]["fields"].as_str().unwrap().contains(field), "{old:#?}");
+    }
+    // The sister's entry matches nothing; the twin that broadcasts the
+    // listed IMO number is a hit too (it claims the listed hull).
+    assert!(hits.iter().all(|h| h["attributes"]["entry_id"] == "t-1"), "{hits:#?}");
+    assert!(hits.iter().any(|h| h["mmsis"][0] == 273_100_014u64));
+    assert!(hits.iter().all(|h| h["mmsis"][0] != 273_100_015u64), "the yacht is not listed");
+}
