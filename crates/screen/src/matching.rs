@@ -14,10 +14,15 @@
 //! kept; those of [`Thresholds::matched`] or more are matches.
 //!
 //! A blocking index keeps screening linear: entries by IMO number, MMSI,
-//! call sign and by every name word and its one-deletion variants (a word
-//! one edit off shares a variant), so a query compares few names.
+//! call sign and by every name word and the words one edit from it
+//! (`entry_keys`, `query_keys`), so a query compares few names. A name is
+//! found when one of its words is at most one edit from a listed name's
+//! word: a name whose every word is two edits off is not (strict edit
+//! distance rarely allows that anyway).
 
-use std::collections::HashMap;
+// hashbrown's default hasher: the index is looked up ~20 times a name,
+// and SipHash on short strings was a third of screening.
+use hashbrown::HashMap;
 
 use serde::Deserialize;
 
@@ -47,7 +52,7 @@ pub const NUMBER_MISMATCH: f64 = 0.7;
 
 /// Words this common are not used to find candidates (a name of only such
 /// words still is).
-const MAX_POSTINGS: usize = 2_000;
+const MAX_POSTINGS: usize = 64;
 
 /// What a vessel broadcast, as screening compares it: one MMSI and the
 /// values it sent (any may be empty).
@@ -78,16 +83,45 @@ pub struct Hit {
     pub agreements: Vec<Agreement>,
 }
 
+/// A name prepared for comparison: its length in characters and letter
+/// counts, so most candidates are turned away before an edit distance.
+#[derive(Clone, Debug)]
+struct Prepared {
+    text: String,
+    chars: usize,
+    counts: [u8; 38],
+}
+
+impl Prepared {
+    fn new(text: String) -> Prepared {
+        let mut counts = [0u8; 38];
+        for c in text.chars() {
+            let slot = letter_slot(c);
+            counts[slot] = counts[slot].saturating_add(1);
+        }
+        Prepared { chars: text.chars().count(), counts, text }
+    }
+}
+
+fn letter_slot(c: char) -> usize {
+    match c {
+        'A'..='Z' => c as usize - 'A' as usize,
+        '0'..='9' => 26 + c as usize - '0' as usize,
+        ' ' => 36,
+        _ => 37,
+    }
+}
+
 /// Watch-list entries indexed for screening.
 pub struct Screen<'e> {
     entries: &'e [WatchEntry],
     by_imo: HashMap<String, Vec<usize>>,
     by_mmsi: HashMap<String, Vec<usize>>,
     by_call_sign: HashMap<String, Vec<usize>>,
-    /// Name words and their one-deletion variants → (entry, name index).
+    /// Name keys (`entry_keys`) → entries.
     by_word: HashMap<String, Vec<usize>>,
     /// Every entry's names, normalized.
-    names: Vec<Vec<String>>,
+    names: Vec<Vec<Prepared>>,
     thresholds: Thresholds,
 }
 
@@ -114,14 +148,14 @@ impl<'e> Screen<'e> {
             }
             let names: Vec<String> = entry.all_names().map(normalize::name).filter(|n| !n.is_empty()).collect();
             for name in &names {
-                for key in word_keys(name) {
+                for key in entry_keys(name) {
                     let postings = screen.by_word.entry(key).or_default();
                     if postings.last() != Some(&i) {
                         postings.push(i);
                     }
                 }
             }
-            screen.names.push(names);
+            screen.names.push(names.into_iter().map(Prepared::new).collect());
         }
         screen
     }
@@ -161,21 +195,53 @@ impl<'e> Screen<'e> {
             if query.is_empty() {
                 continue;
             }
-            let mut candidates: Vec<usize> = word_keys(&query)
-                .filter_map(|key| self.by_word.get(&key))
-                .filter(|postings| postings.len() <= MAX_POSTINGS)
-                .flatten()
-                .copied()
-                .collect();
-            candidates.sort_unstable();
-            candidates.dedup();
+            let prepared = Prepared::new(query.clone());
+            // Entries sharing a word or a one-deletion variant of one; words
+            // too common to narrow anything are passed over unless the name
+            // has nothing else, then the least common of them is used.
+            let mut hits_by_word: Vec<(usize, usize)> = Vec::new();
+            let mut least_common: Option<&Vec<usize>> = None;
+            let mut usable_words = 0;
+            let mut last_usable_word = usize::MAX;
+            for (word, key) in query_keys(&query) {
+                let Some(postings) = self.by_word.get(&key) else { continue };
+                if postings.len() <= MAX_POSTINGS {
+                    hits_by_word.extend(postings.iter().map(|&i| (i, word)));
+                    if word != WHOLE_NAME && word != last_usable_word {
+                        usable_words += 1;
+                        last_usable_word = word;
+                    }
+                } else if least_common.is_none_or(|l| postings.len() < l.len()) {
+                    least_common = Some(postings);
+                }
+            }
+            // A name within the strict edit distance shares at least two
+            // of its words one edit away (or is the same letters spaced
+            // otherwise): one shared word among several is a coincidence.
+            hits_by_word.sort_unstable();
+            hits_by_word.dedup();
+            let needed = usable_words.min(2);
+            let mut candidates: Vec<usize> = Vec::new();
+            for run in hits_by_word.chunk_by(|a, b| a.0 == b.0) {
+                if run.len() >= needed || run.iter().any(|&(_, w)| w == WHOLE_NAME) {
+                    candidates.push(run[0].0);
+                }
+            }
+            if hits_by_word.is_empty() {
+                // Only common words: the entries that have them all, else
+                // those of the least common.
+                candidates = self.having_every_word(&query);
+                if candidates.is_empty() {
+                    candidates.extend(least_common.into_iter().flatten());
+                }
+            }
             for i in candidates {
                 let best = self.names[i]
                     .iter()
-                    .filter_map(|listed| name_score(&query, listed).map(|score| (score, listed)))
+                    .filter_map(|listed| prepared_score(&prepared, listed).map(|score| (score, listed)))
                     .max_by(|a, b| a.0.total_cmp(&b.0));
                 if let Some((score, listed)) = best {
-                    agree(i, Agreement { field: "name", broadcast: broadcast.clone(), listed: listed.clone(), score });
+                    agree(i, Agreement { field: "name", broadcast: broadcast.clone(), listed: listed.text.clone(), score });
                 }
             }
         }
@@ -193,6 +259,35 @@ impl<'e> Screen<'e> {
         found
     }
 
+    /// Entries with every word of `query` (of those that find anything).
+    fn having_every_word(&self, query: &str) -> Vec<usize> {
+        let mut lists: Vec<&Vec<usize>> = Vec::new();
+        for chars in words(query) {
+            let word: String = chars.iter().collect();
+            match self.by_word.get(&format!("w:{word}")) {
+                Some(postings) => lists.push(postings),
+                None => return Vec::new(),
+            }
+        }
+        lists.sort_by_key(|l| l.len());
+        let Some((first, rest)) = lists.split_first() else { return Vec::new() };
+        // Postings are in entry order: each later list is searched.
+        first.iter().copied().filter(|i| rest.iter().all(|l| l.binary_search(i).is_ok())).collect()
+    }
+
+    /// [`Screen::screen`] for every identity, on every core.
+    pub fn screen_all(&self, identities: &[Identity]) -> Vec<Vec<Hit>> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
+        let chunk = identities.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = identities
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(|identity| self.screen(identity)).collect::<Vec<_>>()))
+                .collect();
+            workers.into_iter().flat_map(|w| w.join().expect("a screening thread")).collect()
+        })
+    }
+
     pub fn thresholds(&self) -> Thresholds {
         self.thresholds
     }
@@ -201,37 +296,100 @@ impl<'e> Screen<'e> {
 /// A name pair's score, if within the strict edit distance: at most one
 /// edit per five characters of the longer name.
 pub fn name_score(a: &str, b: &str) -> Option<f64> {
-    let longest = a.chars().count().max(b.chars().count());
+    prepared_score(&Prepared::new(a.to_owned()), &Prepared::new(b.to_owned()))
+}
+
+fn prepared_score(a: &Prepared, b: &Prepared) -> Option<f64> {
+    let longest = a.chars.max(b.chars);
     if longest == 0 {
         return None;
     }
     let allowed = longest / 5;
-    // Lengths further apart than the edits allowed cannot be that close.
-    if a.chars().count().abs_diff(b.chars().count()) > allowed {
+    // Lengths further apart than the edits allowed cannot be that close;
+    // each edit changes the letter counts by at most two.
+    if a.chars.abs_diff(b.chars) > allowed {
         return None;
     }
-    let edits = strsim::levenshtein(a, b);
+    let count_distance: usize = a.counts.iter().zip(&b.counts).map(|(x, y)| x.abs_diff(*y) as usize).sum();
+    if count_distance > 2 * allowed {
+        return None;
+    }
+    let edits = strsim::levenshtein(&a.text, &b.text);
     if edits > allowed {
         return None;
     }
     let mut score = NAME_SCORE * (1.0 - edits as f64 / longest as f64);
-    if normalize::numbers(a) != normalize::numbers(b) {
+    if normalize::numbers(&a.text) != normalize::numbers(&b.text) {
         score *= NUMBER_MISMATCH;
     }
     Some(score)
 }
 
-/// The keys a name is found by: its words of three characters or more
-/// (numbers alone find nothing) and each word's one-deletion variants.
-fn word_keys(name: &str) -> impl Iterator<Item = String> + '_ {
-    name.split(' ').filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit())).flat_map(|word| {
-        let chars: Vec<char> = word.chars().collect();
-        let deletions = (0..chars.len()).map(move |skip| {
-            chars.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| *c).collect::<String>()
-        });
-        std::iter::once(word.to_owned()).chain(deletions)
+/// The keys a listed name is filed under: each word of three characters
+/// or more (numbers alone find nothing) as itself, and for words of five
+/// or more each one-deletion variant twice — alone (a query missing that
+/// letter finds it) and with the deleted position (a query with another
+/// letter there finds it) — and its letters without spaces (`KANG MYONG`
+/// is found by `KANGMYONG`). A query ([`query_keys`]) so meets exactly the
+/// listed words one edit away, not the many two edits away that plain
+/// deletion neighbourhoods would bring.
+fn entry_keys(name: &str) -> Vec<String> {
+    let mut keys = vec![format!("c:{}", name.replace(' ', ""))];
+    for chars in words(name) {
+        let word: String = chars.iter().collect();
+        if chars.len() >= MIN_WORD_FOR_VARIANTS {
+            for (i, variant) in deletions(&chars) {
+                keys.push(format!("d:{variant}"));
+                keys.push(format!("s{i}:{variant}"));
+            }
+        }
+        keys.push(format!("w:{word}"));
+    }
+    keys
+}
+
+/// The word a query key came from ([`WHOLE_NAME`] for the spaceless key).
+const WHOLE_NAME: usize = usize::MAX;
+
+/// The keys a broadcast name looks up, each with the index of its word:
+/// each word as itself and as a deletion of a longer listed word; its
+/// one-deletion variants as listed words one letter shorter and, with
+/// their position, as substitutions; its letters without spaces.
+fn query_keys(name: &str) -> Vec<(usize, String)> {
+    let mut keys = vec![(WHOLE_NAME, format!("c:{}", name.replace(' ', "")))];
+    for (index, chars) in words(name).enumerate() {
+        let word: String = chars.iter().collect();
+        keys.push((index, format!("w:{word}")));
+        if chars.len() + 1 >= MIN_WORD_FOR_VARIANTS {
+            keys.push((index, format!("d:{word}")));
+        }
+        if chars.len() >= MIN_WORD_FOR_VARIANTS {
+            for (i, variant) in deletions(&chars) {
+                keys.push((index, format!("w:{variant}")));
+                keys.push((index, format!("s{i}:{variant}")));
+            }
+        }
+    }
+    keys
+}
+
+/// A name's words that can find it: three characters or more, not only
+/// digits.
+fn words(name: &str) -> impl Iterator<Item = Vec<char>> + '_ {
+    name.split(' ')
+        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(|w| w.chars().collect())
+}
+
+/// Each position of a word and the word without it.
+fn deletions(chars: &[char]) -> impl Iterator<Item = (usize, String)> + '_ {
+    (0..chars.len()).map(move |skip| {
+        (skip, chars.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| *c).collect::<String>())
     })
 }
+
+/// Words shorter than this are found exactly only.
+const MIN_WORD_FOR_VARIANTS: usize = 5;
 
 #[cfg(test)]
 mod tests {

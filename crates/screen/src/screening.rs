@@ -21,21 +21,26 @@ pub const FIELDS: [StaticField; 3] = [StaticField::Name, StaticField::CallSign, 
 /// [`FIELDS`]) against `entries`.
 pub fn watchlist_hits(histories: &[(Mmsi, Vec<StaticSpan>)], entries: &[WatchEntry], thresholds: Thresholds) -> Vec<Event> {
     let screen = Screen::new(entries, thresholds);
+    let identities: Vec<Identity> = histories
+        .iter()
+        .map(|(mmsi, spans)| {
+            let values = |field: StaticField| {
+                let mut values: Vec<String> = spans.iter().filter(|s| s.field == field).map(|s| s.value.clone()).collect();
+                values.sort();
+                values.dedup();
+                values
+            };
+            Identity {
+                mmsi: mmsi.0.to_string(),
+                imos: values(StaticField::Imo),
+                names: values(StaticField::Name),
+                call_signs: values(StaticField::CallSign),
+            }
+        })
+        .collect();
     let mut events = Vec::new();
-    for (mmsi, spans) in histories {
-        let values = |field: StaticField| {
-            let mut values: Vec<String> = spans.iter().filter(|s| s.field == field).map(|s| s.value.clone()).collect();
-            values.sort();
-            values.dedup();
-            values
-        };
-        let identity = Identity {
-            mmsi: mmsi.0.to_string(),
-            imos: values(StaticField::Imo),
-            names: values(StaticField::Name),
-            call_signs: values(StaticField::CallSign),
-        };
-        for hit in screen.screen(&identity) {
+    for ((mmsi, spans), hits) in histories.iter().zip(screen.screen_all(&identities)) {
+        for hit in hits {
             events.push(hit_event(*mmsi, spans, &entries[hit.entry], &hit, thresholds));
         }
     }
