@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use tumen_detect::{EventKind, Window, detect_window};
-use tumen_screen::{WatchEntry, watchlist_hits};
+use tumen_screen::{WatchEntry, identity_conflicts, watchlist_hits};
 use tumen_store::{Dataset, EventQuery, EventRecord};
 
 use crate::config::Config;
@@ -64,22 +64,24 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Watch-list hits of what the registry holds, against every imported
-/// list (none when no list is imported): placed on the tracks by the
+/// Identity conflicts in the registry, and watch-list hits of what it
+/// holds against every imported list: placed on the tracks by the
 /// detectors' pass.
 fn screen(dataset: &Dataset, config: &Config, window: Window) -> Result<Vec<tumen_detect::Event>> {
+    let histories = dataset.catalog().static_histories(&tumen_screen::screening::FIELDS)?;
+    let mut found = identity_conflicts(&histories);
+    found.retain(|conflict| window.contains(conflict.start));
     let mut entries = Vec::new();
     for (list, id, json) in dataset.catalog().watch_entries()? {
         let entry: WatchEntry = serde_json::from_str(&json).with_context(|| format!("watch list {list}, entry {id}"))?;
         entries.push(entry);
     }
-    if entries.is_empty() {
-        return Ok(Vec::new());
+    if !entries.is_empty() {
+        let mut hits = watchlist_hits(&histories, &entries, config.screen);
+        hits.retain(|hit| window.contains(hit.start));
+        found.extend(hits);
     }
-    let histories = dataset.catalog().static_histories(&tumen_screen::screening::FIELDS)?;
-    let mut hits = watchlist_hits(&histories, &entries, config.screen);
-    hits.retain(|hit| window.contains(hit.start));
-    Ok(hits)
+    Ok(found)
 }
 
 #[derive(Args)]

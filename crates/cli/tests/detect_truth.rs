@@ -377,6 +377,19 @@ fn rules() -> Vec<Rule> {
             timing: Timing::During,
         },
         Rule {
+            name: "shared_imo → identity_conflict",
+            truth_kind: "shared_imo",
+            // One MMSI with two IMO numbers is two ships on one MMSI.
+            accepted: &["shared_imo", "shared_mmsi"],
+            found: |f| kind(f, "identity_conflict"),
+            countable: always,
+            same: any_match,
+            // A conflict is one event per pair of MMSIs: the truth's one
+            // period splits where a ship changed MMSI, so its span is not
+            // scored, only that it is found.
+            timing: Timing::Instant,
+        },
+        Rule {
             name: "identity_change",
             truth_kind: "identity_change",
             accepted: &["identity_change"],

@@ -29,10 +29,14 @@ pub enum EventKind {
     DraughtChange,
     /// What a vessel broadcast matches a watch-list entry (screening).
     WatchlistHit,
+    /// Broadcast identities that cannot all be true at once (attribute
+    /// `conflict`: `shared_imo`, `two_imos`, `listed_imo_other_name`,
+    /// `flag_not_listed`).
+    IdentityConflict,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::PortVisit,
         EventKind::Gap,
         EventKind::AisDisabling,
@@ -42,6 +46,7 @@ impl EventKind {
         EventKind::IdentityChange,
         EventKind::DraughtChange,
         EventKind::WatchlistHit,
+        EventKind::IdentityConflict,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +60,7 @@ impl EventKind {
             EventKind::IdentityChange => "identity_change",
             EventKind::DraughtChange => "draught_change",
             EventKind::WatchlistHit => "watchlist_hit",
+            EventKind::IdentityConflict => "identity_conflict",
         }
     }
 }

@@ -6,6 +6,7 @@
 //!
 //! Formats and their quirks: `../shared/FACTS.md` §4 and `docs/lists.md`.
 
+pub mod conflicts;
 pub mod entry;
 pub mod matching;
 pub mod normalize;
@@ -13,6 +14,7 @@ pub mod read;
 pub mod screening;
 pub mod text;
 
+pub use conflicts::identity_conflicts;
 pub use entry::WatchEntry;
 pub use matching::{Agreement, Hit, Identity, Screen, Thresholds};
 pub use screening::watchlist_hits;
