@@ -1,8 +1,9 @@
 //! Screening end to end: the `identity` scenario's chameleon — listed
 //! under its old name, IMO number and MMSI — renames, re-flags to Palau
 //! and takes a new MMSI mid-voyage, and is still found: by its IMO number
-//! on the new MMSI, by everything on the old one. A sister ship's name on
-//! the list (`… 2`) matches nothing.
+//! on the new MMSI, by everything on the old one, with conflicts noted (a
+//! name and a flag the list does not give). A sister ship's name on the
+//! list (`… 2`) matches nothing.
 
 use std::path::Path;
 use std::process::Command;
@@ -58,4 +59,14 @@ fn a_listed_ship_that_renames_and_reflags_is_still_found() {
     assert!(hits.iter().all(|h| h["attributes"]["entry_id"] == "t-1"), "{hits:#?}");
     assert!(hits.iter().any(|h| h["mmsis"][0] == 273_100_014u64));
     assert!(hits.iter().all(|h| h["mmsis"][0] != 273_100_015u64), "the yacht is not listed");
+
+    // Beside the hit on the new MMSI: broadcast under another name than the
+    // list's, and under a flag (Palau, by the MID) the list does not give.
+    let conflicts: Vec<Value> = tumen(&["events", "--data", &path(&data), "--kind", "identity_conflict", "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|e: &Value| e["mmsis"] == serde_json::json!([511_100_012u64]))
+        .collect();
+    let kinds: Vec<&str> = conflicts.iter().map(|c| c["attributes"]["conflict"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"listed_imo_other_name") && kinds.contains(&"flag_not_listed"), "{conflicts:#?}");
 }

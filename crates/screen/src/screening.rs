@@ -41,10 +41,44 @@ pub fn watchlist_hits(histories: &[(Mmsi, Vec<StaticSpan>)], entries: &[WatchEnt
     let mut events = Vec::new();
     for ((mmsi, spans), hits) in histories.iter().zip(screen.screen_all(&identities)) {
         for hit in hits {
-            events.push(hit_event(*mmsi, spans, &entries[hit.entry], &hit, thresholds));
+            let event = hit_event(*mmsi, spans, &entries[hit.entry], &hit, thresholds);
+            events.extend(list_conflicts(&event, &entries[hit.entry], &hit, *mmsi));
+            events.push(event);
         }
     }
     events
+}
+
+/// What a listed vessel broadcasts against what the list says of it: an IMO
+/// hit under another name (`listed_imo_other_name`: renamed, or the number
+/// borrowed), and an MMSI whose MID is of none of the list's flags
+/// (`flag_not_listed`: re-flagged, or a false flag) — each a conflict
+/// event beside the hit, which it never lowers.
+fn list_conflicts(hit_event: &Event, entry: &WatchEntry, hit: &crate::Hit, mmsi: Mmsi) -> Vec<Event> {
+    let mut conflicts = Vec::new();
+    let agreed = |field: &str| hit.agreements.iter().any(|a| a.field == field);
+    let mut add = |kind: &str, detail: String| {
+        let mut event = hit_event.clone();
+        event.kind = EventKind::IdentityConflict;
+        event.profile = "conflicts".into();
+        event.id = Event::make_id(EventKind::IdentityConflict, &[mmsi], event.start, &format!("conflicts:{kind}:{}:{}", entry.list, entry.id));
+        event.attributes.insert("conflict", Value::Text(kind.to_owned()));
+        event.attributes.insert("detail", Value::Text(detail));
+        event.confidence = 3;
+        conflicts.push(event);
+    };
+    if agreed("imo") && !agreed("name") {
+        add("listed_imo_other_name", format!("listed as {}", entry.name));
+    }
+    let flags = entry.flags.iter().map(|f| f.to_ascii_uppercase()).collect::<Vec<_>>();
+    if let Some(mid) = mmsi.mid_allocation()
+        && !flags.is_empty()
+        && (agreed("imo") || agreed("mmsi"))
+        && !flags.iter().any(|f| f == mid.iso_alpha2 || *f == mid.name.to_ascii_uppercase())
+    {
+        add("flag_not_listed", format!("MID {} ({}) against listed {}", mid.mid, mid.iso_alpha2, entry.flags.join(", ")));
+    }
+    conflicts
 }
 
 fn hit_event(mmsi: Mmsi, spans: &[StaticSpan], entry: &WatchEntry, hit: &crate::Hit, thresholds: Thresholds) -> Event {
