@@ -206,14 +206,42 @@ impl Lines {
         self.newlines.partition_point(|&n| (n as u64) <= byte) as u64 + 1
     }
 
-    /// The line of a CSV record or error position.
-    fn at(&self, position: Option<&csv::Position>) -> u64 {
-        position.map_or(0, |p| self.of(p.byte()))
-    }
 }
 
 fn memchr_newlines(text: &str) -> Vec<usize> {
     text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect()
+}
+
+/// Every readable record of `reader` with the line it starts on (its
+/// byte offset past `base` in the text `lines` counts); records the
+/// reader cannot parse are skipped with their line and reason.
+fn rows(
+    reader: &mut csv::Reader<&[u8]>,
+    lines: &Lines,
+    base: u64,
+    file: &str,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<(u64, csv::StringRecord)> {
+    let line_of = |position: Option<&csv::Position>| position.map_or(0, |p| lines.of(base + p.byte()));
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(record) => rows.push((line_of(record.position()), record)),
+            Err(e) => skipped.push(Skipped { file: file.to_owned(), line: line_of(e.position()), reason: e.to_string() }),
+        }
+    }
+    rows
+}
+
+/// The header of `reader` as columns, or none (skipped, with `line`).
+fn header(reader: &mut csv::Reader<&[u8]>, line: u64, file: &str, skipped: &mut Vec<Skipped>) -> Option<Columns> {
+    match reader.headers() {
+        Ok(headers) => Some(Columns::new(headers)),
+        Err(e) => {
+            skipped.push(Skipped { file: file.to_owned(), line, reason: e.to_string() });
+            None
+        }
+    }
 }
 
 /// A CSV reader over `text` that accepts ragged rows.

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{Lines, Columns, Skipped, cell, csv_reader};
+use super::{Lines, Skipped, cell, csv_reader, header, rows};
 use crate::entry::WatchEntry;
 use crate::text::{imos_in, name_and_former};
 
@@ -21,15 +21,8 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
     let body: String = text.split_inclusive('\n').skip(header_line).collect();
     let lines = Lines::new(text);
     let body_start = (text.len() - body.len()) as u64;
-    let line_of = |position: Option<&csv::Position>| position.map_or(0, |p| lines.of(body_start + p.byte()));
     let mut reader = csv_reader(&body, true);
-    let columns = match reader.headers() {
-        Ok(h) => Columns::new(h),
-        Err(e) => {
-            skipped.push(Skipped { file: file.to_owned(), line: header_line as u64 + 1, reason: e.to_string() });
-            return Vec::new();
-        }
-    };
+    let Some(columns) = header(&mut reader, header_line as u64 + 1, file, skipped) else { return Vec::new() };
     let id_col = columns.index("unique id").or_else(|| columns.index("group id")).or_else(|| columns.index("ofsi group id"));
     let type_col = columns.index("designation type").or_else(|| columns.index("group type"));
     let name_cols: Vec<Option<usize>> = (1..=6).map(|n| columns.index(&format!("name {n}"))).collect();
@@ -44,16 +37,7 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
     let info_col = columns.index("other information");
     let mut entries: Vec<WatchEntry> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = line_of(e.position());
-                skipped.push(Skipped { file: file.to_owned(), line, reason: e.to_string() });
-                continue;
-            }
-        };
-        let line = line_of(record.position());
+    for (line, record) in rows(&mut reader, &lines, body_start, file, skipped) {
         if cell(&record, type_col).is_none_or(|t| !t.eq_ignore_ascii_case("ship")) {
             continue;
         }

@@ -5,20 +5,14 @@
 //! 2: Y`. The list has no ids: an entry is known by its IMO number, else
 //! its first name.
 
-use super::{Lines, Columns, Skipped, cell, csv_reader};
+use super::{Lines, Skipped, cell, csv_reader, header, rows};
 use crate::entry::WatchEntry;
 use crate::text::{imos_in, multi_values, name_and_former};
 
 pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<WatchEntry> {
     let lines = Lines::new(text);
     let mut reader = csv_reader(text, true);
-    let columns = match reader.headers() {
-        Ok(h) => Columns::new(h),
-        Err(e) => {
-            skipped.push(Skipped { file: file.to_owned(), line: 1, reason: e.to_string() });
-            return Vec::new();
-        }
-    };
+    let Some(columns) = header(&mut reader, 1, file, skipped) else { return Vec::new() };
     let column = |name: &str| columns.index(name);
     let (name_col, imo_col, owner_col, mmsi_col) =
         (column("vessel_name"), column("imo_number"), column("designated_owner"), column("mmsi"));
@@ -30,15 +24,7 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
         column("date_of_designation"),
     );
     let mut entries = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                skipped.push(Skipped { file: file.to_owned(), line: lines.at(e.position()), reason: e.to_string() });
-                continue;
-            }
-        };
-        let line = lines.at(record.position());
+    for (line, record) in rows(&mut reader, &lines, 0, file, skipped) {
         let names = cell(&record, name_col).map(multi_values).unwrap_or_default();
         let Some(first) = names.first() else {
             skipped.push(Skipped { file: file.to_owned(), line, reason: "no vessel_name".into() });
