@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use tumen_model::{LatLon, Mmsi, Timestamp};
-use tumen_store::EventRecord;
+use tumen_store::{EventRecord, StaticSpan};
 
 use crate::fix::Fix;
 
@@ -87,6 +87,12 @@ impl Evidence {
             position: Some(row.position()),
             role,
         }
+    }
+
+    /// The first report of a registry value (identity reports carry no
+    /// position).
+    pub fn first_report(span: &StaticSpan, role: &'static str) -> Evidence {
+        Evidence { source_id: span.source_id, line: span.first_line, time: span.first_time, position: None, role }
     }
 }
 

@@ -196,20 +196,8 @@ fn change_event(
         _ => profile.name.clone(),
     };
     let evidence = vec![
-        Evidence {
-            source_id: before.source_id,
-            line: before.first_line,
-            time: before.first_time,
-            position: None,
-            role: "first report of the old value",
-        },
-        Evidence {
-            source_id: after.source_id,
-            line: after.first_line,
-            time: after.first_time,
-            position: None,
-            role: "first report of the new value",
-        },
+        Evidence::first_report(before, "first report of the old value"),
+        Evidence::first_report(after, "first report of the new value"),
     ];
     let (start, end) = (before.last_time.min(after.first_time), after.first_time);
     Event {

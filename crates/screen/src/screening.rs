@@ -96,17 +96,12 @@ fn hit_event(mmsi: Mmsi, spans: &[StaticSpan], entry: &WatchEntry, hit: &crate::
     let end = agreeing.iter().map(|s| s.last_time).max().unwrap_or(start);
     let mut evidence: Vec<Evidence> = Vec::new();
     for span in agreeing.iter().filter(|s| hit.agreements.iter().any(|a| a.field == field_name(s.field))) {
-        evidence.push(Evidence {
-            source_id: span.source_id,
-            line: span.first_line,
-            time: span.first_time,
-            position: None,
-            role: match span.field {
-                StaticField::Imo => "first report of the listed IMO number",
-                StaticField::CallSign => "first report of the listed call sign",
-                _ => "first report of the listed name",
-            },
-        });
+        let role = match span.field {
+            StaticField::Imo => "first report of the listed IMO number",
+            StaticField::CallSign => "first report of the listed call sign",
+            _ => "first report of the listed name",
+        };
+        evidence.push(Evidence::first_report(span, role));
     }
     let fields: Vec<&str> = {
         let mut f: Vec<&str> = hit.agreements.iter().map(|a| a.field).collect();
