@@ -75,6 +75,9 @@ min_hours = 1
         assert_eq!(config.detect.port_visit, Profiles::default().port_visit);
         let typo = Config::parse("[detect.gap]\nmin_hour = 3\n", Path::new("x/tumen.toml")).unwrap_err();
         let message = format!("{typo:#}");
-        assert!(message.contains("x/tumen.toml") && message.contains("min_hour") && message.contains("line 2"), "{message}");
+        assert!(
+            message.contains("x/tumen.toml") && message.contains("min_hour") && message.contains("line 2"),
+            "{message}"
+        );
     }
 }

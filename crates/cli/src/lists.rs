@@ -88,7 +88,7 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
         files.push((path.display().to_string(), text));
     }
     let read = read_lists(&files, args.format)?;
-    let name = args.list.clone().unwrap_or_else(|| read.format.name().to_owned());
+    let name = args.list.clone().unwrap_or_else(|| read.list.clone());
     let mut rows = Vec::with_capacity(read.entries.len());
     for mut entry in read.entries {
         entry.list = name.clone();
@@ -129,7 +129,11 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
                 Output::Table => {
                     writeln!(out, "{:<16} {:<14} {:>8}  {:<20}  FILES", "LIST", "FORMAT", "VESSELS", "IMPORTED")?;
                     for l in lists {
-                        writeln!(out, "{:<16} {:<14} {:>8}  {:<20}  {}", l.name, l.format, l.entries, l.imported, l.files)?;
+                        writeln!(
+                            out,
+                            "{:<16} {:<14} {:>8}  {:<20}  {}",
+                            l.name, l.format, l.entries, l.imported, l.files
+                        )?;
                     }
                 }
                 Output::Json => {

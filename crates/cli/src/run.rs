@@ -73,7 +73,8 @@ fn screen(dataset: &Dataset, config: &Config, window: Window) -> Result<Vec<tume
     found.retain(|conflict| window.contains(conflict.start));
     let mut entries = Vec::new();
     for (list, id, json) in dataset.catalog().watch_entries()? {
-        let entry: WatchEntry = serde_json::from_str(&json).with_context(|| format!("watch list {list}, entry {id}"))?;
+        let entry: WatchEntry =
+            serde_json::from_str(&json).with_context(|| format!("watch list {list}, entry {id}"))?;
         entries.push(entry);
     }
     if !entries.is_empty() {

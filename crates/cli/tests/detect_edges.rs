@@ -25,7 +25,9 @@ fn csv(path: &Path, minutes: impl Iterator<Item = i64>) -> String {
     for m in minutes {
         let (day, hour, minute) = (7 + m / 1440, (m % 1440) / 60, m % 60);
         let lon = 134.0 + m as f64 * 0.0005;
-        lines.push(format!("440000001,2023-09-{day:02}T{hour:02}:{minute:02}:00,40.5,{lon:.5},8.0,90.0,90,,,,70,0,100,15,,,A"));
+        lines.push(format!(
+            "440000001,2023-09-{day:02}T{hour:02}:{minute:02}:00,40.5,{lon:.5},8.0,90.0,90,,,,70,0,100,15,,,A"
+        ));
     }
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
     path.display().to_string()
@@ -50,7 +52,10 @@ fn a_gap_across_midnight_is_one_and_late_messages_close_it() {
     tumen(&["run", "--data", &data]);
     let found = gaps(&data);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!((found[0]["start"].as_str(), found[0]["end"].as_str()), (Some("2023-09-07T20:00:00Z"), Some("2023-09-08T06:00:00Z")));
+    assert_eq!(
+        (found[0]["start"].as_str(), found[0]["end"].as_str()),
+        (Some("2023-09-07T20:00:00Z"), Some("2023-09-08T06:00:00Z"))
+    );
     let id = found[0]["id"].clone();
 
     // A re-run names it the same.

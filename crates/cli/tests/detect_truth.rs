@@ -108,7 +108,11 @@ impl Case {
             for &mmsi in &self.mmsis[vessel.as_str().unwrap()] {
                 let track = self
                     .dataset
-                    .track(Mmsi(mmsi as u32), Timestamp::from_unix_ms(start * 1000), Timestamp::from_unix_ms(end * 1000))
+                    .track(
+                        Mmsi(mmsi as u32),
+                        Timestamp::from_unix_ms(start * 1000),
+                        Timestamp::from_unix_ms(end * 1000),
+                    )
                     .unwrap();
                 if let (Some(first), Some(last)) = (track.first(), track.last()) {
                     let (a, b) = (first.time.unix_seconds(), last.time.unix_seconds());
@@ -131,7 +135,11 @@ impl Case {
             .iter()
             .flat_map(|&mmsi| {
                 self.dataset
-                    .track(Mmsi(mmsi as u32), Timestamp::from_unix_ms(start * 1000), Timestamp::from_unix_ms(end * 1000))
+                    .track(
+                        Mmsi(mmsi as u32),
+                        Timestamp::from_unix_ms(start * 1000),
+                        Timestamp::from_unix_ms(end * 1000),
+                    )
                     .unwrap()
             })
             .map(|row| row.time.unix_seconds())
@@ -246,7 +254,10 @@ fn score(cases: &[Case], rule: &Rule) -> Score {
             }
             s.truth += 1;
             let Some(f) = found.iter().find(|f| matches(case, rule, t, f)) else {
-                s.notes.push(format!("{}: missed {} {:?} {}–{}", case.name, rule.truth_kind, t["vessels"], t["start"], t["end"]));
+                s.notes.push(format!(
+                    "{}: missed {} {:?} {}–{}",
+                    case.name, rule.truth_kind, t["vessels"], t["start"], t["end"]
+                ));
                 continue;
             };
             s.recalled += 1;
@@ -266,7 +277,10 @@ fn score(cases: &[Case], rule: &Rule) -> Score {
             if truth.iter().any(|t| matches(case, rule, t, f)) {
                 s.correct += 1;
             } else {
-                s.notes.push(format!("{}: wrong {} {} {}–{} {}", case.name, f["kind"], f["mmsis"], f["start"], f["end"], f["attributes"]));
+                s.notes.push(format!(
+                    "{}: wrong {} {} {}–{} {}",
+                    case.name, f["kind"], f["mmsis"], f["start"], f["end"], f["attributes"]
+                ));
             }
         }
     }

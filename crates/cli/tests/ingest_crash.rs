@@ -125,9 +125,10 @@ fn wait_for_a_commit(data: &Path, child: &mut std::process::Child) {
     let deadline = Instant::now() + std::time::Duration::from_secs(60);
     while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
         if let Ok(dataset) = Dataset::open_read_only(data)
-            && dataset.catalog().sources().unwrap_or_default().iter().any(|s| s.lines > 0) {
-                return;
-            }
+            && dataset.catalog().sources().unwrap_or_default().iter().any(|s| s.lines > 0)
+        {
+            return;
+        }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }

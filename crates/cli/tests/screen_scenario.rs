@@ -62,11 +62,12 @@ fn a_listed_ship_that_renames_and_reflags_is_still_found() {
 
     // Beside the hit on the new MMSI: broadcast under another name than the
     // list's, and under a flag (Palau, by the MID) the list does not give.
-    let conflicts: Vec<Value> = tumen(&["events", "--data", &path(&data), "--kind", "identity_conflict", "--format", "json"])
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|e: &Value| e["mmsis"] == serde_json::json!([511_100_012u64]))
-        .collect();
+    let conflicts: Vec<Value> =
+        tumen(&["events", "--data", &path(&data), "--kind", "identity_conflict", "--format", "json"])
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|e: &Value| e["mmsis"] == serde_json::json!([511_100_012u64]))
+            .collect();
     let kinds: Vec<&str> = conflicts.iter().map(|c| c["attributes"]["conflict"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"listed_imo_other_name") && kinds.contains(&"flag_not_listed"), "{conflicts:#?}");
 }

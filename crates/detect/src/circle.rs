@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 use crate::fix::Fix;
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::CircleProfile;
@@ -99,7 +99,9 @@ impl CircleDetector {
             return None;
         }
         let knots = if hours > 0.0 { metres / METRES_PER_NAUTICAL_MILE / hours } else { f64::INFINITY };
-        if hours * 60.0 > self.profile.max_step_minutes || !(self.profile.min_speed_knots..=MAX_SPEED_KNOTS).contains(&knots) {
+        if hours * 60.0 > self.profile.max_step_minutes
+            || !(self.profile.min_speed_knots..=MAX_SPEED_KNOTS).contains(&knots)
+        {
             self.anchor = Some((*row, None));
             return self.end_run();
         }
@@ -140,9 +142,13 @@ impl CircleDetector {
         let mut attributes = BTreeMap::new();
         attributes.insert("mode", Value::Text("circle".to_owned()));
         attributes.insert("turns", Value::Number(turns));
-        attributes.insert("direction", Value::Text(if run.turn_deg > 0.0 { "clockwise" } else { "anticlockwise" }.to_owned()));
+        attributes.insert(
+            "direction",
+            Value::Text(if run.turn_deg > 0.0 { "clockwise" } else { "anticlockwise" }.to_owned()),
+        );
         attributes.insert("diameter_km", Value::Number(run.diagonal_km() / std::f64::consts::SQRT_2));
-        attributes.insert("mean_speed_knots", Value::Number(run.distance_m / METRES_PER_NAUTICAL_MILE / hours.max(1e-9)));
+        attributes
+            .insert("mean_speed_knots", Value::Number(run.distance_m / METRES_PER_NAUTICAL_MILE / hours.max(1e-9)));
         Event {
             id: Event::make_id(EventKind::Spoofing, &[run.first.mmsi], run.first.time, &self.profile.name),
             kind: EventKind::Spoofing,
@@ -154,7 +160,10 @@ impl CircleDetector {
             attributes,
             confidence: if turns >= 2.0 * self.profile.min_turns { 4 } else { 3 },
             profile: self.profile.name.clone(),
-            evidence: vec![Evidence::of(&run.first, "first position of the circles"), Evidence::of(&run.last, "last position of the circles")],
+            evidence: vec![
+                Evidence::of(&run.first, "first position of the circles"),
+                Evidence::of(&run.last, "last position of the circles"),
+            ],
         }
     }
 }

@@ -110,10 +110,17 @@ impl Run {
 }
 
 impl<'g> EncounterFinder<'g> {
-    pub fn new(grid: Grid, profiles: Vec<EncounterProfile>, gazetteer: &'g Gazetteer, land: &'g Land) -> EncounterFinder<'g> {
+    pub fn new(
+        grid: Grid,
+        profiles: Vec<EncounterProfile>,
+        gazetteer: &'g Gazetteer,
+        land: &'g Land,
+    ) -> EncounterFinder<'g> {
         let search_m = profiles.iter().map(|p| p.max_distance_m).fold(0.0, f64::max);
-        let profiles =
-            profiles.into_iter().map(|profile| ProfileState { profile, running: HashMap::new(), ended: HashMap::new() }).collect();
+        let profiles = profiles
+            .into_iter()
+            .map(|profile| ProfileState { profile, running: HashMap::new(), ended: HashMap::new() })
+            .collect();
         EncounterFinder { grid, profiles, gazetteer, land, search_m, keys: Vec::new() }
     }
 
@@ -168,8 +175,7 @@ impl<'g> EncounterFinder<'g> {
     pub fn finish(&mut self) -> Vec<Event> {
         let mut events = Vec::new();
         for state in &mut self.profiles {
-            let mut runs: Vec<((u32, u32), Run)> =
-                state.running.drain().chain(state.ended.drain()).collect();
+            let mut runs: Vec<((u32, u32), Run)> = state.running.drain().chain(state.ended.drain()).collect();
             runs.sort_unstable_by_key(|(key, run)| (run.first_slot, *key));
             for (key, run) in runs {
                 events.extend(publish(&state.profile, self.grid, self.gazetteer, self.land, key, run));
@@ -258,9 +264,11 @@ fn publish(
     if land.is_on_land(centre.lat_deg, centre.lon_deg) {
         return None;
     }
-    let near_port = gazetteer.places().iter().filter(|p| p.kind.is_maritime()).find(|p| {
-        p.distance_outside_m(centre) <= profile.min_port_distance_km * 1000.0
-    });
+    let near_port = gazetteer
+        .places()
+        .iter()
+        .filter(|p| p.kind.is_maritime())
+        .find(|p| p.distance_outside_m(centre) <= profile.min_port_distance_km * 1000.0);
     if near_port.is_some() {
         return None;
     }
@@ -312,7 +320,13 @@ mod tests {
 
     /// Two vessels side by side (`apart_m`) at `(lat, lon)` over `slots`
     /// (10-minute slots, each reporting every minute), `moored` or not.
-    fn side_by_side(slots: std::ops::Range<i64>, lat: f64, lon: f64, apart_m: f64, moored: bool) -> Vec<(i64, Vec<GridPoint>)> {
+    fn side_by_side(
+        slots: std::ops::Range<i64>,
+        lat: f64,
+        lon: f64,
+        apart_m: f64,
+        moored: bool,
+    ) -> Vec<(i64, Vec<GridPoint>)> {
         let (grid, mut buffer) = (Grid::default(), GridBuffer::default());
         for (mmsi, offset_m) in [(1, 0.0), (2, apart_m)] {
             let at = LatLon { lat_deg: lat, lon_deg: lon }.destination(90.0, offset_m);

@@ -293,7 +293,9 @@ impl<'g> VesselDetectors<'g> {
 fn explain_silences_by_handovers(events: &mut [Event], identity_events: &[Event]) {
     let handovers: HashMap<Mmsi, (Mmsi, Timestamp)> = identity_events
         .iter()
-        .filter(|e| e.kind == EventKind::IdentityChange && e.attributes.get("field") == Some(&Value::Text("mmsi".into())))
+        .filter(|e| {
+            e.kind == EventKind::IdentityChange && e.attributes.get("field") == Some(&Value::Text("mmsi".into()))
+        })
         .map(|e| (e.mmsis[0], (e.mmsis[1], e.start)))
         .collect();
     for gap in events.iter_mut().filter(|e| matches!(e.kind, EventKind::Gap | EventKind::AisDisabling)) {
@@ -325,7 +327,9 @@ fn place_draught_changes(changes: &mut [Event], events: &[Event]) {
     for change in changes.iter_mut().filter(|e| e.kind == EventKind::DraughtChange) {
         let Some(candidates) = by_vessel.get(&change.mmsis[0]) else { continue };
         let visit = candidates.iter().find(|e| {
-            e.kind == EventKind::PortVisit && e.start <= change.end && change.end.ms_since(e.end) <= DRAUGHT_AFTER_VISIT_MS
+            e.kind == EventKind::PortVisit
+                && e.start <= change.end
+                && change.end.ms_since(e.end) <= DRAUGHT_AFTER_VISIT_MS
         });
         let other = || {
             candidates.iter().find(|e| {

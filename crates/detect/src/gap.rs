@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::fix::Fix;
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Timestamp};
 use tumen_places::{Gazetteer, Land};
-use crate::fix::Fix;
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::GapProfile;

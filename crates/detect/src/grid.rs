@@ -11,9 +11,8 @@
 
 use std::collections::VecDeque;
 
-use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 use crate::fix::Fix;
-
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 
 /// AIS navigational status 5, "moored".
 const NAV_STATUS_MOORED: u8 = 5;
@@ -92,27 +91,33 @@ impl GridSampler {
                             (Some(a), Some(b)) => f64::from(a) + (f64::from(b) - f64::from(a)) * f,
                             _ => implied_knots(),
                         };
-                        buffer.push(slot, GridPoint {
-                            mmsi: row.mmsi.0,
-                            lat_deg: (from.lat_deg + (to.lat_deg - from.lat_deg) * f) as f32,
-                            // Across the antimeridian the shorter way round.
-                            lon_deg: interpolate_lon(from.lon_deg, to.lon_deg, f) as f32,
-                            speed_centiknots: (speed * 100.0).round().clamp(0.0, 65_535.0) as u16,
-                            moored: nearer.nav_status == Some(NAV_STATUS_MOORED),
-                            record: pack_record(nearer),
-                        });
+                        buffer.push(
+                            slot,
+                            GridPoint {
+                                mmsi: row.mmsi.0,
+                                lat_deg: (from.lat_deg + (to.lat_deg - from.lat_deg) * f) as f32,
+                                // Across the antimeridian the shorter way round.
+                                lon_deg: interpolate_lon(from.lon_deg, to.lon_deg, f) as f32,
+                                speed_centiknots: (speed * 100.0).round().clamp(0.0, 65_535.0) as u16,
+                                moored: nearer.nav_status == Some(NAV_STATUS_MOORED),
+                                record: pack_record(nearer),
+                            },
+                        );
                         slot += 1;
                     }
                 }
             }
-            None if t1.rem_euclid(ms) == 0 => buffer.push(t1 / ms, GridPoint {
-                mmsi: row.mmsi.0,
-                lat_deg: row.lat_deg as f32,
-                lon_deg: row.lon_deg as f32,
-                speed_centiknots: (f64::from(row.sog_knots.unwrap_or(0.0)) * 100.0).round() as u16,
-                moored: row.nav_status == Some(NAV_STATUS_MOORED),
-                record: pack_record(row),
-            }),
+            None if t1.rem_euclid(ms) == 0 => buffer.push(
+                t1 / ms,
+                GridPoint {
+                    mmsi: row.mmsi.0,
+                    lat_deg: row.lat_deg as f32,
+                    lon_deg: row.lon_deg as f32,
+                    speed_centiknots: (f64::from(row.sog_knots.unwrap_or(0.0)) * 100.0).round() as u16,
+                    moored: row.nav_status == Some(NAV_STATUS_MOORED),
+                    record: pack_record(row),
+                },
+            ),
             None => {}
         }
         self.previous = Some(*row);

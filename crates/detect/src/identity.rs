@@ -92,7 +92,15 @@ fn field_change(
         return Some(change_event(EventKind::DraughtChange, vec![mmsi], before, after, attributes, 2, profile));
     }
     let name = field_name(field);
-    Some(change_event(EventKind::IdentityChange, vec![mmsi], before, after, change_attributes(name, before, after), 3, profile))
+    Some(change_event(
+        EventKind::IdentityChange,
+        vec![mmsi],
+        before,
+        after,
+        change_attributes(name, before, after),
+        3,
+        profile,
+    ))
 }
 
 fn field_name(field: StaticField) -> &'static str {
@@ -152,7 +160,15 @@ fn handovers(
             attributes.insert("from", Value::Text(old_flag.to_owned()));
             attributes.insert("to", Value::Text(new_flag.to_owned()));
             attributes.insert("imo", Value::Text(imo.to_owned()));
-            events.push(change_event(EventKind::IdentityChange, mmsis.clone(), old_span, new_span, attributes, 3, profile));
+            events.push(change_event(
+                EventKind::IdentityChange,
+                mmsis.clone(),
+                old_span,
+                new_span,
+                attributes,
+                3,
+                profile,
+            ));
         }
         // Name and call sign either side of the handover: the old MMSI's
         // value that ended nearest it, the new one's that began nearest it.
@@ -173,7 +189,15 @@ fn handovers(
             if before.value != after.value {
                 let mut attributes = change_attributes(field_name(field), before, after);
                 attributes.insert("imo", Value::Text(imo.to_owned()));
-                events.push(change_event(EventKind::IdentityChange, mmsis.clone(), old_span, new_span, attributes, 3, profile));
+                events.push(change_event(
+                    EventKind::IdentityChange,
+                    mmsis.clone(),
+                    old_span,
+                    new_span,
+                    attributes,
+                    3,
+                    profile,
+                ));
             }
         }
     }
@@ -303,7 +327,10 @@ mod tests {
         let history = |values: &[(&str, i64, i64)]| {
             vec![(Mmsi(273_100_016), values.iter().map(|&(v, a, b)| span(StaticField::Draught, v, a, b)).collect())]
         };
-        let events = identity_changes(&history(&[("4.2", 0, 10), ("7.4", 10, 20), ("7.2", 20, 30)]), &IdentityProfile::default());
+        let events = identity_changes(
+            &history(&[("4.2", 0, 10), ("7.4", 10, 20), ("7.2", 20, 30)]),
+            &IdentityProfile::default(),
+        );
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, EventKind::DraughtChange);
         assert_eq!(events[0].attributes["direction"], Value::Text("loaded".into()));

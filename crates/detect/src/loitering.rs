@@ -15,9 +15,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::fix::Fix;
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 use tumen_places::Land;
-use crate::fix::Fix;
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::LoiteringProfile;

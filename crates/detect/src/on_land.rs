@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::fix::Fix;
 use tumen_model::LatLon;
 use tumen_places::{Gazetteer, Land};
-use crate::fix::Fix;
 
 use crate::event::{Event, EventKind, Evidence, Value};
 use crate::profile::OnLandProfile;
@@ -78,13 +78,7 @@ impl<'g> OnLandDetector<'g> {
                 None
             }
             (Some(km), None) => {
-                self.run = Some(Run {
-                    first: *row,
-                    last: *row,
-                    deepest: *row,
-                    deepest_km: km,
-                    positions: 1,
-                });
+                self.run = Some(Run { first: *row, last: *row, deepest: *row, deepest_km: km, positions: 1 });
                 None
             }
             (None, _) => self.run.take().map(|run| self.event(run)),

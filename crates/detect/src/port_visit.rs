@@ -18,9 +18,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::fix::Fix;
 use tumen_model::{LatLon, Timestamp};
 use tumen_places::{Gazetteer, Place, Shape};
-use crate::fix::Fix;
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::PortVisitProfile;

@@ -18,8 +18,8 @@
 
 use std::collections::BTreeMap;
 
-use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 use crate::fix::Fix;
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::SegmentProfile;
@@ -95,14 +95,13 @@ impl SegmentDetector {
             }
             None => {
                 if self.open.len() == MAX_OPEN_SEGMENTS {
-                    let oldest = (0..self.open.len()).min_by_key(|&i| self.open[i].last.time).expect("segments are open");
+                    let oldest =
+                        (0..self.open.len()).min_by_key(|&i| self.open[i].last.time).expect("segments are open");
                     let segment = self.open.remove(oldest);
                     self.close(segment, events, closed);
                 }
-                let departed_from = self
-                    .current
-                    .and_then(|id| self.open.iter().find(|s| s.id == id))
-                    .map(|s| (s.id, s.last));
+                let departed_from =
+                    self.current.and_then(|id| self.open.iter().find(|s| s.id == id)).map(|s| (s.id, s.last));
                 let id = self.next_id;
                 self.next_id += 1;
                 self.open.push(Segment {
@@ -152,7 +151,8 @@ impl SegmentDetector {
     fn misfit(&self, from: &Fix, row: &Fix, here: LatLon) -> Option<f64> {
         let metres = from.position().near_distance_m(here);
         let seconds = row.time.ms_since(from.time).unsigned_abs() as f64 / 1000.0;
-        let reach_m = self.profile.max_speed_knots * METRES_PER_NAUTICAL_MILE / 3600.0 * seconds + self.profile.position_noise_m;
+        let reach_m =
+            self.profile.max_speed_knots * METRES_PER_NAUTICAL_MILE / 3600.0 * seconds + self.profile.position_noise_m;
         if metres > reach_m {
             return None;
         }
@@ -342,9 +342,8 @@ mod tests {
         // 30 kn is plausible, 31 kn is not (plus the 0.5 km noise allowance).
         let noise_nm = SegmentProfile::default().position_noise_m / METRES_PER_NAUTICAL_MILE;
         let deg_for = |nm: f64| (nm + noise_nm) / 60.0;
-        let fast = |knots: f64| -> Vec<_> {
-            (0..10).map(|h| (h * 60, 40.0 + h as f64 * deg_for(knots), 135.0)).collect()
-        };
+        let fast =
+            |knots: f64| -> Vec<_> { (0..10).map(|h| (h * 60, 40.0 + h as f64 * deg_for(knots), 135.0)).collect() };
         assert!(run(&fast(29.9)).is_empty());
         let events = run(&fast(31.0));
         assert!(events.is_empty(), "each hourly fix opens its own segment of one position: {events:#?}");

@@ -127,7 +127,8 @@ pub fn ingest_file(
     };
     let format = Format::parse(&source.format).unwrap_or(Format::Nmea);
     let reader = open_decompressed(path, checkpoint.statics_offset).map_err(io_error)?;
-    run(dataset, path, &source, reader, checkpoint, format, config, progress).map(|summary| Outcome::Ingested(Box::new(summary)))
+    run(dataset, path, &source, reader, checkpoint, format, config, progress)
+        .map(|summary| Outcome::Ingested(Box::new(summary)))
 }
 
 /// Identity fields are committed to the registry every this many batches,

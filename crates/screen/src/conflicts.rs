@@ -59,10 +59,19 @@ fn conflict(kind: &str, mmsis: Vec<Mmsi>, a: &StaticSpan, b: &StaticSpan, value_
     let (start, end) = overlap(a, b).expect("conflicts overlap");
     let mut attributes = BTreeMap::new();
     attributes.insert("conflict", Value::Text(kind.to_owned()));
-    attributes.insert("values", Value::Text(if value_a == value_b { value_a.to_owned() } else { format!("{value_a}, {value_b}") }));
-    let evidence = [a, b].iter().map(|span| Evidence::first_report(span, "first report of a conflicting IMO number")).collect();
+    attributes.insert(
+        "values",
+        Value::Text(if value_a == value_b { value_a.to_owned() } else { format!("{value_a}, {value_b}") }),
+    );
+    let evidence =
+        [a, b].iter().map(|span| Evidence::first_report(span, "first report of a conflicting IMO number")).collect();
     Event {
-        id: Event::make_id(EventKind::IdentityConflict, &mmsis, start, &format!("conflicts:{kind}:{value_a}:{value_b}")),
+        id: Event::make_id(
+            EventKind::IdentityConflict,
+            &mmsis,
+            start,
+            &format!("conflicts:{kind}:{value_a}:{value_b}"),
+        ),
         kind: EventKind::IdentityConflict,
         mmsis,
         start,

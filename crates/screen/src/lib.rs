@@ -17,5 +17,5 @@ pub mod text;
 pub use conflicts::identity_conflicts;
 pub use entry::WatchEntry;
 pub use matching::{Agreement, Hit, Identity, Screen, Thresholds};
-pub use screening::watchlist_hits;
 pub use read::{ListFormat, ListRead, ReadError, read_lists};
+pub use screening::watchlist_hits;

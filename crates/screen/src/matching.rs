@@ -177,7 +177,10 @@ impl<'e> Screen<'e> {
             let entry = &self.entries[i];
             let contradicted = !entry.imos.is_empty()
                 && !identity.imos.is_empty()
-                && !identity.imos.iter().any(|imo| entry.imos.iter().any(|e| normalize::code(e) == normalize::code(imo)));
+                && !identity
+                    .imos
+                    .iter()
+                    .any(|imo| entry.imos.iter().any(|e| normalize::code(e) == normalize::code(imo)));
             let score = if contradicted { MMSI_REUSED_SCORE } else { MMSI_SCORE };
             agree(i, Agreement { field: "mmsi", broadcast: identity.mmsi.clone(), listed: mmsi.clone(), score });
         }
@@ -187,7 +190,15 @@ impl<'e> Screen<'e> {
                 continue;
             }
             for &i in self.by_call_sign.get(&key).into_iter().flatten() {
-                agree(i, Agreement { field: "call_sign", broadcast: call_sign.clone(), listed: key.clone(), score: CALL_SIGN_SCORE });
+                agree(
+                    i,
+                    Agreement {
+                        field: "call_sign",
+                        broadcast: call_sign.clone(),
+                        listed: key.clone(),
+                        score: CALL_SIGN_SCORE,
+                    },
+                );
             }
         }
         for broadcast in &identity.names {
@@ -241,7 +252,10 @@ impl<'e> Screen<'e> {
                     .filter_map(|listed| prepared_score(&prepared, listed).map(|score| (score, listed)))
                     .max_by(|a, b| a.0.total_cmp(&b.0));
                 if let Some((score, listed)) = best {
-                    agree(i, Agreement { field: "name", broadcast: broadcast.clone(), listed: listed.text.clone(), score });
+                    agree(
+                        i,
+                        Agreement { field: "name", broadcast: broadcast.clone(), listed: listed.text.clone(), score },
+                    );
                 }
             }
         }
@@ -428,7 +442,12 @@ mod tests {
     fn an_imo_number_matches_whatever_the_name_and_an_mmsi_reused_is_weak() {
         let entries = [entry("SNOW STORM 1", "9187629", "511100345")];
         let screen = Screen::new(&entries, Thresholds::default());
-        let renamed = Identity { mmsi: "273999999".into(), imos: vec!["9187629".into()], names: vec!["NEW DAWN".into()], ..Identity::default() };
+        let renamed = Identity {
+            mmsi: "273999999".into(),
+            imos: vec!["9187629".into()],
+            names: vec!["NEW DAWN".into()],
+            ..Identity::default()
+        };
         let hits = screen.screen(&renamed);
         assert_eq!((hits.len(), hits[0].score), (1, IMO_SCORE));
         assert_eq!(hits[0].agreements[0].field, "imo");

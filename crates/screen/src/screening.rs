@@ -19,13 +19,18 @@ pub const FIELDS: [StaticField; 3] = [StaticField::Name, StaticField::CallSign, 
 
 /// Every hit of `histories` (as `Catalog::static_histories` gives them for
 /// [`FIELDS`]) against `entries`.
-pub fn watchlist_hits(histories: &[(Mmsi, Vec<StaticSpan>)], entries: &[WatchEntry], thresholds: Thresholds) -> Vec<Event> {
+pub fn watchlist_hits(
+    histories: &[(Mmsi, Vec<StaticSpan>)],
+    entries: &[WatchEntry],
+    thresholds: Thresholds,
+) -> Vec<Event> {
     let screen = Screen::new(entries, thresholds);
     let identities: Vec<Identity> = histories
         .iter()
         .map(|(mmsi, spans)| {
             let values = |field: StaticField| {
-                let mut values: Vec<String> = spans.iter().filter(|s| s.field == field).map(|s| s.value.clone()).collect();
+                let mut values: Vec<String> =
+                    spans.iter().filter(|s| s.field == field).map(|s| s.value.clone()).collect();
                 values.sort();
                 values.dedup();
                 values
@@ -61,7 +66,12 @@ fn list_conflicts(hit_event: &Event, entry: &WatchEntry, hit: &crate::Hit, mmsi:
         let mut event = hit_event.clone();
         event.kind = EventKind::IdentityConflict;
         event.profile = "conflicts".into();
-        event.id = Event::make_id(EventKind::IdentityConflict, &[mmsi], event.start, &format!("conflicts:{kind}:{}:{}", entry.list, entry.id));
+        event.id = Event::make_id(
+            EventKind::IdentityConflict,
+            &[mmsi],
+            event.start,
+            &format!("conflicts:{kind}:{}:{}", entry.list, entry.id),
+        );
         event.attributes.insert("conflict", Value::Text(kind.to_owned()));
         event.attributes.insert("detail", Value::Text(detail));
         event.confidence = 3;
@@ -76,7 +86,10 @@ fn list_conflicts(hit_event: &Event, entry: &WatchEntry, hit: &crate::Hit, mmsi:
         && (agreed("imo") || agreed("mmsi"))
         && !flags.iter().any(|f| f == mid.iso_alpha2 || *f == mid.name.to_ascii_uppercase())
     {
-        add("flag_not_listed", format!("MID {} ({}) against listed {}", mid.mid, mid.iso_alpha2, entry.flags.join(", ")));
+        add(
+            "flag_not_listed",
+            format!("MID {} ({}) against listed {}", mid.mid, mid.iso_alpha2, entry.flags.join(", ")),
+        );
     }
     conflicts
 }
@@ -88,7 +101,8 @@ fn hit_event(mmsi: Mmsi, spans: &[StaticSpan], entry: &WatchEntry, hit: &crate::
         .filter(|span| {
             hit.agreements.iter().any(|a| {
                 a.field == "mmsi"
-                    || (a.field == field_name(span.field) && normalize::name(&a.broadcast) == normalize::name(&span.value))
+                    || (a.field == field_name(span.field)
+                        && normalize::name(&a.broadcast) == normalize::name(&span.value))
             })
         })
         .collect();

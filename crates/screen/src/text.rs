@@ -116,10 +116,7 @@ pub fn name_and_former(cell: &str) -> (String, Vec<String>) {
             continue;
         }
         let upper = inside.to_ascii_uppercase();
-        let body = FORMERLY
-            .iter()
-            .find(|w| upper.starts_with(*w))
-            .map_or(inside, |w| &inside[w.len()..]);
+        let body = FORMERLY.iter().find(|w| upper.starts_with(*w)).map_or(inside, |w| &inside[w.len()..]);
         for part in body.split([',', ';', '/']) {
             let part = part.trim();
             let upper = part.to_ascii_uppercase();

@@ -3,7 +3,8 @@
 //! numbers in two remark spellings, `fka`/`aka` names in alt.csv, the DOS
 //! end-of-file line; the UN table's `1: X 2: Y` cells; EU former names in
 //! parentheses; the UK list's report-date line and one row per name;
-//! OpenSanctions' `IMO`-prefixed numbers and other schemas.
+//! OpenSanctions' `IMO`-prefixed numbers and other schemas; OFAC's
+//! advanced XML, joined through its reference values, agreeing with the CSV.
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ fn formats_are_told_from_content() {
     for (file, format) in [
         ("sdn.csv", ListFormat::OfacSdnCsv),
         ("alt.csv", ListFormat::OfacAltCsv),
+        ("SDN_ADVANCED.xml", ListFormat::OfacAdvancedXml),
         ("un1718.csv", ListFormat::Un1718Csv),
         ("eu-annex-xlii.csv", ListFormat::EuCsv),
         ("uk-sanctions-list.csv", ListFormat::UkCsv),
@@ -113,4 +115,68 @@ fn opensanctions_vessels_and_a_broken_line() {
     assert_eq!(by_name(&read.entries, "JI SONG 6").imos, ["9123453"]);
     assert_eq!(read.skipped.len(), 1);
     assert_eq!(read.skipped[0].line, 3);
+}
+
+#[test]
+fn ofac_advanced_xml_agrees_with_the_csv() {
+    let xml = read_lists(&[fixture("SDN_ADVANCED.xml")], None).unwrap();
+    let csv = read_lists(&[fixture("sdn.csv"), fixture("alt.csv")], None).unwrap();
+    assert_eq!(
+        (xml.format, xml.list.as_str(), csv.list.as_str()),
+        (ListFormat::OfacAdvancedXml, "ofac-sdn", "ofac-sdn")
+    );
+    for name in ["SNOW STORM 1", "POLAR HORIZON"] {
+        let (x, c) = (by_name(&xml.entries, name), by_name(&csv.entries, name));
+        assert_eq!(x.id, c.id, "{name}: the profile id is OFAC's entity number");
+        assert_eq!(x.imos, c.imos, "{name}");
+        assert_eq!(x.mmsis, c.mmsis, "{name}");
+        assert_eq!(x.call_signs, c.call_signs, "{name}");
+        assert_eq!(x.flags, c.flags, "{name}");
+        assert_eq!(x.former_flags, c.former_flags, "{name}");
+        assert_eq!(x.programs, c.programs, "{name}");
+        assert_eq!(x.former_names, c.former_names, "{name}");
+        assert_eq!(x.aliases, c.aliases, "{name}");
+        assert_eq!(x.vessel_type, c.vessel_type, "{name}");
+        // The CSV's "Linked To:" is the XML's profile relationship.
+        assert_eq!(x.owners.len(), c.owners.len(), "{name}");
+    }
+}
+
+#[test]
+fn ofac_advanced_xml_features_dates_and_skips() {
+    let read = read_lists(&[fixture("SDN_ADVANCED.xml")], None).unwrap();
+    let names: Vec<&str> = read.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["SNOW STORM 1", "POLAR HORIZON", "CHON MA SAN"], "people and companies are not vessels");
+    let storm = by_name(&read.entries, "SNOW STORM 1");
+    assert_eq!((storm.line, storm.designated.as_deref()), (128, Some("2018-02-23")), "the earliest entry event");
+    assert_eq!(storm.owners, ["EASTERN SEA SHIPPING CO., LTD."]);
+    let chon = by_name(&read.entries, "CHON MA SAN");
+    assert_eq!(chon.flags, ["Korea, North"], "a flag given as a location");
+    assert_eq!(chon.aliases, ["PAEK MA"], "n.k.a. is another name of the ship");
+    assert_eq!(chon.owners, ["KOREA KUMBYOL TRADING COMPANY"]);
+    assert_eq!(chon.imos, ["8914934"]);
+    assert_eq!((chon.designated.as_deref(), chon.programs.as_slice()), (Some("2017"), &["DPRK2".to_owned()][..]));
+    assert_eq!(chon.remarks, "Hull repainted at Nampo; owner's & manager's address unknown.");
+    // The party of an unknown subtype is skipped with its line.
+    assert_eq!(read.skipped.len(), 1, "{:?}", read.skipped);
+    assert_eq!(read.skipped[0].line, 226);
+    assert!(read.skipped[0].reason.contains("77"), "{}", read.skipped[0].reason);
+    // Lines hold on a CRLF copy.
+    let (file, text) = fixture("SDN_ADVANCED.xml");
+    let crlf = read_lists(&[(file, text.replace('\n', "\r\n"))], None).unwrap();
+    assert_eq!(by_name(&crlf.entries, "SNOW STORM 1").line, 128);
+    assert_eq!(crlf.skipped[0].line, 226);
+}
+
+#[test]
+fn a_truncated_or_broken_xml_list_is_refused_whole() {
+    let (file, text) = fixture("SDN_ADVANCED.xml");
+    let cut = &text[..text.find("<DistinctParty FixedRef=\"36005\">").unwrap()];
+    let err = read_lists(&[(file.clone(), cut.to_owned())], None).unwrap_err();
+    assert!(matches!(err, ReadError::Malformed { .. }), "{err}");
+    assert!(err.to_string().contains("truncated") && err.to_string().contains("SDN_ADVANCED.xml"), "{err}");
+    let broken = text.replace("<Comment>DPRK2</Comment>", "<Comment>DPRK2</Coment>");
+    let err = read_lists(&[(file, broken)], None).unwrap_err();
+    let ReadError::Malformed { line, .. } = err else { panic!("{err}") };
+    assert_eq!(line, text.lines().position(|l| l.contains("DPRK2")).unwrap() as u64 + 1, "{err}");
 }

@@ -31,9 +31,10 @@ pub fn route(points: &[LatLon]) -> Vec<LatLon> {
     for leg in points.windows(2) {
         let (a, b) = (leg[0], leg[1]);
         if !is_clear(land, a, b, a, b)
-            && let Some(detour) = detour(land, a, b) {
-                out.extend(detour);
-            }
+            && let Some(detour) = detour(land, a, b)
+        {
+            out.extend(detour);
+        }
         out.push(b);
     }
     out

@@ -445,18 +445,23 @@ fn loitering(vessel: &Vessel, window: Interval, events: &mut Vec<Event>) {
             (crate::plan::Motion::Circle { center, radius_m, speed_knots, .. }, Activity::Loitering) => {
                 (*center, *radius_m, *speed_knots)
             }
-            (
-                crate::plan::Motion::Drift { from, speed_knots, .. },
-                Activity::Waiting | Activity::Meeting { .. },
-            ) if *speed_knots < LOITERING_BELOW_KNOTS => (*from, 0.0, *speed_knots),
-            (crate::plan::Motion::Still { at, .. }, Activity::Anchored { place: None }) if vessel.class == AisClass::B => {
+            (crate::plan::Motion::Drift { from, speed_knots, .. }, Activity::Waiting | Activity::Meeting { .. })
+                if *speed_knots < LOITERING_BELOW_KNOTS =>
+            {
+                (*from, 0.0, *speed_knots)
+            }
+            (crate::plan::Motion::Still { at, .. }, Activity::Anchored { place: None })
+                if vessel.class == AisClass::B =>
+            {
                 (*at, 0.0, 0.0)
             }
             _ => continue,
         };
         let hours = segment.end.ms_since(segment.start) as f64 / 3_600_000.0;
         let offshore_nm = land.distance_to_shore_km(center.lat_deg, center.lon_deg) / 1.852;
-        if segment.activity != Activity::Loitering && (hours < LOITERING_MIN_HOURS || offshore_nm < LOITERING_MIN_OFFSHORE_NM) {
+        if segment.activity != Activity::Loitering
+            && (hours < LOITERING_MIN_HOURS || offshore_nm < LOITERING_MIN_OFFSHORE_NM)
+        {
             continue;
         }
         n += 1;

@@ -35,7 +35,11 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
         };
         let names = property("name");
         let (Some(id), Some(name)) = (value["id"].as_str(), names.first()) else {
-            skipped.push(Skipped { file: file.to_owned(), line: line_number, reason: "a vessel without id or name".into() });
+            skipped.push(Skipped {
+                file: file.to_owned(),
+                line: line_number,
+                reason: "a vessel without id or name".into(),
+            });
             continue;
         };
         let mut entry = WatchEntry {
@@ -43,7 +47,10 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
             id: id.to_owned(),
             name: name.clone(),
             line: line_number,
-            designated: value["first_seen"].as_str().map(str::to_owned).or_else(|| property("createdAt").first().cloned()),
+            designated: value["first_seen"]
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| property("createdAt").first().cloned()),
             vessel_type: property("type").first().cloned(),
             ..WatchEntry::default()
         };

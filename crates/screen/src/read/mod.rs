@@ -5,6 +5,7 @@
 mod eu;
 mod ftm;
 mod ofac;
+mod ofac_xml;
 mod uk;
 mod un;
 
@@ -16,6 +17,8 @@ pub enum ListFormat {
     OfacSdnCsv,
     /// OFAC `alt.csv` (no header, 5 columns): read with its `sdn.csv`.
     OfacAltCsv,
+    /// OFAC's advanced XML (`SDN_ADVANCED.xml`, `CONS_ADVANCED.xml`).
+    OfacAdvancedXml,
     /// The UN 1718 Committee's designated vessels table, as CSV.
     Un1718Csv,
     /// An EU annex vessel table, as CSV (name and IMO number at least).
@@ -27,12 +30,13 @@ pub enum ListFormat {
 }
 
 impl ListFormat {
-    pub const NAMES: [&'static str; 6] = ["ofac-sdn", "ofac-alt", "un-1718", "eu", "uk", "opensanctions"];
+    pub const NAMES: [&'static str; 7] = ["ofac-sdn", "ofac-alt", "ofac-xml", "un-1718", "eu", "uk", "opensanctions"];
 
     pub fn name(self) -> &'static str {
         match self {
             ListFormat::OfacSdnCsv => "ofac-sdn",
             ListFormat::OfacAltCsv => "ofac-alt",
+            ListFormat::OfacAdvancedXml => "ofac-xml",
             ListFormat::Un1718Csv => "un-1718",
             ListFormat::EuCsv => "eu",
             ListFormat::UkCsv => "uk",
@@ -44,6 +48,7 @@ impl ListFormat {
         [
             ListFormat::OfacSdnCsv,
             ListFormat::OfacAltCsv,
+            ListFormat::OfacAdvancedXml,
             ListFormat::Un1718Csv,
             ListFormat::EuCsv,
             ListFormat::UkCsv,
@@ -58,6 +63,12 @@ impl ListFormat {
         let first = text.lines().map(str::trim).find(|l| !l.is_empty())?;
         if first.starts_with('{') {
             return Some(ListFormat::OpenSanctionsFtm);
+        }
+        if first.starts_with('<') {
+            // The root element `<Sanctions …>` follows the declaration.
+            let end = (0..=text.len().min(4096)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let head = &text[..end];
+            return head.contains("<Sanctions").then_some(ListFormat::OfacAdvancedXml);
         }
         let head: String = text.lines().take(3).collect::<Vec<_>>().join("\n").to_ascii_lowercase();
         if head.contains("vessel_name") && head.contains("imo_number") {
@@ -100,16 +111,24 @@ pub struct Skipped {
 #[derive(Debug)]
 pub struct ListRead {
     pub format: ListFormat,
+    /// The list's name unless the user gives one: the entries' own
+    /// (`ofac-sdn` from sdn.csv and SDN_ADVANCED.xml alike), else the
+    /// format's.
+    pub list: String,
     pub entries: Vec<WatchEntry>,
     pub skipped: Vec<Skipped>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{file}: not a watch list Tumen reads (OFAC sdn.csv/alt.csv, UN 1718, EU or UK CSV, OpenSanctions JSON lines); name the format with --format")]
+    #[error(
+        "{file}: not a watch list Tumen reads (OFAC sdn.csv/alt.csv or SDN_ADVANCED.xml, UN 1718, EU or UK CSV, OpenSanctions JSON lines); name the format with --format"
+    )]
     Unrecognized { file: String },
     #[error("{file}: an OFAC alt.csv is read with its sdn.csv: give both in one import")]
     AltWithoutSdn { file: String },
+    #[error("{file}:{line}: {reason}; nothing of it was imported")]
+    Malformed { file: String, line: u64, reason: String },
     #[error("{first} is {first_format} but {file} is {format}: import one list at a time")]
     Mixed { first: String, first_format: &'static str, file: String, format: &'static str },
 }
@@ -156,23 +175,30 @@ pub fn read_lists(files: &[(String, String)], format: Option<ListFormat>) -> Res
             format: ListFormat::OfacAltCsv.name(),
         });
     }
-    let entries = match format {
-        ListFormat::OfacSdnCsv => {
-            let mut entries = ofac::read_sdn(text, file, &mut skipped);
-            for (alt_file, alt_text) in alts {
-                ofac::add_alt_names(&mut entries, alt_text, alt_file, &mut skipped);
+    let entries =
+        match format {
+            ListFormat::OfacSdnCsv => {
+                let mut entries = ofac::read_sdn(text, file, &mut skipped);
+                for (alt_file, alt_text) in alts {
+                    ofac::add_alt_names(&mut entries, alt_text, alt_file, &mut skipped);
+                }
+                entries
             }
-            entries
-        }
-        ListFormat::OfacAltCsv => unreachable!("alt files are set aside above"),
-        ListFormat::Un1718Csv => un::read(text, file, &mut skipped),
-        ListFormat::EuCsv => eu::read(text, file, &mut skipped),
-        ListFormat::UkCsv => uk::read(text, file, &mut skipped),
-        ListFormat::OpenSanctionsFtm => ftm::read(text, file, &mut skipped),
-    };
+            ListFormat::OfacAltCsv => unreachable!("alt files are set aside above"),
+            ListFormat::OfacAdvancedXml => ofac_xml::read(text, file, &mut skipped)
+                .map_err(|m| ReadError::Malformed { file: file.to_owned(), line: m.line, reason: m.reason })?,
+            ListFormat::Un1718Csv => un::read(text, file, &mut skipped),
+            ListFormat::EuCsv => eu::read(text, file, &mut skipped),
+            ListFormat::UkCsv => uk::read(text, file, &mut skipped),
+            ListFormat::OpenSanctionsFtm => ftm::read(text, file, &mut skipped),
+        };
     let mut entries = entries;
     make_ids_unique(&mut entries);
-    Ok(ListRead { format, entries, skipped })
+    let list = match entries.first() {
+        Some(first) if entries.iter().all(|e| e.list == first.list) => first.list.clone(),
+        _ => format.name().to_owned(),
+    };
+    Ok(ListRead { format, list, entries, skipped })
 }
 
 /// Ids repeated within a list (two unnumbered entries of one name) get
@@ -205,7 +231,6 @@ impl Lines {
     fn of(&self, byte: u64) -> u64 {
         self.newlines.partition_point(|&n| (n as u64) <= byte) as u64 + 1
     }
-
 }
 
 fn memchr_newlines(text: &str) -> Vec<usize> {
@@ -227,7 +252,9 @@ fn rows(
     for record in reader.records() {
         match record {
             Ok(record) => rows.push((line_of(record.position()), record)),
-            Err(e) => skipped.push(Skipped { file: file.to_owned(), line: line_of(e.position()), reason: e.to_string() }),
+            Err(e) => {
+                skipped.push(Skipped { file: file.to_owned(), line: line_of(e.position()), reason: e.to_string() })
+            }
         }
     }
     rows

@@ -38,7 +38,11 @@ pub(super) fn read_sdn(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Ve
             continue;
         }
         let (Some(id), Some(name)) = (cell(&record, Some(ENT_NUM)), cell(&record, Some(NAME))) else {
-            skipped.push(Skipped { file: file.to_owned(), line, reason: "a vessel without entity number or name".into() });
+            skipped.push(Skipped {
+                file: file.to_owned(),
+                line,
+                reason: "a vessel without entity number or name".into(),
+            });
             continue;
         };
         let remarks = cell(&record, Some(REMARKS)).unwrap_or("");
@@ -59,7 +63,9 @@ pub(super) fn read_sdn(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Ve
                 WatchEntry::push_unique(&mut entry.programs, program.trim_matches(['[', ']', ' ']));
             }
         }
-        for (column, values) in [(CALL_SIGN, &mut entry.call_signs), (FLAG, &mut entry.flags), (OWNER, &mut entry.owners)] {
+        for (column, values) in
+            [(CALL_SIGN, &mut entry.call_signs), (FLAG, &mut entry.flags), (OWNER, &mut entry.owners)]
+        {
             if let Some(value) = cell(&record, Some(column)) {
                 WatchEntry::push_unique(values, value);
             }
@@ -88,10 +94,16 @@ pub(super) fn add_alt_names(entries: &mut [WatchEntry], text: &str, file: &str, 
             continue;
         }
         if record.len() < 4 {
-            skipped.push(Skipped { file: file.to_owned(), line, reason: format!("{} fields where alt.csv has 5", record.len()) });
+            skipped.push(Skipped {
+                file: file.to_owned(),
+                line,
+                reason: format!("{} fields where alt.csv has 5", record.len()),
+            });
             continue;
         }
-        let (Some(id), Some(kind), Some(name)) = (cell(&record, Some(0)), cell(&record, Some(2)), cell(&record, Some(3))) else {
+        let (Some(id), Some(kind), Some(name)) =
+            (cell(&record, Some(0)), cell(&record, Some(2)), cell(&record, Some(3)))
+        else {
             continue;
         };
         let Some(&index) = by_id.get(id) else { continue };

@@ -23,7 +23,8 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
     let body_start = (text.len() - body.len()) as u64;
     let mut reader = csv_reader(&body, true);
     let Some(columns) = header(&mut reader, header_line as u64 + 1, file, skipped) else { return Vec::new() };
-    let id_col = columns.index("unique id").or_else(|| columns.index("group id")).or_else(|| columns.index("ofsi group id"));
+    let id_col =
+        columns.index("unique id").or_else(|| columns.index("group id")).or_else(|| columns.index("ofsi group id"));
     let type_col = columns.index("designation type").or_else(|| columns.index("group type"));
     let name_cols: Vec<Option<usize>> = (1..=6).map(|n| columns.index(&format!("name {n}"))).collect();
     let name_type_col = columns.index("name type");
@@ -41,10 +42,7 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
         if cell(&record, type_col).is_none_or(|t| !t.eq_ignore_ascii_case("ship")) {
             continue;
         }
-        let name: Vec<&str> = name_cols
-            .iter()
-            .filter_map(|&c| cell(&record, c))
-            .collect();
+        let name: Vec<&str> = name_cols.iter().filter_map(|&c| cell(&record, c)).collect();
         let Some(id) = cell(&record, id_col) else {
             skipped.push(Skipped { file: file.to_owned(), line, reason: "a ship without Unique ID".into() });
             continue;
@@ -88,7 +86,10 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
         ] {
             if let Some(value) = cell(&record, col) {
                 for part in value.split(['(', ')']).flat_map(|p| p.split(',')) {
-                    WatchEntry::push_unique(values, part.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c == ')'));
+                    WatchEntry::push_unique(
+                        values,
+                        part.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c == ')'),
+                    );
                 }
             }
         }
