@@ -32,12 +32,13 @@ struct ImportArgs {
     /// The list's file(s).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// The format, when the content does not tell (ofac-sdn, un-1718, eu,
-    /// uk, opensanctions).
+    /// The format, when the content does not tell (ofac-sdn, ofac-xml,
+    /// un-1718, eu, uk, opensanctions).
     #[arg(long, value_parser = parse_format)]
     format: Option<ListFormat>,
-    /// The name to keep the list under (default: the format's, e.g.
-    /// ofac-sdn); lists of one format from two publishers need two names.
+    /// The name to keep the list under (default: the list's, e.g. ofac-sdn
+    /// from sdn.csv or SDN_ADVANCED.xml); lists of one format from two
+    /// publishers need two names.
     #[arg(long)]
     list: Option<String>,
     /// The dataset directory.
