@@ -3,7 +3,7 @@
 //! | rung | score |
 //! |---|---|
 //! | IMO number, same digits (a list's invalid check digit compared as written) | 0.95 |
-//! | MMSI, while what it broadcast does not contradict the entry (an MMSI reused by another ship — a different IMO — scores 0.5) | 0.95 |
+//! | MMSI, while what it broadcast does not contradict the entry (an MMSI reused by another ship — a different IMO — scores 0.5; screening compares each tenure of an MMSI apart, see `screening::tenures`) | 0.95 |
 //! | call sign, same letters and digits | 0.80 |
 //! | name (current, former or alias, on both sides), prefixes removed: strict edit distance, at most one edit per 5 characters | 0.80 × (1 − edits / length) |
 //!
