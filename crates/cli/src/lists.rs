@@ -1,11 +1,13 @@
 //! `tumen lists`: watch lists imported into the dataset.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use tumen_ingest::content_hash;
+use tumen_model::Timestamp;
 use tumen_screen::{ListFormat, WatchEntry, read_lists};
 use tumen_store::Dataset;
 
@@ -90,13 +92,17 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
     }
     let read = read_lists(&files, args.format)?;
     let name = args.list.clone().unwrap_or_else(|| read.list.clone());
+    let mut dataset = Dataset::open(&args.data)?;
+    let main_file = args.files.iter().find(|p| p.display().to_string() == read.file).unwrap_or(&args.files[0]);
+    let (source_id, imported) = register_source(&dataset, main_file, read.format.name())?;
     let mut rows = Vec::with_capacity(read.entries.len());
     for mut entry in read.entries {
         entry.list = name.clone();
+        entry.source_id = source_id;
+        entry.imported_unix_ms = imported.unix_ms();
         rows.push((entry.id.clone(), serde_json::to_string(&entry)?));
     }
     let file_names: Vec<String> = files.iter().map(|(f, _)| f.clone()).collect();
-    let mut dataset = Dataset::open(&args.data)?;
     let changes = dataset.catalog_mut().put_watch_list(&name, read.format.name(), &file_names.join(","), &rows)?;
     eprintln!(
         "{name} ({}): {} vessels; {} added, {} removed, {} changed",
@@ -118,6 +124,27 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The list file as a dataset source (the same content is the same
+/// source, so a re-import of an unchanged file cites the same record):
+/// its id and when it was first registered.
+fn register_source(dataset: &Dataset, path: &Path, format: &str) -> Result<(u32, Timestamp)> {
+    let hash = content_hash(path).with_context(|| format!("reading {}", path.display()))?;
+    let catalog = dataset.catalog();
+    let source = match catalog.source_by_hash(&hash)? {
+        Some(source) => source,
+        None => {
+            let size = std::fs::metadata(path).map(|m| m.len()).ok();
+            let location = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+            let source =
+                catalog.begin_source("list", &location.display().to_string(), Some(&hash), size, format, "none")?;
+            catalog.finish_source(source.id, "done", "{}")?;
+            source
+        }
+    };
+    let started = Timestamp::parse_lenient(&source.started).unwrap_or_else(Timestamp::now);
+    Ok((source.id, started))
 }
 
 fn list(args: &ListArgs) -> Result<ExitCode> {

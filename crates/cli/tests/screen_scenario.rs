@@ -47,7 +47,14 @@ fn a_listed_ship_that_renames_and_reflags_is_still_found() {
     assert_eq!(renamed["attributes"]["fields"], "imo");
     assert_eq!(renamed["attributes"]["mid_flag"], "PW");
     assert!(renamed["attributes"]["score"].as_f64().unwrap() >= 0.95);
-    assert!(!renamed["evidence"].as_array().unwrap().is_empty());
+    // Evidence: the AIS report of the listed IMO number, and the list's own
+    // line as a record of its own (the list file is source 2, the AIS file 1).
+    let evidence = renamed["evidence"].as_array().unwrap();
+    let cites =
+        |role: &str| evidence.iter().find(|e| e["role"] == role).unwrap_or_else(|| panic!("{role}: {evidence:#?}"));
+    assert_eq!(cites("first report of the listed IMO number")["source_id"], 1);
+    let listed = cites("the list's entry");
+    assert_eq!((listed["source_id"].as_u64(), listed["line"].as_u64()), (Some(2), Some(1)));
     assert!(renamed["lat"].is_number(), "placed on the track");
     // The old one: IMO, MMSI and name.
     let old = on(273_100_011);

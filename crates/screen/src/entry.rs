@@ -33,6 +33,15 @@ pub struct WatchEntry {
     pub owners: Vec<String>,
     /// The line of the list file the entry starts on (1-based).
     pub line: u64,
+    /// The dataset's source id of that file (list files are registered as
+    /// sources at import, like AIS files, so a hit cites the list line as
+    /// a record of its own); 0 when not registered.
+    #[serde(default)]
+    pub source_id: u32,
+    /// When that source was registered (ms since the Unix epoch): the
+    /// list as of then.
+    #[serde(default)]
+    pub imported_unix_ms: i64,
     /// The list's own remarks, kept whole.
     pub remarks: String,
 }

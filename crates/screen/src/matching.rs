@@ -5,7 +5,7 @@
 //! | IMO number, same digits (a list's invalid check digit compared as written) | 0.95 |
 //! | MMSI, while what it broadcast does not contradict the entry (an MMSI reused by another ship — a different IMO — scores 0.5; screening compares each tenure of an MMSI apart, see `screening::tenures`) | 0.95 |
 //! | call sign, same letters and digits | 0.80 |
-//! | name (current, former or alias, on both sides), prefixes removed: strict edit distance, at most one edit per 5 characters | 0.80 × (1 − edits / length) |
+//! | name (current, former or alias, on both sides), prefixes and spaces removed: strict edit distance, at most one edit per 5 characters | 0.80 × (1 − edits / length) |
 //!
 //! A name whose numbers differ from the other's (`… 1` against `… 2`)
 //! is multiplied by 0.7. A hit is the best rung's score; every rung that
@@ -83,23 +83,28 @@ pub struct Hit {
     pub agreements: Vec<Agreement>,
 }
 
-/// A name prepared for comparison: its length in characters and letter
-/// counts, so most candidates are turned away before an edit distance.
+/// A name prepared for comparison: its letters without spaces (names are
+/// compared so: `CHONMASAN` is `CHON MA SAN`, and the edits between two
+/// names never grow when spaces go), their number and counts, so most
+/// candidates are turned away before an edit distance.
 #[derive(Clone, Debug)]
 struct Prepared {
+    /// The normalized name, spaces kept (its numbers are read from it).
     text: String,
+    compact: String,
     chars: usize,
-    counts: [u8; 38],
+    counts: [u8; 37],
 }
 
 impl Prepared {
     fn new(text: String) -> Prepared {
-        let mut counts = [0u8; 38];
-        for c in text.chars() {
+        let compact: String = text.chars().filter(|&c| c != ' ').collect();
+        let mut counts = [0u8; 37];
+        for c in compact.chars() {
             let slot = letter_slot(c);
             counts[slot] = counts[slot].saturating_add(1);
         }
-        Prepared { chars: text.chars().count(), counts, text }
+        Prepared { chars: compact.chars().count(), counts, compact, text }
     }
 }
 
@@ -107,8 +112,7 @@ fn letter_slot(c: char) -> usize {
     match c {
         'A'..='Z' => c as usize - 'A' as usize,
         '0'..='9' => 26 + c as usize - '0' as usize,
-        ' ' => 36,
-        _ => 37,
+        _ => 36,
     }
 }
 
@@ -328,7 +332,7 @@ fn prepared_score(a: &Prepared, b: &Prepared) -> Option<f64> {
     if count_distance > 2 * allowed {
         return None;
     }
-    let edits = strsim::levenshtein(&a.text, &b.text);
+    let edits = strsim::levenshtein(&a.compact, &b.compact);
     if edits > allowed {
         return None;
     }

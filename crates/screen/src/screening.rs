@@ -221,6 +221,15 @@ fn hit_event(
             evidence.push(cited);
         }
     }
+    if entry.source_id != 0 {
+        evidence.push(Evidence {
+            source_id: entry.source_id,
+            line: entry.line,
+            time: Timestamp::from_unix_ms(entry.imported_unix_ms),
+            position: None,
+            role: "the list's entry",
+        });
+    }
     let fields: Vec<&str> = {
         let mut f: Vec<&str> = hit.agreements.iter().map(|a| a.field).collect();
         f.dedup();

@@ -22,7 +22,7 @@ const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,             -- file, stdin, tcp, udp
+    kind TEXT NOT NULL,             -- file, stdin, tcp, udp; list (a watch-list file)
     location TEXT NOT NULL,         -- path or address
     content_hash TEXT,              -- files: xxh3-128 of the bytes as stored
     size_bytes INTEGER,
@@ -152,6 +152,8 @@ pub struct SourceRecord {
     pub lines: u64,
     pub positions: u64,
     pub rejects: u64,
+    /// When it was registered (RFC 3339, UTC).
+    pub started: String,
 }
 
 /// What one batch of input changes, committed together.
@@ -457,11 +459,11 @@ impl Catalog {
             lines: row.get(8)?,
             positions: row.get(9)?,
             rejects: row.get(10)?,
+            started: row.get(11)?,
         })
     }
 
-    const SOURCE_COLUMNS: &'static str =
-        "id, kind, location, content_hash, format, receiver_kind, status, checkpoint, lines, positions, rejects";
+    const SOURCE_COLUMNS: &'static str = "id, kind, location, content_hash, format, receiver_kind, status, checkpoint, lines, positions, rejects, started";
 
     /// The source whose content has this hash, if any.
     pub fn source_by_hash(&self, hash: &str) -> Result<Option<SourceRecord>, CatalogError> {

@@ -115,6 +115,8 @@ pub struct ListRead {
     /// (`ofac-sdn` from sdn.csv and SDN_ADVANCED.xml alike), else the
     /// format's.
     pub list: String,
+    /// The file the entries were read from (OFAC's sdn.csv, not alt.csv).
+    pub file: String,
     pub entries: Vec<WatchEntry>,
     pub skipped: Vec<Skipped>,
 }
@@ -198,7 +200,7 @@ pub fn read_lists(files: &[(String, String)], format: Option<ListFormat>) -> Res
         Some(first) if entries.iter().all(|e| e.list == first.list) => first.list.clone(),
         _ => format.name().to_owned(),
     };
-    Ok(ListRead { format, list, entries, skipped })
+    Ok(ListRead { format, list, file: file.to_owned(), entries, skipped })
 }
 
 /// Ids repeated within a list (two unnumbered entries of one name) get
