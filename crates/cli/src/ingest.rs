@@ -96,6 +96,14 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
             };
             bar.finish_and_clear();
             match outcome {
+                Ok(Outcome::AlreadyIngested(record)) if record.kind == "list" => {
+                    failed += 1;
+                    eprintln!(
+                        "tumen: {}: this file was imported as a watch list (source {}): not AIS",
+                        path.display(),
+                        record.id
+                    );
+                }
                 Ok(Outcome::AlreadyIngested(record)) => {
                     if !args.quiet {
                         eprintln!(

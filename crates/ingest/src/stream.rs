@@ -64,7 +64,7 @@ impl Progress for NoProgress {
 #[derive(Debug)]
 pub enum Outcome {
     /// The same content was ingested before: nothing done.
-    AlreadyIngested(SourceRecord),
+    AlreadyIngested(Box<SourceRecord>),
     Ingested(Box<SourceSummary>),
 }
 
@@ -104,7 +104,7 @@ pub fn ingest_file(
     let hash = content_hash(path).map_err(io_error)?;
     let location = path.display().to_string();
     let (source, checkpoint) = match dataset.catalog().source_by_hash(&hash).map_err(StoreError::from)? {
-        Some(done) if done.status == "done" => return Ok(Outcome::AlreadyIngested(done)),
+        Some(done) if done.status == "done" => return Ok(Outcome::AlreadyIngested(Box::new(done))),
         Some(interrupted) => {
             let checkpoint = match &interrupted.checkpoint {
                 None => Checkpoint::default(),
