@@ -1,12 +1,6 @@
 //! The lists' text conventions: nulls, numbers inside free text,
 //! numbered multi-values, former names in parentheses.
 
-/// OFAC's null (`-0-`, often with a trailing space) and empty cells as none.
-pub fn value(cell: &str) -> Option<&str> {
-    let cell = cell.trim();
-    (!cell.is_empty() && cell != "-0-").then_some(cell)
-}
-
 /// Numbers of `digits` digits that follow `label` in free text, in order:
 /// `IMO 9161003`, `IMO: 9161003`, `IMO No. 9161003`, `IMO9161003`,
 /// `Vessel Registration Identification IMO 9161003`. The label matches
@@ -145,13 +139,11 @@ mod tests {
     }
 
     #[test]
-    fn numbered_multi_values_and_nulls() {
+    fn numbered_multi_values() {
         assert_eq!(multi_values("1: KANG MYONG 2: KANG MYONG 1"), ["KANG MYONG", "KANG MYONG 1"]);
         assert_eq!(multi_values("1: 8829593, 2: 8829594"), ["8829593", "8829594"]);
         assert_eq!(multi_values("SINGLE NAME"), ["SINGLE NAME"]);
         assert!(multi_values(" ").is_empty());
-        assert_eq!(value("-0- "), None);
-        assert_eq!(value(" Panama "), Some("Panama"));
     }
 
     #[test]

@@ -9,6 +9,9 @@ mod ofac_xml;
 mod uk;
 mod un;
 
+pub use tumen_table::Skipped;
+use tumen_table::{Lines, cell, csv_fields, csv_reader, header, rows};
+
 use crate::entry::WatchEntry;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,20 +94,6 @@ impl ListFormat {
         }
         None
     }
-}
-
-/// The fields of one CSV line (quotes honoured).
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
-    reader.records().next().and_then(Result::ok).map(|r| r.iter().map(str::to_owned).collect()).unwrap_or_default()
-}
-
-/// A row that was not read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Skipped {
-    pub file: String,
-    pub line: u64,
-    pub reason: String,
 }
 
 /// What reading gave.
@@ -215,90 +204,4 @@ fn make_ids_unique(entries: &mut [WatchEntry]) {
             entry.id = format!("{}#{count}", entry.id);
         }
     }
-}
-
-/// Line numbers (1-based) of byte offsets in a text: the CSV reader's own
-/// count lags on CRLF files, which the lists are.
-struct Lines {
-    newlines: Vec<usize>,
-}
-
-impl Lines {
-    fn new(text: &str) -> Lines {
-        Lines { newlines: memchr_newlines(text) }
-    }
-
-    /// The line a record starting at `byte` begins on (on CRLF files the
-    /// reader puts a record's start at the `\n` ending the line before).
-    fn of(&self, byte: u64) -> u64 {
-        self.newlines.partition_point(|&n| (n as u64) <= byte) as u64 + 1
-    }
-}
-
-fn memchr_newlines(text: &str) -> Vec<usize> {
-    text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect()
-}
-
-/// Every readable record of `reader` with the line it starts on (its
-/// byte offset past `base` in the text `lines` counts); records the
-/// reader cannot parse are skipped with their line and reason.
-fn rows(
-    reader: &mut csv::Reader<&[u8]>,
-    lines: &Lines,
-    base: u64,
-    file: &str,
-    skipped: &mut Vec<Skipped>,
-) -> Vec<(u64, csv::StringRecord)> {
-    let line_of = |position: Option<&csv::Position>| position.map_or(0, |p| lines.of(base + p.byte()));
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(record) => rows.push((line_of(record.position()), record)),
-            Err(e) => {
-                skipped.push(Skipped { file: file.to_owned(), line: line_of(e.position()), reason: e.to_string() })
-            }
-        }
-    }
-    rows
-}
-
-/// The header of `reader` as columns, or none (skipped, with `line`).
-fn header(reader: &mut csv::Reader<&[u8]>, line: u64, file: &str, skipped: &mut Vec<Skipped>) -> Option<Columns> {
-    match reader.headers() {
-        Ok(headers) => Some(Columns::new(headers)),
-        Err(e) => {
-            skipped.push(Skipped { file: file.to_owned(), line, reason: e.to_string() });
-            None
-        }
-    }
-}
-
-/// A CSV reader over `text` that accepts ragged rows.
-fn csv_reader(text: &str, has_headers: bool) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().has_headers(has_headers).flexible(true).from_reader(text.as_bytes())
-}
-
-/// Header lookups by name, case- and space-insensitive.
-struct Columns {
-    names: Vec<String>,
-}
-
-impl Columns {
-    fn new(headers: &csv::StringRecord) -> Columns {
-        Columns { names: headers.iter().map(|h| h.trim().to_ascii_lowercase()).collect() }
-    }
-
-    fn index(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
-    }
-
-    /// The first column whose name contains `part`.
-    fn containing(&self, part: &str) -> Option<usize> {
-        self.names.iter().position(|n| n.contains(part))
-    }
-}
-
-/// A cell of `record` by optional column index, trimmed, empty as none.
-fn cell(record: &csv::StringRecord, column: Option<usize>) -> Option<&str> {
-    column.and_then(|i| record.get(i)).and_then(crate::text::value)
 }
