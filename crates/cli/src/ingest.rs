@@ -96,11 +96,12 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
             };
             bar.finish_and_clear();
             match outcome {
-                Ok(Outcome::AlreadyIngested(record)) if record.kind == "list" => {
+                Ok(Outcome::AlreadyIngested(record)) if matches!(record.kind.as_str(), "list" | "detections" | "observations") => {
                     failed += 1;
                     eprintln!(
-                        "tumen: {}: this file was imported as a watch list (source {}): not AIS",
+                        "tumen: {}: this file was imported as {} (source {}): not AIS",
                         path.display(),
+                        record.kind,
                         record.id
                     );
                 }

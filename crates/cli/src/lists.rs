@@ -1,13 +1,11 @@
 //! `tumen lists`: watch lists imported into the dataset.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use tumen_ingest::content_hash;
-use tumen_model::Timestamp;
 use tumen_screen::{ListFormat, WatchEntry, read_lists};
 use tumen_store::Dataset;
 
@@ -81,20 +79,14 @@ pub fn run(args: &ListsArgs) -> Result<ExitCode> {
 fn import(args: &ImportArgs) -> Result<ExitCode> {
     let mut files = Vec::new();
     for path in &args.files {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        // Lists come in UTF-8, sometimes with a byte-order mark, sometimes
-        // in Latin-1 (older OFAC files): decoded without losing a row.
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text.trim_start_matches('\u{feff}').to_owned(),
-            Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
-        };
+        let text = crate::sources::read_text(path)?;
         files.push((path.display().to_string(), text));
     }
     let read = read_lists(&files, args.format)?;
     let name = args.list.clone().unwrap_or_else(|| read.list.clone());
     let mut dataset = Dataset::open(&args.data)?;
     let main_file = args.files.iter().find(|p| p.display().to_string() == read.file).unwrap_or(&args.files[0]);
-    let (source_id, imported) = register_source(&dataset, main_file, read.format.name())?;
+    let (source_id, imported) = crate::sources::register(&dataset, main_file, "list", read.format.name())?;
     let mut rows = Vec::with_capacity(read.entries.len());
     for mut entry in read.entries {
         entry.list = name.clone();
@@ -117,34 +109,8 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
             eprintln!("  {what}: {}", ids.join(", "));
         }
     }
-    if !read.skipped.is_empty() {
-        eprintln!("{} row(s) skipped:", read.skipped.len());
-        for s in read.skipped.iter().take(20) {
-            eprintln!("  {}:{}: {}", s.file, s.line, s.reason);
-        }
-    }
+    crate::sources::report_skipped(&read.skipped);
     Ok(ExitCode::SUCCESS)
-}
-
-/// The list file as a dataset source (the same content is the same
-/// source, so a re-import of an unchanged file cites the same record):
-/// its id and when it was first registered.
-fn register_source(dataset: &Dataset, path: &Path, format: &str) -> Result<(u32, Timestamp)> {
-    let hash = content_hash(path).with_context(|| format!("reading {}", path.display()))?;
-    let catalog = dataset.catalog();
-    let source = match catalog.source_by_hash(&hash)? {
-        Some(source) => source,
-        None => {
-            let size = std::fs::metadata(path).map(|m| m.len()).ok();
-            let location = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-            let source =
-                catalog.begin_source("list", &location.display().to_string(), Some(&hash), size, format, "none")?;
-            catalog.finish_source(source.id, "done", "{}")?;
-            source
-        }
-    };
-    let started = Timestamp::parse_lenient(&source.started).unwrap_or_else(Timestamp::now);
-    Ok((source.id, started))
 }
 
 fn list(args: &ListArgs) -> Result<ExitCode> {

@@ -5,6 +5,7 @@
 
 mod config;
 mod decode;
+mod imagery;
 mod ingest;
 mod input;
 mod lists;
@@ -12,6 +13,7 @@ mod lookup;
 mod places;
 mod run;
 mod simulate;
+mod sources;
 
 use std::process::ExitCode;
 
@@ -42,6 +44,11 @@ enum Command {
     Places(places::PlacesArgs),
     /// Watch lists: import (OFAC, UN 1718, EU, UK, OpenSanctions) and list.
     Lists(lists::ListsArgs),
+    /// Satellite vessel detections and their scenes: import.
+    Detections(imagery::DetectionsArgs),
+    /// Facility observations (rail cars, containers, vessels counted in
+    /// imagery): import.
+    Observations(imagery::ObservationsArgs),
     /// Run the detectors over the archive (port visits, gaps and AIS disabling, encounters,
     /// loitering, spoofing, identity and draught changes), storing the events with their
     /// evidence; a re-run gives the same event ids.
@@ -63,6 +70,8 @@ fn main() -> ExitCode {
         Command::Track(args) => lookup::track(&args),
         Command::Places(args) => places::run(&args),
         Command::Lists(args) => lists::run(&args),
+        Command::Detections(args) => imagery::detections(&args),
+        Command::Observations(args) => imagery::observations(&args),
         Command::Run(args) => run::run(&args),
         Command::Events(args) => run::events(&args),
     };

@@ -10,8 +10,10 @@
 //! at the edges (parsing and printing).
 //!
 //! Types arrive here when the work that needs them arrives; today that is time,
-//! positions, the two ship identities, MMSI and IMO number, and kinds of place.
+//! positions, the two ship identities, MMSI and IMO number, kinds of place, and
+//! what imagery gives (scenes, detections, facility observations).
 
+mod imagery;
 mod imo;
 mod latlon;
 pub mod mid;
@@ -19,6 +21,7 @@ mod mmsi;
 mod place;
 mod timestamp;
 
+pub use imagery::{Detection, ObjectClass, Observation, Scene};
 pub use imo::Imo;
 pub use latlon::{EARTH_MEAN_RADIUS_M, LatLon, METRES_PER_NAUTICAL_MILE, wrap_lon_deg};
 pub use mmsi::{Mmsi, MmsiKind};

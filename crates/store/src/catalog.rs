@@ -16,6 +16,8 @@ use crate::archive::PartInfo;
 use crate::rows::StaticField;
 use crate::static_batch::StaticBatch;
 
+mod imagery;
+
 const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = r#"
@@ -246,6 +248,7 @@ impl Catalog {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         drop_events_of_an_older_layout(&conn)?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(imagery::SCHEMA)?;
         let version: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
         match version.and_then(|v| v.parse::<i64>().ok()) {

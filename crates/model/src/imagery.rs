@@ -1,0 +1,105 @@
+//! What imagery gives: scenes (when an image was taken, the ground it
+//! covers), the vessel detections in them, and counts of objects at
+//! facilities.
+
+use crate::{LatLon, Timestamp};
+
+/// One image: when it was taken and, when the provider says, the ground it
+/// covers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    pub id: String,
+    pub satellite: Option<String>,
+    pub time: Timestamp,
+    /// The footprint's outer ring, closed (first = last); empty when the
+    /// provider gave none.
+    pub footprint: Vec<LatLon>,
+    /// Where it was read from (0 until an import registers the file).
+    pub source_id: u32,
+    pub line: u64,
+}
+
+/// A vessel-like object an image shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detection {
+    pub id: String,
+    pub scene_id: Option<String>,
+    pub time: Timestamp,
+    pub position: LatLon,
+    pub length_m: Option<f64>,
+    pub width_m: Option<f64>,
+    pub heading_deg: Option<f64>,
+    /// The provider's confidence that this is a vessel, 0–1.
+    pub confidence: Option<f64>,
+    /// The MMSI the provider itself matched, if it did (GFW's `ssvid`).
+    pub provider_mmsi: Option<u32>,
+    pub source_id: u32,
+    pub line: u64,
+}
+
+/// What a facility observation counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ObjectClass {
+    RailCar,
+    Container,
+    Vessel,
+    Vehicle,
+}
+
+impl ObjectClass {
+    pub const ALL: [ObjectClass; 4] = [ObjectClass::RailCar, ObjectClass::Container, ObjectClass::Vessel, ObjectClass::Vehicle];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectClass::RailCar => "rail_car",
+            ObjectClass::Container => "container",
+            ObjectClass::Vessel => "vessel",
+            ObjectClass::Vehicle => "vehicle",
+        }
+    }
+
+    /// Read loosely: `rail car`, `Rail_Cars`, `railcar`, `wagons` are one.
+    pub fn parse(text: &str) -> Option<ObjectClass> {
+        let key: String = text.to_ascii_lowercase().chars().filter(char::is_ascii_alphabetic).collect();
+        match key.trim_end_matches('s') {
+            "railcar" | "wagon" | "freightcar" => Some(ObjectClass::RailCar),
+            "container" => Some(ObjectClass::Container),
+            "vessel" | "ship" | "boat" => Some(ObjectClass::Vessel),
+            "vehicle" | "truck" | "car" => Some(ObjectClass::Vehicle),
+            _ => None,
+        }
+    }
+}
+
+/// One count of objects at a site on an image date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    /// The site's id (a gazetteer place id where there is one).
+    pub site: String,
+    pub site_name: Option<String>,
+    pub position: Option<LatLon>,
+    pub time: Timestamp,
+    pub object: ObjectClass,
+    pub count: u32,
+    /// Who counted (a provider, an analyst); free text.
+    pub provider: Option<String>,
+    pub source_id: u32,
+    pub line: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_classes_read_loosely() {
+        for text in ["rail_car", "Rail Cars", "railcar", "wagons", "RAIL-CAR"] {
+            assert_eq!(ObjectClass::parse(text), Some(ObjectClass::RailCar), "{text}");
+        }
+        assert_eq!(ObjectClass::parse("containers"), Some(ObjectClass::Container));
+        assert_eq!(ObjectClass::parse("aircraft"), None);
+        for class in ObjectClass::ALL {
+            assert_eq!(ObjectClass::parse(class.as_str()), Some(class));
+        }
+    }
+}
