@@ -10,6 +10,8 @@
 //!   Skylight's when none is given).
 //!
 //! - `[screen]`: watch-list score thresholds, `matched` and `show`.
+//! - `[fusion]`: satellite matching, structures, dark-detection candidates
+//!   and facility baselines (`tumen_fusion::FusionProfile`).
 //!
 //! Unknown keys are errors (a misspelt threshold must not pass silently).
 
@@ -18,6 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use tumen_detect::Profiles;
+use tumen_fusion::FusionProfile;
 use tumen_screen::Thresholds;
 
 #[derive(Debug, Default, Deserialize)]
@@ -26,6 +29,8 @@ pub struct Config {
     pub detect: Profiles,
     /// `[screen]`: `matched` (default 0.70) and `show` (0.50) score thresholds.
     pub screen: Thresholds,
+    /// `[fusion]`: detections against AIS, facility baselines.
+    pub fusion: FusionProfile,
 }
 
 impl Config {

@@ -77,7 +77,11 @@ pub fn detections(args: &DetectionsArgs) -> Result<ExitCode> {
         known.extend(scene_times(&read.scenes));
         dataset.catalog_mut().put_scenes(&read.scenes)?;
         dataset.catalog_mut().put_detections(&read.detections)?;
-        let not_vessels = if read.not_vessels > 0 { format!(", {} not vessels passed over", read.not_vessels) } else { String::new() };
+        let not_vessels = if read.not_vessels > 0 {
+            format!(", {} not vessels passed over", read.not_vessels)
+        } else {
+            String::new()
+        };
         eprintln!(
             "{name} ({}): {} detections, {} scenes{not_vessels}",
             format.name(),

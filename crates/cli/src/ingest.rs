@@ -96,7 +96,9 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
             };
             bar.finish_and_clear();
             match outcome {
-                Ok(Outcome::AlreadyIngested(record)) if matches!(record.kind.as_str(), "list" | "detections" | "observations") => {
+                Ok(Outcome::AlreadyIngested(record))
+                    if matches!(record.kind.as_str(), "list" | "detections" | "observations") =>
+                {
                     failed += 1;
                     eprintln!(
                         "tumen: {}: this file was imported as {} (source {}): not AIS",

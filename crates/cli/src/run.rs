@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use tumen_detect::{EventKind, Window, detect_window};
+use tumen_fusion::fuse;
 use tumen_screen::{WatchEntry, identity_conflicts, watchlist_hits};
 use tumen_store::{Dataset, EventQuery, EventRecord};
 
@@ -48,7 +49,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         to: args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
     };
     let hits = screen(&dataset, &config, window)?;
-    let events = detect_window(&dataset, &gazetteer, &config.detect, window, hits)?;
+    let mut events = detect_window(&dataset, &gazetteer, &config.detect, window, hits)?;
+    let (fused, fusion) = fuse(&dataset, &gazetteer, &config.fusion, window.from, window.to, &events)?;
+    events.extend(fused);
     let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
     // A run re-detects every kind over its window.
     let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -60,6 +63,19 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     eprintln!("{} events in {:.1} s", events.len(), started.elapsed().as_secs_f64());
     for (kind, n) in by_kind {
         eprintln!("  {kind:<16} {n:>9}");
+    }
+    if fusion.detections > 0 {
+        eprintln!(
+            "satellite: {} detections in {} scenes: {} matched to AIS, {} dark, {} on {} fixed structures, {} below the confidence for dark, {} inland",
+            fusion.detections,
+            fusion.scenes,
+            fusion.matched,
+            fusion.dark,
+            fusion.structure_detections,
+            fusion.structures,
+            fusion.low_confidence,
+            fusion.on_land
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -21,7 +21,8 @@ pub fn register(dataset: &Dataset, path: &Path, kind: &str, format: &str) -> Res
         None => {
             let size = std::fs::metadata(path).map(|m| m.len()).ok();
             let location = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-            let source = catalog.begin_source(kind, &location.display().to_string(), Some(&hash), size, format, "none")?;
+            let source =
+                catalog.begin_source(kind, &location.display().to_string(), Some(&hash), size, format, "none")?;
             catalog.finish_source(source.id, "done", "{}")?;
             source
         }

@@ -33,10 +33,19 @@ pub enum EventKind {
     /// `conflict`: `shared_imo`, `two_imos`, `listed_imo_other_name`,
     /// `flag_not_listed`).
     IdentityConflict,
+    /// An AIS vessel seen in a satellite image (fusion).
+    DetectionMatch,
+    /// A vessel in a satellite image that no AIS accounts for, with the
+    /// vessels that could have been it (fusion).
+    DarkDetection,
+    /// An AIS vessel inside a scene that the image did not show (fusion).
+    NotDetected,
+    /// A facility count far above its own history (fusion).
+    FacilityAnomaly,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 14] = [
         EventKind::PortVisit,
         EventKind::Gap,
         EventKind::AisDisabling,
@@ -47,6 +56,10 @@ impl EventKind {
         EventKind::DraughtChange,
         EventKind::WatchlistHit,
         EventKind::IdentityConflict,
+        EventKind::DetectionMatch,
+        EventKind::DarkDetection,
+        EventKind::NotDetected,
+        EventKind::FacilityAnomaly,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +74,10 @@ impl EventKind {
             EventKind::DraughtChange => "draught_change",
             EventKind::WatchlistHit => "watchlist_hit",
             EventKind::IdentityConflict => "identity_conflict",
+            EventKind::DetectionMatch => "detection_match",
+            EventKind::DarkDetection => "dark_detection",
+            EventKind::NotDetected => "not_detected",
+            EventKind::FacilityAnomaly => "facility_anomaly",
         }
     }
 }

@@ -34,7 +34,8 @@ pub fn read_observations(file: &str, text: &str) -> ObservationsRead {
         read.skipped.push(Skipped::new(file, 1, format!("no {} column: not an observations file", missing.join(", "))));
         return read;
     }
-    let (site_name, lat, lon) = (columns.any(&["site_name", "name"]), columns.any(&["lat", "latitude"]), columns.any(&["lon", "longitude"]));
+    let (site_name, lat, lon) =
+        (columns.any(&["site_name", "name"]), columns.any(&["lat", "latitude"]), columns.any(&["lon", "longitude"]));
     let provider = columns.any(&["source", "provider"]);
     for (line, record) in rows(&mut reader, &lines, 0, file, &mut read.skipped) {
         let skip = |reason: String| Skipped::new(file, line, reason);
@@ -57,7 +58,8 @@ pub fn read_observations(file: &str, text: &str) -> ObservationsRead {
             Some(text) => match ObjectClass::parse(text) {
                 Some(class) => class,
                 None => {
-                    read.skipped.push(skip(format!("object class {text:?} is none of rail_car, container, vessel, vehicle")));
+                    read.skipped
+                        .push(skip(format!("object class {text:?} is none of rail_car, container, vessel, vehicle")));
                     continue;
                 }
             },
@@ -77,10 +79,11 @@ pub fn read_observations(file: &str, text: &str) -> ObservationsRead {
                 continue;
             }
         };
-        let position = match (cell(&record, lat).and_then(|v| v.parse().ok()), cell(&record, lon).and_then(|v| v.parse().ok())) {
-            (Some(lat), Some(lon)) => LatLon::new(lat, lon),
-            _ => None,
-        };
+        let position =
+            match (cell(&record, lat).and_then(|v| v.parse().ok()), cell(&record, lon).and_then(|v| v.parse().ok())) {
+                (Some(lat), Some(lon)) => LatLon::new(lat, lon),
+                _ => None,
+            };
         read.observations.push(Observation {
             site: site_id.to_owned(),
             site_name: cell(&record, site_name).map(str::to_owned),

@@ -66,8 +66,10 @@ impl DetectionFormat {
         if first.starts_with('{') {
             return Some(DetectionFormat::GeoJson);
         }
-        let columns: Vec<String> =
-            tumen_table::csv_fields(first).iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect();
+        let columns: Vec<String> = tumen_table::csv_fields(first)
+            .iter()
+            .map(|c| c.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+            .collect();
         let has = |name: &str| columns.iter().any(|c| c == name);
         if has("detect_lat") && has("detect_timestamp") {
             Some(DetectionFormat::GfwSar)
@@ -77,7 +79,11 @@ impl DetectionFormat {
             Some(DetectionFormat::Skylight)
         } else if has("detectionid") || has("productstarttime") {
             Some(DetectionFormat::Ksat)
-        } else if has("scene_id") && !has("lat") && !has("latitude") && (has("footprint_wkt") || has("footprint") || has("center_lat")) {
+        } else if has("scene_id")
+            && !has("lat")
+            && !has("latitude")
+            && (has("footprint_wkt") || has("footprint") || has("center_lat"))
+        {
             Some(DetectionFormat::ScenesCsv)
         } else if (has("lat") || has("latitude")) && (has("lon") || has("longitude")) {
             Some(DetectionFormat::GenericCsv)
@@ -99,7 +105,9 @@ pub struct DetectionsRead {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DetectionReadError {
-    #[error("{file}: not a detection file Tumen reads (Skylight, GFW SAR, xView3, KSAT, generic CSV, scenes CSV, GeoJSON); name the format with --format")]
+    #[error(
+        "{file}: not a detection file Tumen reads (Skylight, GFW SAR, xView3, KSAT, generic CSV, scenes CSV, GeoJSON); name the format with --format"
+    )]
     Unrecognized { file: String },
     #[error("{file}: {reason}")]
     Malformed { file: String, reason: String },
@@ -116,7 +124,9 @@ pub fn read_detections(
 ) -> Result<(DetectionFormat, DetectionsRead), DetectionReadError> {
     let format = match format {
         Some(format) => format,
-        None => DetectionFormat::detect(text).ok_or_else(|| DetectionReadError::Unrecognized { file: file.to_owned() })?,
+        None => {
+            DetectionFormat::detect(text).ok_or_else(|| DetectionReadError::Unrecognized { file: file.to_owned() })?
+        }
     };
     let read = match format {
         DetectionFormat::GeoJson => read_geojson(file, text, scene_times)?,
@@ -179,7 +189,8 @@ fn read_detections_csv(
         (column(layout.id), column(layout.scene), column(layout.time), column(layout.lat), column(layout.lon));
     let (length, width, heading, confidence) =
         (column(layout.length), column(layout.width), column(layout.heading), column(layout.confidence));
-    let (is_vessel, ssvid, footprint) = (columns.index("is_vessel"), columns.index("ssvid"), columns.index("footprint"));
+    let (is_vessel, ssvid, footprint) =
+        (columns.index("is_vessel"), columns.index("ssvid"), columns.index("footprint"));
     if lat.is_none() || lon.is_none() {
         read.skipped.push(Skipped::new(file, 1, "no latitude/longitude columns"));
         return read;
@@ -262,8 +273,11 @@ fn read_scenes_csv(file: &str, text: &str) -> DetectionsRead {
     let lines = Lines::new(text);
     let mut reader = csv_reader(text, true);
     let Some(columns) = header(&mut reader, 1, file, &mut read.skipped) else { return read };
-    let (id, satellite, time) =
-        (columns.any(&["scene_id", "id"]), columns.any(&["satellite", "platform", "mission"]), columns.any(TIME_COLUMNS));
+    let (id, satellite, time) = (
+        columns.any(&["scene_id", "id"]),
+        columns.any(&["satellite", "platform", "mission"]),
+        columns.any(TIME_COLUMNS),
+    );
     let footprint = columns.any(&["footprint_wkt", "footprint", "wkt"]);
     let (center_lat, center_lon) = (columns.index("center_lat"), columns.index("center_lon"));
     let (width_km, height_km) = (columns.index("width_km"), columns.index("height_km"));
@@ -322,7 +336,8 @@ fn read_geojson(
 ) -> Result<DetectionsRead, DetectionReadError> {
     let mut read = DetectionsRead::default();
     let malformed = |reason: String| DetectionReadError::Malformed { file: file.to_owned(), reason };
-    let root: serde_json::Value = serde_json::from_str(text).map_err(|e| malformed(format!("line {}: {e}", e.line())))?;
+    let root: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| malformed(format!("line {}: {e}", e.line())))?;
     let features = match root.get("features").and_then(|f| f.as_array()) {
         Some(features) => features.clone(),
         None if root.get("type").and_then(|t| t.as_str()) == Some("Feature") => vec![root],
@@ -368,16 +383,28 @@ fn read_geojson(
                 });
             }
             "Point" => pending.push((index, feature)),
-            other => read.skipped.push(Skipped::new(file, line, format!("a {other:?} feature is neither a detection nor a scene"))),
+            other => read.skipped.push(Skipped::new(
+                file,
+                line,
+                format!("a {other:?} feature is neither a detection nor a scene"),
+            )),
         }
     }
     for (index, feature) in pending {
         let line = (index + 1) as u64;
         let properties = feature.get("properties").cloned().unwrap_or_default();
         let number_of = |names: &[&str]| {
-            names.iter().find_map(|n| properties.get(*n)).and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
+            names
+                .iter()
+                .find_map(|n| properties.get(*n))
+                .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
         };
-        let text_of = |names: &[&str]| names.iter().find_map(|n| properties.get(*n)).and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())));
+        let text_of = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| properties.get(*n))
+                .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
+        };
         let coordinates = feature.pointer("/geometry/coordinates").and_then(|c| c.as_array());
         let position = coordinates
             .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)))

@@ -47,7 +47,8 @@ pub enum ObjectClass {
 }
 
 impl ObjectClass {
-    pub const ALL: [ObjectClass; 4] = [ObjectClass::RailCar, ObjectClass::Container, ObjectClass::Vessel, ObjectClass::Vehicle];
+    pub const ALL: [ObjectClass; 4] =
+        [ObjectClass::RailCar, ObjectClass::Container, ObjectClass::Vessel, ObjectClass::Vehicle];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -120,8 +120,9 @@ impl Catalog {
 
     /// Every scene, by time.
     pub fn scenes(&self) -> Result<Vec<Scene>, CatalogError> {
-        let mut statement =
-            self.conn.prepare("SELECT id, satellite, time, footprint, source_id, line FROM scenes ORDER BY time, id")?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, satellite, time, footprint, source_id, line FROM scenes ORDER BY time, id")?;
         let rows = statement.query_map([], |r| {
             let footprint: String = r.get(3)?;
             Ok(Scene {

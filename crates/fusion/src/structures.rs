@@ -1,0 +1,117 @@
+//! Fixed structures — platforms, wind turbines, moored hulks — are
+//! detected at the same spot in scene after scene. They are told from
+//! vessels by recurrence: detected in at least `structure_min_scenes`
+//! scenes, in at least `structure_min_share` of the scenes that cover the
+//! spot, over at least `structure_min_span_hours`, and rarely matched to
+//! AIS. A ship at anchor for a day or two is seen in a few scenes, not in
+//! most of those over the spot across the archive; a short archive can
+//! still mistake one, which is why the span and share are configuration.
+
+use std::collections::{HashMap, HashSet};
+
+use tumen_model::{Detection, LatLon, Scene};
+
+use crate::imagery::{covers, footprint};
+use crate::profile::FusionProfile;
+
+/// A spot detected repeatedly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spot {
+    pub center: LatLon,
+    /// Indices into the detections.
+    pub members: Vec<usize>,
+    /// Distinct scenes (or image times) that detected it.
+    pub scenes_detecting: usize,
+    /// Scenes whose footprint covers it (at least those detecting it).
+    pub scenes_covering: usize,
+    pub span_hours: f64,
+    pub matched_share: f64,
+}
+
+/// The spots that are fixed structures, with the ids of their detections.
+pub fn fixed_structures(
+    detections: &[Detection],
+    scenes: &[Scene],
+    matched: &HashSet<&str>,
+    profile: &FusionProfile,
+) -> (Vec<Spot>, HashSet<String>) {
+    let spots = spots(detections, profile.structure_radius_m);
+    let polygons: Vec<_> = scenes.iter().filter_map(footprint).collect();
+    let mut structures = Vec::new();
+    let mut ids = HashSet::new();
+    for mut spot in spots {
+        let mut detecting: HashSet<String> = HashSet::new();
+        let (mut first, mut last) = (i64::MAX, i64::MIN);
+        let mut matched_count = 0;
+        for &i in &spot.members {
+            let d = &detections[i];
+            detecting.insert(d.scene_id.clone().unwrap_or_else(|| d.time.unix_ms().to_string()));
+            first = first.min(d.time.unix_ms());
+            last = last.max(d.time.unix_ms());
+            matched_count += usize::from(matched.contains(d.id.as_str()));
+        }
+        let covering = polygons.iter().filter(|p| covers(p, spot.center)).count().max(detecting.len());
+        spot.scenes_detecting = detecting.len();
+        spot.scenes_covering = covering;
+        spot.span_hours = (last - first) as f64 / 3_600_000.0;
+        spot.matched_share = matched_count as f64 / spot.members.len() as f64;
+        let is_structure = spot.scenes_detecting >= profile.structure_min_scenes
+            && spot.scenes_detecting as f64 >= profile.structure_min_share * spot.scenes_covering as f64
+            && spot.span_hours >= profile.structure_min_span_hours
+            && spot.matched_share < 1.0 / 3.0;
+        if is_structure {
+            ids.extend(spot.members.iter().map(|&i| detections[i].id.clone()));
+            structures.push(spot);
+        }
+    }
+    (structures, ids)
+}
+
+/// Detections gathered into spots: each joins the nearest spot whose
+/// centre is within `radius_m`, else starts one (a grid of cells the
+/// radius wide finds the neighbours).
+fn spots(detections: &[Detection], radius_m: f64) -> Vec<Spot> {
+    let cell_deg = radius_m / 111_320.0;
+    let cell_of = |p: LatLon| {
+        let lon_scale = p.lat_deg.to_radians().cos().max(0.01);
+        ((p.lat_deg / cell_deg).floor() as i64, (p.lon_deg * lon_scale / cell_deg).floor() as i64)
+    };
+    let mut spots: Vec<Spot> = Vec::new();
+    let mut sums: Vec<(f64, f64)> = Vec::new();
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    let mut order: Vec<usize> = (0..detections.len()).collect();
+    order.sort_by_key(|&i| (detections[i].time, detections[i].id.clone()));
+    for i in order {
+        let p = detections[i].position;
+        let (row, col) = cell_of(p);
+        let nearest = (row - 1..=row + 1)
+            .flat_map(|r| (col - 1..=col + 1).map(move |c| (r, c)))
+            .filter_map(|key| grid.get(&key))
+            .flatten()
+            .map(|&s| (s, spots[s].center.near_distance_m(p)))
+            .filter(|&(_, d)| d <= radius_m)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        match nearest {
+            Some((s, _)) => {
+                spots[s].members.push(i);
+                sums[s].0 += p.lat_deg;
+                sums[s].1 += p.lon_deg;
+                let n = spots[s].members.len() as f64;
+                spots[s].center = LatLon { lat_deg: sums[s].0 / n, lon_deg: sums[s].1 / n };
+            }
+            None => {
+                grid.entry((row, col)).or_default().push(spots.len());
+                sums.push((p.lat_deg, p.lon_deg));
+                spots.push(Spot {
+                    center: p,
+                    members: vec![i],
+                    scenes_detecting: 0,
+                    scenes_covering: 0,
+                    span_hours: 0.0,
+                    matched_share: 0.0,
+                });
+            }
+        }
+    }
+    spots
+}
