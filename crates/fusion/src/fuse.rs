@@ -346,12 +346,13 @@ fn dark_event(
         );
         attributes.insert("best_candidate_score", Value::Number(round(top[0].score, 3)));
     }
-    let watched = place.is_some_and(|p| p.watched);
-    let confidence = match (top.first().map(|c| c.score), watched) {
-        (Some(s), _) if s >= 0.5 => 4,
-        (Some(_), true) => 4,
-        (Some(_), false) | (None, true) => 3,
-        (None, false) => 2,
+    // A detection some silent vessel accounts for is a dark vessel; one
+    // none does is unexplained — a vessel never seen on AIS, or a false
+    // alarm (a watched place makes it interesting, not more likely real).
+    let confidence = match top.first().map(|c| c.score) {
+        Some(s) if s >= 0.5 => 4,
+        Some(_) => 3,
+        None => 2,
     };
     let confidence = if d.confidence.is_some_and(|c| c < 0.7) { confidence.min(2) } else { confidence };
     let mmsis: Vec<Mmsi> = top.iter().map(|c| c.mmsi).collect();

@@ -263,7 +263,7 @@ fn read_detections_csv(
         });
     }
     let mut scenes: Vec<Scene> = footprints.into_values().collect();
-    scenes.sort_by(|a, b| a.line.cmp(&b.line));
+    scenes.sort_by_key(|s| s.line);
     read.scenes = scenes;
     read
 }
