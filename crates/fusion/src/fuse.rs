@@ -18,7 +18,7 @@ use crate::imagery::{covers, footprint};
 use crate::matching::{Assignment, Candidate, assign, estimate};
 use crate::profile::FusionProfile;
 use crate::structures::fixed_structures;
-use crate::tracks::{Look, Tracks, collect};
+use crate::tracks::{Look, SlotIndex, Tracks, collect};
 
 /// How much fusion found, for the run's summary.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,11 +63,12 @@ pub fn fuse(
         summary.scenes = groups.len();
         let looks: Vec<Look> = groups.iter().map(|g| g.look()).collect();
         let tracks = collect(dataset, &looks, profile.candidate_nm, profile.candidate_hours)?;
+        let index = SlotIndex::new(&tracks, profile);
         let mut matched_ids: HashSet<&str> = HashSet::new();
         let mut results = Vec::new();
         for group in &groups {
-            let candidates = candidates(group, &tracks, &length_of, profile);
-            let assignment = assign(&group.detections, &candidates, profile);
+            let (candidates, assignment) =
+                match_scene(&group.look(), &group.detections, &tracks, &index, &length_of, profile);
             for pair in &assignment.matched {
                 matched_ids.insert(group.detections[pair.detection].id.as_str());
             }
@@ -184,35 +185,38 @@ fn group_by_scene<'a>(detections: &[&'a Detection], scenes: &'a [Scene]) -> Vec<
     groups.into_values().collect()
 }
 
-/// The vessels that could be in a scene: an estimate within the candidate
-/// distance of what the scene looks at.
-fn candidates(
-    group: &SceneGroup<'_>,
+/// One image's detections matched to the vessels that could be in it
+/// (an estimate within the candidate distance of what it looks at).
+pub fn match_scene(
+    look: &Look,
+    detections: &[&Detection],
     tracks: &Tracks,
+    index: &SlotIndex,
     length_of: &impl Fn(Mmsi) -> Option<f64>,
     profile: &FusionProfile,
-) -> Vec<Candidate> {
-    let outline = group.look().outline;
+) -> (Vec<Candidate>, Assignment) {
     let reach_m = profile.candidate_nm * METRES_PER_NAUTICAL_MILE;
-    let (south, north, west, east) = outline.iter().fold((90.0f64, -90.0f64, 180.0f64, -180.0f64), |b, p| {
+    let (south, north, west, east) = look.outline.iter().fold((90.0f64, -90.0f64, 180.0f64, -180.0f64), |b, p| {
         (b.0.min(p.lat_deg), b.1.max(p.lat_deg), b.2.min(p.lon_deg), b.3.max(p.lon_deg))
     });
     let centre = LatLon { lat_deg: (south + north) / 2.0, lon_deg: (west + east) / 2.0 };
     let half_diagonal = centre.distance_m(LatLon { lat_deg: north, lon_deg: east });
-    let mut found: Vec<Candidate> = tracks
-        .by_mmsi
-        .iter()
-        .filter_map(|(&mmsi, fixes)| {
-            let estimate = estimate(fixes, group.time, profile)?;
-            (centre.distance_m(estimate.position) <= half_diagonal + reach_m).then(|| Candidate {
+    let limit_m = half_diagonal + reach_m;
+    let mut candidates: Vec<Candidate> = index
+        .near(look.time, (south, north, west, east), reach_m)
+        .into_iter()
+        .filter_map(|mmsi| {
+            let estimate = estimate(tracks.by_mmsi.get(&mmsi)?, look.time, profile)?;
+            (centre.distance_m(estimate.position) <= limit_m).then(|| Candidate {
                 mmsi,
                 estimate,
                 length_m: length_of(mmsi),
             })
         })
         .collect();
-    found.sort_by_key(|c| c.mmsi.0);
-    found
+    candidates.sort_by_key(|c| c.mmsi.0);
+    let assignment = assign(detections, &candidates, profile);
+    (candidates, assignment)
 }
 
 /// Each vessel's length from its latest broadcast dimensions (`LxW`).

@@ -16,12 +16,16 @@
 
 use std::collections::HashMap;
 
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
+
 use tumen_model::{Detection, LatLon, Mmsi, Timestamp};
 
 use crate::profile::FusionProfile;
 use crate::tracks::TrackFix;
 
 const KNOT_M_PER_S: f64 = 1852.0 / 3600.0;
+const METRES_PER_DEGREE: f64 = 111_320.0;
 
 /// How an estimate was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,12 +155,31 @@ pub struct Assignment {
 
 /// Mutual-best assignment in rounds of `detections` to `candidates`.
 pub fn assign(detections: &[&Detection], candidates: &[Candidate], profile: &FusionProfile) -> Assignment {
-    // Pairs within five standard deviations; the rest score nothing.
+    // Pairs within five standard deviations; the rest score nothing. An
+    // R-tree of each candidate's five-sigma box finds them.
+    let reach = |c: &Candidate| 5.0 * c.estimate.sigma_m;
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let p = c.estimate.position;
+            let dlat = reach(c) / METRES_PER_DEGREE;
+            let dlon = dlat / p.lat_deg.to_radians().cos().max(0.01);
+            let rect =
+                Rectangle::from_corners([p.lon_deg - dlon, p.lat_deg - dlat], [p.lon_deg + dlon, p.lat_deg + dlat]);
+            GeomWithData::new(rect, i)
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
     let mut scored = Vec::new();
     for (di, d) in detections.iter().enumerate() {
-        for (ci, c) in candidates.iter().enumerate() {
+        let at = [d.position.lon_deg, d.position.lat_deg];
+        let mut near: Vec<usize> = tree.locate_all_at_point(&at).map(|b| b.data).collect();
+        near.sort_unstable();
+        for ci in near {
+            let c = &candidates[ci];
             let pair = score(d, c, profile);
-            if pair.distance_m <= 5.0 * c.estimate.sigma_m {
+            if pair.distance_m <= reach(c) {
                 scored.push(Pair { detection: di, candidate: ci, ..pair });
             }
         }

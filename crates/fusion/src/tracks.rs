@@ -132,3 +132,76 @@ pub fn collect(dataset: &Dataset, looks: &[Look], margin_nm: f64, margin_hours: 
     }
     Ok(tracks)
 }
+
+/// Which vessels are where, hour by hour: each vessel's estimated position
+/// at the middle of every hour within the candidate window of its fixes,
+/// filed by half-degree cell. A scene looks up the cells it could draw
+/// candidates from in its hour, instead of searching every vessel's track
+/// (a binary search per vessel per scene was most of the matching time).
+pub struct SlotIndex {
+    cells: HashMap<(i64, i32, i32), Vec<Mmsi>>,
+}
+
+const SLOT_MS: i64 = 3_600_000;
+const CELL_DEG: f64 = 0.5;
+/// How far a vessel can be from its slot's mid-hour estimate at any time
+/// in the hour (half an hour at 30 kn, and the estimate's error).
+const SLOT_MARGIN_M: f64 = 30_000.0;
+
+impl SlotIndex {
+    pub fn new(tracks: &Tracks, profile: &crate::profile::FusionProfile) -> SlotIndex {
+        let window_ms = (profile.candidate_hours * 3_600_000.0) as i64;
+        let mut cells: HashMap<(i64, i32, i32), Vec<Mmsi>> = HashMap::new();
+        for (&mmsi, fixes) in &tracks.by_mmsi {
+            let (Some(first), Some(last)) = (fixes.first(), fixes.last()) else { continue };
+            let from = (first.time.unix_ms() - window_ms).div_euclid(SLOT_MS);
+            let to = (last.time.unix_ms() + window_ms).div_euclid(SLOT_MS);
+            for slot in from..=to {
+                let middle = Timestamp::from_unix_ms(slot * SLOT_MS + SLOT_MS / 2);
+                // The slot's edges can be within the window when its middle is not.
+                let probe = [
+                    middle,
+                    Timestamp::from_unix_ms(slot * SLOT_MS),
+                    Timestamp::from_unix_ms((slot + 1) * SLOT_MS - 1),
+                ];
+                let Some(estimate) = probe.iter().find_map(|t| crate::matching::estimate(fixes, *t, profile)) else {
+                    continue;
+                };
+                let key = (slot, cell(estimate.position.lat_deg), cell(estimate.position.lon_deg));
+                cells.entry(key).or_default().push(mmsi);
+            }
+        }
+        SlotIndex { cells }
+    }
+
+    /// The vessels that could be within `reach_m` of the box `south..north`
+    /// × `west..east` at `time`, each once, in MMSI order.
+    pub fn near(&self, time: Timestamp, (south, north, west, east): (f64, f64, f64, f64), reach_m: f64) -> Vec<Mmsi> {
+        let slot = time.unix_ms().div_euclid(SLOT_MS);
+        let margin_lat = (reach_m + SLOT_MARGIN_M) / METRES_PER_DEGREE_LAT;
+        let widest = south.abs().max(north.abs()).min(85.0);
+        let margin_lon = (margin_lat / widest.to_radians().cos()).min(180.0);
+        let mut found = Vec::new();
+        for lat in cell(south - margin_lat)..=cell(north + margin_lat) {
+            for lon in cell(west - margin_lon)..=cell(east + margin_lon) {
+                let lon = wrap_cell(lon);
+                if let Some(mmsis) = self.cells.get(&(slot, lat, lon)) {
+                    found.extend_from_slice(mmsis);
+                }
+            }
+        }
+        found.sort_unstable_by_key(|m| m.0);
+        found.dedup();
+        found
+    }
+}
+
+fn cell(degrees: f64) -> i32 {
+    (degrees / CELL_DEG).floor() as i32
+}
+
+/// Cells past the antimeridian wrap round.
+fn wrap_cell(lon_cell: i32) -> i32 {
+    let per_turn = (360.0 / CELL_DEG) as i32;
+    (lon_cell + per_turn / 2).rem_euclid(per_turn) - per_turn / 2
+}
