@@ -64,15 +64,14 @@ pub fn fuse(
         let looks: Vec<Look> = groups.iter().map(|g| g.look()).collect();
         let tracks = collect(dataset, &looks, profile.candidate_nm, profile.candidate_hours)?;
         let index = SlotIndex::new(&tracks, profile);
+        let scenes_in: Vec<(Look, &[&Detection])> =
+            groups.iter().map(|g| (g.look(), g.detections.as_slice())).collect();
+        let results = match_scenes(&scenes_in, &tracks, &index, &length_of, profile);
         let mut matched_ids: HashSet<&str> = HashSet::new();
-        let mut results = Vec::new();
-        for group in &groups {
-            let (candidates, assignment) =
-                match_scene(&group.look(), &group.detections, &tracks, &index, &length_of, profile);
+        for (group, (_, assignment)) in groups.iter().zip(&results) {
             for pair in &assignment.matched {
                 matched_ids.insert(group.detections[pair.detection].id.as_str());
             }
-            results.push((candidates, assignment));
         }
         let (structures, structure_ids) = fixed_structures(&all_detections, &scenes, &matched_ids, profile);
         summary.structures = structures.len();
@@ -183,6 +182,31 @@ fn group_by_scene<'a>(detections: &[&'a Detection], scenes: &'a [Scene]) -> Vec<
             .push(d);
     }
     groups.into_values().collect()
+}
+
+/// [`match_scene`] for every scene, on every core, in order.
+pub fn match_scenes(
+    scenes: &[(Look, &[&Detection])],
+    tracks: &Tracks,
+    index: &SlotIndex,
+    length_of: &(impl Fn(Mmsi) -> Option<f64> + Sync),
+    profile: &FusionProfile,
+) -> Vec<(Vec<Candidate>, Assignment)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(16);
+    let chunk = scenes.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = scenes
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(look, detections)| match_scene(look, detections, tracks, index, length_of, profile))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("a matching thread")).collect()
+    })
 }
 
 /// One image's detections matched to the vessels that could be in it
