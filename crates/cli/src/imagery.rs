@@ -62,11 +62,18 @@ pub fn detections(args: &DetectionsArgs) -> Result<ExitCode> {
     }
     // Scene files first: their times serve detections that carry none.
     files.sort_by_key(|(_, _, format)| *format != Some(DetectionFormat::ScenesCsv));
+    // Every file read before anything is stored: a file that cannot be
+    // read stops the import with nothing half done.
     let mut known = scene_times(&dataset.catalog().scenes()?);
-    let mut skipped = Vec::new();
+    let mut reads = Vec::new();
     for (path, text, format) in &files {
         let name = path.display().to_string();
-        let (format, mut read) = read_detections(&name, text, *format, &known)?;
+        let (format, read) = read_detections(&name, text, *format, &known)?;
+        known.extend(scene_times(&read.scenes));
+        reads.push((*path, name, format, read));
+    }
+    let mut skipped = Vec::new();
+    for (path, name, format, mut read) in reads {
         let (source_id, _) = register(&dataset, path, "detections", format.name())?;
         for scene in &mut read.scenes {
             scene.source_id = source_id;
@@ -74,7 +81,6 @@ pub fn detections(args: &DetectionsArgs) -> Result<ExitCode> {
         for detection in &mut read.detections {
             detection.source_id = source_id;
         }
-        known.extend(scene_times(&read.scenes));
         dataset.catalog_mut().put_scenes(&read.scenes)?;
         dataset.catalog_mut().put_detections(&read.detections)?;
         let not_vessels = if read.not_vessels > 0 {
@@ -121,9 +127,13 @@ pub fn observations(args: &ObservationsArgs) -> Result<ExitCode> {
     let mut dataset = Dataset::open(&args.data)?;
     let mut skipped = Vec::new();
     let mut sites: HashMap<String, usize> = HashMap::new();
+    let mut reads = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
-        let mut read = read_observations(&name, &read_text(path)?);
+        let read = read_observations(&name, &read_text(path)?).map_err(anyhow::Error::msg)?;
+        reads.push((path, name, read));
+    }
+    for (path, name, mut read) in reads {
         let (source_id, _) = register(&dataset, path, "observations", "csv")?;
         for observation in &mut read.observations {
             observation.source_id = source_id;

@@ -15,12 +15,13 @@ pub struct ObservationsRead {
     pub skipped: Vec<Skipped>,
 }
 
-/// Reads an observations CSV.
-pub fn read_observations(file: &str, text: &str) -> ObservationsRead {
+/// Reads an observations CSV; a file without the required columns is not
+/// one (an error naming the file and what is missing).
+pub fn read_observations(file: &str, text: &str) -> Result<ObservationsRead, String> {
     let mut read = ObservationsRead::default();
     let lines = Lines::new(text);
     let mut reader = csv_reader(text, true);
-    let Some(columns) = header(&mut reader, 1, file, &mut read.skipped) else { return read };
+    let Some(columns) = header(&mut reader, 1, file, &mut read.skipped) else { return Ok(read) };
     let site = columns.any(&["site", "site_id", "facility"]);
     let time = columns.any(&["time", "date", "timestamp", "image_time", "acquired"]);
     let object = columns.any(&["object_class", "object", "class"]);
@@ -31,8 +32,10 @@ pub fn read_observations(file: &str, text: &str) -> ObservationsRead {
         .map(|(name, _)| *name)
         .collect();
     if !missing.is_empty() {
-        read.skipped.push(Skipped::new(file, 1, format!("no {} column: not an observations file", missing.join(", "))));
-        return read;
+        return Err(format!(
+            "{file}: not an observations file (no {} column; needs site, time, object_class, count)",
+            missing.join(", ")
+        ));
     }
     let (site_name, lat, lon) =
         (columns.any(&["site_name", "name"]), columns.any(&["lat", "latitude"]), columns.any(&["lon", "longitude"]));
@@ -96,7 +99,7 @@ pub fn read_observations(file: &str, text: &str) -> ObservationsRead {
             line,
         });
     }
-    read
+    Ok(read)
 }
 
 /// `2023-10-05` as midnight UTC.
