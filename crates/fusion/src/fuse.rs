@@ -61,11 +61,11 @@ pub fn fuse(
         let length_of = |mmsi: Mmsi| lengths.get(&mmsi).copied();
         let groups = group_by_scene(&in_window, &scenes);
         summary.scenes = groups.len();
-        let looks: Vec<Look> = groups.iter().map(|g| g.look()).collect();
-        let tracks = collect(dataset, &looks, profile.candidate_nm, profile.candidate_hours)?;
-        let index = SlotIndex::new(&tracks, profile);
         let scenes_in: Vec<(Look, &[&Detection])> =
             groups.iter().map(|g| (g.look(), g.detections.as_slice())).collect();
+        let looks: Vec<&Look> = scenes_in.iter().map(|(look, _)| look).collect();
+        let tracks = collect(dataset, &looks, profile.candidate_nm, profile.candidate_hours)?;
+        let index = SlotIndex::new(&tracks, profile);
         let results = match_scenes(&scenes_in, &tracks, &index, &length_of, profile);
         let mut matched_ids: HashSet<&str> = HashSet::new();
         for (group, (_, assignment)) in groups.iter().zip(&results) {
@@ -92,27 +92,12 @@ pub fn fuse(
                 if matched_detections.contains(&index) {
                     continue;
                 }
-                if structure_ids.contains(&detection.id) {
-                    summary.structure_detections += 1;
-                    continue;
-                }
-                if detection.confidence.is_some_and(|c| c < profile.min_dark_confidence) {
-                    summary.low_confidence += 1;
-                    continue;
-                }
-                // Inland is no place for a vessel — except in a port or
-                // anchorage, whose narrow bays the 1:10m coastline can fill
-                // (Dunay's quays are 1.4 km "inland").
-                let (lat, lon) = (detection.position.lat_deg, detection.position.lon_deg);
-                let in_harbour = gazetteer
-                    .containing(detection.position)
-                    .iter()
-                    .any(|p| matches!(p.kind, PlaceKind::Port | PlaceKind::Anchorage));
-                if !in_harbour
-                    && land.is_on_land(lat, lon)
-                    && land.distance_to_shore_km(lat, lon) > profile.land_margin_km
-                {
-                    summary.on_land += 1;
+                if let Some(reason) = set_aside(detection, &structure_ids, gazetteer, land, profile) {
+                    *match reason {
+                        SetAside::Structure => &mut summary.structure_detections,
+                        SetAside::LowConfidence => &mut summary.low_confidence,
+                        SetAside::Inland => &mut summary.on_land,
+                    } += 1;
                     continue;
                 }
                 let nearest = nearest_candidates(index, assignment, candidates);
@@ -139,6 +124,38 @@ pub fn fuse(
         summary.anomalies += 1;
     }
     Ok((out, summary))
+}
+
+/// Why an unmatched detection is not a dark vessel.
+enum SetAside {
+    Structure,
+    LowConfidence,
+    Inland,
+}
+
+fn set_aside(
+    detection: &Detection,
+    structures: &HashSet<String>,
+    gazetteer: &Gazetteer,
+    land: &Land,
+    profile: &FusionProfile,
+) -> Option<SetAside> {
+    if structures.contains(&detection.id) {
+        return Some(SetAside::Structure);
+    }
+    if detection.confidence.is_some_and(|c| c < profile.min_dark_confidence) {
+        return Some(SetAside::LowConfidence);
+    }
+    // Inland is no place for a vessel — except in a port or anchorage,
+    // whose narrow bays the 1:10m coastline can fill (Dunay's quays are
+    // 1.4 km "inland").
+    let (lat, lon) = (detection.position.lat_deg, detection.position.lon_deg);
+    let in_harbour = gazetteer
+        .containing(detection.position)
+        .iter()
+        .any(|p| matches!(p.kind, PlaceKind::Port | PlaceKind::Anchorage));
+    (!in_harbour && land.is_on_land(lat, lon) && land.distance_to_shore_km(lat, lon) > profile.land_margin_km)
+        .then_some(SetAside::Inland)
 }
 
 /// The detections of one image, with its scene when the dataset has it.

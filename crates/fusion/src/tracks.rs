@@ -42,7 +42,7 @@ struct Cells {
 }
 
 impl Cells {
-    fn new(looks: &[Look], margin_nm: f64, margin_hours: f64) -> Cells {
+    fn new(looks: &[&Look], margin_nm: f64, margin_hours: f64) -> Cells {
         let margin_ms = (margin_hours * 3_600_000.0) as i64;
         let margin_lat = margin_nm * METRES_PER_NAUTICAL_MILE / METRES_PER_DEGREE_LAT;
         let mut windows: HashMap<(i32, i32), Vec<(i64, i64)>> = HashMap::new();
@@ -107,7 +107,7 @@ impl Bounds {
 
 /// Reads the positions of the archive near `looks` (within `margin_nm`
 /// and `margin_hours`).
-pub fn collect(dataset: &Dataset, looks: &[Look], margin_nm: f64, margin_hours: f64) -> Result<Tracks, StoreError> {
+pub fn collect(dataset: &Dataset, looks: &[&Look], margin_nm: f64, margin_hours: f64) -> Result<Tracks, StoreError> {
     let cells = Cells::new(looks, margin_nm, margin_hours);
     let stored: std::collections::HashSet<i64> = dataset.catalog().days()?.into_iter().collect();
     let mut tracks = Tracks::default();
