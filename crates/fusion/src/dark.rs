@@ -113,3 +113,55 @@ fn identity(silence: &Silence, score: f64, first_s: f64, first_leg_m: f64) -> Id
         distance_from_silence_nm: first_leg_m / METRES_PER_NAUTICAL_MILE,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR_MS: i64 = 3_600_000;
+
+    fn at(hours: i64, lat: f64, lon: f64) -> (Timestamp, LatLon) {
+        (Timestamp::from_unix_ms(hours * HOUR_MS), LatLon { lat_deg: lat, lon_deg: lon })
+    }
+
+    #[test]
+    fn a_dark_port_call_names_the_ship_that_could_have_made_it() {
+        let dunay = (42.8788, 132.3352);
+        let najin = LatLon { lat_deg: 42.2333, lon_deg: 130.3 };
+        // Silent from Dunay for three days, back at Dunay: Najin (~100 nm) is in reach.
+        let angara = Silence {
+            mmsi: Mmsi(273_100_001),
+            event_id: "gap-1".into(),
+            from: at(0, dunay.0, dunay.1),
+            to: Some(at(72, dunay.0, dunay.1)),
+            end: Timestamp::from_unix_ms(72 * HOUR_MS),
+        };
+        // Silent for two hours off Vladivostok: nowhere near Najin in time.
+        let other = Silence {
+            mmsi: Mmsi(273_100_002),
+            event_id: "gap-2".into(),
+            from: at(30, 43.0, 131.9),
+            to: Some(at(32, 43.0, 131.9)),
+            end: Timestamp::from_unix_ms(32 * HOUR_MS),
+        };
+        let detection = Detection {
+            id: "d".into(),
+            scene_id: None,
+            time: Timestamp::from_unix_ms(31 * HOUR_MS),
+            position: najin,
+            length_m: Some(120.0),
+            width_m: None,
+            heading_deg: None,
+            confidence: Some(0.9),
+            provider_mmsi: None,
+            source_id: 1,
+            line: 1,
+        };
+        let length = |m: Mmsi| (m.0 == 273_100_001).then_some(118.0);
+        let found = identities(&detection, &[angara, other], length, &FusionProfile::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].mmsi, Mmsi(273_100_001));
+        assert!(found[0].score > 0.5, "{found:?}");
+        assert!((found[0].silent_hours - 31.0).abs() < 1e-9);
+    }
+}

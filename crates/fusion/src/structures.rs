@@ -115,3 +115,59 @@ fn spots(detections: &[Detection], radius_m: f64) -> Vec<Spot> {
     }
     spots
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imagery::{rectangle, ring};
+    use tumen_model::Timestamp;
+
+    const HOUR_MS: i64 = 3_600_000;
+
+    fn scene(n: i64) -> Scene {
+        Scene {
+            id: format!("s{n}"),
+            satellite: None,
+            time: Timestamp::from_unix_ms(n * 12 * HOUR_MS),
+            footprint: ring(&rectangle(LatLon { lat_deg: 42.8, lon_deg: 132.3 }, 25_000.0, 25_000.0)),
+            source_id: 1,
+            line: n as u64,
+        }
+    }
+
+    fn detection(id: &str, scene: i64, lat: f64, lon: f64) -> Detection {
+        Detection {
+            id: id.into(),
+            scene_id: Some(format!("s{scene}")),
+            time: Timestamp::from_unix_ms(scene * 12 * HOUR_MS),
+            position: LatLon { lat_deg: lat, lon_deg: lon },
+            length_m: Some(60.0),
+            width_m: None,
+            heading_deg: None,
+            confidence: Some(0.9),
+            provider_mmsi: None,
+            source_id: 2,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn a_platform_in_every_scene_is_a_structure_and_a_ship_in_two_is_not() {
+        let scenes: Vec<Scene> = (0..4).map(scene).collect();
+        let mut detections = Vec::new();
+        for n in 0..4 {
+            // The platform, tens of metres apart scene to scene.
+            detections.push(detection(&format!("p{n}"), n, 42.8 + 0.0002 * n as f64, 132.28));
+        }
+        // A ship at the quay in two scenes.
+        detections.push(detection("q0", 0, 42.85, 132.33));
+        detections.push(detection("q1", 1, 42.85, 132.33));
+        let (spots, ids) = fixed_structures(&detections, &scenes, &HashSet::new(), &FusionProfile::default());
+        assert_eq!(spots.len(), 1, "{spots:#?}");
+        assert_eq!((spots[0].scenes_detecting, spots[0].scenes_covering), (4, 4));
+        assert!(ids.contains("p0") && ids.contains("p3") && !ids.contains("q0"));
+        // Matched to AIS most of the time: a vessel that stays, not a structure.
+        let matched: HashSet<&str> = ["p0", "p1", "p2"].into_iter().collect();
+        assert!(fixed_structures(&detections, &scenes, &matched, &FusionProfile::default()).0.is_empty());
+    }
+}
