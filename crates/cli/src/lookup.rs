@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use tumen_model::{Imo, Mmsi, Timestamp};
-use tumen_store::{Dataset, PositionRow, StaticField, StaticSpan, VesselQuery};
+use tumen_store::{Dataset, EventQuery, EventRecord, PositionRow, StaticField, StaticSpan, VesselQuery};
 
 #[derive(Args)]
 pub struct VesselsArgs {
@@ -165,8 +165,10 @@ enum TrackFormat {
     /// One JSON object per position.
     Json,
     Csv,
-    /// A FeatureCollection: the track as a LineString, then each position
-    /// as a Point (RFC 7946, for QGIS and geojson.io).
+    /// A FeatureCollection: the track as a LineString, each position as a
+    /// Point, then each satellite detection matched to the vessel
+    /// (`kind` = `detection_match`) as a Point (RFC 7946, for QGIS and
+    /// geojson.io).
     Geojson,
 }
 
@@ -233,7 +235,18 @@ pub fn track(args: &TrackArgs) -> Result<ExitCode> {
             }
             csv.flush()?;
         }
-        TrackFormat::Geojson => write_geojson(&mut out, args.mmsi, &rows)?,
+        TrackFormat::Geojson => {
+            let query = EventQuery {
+                kind: Some("detection_match".into()),
+                mmsi: Some(args.mmsi),
+                place: None,
+                from: Some(from),
+                to: Some(to),
+                limit: u64::MAX / 2,
+            };
+            let sightings = dataset.catalog().events(&query)?;
+            write_geojson(&mut out, args.mmsi, &rows, &sightings)?
+        }
     }
     out.flush()?;
     if rows.is_empty() {
@@ -318,7 +331,7 @@ fn row_json(r: &PositionRow) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
-fn write_geojson(out: &mut dyn Write, mmsi: u32, rows: &[PositionRow]) -> Result<()> {
+fn write_geojson(out: &mut dyn Write, mmsi: u32, rows: &[PositionRow], sightings: &[EventRecord]) -> Result<()> {
     let mut features = Vec::with_capacity(rows.len() + 1);
     if rows.len() >= 2 {
         features.push(serde_json::json!({
@@ -340,6 +353,20 @@ fn write_geojson(out: &mut dyn Write, mmsi: u32, rows: &[PositionRow]) -> Result
             "type": "Feature",
             "geometry": { "type": "Point", "coordinates": [r.lon_deg, r.lat_deg] },
             "properties": properties(r),
+        }));
+    }
+    // Where imagery saw the vessel: the track annotated.
+    for e in sightings {
+        let (Some(lat), Some(lon)) = (e.lat_deg, e.lon_deg) else { continue };
+        let mut properties: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&e.attributes).unwrap_or_default();
+        properties.insert("kind".into(), e.kind.clone().into());
+        properties.insert("time".into(), e.start.to_string().into());
+        properties.insert("event_id".into(), e.id.clone().into());
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": { "type": "Point", "coordinates": [lon, lat] },
+            "properties": properties,
         }));
     }
     serde_json::to_writer(&mut *out, &serde_json::json!({ "type": "FeatureCollection", "features": features }))?;

@@ -70,6 +70,15 @@ fn detections_and_observations_from_import_to_events() {
     assert_eq!(evidence["role"], "satellite detection");
     assert!(evidence["source_id"].as_u64().unwrap() >= 2, "the detections file is a source of its own");
 
+    // The matched vessel's track carries where imagery saw it.
+    let vessel = matched[0]["mmsis"][0].as_u64().unwrap().to_string();
+    let track: Value =
+        serde_json::from_str(&ok(&["track", &vessel, "--data", &data, "--format", "geojson"]).0).unwrap();
+    let seen =
+        track["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kind"] == "detection_match").count();
+    let expected = matched.iter().filter(|e| e["mmsis"][0].as_u64().unwrap().to_string() == vessel).count();
+    assert_eq!(seen, expected);
+
     // The same files again: the same detections, the same events.
     ok(&["detections", "import", &path(&broken), &scenes, "--data", &data]);
     ok(&["run", "--data", &data]);

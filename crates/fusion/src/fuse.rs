@@ -337,14 +337,18 @@ fn match_event(d: &Detection, c: &Candidate, score: f64, distance_m: f64) -> Eve
     }
 }
 
-/// The AIS vessels nearest a detection left unmatched, by score: (MMSI,
-/// score, distance).
-fn nearest_candidates(detection: usize, assignment: &Assignment, candidates: &[Candidate]) -> Vec<(Mmsi, f64, f64)> {
-    let mut near: Vec<(Mmsi, f64, f64)> = assignment
+/// The AIS vessels nearest a detection left unmatched, best score first
+/// (at most three), with their score and distance.
+fn nearest_candidates<'c>(
+    detection: usize,
+    assignment: &Assignment,
+    candidates: &'c [Candidate],
+) -> Vec<(&'c Candidate, f64, f64)> {
+    let mut near: Vec<(&Candidate, f64, f64)> = assignment
         .scored
         .iter()
         .filter(|p| p.detection == detection)
-        .map(|p| (candidates[p.candidate].mmsi, p.score, p.distance_m))
+        .map(|p| (&candidates[p.candidate], p.score, p.distance_m))
         .collect();
     near.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.total_cmp(&b.2)));
     near.truncate(3);
@@ -354,7 +358,7 @@ fn nearest_candidates(detection: usize, assignment: &Assignment, candidates: &[C
 fn dark_event(
     d: &Detection,
     scene: Option<&Scene>,
-    nearest: &[(Mmsi, f64, f64)],
+    nearest: &[(&Candidate, f64, f64)],
     who: &[crate::dark::Identity],
     gazetteer: &Gazetteer,
 ) -> Event {
@@ -371,7 +375,9 @@ fn dark_event(
     if !nearest.is_empty() {
         attributes.insert(
             "nearest_ais",
-            listed(nearest.iter().map(|(m, s, dist)| format!("{} score {:.3} at {:.0} m", m.0, s, dist)).collect()),
+            listed(
+                nearest.iter().map(|(c, s, dist)| format!("{} score {:.3} at {:.0} m", c.mmsi.0, s, dist)).collect(),
+            ),
         );
     }
     let top: Vec<&crate::dark::Identity> = who.iter().take(3).collect();
@@ -401,6 +407,13 @@ fn dark_event(
     };
     let confidence = if d.confidence.is_some_and(|c| c < 0.7) { confidence.min(2) } else { confidence };
     let mmsis: Vec<Mmsi> = top.iter().map(|c| c.mmsi).collect();
+    // The detection, and the AIS positions of the nearest vessels that
+    // did not match it (why it is dark).
+    let mut evidence = vec![detection_evidence(d)];
+    for (candidate, _, _) in nearest {
+        let fix = candidate.estimate.before.or(candidate.estimate.after);
+        evidence.extend(fix.map(|f| fix_evidence(&f, "nearest AIS vessel, not matched")));
+    }
     Event {
         id: Event::make_id(EventKind::DarkDetection, &[], d.time, &format!("{PROFILE}:{}", d.id)),
         kind: EventKind::DarkDetection,
@@ -412,7 +425,7 @@ fn dark_event(
         attributes,
         confidence,
         profile: PROFILE.into(),
-        evidence: vec![detection_evidence(d)],
+        evidence,
     }
 }
 
