@@ -12,6 +12,8 @@
 //! - `[screen]`: watch-list score thresholds, `matched` and `show`.
 //! - `[fusion]`: satellite matching, structures, dark-detection candidates
 //!   and facility baselines (`tumen_fusion::FusionProfile`).
+//! - `[[corridor]]`: shipment corridors (`tumen_chain::Corridor`); the 2023
+//!   Najin–Dunay corridor when none is given.
 //!
 //! Unknown keys are errors (a misspelt threshold must not pass silently).
 
@@ -19,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use tumen_chain::Corridor;
 use tumen_detect::Profiles;
 use tumen_fusion::FusionProfile;
 use tumen_screen::Thresholds;
@@ -31,6 +34,8 @@ pub struct Config {
     pub screen: Thresholds,
     /// `[fusion]`: detections against AIS, facility baselines.
     pub fusion: FusionProfile,
+    /// `[[corridor]]`: the routes chains follow.
+    pub corridor: Vec<Corridor>,
 }
 
 impl Config {

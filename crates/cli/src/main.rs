@@ -55,6 +55,9 @@ enum Command {
     Run(run::RunArgs),
     /// List the events a run found: a table, JSON lines or GeoJSON.
     Events(run::EventsArgs),
+    /// List the suspected shipment chains a run linked, with the reasons
+    /// for their confidence.
+    Chains(run::ChainsArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility
     /// observations, and the ground truth (truth.json).
     Simulate(simulate::SimulateArgs),
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::Observations(args) => imagery::observations(&args),
         Command::Run(args) => run::run(&args),
         Command::Events(args) => run::events(&args),
+        Command::Chains(args) => run::chains(&args),
     };
     match result {
         Ok(code) => code,

@@ -9,10 +9,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use tumen_chain::{Chain, corridors_or_default, link};
 use tumen_detect::{EventKind, Window, detect_window};
 use tumen_fusion::fuse;
 use tumen_screen::{WatchEntry, identity_conflicts, watchlist_hits};
-use tumen_store::{Dataset, EventQuery, EventRecord};
+use tumen_store::{ChainRecord, Dataset, EventQuery, EventRecord};
 
 use crate::config::Config;
 use crate::lookup::parse_time;
@@ -52,10 +53,13 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let mut events = detect_window(&dataset, &gazetteer, &config.detect, window, hits)?;
     let (fused, fusion) = fuse(&dataset, &gazetteer, &config.fusion, window.from, window.to, &events)?;
     events.extend(fused);
+    let chains = link(&events, &corridors_or_default(&config.corridor), &gazetteer);
     let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
     // A run re-detects every kind over its window.
     let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
     dataset.catalog_mut().replace_events_between(&kinds, window.from, window.to, &records)?;
+    let chain_records = chains.iter().map(chain_record).collect::<Result<Vec<_>>>()?;
+    dataset.catalog_mut().replace_chains_between(window.from, window.to, &chain_records)?;
     let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
     for e in &events {
         *by_kind.entry(e.kind.as_str()).or_default() += 1;
@@ -63,6 +67,10 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     eprintln!("{} events in {:.1} s", events.len(), started.elapsed().as_secs_f64());
     for (kind, n) in by_kind {
         eprintln!("  {kind:<16} {n:>9}");
+    }
+    if !chains.is_empty() {
+        let strong = chains.iter().filter(|c| c.confidence >= 0.7).count();
+        eprintln!("chains: {} sea legs along the corridors, {strong} with confidence ≥ 0.7", chains.len());
     }
     if fusion.detections > 0 {
         eprintln!(
@@ -217,4 +225,73 @@ fn event_json(e: &EventRecord) -> serde_json::Value {
         "attributes": parse(&e.attributes),
         "evidence": parse(&e.evidence),
     })
+}
+
+fn chain_record(chain: &Chain) -> Result<ChainRecord> {
+    Ok(ChainRecord {
+        id: chain.id.clone(),
+        corridor: chain.corridor.clone(),
+        vessels: chain.vessels.clone(),
+        start: chain.start,
+        end: chain.end,
+        confidence: chain.confidence,
+        chain: serde_json::to_string(chain)?,
+    })
+}
+
+#[derive(Args)]
+pub struct ChainsArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// Only chains of at least this confidence (0–1).
+    #[arg(long, default_value_t = 0.0)]
+    min_confidence: f64,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ChainFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ChainFormat {
+    /// One line a chain, then its reasons.
+    Table,
+    /// JSON lines, one chain each, with its reasons and events.
+    Json,
+}
+
+/// `tumen chains`: the suspected shipments the last run linked.
+pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
+    let dataset = Dataset::open_read_only(&args.data)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for record in dataset.catalog().chains(args.min_confidence)? {
+        match args.format {
+            ChainFormat::Json => writeln!(out, "{}", record.chain)?,
+            ChainFormat::Table => {
+                let chain: serde_json::Value = serde_json::from_str(&record.chain)?;
+                writeln!(
+                    out,
+                    "{}  {:.2}  {}  {} → {}  loading {} – {}  landing {}",
+                    record.id,
+                    record.confidence,
+                    record.vessels.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+                    chain["origin"].as_str().unwrap_or("?"),
+                    chain["destination"].as_str().unwrap_or("?"),
+                    chain["loading_from"].as_str().unwrap_or("?"),
+                    chain["loading_to"].as_str().unwrap_or("?"),
+                    chain["landing_from"].as_str().unwrap_or("?"),
+                )?;
+                for reason in chain["reasons"].as_array().into_iter().flatten() {
+                    writeln!(
+                        out,
+                        "    +{:.2}  {}",
+                        reason["weight"].as_f64().unwrap_or(0.0),
+                        reason["what"].as_str().unwrap_or("")
+                    )?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,10 @@ use crate::archive::PartInfo;
 use crate::rows::StaticField;
 use crate::static_batch::StaticBatch;
 
+mod chains;
 mod imagery;
+
+pub use chains::ChainRecord;
 
 const SCHEMA_VERSION: i64 = 1;
 
@@ -249,6 +252,7 @@ impl Catalog {
         drop_events_of_an_older_layout(&conn)?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(imagery::SCHEMA)?;
+        conn.execute_batch(chains::SCHEMA)?;
         let version: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
         match version.and_then(|v| v.parse::<i64>().ok()) {

@@ -1,0 +1,405 @@
+//! Events linked into suspected shipments along a corridor.
+//!
+//! A vessel's *calls* are its port visits and the dark detections that
+//! name it as a candidate, at the corridor's places; calls at one place
+//! less than two days apart are one stay. A chain is a stay at an origin
+//! followed, within the voyage limit and with no other destination stay
+//! between, by a stay at a destination — the sea leg — with what supports
+//! it: cargo loaded (a draught rise in the origin stay, a container spike
+//! at the origin), the voyage dark (AIS disabling, a gap, a call seen only
+//! from orbit), a meeting at sea, the vessel on a watch list, and then rail
+//! and depot activity (facility anomalies at the corridor's rail facilities
+//! and depots in the days after the arrival).
+//!
+//! Confidence is a noisy-OR of the indicators present, each with a stated
+//! weight ([`Weights`]): `1 − Π(1 − wᵢ)`. Every indicator is listed with
+//! its weight and the event it rests on, so the number can be read back.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tumen_detect::event::Value;
+use tumen_detect::{Event, EventKind};
+use tumen_model::{METRES_PER_NAUTICAL_MILE, Mmsi, Timestamp};
+use tumen_places::Gazetteer;
+
+use crate::corridor::Corridor;
+
+const DAY_MS: i64 = 86_400_000;
+/// Calls at one place this close are one stay.
+const STAY_JOIN_MS: i64 = 2 * DAY_MS;
+
+/// How much each indicator says, alone, that a sea leg is a suspected
+/// shipment. A voyage between the corridor's ports is itself little (ports
+/// have ordinary trade); cargo, darkness and onward rail say more.
+pub struct Weights;
+
+impl Weights {
+    pub const VOYAGE: f64 = 0.2;
+    pub const LOADED: f64 = 0.3;
+    pub const ORIGIN_SPIKE: f64 = 0.2;
+    pub const DARK_CALL: f64 = 0.4;
+    pub const AIS_DISABLING: f64 = 0.4;
+    pub const GAP: f64 = 0.2;
+    pub const ENCOUNTER: f64 = 0.2;
+    pub const LISTED: f64 = 0.5;
+    pub const RAIL_SPIKE: f64 = 0.4;
+    pub const DEPOT_SPIKE: f64 = 0.3;
+}
+
+/// One indicator of a chain.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reason {
+    pub weight: f64,
+    pub what: String,
+    /// The event it rests on.
+    pub event: Option<String>,
+}
+
+/// A suspected shipment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Chain {
+    /// Stable: the corridor, the origin and the starts of the two stays.
+    pub id: String,
+    pub corridor: String,
+    /// The vessel, or for a leg seen only from orbit the vessels that could
+    /// have sailed it, the likeliest first (its reasons are the first's).
+    pub vessels: Vec<u32>,
+    pub origin: String,
+    pub destination: String,
+    /// The origin stay (loading) and the destination stay (landing).
+    #[serde(serialize_with = "rfc3339")]
+    pub loading_from: Timestamp,
+    #[serde(serialize_with = "rfc3339")]
+    pub loading_to: Timestamp,
+    #[serde(serialize_with = "rfc3339")]
+    pub landing_from: Timestamp,
+    #[serde(serialize_with = "rfc3339")]
+    pub landing_to: Timestamp,
+    /// The chain's whole window: loading to the last linked activity.
+    #[serde(serialize_with = "rfc3339")]
+    pub start: Timestamp,
+    #[serde(serialize_with = "rfc3339")]
+    pub end: Timestamp,
+    /// Great-circle distance between the two ports (the sea route is
+    /// longer round the coast).
+    pub sea_nm: Option<f64>,
+    pub rail_km: Option<f64>,
+    pub confidence: f64,
+    pub reasons: Vec<Reason>,
+    /// Every event the chain links, in time order.
+    pub events: Vec<String>,
+}
+
+/// A vessel at a corridor place: a port visit, or a dark detection that
+/// names it.
+#[derive(Clone, Debug)]
+struct Call<'e> {
+    place: &'e str,
+    start: Timestamp,
+    end: Timestamp,
+    events: Vec<&'e Event>,
+    /// Seen only from orbit (the vessel's score as the detection's
+    /// candidate).
+    dark: Option<f64>,
+}
+
+/// The chains of every corridor in `events`.
+pub fn link(events: &[Event], corridors: &[Corridor], gazetteer: &Gazetteer) -> Vec<Chain> {
+    let mut chains = Vec::new();
+    for corridor in corridors {
+        for (mmsi, calls) in calls_by_vessel(events, corridor) {
+            chains.extend(
+                sea_legs(&calls, corridor)
+                    .into_iter()
+                    .map(|(origin, destination)| chain(mmsi, origin, destination, corridor, events, gazetteer)),
+            );
+        }
+    }
+    merge_alternatives(chains)
+}
+
+/// Chains of one sea leg seen only from orbit can name several vessels
+/// (a dark detection's candidates): they are one chain, its vessels best
+/// first, its reasons those of the best.
+fn merge_alternatives(mut chains: Vec<Chain>) -> Vec<Chain> {
+    chains.sort_by(|a, b| {
+        (&a.corridor, &a.origin, a.loading_from, &a.destination, a.landing_from)
+            .cmp(&(&b.corridor, &b.origin, b.loading_from, &b.destination, b.landing_from))
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.vessels.cmp(&b.vessels))
+    });
+    let mut merged: Vec<Chain> = Vec::new();
+    for chain in chains {
+        match merged.last_mut() {
+            Some(best) if same_leg(best, &chain) => {
+                for vessel in chain.vessels {
+                    if !best.vessels.contains(&vessel) {
+                        best.vessels.push(vessel);
+                    }
+                }
+            }
+            _ => merged.push(chain),
+        }
+    }
+    merged.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
+    merged
+}
+
+fn same_leg(a: &Chain, b: &Chain) -> bool {
+    a.corridor == b.corridor
+        && a.origin == b.origin
+        && a.destination == b.destination
+        && a.loading_from == b.loading_from
+        && a.landing_from == b.landing_from
+}
+
+fn is_corridor_port(corridor: &Corridor, place: &str) -> bool {
+    corridor.origins.iter().chain(&corridor.destinations).any(|p| p == place)
+}
+
+/// Each vessel's stays at the corridor's ports, in time order.
+fn calls_by_vessel<'e>(events: &'e [Event], corridor: &Corridor) -> BTreeMap<Mmsi, Vec<Call<'e>>> {
+    let mut calls: BTreeMap<Mmsi, Vec<Call<'e>>> = BTreeMap::new();
+    for event in events {
+        let Some(place) = event.place.as_deref().filter(|p| is_corridor_port(corridor, p)) else { continue };
+        match event.kind {
+            EventKind::PortVisit => {
+                for &mmsi in &event.mmsis {
+                    calls.entry(mmsi).or_default().push(Call {
+                        place,
+                        start: event.start,
+                        end: event.end,
+                        events: vec![event],
+                        dark: None,
+                    });
+                }
+            }
+            EventKind::DarkDetection => {
+                let score = number(event, "best_candidate_score").unwrap_or(0.0);
+                // The first candidate scores best; the others are named
+                // with a share of it (the event lists them best first).
+                for (rank, &mmsi) in event.mmsis.iter().enumerate() {
+                    calls.entry(mmsi).or_default().push(Call {
+                        place,
+                        start: event.start,
+                        end: event.end,
+                        events: vec![event],
+                        dark: Some(score / (rank + 1) as f64),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for list in calls.values_mut() {
+        list.sort_by_key(|c| c.start);
+        let mut stays: Vec<Call<'e>> = Vec::new();
+        for call in list.drain(..) {
+            match stays.last_mut() {
+                Some(last) if last.place == call.place && call.start.ms_since(last.end) <= STAY_JOIN_MS => {
+                    last.end = last.end.max(call.end);
+                    last.events.extend(call.events);
+                    last.dark = match (last.dark, call.dark) {
+                        // A stay with any port visit was seen by AIS.
+                        (None, _) | (_, None) => None,
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                    };
+                }
+                _ => stays.push(call),
+            }
+        }
+        *list = stays;
+    }
+    calls
+}
+
+/// Origin stay → each destination stay within the voyage limit before the
+/// vessel is next at an origin (a return to the origin starts a new leg).
+/// A ship seen only from orbit may be named at two destinations in that
+/// time (a detection's candidates are hypotheses): each is a leg, and the
+/// chains of one leg merge below.
+fn sea_legs<'c, 'e>(calls: &'c [Call<'e>], corridor: &Corridor) -> Vec<(&'c Call<'e>, &'c Call<'e>)> {
+    let limit_ms = (corridor.max_voyage_days * DAY_MS as f64) as i64;
+    let is_origin = |c: &Call<'_>| corridor.origins.iter().any(|o| o == c.place);
+    let is_destination = |c: &Call<'_>| corridor.destinations.iter().any(|d| d == c.place);
+    let mut legs = Vec::new();
+    for (i, origin) in calls.iter().enumerate().filter(|(_, c)| is_origin(c)) {
+        for destination in calls[i + 1..].iter().take_while(|c| !is_origin(c)) {
+            if destination.start.ms_since(origin.end) > limit_ms {
+                break;
+            }
+            if is_destination(destination) {
+                legs.push((origin, destination));
+            }
+        }
+    }
+    legs
+}
+
+fn chain(
+    mmsi: Mmsi,
+    origin: &Call<'_>,
+    destination: &Call<'_>,
+    corridor: &Corridor,
+    events: &[Event],
+    gazetteer: &Gazetteer,
+) -> Chain {
+    let mut reasons: Vec<Reason> = Vec::new();
+    let mut linked: Vec<&Event> = origin.events.iter().chain(&destination.events).copied().collect();
+    let mut add = |weight: f64, what: String, event: Option<&Event>| {
+        reasons.push(Reason { weight, what, event: event.map(|e| e.id.clone()) });
+    };
+    add(
+        Weights::VOYAGE,
+        format!(
+            "sailed {} → {} in {:.1} h",
+            origin.place,
+            destination.place,
+            destination.start.ms_since(origin.end) as f64 / 3.6e6
+        ),
+        origin.events.first().copied(),
+    );
+    for (call, side) in [(origin, "at the origin"), (destination, "at the destination")] {
+        if let Some(score) = call.dark {
+            add(
+                Weights::DARK_CALL * score.min(1.0),
+                format!("{side} {} seen only from orbit (candidate score {score:.2})", call.place),
+                call.events.first().copied(),
+            );
+        }
+    }
+    let vessel_events = events.iter().filter(|e| e.mmsis.contains(&mmsi));
+    let (voyage_from, voyage_to) = (origin.start, destination.end);
+    let mut dark_at_sea: Option<(f64, &Event)> = None;
+    for event in vessel_events {
+        let overlaps = event.start <= voyage_to && event.end >= voyage_from;
+        match event.kind {
+            EventKind::DraughtChange if text(event, "direction") == Some("loaded") && within(event, origin) => {
+                let metres = number(event, "change_m").unwrap_or(0.0);
+                add(Weights::LOADED, format!("draught up {metres:.1} m at {}", origin.place), Some(event));
+                linked.push(event);
+            }
+            EventKind::DraughtChange if text(event, "direction") == Some("unloaded") && within(event, destination) => {
+                linked.push(event);
+            }
+            EventKind::AisDisabling | EventKind::Gap if overlaps => {
+                let weight = if event.kind == EventKind::AisDisabling { Weights::AIS_DISABLING } else { Weights::GAP };
+                if dark_at_sea.is_none_or(|(w, _)| weight > w) {
+                    dark_at_sea = Some((weight, event));
+                }
+                linked.push(event);
+            }
+            EventKind::Encounter if overlaps => {
+                add(Weights::ENCOUNTER, "met another vessel at sea".into(), Some(event));
+                linked.push(event);
+            }
+            EventKind::WatchlistHit if matches!(event.attributes.get("matched"), Some(Value::Flag(true))) => {
+                let list = text(event, "list").unwrap_or("a list");
+                add(Weights::LISTED, format!("on {list} as {}", text(event, "entry_name").unwrap_or("?")), Some(event));
+                linked.push(event);
+            }
+            _ => {}
+        }
+    }
+    if let Some((weight, event)) = dark_at_sea {
+        let hours = number(event, "duration_hours").unwrap_or(0.0);
+        add(weight, format!("AIS silent {hours:.1} h ({})", event.kind.as_str()), Some(event));
+    }
+    let onward_to = destination.end.plus_ms((corridor.onward_days * DAY_MS as f64) as i64);
+    let mut last = destination.end;
+    let mut best_spike: BTreeMap<&str, (f64, &Event)> = BTreeMap::new();
+    for event in events.iter().filter(|e| e.kind == EventKind::FacilityAnomaly) {
+        let Some(site) = event.place.as_deref().or_else(|| text(event, "site")) else { continue };
+        // Containers at the origin around the loading; rail cars from the
+        // loading on; the depot after the landing.
+        let window = if site == origin.place {
+            (origin.start.plus_ms(-3 * DAY_MS), origin.end.plus_ms(DAY_MS))
+        } else if corridor.rail_facilities.iter().any(|r| r == site) {
+            (origin.start, onward_to)
+        } else if corridor.depots.iter().any(|d| d == site) {
+            (destination.start, onward_to)
+        } else {
+            continue;
+        };
+        if event.start <= window.1 && event.end >= window.0 {
+            let z = number(event, "z").unwrap_or(0.0);
+            if best_spike.get(site).is_none_or(|(old, _)| z > *old) {
+                best_spike.insert(site, (z, event));
+            }
+        }
+    }
+    for (site, (_, event)) in best_spike {
+        let weight = if site == origin.place {
+            Weights::ORIGIN_SPIKE
+        } else if corridor.depots.iter().any(|d| d == site) {
+            Weights::DEPOT_SPIKE
+        } else {
+            Weights::RAIL_SPIKE
+        };
+        let (peak, expected) = (number(event, "peak_count").unwrap_or(0.0), number(event, "expected").unwrap_or(0.0));
+        let class = text(event, "object_class").unwrap_or("objects");
+        add(weight, format!("{site}: {peak:.0} {class} against {expected:.0} expected"), Some(event));
+        last = last.max(event.end);
+        linked.push(event);
+    }
+    linked.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
+    linked.dedup_by(|a, b| a.id == b.id);
+    let confidence = 1.0 - reasons.iter().map(|r| 1.0 - r.weight.clamp(0.0, 1.0)).product::<f64>();
+    let sea_nm = match (gazetteer.get(origin.place), gazetteer.get(destination.place)) {
+        (Some(a), Some(b)) => Some(a.centre().distance_m(b.centre()) / METRES_PER_NAUTICAL_MILE),
+        _ => None,
+    };
+    Chain {
+        id: chain_id(&corridor.id, origin.place, origin.start, destination.start),
+        corridor: corridor.id.clone(),
+        vessels: vec![mmsi.0],
+        origin: origin.place.to_owned(),
+        destination: destination.place.to_owned(),
+        loading_from: origin.start,
+        loading_to: origin.end,
+        landing_from: destination.start,
+        landing_to: destination.end,
+        start: origin.start,
+        end: last,
+        sea_nm,
+        rail_km: corridor.rail_km,
+        confidence: (confidence * 1000.0).round() / 1000.0,
+        reasons,
+        events: linked.iter().map(|e| e.id.clone()).collect(),
+    }
+}
+
+fn rfc3339<S: serde::Serializer>(t: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(t)
+}
+
+/// Stable across re-runs: the corridor, the origin, when the loading stay
+/// began and when the landing did (not the vessel: a leg seen from orbit
+/// may name its vessels in another order when the data grows).
+fn chain_id(corridor: &str, origin: &str, loading: Timestamp, landing: Timestamp) -> String {
+    let key = format!("{corridor}:{origin}:{}:{}", loading.unix_ms(), landing.unix_ms());
+    format!("chain-{:016x}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+}
+
+/// An event inside a stay (with an hour's slack at either end).
+fn within(event: &Event, call: &Call<'_>) -> bool {
+    let slack = 3_600_000;
+    let during = text(event, "during");
+    during.is_some_and(|id| call.events.iter().any(|e| e.id == id))
+        || (event.start >= call.start.plus_ms(-slack) && event.start <= call.end.plus_ms(slack))
+}
+
+fn number(event: &Event, key: &str) -> Option<f64> {
+    match event.attributes.get(key) {
+        Some(Value::Number(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+fn text<'e>(event: &'e Event, key: &str) -> Option<&'e str> {
+    match event.attributes.get(key) {
+        Some(Value::Text(t)) => Some(t.as_str()),
+        _ => None,
+    }
+}

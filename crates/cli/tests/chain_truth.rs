@@ -1,0 +1,154 @@
+//! Shipment chains against the Najin → Dunay scenario's truth. The
+//! munitions ships (Angara, Maria, Maia-1) sail with AIS off, so a leg can
+//! be linked only where both its ends were seen — by AIS in port, or by a
+//! satellite pass during the stay (images every three or four days miss
+//! most one-day stays at Dunay). Asserted: every such observable leg is a
+//! chain naming its ship, its ports and a window that holds the voyage;
+//! every chain's ships are the scenario's illicit ones (none in the
+//! background traffic); the chains of the 7 Sept – 1 Oct 2023 loading
+//! period carry the rail spikes at the border facilities. The share of
+//! all legs held, and of chains holding a leg, is printed: where several
+//! dark ships shuttle, a chain links a sighting of one at Najin to one of
+//! another at Dunay (their identities are candidates, not certain). Printed with `cargo test -p tumen-cli
+//! --test chain_truth -- --nocapture`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+use tumen_model::Timestamp;
+
+fn tumen(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs");
+    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn ms(value: &Value) -> i64 {
+    Timestamp::parse_lenient(value.as_str().expect("a time")).expect("a time").unix_ms()
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+#[test]
+fn chains_follow_the_munitions_shipments_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |p: &Path| p.display().to_string();
+    let (case, data) = (dir.path().join("case"), path(&dir.path().join("data")));
+    tumen(&["simulate", "najin-dunay-2023", "--out", &path(&case), "-q"]);
+    tumen(&["ingest", &path(&case.join("ais.nmea")), "--data", &data, "-q"]);
+    tumen(&["places", "import", &path(&case.join("gazetteer.geojson")), "--data", &data]);
+    let (scenes, detections) = (path(&case.join("scenes.csv")), path(&case.join("detections.csv")));
+    tumen(&["detections", "import", &detections, &scenes, "--data", &data]);
+    tumen(&["observations", "import", &path(&case.join("observations.csv")), "--data", &data]);
+    tumen(&["run", "--data", &data]);
+    let chains: Vec<Value> = tumen(&["chains", "--data", &data, "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(case.join("truth.json")).unwrap()).unwrap();
+
+    // Each vessel's MMSIs and whether it is part of the scenario's story.
+    let mut mmsis: HashMap<&str, Vec<u64>> = HashMap::new();
+    let mut background: HashMap<u64, bool> = HashMap::new();
+    for vessel in truth["vessels"].as_array().unwrap() {
+        let id = vessel["id"].as_str().unwrap();
+        for identity in vessel["identities"].as_array().unwrap() {
+            let mmsi = identity["mmsi"].as_u64().unwrap();
+            mmsis.entry(id).or_default().push(mmsi);
+            background.insert(mmsi, vessel["background"] == true || vessel["illicit"] != true);
+        }
+    }
+    // A chain holds a leg: it names the ship, the same ports, and its
+    // loading and landing stays bracket the voyage (a day's slack: calls
+    // seen from orbit are seen when a satellite passes).
+    let holds = |chain: &Value, leg: &Value| {
+        let ship = &mmsis[leg["vessel"].as_str().unwrap()];
+        let named = chain["vessels"].as_array().unwrap().iter().any(|v| ship.contains(&v.as_u64().unwrap()));
+        named
+            && chain["origin"] == leg["from"]
+            && chain["destination"] == leg["to"]
+            && ms(&chain["loading_from"]) - DAY_MS <= ms(&leg["depart"])
+            && ms(&leg["arrive"]) <= ms(&chain["landing_to"]) + DAY_MS
+            && ms(&chain["loading_to"]) - 3 * DAY_MS <= ms(&leg["depart"])
+    };
+    let legs: Vec<&Value> = truth["shipments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["legs"].as_array().unwrap())
+        .filter(|l| l["mode"] == "sea")
+        .collect();
+    // When each detection was taken, and which ship it really was.
+    let detection_times: HashMap<String, i64> = std::fs::read_to_string(case.join("detections.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let fields: Vec<&str> = l.split(',').collect();
+            Some((fields.first()?.to_string(), ms(&Value::from(*fields.get(2)?))))
+        })
+        .collect();
+    let seen = |vessel: &str, site: &str, from: i64, until: i64| {
+        let by_image = truth["detections"].as_array().unwrap().iter().any(|d| {
+            d["vessel"] == vessel
+                && detection_times.get(d["detect_id"].as_str().unwrap()).is_some_and(|t| (from..=until).contains(t))
+        });
+        let by_ais = truth["events"].as_array().unwrap().iter().any(|e| {
+            e["kind"] == "port_visit"
+                && e["place"] == site
+                && e["vessels"].as_array().unwrap().iter().any(|v| v == vessel)
+                && e["ais_off_share"].as_f64().unwrap_or(1.0) < 1.0
+                && ms(&e["start"]) <= until
+                && ms(&e["end"]) >= from
+        });
+        by_image || by_ais
+    };
+    let observable = |leg: &Value| {
+        let vessel = leg["vessel"].as_str().unwrap();
+        leg["presence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| seen(vessel, p["site"].as_str().unwrap(), ms(&p["from"]), ms(&p["until"])))
+    };
+    let linkable: Vec<&&Value> = legs.iter().filter(|leg| observable(leg)).collect();
+    let linked = linkable.iter().filter(|leg| chains.iter().any(|c| holds(c, leg))).count();
+    let found = legs.iter().filter(|leg| chains.iter().any(|c| holds(c, leg))).count();
+    let true_chains = chains.iter().filter(|c| legs.iter().any(|leg| holds(c, leg))).count();
+    let background_first =
+        chains.iter().filter(|c| background.get(&c["vessels"][0].as_u64().unwrap()).copied().unwrap_or(true)).count();
+    println!(
+        "sea legs: {} in truth, {} with both ends seen; {linked} of those and {found} of all held by a chain",
+        legs.len(),
+        linkable.len()
+    );
+    println!(
+        "chains: {}, {true_chains} holding a leg, {background_first} naming a background ship first",
+        chains.len()
+    );
+    for c in &chains {
+        println!(
+            "  {} {:.2} {:?} {} → {} {}",
+            c["id"], c["confidence"], c["vessels"], c["origin"], c["destination"], c["loading_from"]
+        );
+    }
+    assert!(!linkable.is_empty() && linked == linkable.len(), "{linked} of {} observable legs", linkable.len());
+    assert_eq!(background_first, 0);
+    let illicit_only = chains.iter().all(|c| {
+        c["vessels"].as_array().unwrap().iter().all(|v| !background.get(&v.as_u64().unwrap()).copied().unwrap_or(true))
+    });
+    assert!(illicit_only, "no chain names a ship of the background traffic");
+
+    // The loading period of the White House graphic: chains whose loading
+    // falls in 7 Sept – 1 Oct 2023 carry rail activity at the border.
+    let (from, to) = (ms(&Value::from("2023-09-07T00:00:00Z")), ms(&Value::from("2023-10-01T23:59:59Z")));
+    let in_period: Vec<&Value> = chains.iter().filter(|c| (from..=to).contains(&ms(&c["loading_from"]))).collect();
+    assert!(in_period.len() >= 4, "{in_period:#?}");
+    for chain in &in_period {
+        let reasons = chain["reasons"].to_string();
+        assert!(reasons.contains("tumangang") || reasons.contains("khasan"), "{chain:#}");
+        assert!(chain["confidence"].as_f64().unwrap() >= 0.7);
+    }
+}
