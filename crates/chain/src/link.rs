@@ -403,3 +403,67 @@ fn text<'e>(event: &'e Event, key: &str) -> Option<&'e str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tumen_model::LatLon;
+
+    const HOUR_MS: i64 = 3_600_000;
+
+    fn event(id: &str, kind: EventKind, mmsi: u32, from_h: i64, to_h: i64, place: Option<&str>) -> Event {
+        Event {
+            id: id.into(),
+            kind,
+            mmsis: vec![Mmsi(mmsi)],
+            start: Timestamp::from_unix_ms(from_h * HOUR_MS),
+            end: Timestamp::from_unix_ms(to_h * HOUR_MS),
+            position: Some(LatLon { lat_deg: 42.5, lon_deg: 131.0 }),
+            place: place.map(str::to_owned),
+            attributes: BTreeMap::new(),
+            confidence: 3,
+            profile: "test".into(),
+            evidence: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_loaded_dark_voyage_with_rail_cars_after_is_a_strong_chain() {
+        let corridor: Corridor = toml::from_str(
+            "id = 'test'\norigins = ['najin']\ndestinations = ['dunay']\nrail_facilities = ['tumangang']\n",
+        )
+        .unwrap();
+        let ship = 273_356_110;
+        let mut loaded = event("d1", EventKind::DraughtChange, ship, 20, 20, None);
+        loaded.attributes.insert("direction", Value::Text("loaded".into()));
+        loaded.attributes.insert("change_m", Value::Number(2.5));
+        let mut dark = event("g1", EventKind::AisDisabling, ship, 30, 42, None);
+        dark.attributes.insert("duration_hours", Value::Number(12.0));
+        let mut rail = event("f1", EventKind::FacilityAnomaly, 0, 100, 100, Some("tumangang"));
+        rail.mmsis.clear();
+        rail.attributes.insert("peak_count", Value::Number(73.0));
+        rail.attributes.insert("expected", Value::Number(9.0));
+        let events = vec![
+            event("v1", EventKind::PortVisit, ship, 0, 30, Some("najin")),
+            loaded,
+            dark,
+            event("v2", EventKind::PortVisit, ship, 42, 60, Some("dunay")),
+            rail,
+            // Another ship's visit at the destination only: no chain.
+            event("v3", EventKind::PortVisit, 273_000_001, 42, 60, Some("dunay")),
+        ];
+        let chains = link(&events, &[corridor], tumen_places::Gazetteer::embedded());
+        assert_eq!(chains.len(), 1, "{chains:#?}");
+        let chain = &chains[0];
+        assert_eq!(
+            (chain.origin.as_str(), chain.destination.as_str(), chain.vessels.as_slice()),
+            ("najin", "dunay", &[ship][..])
+        );
+        let weights: Vec<f64> = chain.reasons.iter().map(|r| r.weight).collect();
+        assert_eq!(weights, [Weights::VOYAGE, Weights::LOADED, Weights::AIS_DISABLING, Weights::RAIL_SPIKE]);
+        // 1 − 0.8 × 0.7 × 0.6 × 0.6
+        assert!((chain.confidence - 0.798).abs() < 1e-9, "{}", chain.confidence);
+        assert_eq!(chain.events, ["v1", "d1", "g1", "v2", "f1"]);
+        assert_eq!(chain.end, Timestamp::from_unix_ms(100 * HOUR_MS), "the rail spike ends the chain");
+    }
+}
