@@ -5,6 +5,7 @@
 
 mod config;
 mod decode;
+mod demo;
 mod imagery;
 mod ingest;
 mod input;
@@ -28,6 +29,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The 2023 Najin → Dunay case end to end on simulated data: simulate,
+    /// ingest, import, run, and list the suspected shipments.
+    Demo(demo::DemoArgs),
     /// Decode AIS NMEA (plain or gzip) to gpsd-compatible JSON, CSV or counts.
     Decode(decode::DecodeArgs),
     /// Ingest AIS files, directories, globs, standard input or live feeds
@@ -66,6 +70,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(&args),
         Command::Decode(args) => decode::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Ingest(args) => ingest::run(&args),

@@ -1,0 +1,32 @@
+//! `tumen demo` as a new user runs it: it finishes, says where its data
+//! is, and leaves a dataset whose strong chains (confidence ≥ 0.7) name
+//! the scenario's munitions ships on Najin → Dunay / Vostochny legs, the
+//! loading period of September 2023 among them.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+#[test]
+fn the_demo_finds_the_2023_shipments() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo").display().to_string();
+    let tumen = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs");
+    let run = tumen(&["demo", "--out", &out]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("$ tumen run --data") && stderr.contains("truth.json"), "{stderr}");
+    let data = format!("{out}/data");
+    let listed = tumen(&["chains", "--data", &data, "--min-confidence", "0.7", "--format", "json"]);
+    let chains: Vec<Value> =
+        String::from_utf8(listed.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // Angara and Maria (the scenario's MMSIs for them).
+    let munitions_ships = [273_356_110u64, 273_214_860];
+    assert!(chains.len() >= 4, "{chains:#?}");
+    for chain in &chains {
+        assert_eq!(chain["origin"], "najin");
+        assert!(chain["destination"] == "dunay" || chain["destination"] == "vostochny");
+        assert!(munitions_ships.contains(&chain["vessels"][0].as_u64().unwrap()), "{chain:#}");
+    }
+    assert!(chains.iter().any(|c| c["loading_from"].as_str().unwrap().starts_with("2023-09")));
+}
