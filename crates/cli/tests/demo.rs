@@ -29,4 +29,15 @@ fn the_demo_finds_the_2023_shipments() {
         assert!(munitions_ships.contains(&chain["vessels"][0].as_u64().unwrap()), "{chain:#}");
     }
     assert!(chains.iter().any(|c| c["loading_from"].as_str().unwrap().starts_with("2023-09")));
+
+    // The same chains for QGIS: lines from Najin, flat properties.
+    let geojson = tumen(&["chains", "--data", &data, "--min-confidence", "0.7", "--format", "geojson"]);
+    let collection: Value = serde_json::from_slice(&geojson.stdout).unwrap();
+    let features = collection["features"].as_array().unwrap();
+    assert_eq!((collection["type"].as_str(), features.len()), (Some("FeatureCollection"), chains.len()));
+    for feature in features {
+        assert_eq!(feature["geometry"]["type"], "LineString");
+        assert_eq!(feature["geometry"]["coordinates"][0], serde_json::json!([130.3, 42.2333]), "from Najin");
+        assert!(feature["properties"]["reasons"].is_string());
+    }
 }
