@@ -54,8 +54,9 @@ enum Command {
     /// imagery): import.
     Observations(imagery::ObservationsArgs),
     /// Run the detectors over the archive (port visits, gaps and AIS disabling, encounters,
-    /// loitering, spoofing, identity and draught changes), storing the events with their
-    /// evidence; a re-run gives the same event ids.
+    /// loitering, spoofing, identity and draught changes), screen against the watch lists,
+    /// fuse satellite detections and facility counts, and link shipment chains, storing
+    /// the events and chains with their evidence; a re-run gives the same ids.
     Run(run::RunArgs),
     /// List the events a run found: a table, JSON lines or GeoJSON.
     Events(run::EventsArgs),

@@ -115,7 +115,9 @@ pub struct EventsArgs {
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
     /// Only this kind (port_visit, gap, ais_disabling, spoofing, encounter,
-    /// loitering, identity_change, draught_change).
+    /// loitering, identity_change, draught_change, watchlist_hit,
+    /// identity_conflict, detection_match, dark_detection, not_detected,
+    /// facility_anomaly).
     #[arg(long)]
     kind: Option<String>,
     /// Only events of this vessel.
