@@ -17,14 +17,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tumen_model::{LatLon, Mmsi, Timestamp};
+use tumen_model::{LatLon, METRES_PER_DEGREE, Mmsi, Timestamp};
 use tumen_places::{Gazetteer, Land};
 
 use crate::event::{Event, EventKind, Evidence, Value};
 use crate::grid::{Grid, GridPoint};
 use crate::profile::EncounterProfile;
-
-const METRES_PER_DEGREE: f64 = 111_195.0;
 
 /// Encounters found slot after slot, for every encounter profile.
 pub struct EncounterFinder<'g> {

@@ -18,7 +18,7 @@ use crate::imagery::{covers, footprint};
 use crate::matching::{Assignment, Candidate, assign, estimate};
 use crate::profile::FusionProfile;
 use crate::structures::fixed_structures;
-use crate::tracks::{Look, SlotIndex, Tracks, collect};
+use crate::tracks::{Bounds, Look, SlotIndex, Tracks, collect};
 
 /// How much fusion found, for the run's summary.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -237,14 +237,12 @@ pub fn match_scene(
     profile: &FusionProfile,
 ) -> (Vec<Candidate>, Assignment) {
     let reach_m = profile.candidate_nm * METRES_PER_NAUTICAL_MILE;
-    let (south, north, west, east) = look.outline.iter().fold((90.0f64, -90.0f64, 180.0f64, -180.0f64), |b, p| {
-        (b.0.min(p.lat_deg), b.1.max(p.lat_deg), b.2.min(p.lon_deg), b.3.max(p.lon_deg))
-    });
-    let centre = LatLon { lat_deg: (south + north) / 2.0, lon_deg: (west + east) / 2.0 };
-    let half_diagonal = centre.distance_m(LatLon { lat_deg: north, lon_deg: east });
+    let Some(bounds) = Bounds::of(&look.outline) else { return (Vec::new(), Assignment::default()) };
+    let centre = bounds.centre();
+    let half_diagonal = centre.distance_m(LatLon { lat_deg: bounds.north, lon_deg: bounds.east });
     let limit_m = half_diagonal + reach_m;
     let mut candidates: Vec<Candidate> = index
-        .near(look.time, (south, north, west, east), reach_m)
+        .near(look.time, &bounds, reach_m)
         .into_iter()
         .filter_map(|mmsi| {
             let estimate = estimate(tracks.by_mmsi.get(&mmsi)?, look.time, profile)?;

@@ -19,13 +19,12 @@ use std::collections::HashMap;
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
-use tumen_model::{Detection, LatLon, Mmsi, Timestamp};
+use tumen_model::{Detection, LatLon, METRES_PER_DEGREE, Mmsi, Timestamp};
 
 use crate::profile::FusionProfile;
 use crate::tracks::TrackFix;
 
 const KNOT_M_PER_S: f64 = 1852.0 / 3600.0;
-const METRES_PER_DEGREE: f64 = 111_320.0;
 
 /// How an estimate was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

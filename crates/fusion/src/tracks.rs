@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Mmsi, Timestamp};
+use tumen_model::{LatLon, METRES_PER_DEGREE, METRES_PER_NAUTICAL_MILE, Mmsi, Timestamp};
 use tumen_store::{Dataset, StoreError};
 
 /// One AIS position, as matching reads it.
@@ -33,7 +33,6 @@ pub struct Look {
     pub time: Timestamp,
 }
 
-const METRES_PER_DEGREE_LAT: f64 = 111_320.0;
 const DAY_MS: i64 = 86_400_000;
 
 /// Cells of 1° marked with the time windows of the looks near them.
@@ -44,17 +43,13 @@ struct Cells {
 impl Cells {
     fn new(looks: &[&Look], margin_nm: f64, margin_hours: f64) -> Cells {
         let margin_ms = (margin_hours * 3_600_000.0) as i64;
-        let margin_lat = margin_nm * METRES_PER_NAUTICAL_MILE / METRES_PER_DEGREE_LAT;
         let mut windows: HashMap<(i32, i32), Vec<(i64, i64)>> = HashMap::new();
         for look in looks {
             let Some(bounds) = Bounds::of(&look.outline) else { continue };
-            let widest_lat = bounds.south.abs().max(bounds.north.abs()).min(89.0);
-            let margin_lon = (margin_lat / widest_lat.to_radians().cos()).min(180.0);
+            let area = bounds.expanded(margin_nm * METRES_PER_NAUTICAL_MILE);
             let window = (look.time.unix_ms() - margin_ms, look.time.unix_ms() + margin_ms);
-            let (south, north) = ((bounds.south - margin_lat).max(-90.0), (bounds.north + margin_lat).min(90.0));
-            let (west, east) = (bounds.west - margin_lon, bounds.east + margin_lon);
-            for lat in south.floor() as i32..=north.floor() as i32 {
-                for lon in west.floor() as i32..=east.floor() as i32 {
+            for lat in area.south.floor() as i32..=area.north.floor() as i32 {
+                for lon in area.west.floor() as i32..=area.east.floor() as i32 {
                     // Cells past the antimeridian wrap round.
                     let lon = (lon + 180).rem_euclid(360) - 180;
                     windows.entry((lat, lon)).or_default().push(window);
@@ -84,15 +79,18 @@ impl Cells {
     }
 }
 
-struct Bounds {
-    south: f64,
-    north: f64,
-    west: f64,
-    east: f64,
+/// A latitude–longitude box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds {
+    pub south: f64,
+    pub north: f64,
+    pub west: f64,
+    pub east: f64,
 }
 
 impl Bounds {
-    fn of(points: &[LatLon]) -> Option<Bounds> {
+    /// The box round `points`, if there are any.
+    pub fn of(points: &[LatLon]) -> Option<Bounds> {
         let first = points.first()?;
         let mut b = Bounds { south: first.lat_deg, north: first.lat_deg, west: first.lon_deg, east: first.lon_deg };
         for p in points {
@@ -102,6 +100,25 @@ impl Bounds {
             b.east = b.east.max(p.lon_deg);
         }
         Some(b)
+    }
+
+    /// The box grown by `metres` on every side: longitudes by the cosine of
+    /// its latitude furthest from the equator (taken as at most 89°),
+    /// latitudes kept within the poles.
+    pub fn expanded(&self, metres: f64) -> Bounds {
+        let margin_lat = metres / METRES_PER_DEGREE;
+        let widest_lat = self.south.abs().max(self.north.abs()).min(89.0);
+        let margin_lon = (margin_lat / widest_lat.to_radians().cos()).min(180.0);
+        Bounds {
+            south: (self.south - margin_lat).max(-90.0),
+            north: (self.north + margin_lat).min(90.0),
+            west: self.west - margin_lon,
+            east: self.east + margin_lon,
+        }
+    }
+
+    pub fn centre(&self) -> LatLon {
+        LatLon { lat_deg: (self.south + self.north) / 2.0, lon_deg: (self.west + self.east) / 2.0 }
     }
 }
 
@@ -174,16 +191,14 @@ impl SlotIndex {
         SlotIndex { cells }
     }
 
-    /// The vessels that could be within `reach_m` of the box `south..north`
-    /// × `west..east` at `time`, each once, in MMSI order.
-    pub fn near(&self, time: Timestamp, (south, north, west, east): (f64, f64, f64, f64), reach_m: f64) -> Vec<Mmsi> {
+    /// The vessels that could be within `reach_m` of `bounds` at `time`,
+    /// each once, in MMSI order.
+    pub fn near(&self, time: Timestamp, bounds: &Bounds, reach_m: f64) -> Vec<Mmsi> {
         let slot = time.unix_ms().div_euclid(SLOT_MS);
-        let margin_lat = (reach_m + SLOT_MARGIN_M) / METRES_PER_DEGREE_LAT;
-        let widest = south.abs().max(north.abs()).min(85.0);
-        let margin_lon = (margin_lat / widest.to_radians().cos()).min(180.0);
+        let area = bounds.expanded(reach_m + SLOT_MARGIN_M);
         let mut found = Vec::new();
-        for lat in cell(south - margin_lat)..=cell(north + margin_lat) {
-            for lon in cell(west - margin_lon)..=cell(east + margin_lon) {
+        for lat in cell(area.south)..=cell(area.north) {
+            for lon in cell(area.west)..=cell(area.east) {
                 let lon = wrap_cell(lon);
                 if let Some(mmsis) = self.cells.get(&(slot, lat, lon)) {
                     found.extend_from_slice(mmsis);

@@ -3,6 +3,10 @@
 /// Mean Earth radius (IUGG), the sphere every distance in Tumen is measured on.
 pub const EARTH_MEAN_RADIUS_M: f64 = 6_371_008.8;
 
+/// Metres in one degree of latitude (and of longitude at the equator) on
+/// that sphere: for the degree boxes and grid cells searches are cut into.
+pub const METRES_PER_DEGREE: f64 = EARTH_MEAN_RADIUS_M * std::f64::consts::PI / 180.0;
+
 /// Metres in one international nautical mile.
 pub const METRES_PER_NAUTICAL_MILE: f64 = 1852.0;
 
