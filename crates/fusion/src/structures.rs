@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tumen_model::{Detection, LatLon, Scene};
+use tumen_model::{Detection, LatLon, METRES_PER_DEGREE, Scene};
 
 use crate::imagery::{covers, footprint};
 use crate::profile::FusionProfile;
@@ -69,12 +69,16 @@ pub fn fixed_structures(
 
 /// Detections gathered into spots: each joins the nearest spot whose
 /// centre is within `radius_m`, else starts one (a grid of cells the
-/// radius wide finds the neighbours).
+/// radius high, each spot filed under its centre's, finds the neighbours).
 fn spots(detections: &[Detection], radius_m: f64) -> Vec<Spot> {
-    let cell_deg = radius_m / 111_320.0;
-    let cell_of = |p: LatLon| {
-        let lon_scale = p.lat_deg.to_radians().cos().max(0.01);
-        ((p.lat_deg / cell_deg).floor() as i64, (p.lon_deg * lon_scale / cell_deg).floor() as i64)
+    // Square cells of the radius in latitude, in plain degrees: a spot
+    // within the radius is at most one row away, and as many columns as a
+    // degree of longitude is narrower than one of latitude there.
+    let cell_deg = radius_m / METRES_PER_DEGREE;
+    let cell_of = |p: LatLon| ((p.lat_deg / cell_deg).floor() as i64, (p.lon_deg / cell_deg).floor() as i64);
+    let columns_each_side = |p: LatLon| {
+        let poleward = (p.lat_deg.abs() + cell_deg).min(89.0);
+        (1.0 / poleward.to_radians().cos()).ceil() as i64
     };
     let mut spots: Vec<Spot> = Vec::new();
     let mut sums: Vec<(f64, f64)> = Vec::new();
@@ -84,8 +88,9 @@ fn spots(detections: &[Detection], radius_m: f64) -> Vec<Spot> {
     for i in order {
         let p = detections[i].position;
         let (row, col) = cell_of(p);
+        let k = columns_each_side(p);
         let nearest = (row - 1..=row + 1)
-            .flat_map(|r| (col - 1..=col + 1).map(move |c| (r, c)))
+            .flat_map(|r| (col - k..=col + k).map(move |c| (r, c)))
             .filter_map(|key| grid.get(&key))
             .flatten()
             .map(|&s| (s, spots[s].center.near_distance_m(p)))
@@ -97,7 +102,15 @@ fn spots(detections: &[Detection], radius_m: f64) -> Vec<Spot> {
                 sums[s].0 += p.lat_deg;
                 sums[s].1 += p.lon_deg;
                 let n = spots[s].members.len() as f64;
-                spots[s].center = LatLon { lat_deg: sums[s].0 / n, lon_deg: sums[s].1 / n };
+                let moved = LatLon { lat_deg: sums[s].0 / n, lon_deg: sums[s].1 / n };
+                // Filed where its centre is, so a search round a point finds
+                // every spot within the radius however far the centre drifts.
+                let (was, now) = (cell_of(spots[s].center), cell_of(moved));
+                if was != now {
+                    grid.entry(was).or_default().retain(|&other| other != s);
+                    grid.entry(now).or_default().push(s);
+                }
+                spots[s].center = moved;
             }
             None => {
                 grid.entry((row, col)).or_default().push(spots.len());
@@ -169,5 +182,20 @@ mod tests {
         // Matched to AIS most of the time: a vessel that stays, not a structure.
         let matched: HashSet<&str> = ["p0", "p1", "p2"].into_iter().collect();
         assert!(fixed_structures(&detections, &scenes, &matched, &FusionProfile::default()).0.is_empty());
+    }
+
+    #[test]
+    fn detections_a_hundred_metres_apart_far_east_are_one_spot() {
+        // The imagery scenario's platform: a latitude cosine taken per
+        // point once put these two columns apart on the grid.
+        let detections = [
+            detection("a", 0, 42.800429, 132.278968),
+            detection("b", 1, 42.799737, 132.280325),
+            detection("c", 2, 42.799967, 132.279807),
+            detection("d", 3, 42.799979, 132.280208),
+        ];
+        let found = spots(&detections, FusionProfile::default().structure_radius_m);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].members.len(), 4);
     }
 }
