@@ -349,13 +349,7 @@ fn read_geojson(
     for (index, feature) in features.iter().enumerate() {
         let geometry_type = feature.pointer("/geometry/type").and_then(|t| t.as_str()).unwrap_or("");
         let properties = feature.get("properties").cloned().unwrap_or_default();
-        let text_of = |names: &[&str]| {
-            names.iter().find_map(|n| properties.get(*n)).and_then(|v| match v {
-                serde_json::Value::String(s) => Some(s.trim().to_owned()),
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-        };
+        let text_of = |names: &[&str]| property_text(&properties, names);
         // GeoJSON has no lines; the feature's index stands in, counted from 1.
         let line = (index + 1) as u64;
         match geometry_type {
@@ -393,18 +387,8 @@ fn read_geojson(
     for (index, feature) in pending {
         let line = (index + 1) as u64;
         let properties = feature.get("properties").cloned().unwrap_or_default();
-        let number_of = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|n| properties.get(*n))
-                .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
-        };
-        let text_of = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|n| properties.get(*n))
-                .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
-        };
+        let number_of = |names: &[&str]| property_text(&properties, names)?.parse::<f64>().ok();
+        let text_of = |names: &[&str]| property_text(&properties, names);
         let coordinates = feature.pointer("/geometry/coordinates").and_then(|c| c.as_array());
         let position = coordinates
             .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)))
@@ -439,6 +423,16 @@ fn read_geojson(
         });
     }
     Ok(read)
+}
+
+/// The first of `names` a feature's properties have, as text (a number
+/// written as it reads), trimmed.
+fn property_text(properties: &serde_json::Value, names: &[&str]) -> Option<String> {
+    names.iter().find_map(|n| properties.get(*n)).and_then(|v| match v {
+        serde_json::Value::String(s) => Some(s.trim().to_owned()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 fn geojson_polygon(geometry: &serde_json::Value) -> Option<geo::Polygon<f64>> {

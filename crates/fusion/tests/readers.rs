@@ -70,5 +70,6 @@ fn geojson_scenes_give_their_times_to_points() {
     assert_eq!(read.scenes[0].satellite.as_deref(), Some("OPTICAL-1"));
     assert_eq!(read.detections.len(), 1);
     assert_eq!(read.detections[0].time.to_string(), "2023-09-21T02:10:00Z");
+    assert_eq!((read.detections[0].length_m, read.detections[0].confidence), (Some(118.0), Some(0.93)));
     assert_eq!((read.skipped.len(), read.skipped[0].line), (1, 3), "feature 3 has one coordinate");
 }
