@@ -308,35 +308,29 @@ fn chain(
     }
     let onward_to = destination.end.plus_ms((corridor.onward_days * DAY_MS as f64) as i64);
     let mut last = destination.end;
-    let mut best_spike: BTreeMap<&str, (f64, &Event)> = BTreeMap::new();
+    // The strongest spike at each site in its window: containers at the
+    // origin around the loading, rail cars from the loading on, the depot
+    // after the landing.
+    let mut best_spike: BTreeMap<&str, (f64, f64, &Event)> = BTreeMap::new();
     for event in events.iter().filter(|e| e.kind == EventKind::FacilityAnomaly) {
         let Some(site) = event.place.as_deref().or_else(|| text(event, "site")) else { continue };
-        // Containers at the origin around the loading; rail cars from the
-        // loading on; the depot after the landing.
-        let window = if site == origin.place {
-            (origin.start.plus_ms(-3 * DAY_MS), origin.end.plus_ms(DAY_MS))
+        let (weight, window) = if site == origin.place {
+            (Weights::ORIGIN_SPIKE, (origin.start.plus_ms(-3 * DAY_MS), origin.end.plus_ms(DAY_MS)))
         } else if corridor.rail_facilities.iter().any(|r| r == site) {
-            (origin.start, onward_to)
+            (Weights::RAIL_SPIKE, (origin.start, onward_to))
         } else if corridor.depots.iter().any(|d| d == site) {
-            (destination.start, onward_to)
+            (Weights::DEPOT_SPIKE, (destination.start, onward_to))
         } else {
             continue;
         };
         if event.start <= window.1 && event.end >= window.0 {
             let z = number(event, "z").unwrap_or(0.0);
-            if best_spike.get(site).is_none_or(|(old, _)| z > *old) {
-                best_spike.insert(site, (z, event));
+            if best_spike.get(site).is_none_or(|(old, _, _)| z > *old) {
+                best_spike.insert(site, (z, weight, event));
             }
         }
     }
-    for (site, (_, event)) in best_spike {
-        let weight = if site == origin.place {
-            Weights::ORIGIN_SPIKE
-        } else if corridor.depots.iter().any(|d| d == site) {
-            Weights::DEPOT_SPIKE
-        } else {
-            Weights::RAIL_SPIKE
-        };
+    for (site, (_, weight, event)) in best_spike {
         let (peak, expected) = (number(event, "peak_count").unwrap_or(0.0), number(event, "expected").unwrap_or(0.0));
         let class = text(event, "object_class").unwrap_or("objects");
         add(weight, format!("{site}: {peak:.0} {class} against {expected:.0} expected"), Some(event));
