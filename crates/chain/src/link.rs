@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tumen_detect::event::Value;
 use tumen_detect::{Event, EventKind};
 use tumen_model::{METRES_PER_NAUTICAL_MILE, Mmsi, Timestamp};
@@ -48,7 +48,7 @@ impl Weights {
 }
 
 /// One indicator of a chain.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     pub weight: f64,
     pub what: String,
@@ -57,7 +57,7 @@ pub struct Reason {
 }
 
 /// A suspected shipment.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Chain {
     /// Stable: the corridor, the origin and the starts of the two stays.
     pub id: String,
@@ -68,18 +68,18 @@ pub struct Chain {
     pub origin: String,
     pub destination: String,
     /// The origin stay (loading) and the destination stay (landing).
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
     pub loading_from: Timestamp,
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
     pub loading_to: Timestamp,
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
     pub landing_from: Timestamp,
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
     pub landing_to: Timestamp,
     /// The chain's whole window: loading to the last linked activity.
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
     pub start: Timestamp,
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
     pub end: Timestamp,
     /// Great-circle distance between the two ports (the sea route is
     /// longer round the coast).
@@ -366,6 +366,12 @@ fn chain(
 
 fn rfc3339<S: serde::Serializer>(t: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(t)
+}
+
+/// Chains are stored as their JSON, and read back by reports and exports.
+fn from_rfc3339<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
+    let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+    text.parse().map_err(serde::de::Error::custom)
 }
 
 /// Stable across re-runs: the corridor, the origin, when the loading stay

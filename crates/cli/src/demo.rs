@@ -3,7 +3,8 @@
 //! binary — so the demo also shows how to do it by hand: simulate the
 //! Najin → Dunay scenario, ingest its AIS, import its places, satellite
 //! detections and facility counts, run the detectors, fusion and chain
-//! linking, and list the suspected shipments. Running it again is cheap:
+//! linking, list the suspected shipments, and write the strongest one's
+//! report (`report.html`). Running it again is cheap:
 //! every import is by content, exactly once.
 
 use std::path::{Path, PathBuf};
@@ -55,6 +56,21 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     if !status.success() {
         bail!("tumen chains failed ({status})");
     }
+    // The report of the strongest chain (the earliest of equals).
+    let strongest = tumen_store::Dataset::open_read_only(&data)?
+        .catalog()
+        .chains(0.0)?
+        .into_iter()
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence).then(b.start.cmp(&a.start)));
+    let report = args.out.join("report.html");
+    if let Some(chain) = &strongest {
+        let step = vec!["report".to_owned(), chain.id.clone(), "--data".into(), data_dir.clone(), "--out".into(), path(&report)];
+        eprintln!("\n$ tumen {}", step.join(" "));
+        let status = Command::new(&exe).args(&step).status().context("running tumen report")?;
+        if !status.success() {
+            bail!("tumen report failed ({status})");
+        }
+    }
     eprintln!(
         "\nThe 2023 case, simulated and analysed in {:.0} s. The data and dataset are in {}:\n  \
          tumen events --data {data_dir} --kind dark_detection    the dark port calls seen from orbit\n  \
@@ -65,5 +81,14 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         path(&args.out),
         path(&case)
     );
+    match strongest {
+        Some(chain) => eprintln!(
+            "\nThe strongest chain, {} (confidence {:.2}), as a report to open in a browser:\n  {}",
+            chain.id,
+            chain.confidence,
+            path(&report)
+        ),
+        None => eprintln!("\nNo chain was linked: nothing to report."),
+    }
     Ok(ExitCode::SUCCESS)
 }

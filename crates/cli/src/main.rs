@@ -6,12 +6,14 @@
 mod config;
 mod decode;
 mod demo;
+mod export;
 mod imagery;
 mod ingest;
 mod input;
 mod lists;
 mod lookup;
 mod places;
+mod report;
 mod run;
 mod simulate;
 mod sources;
@@ -63,6 +65,13 @@ enum Command {
     /// List the suspected shipment chains a run linked, with the reasons
     /// for their confidence.
     Chains(run::ChainsArgs),
+    /// Write one self-contained HTML report of a chain or a vessel: maps,
+    /// timeline, identities and list hits, facility charts, and the
+    /// evidence, every record cited by file and line.
+    Report(report::ReportArgs),
+    /// Export events, tracks or chains as GeoJSON (QGIS), KML (Google
+    /// Earth), CSV or Parquet (DuckDB, pandas).
+    Export(export::ExportArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility
     /// observations, and the ground truth (truth.json).
     Simulate(simulate::SimulateArgs),
@@ -84,6 +93,8 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Events(args) => run::events(&args),
         Command::Chains(args) => run::chains(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -273,11 +273,12 @@ pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
     let records = dataset.catalog().chains(args.min_confidence)?;
     if let ChainFormat::Geojson = args.format {
         let gazetteer = dataset_gazetteer(&dataset)?;
-        let features: Vec<serde_json::Value> =
-            records.iter().map(|r| chain_feature(r, &gazetteer)).collect::<Result<_>>()?;
-        serde_json::to_writer(&mut out, &serde_json::json!({ "type": "FeatureCollection", "features": features }))?;
-        writeln!(out)?;
-        out.flush()?;
+        let chains = records
+            .iter()
+            .map(|r| serde_json::from_str::<Chain>(&r.chain).with_context(|| format!("stored chain {}", r.id)))
+            .collect::<Result<Vec<_>>>()?;
+        let features = tumen_report::export::chain_features(&chains, &gazetteer);
+        tumen_report::export::write_geojson(&features, out)?;
         return Ok(ExitCode::SUCCESS);
     }
     for record in records {
@@ -311,52 +312,4 @@ pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A chain as a GeoJSON feature: a line from the origin to the destination
-/// and on through the places of its facility spikes, in time order.
-fn chain_feature(record: &ChainRecord, gazetteer: &tumen_places::Gazetteer) -> Result<serde_json::Value> {
-    let mut chain: serde_json::Value = serde_json::from_str(&record.chain)?;
-    let mut stops: Vec<String> =
-        vec![chain["origin"].as_str().unwrap_or("").to_owned(), chain["destination"].as_str().unwrap_or("").to_owned()];
-    for reason in chain["reasons"].as_array().into_iter().flatten() {
-        // Facility reasons start with their site: `tumangang: 75 rail_car …`.
-        if let Some((site, _)) = reason["what"].as_str().unwrap_or("").split_once(": ")
-            && gazetteer.get(site).is_some()
-            && !stops.iter().any(|s| s == site)
-        {
-            stops.push(site.to_owned());
-        }
-    }
-    // Onward places nearest the landing first: a schematic of the way on.
-    if let Some(landing) = gazetteer.get(&stops[1]).map(|p| p.centre()) {
-        let distance = |id: &String| gazetteer.get(id).map_or(f64::MAX, |p| p.centre().distance_m(landing));
-        stops[2..].sort_by(|a, b| distance(a).total_cmp(&distance(b)));
-    }
-    let coordinates: Vec<[f64; 2]> = stops
-        .iter()
-        .filter_map(|id| gazetteer.get(id))
-        .map(|p| {
-            let c = p.centre();
-            [c.lon_deg, c.lat_deg]
-        })
-        .collect();
-    // Flat properties, as GIS tools like them.
-    let mut properties = chain.as_object_mut().map(std::mem::take).unwrap_or_default();
-    let joined = |value: &serde_json::Value, each: &dyn Fn(&serde_json::Value) -> String| {
-        value.as_array().into_iter().flatten().map(each).collect::<Vec<_>>().join("; ")
-    };
-    let reasons = joined(&properties["reasons"], &|r| {
-        format!("+{:.2} {}", r["weight"].as_f64().unwrap_or(0.0), r["what"].as_str().unwrap_or(""))
-    });
-    let events = joined(&properties["events"], &|e| e.as_str().unwrap_or("").to_owned());
-    let vessels = joined(&properties["vessels"], &|v| v.to_string());
-    properties.insert("reasons".into(), reasons.into());
-    properties.insert("events".into(), events.into());
-    properties.insert("vessels".into(), vessels.into());
-    Ok(serde_json::json!({
-        "type": "Feature",
-        "geometry": { "type": "LineString", "coordinates": coordinates },
-        "properties": properties,
-    }))
 }

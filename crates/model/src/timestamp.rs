@@ -21,6 +21,10 @@ const MIN_MS: i64 = -62_167_219_200_000;
 const MAX_MS: i64 = 253_402_300_799_999;
 
 impl Timestamp {
+    /// The earliest and latest instants that print (open ends of ranges).
+    pub const EARLIEST: Timestamp = Timestamp(MIN_MS);
+    pub const LATEST: Timestamp = Timestamp(MAX_MS);
+
     /// The instant `ms` milliseconds after the Unix epoch.
     pub const fn from_unix_ms(ms: i64) -> Timestamp {
         Timestamp(ms)

@@ -99,6 +99,18 @@ pub struct Land {
     /// cell, remembered, instead of one per point (detectors ask for every
     /// position of the archive).
     cells: Vec<AtomicU8>,
+    /// The rings as they are, for drawing maps (f32: a metre's precision,
+    /// half the memory).
+    rings: Vec<Ring>,
+}
+
+/// One coastline ring, (lon, lat) degrees, with its bounding box.
+struct Ring {
+    lon_min: f64,
+    lat_min: f64,
+    lon_max: f64,
+    lat_max: f64,
+    points: Vec<[f32; 2]>,
 }
 
 const CELL_DEG: f64 = 0.1;
@@ -139,9 +151,17 @@ impl Land {
         // it (see `cut_at_antimeridian`).
         let mut shore = Vec::new();
         let mut segments = Vec::new();
+        let mut rings = Vec::new();
         for _ in 0..input.u32()? {
             for _ in 0..input.u32()? {
                 let points = input.u32()?;
+                let mut ring = Ring {
+                    lon_min: f64::MAX,
+                    lat_min: f64::MAX,
+                    lon_max: f64::MIN,
+                    lat_max: f64::MIN,
+                    points: Vec::with_capacity(points.min(1 << 20) as usize),
+                };
                 let (mut x, mut y) = (0i64, 0i64);
                 let mut previous: Option<[f64; 2]> = None;
                 let mut crossings = Vec::new();
@@ -149,6 +169,11 @@ impl Land {
                     x += input.zigzag_varint()?;
                     y += input.zigzag_varint()?;
                     let point = [x as f64 * scale_lon + translate_lon, y as f64 * scale_lat + translate_lat];
+                    ring.lon_min = ring.lon_min.min(point[0]);
+                    ring.lon_max = ring.lon_max.max(point[0]);
+                    ring.lat_min = ring.lat_min.min(point[1]);
+                    ring.lat_max = ring.lat_max.max(point[1]);
+                    ring.points.push([point[0] as f32, point[1] as f32]);
                     if let Some(from) = previous.filter(|&from| from != point) {
                         let segment = Segment { from, to: point };
                         shore.push(segment);
@@ -157,6 +182,9 @@ impl Land {
                     previous = Some(point);
                 }
                 close_along_antimeridian(&mut crossings, &mut segments);
+                if !ring.points.is_empty() {
+                    rings.push(ring);
+                }
             }
         }
         if !input.bytes.is_empty() {
@@ -179,7 +207,18 @@ impl Land {
                 }
             }
         }
-        Ok(Land { coast: RTree::bulk_load(segments), coast_on_sphere: RTree::bulk_load(chords), cells })
+        Ok(Land { coast: RTree::bulk_load(segments), coast_on_sphere: RTree::bulk_load(chords), cells, rings })
+    }
+
+    /// The coastline rings whose bounding box meets the given one, as
+    /// (lon, lat) degrees, for drawing: land is inside an odd number of
+    /// them (the even-odd rule; holes are lakes).
+    pub fn rings_within(&self, lon_min: f64, lat_min: f64, lon_max: f64, lat_max: f64) -> Vec<&[[f32; 2]]> {
+        self.rings
+            .iter()
+            .filter(|r| r.lon_max >= lon_min && r.lon_min <= lon_max && r.lat_max >= lat_min && r.lat_min <= lat_max)
+            .map(|r| r.points.as_slice())
+            .collect()
     }
 
     /// Whether (lat, lon) is on land (Natural Earth's land: lakes count as

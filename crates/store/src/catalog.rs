@@ -195,6 +195,28 @@ pub struct EventRecord {
     pub evidence: String,
 }
 
+const EVENT_COLUMNS: &str =
+    "id, kind, mmsis, start_time, end_time, lat, lon, place, confidence, profile, attributes, evidence";
+
+/// An `events` row read with [`EVENT_COLUMNS`].
+fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRecord> {
+    let mmsis: String = r.get(2)?;
+    Ok(EventRecord {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        mmsis: mmsis.split(',').filter_map(|m| m.parse().ok()).collect(),
+        start: Timestamp::from_unix_ms(r.get(3)?),
+        end: Timestamp::from_unix_ms(r.get(4)?),
+        lat_deg: r.get(5)?,
+        lon_deg: r.get(6)?,
+        place: r.get(7)?,
+        confidence: r.get(8)?,
+        profile: r.get(9)?,
+        attributes: r.get(10)?,
+        evidence: r.get(11)?,
+    })
+}
+
 /// Which events to list.
 #[derive(Clone, Debug, Default)]
 pub struct EventQuery {
@@ -408,13 +430,13 @@ impl Catalog {
     /// Stored events matching `query`, by start time then id.
     pub fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, CatalogError> {
         let mut statement = self.conn.prepare(
-            "SELECT id, kind, mmsis, start_time, end_time, lat, lon, place, confidence, profile, attributes, evidence FROM events
+            &format!("SELECT {EVENT_COLUMNS} FROM events
              WHERE (?1 IS NULL OR kind = ?1)
                AND (?2 IS NULL OR ',' || mmsis || ',' LIKE '%,' || ?2 || ',%')
                AND (?3 IS NULL OR place = ?3)
                AND (?4 IS NULL OR end_time >= ?4)
                AND (?5 IS NULL OR start_time <= ?5)
-             ORDER BY start_time, id LIMIT ?6",
+             ORDER BY start_time, id LIMIT ?6"),
         )?;
         let rows = statement.query_map(
             params![
@@ -425,25 +447,24 @@ impl Catalog {
                 query.to.map(Timestamp::unix_ms),
                 i64::try_from(query.limit).unwrap_or(i64::MAX)
             ],
-            |r| {
-                let mmsis: String = r.get(2)?;
-                Ok(EventRecord {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    mmsis: mmsis.split(',').filter_map(|m| m.parse().ok()).collect(),
-                    start: Timestamp::from_unix_ms(r.get(3)?),
-                    end: Timestamp::from_unix_ms(r.get(4)?),
-                    lat_deg: r.get(5)?,
-                    lon_deg: r.get(6)?,
-                    place: r.get(7)?,
-                    confidence: r.get(8)?,
-                    profile: r.get(9)?,
-                    attributes: r.get(10)?,
-                    evidence: r.get(11)?,
-                })
-            },
+            event_row,
         )?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The stored events with these ids, by start time then id (ids not
+    /// stored are passed over).
+    pub fn events_by_id(&self, ids: &[String]) -> Result<Vec<EventRecord>, CatalogError> {
+        let mut statement = self.conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"))?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(event) = statement.query_row([id], event_row).optional()? {
+                found.push(event);
+            }
+        }
+        found.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        found.dedup_by(|a, b| a.id == b.id);
+        Ok(found)
     }
 
     /// Users' places as stored: `(id, GeoJSON feature, source)`, by id.

@@ -1,0 +1,268 @@
+//! What a report shows, read from a dataset: the subject (a chain or a
+//! vessel), its events and the records they cite, the vessels' tracks and
+//! identity histories, the places, and the facility count series.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+use tumen_chain::{Chain, Corridor};
+use tumen_model::{Mmsi, ObjectClass, Timestamp};
+use tumen_places::Gazetteer;
+use tumen_store::{Dataset, EventQuery, EventRecord, StaticSpan};
+
+use crate::chart::{Count, CountSeries, Spike};
+use crate::map::PlaceMark;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("no chain {0} in the dataset (`tumen chains` lists them; run `tumen run` first)")]
+    NoChain(String),
+    #[error("{0} matches several chains: {1}")]
+    AmbiguousChain(String, String),
+    #[error("no events, positions or identity reports of MMSI {0} in the dataset")]
+    NoVessel(u32),
+    #[error("stored chain {0} does not read back: {1}")]
+    BadChain(String, serde_json::Error),
+    #[error(transparent)]
+    Store(#[from] tumen_store::StoreError),
+    #[error(transparent)]
+    Catalog(#[from] tumen_store::CatalogError),
+}
+
+/// What the report is about.
+#[derive(Clone, Debug)]
+pub enum Subject {
+    Chain { chain: Box<Chain>, corridor: Option<Corridor> },
+    Vessel(u32),
+}
+
+/// One vessel's positions over the case, (time ms, lat, lon).
+#[derive(Clone, Debug)]
+pub struct VesselTrack {
+    pub mmsi: u32,
+    pub points: Vec<(i64, f64, f64)>,
+}
+
+/// Everything a report shows.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub subject: Subject,
+    /// The window the timeline and tracks cover.
+    pub from: Timestamp,
+    pub to: Timestamp,
+    /// The subject's own events (a chain's linked ones; a vessel's all).
+    pub events: Vec<EventRecord>,
+    /// Events around them: the chain's vessels' other events in the window.
+    pub context: Vec<EventRecord>,
+    pub tracks: Vec<VesselTrack>,
+    pub identities: Vec<(u32, Vec<StaticSpan>)>,
+    pub places: Vec<PlaceMark>,
+    pub facilities: Vec<CountSeries>,
+    /// Source id → the file (or feed) it names.
+    pub sources: BTreeMap<u32, String>,
+    /// The dataset's directory, for the commands that check the report.
+    pub dataset: String,
+}
+
+const DAY_MS: i64 = 86_400_000;
+/// Around a chain: the days before loading (where the ships went dark) and
+/// after its last activity.
+const CHAIN_MARGIN_MS: i64 = 3 * DAY_MS;
+
+fn shifted(t: Timestamp, ms: i64) -> Timestamp {
+    Timestamp::from_unix_ms(t.unix_ms().saturating_add(ms))
+}
+
+/// The case of one chain, by id or a unique beginning of one.
+pub fn chain_case(
+    dataset: &Dataset,
+    gazetteer: &Gazetteer,
+    corridors: &[Corridor],
+    chain_id: &str,
+) -> Result<Case, ReportError> {
+    let catalog = dataset.catalog();
+    let records: Vec<_> = catalog.chains(0.0)?.into_iter().filter(|r| r.id.starts_with(chain_id)).collect();
+    let record = match records.as_slice() {
+        [] => return Err(ReportError::NoChain(chain_id.to_owned())),
+        [one] => one,
+        several => match several.iter().find(|r| r.id == chain_id) {
+            Some(exact) => exact,
+            None => {
+                let ids: Vec<&str> = several.iter().map(|r| r.id.as_str()).collect();
+                return Err(ReportError::AmbiguousChain(chain_id.to_owned(), ids.join(", ")));
+            }
+        },
+    };
+    let chain: Chain = serde_json::from_str(&record.chain).map_err(|e| ReportError::BadChain(record.id.clone(), e))?;
+    let corridor = corridors.iter().find(|c| c.id == chain.corridor).cloned();
+    let (from, to) = (shifted(chain.start, -CHAIN_MARGIN_MS), shifted(chain.end, CHAIN_MARGIN_MS));
+    let events = catalog.events_by_id(&chain.events)?;
+    let linked: BTreeSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    let mut context = Vec::new();
+    for &mmsi in &chain.vessels {
+        let around = EventQuery { mmsi: Some(mmsi), from: Some(from), to: Some(to), limit: 10_000, ..EventQuery::default() };
+        // List hits and identity conflicts stand whenever they were found.
+        let standing = ["watchlist_hit", "identity_conflict"].map(|kind| EventQuery {
+            kind: Some(kind.to_owned()),
+            mmsi: Some(mmsi),
+            limit: 1_000,
+            ..EventQuery::default()
+        });
+        for query in std::iter::once(around).chain(standing) {
+            context.extend(catalog.events(&query)?.into_iter().filter(|e| !linked.contains(e.id.as_str())));
+        }
+    }
+    sort_unique(&mut context);
+    let mut place_ids: Vec<String> = Vec::new();
+    if let Some(corridor) = &corridor {
+        for id in corridor.origins.iter().chain(&corridor.destinations).chain(&corridor.rail_facilities).chain(&corridor.depots) {
+            place_ids.push(id.clone());
+        }
+    } else {
+        place_ids.extend([chain.origin.clone(), chain.destination.clone()]);
+    }
+    let subject = Subject::Chain { chain: Box::new(chain), corridor };
+    finish(dataset, gazetteer, subject, (from, to), events, context, place_ids)
+}
+
+/// The case of one vessel over `[from, to]` (none: every event of it).
+pub fn vessel_case(
+    dataset: &Dataset,
+    gazetteer: &Gazetteer,
+    mmsi: u32,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+) -> Result<Case, ReportError> {
+    let catalog = dataset.catalog();
+    let query = EventQuery { mmsi: Some(mmsi), from, to, limit: 100_000, ..EventQuery::default() };
+    let events = catalog.events(&query)?;
+    let identity = catalog.static_history(Mmsi(mmsi))?;
+    let known = events.iter().flat_map(|e| [e.start, e.end]).chain(identity.iter().flat_map(|s| [s.first_time, s.last_time]));
+    let (first, last) = known.fold((None, None), |(a, b): (Option<Timestamp>, Option<Timestamp>), t| {
+        (Some(a.map_or(t, |a| a.min(t))), Some(b.map_or(t, |b| b.max(t))))
+    });
+    let (from, to) = match (from.or(first), to.or(last)) {
+        (Some(from), Some(to)) => (from, to),
+        _ => return Err(ReportError::NoVessel(mmsi)),
+    };
+    let place_ids = events.iter().filter_map(|e| e.place.clone()).collect();
+    finish(dataset, gazetteer, Subject::Vessel(mmsi), (from, to), events, Vec::new(), place_ids)
+}
+
+fn finish(
+    dataset: &Dataset,
+    gazetteer: &Gazetteer,
+    subject: Subject,
+    (from, to): (Timestamp, Timestamp),
+    events: Vec<EventRecord>,
+    context: Vec<EventRecord>,
+    mut place_ids: Vec<String>,
+) -> Result<Case, ReportError> {
+    let catalog = dataset.catalog();
+    let vessels: Vec<u32> = match &subject {
+        Subject::Chain { chain, .. } => chain.vessels.clone(),
+        Subject::Vessel(mmsi) => vec![*mmsi],
+    };
+    let mut tracks = Vec::new();
+    let mut identities = Vec::new();
+    for &mmsi in &vessels {
+        let rows = dataset.track(Mmsi(mmsi), from, to)?;
+        tracks.push(VesselTrack { mmsi, points: rows.iter().map(|r| (r.time.unix_ms(), r.lat_deg, r.lon_deg)).collect() });
+        identities.push((mmsi, catalog.static_history(Mmsi(mmsi))?));
+    }
+    let nothing_known = tracks.iter().all(|t| t.points.is_empty())
+        && events.is_empty()
+        && identities.iter().all(|(_, spans)| spans.is_empty());
+    if let (Subject::Vessel(mmsi), true) = (&subject, nothing_known) {
+        return Err(ReportError::NoVessel(*mmsi));
+    }
+    place_ids.extend(events.iter().chain(&context).filter_map(|e| e.place.clone()));
+    let mut seen = BTreeSet::new();
+    let places = place_ids
+        .into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .filter_map(|id| gazetteer.get(&id))
+        .map(|p| PlaceMark { id: p.id.clone(), name: p.name.clone(), kind: p.kind, centre: p.centre() })
+        .collect();
+    let facilities = facility_series(dataset, &events)?;
+    let sources = catalog.sources()?.into_iter().map(|s| (s.id, s.location)).collect();
+    Ok(Case {
+        subject,
+        from,
+        to,
+        events,
+        context,
+        tracks,
+        identities,
+        places,
+        facilities,
+        sources,
+        dataset: dataset.root().display().to_string(),
+    })
+}
+
+fn sort_unique(events: &mut Vec<EventRecord>) {
+    events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    events.dedup_by(|a, b| a.id == b.id);
+}
+
+/// The count series of each (site, class) with a facility anomaly among
+/// `events`: every count of that class there, and every anomaly found on
+/// it (those among `events` linked to their evidence rows).
+fn facility_series(dataset: &Dataset, events: &[EventRecord]) -> Result<Vec<CountSeries>, ReportError> {
+    let mut wanted: BTreeMap<(String, String), ()> = BTreeMap::new();
+    for e in events.iter().filter(|e| e.kind == "facility_anomaly") {
+        let attributes: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
+        if let (Some(site), Some(class)) = (attributes["site"].as_str(), attributes["object_class"].as_str()) {
+            wanted.insert((site.to_owned(), class.to_owned()), ());
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let catalog = dataset.catalog();
+    let observations = catalog.observations()?;
+    let sources: BTreeMap<u32, String> = catalog.sources()?.into_iter().map(|s| (s.id, s.location)).collect();
+    let linked: BTreeSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    let mut series = Vec::new();
+    for (site, class) in wanted.into_keys() {
+        let Some(object) = ObjectClass::parse(&class) else { continue };
+        let mut counts: Vec<Count> = observations
+            .iter()
+            .filter(|o| o.site == site && o.object == object)
+            .map(|o| Count {
+                at_ms: o.time.unix_ms(),
+                count: o.count,
+                cited: format!("{}:{}", file_name(sources.get(&o.source_id).map_or("?", String::as_str)), o.line),
+            })
+            .collect();
+        counts.sort_by_key(|c| c.at_ms);
+        let anomalies = catalog.events(&EventQuery {
+            kind: Some("facility_anomaly".into()),
+            place: Some(site.clone()),
+            limit: 10_000,
+            ..EventQuery::default()
+        })?;
+        let spikes = anomalies
+            .iter()
+            .filter_map(|e| {
+                let a: Value = serde_json::from_str(&e.attributes).ok()?;
+                (a["object_class"].as_str() == Some(class.as_str())).then_some(())?;
+                Some(Spike {
+                    at_ms: e.start.unix_ms(),
+                    count: a["peak_count"].as_f64()?,
+                    expected: a["expected"].as_f64()?,
+                    link: linked.contains(e.id.as_str()).then(|| e.id.clone()),
+                })
+            })
+            .collect();
+        let site_name = observations.iter().find(|o| o.site == site).and_then(|o| o.site_name.clone());
+        series.push(CountSeries { title: format!("{} — {}", site_name.unwrap_or(site), class.replace('_', " ")), counts, spikes });
+    }
+    Ok(series)
+}
+
+/// The last part of a path or URL: what a reader recognises.
+pub fn file_name(location: &str) -> &str {
+    location.rsplit(['/', '\\']).next().filter(|s| !s.is_empty()).unwrap_or(location)
+}

@@ -1,0 +1,124 @@
+//! Events in words: one line a reader understands without the attribute
+//! names ("AIS silent 1,277 h, 60 km from where it fell silent").
+
+use serde_json::Value;
+use tumen_store::EventRecord;
+
+/// What the event says, from its kind, place and attributes.
+pub fn describe(event: &EventRecord) -> String {
+    let a: Value = serde_json::from_str(&event.attributes).unwrap_or(Value::Null);
+    let number = |key: &str| a[key].as_f64();
+    let text = |key: &str| a[key].as_str().map(str::to_owned);
+    let place = event.place.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
+    let hours = number("duration_hours").map(|h| format!("{h:.1} h")).unwrap_or_default();
+    match event.kind.as_str() {
+        "port_visit" => format!("in port{place} for {hours}"),
+        "gap" | "ais_disabling" => {
+            let moved = number("distance_km").map(|d| format!(", {d:.0} km from where it fell silent")).unwrap_or_default();
+            let shore = number("distance_to_shore_nm").map(|d| format!(", {d:.0} nm from shore")).unwrap_or_default();
+            let what = if event.kind == "ais_disabling" { "AIS switched off (silent where it should be heard)" } else { "AIS gap" };
+            format!("{what}: {hours}{moved}{shore}")
+        }
+        "encounter" => format!(
+            "met {} at sea for {hours}, {} m apart at closest",
+            join_mmsis(&event.mmsis),
+            number("min_distance_m").map_or("?".into(), |d| format!("{d:.0}"))
+        ),
+        "loitering" => format!("loitered {hours}{place}"),
+        "dark_detection" => {
+            let sensor = text("satellite").unwrap_or_else(|| "satellite".into());
+            let candidates =
+                text("candidates").map(|c| format!("; could be {c}")).unwrap_or_else(|| "; no silent vessel explains it".into());
+            format!(
+                "a vessel of {} m seen by {sensor}{place}, not on AIS{candidates}",
+                number("detected_length_m").map_or("?".into(), |l| format!("{l:.0}"))
+            )
+        }
+        "detection_match" => format!(
+            "seen by satellite {} m from where its AIS put it (score {})",
+            number("distance_m").map_or("?".into(), |d| format!("{d:.0}")),
+            number("score").map_or("?".into(), |s| format!("{s:.2}"))
+        ),
+        "not_detected" => format!("AIS put it in scene {} but the satellite saw nothing there", text("scene_id").unwrap_or_default()),
+        "facility_anomaly" => format!(
+            "{}: {} {} counted against {} expected (z {}; highest in {} earlier counts: {})",
+            text("site").unwrap_or_default(),
+            number("peak_count").map_or("?".into(), |c| format!("{c:.0}")),
+            text("object_class").unwrap_or_default().replace('_', " "),
+            number("expected").map_or("?".into(), |c| format!("{c:.0}")),
+            number("z").map_or("?".into(), |z| format!("{z:.1}")),
+            number("history_observations").map_or("?".into(), |n| format!("{n:.0}")),
+            number("history_highest").map_or("?".into(), |c| format!("{c:.0}")),
+        ),
+        "draught_change" => format!(
+            "draught {} → {} m ({})",
+            number("from_m").map_or("?".into(), |d| format!("{d:.1}")),
+            number("to_m").map_or("?".into(), |d| format!("{d:.1}")),
+            text("direction").unwrap_or_default()
+        ),
+        "watchlist_hit" => format!(
+            "{} on {}: {} (score {}; agreeing: {})",
+            if a["matched"].as_bool() == Some(true) { "listed" } else { "resembles an entry" },
+            text("list").unwrap_or_default(),
+            text("entry_name").unwrap_or_default(),
+            number("score").map_or("?".into(), |s| format!("{s:.2}")),
+            text("agreements").unwrap_or_default()
+        ),
+        "identity_conflict" => format!("{}: {}", text("conflict").unwrap_or_default(), text("detail").unwrap_or_default()),
+        "identity_change" => {
+            let field = text("field").unwrap_or_else(|| "identity".into());
+            match (text("from"), text("to")) {
+                (Some(from), Some(to)) => format!("{field} changed: {from} → {to}"),
+                _ => format!("{field} changed"),
+            }
+        }
+        other => format!("{}{place}", other.replace('_', " ")),
+    }
+}
+
+/// The UTC date of an instant, `YYYY-MM-DD`.
+pub fn day(t: tumen_model::Timestamp) -> String {
+    t.to_string().chars().take(10).collect()
+}
+
+pub fn join_mmsis(mmsis: &[u32]) -> String {
+    mmsis.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tumen_model::Timestamp;
+
+    fn event(kind: &str, attributes: &str) -> EventRecord {
+        EventRecord {
+            id: "e".into(),
+            kind: kind.into(),
+            mmsis: vec![273214860],
+            start: Timestamp::from_unix_ms(0),
+            end: Timestamp::from_unix_ms(0),
+            lat_deg: None,
+            lon_deg: None,
+            place: Some("najin".into()),
+            confidence: 3,
+            profile: "p".into(),
+            attributes: attributes.into(),
+            evidence: "[]".into(),
+        }
+    }
+
+    #[test]
+    fn events_read_as_sentences() {
+        assert_eq!(
+            describe(&event("ais_disabling", r#"{"duration_hours": 1277.06, "distance_km": 60.2}"#)),
+            "AIS switched off (silent where it should be heard): 1277.1 h, 60 km from where it fell silent"
+        );
+        let spike = r#"{"site":"tumangang","object_class":"rail_car","peak_count":73,"expected":9.2,"z":11.3,"history_observations":95,"history_highest":21}"#;
+        assert_eq!(
+            describe(&event("facility_anomaly", spike)),
+            "tumangang: 73 rail car counted against 9 expected (z 11.3; highest in 95 earlier counts: 21)"
+        );
+        // Unreadable attributes still give a line.
+        assert_eq!(describe(&event("spoofing", "not json")), "spoofing at najin");
+    }
+}

@@ -1,0 +1,442 @@
+//! The report page: one self-contained HTML file (inline CSS and SVG, no
+//! script, no network) that opens offline and prints: the finding and how
+//! its confidence was reached, the maps, the timeline, the vessels'
+//! identities and list hits, the facility charts, and the evidence table
+//! in which every claim cites its records by file and line.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde_json::Value;
+use tumen_model::{LatLon, Mmsi, Timestamp};
+use tumen_places::Land;
+use tumen_store::{EventRecord, StaticField, StaticSpan};
+
+use crate::case::{Case, Subject, file_name};
+use crate::describe::{day, describe, join_mmsis};
+use crate::map::{self, MapContent, MapView, Mark, MarkKind, Route, TrackLine};
+use crate::svg::escape;
+use crate::timeline::{self, Band, Lane, Moment, Span, SpanStyle};
+use crate::{chart, map::SILENCE_DRAWN_MS};
+
+const PAGE_PX: f64 = 1000.0;
+
+const STYLE: &str = r#"
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b2631;margin:0;background:#fafafa}
+main{max-width:1040px;margin:0 auto;padding:20px}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:2px solid #1b2631}
+.sub{color:#566573;margin:0}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:12px 0}
+.facts dt{color:#566573}.facts dd{margin:0}
+.confidence{font-size:22px;font-weight:600}
+table{border-collapse:collapse;width:100%;font-size:13px;background:#fff}
+th,td{border:1px solid #d5d8dc;padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#eaecee}
+tr:target{background:#fcf3cf}
+code{font:12px ui-monospace,Menlo,Consolas,monospace}
+ul.records{margin:0;padding-left:16px}
+svg{display:block;max-width:100%;height:auto;background:#fff;margin:6px 0}
+.label{font:600 12px sans-serif;fill:#1b2631;paint-order:stroke;stroke:#fff;stroke-width:3px}
+.legend-text,.tick,.attribution{font:11px sans-serif;fill:#333}
+.lane-label{font:12px sans-serif;fill:#1b2631}
+.band-label{font:11px sans-serif;fill:#7d6608}
+.spike{font:600 12px sans-serif;fill:#c0392b}
+.note{color:#566573;font-size:13px}
+@media print{body{background:#fff}main{max-width:none}}
+"#;
+
+/// The report as one HTML document.
+pub fn render(case: &Case, land: &Land, generated: Timestamp) -> String {
+    let mut page = String::with_capacity(256 * 1024);
+    let (title, subtitle) = headline(case);
+    let _ = write!(
+        page,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{}</title><style>{STYLE}</style></head><body><main>"#,
+        escape(&title)
+    );
+    let _ = write!(page, r#"<header><h1>{}</h1><p class="sub">{}</p></header>"#, escape(&title), escape(&subtitle));
+    summary(&mut page, case);
+    maps(&mut page, case, land);
+    timeline_section(&mut page, case);
+    vessels(&mut page, case);
+    facilities(&mut page, case);
+    evidence(&mut page, case);
+    let _ = write!(
+        page,
+        r#"<footer><h2>About this report</h2><p class="note">Written by Tumen {} on {generated} from the dataset <code>{}</code>. Every event is stored there with the records it rests on: <code>tumen events --data {} --format json</code> lists them; each record above is cited by the file it came from and its line, so it can be read in the original. Confidence levels are the detectors' own (1 weak – 4 strong); a chain's confidence combines its indicators' stated weights (1 − ∏(1 − w)). Coastline: Natural Earth 1:10m, public domain.</p></footer>"#,
+        env!("CARGO_PKG_VERSION"),
+        escape(&case.dataset),
+        escape(&case.dataset)
+    );
+    page.push_str("</main></body></html>\n");
+    page
+}
+
+fn headline(case: &Case) -> (String, String) {
+    match &case.subject {
+        Subject::Chain { chain, .. } => (
+            format!("Suspected shipment {} → {}", place_name(case, &chain.origin), place_name(case, &chain.destination)),
+            format!(
+                "{} · corridor {} · loading {} – {} · landing {} – {}",
+                chain.id,
+                chain.corridor,
+                day(chain.loading_from),
+                day(chain.loading_to),
+                day(chain.landing_from),
+                day(chain.landing_to)
+            ),
+        ),
+        Subject::Vessel(mmsi) => (
+            format!("Vessel {}", vessel_label(case, *mmsi)),
+            format!("{} – {} · {} events", day(case.from), day(case.to), case.events.len()),
+        ),
+    }
+}
+
+fn summary(page: &mut String, case: &Case) {
+    page.push_str(r#"<section id="summary"><h2>Finding</h2>"#);
+    match &case.subject {
+        Subject::Chain { chain, corridor } => {
+            let _ = write!(
+                page,
+                r#"<p class="confidence">Confidence {:.2}</p><dl class="facts"><dt>Vessels</dt><dd>{}</dd><dt>From</dt><dd>{} (loading {} – {})</dd><dt>To</dt><dd>{} (landing {} – {})</dd><dt>Sea distance</dt><dd>{}</dd><dt>Onward</dt><dd>{}</dd></dl>"#,
+                chain.confidence,
+                escape(&chain.vessels.iter().map(|&m| vessel_label(case, m)).collect::<Vec<_>>().join("; ")),
+                escape(&place_name(case, &chain.origin)),
+                chain.loading_from,
+                chain.loading_to,
+                escape(&place_name(case, &chain.destination)),
+                chain.landing_from,
+                chain.landing_to,
+                chain.sea_nm.map_or("unknown".into(), |nm| format!("{nm:.0} nm great-circle (the route round the coast is longer)")),
+                escape(&onward(case, chain.rail_km, corridor.as_ref())),
+            );
+            if chain.vessels.len() > 1 {
+                page.push_str(r#"<p class="note">The leg was seen only from orbit: each vessel listed could have sailed it, the likeliest first; the reasons are the first's.</p>"#);
+            }
+            page.push_str("<table><tr><th>Weight</th><th>Indicator</th><th>Rests on</th></tr>");
+            for reason in &chain.reasons {
+                let rests_on = reason
+                    .event
+                    .as_deref()
+                    .map(|id| format!(r##"<a href="#{}"><code>{}</code></a>"##, escape(id), escape(id)))
+                    .unwrap_or_default();
+                let _ = write!(page, "<tr><td>+{:.2}</td><td>{}</td><td>{rests_on}</td></tr>", reason.weight, escape(&reason.what));
+            }
+            let _ = write!(
+                page,
+                r#"</table><p class="note">Confidence = 1 − ∏(1 − weight) over the indicators = {:.3}. Weights are Tumen's stated ones (docs/chains.md); no single indicator proves a shipment.</p>"#,
+                chain.confidence
+            );
+        }
+        Subject::Vessel(mmsi) => {
+            let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+            for e in &case.events {
+                *by_kind.entry(e.kind.as_str()).or_default() += 1;
+            }
+            let counts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {}", k.replace('_', " "))).collect();
+            let flag = Mmsi(*mmsi).mid_allocation().map_or("unknown".to_owned(), |a| format!("{} ({})", a.name, a.iso_alpha2));
+            let _ = write!(
+                page,
+                r#"<dl class="facts"><dt>MMSI</dt><dd>{mmsi}</dd><dt>Flag its MMSI claims</dt><dd>{}</dd><dt>Events</dt><dd>{}</dd></dl>"#,
+                escape(&flag),
+                escape(&counts.join(", "))
+            );
+        }
+    }
+    page.push_str("</section>");
+}
+
+/// The rail leg in words: the configured distance, else the straight line.
+fn onward(case: &Case, rail_km: Option<f64>, corridor: Option<&tumen_chain::Corridor>) -> String {
+    let Some(corridor) = corridor else { return "no corridor configured".into() };
+    let stops: Vec<String> =
+        corridor.rail_facilities.iter().chain(&corridor.depots).map(|id| place_name(case, id)).collect();
+    let distance = match rail_km {
+        Some(km) => format!("{km:.0} km by rail"),
+        None => "rail distance not configured".into(),
+    };
+    format!("by rail via {} ({distance})", stops.join(" → "))
+}
+
+fn maps(page: &mut String, case: &Case, land: &Land) {
+    page.push_str(r#"<section id="map"><h2>Map</h2>"#);
+    let all: Vec<&EventRecord> = case.events.iter().chain(&case.context).collect();
+    let marks: Vec<Mark> = all
+        .iter()
+        .filter(|e| e.kind != "port_visit")
+        .filter_map(|e| {
+            Some(Mark {
+                kind: MarkKind::of_event(&e.kind),
+                at: LatLon { lat_deg: e.lat_deg?, lon_deg: e.lon_deg? },
+                title: format!("{} {}: {}", e.start, e.kind, describe(e)),
+                link: Some(e.id.clone()),
+            })
+        })
+        .collect();
+    let tracks: Vec<TrackLine> = case
+        .tracks
+        .iter()
+        .filter(|t| !t.points.is_empty())
+        .map(|t| TrackLine { label: vessel_label(case, t.mmsi), points: t.points.clone() })
+        .collect();
+    let sea_routes = sea_routes(case);
+    // The sea map fits the water: tracks, marks at sea, the chain's ports.
+    let mut fit: Vec<LatLon> = tracks.iter().flat_map(|t| t.points.iter().map(|&(_, lat, lon)| LatLon { lat_deg: lat, lon_deg: lon })).collect();
+    fit.extend(marks.iter().filter(|m| m.kind != MarkKind::FacilitySpike).map(|m| m.at));
+    fit.extend(sea_routes.iter().flat_map(|r| r.stops.iter().copied()));
+    if fit.is_empty() {
+        fit.extend(marks.iter().map(|m| m.at));
+    }
+    let sea_view = MapView::fit(&fit, PAGE_PX, 0.5);
+    let content = MapContent { places: case.places.clone(), tracks, routes: sea_routes.clone(), marks: marks.clone() };
+    page.push_str(&map::render(&sea_view, land, &content, "the sea: tracks, silences, satellite detections"));
+    // The whole corridor, when its rail and depots lie outside the sea map.
+    if let Subject::Chain { corridor: Some(corridor), .. } = &case.subject {
+        let (lon_min, lat_min, lon_max, lat_max) = sea_view.bounds();
+        let onward: Vec<LatLon> = corridor
+            .rail_facilities
+            .iter()
+            .chain(&corridor.depots)
+            .filter_map(|id| case.places.iter().find(|p| &p.id == id))
+            .map(|p| p.centre)
+            .collect();
+        let outside =
+            onward.iter().any(|p| p.lon_deg < lon_min || p.lon_deg > lon_max || p.lat_deg < lat_min || p.lat_deg > lat_max);
+        if outside {
+            let mut routes = sea_routes;
+            routes.extend(rail_route(case));
+            let points: Vec<LatLon> = case.places.iter().map(|p| p.centre).collect();
+            let view = MapView::fit(&points, PAGE_PX, 2.0);
+            let spikes: Vec<Mark> = marks.into_iter().filter(|m| m.kind == MarkKind::FacilitySpike).collect();
+            let content = MapContent { places: case.places.clone(), tracks: Vec::new(), routes, marks: spikes };
+            page.push_str(r#"<p class="note">The way on: the corridor's rail facilities and depots, and where counts rose.</p>"#);
+            page.push_str(&map::render(&view, land, &content, "the corridor: sea and rail legs, facility spikes"));
+        }
+    }
+    page.push_str("</section>");
+}
+
+/// The chain's sea leg, origin to destination.
+fn sea_routes(case: &Case) -> Vec<Route> {
+    let Subject::Chain { chain, .. } = &case.subject else { return Vec::new() };
+    let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
+    match (centre(&chain.origin), centre(&chain.destination)) {
+        (Some(a), Some(b)) => vec![Route {
+            stops: vec![a, b],
+            rail: false,
+            title: format!(
+                "suspected sea leg {} → {}{}",
+                chain.origin,
+                chain.destination,
+                chain.sea_nm.map(|nm| format!(", {nm:.0} nm")).unwrap_or_default()
+            ),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// Destination → rail facilities (nearest first) → depots: a schematic of
+/// the rail leg (Tumen has no rail network).
+fn rail_route(case: &Case) -> Option<Route> {
+    let Subject::Chain { chain, corridor: Some(corridor) } = &case.subject else { return None };
+    let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
+    let start = centre(&chain.destination)?;
+    let mut facilities: Vec<LatLon> = corridor.rail_facilities.iter().filter_map(|id| centre(id)).collect();
+    facilities.sort_by(|a, b| a.distance_m(start).total_cmp(&b.distance_m(start)));
+    let mut stops = vec![start];
+    stops.extend(facilities);
+    stops.extend(corridor.depots.iter().filter_map(|id| centre(id)));
+    (stops.len() >= 2).then(|| Route { stops, rail: true, title: "rail leg (schematic: straight lines between the places)".into() })
+}
+
+fn timeline_section(page: &mut String, case: &Case) {
+    page.push_str(r#"<section id="timeline"><h2>Timeline</h2>"#);
+    let all: Vec<&EventRecord> = case.events.iter().chain(&case.context).collect();
+    let mut lanes = Vec::new();
+    for track in &case.tracks {
+        let times: Vec<i64> = track.points.iter().map(|p| p.0).collect();
+        let mut lane = Lane {
+            label: vessel_label(case, track.mmsi),
+            heard: timeline::heard_stretches(&times, SILENCE_DRAWN_MS),
+            ..Lane::default()
+        };
+        for e in all.iter().filter(|e| e.mmsis.contains(&track.mmsi)) {
+            let label = format!("{} – {}: {}", e.start, e.end, describe(e));
+            let link = Some(e.id.clone());
+            let (from_ms, to_ms) = (e.start.unix_ms(), e.end.unix_ms());
+            let style = match e.kind.as_str() {
+                "port_visit" => Some(SpanStyle::PortCall),
+                "gap" | "ais_disabling" => Some(SpanStyle::Silent),
+                "loitering" | "encounter" => Some(SpanStyle::Other),
+                _ => None,
+            };
+            match style {
+                Some(style) => lane.spans.push(Span { from_ms, to_ms, style, label, link }),
+                None => lane.moments.push(Moment { at_ms: from_ms, kind: MarkKind::of_event(&e.kind), label, link }),
+            }
+        }
+        lanes.push(lane);
+    }
+    // Facilities, and what satellites saw that names no vessel.
+    let mut by_place: BTreeMap<String, Lane> = BTreeMap::new();
+    for e in all.iter().filter(|e| e.mmsis.is_empty()) {
+        let place = e.place.clone().unwrap_or_else(|| "elsewhere".into());
+        let lane = by_place.entry(place.clone()).or_insert_with(|| Lane { label: place_name(case, &place), ..Lane::default() });
+        lane.moments.push(Moment {
+            at_ms: e.start.unix_ms(),
+            kind: MarkKind::of_event(&e.kind),
+            label: format!("{}: {}", e.start, describe(e)),
+            link: Some(e.id.clone()),
+        });
+    }
+    lanes.extend(by_place.into_values());
+    let bands = match &case.subject {
+        Subject::Chain { chain, .. } => vec![
+            Band { from_ms: chain.loading_from.unix_ms(), to_ms: chain.loading_to.unix_ms(), label: "loading".into() },
+            Band { from_ms: chain.landing_from.unix_ms(), to_ms: chain.landing_to.unix_ms(), label: "landing".into() },
+        ],
+        Subject::Vessel(_) => Vec::new(),
+    };
+    page.push_str(&timeline::render(&lanes, &bands, case.from.unix_ms(), case.to.unix_ms(), PAGE_PX));
+    page.push_str(r#"<p class="note">Grey: AIS heard. Blue: in port. Orange dashes: AIS silent. Red diamonds: seen by satellite, not on AIS. Red squares: unusual counts. Hover for details; click to reach the evidence.</p></section>"#);
+}
+
+fn vessels(page: &mut String, case: &Case) {
+    page.push_str(r#"<section id="vessels"><h2>Vessels</h2>"#);
+    for (mmsi, spans) in &case.identities {
+        let flag = Mmsi(*mmsi).mid_allocation().map_or("unknown".to_owned(), |a| a.name.to_owned());
+        let _ = write!(page, "<h3>{}</h3><p class=\"note\">MMSI {mmsi}; its MID claims {}.</p>", escape(&vessel_label(case, *mmsi)), escape(&flag));
+        if spans.is_empty() {
+            page.push_str(r#"<p class="note">No identity reports (static messages) in the dataset.</p>"#);
+        } else {
+            page.push_str("<table><tr><th>Field</th><th>Value</th><th>First</th><th>Last</th><th>Reports</th><th>First report</th></tr>");
+            for span in spans.iter().filter(|s| s.field != StaticField::Eta) {
+                let _ = write!(
+                    page,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                    span.field.as_str(),
+                    escape(&span.value),
+                    span.first_time,
+                    span.last_time,
+                    span.reports,
+                    escape(&cite(case, span.source_id, span.first_line))
+                );
+            }
+            page.push_str("</table>");
+        }
+        let hits: Vec<&EventRecord> = case
+            .events
+            .iter()
+            .chain(&case.context)
+            .filter(|e| e.mmsis.contains(mmsi) && matches!(e.kind.as_str(), "watchlist_hit" | "identity_conflict"))
+            .collect();
+        if hits.is_empty() {
+            page.push_str(r#"<p class="note">No watch-list hit or identity conflict.</p>"#);
+        }
+        for hit in hits {
+            let _ = write!(page, r##"<p>⚑ <a href="#{}">{}</a></p>"##, escape(&hit.id), escape(&describe(hit)));
+        }
+    }
+    page.push_str("</section>");
+}
+
+fn facilities(page: &mut String, case: &Case) {
+    if case.facilities.is_empty() {
+        return;
+    }
+    page.push_str(r#"<section id="facilities"><h2>Facilities</h2>"#);
+    for series in &case.facilities {
+        let _ = write!(page, "<h3>{}</h3>", escape(&series.title));
+        page.push_str(&chart::render(series, PAGE_PX, 240.0));
+    }
+    page.push_str(r#"<p class="note">Each dot is one count from imagery (hover for its file and line); red: counts the history did not explain, drawn from what was expected; dashed: the highest count before.</p></section>"#);
+}
+
+fn evidence(page: &mut String, case: &Case) {
+    page.push_str(r#"<section id="evidence"><h2>Evidence</h2>"#);
+    evidence_table(page, case, &case.events);
+    if !case.context.is_empty() {
+        page.push_str(r#"<h3>Around it</h3><p class="note">The vessels' other events in the window, and their list hits.</p>"#);
+        evidence_table(page, case, &case.context);
+    }
+    page.push_str("</section>");
+}
+
+fn evidence_table(page: &mut String, case: &Case, events: &[EventRecord]) {
+    page.push_str("<table><tr><th>Event</th><th>When (UTC)</th><th>Where</th><th>Vessels</th><th>Conf.</th><th>What</th><th>Records</th></tr>");
+    for e in events {
+        let place = match (e.place.as_deref(), e.lat_deg, e.lon_deg) {
+            (Some(place), Some(lat), Some(lon)) => format!("{}<br>{lat:.4}, {lon:.4}", escape(&place_name(case, place))),
+            (None, Some(lat), Some(lon)) => format!("{lat:.4}, {lon:.4}"),
+            (Some(place), _, _) => escape(&place_name(case, place)),
+            _ => "—".into(),
+        };
+        let _ = write!(
+            page,
+            r#"<tr id="{}"><td>{}<br><code>{}</code></td><td>{}<br>{}</td><td>{place}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            escape(&e.id),
+            escape(&e.kind.replace('_', " ")),
+            escape(&e.id),
+            e.start,
+            e.end,
+            escape(&join_mmsis(&e.mmsis)),
+            e.confidence,
+            escape(&describe(e)),
+            records(case, e)
+        );
+    }
+    page.push_str("</table>");
+}
+
+/// An event's evidence: each record's role, time, position and citation.
+fn records(case: &Case, event: &EventRecord) -> String {
+    let evidence: Value = serde_json::from_str(&event.evidence).unwrap_or(Value::Null);
+    let mut items = String::from(r#"<ul class="records">"#);
+    for record in evidence.as_array().into_iter().flatten() {
+        let at = match (record["lat"].as_f64(), record["lon"].as_f64()) {
+            (Some(lat), Some(lon)) => format!(" at {lat:.4}, {lon:.4}"),
+            _ => String::new(),
+        };
+        let source = record["source_id"].as_u64().and_then(|s| u32::try_from(s).ok()).unwrap_or(0);
+        let line = record["line"].as_u64().unwrap_or(0);
+        let _ = write!(
+            items,
+            "<li>{}: {}{at} — <code>{}</code></li>",
+            escape(record["role"].as_str().unwrap_or("record")),
+            escape(record["time"].as_str().unwrap_or("")),
+            escape(&cite(case, source, line))
+        );
+    }
+    items.push_str("</ul>");
+    items
+}
+
+/// A record's citation: the file's name and the line.
+fn cite(case: &Case, source_id: u32, line: u64) -> String {
+    match case.sources.get(&source_id) {
+        Some(location) => format!("{}:{line}", file_name(location)),
+        None => format!("source {source_id}:{line}"),
+    }
+}
+
+/// "273214860 ANGARA" with the last name the vessel broadcast.
+fn vessel_label(case: &Case, mmsi: u32) -> String {
+    let name = case
+        .identities
+        .iter()
+        .find(|(m, _)| *m == mmsi)
+        .and_then(|(_, spans)| last_value(spans, StaticField::Name));
+    match name {
+        Some(name) => format!("{mmsi} {name}"),
+        None => mmsi.to_string(),
+    }
+}
+
+fn last_value(spans: &[StaticSpan], field: StaticField) -> Option<String> {
+    spans.iter().filter(|s| s.field == field).max_by_key(|s| s.last_time).map(|s| s.value.clone())
+}
+
+fn place_name(case: &Case, id: &str) -> String {
+    case.places.iter().find(|p| p.id == id).map_or_else(|| id.to_owned(), |p| p.name.clone())
+}

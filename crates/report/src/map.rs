@@ -1,0 +1,572 @@
+//! The SVG map: Mercator over the case's area, land from Tumen's own
+//! coastline (Natural Earth 1:10m), then places, tracks (AIS silences
+//! dashed), routes (sea legs, rail legs) and event marks, a legend and a
+//! scale bar. Every mark carries a `<title>` naming what it shows, and the
+//! event marks link to their row of the evidence table.
+
+use std::collections::BTreeSet;
+use std::f64::consts::FRAC_PI_4;
+use std::fmt::Write;
+
+use tumen_model::{LatLon, PlaceKind};
+use tumen_places::Land;
+
+use crate::svg::{escape, path_through, px};
+
+/// A Mercator view of an area, fitted to a width in pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapView {
+    lon_min: f64,
+    /// Mercator ordinates of the top and bottom, in degree-like units.
+    y_max: f64,
+    pixels_per_degree: f64,
+    pub width_px: f64,
+    pub height_px: f64,
+}
+
+/// Mercator's ordinate of a latitude, scaled like longitude degrees.
+fn mercator(lat_deg: f64) -> f64 {
+    let lat = lat_deg.clamp(-85.0, 85.0).to_radians();
+    (FRAC_PI_4 + lat / 2.0).tan().ln().to_degrees()
+}
+
+fn inverse_mercator(y: f64) -> f64 {
+    (2.0 * y.to_radians().exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees()
+}
+
+impl MapView {
+    /// The view holding every point with a margin, at least `min_span_deg`
+    /// across, `width_px` wide and between a third and three quarters of
+    /// that high (the area grows to keep the aspect).
+    pub fn fit(points: &[LatLon], width_px: f64, min_span_deg: f64) -> MapView {
+        let (mut lon_min, mut lon_max, mut lat_min, mut lat_max) = (180.0f64, -180.0f64, 85.0f64, -85.0f64);
+        for p in points.iter().filter(|p| p.lat_deg.is_finite() && p.lon_deg.is_finite()) {
+            lon_min = lon_min.min(p.lon_deg);
+            lon_max = lon_max.max(p.lon_deg);
+            lat_min = lat_min.min(p.lat_deg.clamp(-85.0, 85.0));
+            lat_max = lat_max.max(p.lat_deg.clamp(-85.0, 85.0));
+        }
+        if lon_min > lon_max {
+            (lon_min, lon_max, lat_min, lat_max) = (-180.0, 180.0, -60.0, 75.0);
+        }
+        let (mut x0, mut x1) = (lon_min, lon_max);
+        let (mut y0, mut y1) = (mercator(lat_min), mercator(lat_max));
+        // A margin of an eighth each side, and the least span.
+        let grow = |low: &mut f64, high: &mut f64, least: f64| {
+            let span = (*high - *low).max(least);
+            let centre = (*low + *high) / 2.0;
+            *low = centre - span * 0.625;
+            *high = centre + span * 0.625;
+        };
+        grow(&mut x0, &mut x1, min_span_deg);
+        grow(&mut y0, &mut y1, min_span_deg);
+        // Keep the height between a third and three quarters of the width.
+        let aspect = (y1 - y0) / (x1 - x0);
+        if aspect > 0.75 {
+            let widen = (y1 - y0) / 0.75 - (x1 - x0);
+            x0 -= widen / 2.0;
+            x1 += widen / 2.0;
+        } else if aspect < 1.0 / 3.0 {
+            let heighten = (x1 - x0) / 3.0 - (y1 - y0);
+            y0 -= heighten / 2.0;
+            y1 += heighten / 2.0;
+        }
+        let pixels_per_degree = width_px / (x1 - x0);
+        MapView { lon_min: x0, y_max: y1, pixels_per_degree, width_px, height_px: (y1 - y0) * pixels_per_degree }
+    }
+
+    /// Pixel (x, y) of a longitude and latitude.
+    pub fn xy(&self, lon_deg: f64, lat_deg: f64) -> (f64, f64) {
+        ((lon_deg - self.lon_min) * self.pixels_per_degree, (self.y_max - mercator(lat_deg)) * self.pixels_per_degree)
+    }
+
+    /// The area shown: (lon_min, lat_min, lon_max, lat_max).
+    pub fn bounds(&self) -> (f64, f64, f64, f64) {
+        let lon_max = self.lon_min + self.width_px / self.pixels_per_degree;
+        let lat_min = inverse_mercator(self.y_max - self.height_px / self.pixels_per_degree);
+        (self.lon_min, lat_min, lon_max, inverse_mercator(self.y_max))
+    }
+
+    /// Kilometres a pixel spans at the middle of the view.
+    fn km_per_pixel(&self) -> f64 {
+        let (_, lat_min, _, lat_max) = self.bounds();
+        let mid_lat = (lat_min + lat_max) / 2.0;
+        tumen_model::METRES_PER_DEGREE / 1000.0 * mid_lat.to_radians().cos() / self.pixels_per_degree
+    }
+}
+
+/// A place on the map.
+#[derive(Clone, Debug)]
+pub struct PlaceMark {
+    pub id: String,
+    pub name: String,
+    pub kind: PlaceKind,
+    pub centre: LatLon,
+}
+
+/// A vessel's positions, in time order.
+#[derive(Clone, Debug, Default)]
+pub struct TrackLine {
+    pub label: String,
+    /// (time ms, lat, lon).
+    pub points: Vec<(i64, f64, f64)>,
+}
+
+/// What a mark is; drawn in a symbol and colour of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MarkKind {
+    /// A vessel seen by satellite that AIS did not explain.
+    DarkDetection,
+    /// A satellite detection matched to an AIS vessel.
+    MatchedDetection,
+    /// Where a vessel fell silent.
+    WentDark,
+    /// Two vessels together at sea.
+    Encounter,
+    /// An unusual count at a facility.
+    FacilitySpike,
+    /// Anything else located.
+    Other,
+}
+
+impl MarkKind {
+    pub fn of_event(kind: &str) -> MarkKind {
+        match kind {
+            "dark_detection" => MarkKind::DarkDetection,
+            "detection_match" => MarkKind::MatchedDetection,
+            "gap" | "ais_disabling" => MarkKind::WentDark,
+            "encounter" => MarkKind::Encounter,
+            "facility_anomaly" => MarkKind::FacilitySpike,
+            _ => MarkKind::Other,
+        }
+    }
+
+    fn legend(self) -> &'static str {
+        match self {
+            MarkKind::DarkDetection => "vessel seen by satellite, not on AIS",
+            MarkKind::MatchedDetection => "satellite detection matched to AIS",
+            MarkKind::WentDark => "AIS fell silent here",
+            MarkKind::Encounter => "meeting at sea",
+            MarkKind::FacilitySpike => "unusual count at a facility",
+            MarkKind::Other => "other event",
+        }
+    }
+
+    /// The symbol centred on (x, y).
+    fn symbol(self, x: f64, y: f64) -> String {
+        let (x, y) = (px(x), px(y));
+        match self {
+            MarkKind::DarkDetection => {
+                format!(r##"<path d="M{x} {y}m0 -7l7 7l-7 7l-7 -7z" fill="#c0392b" stroke="#fff" stroke-width="1.2"/>"##)
+            }
+            MarkKind::MatchedDetection => {
+                format!(r##"<circle cx="{x}" cy="{y}" r="3.5" fill="#2e86c1" stroke="#fff" stroke-width="0.8"/>"##)
+            }
+            MarkKind::WentDark => format!(
+                r##"<circle cx="{x}" cy="{y}" r="5.5" fill="#fff" stroke="#e67e22" stroke-width="2.5"/>"##
+            ),
+            MarkKind::Encounter => {
+                format!(r##"<path d="M{x} {y}m-6 -6l12 12m0 -12l-12 12" stroke="#8e44ad" stroke-width="3"/>"##)
+            }
+            MarkKind::FacilitySpike => format!(
+                r##"<rect x="{x}" y="{y}" transform="translate(-7 -7)" width="14" height="14" fill="#c0392b" stroke="#fff" stroke-width="1.2"/>"##
+            ),
+            MarkKind::Other => format!(r##"<circle cx="{x}" cy="{y}" r="3" fill="#7f8c8d"/>"##),
+        }
+    }
+}
+
+/// An event on the map.
+#[derive(Clone, Debug)]
+pub struct Mark {
+    pub kind: MarkKind,
+    pub at: LatLon,
+    /// Shown on hover.
+    pub title: String,
+    /// The evidence table's anchor.
+    pub link: Option<String>,
+}
+
+/// A line between places: a sea leg or a rail leg.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub stops: Vec<LatLon>,
+    pub rail: bool,
+    pub title: String,
+}
+
+/// Everything drawn on one map.
+#[derive(Clone, Debug, Default)]
+pub struct MapContent {
+    pub places: Vec<PlaceMark>,
+    pub tracks: Vec<TrackLine>,
+    pub routes: Vec<Route>,
+    pub marks: Vec<Mark>,
+}
+
+/// A silence longer than this between two positions of a track is drawn
+/// dashed: the vessel was not heard.
+pub const SILENCE_DRAWN_MS: i64 = 2 * 3_600_000;
+
+const TRACK_COLOURS: [&str; 6] = ["#1f4e79", "#117a65", "#7d3c98", "#a04000", "#2e4053", "#b7950b"];
+
+/// The map as an SVG element: the view, with its legend in a band below.
+pub fn render(view: &MapView, land: &Land, content: &MapContent, caption: &str) -> String {
+    let (w, h) = (view.width_px, view.height_px);
+    let mut body = String::new();
+    let _ = write!(body, r##"<rect width="{}" height="{}" fill="#dbe9f4"/>"##, px(w), px(h));
+    let land_path = land_path(view, land);
+    if !land_path.is_empty() {
+        let _ = write!(body, r##"<path d="{land_path}" fill="#efe9dc" stroke="#9c8f74" stroke-width="0.6" fill-rule="evenodd"/>"##);
+    }
+    for route in &content.routes {
+        let points: Vec<(f64, f64)> = route.stops.iter().map(|p| view.xy(p.lon_deg, p.lat_deg)).collect();
+        let style = if route.rail {
+            r##"stroke="#222" stroke-width="2.5" stroke-dasharray="10 4 2 4""##
+        } else {
+            r##"stroke="#c0392b" stroke-width="2.5" stroke-dasharray="8 5" opacity="0.85""##
+        };
+        let _ = write!(
+            body,
+            r##"<path d="{}" fill="none" {style}><title>{}</title></path>"##,
+            path_through(&points, false),
+            escape(&route.title)
+        );
+    }
+    for (i, track) in content.tracks.iter().enumerate() {
+        draw_track(&mut body, view, track, TRACK_COLOURS[i % TRACK_COLOURS.len()]);
+    }
+    for place in &content.places {
+        draw_place(&mut body, view, place);
+    }
+    let mut kinds = BTreeSet::new();
+    for mark in &content.marks {
+        let (x, y) = view.xy(mark.at.lon_deg, mark.at.lat_deg);
+        if !(0.0..=w).contains(&x) || !(0.0..=h).contains(&y) {
+            continue;
+        }
+        kinds.insert(mark.kind);
+        let symbol = mark.kind.symbol(x, y);
+        let title = format!("<title>{}</title>", escape(&mark.title));
+        match &mark.link {
+            Some(anchor) => {
+                let _ = write!(body, r##"<a href="#{}"><g>{symbol}{title}</g></a>"##, escape(anchor));
+            }
+            None => {
+                let _ = write!(body, "<g>{symbol}{title}</g>");
+            }
+        }
+    }
+    draw_scale_bar(&mut body, view);
+    let _ = write!(
+        body,
+        r##"<text x="{}" y="{}" text-anchor="end" class="attribution">Coastline: Natural Earth 1:10m (public domain)</text>"##,
+        px(w - 6.0),
+        px(h - 6.0)
+    );
+    let legend = legend_rows(content, &kinds);
+    let legend_px = LEGEND_ROW_PX * legend.len().div_ceil(LEGEND_COLUMNS) as f64 + 10.0;
+    let total_h = h + legend_px;
+    let mut svg = String::with_capacity(body.len() + 4096);
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">"##,
+        px(w),
+        px(total_h),
+        px(w),
+        px(total_h),
+        escape(caption)
+    );
+    svg.push_str(&body);
+    let column_px = w / LEGEND_COLUMNS as f64;
+    for (i, (symbol, label)) in legend.iter().enumerate() {
+        let (column, row) = (i % LEGEND_COLUMNS, i / LEGEND_COLUMNS);
+        let (x, y) = (8.0 + column as f64 * column_px, h + 14.0 + row as f64 * LEGEND_ROW_PX);
+        let _ = write!(
+            svg,
+            r##"<g transform="translate({} {})">{symbol}</g><text x="{}" y="{}" class="legend-text">{}</text>"##,
+            px(x),
+            px(y),
+            px(x + 30.0),
+            px(y + 4.0),
+            escape(label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+const LEGEND_COLUMNS: usize = 3;
+const LEGEND_ROW_PX: f64 = 18.0;
+
+/// The land inside the view as one even-odd path: each ring clipped to the
+/// view (with a margin, so clipped edges fall outside it) and thinned to
+/// points at least half a pixel apart.
+fn land_path(view: &MapView, land: &Land) -> String {
+    let (lon_min, lat_min, lon_max, lat_max) = view.bounds();
+    let margin = 8.0;
+    let clip = (-margin, -margin, view.width_px + margin, view.height_px + margin);
+    let mut d = String::new();
+    for ring in land.rings_within(lon_min, lat_min, lon_max, lat_max) {
+        let projected: Vec<(f64, f64)> = ring.iter().map(|p| view.xy(f64::from(p[0]), f64::from(p[1]))).collect();
+        let clipped = clip_polygon(&projected, clip);
+        let thinned = thin(&clipped, 0.5);
+        if thinned.len() >= 3 {
+            d.push_str(&path_through(&thinned, true));
+        }
+    }
+    d
+}
+
+/// Sutherland–Hodgman: the part of a polygon inside an axis-aligned
+/// rectangle (x0, y0, x1, y1). A concave ring may come back with edges
+/// running along the rectangle; filled, they fall outside the view.
+fn clip_polygon(points: &[(f64, f64)], (x0, y0, x1, y1): (f64, f64, f64, f64)) -> Vec<(f64, f64)> {
+    type Inside = fn(f64, f64, f64) -> bool;
+    let edges: [(Inside, f64, bool); 4] = [
+        (|x, _, e| x >= e, x0, true),
+        (|x, _, e| x <= e, x1, true),
+        (|_, y, e| y >= e, y0, false),
+        (|_, y, e| y <= e, y1, false),
+    ];
+    let mut polygon = points.to_vec();
+    for (inside, edge, vertical) in edges {
+        if polygon.is_empty() {
+            break;
+        }
+        let mut out = Vec::with_capacity(polygon.len());
+        let crossing = |a: (f64, f64), b: (f64, f64)| {
+            if vertical {
+                let t = (edge - a.0) / (b.0 - a.0);
+                (edge, a.1 + t * (b.1 - a.1))
+            } else {
+                let t = (edge - a.1) / (b.1 - a.1);
+                (a.0 + t * (b.0 - a.0), edge)
+            }
+        };
+        let mut previous = *polygon.last().expect("not empty");
+        for &current in &polygon {
+            let (current_in, previous_in) = (inside(current.0, current.1, edge), inside(previous.0, previous.1, edge));
+            if current_in {
+                if !previous_in {
+                    out.push(crossing(previous, current));
+                }
+                out.push(current);
+            } else if previous_in {
+                out.push(crossing(previous, current));
+            }
+            previous = current;
+        }
+        polygon = out;
+    }
+    polygon
+}
+
+/// The points at least `min_px` from the last one kept (the last point
+/// always kept).
+fn thin(points: &[(f64, f64)], min_px: f64) -> Vec<(f64, f64)> {
+    let mut kept: Vec<(f64, f64)> = Vec::with_capacity(points.len() / 4 + 2);
+    for (i, &p) in points.iter().enumerate() {
+        let far = kept.last().is_none_or(|&(x, y)| (p.0 - x).abs() + (p.1 - y).abs() >= min_px);
+        if far || i + 1 == points.len() {
+            kept.push(p);
+        }
+    }
+    kept
+}
+
+/// A track: heard stretches solid, silences longer than
+/// [`SILENCE_DRAWN_MS`] dashed from the last fix before to the first after.
+fn draw_track(svg: &mut String, view: &MapView, track: &TrackLine, colour: &str) {
+    let mut heard: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    let mut silences = Vec::new();
+    let mut previous: Option<(i64, (f64, f64))> = None;
+    for &(time_ms, lat, lon) in &track.points {
+        let xy = view.xy(lon, lat);
+        if let Some((before_ms, before_xy)) = previous
+            && time_ms - before_ms > SILENCE_DRAWN_MS
+        {
+            silences.push((before_xy, xy, (time_ms - before_ms) as f64 / 3_600_000.0));
+            heard.push(Vec::new());
+        }
+        heard.last_mut().expect("never empty").push(xy);
+        previous = Some((time_ms, xy));
+    }
+    let _ = write!(svg, r##"<g class="track"><title>{}</title>"##, escape(&track.label));
+    for stretch in heard.iter().map(|s| thin(s, 1.0)).filter(|s| s.len() >= 2) {
+        let _ = write!(
+            svg,
+            r##"<path d="{}" fill="none" stroke="{colour}" stroke-width="1.8" stroke-linejoin="round"/>"##,
+            path_through(&stretch, false)
+        );
+    }
+    for (from, to, hours) in silences {
+        let _ = write!(
+            svg,
+            r##"<path d="{}" fill="none" stroke="{colour}" stroke-width="1.6" stroke-dasharray="3 4"><title>{}: silent {hours:.1} h</title></path>"##,
+            path_through(&[from, to], false),
+            escape(&track.label)
+        );
+    }
+    svg.push_str("</g>");
+}
+
+fn draw_place(svg: &mut String, view: &MapView, place: &PlaceMark) {
+    let (x, y) = view.xy(place.centre.lon_deg, place.centre.lat_deg);
+    if !(0.0..=view.width_px).contains(&x) || !(0.0..=view.height_px).contains(&y) {
+        return;
+    }
+    let symbol = match place.kind {
+        PlaceKind::Port | PlaceKind::Anchorage => {
+            format!(r##"<circle cx="{}" cy="{}" r="5" fill="#fff" stroke="#1b2631" stroke-width="2"/>"##, px(x), px(y))
+        }
+        PlaceKind::RailFacility | PlaceKind::BorderCrossing => format!(
+            r##"<rect x="{}" y="{}" width="9" height="9" fill="#1b2631"/>"##,
+            px(x - 4.5),
+            px(y - 4.5)
+        ),
+        PlaceKind::Depot => format!(
+            r##"<path d="M{} {}l6 10h-12z" fill="#1b2631"/>"##,
+            px(x),
+            px(y - 6.0)
+        ),
+        PlaceKind::Zone => return,
+    };
+    let _ = write!(
+        svg,
+        r##"<g class="place">{symbol}<text x="{}" y="{}" class="label">{}</text><title>{} ({})</title></g>"##,
+        px(x + 8.0),
+        px(y - 6.0),
+        escape(&place.name),
+        escape(&place.name),
+        place.kind.as_str()
+    );
+}
+
+/// The legend: a symbol and a label for each thing drawn.
+fn legend_rows(content: &MapContent, kinds: &BTreeSet<MarkKind>) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (i, track) in content.tracks.iter().enumerate() {
+        let colour = TRACK_COLOURS[i % TRACK_COLOURS.len()];
+        rows.push((
+            format!(r##"<path d="M0 0h22" stroke="{colour}" stroke-width="2"/>"##),
+            format!("{} (AIS)", track.label),
+        ));
+    }
+    if !content.tracks.is_empty() {
+        rows.push((
+            r##"<path d="M0 0h22" stroke="#555" stroke-width="1.6" stroke-dasharray="3 4"/>"##.to_owned(),
+            "AIS silent".to_owned(),
+        ));
+    }
+    if content.routes.iter().any(|r| !r.rail) {
+        rows.push((
+            r##"<path d="M0 0h22" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="8 5"/>"##.to_owned(),
+            "suspected sea leg".to_owned(),
+        ));
+    }
+    if content.routes.iter().any(|r| r.rail) {
+        rows.push((
+            r##"<path d="M0 0h22" stroke="#222" stroke-width="2.5" stroke-dasharray="10 4 2 4"/>"##.to_owned(),
+            "rail leg (schematic)".to_owned(),
+        ));
+    }
+    for kind in kinds {
+        rows.push((kind.symbol(11.0, 0.0), kind.legend().to_owned()));
+    }
+    rows
+}
+
+/// A bar of a round number of kilometres, about a seventh of the width.
+fn draw_scale_bar(svg: &mut String, view: &MapView) {
+    let km_per_px = view.km_per_pixel();
+    let wanted_km = km_per_px * view.width_px / 7.0;
+    let magnitude = 10f64.powf(wanted_km.log10().floor());
+    let km = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).rfind(|&k| k <= wanted_km).unwrap_or(magnitude);
+    let bar_px = km / km_per_px;
+    let (x, y) = (view.width_px - bar_px - 16.0, view.height_px - 24.0);
+    let label = if km >= 1.0 { format!("{km:.0} km") } else { format!("{:.0} m", km * 1000.0) };
+    let _ = write!(
+        svg,
+        r##"<g class="scale"><path d="M{} {}v-5h{}v5" fill="none" stroke="#222" stroke-width="1.5"/><text x="{}" y="{}" text-anchor="middle" class="legend-text">{label}</text></g>"##,
+        px(x),
+        px(y),
+        px(bar_px),
+        px(x + bar_px / 2.0),
+        px(y - 8.0)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(lat_deg: f64, lon_deg: f64) -> LatLon {
+        LatLon { lat_deg, lon_deg }
+    }
+
+    #[test]
+    fn the_view_holds_every_point_inside_its_margin() {
+        let points = [at(42.23, 130.3), at(42.9, 132.4), at(45.83, 40.13)];
+        let view = MapView::fit(&points, 960.0, 0.5);
+        for p in points {
+            let (x, y) = view.xy(p.lon_deg, p.lat_deg);
+            assert!(x > 0.0 && x < view.width_px && y > 0.0 && y < view.height_px, "{p:?} at {x},{y}");
+        }
+        assert!(view.height_px >= 960.0 / 3.0 - 1e-6 && view.height_px <= 960.0 * 0.75 + 1e-6);
+        let (lon_min, lat_min, lon_max, lat_max) = view.bounds();
+        assert!(lon_min < 40.13 && lon_max > 132.4 && lat_min < 42.23 && lat_max > 45.83);
+    }
+
+    #[test]
+    fn north_is_up_and_east_is_right() {
+        let view = MapView::fit(&[at(42.0, 130.0), at(43.0, 132.0)], 800.0, 0.5);
+        let (west_x, south_y) = view.xy(130.0, 42.0);
+        let (east_x, north_y) = view.xy(132.0, 43.0);
+        assert!(east_x > west_x && north_y < south_y);
+    }
+
+    #[test]
+    fn a_polygon_is_clipped_to_the_rectangle() {
+        let square = [(-10.0, -10.0), (10.0, -10.0), (10.0, 10.0), (-10.0, 10.0)];
+        let clipped = clip_polygon(&square, (0.0, 0.0, 5.0, 5.0));
+        assert!(clipped.iter().all(|&(x, y)| (0.0..=5.0).contains(&x) && (0.0..=5.0).contains(&y)));
+        let area: f64 = clipped.iter().zip(clipped.iter().cycle().skip(1)).map(|(a, b)| a.0 * b.1 - b.0 * a.1).sum();
+        assert!((area.abs() / 2.0 - 25.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_land_of_the_case_is_drawn_and_the_sea_is_not() {
+        let land = Land::embedded();
+        let view = MapView::fit(&[at(42.2, 130.2), at(43.2, 132.6)], 600.0, 0.5);
+        let svg = render(&view, land, &MapContent::default(), "test");
+        assert!(svg.contains("fill-rule=\"evenodd\""), "no land drawn");
+        // Open sea far from any shore has no land path at all.
+        let view = MapView::fit(&[at(-40.0, -120.0), at(-39.0, -119.0)], 600.0, 0.5);
+        assert!(!render(&view, land, &MapContent::default(), "test").contains("evenodd"));
+    }
+
+    #[test]
+    fn silences_are_dashed_and_marks_link_to_their_evidence() {
+        let view = MapView::fit(&[at(42.0, 130.0), at(43.0, 132.0)], 800.0, 0.5);
+        let track = TrackLine {
+            label: "TEST <1>".into(),
+            points: vec![(0, 42.1, 130.1), (600_000, 42.2, 130.2), (600_000 + SILENCE_DRAWN_MS + 1, 42.8, 131.8)],
+        };
+        let content = MapContent {
+            tracks: vec![track],
+            marks: vec![Mark {
+                kind: MarkKind::DarkDetection,
+                at: at(42.5, 131.0),
+                title: "dark".into(),
+                link: Some("ev-1".into()),
+            }],
+            ..MapContent::default()
+        };
+        let svg = render(&view, Land::embedded(), &content, "t");
+        assert!(svg.contains("stroke-dasharray=\"3 4\""));
+        assert!(svg.contains("silent 2.0 h"));
+        assert!(svg.contains("href=\"#ev-1\""));
+        assert!(svg.contains("TEST &lt;1&gt;"));
+    }
+}
