@@ -64,7 +64,14 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         .max_by(|a, b| a.confidence.total_cmp(&b.confidence).then(b.start.cmp(&a.start)));
     let report = args.out.join("report.html");
     if let Some(chain) = &strongest {
-        let step = vec!["report".to_owned(), chain.id.clone(), "--data".into(), data_dir.clone(), "--out".into(), path(&report)];
+        let step = vec![
+            "report".to_owned(),
+            chain.id.clone(),
+            "--data".into(),
+            data_dir.clone(),
+            "--out".into(),
+            path(&report),
+        ];
         eprintln!("\n$ tumen {}", step.join(" "));
         let status = Command::new(&exe).args(&step).status().context("running tumen report")?;
         if !status.success() {

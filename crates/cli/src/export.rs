@@ -101,18 +101,18 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn events(dataset: &Dataset, args: &ExportArgs, from: Option<Timestamp>, to: Option<Timestamp>) -> Result<Vec<Feature>> {
-    let mmsis: Vec<Option<u32>> = if args.mmsi.is_empty() { vec![None] } else { args.mmsi.iter().copied().map(Some).collect() };
+fn events(
+    dataset: &Dataset,
+    args: &ExportArgs,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+) -> Result<Vec<Feature>> {
+    let mmsis: Vec<Option<u32>> =
+        if args.mmsi.is_empty() { vec![None] } else { args.mmsi.iter().copied().map(Some).collect() };
     let mut found = Vec::new();
     for mmsi in mmsis {
-        let query = EventQuery {
-            kind: args.kind.clone(),
-            mmsi,
-            place: args.place.clone(),
-            from,
-            to,
-            limit: u64::MAX >> 1,
-        };
+        let query =
+            EventQuery { kind: args.kind.clone(), mmsi, place: args.place.clone(), from, to, limit: u64::MAX >> 1 };
         found.extend(dataset.catalog().events(&query)?);
     }
     found.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
@@ -120,7 +120,12 @@ fn events(dataset: &Dataset, args: &ExportArgs, from: Option<Timestamp>, to: Opt
     Ok(export::event_features(&found))
 }
 
-fn tracks(dataset: &Dataset, args: &ExportArgs, from: Option<Timestamp>, to: Option<Timestamp>) -> Result<Vec<Feature>> {
+fn tracks(
+    dataset: &Dataset,
+    args: &ExportArgs,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+) -> Result<Vec<Feature>> {
     if args.mmsi.is_empty() {
         bail!(
             "tracks: give --mmsi (repeat for more vessels); the whole archive is Parquet already: {}/positions",
@@ -140,7 +145,12 @@ fn tracks(dataset: &Dataset, args: &ExportArgs, from: Option<Timestamp>, to: Opt
     Ok(export::track_point_features(&rows, &|id| sources.get(&id).cloned().unwrap_or_else(|| id.to_string())))
 }
 
-fn chains(dataset: &Dataset, args: &ExportArgs, from: Option<Timestamp>, to: Option<Timestamp>) -> Result<Vec<Feature>> {
+fn chains(
+    dataset: &Dataset,
+    args: &ExportArgs,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+) -> Result<Vec<Feature>> {
     let gazetteer = dataset_gazetteer(dataset)?;
     let mut chains = Vec::new();
     for record in dataset.catalog().chains(args.min_confidence)? {
@@ -150,7 +160,8 @@ fn chains(dataset: &Dataset, args: &ExportArgs, from: Option<Timestamp>, to: Opt
         if !args.mmsi.is_empty() && !record.vessels.iter().any(|v| args.mmsi.contains(v)) {
             continue;
         }
-        let chain: Chain = serde_json::from_str(&record.chain).with_context(|| format!("stored chain {}", record.id))?;
+        let chain: Chain =
+            serde_json::from_str(&record.chain).with_context(|| format!("stored chain {}", record.id))?;
         chains.push(chain);
     }
     Ok(export::chain_features(&chains, &gazetteer))

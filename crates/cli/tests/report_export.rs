@@ -130,7 +130,10 @@ fn a_vessel_report_shows_its_identity_and_a_missing_subject_is_a_clear_error() {
 
 #[test]
 fn the_report_renders_in_a_real_browser() {
-    let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())) else {
+    let Some(chromium) = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+    else {
         eprintln!("SKIPPED: no chromium (Debian: apt-get install chromium)");
         return;
     };
@@ -172,7 +175,9 @@ fn assert_valid_geojson(collection: &Value) -> usize {
     assert_eq!(collection["type"], "FeatureCollection");
     let position_ok = |p: &Value| {
         let p = p.as_array().unwrap();
-        p.len() == 2 && (-180.0..=180.0).contains(&p[0].as_f64().unwrap()) && (-90.0..=90.0).contains(&p[1].as_f64().unwrap())
+        p.len() == 2
+            && (-180.0..=180.0).contains(&p[0].as_f64().unwrap())
+            && (-90.0..=90.0).contains(&p[1].as_f64().unwrap())
     };
     let features = collection["features"].as_array().unwrap();
     for feature in features {
@@ -215,18 +220,23 @@ fn export(what: &str, format: &str, extra: &[&str]) -> PathBuf {
 fn exports_are_valid_geojson_csv_and_parquet_and_agree() {
     let vessels = ["--mmsi", "273214860", "--mmsi", "273356110"];
     for (what, extra) in [("events", &[][..]), ("chains", &[][..]), ("tracks", &vessels[..])] {
-        let geojson: Value = serde_json::from_str(&std::fs::read_to_string(export(what, "geojson", extra)).unwrap()).unwrap();
+        let geojson: Value =
+            serde_json::from_str(&std::fs::read_to_string(export(what, "geojson", extra)).unwrap()).unwrap();
         let features = assert_valid_geojson(&geojson);
         assert!(features > 0, "{what}: no features");
         // CSV: a header, one row a feature (tracks: one row a position).
         let mut reader = csv::Reader::from_path(export(what, "csv", extra)).unwrap();
         let header = reader.headers().unwrap().clone();
-        assert_eq!(header.iter().last(), Some("wkt"));
+        assert_eq!(header.iter().next_back(), Some("wkt"));
         let rows = reader.records().map(Result::unwrap).count();
         if what == "tracks" {
             assert_eq!(features, 2, "one line feature a vessel");
-            let positions: u64 =
-                geojson["features"].as_array().unwrap().iter().map(|f| f["properties"]["positions"].as_u64().unwrap()).sum();
+            let positions: u64 = geojson["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["properties"]["positions"].as_u64().unwrap())
+                .sum();
             assert_eq!(rows as u64, positions);
         } else {
             assert_eq!(rows, features, "{what}: CSV and GeoJSON agree");
@@ -248,7 +258,10 @@ fn exports_are_valid_geojson_csv_and_parquet_and_agree() {
         );
     }
     // Filters hold: events of one kind only.
-    let dark: Value = serde_json::from_str(&std::fs::read_to_string(export("events", "geojson", &["--kind", "dark_detection"])).unwrap()).unwrap();
+    let dark: Value = serde_json::from_str(
+        &std::fs::read_to_string(export("events", "geojson", &["--kind", "dark_detection"])).unwrap(),
+    )
+    .unwrap();
     assert!(dark["features"].as_array().unwrap().iter().all(|f| f["properties"]["kind"] == "dark_detection"));
     // Without vessels, tracks are refused with the way to the archive.
     let refused = tumen(&["export", "tracks", "--format", "csv", "--data", &data()]);
@@ -275,7 +288,9 @@ fn exports_are_valid_geojson_csv_and_parquet_and_agree() {
 #[test]
 fn kml_exports_validate_against_the_ogc_schema() {
     if !python_has("lxml, pykml") {
-        eprintln!("SKIPPED: lxml and pykml not installed (pip install lxml pykml): the OGC KML 2.2 schema ships in pykml");
+        eprintln!(
+            "SKIPPED: lxml and pykml not installed (pip install lxml pykml): the OGC KML 2.2 schema ships in pykml"
+        );
         return;
     }
     let vessels = ["--mmsi", "273214860", "--mmsi", "273356110"];
@@ -304,5 +319,8 @@ for path in sys.argv[1:]:
     for file in &files {
         assert!(report.contains(&format!("{} valid", file.display())), "{report}");
     }
-    assert!(report.contains(&format!("{} invalid", broken.display())), "the schema check refuses a broken file: {report}");
+    assert!(
+        report.contains(&format!("{} invalid", broken.display())),
+        "the schema check refuses a broken file: {report}"
+    );
 }

@@ -100,7 +100,8 @@ pub fn chain_case(
     let linked: BTreeSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let mut context = Vec::new();
     for &mmsi in &chain.vessels {
-        let around = EventQuery { mmsi: Some(mmsi), from: Some(from), to: Some(to), limit: 10_000, ..EventQuery::default() };
+        let around =
+            EventQuery { mmsi: Some(mmsi), from: Some(from), to: Some(to), limit: 10_000, ..EventQuery::default() };
         // List hits and identity conflicts stand whenever they were found.
         let standing = ["watchlist_hit", "identity_conflict"].map(|kind| EventQuery {
             kind: Some(kind.to_owned()),
@@ -115,7 +116,13 @@ pub fn chain_case(
     sort_unique(&mut context);
     let mut place_ids: Vec<String> = Vec::new();
     if let Some(corridor) = &corridor {
-        for id in corridor.origins.iter().chain(&corridor.destinations).chain(&corridor.rail_facilities).chain(&corridor.depots) {
+        for id in corridor
+            .origins
+            .iter()
+            .chain(&corridor.destinations)
+            .chain(&corridor.rail_facilities)
+            .chain(&corridor.depots)
+        {
             place_ids.push(id.clone());
         }
     } else {
@@ -137,7 +144,8 @@ pub fn vessel_case(
     let query = EventQuery { mmsi: Some(mmsi), from, to, limit: 100_000, ..EventQuery::default() };
     let events = catalog.events(&query)?;
     let identity = catalog.static_history(Mmsi(mmsi))?;
-    let known = events.iter().flat_map(|e| [e.start, e.end]).chain(identity.iter().flat_map(|s| [s.first_time, s.last_time]));
+    let known =
+        events.iter().flat_map(|e| [e.start, e.end]).chain(identity.iter().flat_map(|s| [s.first_time, s.last_time]));
     let (first, last) = known.fold((None, None), |(a, b): (Option<Timestamp>, Option<Timestamp>), t| {
         (Some(a.map_or(t, |a| a.min(t))), Some(b.map_or(t, |b| b.max(t))))
     });
@@ -167,7 +175,10 @@ fn finish(
     let mut identities = Vec::new();
     for &mmsi in &vessels {
         let rows = dataset.track(Mmsi(mmsi), from, to)?;
-        tracks.push(VesselTrack { mmsi, points: rows.iter().map(|r| (r.time.unix_ms(), r.lat_deg, r.lon_deg)).collect() });
+        tracks.push(VesselTrack {
+            mmsi,
+            points: rows.iter().map(|r| (r.time.unix_ms(), r.lat_deg, r.lon_deg)).collect(),
+        });
         identities.push((mmsi, catalog.static_history(Mmsi(mmsi))?));
     }
     let nothing_known = tracks.iter().all(|t| t.points.is_empty())
@@ -257,7 +268,11 @@ fn facility_series(dataset: &Dataset, events: &[EventRecord]) -> Result<Vec<Coun
             })
             .collect();
         let site_name = observations.iter().find(|o| o.site == site).and_then(|o| o.site_name.clone());
-        series.push(CountSeries { title: format!("{} — {}", site_name.unwrap_or(site), class.replace('_', " ")), counts, spikes });
+        series.push(CountSeries {
+            title: format!("{} — {}", site_name.unwrap_or(site), class.replace('_', " ")),
+            counts,
+            spikes,
+        });
     }
     Ok(series)
 }

@@ -105,7 +105,8 @@ pub fn render(series: &CountSeries, width_px: f64, height_px: f64) -> String {
         );
     }
     let points: Vec<(f64, f64)> = series.counts.iter().map(|c| (x(c.at_ms), y(f64::from(c.count)))).collect();
-    let _ = write!(svg, r##"<path d="{}" fill="none" stroke="#5d6d7e" stroke-width="1"/>"##, path_through(&points, false));
+    let _ =
+        write!(svg, r##"<path d="{}" fill="none" stroke="#5d6d7e" stroke-width="1"/>"##, path_through(&points, false));
     for (c, (cx, cy)) in series.counts.iter().zip(&points) {
         let _ = write!(
             svg,
@@ -171,8 +172,9 @@ mod tests {
     #[test]
     fn a_spike_is_drawn_against_its_expectation_and_the_highest_before() {
         let day = 86_400_000;
-        let counts: Vec<Count> =
-            (0..20).map(|i| Count { at_ms: i * 30 * day, count: 10 + (i % 5) as u32, cited: "obs.csv:2".into() }).collect();
+        let counts: Vec<Count> = (0..20)
+            .map(|i| Count { at_ms: i * 30 * day, count: 10 + (i % 5) as u32, cited: "obs.csv:2".into() })
+            .collect();
         let series = CountSeries {
             title: "Tumangang rail cars".into(),
             counts,

@@ -14,9 +14,14 @@ pub fn describe(event: &EventRecord) -> String {
     match event.kind.as_str() {
         "port_visit" => format!("in port{place} for {hours}"),
         "gap" | "ais_disabling" => {
-            let moved = number("distance_km").map(|d| format!(", {d:.0} km from where it fell silent")).unwrap_or_default();
+            let moved =
+                number("distance_km").map(|d| format!(", {d:.0} km from where it fell silent")).unwrap_or_default();
             let shore = number("distance_to_shore_nm").map(|d| format!(", {d:.0} nm from shore")).unwrap_or_default();
-            let what = if event.kind == "ais_disabling" { "AIS switched off (silent where it should be heard)" } else { "AIS gap" };
+            let what = if event.kind == "ais_disabling" {
+                "AIS switched off (silent where it should be heard)"
+            } else {
+                "AIS gap"
+            };
             format!("{what}: {hours}{moved}{shore}")
         }
         "encounter" => format!(
@@ -27,8 +32,9 @@ pub fn describe(event: &EventRecord) -> String {
         "loitering" => format!("loitered {hours}{place}"),
         "dark_detection" => {
             let sensor = text("satellite").unwrap_or_else(|| "satellite".into());
-            let candidates =
-                text("candidates").map(|c| format!("; could be {c}")).unwrap_or_else(|| "; no silent vessel explains it".into());
+            let candidates = text("candidates")
+                .map(|c| format!("; could be {c}"))
+                .unwrap_or_else(|| "; no silent vessel explains it".into());
             format!(
                 "a vessel of {} m seen by {sensor}{place}, not on AIS{candidates}",
                 number("detected_length_m").map_or("?".into(), |l| format!("{l:.0}"))
@@ -39,7 +45,9 @@ pub fn describe(event: &EventRecord) -> String {
             number("distance_m").map_or("?".into(), |d| format!("{d:.0}")),
             number("score").map_or("?".into(), |s| format!("{s:.2}"))
         ),
-        "not_detected" => format!("AIS put it in scene {} but the satellite saw nothing there", text("scene_id").unwrap_or_default()),
+        "not_detected" => {
+            format!("AIS put it in scene {} but the satellite saw nothing there", text("scene_id").unwrap_or_default())
+        }
         "facility_anomaly" => format!(
             "{}: {} {} counted against {} expected (z {}; highest in {} earlier counts: {})",
             text("site").unwrap_or_default(),
@@ -64,7 +72,9 @@ pub fn describe(event: &EventRecord) -> String {
             number("score").map_or("?".into(), |s| format!("{s:.2}")),
             text("agreements").unwrap_or_default()
         ),
-        "identity_conflict" => format!("{}: {}", text("conflict").unwrap_or_default(), text("detail").unwrap_or_default()),
+        "identity_conflict" => {
+            format!("{}: {}", text("conflict").unwrap_or_default(), text("detail").unwrap_or_default())
+        }
         "identity_change" => {
             let field = text("field").unwrap_or_else(|| "identity".into());
             match (text("from"), text("to")) {

@@ -75,7 +75,11 @@ pub fn render(case: &Case, land: &Land, generated: Timestamp) -> String {
 fn headline(case: &Case) -> (String, String) {
     match &case.subject {
         Subject::Chain { chain, .. } => (
-            format!("Suspected shipment {} → {}", place_name(case, &chain.origin), place_name(case, &chain.destination)),
+            format!(
+                "Suspected shipment {} → {}",
+                place_name(case, &chain.origin),
+                place_name(case, &chain.destination)
+            ),
             format!(
                 "{} · corridor {} · loading {} – {} · landing {} – {}",
                 chain.id,
@@ -108,7 +112,9 @@ fn summary(page: &mut String, case: &Case) {
                 escape(&place_name(case, &chain.destination)),
                 chain.landing_from,
                 chain.landing_to,
-                chain.sea_nm.map_or("unknown".into(), |nm| format!("{nm:.0} nm great-circle (the route round the coast is longer)")),
+                chain.sea_nm.map_or("unknown".into(), |nm| format!(
+                    "{nm:.0} nm great-circle (the route round the coast is longer)"
+                )),
                 escape(&onward(case, chain.rail_km, corridor.as_ref())),
             );
             if chain.vessels.len() > 1 {
@@ -121,7 +127,12 @@ fn summary(page: &mut String, case: &Case) {
                     .as_deref()
                     .map(|id| format!(r##"<a href="#{}"><code>{}</code></a>"##, escape(id), escape(id)))
                     .unwrap_or_default();
-                let _ = write!(page, "<tr><td>+{:.2}</td><td>{}</td><td>{rests_on}</td></tr>", reason.weight, escape(&reason.what));
+                let _ = write!(
+                    page,
+                    "<tr><td>+{:.2}</td><td>{}</td><td>{rests_on}</td></tr>",
+                    reason.weight,
+                    escape(&reason.what)
+                );
             }
             let _ = write!(
                 page,
@@ -135,7 +146,8 @@ fn summary(page: &mut String, case: &Case) {
                 *by_kind.entry(e.kind.as_str()).or_default() += 1;
             }
             let counts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {}", k.replace('_', " "))).collect();
-            let flag = Mmsi(*mmsi).mid_allocation().map_or("unknown".to_owned(), |a| format!("{} ({})", a.name, a.iso_alpha2));
+            let flag =
+                Mmsi(*mmsi).mid_allocation().map_or("unknown".to_owned(), |a| format!("{} ({})", a.name, a.iso_alpha2));
             let _ = write!(
                 page,
                 r#"<dl class="facts"><dt>MMSI</dt><dd>{mmsi}</dd><dt>Flag its MMSI claims</dt><dd>{}</dd><dt>Events</dt><dd>{}</dd></dl>"#,
@@ -182,7 +194,10 @@ fn maps(page: &mut String, case: &Case, land: &Land) {
         .collect();
     let sea_routes = sea_routes(case);
     // The sea map fits the water: tracks, marks at sea, the chain's ports.
-    let mut fit: Vec<LatLon> = tracks.iter().flat_map(|t| t.points.iter().map(|&(_, lat, lon)| LatLon { lat_deg: lat, lon_deg: lon })).collect();
+    let mut fit: Vec<LatLon> = tracks
+        .iter()
+        .flat_map(|t| t.points.iter().map(|&(_, lat, lon)| LatLon { lat_deg: lat, lon_deg: lon }))
+        .collect();
     fit.extend(marks.iter().filter(|m| m.kind != MarkKind::FacilitySpike).map(|m| m.at));
     fit.extend(sea_routes.iter().flat_map(|r| r.stops.iter().copied()));
     if fit.is_empty() {
@@ -201,8 +216,9 @@ fn maps(page: &mut String, case: &Case, land: &Land) {
             .filter_map(|id| case.places.iter().find(|p| &p.id == id))
             .map(|p| p.centre)
             .collect();
-        let outside =
-            onward.iter().any(|p| p.lon_deg < lon_min || p.lon_deg > lon_max || p.lat_deg < lat_min || p.lat_deg > lat_max);
+        let outside = onward
+            .iter()
+            .any(|p| p.lon_deg < lon_min || p.lon_deg > lon_max || p.lat_deg < lat_min || p.lat_deg > lat_max);
         if outside {
             let mut routes = sea_routes;
             routes.extend(rail_route(case));
@@ -210,7 +226,9 @@ fn maps(page: &mut String, case: &Case, land: &Land) {
             let view = MapView::fit(&points, PAGE_PX, 2.0);
             let spikes: Vec<Mark> = marks.into_iter().filter(|m| m.kind == MarkKind::FacilitySpike).collect();
             let content = MapContent { places: case.places.clone(), tracks: Vec::new(), routes, marks: spikes };
-            page.push_str(r#"<p class="note">The way on: the corridor's rail facilities and depots, and where counts rose.</p>"#);
+            page.push_str(
+                r#"<p class="note">The way on: the corridor's rail facilities and depots, and where counts rose.</p>"#,
+            );
             page.push_str(&map::render(&view, land, &content, "the corridor: sea and rail legs, facility spikes"));
         }
     }
@@ -247,7 +265,11 @@ fn rail_route(case: &Case) -> Option<Route> {
     let mut stops = vec![start];
     stops.extend(facilities);
     stops.extend(corridor.depots.iter().filter_map(|id| centre(id)));
-    (stops.len() >= 2).then(|| Route { stops, rail: true, title: "rail leg (schematic: straight lines between the places)".into() })
+    (stops.len() >= 2).then(|| Route {
+        stops,
+        rail: true,
+        title: "rail leg (schematic: straight lines between the places)".into(),
+    })
 }
 
 fn timeline_section(page: &mut String, case: &Case) {
@@ -282,7 +304,9 @@ fn timeline_section(page: &mut String, case: &Case) {
     let mut by_place: BTreeMap<String, Lane> = BTreeMap::new();
     for e in all.iter().filter(|e| e.mmsis.is_empty()) {
         let place = e.place.clone().unwrap_or_else(|| "elsewhere".into());
-        let lane = by_place.entry(place.clone()).or_insert_with(|| Lane { label: place_name(case, &place), ..Lane::default() });
+        let lane = by_place
+            .entry(place.clone())
+            .or_insert_with(|| Lane { label: place_name(case, &place), ..Lane::default() });
         lane.moments.push(Moment {
             at_ms: e.start.unix_ms(),
             kind: MarkKind::of_event(&e.kind),
@@ -306,7 +330,12 @@ fn vessels(page: &mut String, case: &Case) {
     page.push_str(r#"<section id="vessels"><h2>Vessels</h2>"#);
     for (mmsi, spans) in &case.identities {
         let flag = Mmsi(*mmsi).mid_allocation().map_or("unknown".to_owned(), |a| a.name.to_owned());
-        let _ = write!(page, "<h3>{}</h3><p class=\"note\">MMSI {mmsi}; its MID claims {}.</p>", escape(&vessel_label(case, *mmsi)), escape(&flag));
+        let _ = write!(
+            page,
+            "<h3>{}</h3><p class=\"note\">MMSI {mmsi}; its MID claims {}.</p>",
+            escape(&vessel_label(case, *mmsi)),
+            escape(&flag)
+        );
         if spans.is_empty() {
             page.push_str(r#"<p class="note">No identity reports (static messages) in the dataset.</p>"#);
         } else {
@@ -357,7 +386,9 @@ fn evidence(page: &mut String, case: &Case) {
     page.push_str(r#"<section id="evidence"><h2>Evidence</h2>"#);
     evidence_table(page, case, &case.events);
     if !case.context.is_empty() {
-        page.push_str(r#"<h3>Around it</h3><p class="note">The vessels' other events in the window, and their list hits.</p>"#);
+        page.push_str(
+            r#"<h3>Around it</h3><p class="note">The vessels' other events in the window, and their list hits.</p>"#,
+        );
         evidence_table(page, case, &case.context);
     }
     page.push_str("</section>");
@@ -367,7 +398,9 @@ fn evidence_table(page: &mut String, case: &Case, events: &[EventRecord]) {
     page.push_str("<table><tr><th>Event</th><th>When (UTC)</th><th>Where</th><th>Vessels</th><th>Conf.</th><th>What</th><th>Records</th></tr>");
     for e in events {
         let place = match (e.place.as_deref(), e.lat_deg, e.lon_deg) {
-            (Some(place), Some(lat), Some(lon)) => format!("{}<br>{lat:.4}, {lon:.4}", escape(&place_name(case, place))),
+            (Some(place), Some(lat), Some(lon)) => {
+                format!("{}<br>{lat:.4}, {lon:.4}", escape(&place_name(case, place)))
+            }
             (None, Some(lat), Some(lon)) => format!("{lat:.4}, {lon:.4}"),
             (Some(place), _, _) => escape(&place_name(case, place)),
             _ => "—".into(),
@@ -422,11 +455,8 @@ fn cite(case: &Case, source_id: u32, line: u64) -> String {
 
 /// "273214860 ANGARA" with the last name the vessel broadcast.
 fn vessel_label(case: &Case, mmsi: u32) -> String {
-    let name = case
-        .identities
-        .iter()
-        .find(|(m, _)| *m == mmsi)
-        .and_then(|(_, spans)| last_value(spans, StaticField::Name));
+    let name =
+        case.identities.iter().find(|(m, _)| *m == mmsi).and_then(|(_, spans)| last_value(spans, StaticField::Name));
     match name {
         Some(name) => format!("{mmsi} {name}"),
         None => mmsi.to_string(),

@@ -17,10 +17,10 @@
 mod case;
 pub mod chart;
 pub mod describe;
+pub mod export;
 mod html;
 pub mod map;
 mod svg;
-pub mod export;
 pub mod timeline;
 
 pub use case::{Case, ReportError, Subject, VesselTrack, chain_case, file_name, vessel_case};

@@ -157,14 +157,16 @@ impl MarkKind {
         let (x, y) = (px(x), px(y));
         match self {
             MarkKind::DarkDetection => {
-                format!(r##"<path d="M{x} {y}m0 -7l7 7l-7 7l-7 -7z" fill="#c0392b" stroke="#fff" stroke-width="1.2"/>"##)
+                format!(
+                    r##"<path d="M{x} {y}m0 -7l7 7l-7 7l-7 -7z" fill="#c0392b" stroke="#fff" stroke-width="1.2"/>"##
+                )
             }
             MarkKind::MatchedDetection => {
                 format!(r##"<circle cx="{x}" cy="{y}" r="3.5" fill="#2e86c1" stroke="#fff" stroke-width="0.8"/>"##)
             }
-            MarkKind::WentDark => format!(
-                r##"<circle cx="{x}" cy="{y}" r="5.5" fill="#fff" stroke="#e67e22" stroke-width="2.5"/>"##
-            ),
+            MarkKind::WentDark => {
+                format!(r##"<circle cx="{x}" cy="{y}" r="5.5" fill="#fff" stroke="#e67e22" stroke-width="2.5"/>"##)
+            }
             MarkKind::Encounter => {
                 format!(r##"<path d="M{x} {y}m-6 -6l12 12m0 -12l-12 12" stroke="#8e44ad" stroke-width="3"/>"##)
             }
@@ -217,7 +219,10 @@ pub fn render(view: &MapView, land: &Land, content: &MapContent, caption: &str) 
     let _ = write!(body, r##"<rect width="{}" height="{}" fill="#dbe9f4"/>"##, px(w), px(h));
     let land_path = land_path(view, land);
     if !land_path.is_empty() {
-        let _ = write!(body, r##"<path d="{land_path}" fill="#efe9dc" stroke="#9c8f74" stroke-width="0.6" fill-rule="evenodd"/>"##);
+        let _ = write!(
+            body,
+            r##"<path d="{land_path}" fill="#efe9dc" stroke="#9c8f74" stroke-width="0.6" fill-rule="evenodd"/>"##
+        );
     }
     for route in &content.routes {
         let points: Vec<(f64, f64)> = route.stops.iter().map(|p| view.xy(p.lon_deg, p.lat_deg)).collect();
@@ -420,16 +425,10 @@ fn draw_place(svg: &mut String, view: &MapView, place: &PlaceMark) {
         PlaceKind::Port | PlaceKind::Anchorage => {
             format!(r##"<circle cx="{}" cy="{}" r="5" fill="#fff" stroke="#1b2631" stroke-width="2"/>"##, px(x), px(y))
         }
-        PlaceKind::RailFacility | PlaceKind::BorderCrossing => format!(
-            r##"<rect x="{}" y="{}" width="9" height="9" fill="#1b2631"/>"##,
-            px(x - 4.5),
-            px(y - 4.5)
-        ),
-        PlaceKind::Depot => format!(
-            r##"<path d="M{} {}l6 10h-12z" fill="#1b2631"/>"##,
-            px(x),
-            px(y - 6.0)
-        ),
+        PlaceKind::RailFacility | PlaceKind::BorderCrossing => {
+            format!(r##"<rect x="{}" y="{}" width="9" height="9" fill="#1b2631"/>"##, px(x - 4.5), px(y - 4.5))
+        }
+        PlaceKind::Depot => format!(r##"<path d="M{} {}l6 10h-12z" fill="#1b2631"/>"##, px(x), px(y - 6.0)),
         PlaceKind::Zone => return,
     };
     let _ = write!(

@@ -160,13 +160,19 @@ pub fn render(lanes: &[Lane], bands: &[Band], from_ms: i64, to_ms: i64, width_px
 fn moment_symbol(kind: MarkKind, x: f64, y: f64) -> String {
     let (x, y) = (px(x), px(y));
     match kind {
-        MarkKind::DarkDetection => format!(r##"<path d="M{x} {y}m0 -8l8 8l-8 8l-8 -8z" fill="#c0392b" stroke="#fff"/>"##),
+        MarkKind::DarkDetection => {
+            format!(r##"<path d="M{x} {y}m0 -8l8 8l-8 8l-8 -8z" fill="#c0392b" stroke="#fff"/>"##)
+        }
         MarkKind::FacilitySpike => {
             format!(r##"<rect x="{x}" y="{y}" transform="translate(-7 -7)" width="14" height="14" fill="#c0392b"/>"##)
         }
         MarkKind::MatchedDetection => format!(r##"<circle cx="{x}" cy="{y}" r="4" fill="#2e86c1" stroke="#fff"/>"##),
-        MarkKind::WentDark => format!(r##"<circle cx="{x}" cy="{y}" r="5" fill="#fff" stroke="#e67e22" stroke-width="2.5"/>"##),
-        MarkKind::Encounter => format!(r##"<path d="M{x} {y}m-6 -6l12 12m0 -12l-12 12" stroke="#8e44ad" stroke-width="3"/>"##),
+        MarkKind::WentDark => {
+            format!(r##"<circle cx="{x}" cy="{y}" r="5" fill="#fff" stroke="#e67e22" stroke-width="2.5"/>"##)
+        }
+        MarkKind::Encounter => {
+            format!(r##"<path d="M{x} {y}m-6 -6l12 12m0 -12l-12 12" stroke="#8e44ad" stroke-width="3"/>"##)
+        }
         MarkKind::Other => format!(r##"<circle cx="{x}" cy="{y}" r="4" fill="#566573"/>"##),
     }
 }

@@ -429,15 +429,15 @@ impl Catalog {
 
     /// Stored events matching `query`, by start time then id.
     pub fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, CatalogError> {
-        let mut statement = self.conn.prepare(
-            &format!("SELECT {EVENT_COLUMNS} FROM events
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events
              WHERE (?1 IS NULL OR kind = ?1)
                AND (?2 IS NULL OR ',' || mmsis || ',' LIKE '%,' || ?2 || ',%')
                AND (?3 IS NULL OR place = ?3)
                AND (?4 IS NULL OR end_time >= ?4)
                AND (?5 IS NULL OR start_time <= ?5)
-             ORDER BY start_time, id LIMIT ?6"),
-        )?;
+             ORDER BY start_time, id LIMIT ?6"
+        ))?;
         let rows = statement.query_map(
             params![
                 query.kind,

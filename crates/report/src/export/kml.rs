@@ -41,7 +41,11 @@ pub fn write<W: Write>(features: &[Feature], title: &str, mut out: W) -> Result<
                     write!(out, "<MultiGeometry>")?;
                 }
                 for line in lines {
-                    write!(out, "<LineString><tessellate>1</tessellate><coordinates>{}</coordinates></LineString>", coordinates(line))?;
+                    write!(
+                        out,
+                        "<LineString><tessellate>1</tessellate><coordinates>{}</coordinates></LineString>",
+                        coordinates(line)
+                    )?;
                 }
                 if many {
                     write!(out, "</MultiGeometry>")?;

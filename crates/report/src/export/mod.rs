@@ -124,7 +124,9 @@ fn wkt(geometry: &Geometry) -> Option<String> {
         Geometry::None => None,
         Geometry::Point(p) => Some(format!("POINT ({})", pair(p))),
         Geometry::Lines(lines) if lines.len() == 1 => Some(format!("LINESTRING {}", line(&lines[0]))),
-        Geometry::Lines(lines) => Some(format!("MULTILINESTRING ({})", lines.iter().map(line).collect::<Vec<_>>().join(", "))),
+        Geometry::Lines(lines) => {
+            Some(format!("MULTILINESTRING ({})", lines.iter().map(line).collect::<Vec<_>>().join(", ")))
+        }
     }
 }
 
