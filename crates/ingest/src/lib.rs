@@ -51,7 +51,7 @@ pub mod stream;
 
 pub use batch::Counts;
 pub use format::Format;
-pub use live::{LiveAddress, LiveConfig, LiveEvent, ingest_live};
+pub use live::{LiveAddress, LiveConfig, LiveEvent, LiveObserver, NoObserver, TICK, ingest_live, ingest_live_observed};
 pub use stream::{
     IngestConfig, IngestError, NoProgress, Outcome, Progress, SourceSummary, content_hash, ingest_file, ingest_reader,
 };

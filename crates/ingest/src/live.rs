@@ -63,6 +63,25 @@ pub enum LiveEvent {
     Flushed { positions: u64, lines: u64 },
 }
 
+/// Sees a live feed's positions as they are decoded, before they are
+/// committed (`tumen watch` raises alerts from them within a second).
+pub trait LiveObserver {
+    /// Positions decoded from the lines that just arrived.
+    fn positions(&mut self, rows: &[tumen_store::PositionRow]);
+    /// Called at least every [`TICK`] while the feed runs, data or not.
+    fn tick(&mut self) {}
+}
+
+/// Observes nothing.
+pub struct NoObserver;
+
+impl LiveObserver for NoObserver {
+    fn positions(&mut self, _rows: &[tumen_store::PositionRow]) {}
+}
+
+/// The longest an observer waits for its tick.
+pub const TICK: Duration = Duration::from_millis(200);
+
 /// Lines received together, with when they arrived.
 struct Arrived {
     lines: Vec<u8>,
@@ -78,6 +97,19 @@ pub fn ingest_live(
     live: &LiveConfig,
     stop: &AtomicBool,
     on_event: &(dyn Fn(LiveEvent) + Sync),
+) -> Result<SourceSummary, IngestError> {
+    ingest_live_observed(dataset, address, config, live, stop, on_event, &mut NoObserver)
+}
+
+/// [`ingest_live`], showing `observer` each position as it is decoded.
+pub fn ingest_live_observed(
+    dataset: &mut Dataset,
+    address: &LiveAddress,
+    config: &IngestConfig,
+    live: &LiveConfig,
+    stop: &AtomicBool,
+    on_event: &(dyn Fn(LiveEvent) + Sync),
+    observer: &mut dyn LiveObserver,
 ) -> Result<SourceSummary, IngestError> {
     let started = Instant::now();
     let (kind, location) = match address {
@@ -117,8 +149,10 @@ pub fn ingest_live(
         });
         let mut next_flush = Instant::now() + live.flush;
         let mut partial: Vec<u8> = Vec::new();
+        // Positions of the batch already shown to the observer.
+        let mut observed = 0;
         loop {
-            let wait = next_flush.saturating_duration_since(Instant::now());
+            let wait = next_flush.saturating_duration_since(Instant::now()).min(TICK);
             match receiver.recv_timeout(wait) {
                 Ok(arrived) => {
                     partial.extend_from_slice(&arrived.lines);
@@ -132,12 +166,16 @@ pub fn ingest_live(
                         reader.line(line, Some(arrived.at), &mut batch);
                     }
                     partial.drain(..complete);
+                    observer.positions(&batch.positions[observed..]);
+                    observed = batch.positions.len();
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
+            observer.tick();
             if Instant::now() >= next_flush {
                 flush(dataset, &mut batch, on_event)?;
+                observed = 0;
                 next_flush = Instant::now() + live.flush;
             }
         }

@@ -16,9 +16,11 @@ use crate::archive::PartInfo;
 use crate::rows::StaticField;
 use crate::static_batch::StaticBatch;
 
+mod alerts;
 mod chains;
 mod imagery;
 
+pub use alerts::AlertRecord;
 pub use chains::ChainRecord;
 
 const SCHEMA_VERSION: i64 = 1;
@@ -275,6 +277,7 @@ impl Catalog {
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(imagery::SCHEMA)?;
         conn.execute_batch(chains::SCHEMA)?;
+        conn.execute_batch(alerts::SCHEMA)?;
         let version: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
         match version.and_then(|v| v.parse::<i64>().ok()) {

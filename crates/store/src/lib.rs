@@ -7,7 +7,7 @@ pub mod rows;
 pub mod static_batch;
 
 pub use catalog::{
-    Catalog, CatalogError, ChainRecord, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan, VesselQuery,
+    AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan, VesselQuery,
     WatchListRecord,
 };
 pub use dataset::{Batch, CommitSummary, Dataset, StoreError};

@@ -1,0 +1,207 @@
+//! Rules over what is stored (after `tumen run`, and when `tumen watch`
+//! starts or re-runs): watch-list hits, gaps, dark detections, facility
+//! anomalies and chains as events; the listed vessels' tracks for their
+//! entries into zones.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use tumen_model::{LatLon, Timestamp};
+use tumen_places::Gazetteer;
+use tumen_store::{ChainRecord, EventRecord, PositionRow};
+
+use crate::alert::Alert;
+use crate::rules::{AlertConfig, Rule, Trigger};
+use crate::zones::Zone;
+
+/// A vessel a watch list matched: why, for the alert's message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listed {
+    /// `list: entry name`.
+    pub label: String,
+    /// The `watchlist_hit` event.
+    pub hit: String,
+}
+
+/// The vessels matched (not merely resembling) in `events`' watch-list hits.
+pub fn listed_vessels(events: &[EventRecord]) -> BTreeMap<u32, Listed> {
+    let mut listed = BTreeMap::new();
+    for e in events.iter().filter(|e| e.kind == "watchlist_hit") {
+        let a: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
+        if a["matched"].as_bool() != Some(true) {
+            continue;
+        }
+        let label = format!("{}: {}", a["list"].as_str().unwrap_or("?"), a["entry_name"].as_str().unwrap_or("?"));
+        for &mmsi in &e.mmsis {
+            listed.entry(mmsi).or_insert_with(|| Listed { label: label.clone(), hit: e.id.clone() });
+        }
+    }
+    listed
+}
+
+/// The event kinds the stored rules read.
+pub const EVENT_KINDS: [&str; 5] = ["watchlist_hit", "gap", "ais_disabling", "dark_detection", "facility_anomaly"];
+
+/// Every alert the rules raise over stored `events` and `chains`;
+/// `track` gives a listed vessel's positions.
+pub fn stored_alerts<E>(
+    config: &AlertConfig,
+    gazetteer: &Gazetteer,
+    events: &[EventRecord],
+    chains: &[ChainRecord],
+    track: &mut dyn FnMut(u32) -> Result<Vec<PositionRow>, E>,
+) -> Result<Vec<Alert>, E> {
+    let listed = listed_vessels(events);
+    let mut alerts = Vec::new();
+    for rule in &config.rule {
+        let zones: Vec<Zone> = rule.zones(gazetteer).into_iter().map(Zone::new).collect();
+        let named = |place: Option<&str>| place.is_some_and(|p| zones.iter().any(|z| z.place.id == p));
+        match rule.when {
+            Trigger::ListedVesselInZone => {
+                for (&mmsi, why) in &listed {
+                    let mut entries = ZoneEntries::default();
+                    for row in track(mmsi)? {
+                        alerts.extend(entries.step(rule, &zones, mmsi, why, &row));
+                    }
+                }
+            }
+            Trigger::WentDarkNearPort => {
+                for e in events.iter().filter(|e| matches!(e.kind.as_str(), "gap" | "ais_disabling")) {
+                    let a: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
+                    let (Some(lat_deg), Some(lon_deg)) = (e.lat_deg, e.lon_deg) else { continue };
+                    if a["duration_hours"].as_f64().unwrap_or(0.0) < rule.silent_hours {
+                        continue;
+                    }
+                    let last = LatLon { lat_deg, lon_deg };
+                    let evidence: Value = serde_json::from_str(&e.evidence).unwrap_or(Value::Null);
+                    for &mmsi in &e.mmsis {
+                        if let Some(alert) = went_dark(rule, &zones, mmsi, e.start, last, evidence[0].clone(), Some(&e.id)) {
+                            alerts.push(alert);
+                        }
+                    }
+                }
+            }
+            Trigger::DarkDetection => {
+                for e in events.iter().filter(|e| e.kind == "dark_detection" && named(e.place.as_deref())) {
+                    alerts.push(from_event(rule, e, format!("seen by satellite at {}, not on AIS", e.place.as_deref().unwrap_or("?"))));
+                }
+            }
+            Trigger::FacilityAnomaly => {
+                for e in events.iter().filter(|e| e.kind == "facility_anomaly") {
+                    let a: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
+                    let in_zone = rule.places.is_empty() || named(e.place.as_deref());
+                    if a["z"].as_f64().unwrap_or(0.0) >= rule.min_z && in_zone {
+                        let message = format!(
+                            "{}: {} {} against {} expected",
+                            a["site"].as_str().unwrap_or("?"),
+                            a["peak_count"].as_f64().unwrap_or(0.0),
+                            a["object_class"].as_str().unwrap_or("objects").replace('_', " "),
+                            a["expected"].as_f64().unwrap_or(0.0)
+                        );
+                        alerts.push(from_event(rule, e, message));
+                    }
+                }
+            }
+            Trigger::Chain => {
+                for c in chains.iter().filter(|c| c.confidence >= rule.min_confidence) {
+                    let chain: Value = serde_json::from_str(&c.chain).unwrap_or(Value::Null);
+                    let message = format!(
+                        "suspected shipment {} → {} (confidence {:.2})",
+                        chain["origin"].as_str().unwrap_or("?"),
+                        chain["destination"].as_str().unwrap_or("?"),
+                        c.confidence
+                    );
+                    alerts.push(Alert::new(
+                        rule.name(),
+                        rule.when,
+                        &c.id,
+                        c.start,
+                        c.vessels.clone(),
+                        chain["origin"].as_str().map(str::to_owned),
+                        None,
+                        message,
+                        Some(c.id.clone()),
+                        json!([]),
+                    ));
+                }
+            }
+        }
+    }
+    alerts.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+    let mut seen = std::collections::HashSet::new();
+    alerts.retain(|a| seen.insert(a.id.clone()));
+    Ok(alerts)
+}
+
+fn from_event(rule: &Rule, e: &EventRecord, message: String) -> Alert {
+    let at = e.lat_deg.zip(e.lon_deg);
+    let evidence: Value = serde_json::from_str(&e.evidence).unwrap_or(json!([]));
+    Alert::new(rule.name(), rule.when, &e.id, e.start, e.mmsis.clone(), e.place.clone(), at, message, Some(e.id.clone()), evidence)
+}
+
+/// A vessel silent since `last_time` at `last`: an alert when that is
+/// within the rule's distance of one of its ports (the nearest named).
+/// The key is the vessel and the time of its last report, so the live
+/// watch and a later run raise the same alert once.
+pub(crate) fn went_dark(
+    rule: &Rule,
+    zones: &[Zone],
+    mmsi: u32,
+    last_time: Timestamp,
+    last: LatLon,
+    evidence: Value,
+    subject: Option<&str>,
+) -> Option<Alert> {
+    let near = zones
+        .iter()
+        .filter(|z| z.within_nm(last, rule.within_nm))
+        .min_by(|a, b| a.place.distance_outside_m(last).total_cmp(&b.place.distance_outside_m(last)))?;
+    Some(Alert::new(
+        rule.name(),
+        rule.when,
+        &format!("{mmsi}:{}", last_time.unix_ms()),
+        last_time,
+        vec![mmsi],
+        Some(near.place.id.clone()),
+        Some((last.lat_deg, last.lon_deg)),
+        format!("{mmsi} silent {} h or more, last heard near {}", rule.silent_hours, near.place.name),
+        subject.map(str::to_owned),
+        json!([evidence]),
+    ))
+}
+
+/// Which zones a vessel was last seen inside, to see it enter one.
+#[derive(Default)]
+pub(crate) struct ZoneEntries {
+    inside: Vec<String>,
+}
+
+impl ZoneEntries {
+    /// The alerts of a position: one per zone the vessel was not inside at
+    /// its previous position (or at all before). The key is the vessel,
+    /// the zone and the day, so a vessel weaving along a boundary raises
+    /// one alert a day.
+    pub(crate) fn step(&mut self, rule: &Rule, zones: &[Zone], mmsi: u32, why: &Listed, row: &PositionRow) -> Vec<Alert> {
+        let p = LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg };
+        let now_inside: Vec<String> = zones.iter().filter(|z| z.contains(p)).map(|z| z.place.id.clone()).collect();
+        let mut alerts = Vec::new();
+        for zone in now_inside.iter().filter(|z| !self.inside.contains(z)) {
+            let day = row.time.unix_ms().div_euclid(86_400_000);
+            let name = zones.iter().find(|z| &z.place.id == zone).map_or(zone.as_str(), |z| z.place.name.as_str());
+            alerts.push(Alert::new(
+                rule.name(),
+                rule.when,
+                &format!("{mmsi}:{zone}:{day}"),
+                row.time,
+                vec![mmsi],
+                Some(zone.clone()),
+                Some((row.lat_deg, row.lon_deg)),
+                format!("listed vessel {mmsi} ({}) entered {name}", why.label),
+                Some(why.hit.clone()),
+                json!([{"source_id": row.origin.source_id, "line": row.origin.line, "time": row.time.to_string(), "lat": row.lat_deg, "lon": row.lon_deg, "role": "position inside the zone"}]),
+            ));
+        }
+        self.inside = now_inside;
+        alerts
+    }
+}
