@@ -75,7 +75,9 @@ pub fn stored_alerts<E>(
                     let last = LatLon { lat_deg, lon_deg };
                     let evidence: Value = serde_json::from_str(&e.evidence).unwrap_or(Value::Null);
                     for &mmsi in &e.mmsis {
-                        if let Some(alert) = went_dark(rule, &zones, mmsi, e.start, last, evidence[0].clone(), Some(&e.id)) {
+                        if let Some(alert) =
+                            went_dark(rule, &zones, mmsi, e.start, last, evidence[0].clone(), Some(&e.id))
+                        {
                             alerts.push(alert);
                         }
                     }
@@ -83,7 +85,11 @@ pub fn stored_alerts<E>(
             }
             Trigger::DarkDetection => {
                 for e in events.iter().filter(|e| e.kind == "dark_detection" && named(e.place.as_deref())) {
-                    alerts.push(from_event(rule, e, format!("seen by satellite at {}, not on AIS", e.place.as_deref().unwrap_or("?"))));
+                    alerts.push(from_event(
+                        rule,
+                        e,
+                        format!("seen by satellite at {}, not on AIS", e.place.as_deref().unwrap_or("?")),
+                    ));
                 }
             }
             Trigger::FacilityAnomaly => {
@@ -136,7 +142,18 @@ pub fn stored_alerts<E>(
 fn from_event(rule: &Rule, e: &EventRecord, message: String) -> Alert {
     let at = e.lat_deg.zip(e.lon_deg);
     let evidence: Value = serde_json::from_str(&e.evidence).unwrap_or(json!([]));
-    Alert::new(rule.name(), rule.when, &e.id, e.start, e.mmsis.clone(), e.place.clone(), at, message, Some(e.id.clone()), evidence)
+    Alert::new(
+        rule.name(),
+        rule.when,
+        &e.id,
+        e.start,
+        e.mmsis.clone(),
+        e.place.clone(),
+        at,
+        message,
+        Some(e.id.clone()),
+        evidence,
+    )
 }
 
 /// A vessel silent since `last_time` at `last`: an alert when that is
@@ -181,7 +198,14 @@ impl ZoneEntries {
     /// its previous position (or at all before). The key is the vessel,
     /// the zone and the day, so a vessel weaving along a boundary raises
     /// one alert a day.
-    pub(crate) fn step(&mut self, rule: &Rule, zones: &[Zone], mmsi: u32, why: &Listed, row: &PositionRow) -> Vec<Alert> {
+    pub(crate) fn step(
+        &mut self,
+        rule: &Rule,
+        zones: &[Zone],
+        mmsi: u32,
+        why: &Listed,
+        row: &PositionRow,
+    ) -> Vec<Alert> {
         let p = LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg };
         let now_inside: Vec<String> = zones.iter().filter(|z| z.contains(p)).map(|z| z.place.id.clone()).collect();
         let mut alerts = Vec::new();

@@ -64,6 +64,11 @@ impl<'g> LiveWatch<'g> {
         self.raised.extend(ids);
     }
 
+    /// The listed vessels, as a re-run found them.
+    pub fn set_listed(&mut self, listed: BTreeMap<u32, Listed>) {
+        self.listed = listed;
+    }
+
     /// The alerts these positions raise.
     pub fn positions(&mut self, rows: &[PositionRow]) -> Vec<Alert> {
         let mut alerts = Vec::new();
@@ -77,7 +82,9 @@ impl<'g> LiveWatch<'g> {
                 match rule.when {
                     Trigger::ListedVesselInZone => {
                         if let Some(why) = self.listed.get(&mmsi) {
-                            alerts.extend(self.entries.entry((index, mmsi)).or_default().step(rule, zones, mmsi, why, row));
+                            alerts.extend(
+                                self.entries.entry((index, mmsi)).or_default().step(rule, zones, mmsi, why, row),
+                            );
                         }
                     }
                     Trigger::WentDarkNearPort => {
@@ -154,13 +161,14 @@ mod tests {
         let mut config = AlertConfig::default();
         config.rule.retain(|r| r.when == Trigger::ListedVesselInZone);
         config.rule[0].places = vec!["najin".into()];
-        let listed = BTreeMap::from([(273_356_110, Listed { label: "OFAC: ANGARA".into(), hit: "watchlist_hit-1".into() })]);
+        let listed =
+            BTreeMap::from([(273_356_110, Listed { label: "OFAC: ANGARA".into(), hit: "watchlist_hit-1".into() })]);
         let mut watch = LiveWatch::new(&config, gazetteer, listed);
         // Outside, then inside Najin, inside again, out and in the same day.
         let outside = row(273_356_110, 1_000, 42.0, 130.9);
         let inside = row(273_356_110, 2_000, 42.2333, 130.3);
-        assert!(watch.positions(&[outside.clone()]).is_empty());
-        let alerts = watch.positions(&[inside.clone()]);
+        assert!(watch.positions(std::slice::from_ref(&outside)).is_empty());
+        let alerts = watch.positions(std::slice::from_ref(&inside));
         assert_eq!(alerts.len(), 1);
         assert_eq!(alerts[0].place.as_deref(), Some("najin"));
         assert!(alerts[0].message.contains("ANGARA"));

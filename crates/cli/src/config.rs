@@ -15,12 +15,16 @@
 //! - `[[corridor]]`: shipment corridors (`tumen_chain::Corridor`); the 2023
 //!   Najin–Dunay corridor when none is given.
 //!
+//! - `[alerts]`: the webhook and `[[alerts.rule]]` alert rules
+//!   (`tumen_alert::AlertConfig`); one rule of each kind when none is given.
+//!
 //! Unknown keys are errors (a misspelt threshold must not pass silently).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use tumen_alert::AlertConfig;
 use tumen_chain::Corridor;
 use tumen_detect::Profiles;
 use tumen_fusion::FusionProfile;
@@ -36,6 +40,8 @@ pub struct Config {
     pub fusion: FusionProfile,
     /// `[[corridor]]`: the routes chains follow.
     pub corridor: Vec<Corridor>,
+    /// `[alerts]`: rules and the webhook.
+    pub alerts: AlertConfig,
 }
 
 impl Config {

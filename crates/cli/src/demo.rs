@@ -45,7 +45,14 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     ];
     for step in &steps {
         eprintln!("\n$ tumen {}", step.join(" "));
-        let status = Command::new(&exe).args(step).status().with_context(|| format!("running tumen {}", step[0]))?;
+        let mut command = Command::new(&exe);
+        command.args(step);
+        if step[0] == "run" {
+            // The run prints its alerts as JSON lines; the summary says how
+            // many, and `tumen alerts` lists them.
+            command.stdout(std::process::Stdio::null());
+        }
+        let status = command.status().with_context(|| format!("running tumen {}", step[0]))?;
         if !status.success() {
             bail!("tumen {} failed ({status})", step[0]);
         }
@@ -83,6 +90,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
          tumen events --data {data_dir} --kind dark_detection    the dark port calls seen from orbit\n  \
          tumen events --data {data_dir} --kind facility_anomaly  the rail cars at Tumangang and Khasan\n  \
          tumen chains --data {data_dir} --format json            every chain with its reasons and events\n  \
+         tumen alerts --data {data_dir}                          the alerts the default rules raised\n  \
          {}/truth.json                               what really happened, to check against",
         started.elapsed().as_secs_f64(),
         path(&args.out),

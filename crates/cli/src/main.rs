@@ -3,6 +3,7 @@
 //! The binary is thin: it parses arguments, opens inputs and outputs, shows
 //! progress, and hands the work to the library crates.
 
+mod alerting;
 mod config;
 mod decode;
 mod demo;
@@ -17,6 +18,7 @@ mod report;
 mod run;
 mod simulate;
 mod sources;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -65,6 +67,14 @@ enum Command {
     /// List the suspected shipment chains a run linked, with the reasons
     /// for their confidence.
     Chains(run::ChainsArgs),
+    /// Watch a live feed (tcp://, udp://): ingest it, alert as things happen
+    /// (listed vessels entering watched zones, vessels going dark near
+    /// watched ports), and re-run the detectors, fusion and chains on a
+    /// schedule; alerts are JSON lines on standard output and go to the
+    /// webhook.
+    Watch(watch::WatchArgs),
+    /// The alerts raised so far (by `tumen run` and `tumen watch`).
+    Alerts(alerting::AlertsArgs),
     /// Write one self-contained HTML report of a chain or a vessel: maps,
     /// timeline, identities and list hits, facility charts, and the
     /// evidence, every record cited by file and line.
@@ -94,6 +104,8 @@ fn main() -> ExitCode {
         Command::Events(args) => run::events(&args),
         Command::Chains(args) => run::chains(&args),
         Command::Report(args) => report::run(&args),
+        Command::Alerts(args) => alerting::list(&args),
+        Command::Watch(args) => watch::run(&args),
         Command::Export(args) => export::run(&args),
     };
     match result {

@@ -45,33 +45,23 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     if let Some(path) = config_path {
         eprintln!("profiles from {}", path.display());
     }
+    config.alerts.check(&gazetteer).map_err(anyhow::Error::msg)?;
     let window = Window {
         from: args.from.as_deref().map(|t| parse_time(t, false)).transpose()?,
         to: args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
     };
-    let hits = screen(&dataset, &config, window)?;
-    let mut events = detect_window(&dataset, &gazetteer, &config.detect, window, hits)?;
-    let (fused, fusion) = fuse(&dataset, &gazetteer, &config.fusion, window.from, window.to, &events)?;
-    events.extend(fused);
-    let chains = link(&events, &corridors_or_default(&config.corridor), &gazetteer);
-    let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
-    // A run re-detects every kind over its window.
-    let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-    dataset.catalog_mut().replace_events_between(&kinds, window.from, window.to, &records)?;
-    let chain_records = chains.iter().map(chain_record).collect::<Result<Vec<_>>>()?;
-    dataset.catalog_mut().replace_chains_between(window.from, window.to, &chain_records)?;
-    let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
-    for e in &events {
-        *by_kind.entry(e.kind.as_str()).or_default() += 1;
-    }
-    eprintln!("{} events in {:.1} s", events.len(), started.elapsed().as_secs_f64());
-    for (kind, n) in by_kind {
+    let found = pipeline(&mut dataset, &gazetteer, &config, window)?;
+    eprintln!("{} events in {:.1} s", found.events, started.elapsed().as_secs_f64());
+    for (kind, n) in &found.by_kind {
         eprintln!("  {kind:<16} {n:>9}");
     }
-    if !chains.is_empty() {
-        let strong = chains.iter().filter(|c| c.confidence >= 0.7).count();
-        eprintln!("chains: {} sea legs along the corridors, {strong} with confidence ≥ 0.7", chains.len());
+    if found.chains > 0 {
+        eprintln!(
+            "chains: {} sea legs along the corridors, {} with confidence ≥ 0.7",
+            found.chains, found.strong_chains
+        );
     }
+    let fusion = &found.fusion;
     if fusion.detections > 0 {
         eprintln!(
             "satellite: {} detections in {} scenes: {} matched to AIS, {} dark, {} on {} fixed structures, {} below the confidence for dark, {} inland",
@@ -85,7 +75,55 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             fusion.on_land
         );
     }
+    // New alerts as JSON lines on standard output (and to the webhook).
+    let alerts = crate::alerting::stored(&dataset, &gazetteer, &config, window)?;
+    let webhook = config.alerts.webhook.as_deref().map(tumen_alert::Webhook::new);
+    let stdout = io::stdout();
+    let raised = crate::alerting::raise(dataset.catalog(), &alerts, webhook.as_ref(), &mut stdout.lock())?;
+    eprintln!("alerts: {raised} new ({} raised before)", alerts.len() - raised);
     Ok(ExitCode::SUCCESS)
+}
+
+/// What one pass of the pipeline found.
+pub struct Found {
+    pub events: usize,
+    pub by_kind: BTreeMap<&'static str, u64>,
+    pub chains: usize,
+    pub strong_chains: usize,
+    pub fusion: tumen_fusion::FusionSummary,
+}
+
+/// Screening, the detectors, fusion and chain linking over `window`; the
+/// events and chains starting in it are replaced by what was found. `tumen
+/// run` calls it once; `tumen watch` on a schedule.
+pub fn pipeline(
+    dataset: &mut Dataset,
+    gazetteer: &tumen_places::Gazetteer,
+    config: &Config,
+    window: Window,
+) -> Result<Found> {
+    let hits = screen(dataset, config, window)?;
+    let mut events = detect_window(dataset, gazetteer, &config.detect, window, hits)?;
+    let (fused, fusion) = fuse(dataset, gazetteer, &config.fusion, window.from, window.to, &events)?;
+    events.extend(fused);
+    let chains = link(&events, &corridors_or_default(&config.corridor), gazetteer);
+    let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
+    // A run re-detects every kind over its window.
+    let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+    dataset.catalog_mut().replace_events_between(&kinds, window.from, window.to, &records)?;
+    let chain_records = chains.iter().map(chain_record).collect::<Result<Vec<_>>>()?;
+    dataset.catalog_mut().replace_chains_between(window.from, window.to, &chain_records)?;
+    let mut by_kind: BTreeMap<&'static str, u64> = BTreeMap::new();
+    for e in &events {
+        *by_kind.entry(e.kind.as_str()).or_default() += 1;
+    }
+    Ok(Found {
+        events: events.len(),
+        by_kind,
+        chains: chains.len(),
+        strong_chains: chains.iter().filter(|c| c.confidence >= 0.7).count(),
+        fusion,
+    })
 }
 
 /// Identity conflicts in the registry, and watch-list hits of what it

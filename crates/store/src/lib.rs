@@ -7,8 +7,8 @@ pub mod rows;
 pub mod static_batch;
 
 pub use catalog::{
-    AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan, VesselQuery,
-    WatchListRecord,
+    AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan,
+    VesselQuery, WatchListRecord,
 };
 pub use dataset::{Batch, CommitSummary, Dataset, StoreError};
 pub use rows::{Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};

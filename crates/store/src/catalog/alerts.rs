@@ -94,7 +94,7 @@ mod tests {
             alert: "{}".into(),
             webhook: None,
         };
-        assert_eq!(catalog.record_alerts(&[alert.clone()]).unwrap(), vec![true]);
+        assert_eq!(catalog.record_alerts(std::slice::from_ref(&alert)).unwrap(), vec![true]);
         let mut again = alert.clone();
         again.raised = Timestamp::from_unix_ms(99);
         assert_eq!(catalog.record_alerts(&[again]).unwrap(), vec![false]);

@@ -1,0 +1,113 @@
+//! Alerts in the binary: the stored rules' alerts of a window, raising the
+//! new ones (catalog, JSON lines, webhook), and `tumen alerts`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use tumen_alert::{Alert, EVENT_KINDS, Webhook, stored_alerts};
+use tumen_detect::Window;
+use tumen_model::{Mmsi, Timestamp};
+use tumen_places::Gazetteer;
+use tumen_store::{Catalog, Dataset, EventQuery};
+
+use crate::config::Config;
+use crate::lookup::parse_time;
+
+/// What the configured rules raise over the events and chains stored for
+/// `window` (watch-list hits whenever found).
+pub fn stored(dataset: &Dataset, gazetteer: &Gazetteer, config: &Config, window: Window) -> Result<Vec<Alert>> {
+    let catalog = dataset.catalog();
+    let mut events = Vec::new();
+    for kind in EVENT_KINDS {
+        let (from, to) = if kind == "watchlist_hit" { (None, None) } else { (window.from, window.to) };
+        let query = EventQuery { kind: Some(kind.to_owned()), from, to, limit: u64::MAX >> 1, ..EventQuery::default() };
+        events.extend(catalog.events(&query)?);
+    }
+    let chains: Vec<_> = catalog
+        .chains(0.0)?
+        .into_iter()
+        .filter(|c| window.from.is_none_or(|f| c.end >= f) && window.to.is_none_or(|t| c.start <= t))
+        .collect();
+    let (from, to) = (window.from.unwrap_or(Timestamp::EARLIEST), window.to.unwrap_or(Timestamp::LATEST));
+    let mut track = |mmsi: u32| dataset.track(Mmsi(mmsi), from, to);
+    Ok(stored_alerts(&config.alerts, gazetteer, &events, &chains, &mut track)?)
+}
+
+/// Stores `alerts`; the new ones are written to `out` as JSON lines and
+/// posted to the webhook (its answer kept with the alert). Returns how
+/// many were new.
+pub fn raise(catalog: &Catalog, alerts: &[Alert], webhook: Option<&Webhook>, out: &mut dyn Write) -> Result<usize> {
+    let raised = Timestamp::now();
+    let records: Vec<_> = alerts.iter().map(|a| a.to_record(raised)).collect();
+    let fresh = catalog.record_alerts(&records)?;
+    let mut new = 0;
+    for (alert, _) in alerts.iter().zip(&fresh).filter(|(_, fresh)| **fresh) {
+        writeln!(out, "{}", alert.to_json())?;
+        out.flush()?;
+        new += 1;
+        if let Some(webhook) = webhook {
+            let answer = match webhook.post(alert) {
+                Ok(status) => status,
+                Err(failure) => {
+                    eprintln!("webhook {}: alert {} not delivered: {failure}", webhook.url(), alert.id);
+                    format!("failed: {failure}")
+                }
+            };
+            catalog.set_alert_webhook(&alert.id, &answer)?;
+        }
+    }
+    Ok(new)
+}
+
+#[derive(Args)]
+pub struct AlertsArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// Alerts of things happening from this time (UTC).
+    #[arg(long)]
+    from: Option<String>,
+    /// Up to this time.
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long, value_enum, default_value_t = AlertFormat::Table)]
+    format: AlertFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AlertFormat {
+    Table,
+    /// JSON lines, as raised.
+    Json,
+}
+
+/// `tumen alerts`: the alerts raised so far.
+pub fn list(args: &AlertsArgs) -> Result<ExitCode> {
+    let dataset = Dataset::open_read_only(&args.data)?;
+    let from = args.from.as_deref().map(|t| parse_time(t, false)).transpose()?;
+    let to = args.to.as_deref().map(|t| parse_time(t, true)).transpose()?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for record in dataset.catalog().alerts(from, to)? {
+        match args.format {
+            AlertFormat::Json => writeln!(out, "{}", record.alert)?,
+            AlertFormat::Table => {
+                let alert: serde_json::Value = serde_json::from_str(&record.alert)?;
+                writeln!(
+                    out,
+                    "{}  {:<24}  {:<22}  {}{}",
+                    record.time,
+                    record.rule,
+                    record.id,
+                    alert["message"].as_str().unwrap_or(""),
+                    record.webhook.map(|w| format!("  [webhook: {w}]")).unwrap_or_default()
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
