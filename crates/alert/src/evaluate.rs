@@ -74,12 +74,10 @@ pub fn stored_alerts<E>(
                     }
                     let last = LatLon { lat_deg, lon_deg };
                     let evidence: Value = serde_json::from_str(&e.evidence).unwrap_or(Value::Null);
+                    let hours = a["duration_hours"].as_f64();
                     for &mmsi in &e.mmsis {
-                        if let Some(alert) =
-                            went_dark(rule, &zones, mmsi, e.start, last, evidence[0].clone(), Some(&e.id))
-                        {
-                            alerts.push(alert);
-                        }
+                        let silence = Silence { mmsi, last_time: e.start, last, hours };
+                        alerts.extend(went_dark(rule, &zones, &silence, evidence[0].clone(), Some(&e.id)));
                     }
                 }
             }
@@ -156,19 +154,27 @@ fn from_event(rule: &Rule, e: &EventRecord, message: String) -> Alert {
     )
 }
 
-/// A vessel silent since `last_time` at `last`: an alert when that is
-/// within the rule's distance of one of its ports (the nearest named).
-/// The key is the vessel and the time of its last report, so the live
-/// watch and a later run raise the same alert once.
+/// A vessel silent since `last_time` at `last`, for `hours` when the
+/// silence has ended (a stored gap), or still.
+pub(crate) struct Silence {
+    pub mmsi: u32,
+    pub last_time: Timestamp,
+    pub last: LatLon,
+    pub hours: Option<f64>,
+}
+
+/// An alert when a silence began within the rule's distance of one of its
+/// ports (the nearest named). The key is the vessel and the time of its
+/// last report, so the live watch and a later run raise the same alert
+/// once.
 pub(crate) fn went_dark(
     rule: &Rule,
     zones: &[Zone],
-    mmsi: u32,
-    last_time: Timestamp,
-    last: LatLon,
+    silence: &Silence,
     evidence: Value,
     subject: Option<&str>,
 ) -> Option<Alert> {
+    let Silence { mmsi, last_time, last, hours } = *silence;
     let near = zones
         .iter()
         .filter(|z| z.within_nm(last, rule.within_nm))
@@ -181,7 +187,10 @@ pub(crate) fn went_dark(
         vec![mmsi],
         Some(near.place.id.clone()),
         Some((last.lat_deg, last.lon_deg)),
-        format!("{mmsi} silent {} h or more, last heard near {}", rule.silent_hours, near.place.name),
+        match hours {
+            Some(hours) => format!("{mmsi} silent {hours:.1} h after it was last heard near {}", near.place.name),
+            None => format!("{mmsi} silent {} h or more, last heard near {}", rule.silent_hours, near.place.name),
+        },
         subject.map(str::to_owned),
         json!([evidence]),
     ))

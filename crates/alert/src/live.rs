@@ -16,7 +16,7 @@ use tumen_places::Gazetteer;
 use tumen_store::PositionRow;
 
 use crate::alert::Alert;
-use crate::evaluate::{Listed, ZoneEntries, went_dark};
+use crate::evaluate::{Listed, Silence, ZoneEntries, went_dark};
 use crate::rules::{AlertConfig, Rule, Trigger};
 use crate::zones::Zone;
 
@@ -119,7 +119,8 @@ impl<'g> LiveWatch<'g> {
             if now_ms - heard.time.unix_ms() < silent_ms {
                 return true;
             }
-            alerts.extend(went_dark(rule, zones, mmsi, heard.time, heard.at, heard.evidence.clone(), None));
+            let silence = Silence { mmsi, last_time: heard.time, last: heard.at, hours: None };
+            alerts.extend(went_dark(rule, zones, &silence, heard.evidence.clone(), None));
             false
         });
         alerts.retain(|a| self.raised.insert(a.id.clone()));

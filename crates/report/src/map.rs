@@ -241,8 +241,9 @@ pub fn render(view: &MapView, land: &Land, content: &MapContent, caption: &str) 
     for (i, track) in content.tracks.iter().enumerate() {
         draw_track(&mut body, view, track, TRACK_COLOURS[i % TRACK_COLOURS.len()]);
     }
+    let mut labels = Vec::new();
     for place in &content.places {
-        draw_place(&mut body, view, place);
+        draw_place(&mut body, view, place, &mut labels);
     }
     let mut kinds = BTreeSet::new();
     for mark in &content.marks {
@@ -416,7 +417,25 @@ fn draw_track(svg: &mut String, view: &MapView, track: &TrackLine, colour: &str)
     svg.push_str("</g>");
 }
 
-fn draw_place(svg: &mut String, view: &MapView, place: &PlaceMark) {
+/// A label's box in pixels: (left, top, right, bottom).
+type LabelBox = (f64, f64, f64, f64);
+
+/// Where a place's label goes: right and above, right and below, left and
+/// above, left and below — the first that overlaps no label drawn before;
+/// none when all do (the place keeps its hover title).
+fn label_spot(x: f64, y: f64, text: &str, placed: &[LabelBox]) -> Option<(f64, f64, &'static str)> {
+    // 12 px bold sans: about 7 px a character.
+    let width = 7.0 * text.chars().count() as f64;
+    let overlaps = |b: LabelBox| placed.iter().any(|p| b.0 < p.2 && p.0 < b.2 && b.1 < p.3 && p.1 < b.3);
+    [(x + 8.0, y - 6.0, "start"), (x + 8.0, y + 16.0, "start"), (x - 8.0, y - 6.0, "end"), (x - 8.0, y + 16.0, "end")]
+        .into_iter()
+        .find(|&(lx, ly, anchor)| {
+            let left = if anchor == "start" { lx } else { lx - width };
+            !overlaps((left, ly - 12.0, left + width, ly + 3.0))
+        })
+}
+
+fn draw_place(svg: &mut String, view: &MapView, place: &PlaceMark, labels: &mut Vec<LabelBox>) {
     let (x, y) = view.xy(place.centre.lon_deg, place.centre.lat_deg);
     if !(0.0..=view.width_px).contains(&x) || !(0.0..=view.height_px).contains(&y) {
         return;
@@ -431,12 +450,23 @@ fn draw_place(svg: &mut String, view: &MapView, place: &PlaceMark) {
         PlaceKind::Depot => format!(r##"<path d="M{} {}l6 10h-12z" fill="#1b2631"/>"##, px(x), px(y - 6.0)),
         PlaceKind::Zone => return,
     };
+    let label = match label_spot(x, y, &place.name, labels) {
+        Some((lx, ly, anchor)) => {
+            let width = 7.0 * place.name.chars().count() as f64;
+            let left = if anchor == "start" { lx } else { lx - width };
+            labels.push((left, ly - 12.0, left + width, ly + 3.0));
+            format!(
+                r##"<text x="{}" y="{}" text-anchor="{anchor}" class="label">{}</text>"##,
+                px(lx),
+                px(ly),
+                escape(&place.name)
+            )
+        }
+        None => String::new(),
+    };
     let _ = write!(
         svg,
-        r##"<g class="place">{symbol}<text x="{}" y="{}" class="label">{}</text><title>{} ({})</title></g>"##,
-        px(x + 8.0),
-        px(y - 6.0),
-        escape(&place.name),
+        r##"<g class="place">{symbol}{label}<title>{} ({})</title></g>"##,
         escape(&place.name),
         place.kind.as_str()
     );
@@ -543,6 +573,17 @@ mod tests {
         // Open sea far from any shore has no land path at all.
         let view = MapView::fit(&[at(-40.0, -120.0), at(-39.0, -119.0)], 600.0, 0.5);
         assert!(!render(&view, land, &MapContent::default(), "test").contains("evenodd"));
+    }
+
+    #[test]
+    fn labels_give_way_to_those_drawn_before() {
+        let first = label_spot(100.0, 100.0, "Tumangang", &[]).unwrap();
+        assert_eq!(first, (108.0, 94.0, "start"));
+        let placed = [(108.0, 82.0, 108.0 + 63.0, 97.0)];
+        // A place beside it: its label goes below.
+        assert_eq!(label_spot(104.0, 101.0, "Khasan", &placed), Some((112.0, 117.0, "start")));
+        let crowded = [(0.0, 0.0, 1000.0, 1000.0)];
+        assert_eq!(label_spot(104.0, 101.0, "Khasan", &crowded), None);
     }
 
     #[test]
