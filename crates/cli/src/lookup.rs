@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use tumen_model::{Imo, Mmsi, Timestamp};
-use tumen_store::{Dataset, EventQuery, EventRecord, PositionRow, StaticField, StaticSpan, VesselQuery};
+use tumen_store::{Dataset, EventQuery, PositionRow, StaticField, StaticSpan, VesselQuery};
 
 #[derive(Args)]
 pub struct VesselsArgs {
@@ -49,7 +49,7 @@ pub fn vessels(args: &VesselsArgs) -> Result<ExitCode> {
     for mmsi in &found {
         let history = dataset.catalog().static_history(*mmsi)?;
         if args.json {
-            writeln!(out, "{}", vessel_json(*mmsi, &history))?;
+            writeln!(out, "{}", tumen_report::json::vessel(*mmsi, &history))?;
         } else if detailed {
             write_history(&mut out, *mmsi, &history)?;
         } else {
@@ -130,32 +130,6 @@ fn write_history(out: &mut dyn Write, mmsi: Mmsi, history: &[StaticSpan]) -> io:
     writeln!(out)
 }
 
-fn vessel_json(mmsi: Mmsi, history: &[StaticSpan]) -> serde_json::Value {
-    let spans: Vec<serde_json::Value> = history
-        .iter()
-        .map(|s| {
-            serde_json::json!({
-                "field": s.field.as_str(),
-                "value": s.value,
-                "from": s.first_time.to_string(),
-                "until": s.last_time.to_string(),
-                "reports": s.reports,
-                "evidence": { "source_id": s.source_id, "line": s.first_line },
-            })
-        })
-        .collect();
-    let allocation = mmsi.mid_allocation();
-    serde_json::json!({
-        "mmsi": mmsi.0,
-        "kind": mmsi.kind().as_str(),
-        "mid": mmsi.mid(),
-        "flag": allocation.map(|a| a.iso_alpha2),
-        "flag_name": allocation.map(|a| a.name),
-        "imo_valid": values(history, StaticField::Imo).iter().map(|v| v.parse::<u32>().is_ok_and(|n| Imo(n).has_valid_check_digit())).collect::<Vec<_>>(),
-        "identity": spans,
-    })
-}
-
 fn date(t: Timestamp) -> String {
     t.to_string().chars().take(10).collect()
 }
@@ -224,7 +198,7 @@ pub fn track(args: &TrackArgs) -> Result<ExitCode> {
     match args.format {
         TrackFormat::Json => {
             for row in &rows {
-                writeln!(out, "{}", row_json(row))?;
+                writeln!(out, "{}", tumen_report::json::position(row))?;
             }
         }
         TrackFormat::Csv => {
@@ -245,7 +219,10 @@ pub fn track(args: &TrackArgs) -> Result<ExitCode> {
                 limit: u64::MAX / 2,
             };
             let sightings = dataset.catalog().events(&query)?;
-            write_geojson(&mut out, args.mmsi, &rows, &sightings)?
+            {
+                serde_json::to_writer(&mut out, &tumen_report::json::track_geojson(args.mmsi, &rows, &sightings))?;
+                writeln!(out)?;
+            }
         }
     }
     out.flush()?;
@@ -295,81 +272,4 @@ fn csv_record(r: &PositionRow) -> [String; 15] {
         r.origin.source_id.to_string(),
         r.origin.line.to_string(),
     ]
-}
-
-fn properties(r: &PositionRow) -> serde_json::Map<String, serde_json::Value> {
-    let serde_json::Value::Object(map) = serde_json::json!({
-        "mmsi": r.mmsi.0,
-        "time": r.time.to_string(),
-        "sog_knots": r.sog_knots.map(shortest),
-        "cog_deg": r.cog_deg.map(shortest),
-        "heading_deg": r.heading_deg,
-        "nav_status": r.nav_status,
-        "msg_type": r.msg_type,
-        "class": r.class.as_str(),
-        "receiver": r.receiver.as_deref(),
-        "receivers_heard": r.receivers_heard,
-        "time_origin": r.time_origin.as_str(),
-        "source_id": r.origin.source_id,
-        "line": r.origin.line,
-    }) else {
-        unreachable!("an object")
-    };
-    map
-}
-
-/// An `f32` as the decimal it was read from (`169.4`, not
-/// `169.39999389648438`).
-fn shortest(v: f32) -> f64 {
-    v.to_string().parse().unwrap_or(f64::from(v))
-}
-
-fn row_json(r: &PositionRow) -> serde_json::Value {
-    let mut map = properties(r);
-    map.insert("lat".into(), r.lat_deg.into());
-    map.insert("lon".into(), r.lon_deg.into());
-    serde_json::Value::Object(map)
-}
-
-fn write_geojson(out: &mut dyn Write, mmsi: u32, rows: &[PositionRow], sightings: &[EventRecord]) -> Result<()> {
-    let mut features = Vec::with_capacity(rows.len() + 1);
-    if rows.len() >= 2 {
-        features.push(serde_json::json!({
-            "type": "Feature",
-            "geometry": {
-                "type": "LineString",
-                "coordinates": rows.iter().map(|r| [r.lon_deg, r.lat_deg]).collect::<Vec<_>>(),
-            },
-            "properties": {
-                "mmsi": mmsi,
-                "from": rows[0].time.to_string(),
-                "to": rows[rows.len() - 1].time.to_string(),
-                "positions": rows.len(),
-            },
-        }));
-    }
-    for r in rows {
-        features.push(serde_json::json!({
-            "type": "Feature",
-            "geometry": { "type": "Point", "coordinates": [r.lon_deg, r.lat_deg] },
-            "properties": properties(r),
-        }));
-    }
-    // Where imagery saw the vessel: the track annotated.
-    for e in sightings {
-        let (Some(lat), Some(lon)) = (e.lat_deg, e.lon_deg) else { continue };
-        let mut properties: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&e.attributes).unwrap_or_default();
-        properties.insert("kind".into(), e.kind.clone().into());
-        properties.insert("time".into(), e.start.to_string().into());
-        properties.insert("event_id".into(), e.id.clone().into());
-        features.push(serde_json::json!({
-            "type": "Feature",
-            "geometry": { "type": "Point", "coordinates": [lon, lat] },
-            "properties": properties,
-        }));
-    }
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "type": "FeatureCollection", "features": features }))?;
-    writeln!(out)?;
-    Ok(())
 }

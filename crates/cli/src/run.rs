@@ -223,7 +223,7 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
         }
         EventFormat::Json => {
             for e in &found {
-                writeln!(out, "{}", event_json(e))?;
+                writeln!(out, "{}", tumen_report::json::event(e))?;
             }
         }
         EventFormat::Geojson => {
@@ -238,7 +238,7 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
                     serde_json::json!({
                         "type": "Feature",
                         "geometry": geometry,
-                        "properties": event_json(e),
+                        "properties": tumen_report::json::event(e),
                     })
                 })
                 .collect();
@@ -249,23 +249,6 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn event_json(e: &EventRecord) -> serde_json::Value {
-    let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null);
-    serde_json::json!({
-        "id": e.id,
-        "kind": e.kind,
-        "mmsis": e.mmsis,
-        "start": e.start.to_string(),
-        "end": e.end.to_string(),
-        "lat": e.lat_deg,
-        "lon": e.lon_deg,
-        "place": e.place,
-        "confidence": e.confidence,
-        "profile": e.profile,
-        "attributes": parse(&e.attributes),
-        "evidence": parse(&e.evidence),
-    })
-}
 
 fn chain_record(chain: &Chain) -> Result<ChainRecord> {
     Ok(ChainRecord {

@@ -18,6 +18,7 @@ mod case;
 pub mod chart;
 pub mod describe;
 pub mod export;
+pub mod json;
 mod html;
 pub mod map;
 mod svg;
