@@ -77,12 +77,7 @@ pub fn run(args: &PlacesArgs) -> Result<ExitCode> {
 
 /// The shipped places with those imported into `dataset`.
 pub fn dataset_gazetteer(dataset: &Dataset) -> Result<Gazetteer> {
-    let mut imported = Vec::new();
-    for (id, feature, source) in dataset.catalog().places()? {
-        let places = read_geojson(&feature, &source).with_context(|| format!("imported place {id} in the catalog"))?;
-        imported.extend(places);
-    }
-    Ok(Gazetteer::embedded().with(imported))
+    Gazetteer::embedded_with_imported(dataset.catalog().places()?).context("an imported place in the catalog")
 }
 
 fn import(args: &ImportArgs) -> Result<ExitCode> {

@@ -406,6 +406,18 @@ impl Gazetteer {
         Gazetteer { places: by_id, index }
     }
 
+    /// The embedded gazetteer with the places a dataset's users imported,
+    /// stored as `(id, GeoJSON feature, source)` (the catalog's `places`).
+    pub fn embedded_with_imported(
+        stored: impl IntoIterator<Item = (String, String, String)>,
+    ) -> Result<Gazetteer, GazetteerError> {
+        let mut imported = Vec::new();
+        for (_id, feature, source) in stored {
+            imported.extend(read_geojson(&feature, &source)?);
+        }
+        Ok(Gazetteer::embedded().with(imported))
+    }
+
     /// The shipped places with `extra` added (replacing shipped ones of the
     /// same id).
     pub fn with(&self, extra: Vec<Place>) -> Gazetteer {
