@@ -16,6 +16,7 @@ mod lookup;
 mod places;
 mod report;
 mod run;
+mod serve;
 mod simulate;
 mod sources;
 mod watch;
@@ -82,6 +83,9 @@ enum Command {
     /// Export events, tracks or chains as GeoJSON (QGIS), KML (Google
     /// Earth), CSV or Parquet (DuckDB, pandas).
     Export(export::ExportArgs),
+    /// Serve the dataset over HTTP (read API, token required; its OpenAPI
+    /// document at /api/openapi.json).
+    Serve(serve::ServeArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility
     /// observations, and the ground truth (truth.json).
     Simulate(simulate::SimulateArgs),
@@ -106,6 +110,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Alerts(args) => alerting::list(&args),
         Command::Watch(args) => watch::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Export(args) => export::run(&args),
     };
     match result {

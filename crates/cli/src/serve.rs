@@ -1,0 +1,74 @@
+//! `tumen serve`: the HTTP API over a dataset.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use tumen_server::{AppState, new_token};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// Where to listen (loopback by default; port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// The token clients send (`Authorization: Bearer TOKEN`); default:
+    /// $TUMEN_TOKEN, else the one in DATA/server-token (made on first start).
+    #[arg(long)]
+    token: Option<String>,
+    /// Ask no token (refused unless bound to loopback).
+    #[arg(long, conflicts_with = "token")]
+    no_token: bool,
+}
+
+/// The file the generated token is kept in.
+const TOKEN_FILE: &str = "server-token";
+
+pub fn run(args: &ServeArgs) -> Result<ExitCode> {
+    if args.no_token && !args.bind.ip().is_loopback() {
+        bail!("--no-token on {}: a server others can reach needs a token", args.bind);
+    }
+    let (token, told) = if args.no_token {
+        (None, "no token asked (loopback only)".to_owned())
+    } else if let Some(token) = args.token.clone().or_else(|| std::env::var("TUMEN_TOKEN").ok()) {
+        if token.len() < 16 {
+            bail!("the token is {} characters: use at least 16", token.len());
+        }
+        (Some(token), "the token given".to_owned())
+    } else {
+        let path = args.data.join(TOKEN_FILE);
+        (Some(stored_token(&path)?), format!("token in {}", path.display()))
+    };
+    let state = Arc::new(AppState::new(args.data.clone(), token).with_context(|| format!("opening {}", args.data.display()))?);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
+        let address = listener.local_addr()?;
+        eprintln!("serving {} on http://{address} ({told}); API at http://{address}/api/openapi.json", args.data.display());
+        tumen_server::serve(listener, state).await.context("serving")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The token kept in `path`, made (readable by its owner only) if there is none.
+fn stored_token(path: &Path) -> Result<String> {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        let token = text.trim().to_owned();
+        if token.len() >= 16 {
+            return Ok(token);
+        }
+    }
+    let token = new_token().map_err(|e| anyhow::anyhow!("no randomness for a token: {e}"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("writing {}", path.display()))?;
+    std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes())?;
+    Ok(token)
+}

@@ -1,0 +1,236 @@
+//! The read endpoints. Each answers JSON (tracks also GeoJSON) in the
+//! shapes the command line writes (`tumen_report::json`).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use serde_json::{Value, json};
+use tumen_detect::EventKind;
+use tumen_model::{Mmsi, ObjectClass, Timestamp};
+use tumen_report::json;
+use tumen_store::{EventQuery, VesselQuery};
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::state::AppState;
+
+type Answer = Result<Json<Value>, ApiError>;
+
+/// The most positions one track request returns.
+pub const MAX_TRACK_POSITIONS: usize = 100_000;
+
+pub async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+fn mmsi_of(text: &str) -> Result<u32, ApiError> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|m| (1..=999_999_999).contains(m))
+        .ok_or_else(|| ApiError::bad_request(format!("not an MMSI: {text:?}")))
+}
+
+/// `GET /api/vessels?q=&mmsi=&imo=&limit=`
+pub async fn vessels(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
+    let p = Params::parse(query.as_deref(), &["q", "mmsi", "imo", "limit"])?;
+    let query = VesselQuery {
+        mmsi: p.text("mmsi").map(mmsi_of).transpose()?.map(Mmsi),
+        imo: p.number::<u32>("imo")?,
+        name_contains: p.text("q").map(str::to_owned),
+        limit: p.limit()?,
+    };
+    state
+        .with_dataset(move |dataset, _| {
+            let catalog = dataset.catalog();
+            let mut found = Vec::new();
+            for mmsi in catalog.find_vessels(&query)? {
+                found.push(json::vessel(mmsi, &catalog.static_history(mmsi)?));
+            }
+            Ok(Json(Value::Array(found)))
+        })
+        .await
+}
+
+/// `GET /api/vessels/{mmsi}`: the identity history, watch-list hits and
+/// identity conflicts.
+pub async fn vessel(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>, RawQuery(query): RawQuery) -> Answer {
+    Params::parse(query.as_deref(), &[])?;
+    let mmsi = mmsi_of(&mmsi)?;
+    state
+        .with_dataset(move |dataset, _| {
+            let catalog = dataset.catalog();
+            let history = catalog.static_history(Mmsi(mmsi))?;
+            let mut hits = Vec::new();
+            for kind in ["watchlist_hit", "identity_conflict"] {
+                let query = EventQuery { kind: Some(kind.into()), mmsi: Some(mmsi), limit: 1_000, ..EventQuery::default() };
+                hits.extend(catalog.events(&query)?.iter().map(json::event));
+            }
+            if history.is_empty() && hits.is_empty() {
+                return Err(ApiError::not_found(format!("no identity reports of MMSI {mmsi}")));
+            }
+            let mut vessel = json::vessel(Mmsi(mmsi), &history);
+            vessel["list_hits"] = Value::Array(hits);
+            Ok(Json(vessel))
+        })
+        .await
+}
+
+/// `GET /api/vessels/{mmsi}/track?from=&to=&format=json|geojson`
+pub async fn track(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>, RawQuery(query): RawQuery) -> Answer {
+    let p = Params::parse(query.as_deref(), &["from", "to", "format"])?;
+    let mmsi = mmsi_of(&mmsi)?;
+    let from = p.time("from", false)?.unwrap_or(Timestamp::EARLIEST);
+    let to = p.time("to", true)?.unwrap_or(Timestamp::LATEST);
+    if to < from {
+        return Err(ApiError::bad_request("to is before from"));
+    }
+    let geojson = match p.text("format").unwrap_or("json") {
+        "json" => false,
+        "geojson" => true,
+        other => return Err(ApiError::bad_request(format!("format {other:?}: json or geojson"))),
+    };
+    state
+        .with_dataset(move |dataset, _| {
+            let rows = dataset.track(Mmsi(mmsi), from, to)?;
+            if rows.len() > MAX_TRACK_POSITIONS {
+                return Err(ApiError::too_large(format!(
+                    "{} positions: at most {MAX_TRACK_POSITIONS} a request; narrow from and to",
+                    rows.len()
+                )));
+            }
+            if !geojson {
+                return Ok(Json(Value::Array(rows.iter().map(json::position).collect())));
+            }
+            let query = EventQuery {
+                kind: Some("detection_match".into()),
+                mmsi: Some(mmsi),
+                from: Some(from),
+                to: Some(to),
+                limit: u64::MAX >> 1,
+                ..EventQuery::default()
+            };
+            let sightings = dataset.catalog().events(&query)?;
+            Ok(Json(json::track_geojson(mmsi, &rows, &sightings)))
+        })
+        .await
+}
+
+/// `GET /api/events?kind=&mmsi=&place=&from=&to=&limit=`
+pub async fn events(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
+    let p = Params::parse(query.as_deref(), &["kind", "mmsi", "place", "from", "to", "limit"])?;
+    let kind = p.text("kind").map(str::to_owned);
+    if let Some(kind) = &kind
+        && !EventKind::ALL.iter().any(|k| k.as_str() == kind)
+    {
+        let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        return Err(ApiError::bad_request(format!("kind {kind:?}: one of {}", kinds.join(", "))));
+    }
+    let query = EventQuery {
+        kind,
+        mmsi: p.text("mmsi").map(mmsi_of).transpose()?,
+        place: p.text("place").map(str::to_owned),
+        from: p.time("from", false)?,
+        to: p.time("to", true)?,
+        limit: p.limit()?,
+    };
+    state
+        .with_dataset(move |dataset, _| {
+            Ok(Json(Value::Array(dataset.catalog().events(&query)?.iter().map(json::event).collect())))
+        })
+        .await
+}
+
+/// `GET /api/chains?min_confidence=`
+pub async fn chains(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
+    let p = Params::parse(query.as_deref(), &["min_confidence"])?;
+    let min = p.number::<f64>("min_confidence")?.unwrap_or(0.0);
+    if !(0.0..=1.0).contains(&min) {
+        return Err(ApiError::bad_request("min_confidence: between 0 and 1"));
+    }
+    state
+        .with_dataset(move |dataset, _| {
+            let chains = dataset.catalog().chains(min)?;
+            Ok(Json(Value::Array(chains.iter().map(|c| serde_json::from_str(&c.chain).unwrap_or(Value::Null)).collect())))
+        })
+        .await
+}
+
+/// `GET /api/chains/{id}`: the chain and the events it links.
+pub async fn chain(State(state): State<Arc<AppState>>, Path(id): Path<String>, RawQuery(query): RawQuery) -> Answer {
+    Params::parse(query.as_deref(), &[])?;
+    state
+        .with_dataset(move |dataset, _| {
+            let catalog = dataset.catalog();
+            let record = catalog
+                .chains(0.0)?
+                .into_iter()
+                .find(|c| c.id == id)
+                .ok_or_else(|| ApiError::not_found(format!("no chain {id:?}")))?;
+            let mut chain: Value = serde_json::from_str(&record.chain).map_err(ApiError::internal)?;
+            let ids: Vec<String> =
+                chain["events"].as_array().into_iter().flatten().filter_map(|e| e.as_str().map(str::to_owned)).collect();
+            chain["linked_events"] = Value::Array(catalog.events_by_id(&ids)?.iter().map(json::event).collect());
+            Ok(Json(chain))
+        })
+        .await
+}
+
+/// `GET /api/alerts?from=&to=`
+pub async fn alerts(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
+    let p = Params::parse(query.as_deref(), &["from", "to"])?;
+    let (from, to) = (p.time("from", false)?, p.time("to", true)?);
+    state
+        .with_dataset(move |dataset, _| {
+            let alerts = dataset.catalog().alerts(from, to)?;
+            Ok(Json(Value::Array(alerts.iter().map(|a| serde_json::from_str(&a.alert).unwrap_or(Value::Null)).collect())))
+        })
+        .await
+}
+
+/// `GET /api/places`: the gazetteer as a FeatureCollection.
+pub async fn places(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
+    Params::parse(query.as_deref(), &[])?;
+    let features: Vec<Value> = state.gazetteer.places().iter().map(|p| p.to_feature()).collect();
+    Ok(Json(json!({ "type": "FeatureCollection", "features": features })))
+}
+
+/// `GET /api/facilities/{site}?class=`: a site's counts from imagery
+/// (each with its record) and the anomalies found in them.
+pub async fn facility(State(state): State<Arc<AppState>>, Path(site): Path<String>, RawQuery(query): RawQuery) -> Answer {
+    let p = Params::parse(query.as_deref(), &["class"])?;
+    let class = p
+        .text("class")
+        .map(|c| ObjectClass::parse(c).ok_or_else(|| ApiError::bad_request(format!("class {c:?}: rail_car, container, vessel, …"))))
+        .transpose()?;
+    state
+        .with_dataset(move |dataset, _| {
+            let catalog = dataset.catalog();
+            let counts: Vec<Value> = catalog
+                .observations()?
+                .iter()
+                .filter(|o| o.site == site && class.is_none_or(|c| o.object == c))
+                .map(|o| {
+                    json!({
+                        "time": o.time.to_string(),
+                        "class": o.object.as_str(),
+                        "count": o.count,
+                        "provider": o.provider,
+                        "evidence": { "source_id": o.source_id, "line": o.line },
+                    })
+                })
+                .collect();
+            if counts.is_empty() {
+                return Err(ApiError::not_found(format!("no counts at site {site:?}")));
+            }
+            let query = EventQuery {
+                kind: Some("facility_anomaly".into()),
+                place: Some(site.clone()),
+                limit: 10_000,
+                ..EventQuery::default()
+            };
+            let anomalies: Vec<Value> = catalog.events(&query)?.iter().map(json::event).collect();
+            Ok(Json(json!({ "site": site, "counts": counts, "anomalies": anomalies })))
+        })
+        .await
+}

@@ -1,0 +1,94 @@
+//! Tumen's HTTP API (`tumen serve`): read access to a dataset for a team.
+//!
+//! - [`router`]: the endpoints of [`openapi::ENDPOINTS`] (`api.rs`), every
+//!   one but `/health` behind the token (`auth.rs`), query parameters read
+//!   strictly (`params.rs`: an unknown one is a 400), errors as JSON with a
+//!   reason (`error.rs`: 4xx for what the caller got wrong).
+//! - Queries run on blocking threads with pooled reading handles
+//!   (`state.rs`); bounded: at most 10,000 rows, 100,000 positions, a 16 KB
+//!   body and an 8 KB URI a request.
+//! - Nothing is served from the file system by path: there is nothing to
+//!   traverse.
+
+mod api;
+mod auth;
+mod error;
+pub mod openapi;
+mod params;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+pub use auth::new_token;
+pub use error::ApiError;
+pub use state::AppState;
+
+/// The longest request URI accepted.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The largest request body accepted (every endpoint is a GET).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The API's routes over `state`.
+pub fn router(state: Arc<AppState>) -> Router {
+    let protected = Router::new()
+        .route("/api/openapi.json", get(|| async { axum::Json(openapi::document()) }))
+        .route("/api/vessels", get(api::vessels))
+        .route("/api/vessels/{mmsi}", get(api::vessel))
+        .route("/api/vessels/{mmsi}/track", get(api::track))
+        .route("/api/events", get(api::events))
+        .route("/api/chains", get(api::chains))
+        .route("/api/chains/{id}", get(api::chain))
+        .route("/api/alerts", get(api::alerts))
+        .route("/api/places", get(api::places))
+        .route("/api/facilities/{site}", get(api::facility))
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&state), auth::require_token));
+    Router::new()
+        .route("/health", get(api::health))
+        .merge(protected)
+        .fallback(|| async { ApiError::not_found("no such endpoint; see /api/openapi.json") })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(bounded_uri))
+        .with_state(state)
+}
+
+async fn bounded_uri(request: Request, next: Next) -> Response {
+    if request.uri().to_string().len() > MAX_URI_BYTES {
+        return ApiError { status: StatusCode::URI_TOO_LONG, reason: format!("the URI is longer than {MAX_URI_BYTES} bytes") }
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+/// Ctrl-C, or SIGTERM where there is one.
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

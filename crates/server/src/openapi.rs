@@ -1,0 +1,157 @@
+//! The OpenAPI 3.1 document, made from one table of the endpoints and their
+//! parameters — the same names the handlers accept (`Params::parse` refuses
+//! any other, so a test that sends each documented parameter, and an
+//! undocumented one, keeps the two in step).
+
+use serde_json::{Map, Value, json};
+
+/// One query or path parameter.
+pub struct Parameter {
+    pub name: &'static str,
+    pub in_path: bool,
+    /// JSON Schema type: `string`, `integer`, `number`.
+    pub schema: &'static str,
+    pub description: &'static str,
+    /// A value that works against the demo's dataset.
+    pub example: &'static str,
+}
+
+pub struct Endpoint {
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub parameters: &'static [Parameter],
+}
+
+const fn query(name: &'static str, schema: &'static str, description: &'static str, example: &'static str) -> Parameter {
+    Parameter { name, in_path: false, schema, description, example }
+}
+
+const fn path(name: &'static str, schema: &'static str, description: &'static str, example: &'static str) -> Parameter {
+    Parameter { name, in_path: true, schema, description, example }
+}
+
+const FROM: Parameter = query("from", "string", "from this time (RFC 3339 or YYYY-MM-DD)", "2023-09-01");
+const TO: Parameter = query("to", "string", "up to this time (a date means its end)", "2023-10-31");
+const LIMIT: Parameter = query("limit", "integer", "at most this many (≤ 10000, the default)", "100");
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint { path: "/health", summary: "Whether the server is up (no token needed).", parameters: &[] },
+    Endpoint { path: "/api/openapi.json", summary: "This document.", parameters: &[] },
+    Endpoint {
+        path: "/api/vessels",
+        summary: "Vessels in the identity registry, by name, MMSI or IMO.",
+        parameters: &[
+            query("q", "string", "a part of a name the vessel broadcast", "MARIA"),
+            query("mmsi", "integer", "the MMSI", "273214860"),
+            query("imo", "integer", "an IMO number it broadcast", "9182590"),
+            LIMIT,
+        ],
+    },
+    Endpoint {
+        path: "/api/vessels/{mmsi}",
+        summary: "A vessel's identity history (every value broadcast, with when and the record), its watch-list hits and identity conflicts.",
+        parameters: &[path("mmsi", "integer", "the MMSI", "273214860")],
+    },
+    Endpoint {
+        path: "/api/vessels/{mmsi}/track",
+        summary: "A vessel's positions, each with its record; GeoJSON adds the line and the satellite sightings. At most 100000 a request (413 beyond).",
+        parameters: &[
+            path("mmsi", "integer", "the MMSI", "273214860"),
+            FROM,
+            TO,
+            query("format", "string", "json (default) or geojson", "geojson"),
+        ],
+    },
+    Endpoint {
+        path: "/api/events",
+        summary: "Events with their attributes and evidence, by start time.",
+        parameters: &[
+            query("kind", "string", "an event kind (port_visit, gap, ais_disabling, …)", "dark_detection"),
+            query("mmsi", "integer", "events of this vessel", "273356110"),
+            query("place", "string", "events at this gazetteer place", "najin"),
+            FROM,
+            TO,
+            LIMIT,
+        ],
+    },
+    Endpoint {
+        path: "/api/chains",
+        summary: "Suspected shipment chains with their reasons.",
+        parameters: &[query("min_confidence", "number", "at least this confidence (0–1)", "0.7")],
+    },
+    Endpoint {
+        path: "/api/chains/{id}",
+        summary: "One chain with the events it links.",
+        parameters: &[path("id", "string", "the chain's id", "")],
+    },
+    Endpoint { path: "/api/alerts", summary: "Alerts raised, by time.", parameters: &[FROM, TO] },
+    Endpoint { path: "/api/places", summary: "The gazetteer as a GeoJSON FeatureCollection.", parameters: &[] },
+    Endpoint {
+        path: "/api/facilities/{site}",
+        summary: "A site's counts from imagery, each with its record, and the anomalies found in them.",
+        parameters: &[
+            path("site", "string", "the site (a gazetteer id)", "tumangang"),
+            query("class", "string", "rail_car, container, vessel, …", "rail_car"),
+        ],
+    },
+];
+
+/// The document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for endpoint in ENDPOINTS {
+        let parameters: Vec<Value> = endpoint
+            .parameters
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "in": if p.in_path { "path" } else { "query" },
+                    "required": p.in_path,
+                    "description": p.description,
+                    "schema": { "type": p.schema },
+                    "example": p.example,
+                })
+            })
+            .collect();
+        let mut responses = json!({
+            "200": { "description": "OK", "content": { "application/json": {} } },
+            "400": { "$ref": "#/components/responses/Error" },
+        });
+        if endpoint.path != "/health" {
+            responses["401"] = json!({ "$ref": "#/components/responses/Error" });
+        }
+        if endpoint.parameters.iter().any(|p| p.in_path) {
+            responses["404"] = json!({ "$ref": "#/components/responses/Error" });
+        }
+        if endpoint.path.ends_with("/track") {
+            responses["413"] = json!({ "$ref": "#/components/responses/Error" });
+        }
+        let mut operation = json!({ "summary": endpoint.summary, "parameters": parameters, "responses": responses });
+        if endpoint.path == "/health" {
+            operation["security"] = json!([]);
+        }
+        paths.insert(endpoint.path.to_owned(), json!({ "get": operation }));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tumen",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Read access to a Tumen dataset: vessels, tracks, events with their evidence, chains, alerts, places, facility counts. Every request but /health needs Authorization: Bearer TOKEN. Unknown parameters are refused (400).",
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "token": { "type": "http", "scheme": "bearer" } },
+            "responses": {
+                "Error": {
+                    "description": "What went wrong",
+                    "content": { "application/json": { "schema": {
+                        "type": "object", "properties": { "error": { "type": "string" } }, "required": ["error"],
+                    } } },
+                },
+            },
+        },
+        "security": [ { "token": [] } ],
+    })
+}

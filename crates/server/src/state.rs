@@ -1,0 +1,56 @@
+//! What the handlers share: the dataset's directory, a pool of reading
+//! handles (a SQLite connection each; queries run on blocking threads),
+//! the gazetteer and the token.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tumen_places::Gazetteer;
+use tumen_store::Dataset;
+
+use crate::error::ApiError;
+
+pub struct AppState {
+    pub data: PathBuf,
+    pub gazetteer: Gazetteer,
+    /// `None`: no token asked (loopback only, by request).
+    pub token: Option<String>,
+    pool: Mutex<Vec<Dataset>>,
+}
+
+/// Reading handles kept between requests.
+const POOL_SIZE: usize = 16;
+
+impl AppState {
+    pub fn new(data: PathBuf, token: Option<String>) -> Result<AppState, tumen_store::StoreError> {
+        let dataset = Dataset::open_read_only(&data)?;
+        let places = dataset.catalog().places()?;
+        let gazetteer = Gazetteer::embedded_with_imported(places)
+            .map_err(|e| tumen_store::StoreError::Io { path: data.clone(), source: std::io::Error::other(e.to_string()) })?;
+        Ok(AppState { data, gazetteer, token, pool: Mutex::new(vec![dataset]) })
+    }
+
+    /// Runs `f` with a reading handle on a blocking thread.
+    pub async fn with_dataset<T, F>(self: &std::sync::Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Dataset, &AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = std::sync::Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let pooled = state.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let dataset = match pooled {
+                Some(dataset) => dataset,
+                None => Dataset::open_read_only(&state.data)?,
+            };
+            let result = f(&dataset, &state);
+            let mut pool = state.pool.lock().unwrap_or_else(|e| e.into_inner());
+            if pool.len() < POOL_SIZE {
+                pool.push(dataset);
+            }
+            result
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a query failed: {e}")))?
+    }
+}
