@@ -8,6 +8,7 @@ use tumen_model::Timestamp;
 
 use crate::error::ApiError;
 
+#[derive(Debug)]
 pub struct Params {
     values: HashMap<String, String>,
 }
