@@ -249,7 +249,6 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-
 fn chain_record(chain: &Chain) -> Result<ChainRecord> {
     Ok(ChainRecord {
         id: chain.id.clone(),

@@ -44,12 +44,17 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
         let path = args.data.join(TOKEN_FILE);
         (Some(stored_token(&path)?), format!("token in {}", path.display()))
     };
-    let state = Arc::new(AppState::new(args.data.clone(), token).with_context(|| format!("opening {}", args.data.display()))?);
+    let state =
+        Arc::new(AppState::new(args.data.clone(), token).with_context(|| format!("opening {}", args.data.display()))?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
+        let listener =
+            tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
         let address = listener.local_addr()?;
-        eprintln!("serving {} on http://{address} ({told}); API at http://{address}/api/openapi.json", args.data.display());
+        eprintln!(
+            "serving {} on http://{address} ({told}); API at http://{address}/api/openapi.json",
+            args.data.display()
+        );
         tumen_server::serve(listener, state).await.context("serving")
     })?;
     Ok(ExitCode::SUCCESS)

@@ -24,6 +24,12 @@ pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// `GET /api/openapi.json`
+pub async fn openapi(RawQuery(query): RawQuery) -> Answer {
+    Params::parse(query.as_deref(), &[])?;
+    Ok(Json(crate::openapi::document()))
+}
+
 fn mmsi_of(text: &str) -> Result<u32, ApiError> {
     text.parse::<u32>()
         .ok()
@@ -63,7 +69,8 @@ pub async fn vessel(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>
             let history = catalog.static_history(Mmsi(mmsi))?;
             let mut hits = Vec::new();
             for kind in ["watchlist_hit", "identity_conflict"] {
-                let query = EventQuery { kind: Some(kind.into()), mmsi: Some(mmsi), limit: 1_000, ..EventQuery::default() };
+                let query =
+                    EventQuery { kind: Some(kind.into()), mmsi: Some(mmsi), limit: 1_000, ..EventQuery::default() };
                 hits.extend(catalog.events(&query)?.iter().map(json::event));
             }
             if history.is_empty() && hits.is_empty() {
@@ -126,6 +133,11 @@ pub async fn events(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
         let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
         return Err(ApiError::bad_request(format!("kind {kind:?}: one of {}", kinds.join(", "))));
     }
+    if let Some(place) = p.text("place")
+        && state.gazetteer.get(place).is_none()
+    {
+        return Err(ApiError::bad_request(format!("place {place:?}: not in the gazetteer (GET /api/places)")));
+    }
     let query = EventQuery {
         kind,
         mmsi: p.text("mmsi").map(mmsi_of).transpose()?,
@@ -151,7 +163,9 @@ pub async fn chains(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
     state
         .with_dataset(move |dataset, _| {
             let chains = dataset.catalog().chains(min)?;
-            Ok(Json(Value::Array(chains.iter().map(|c| serde_json::from_str(&c.chain).unwrap_or(Value::Null)).collect())))
+            Ok(Json(Value::Array(
+                chains.iter().map(|c| serde_json::from_str(&c.chain).unwrap_or(Value::Null)).collect(),
+            )))
         })
         .await
 }
@@ -168,8 +182,12 @@ pub async fn chain(State(state): State<Arc<AppState>>, Path(id): Path<String>, R
                 .find(|c| c.id == id)
                 .ok_or_else(|| ApiError::not_found(format!("no chain {id:?}")))?;
             let mut chain: Value = serde_json::from_str(&record.chain).map_err(ApiError::internal)?;
-            let ids: Vec<String> =
-                chain["events"].as_array().into_iter().flatten().filter_map(|e| e.as_str().map(str::to_owned)).collect();
+            let ids: Vec<String> = chain["events"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.as_str().map(str::to_owned))
+                .collect();
             chain["linked_events"] = Value::Array(catalog.events_by_id(&ids)?.iter().map(json::event).collect());
             Ok(Json(chain))
         })
@@ -183,7 +201,9 @@ pub async fn alerts(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
     state
         .with_dataset(move |dataset, _| {
             let alerts = dataset.catalog().alerts(from, to)?;
-            Ok(Json(Value::Array(alerts.iter().map(|a| serde_json::from_str(&a.alert).unwrap_or(Value::Null)).collect())))
+            Ok(Json(Value::Array(
+                alerts.iter().map(|a| serde_json::from_str(&a.alert).unwrap_or(Value::Null)).collect(),
+            )))
         })
         .await
 }
@@ -197,11 +217,18 @@ pub async fn places(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
 
 /// `GET /api/facilities/{site}?class=`: a site's counts from imagery
 /// (each with its record) and the anomalies found in them.
-pub async fn facility(State(state): State<Arc<AppState>>, Path(site): Path<String>, RawQuery(query): RawQuery) -> Answer {
+pub async fn facility(
+    State(state): State<Arc<AppState>>,
+    Path(site): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Answer {
     let p = Params::parse(query.as_deref(), &["class"])?;
     let class = p
         .text("class")
-        .map(|c| ObjectClass::parse(c).ok_or_else(|| ApiError::bad_request(format!("class {c:?}: rail_car, container, vessel, …"))))
+        .map(|c| {
+            ObjectClass::parse(c)
+                .ok_or_else(|| ApiError::bad_request(format!("class {c:?}: rail_car, container, vessel, …")))
+        })
         .transpose()?;
     state
         .with_dataset(move |dataset, _| {

@@ -20,8 +20,11 @@ pub async fn require_token(State(state): State<Arc<AppState>>, request: Request,
         .and_then(|v| v.strip_prefix("Bearer "));
     match given {
         Some(given) if same(given.as_bytes(), token.as_bytes()) => next.run(request).await,
-        _ => ApiError { status: StatusCode::UNAUTHORIZED, reason: "a token is required: Authorization: Bearer TOKEN".into() }
-            .into_response(),
+        _ => ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            reason: "a token is required: Authorization: Bearer TOKEN".into(),
+        }
+        .into_response(),
     }
 }
 

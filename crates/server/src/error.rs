@@ -26,7 +26,10 @@ impl ApiError {
     }
 
     pub fn internal(reason: impl std::fmt::Display) -> ApiError {
-        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, reason: format!("the dataset could not be read: {reason}") }
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            reason: format!("the dataset could not be read: {reason}"),
+        }
     }
 }
 

@@ -39,7 +39,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// The API's routes over `state`.
 pub fn router(state: Arc<AppState>) -> Router {
     let protected = Router::new()
-        .route("/api/openapi.json", get(|| async { axum::Json(openapi::document()) }))
+        .route("/api/openapi.json", get(api::openapi))
         .route("/api/vessels", get(api::vessels))
         .route("/api/vessels/{mmsi}", get(api::vessel))
         .route("/api/vessels/{mmsi}/track", get(api::track))
@@ -61,8 +61,11 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 async fn bounded_uri(request: Request, next: Next) -> Response {
     if request.uri().to_string().len() > MAX_URI_BYTES {
-        return ApiError { status: StatusCode::URI_TOO_LONG, reason: format!("the URI is longer than {MAX_URI_BYTES} bytes") }
-            .into_response();
+        return ApiError {
+            status: StatusCode::URI_TOO_LONG,
+            reason: format!("the URI is longer than {MAX_URI_BYTES} bytes"),
+        }
+        .into_response();
     }
     next.run(request).await
 }

@@ -22,7 +22,12 @@ pub struct Endpoint {
     pub parameters: &'static [Parameter],
 }
 
-const fn query(name: &'static str, schema: &'static str, description: &'static str, example: &'static str) -> Parameter {
+const fn query(
+    name: &'static str,
+    schema: &'static str,
+    description: &'static str,
+    example: &'static str,
+) -> Parameter {
     Parameter { name, in_path: false, schema, description, example }
 }
 

@@ -97,7 +97,11 @@ mod tests {
 
     #[test]
     fn parameters_are_read_strictly() {
-        let p = Params::parse(Some("kind=port_visit&mmsi=273214860&from=2023-09-07&q=CHON+MA%20SAN"), &["kind", "mmsi", "from", "q"]).unwrap();
+        let p = Params::parse(
+            Some("kind=port_visit&mmsi=273214860&from=2023-09-07&q=CHON+MA%20SAN"),
+            &["kind", "mmsi", "from", "q"],
+        )
+        .unwrap();
         assert_eq!(p.text("kind"), Some("port_visit"));
         assert_eq!(p.number::<u32>("mmsi").unwrap(), Some(273_214_860));
         assert_eq!(p.text("q"), Some("CHON MA SAN"));

@@ -25,8 +25,10 @@ impl AppState {
     pub fn new(data: PathBuf, token: Option<String>) -> Result<AppState, tumen_store::StoreError> {
         let dataset = Dataset::open_read_only(&data)?;
         let places = dataset.catalog().places()?;
-        let gazetteer = Gazetteer::embedded_with_imported(places)
-            .map_err(|e| tumen_store::StoreError::Io { path: data.clone(), source: std::io::Error::other(e.to_string()) })?;
+        let gazetteer = Gazetteer::embedded_with_imported(places).map_err(|e| tumen_store::StoreError::Io {
+            path: data.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
         Ok(AppState { data, gazetteer, token, pool: Mutex::new(vec![dataset]) })
     }
 

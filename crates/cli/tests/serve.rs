@@ -1,0 +1,215 @@
+//! `tumen serve` over the demo's dataset: the token guards everything but
+//! the health check; the OpenAPI document is true — each documented
+//! endpoint answers its documented parameters, and refuses others naming
+//! exactly the documented ones; bad requests — path traversal, injection,
+//! oversized limits, URIs and bodies, malformed values — get a 4xx with a
+//! reason, never a 5xx; and no token is refused off loopback.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+
+fn demo_data() -> &'static Path {
+    static DATA: OnceLock<PathBuf> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let out = dir.join("demo");
+        let run = Command::new(TUMEN).arg("demo").arg("--out").arg(&out).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        out.join("data")
+    })
+}
+
+/// A server on a free loopback port, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    token: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn server() -> Server {
+    let data = demo_data();
+    let mut child = Command::new(TUMEN)
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let address =
+        line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| panic!("{line}"));
+    let token = std::fs::read_to_string(data.join("server-token")).unwrap().trim().to_owned();
+    Server { child, base: format!("http://{address}"), token }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+/// Status and body of a GET, with the token or another.
+fn get(server: &Server, path: &str, token: Option<&str>) -> (u16, String) {
+    let mut request = agent().get(format!("{}{path}", server.base));
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    let mut response = request.call().unwrap();
+    (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+}
+
+fn get_json(server: &Server, path: &str) -> Value {
+    let (status, body) = get(server, path, Some(&server.token));
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+#[test]
+fn the_token_guards_everything_but_the_health_check() {
+    let server = server();
+    assert_eq!(get(&server, "/health", None).0, 200);
+    let doc = get_json(&server, "/api/openapi.json");
+    for path in doc["paths"].as_object().unwrap().keys().filter(|p| *p != "/health") {
+        let path = path.replace("{mmsi}", "273214860").replace("{id}", "x").replace("{site}", "tumangang");
+        assert_eq!(get(&server, &path, None).0, 401, "{path} without a token");
+        assert_eq!(get(&server, &path, Some("not-the-token-at-all")).0, 401, "{path} with a wrong token");
+    }
+}
+
+#[test]
+fn the_openapi_document_is_true() {
+    let server = server();
+    let doc = get_json(&server, "/api/openapi.json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let chain_id = get_json(&server, "/api/chains")[0]["id"].as_str().unwrap().to_owned();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 10);
+    for (template, item) in paths {
+        let parameters = item["get"]["parameters"].as_array().unwrap();
+        let mut path = template.clone();
+        let mut query = Vec::new();
+        for p in parameters {
+            let (name, example) = (p["name"].as_str().unwrap(), p["example"].as_str().unwrap());
+            if p["in"] == "path" {
+                let value = if name == "id" { chain_id.as_str() } else { example };
+                path = path.replace(&format!("{{{name}}}"), value);
+            } else {
+                query.push(format!("{name}={example}"));
+            }
+        }
+        // Every documented parameter with its example: 200 and JSON.
+        let full = if query.is_empty() { path.clone() } else { format!("{path}?{}", query.join("&")) };
+        let answer = get_json(&server, &full);
+        assert!(answer.is_object() || answer.is_array(), "{full}");
+        if template == "/health" {
+            continue;
+        }
+        // An undocumented one: 400, naming exactly the documented ones.
+        let (status, body) = get(&server, &format!("{path}?undocumented=1"), Some(&server.token));
+        assert_eq!(status, 400, "{template}: {body}");
+        let error: Value = serde_json::from_str(&body).unwrap();
+        let takes: BTreeSet<&str> = error["error"]
+            .as_str()
+            .unwrap()
+            .split("takes: ")
+            .nth(1)
+            .map(|list| list.split(", ").filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default();
+        let documented: BTreeSet<&str> =
+            parameters.iter().filter(|p| p["in"] == "query").map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(takes, documented, "{template}: the document and the handler agree on parameters");
+    }
+    // Answers hold what the dataset holds.
+    let maria = get_json(&server, "/api/vessels?q=MARIA");
+    assert_eq!(maria[0]["mmsi"], 273_214_860);
+    let track = get_json(&server, "/api/vessels/273214860/track?from=2023-10-10&to=2023-10-11&format=geojson");
+    assert_eq!(track["type"], "FeatureCollection");
+    let dark = get_json(&server, "/api/events?kind=dark_detection&place=najin");
+    assert!(dark.as_array().unwrap().iter().all(|e| e["kind"] == "dark_detection" && e["place"] == "najin"));
+    let chain = get_json(&server, &format!("/api/chains/{chain_id}"));
+    assert_eq!(chain["linked_events"].as_array().unwrap().len(), chain["events"].as_array().unwrap().len());
+}
+
+#[test]
+fn bad_requests_get_a_reason_and_never_a_server_error() {
+    let server = server();
+    let long = format!("/api/events?place={}", "x".repeat(9_000));
+    let attempts = [
+        // Traversal: nothing is served from the file system by path.
+        "/../../etc/passwd",
+        "/api/../../etc/passwd",
+        "/api/vessels/..%2F..%2Fetc%2Fpasswd",
+        "/api/facilities/..%2F..%2Fcatalog.sqlite",
+        "/api/facilities/%2e%2e%2f%2e%2e%2fserver-token",
+        "/api/chains/..%2Fserver-token",
+        // Injection: values are bound, and checked where they have a form.
+        "/api/events?kind=port_visit'%20OR%20'1'='1",
+        "/api/events?mmsi=1%20OR%201=1",
+        "/api/events?place=najin'%3B%20DROP%20TABLE%20events%3B--",
+        "/api/vessels?imo=9182590%3BSELECT",
+        // Malformed and out of bounds.
+        "/api/events?limit=99999999",
+        "/api/events?limit=-1",
+        "/api/events?from=yesterday",
+        "/api/events?from=2023-13-45",
+        "/api/vessels/0",
+        "/api/vessels/12345678901",
+        "/api/vessels/abc/track",
+        "/api/vessels/273214860/track?format=kml",
+        "/api/vessels/273214860/track?from=2023-10-11&to=2023-10-10",
+        "/api/chains?min_confidence=7",
+        "/api/chains/no-such-chain",
+        "/api/facilities/tumangang?class=unicorn",
+        "/api/facilities/nowhere",
+        "/api/events?kind=%ff%fe",
+        "/api/events?kind=%zz",
+        "/api/nothing-here",
+        long.as_str(),
+    ];
+    for path in attempts {
+        let (status, body) = get(&server, path, Some(&server.token));
+        assert!((400..500).contains(&status), "{path}: {status} {body}");
+        if status != 404 || path.starts_with("/api/") {
+            let error: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: {body}"));
+            assert!(error["error"].as_str().is_some_and(|e| !e.is_empty()), "{path}: {body}");
+        }
+    }
+    // Free text is searched for as it is: an injection finds nothing.
+    assert_eq!(get_json(&server, "/api/vessels?q='%20OR%201=1%20--"), serde_json::json!([]));
+    assert_eq!(get_json(&server, "/api/vessels?q=%25"), serde_json::json!([]), "LIKE wildcards are literal");
+    // The injections changed nothing: the events are all there.
+    assert!(!get_json(&server, "/api/events?kind=port_visit&limit=5").as_array().unwrap().is_empty());
+    // A body where none belongs, and a large one.
+    let big = "x".repeat(64 * 1024);
+    for (path, body) in [("/api/events", "{}"), ("/api/events", big.as_str())] {
+        let response = agent()
+            .post(format!("{}{path}", server.base))
+            .header("Authorization", format!("Bearer {}", server.token))
+            .send(body)
+            .unwrap();
+        assert!((400..500).contains(&response.status().as_u16()), "POST {path}: {}", response.status());
+    }
+}
+
+#[test]
+fn no_token_is_refused_off_loopback() {
+    let out = Command::new(TUMEN)
+        .args(["serve", "--no-token", "--bind", "0.0.0.0:0", "--data"])
+        .arg(demo_data())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a token"));
+}
