@@ -16,6 +16,10 @@ pub struct AppState {
     /// `None`: no token asked (loopback only, by request).
     pub token: Option<String>,
     pool: Mutex<Vec<Dataset>>,
+    /// Queries running at once: a few per core, the rest wait their turn in
+    /// order (hundreds of blocking threads sharing two cores would stretch
+    /// every query's time, the tail most).
+    running: tokio::sync::Semaphore,
 }
 
 /// Reading handles kept between requests.
@@ -29,7 +33,9 @@ impl AppState {
             path: data.clone(),
             source: std::io::Error::other(e.to_string()),
         })?;
-        Ok(AppState { data, gazetteer, token, pool: Mutex::new(vec![dataset]) })
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let running = tokio::sync::Semaphore::new(2 * cores);
+        Ok(AppState { data, gazetteer, token, pool: Mutex::new(vec![dataset]), running })
     }
 
     /// Runs `f` with a reading handle on a blocking thread.
@@ -38,6 +44,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Dataset, &AppState) -> Result<T, ApiError> + Send + 'static,
     {
+        let _turn = self.running.acquire().await.map_err(|e| ApiError::internal(format!("shutting down: {e}")))?;
         let state = std::sync::Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let pooled = state.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
