@@ -161,19 +161,23 @@ fn run_live(
     }
     let quiet = args.quiet;
     let on_event = move |event: LiveEvent| {
-        if quiet {
-            return;
-        }
-        match event {
-            LiveEvent::Connected(a) => eprintln!("{source}: connected to {a}"),
-            LiveEvent::Listening(a) => eprintln!("{source}: listening on {a}"),
-            LiveEvent::Disconnected { reason, retry_in } => {
-                eprintln!("{source}: {reason}; reconnecting in {:.1} s", retry_in.as_secs_f64())
-            }
-            LiveEvent::Flushed { .. } => {}
+        if !quiet {
+            tell_live_event(source, event);
         }
     };
     Ok(tumen_ingest::ingest_live(dataset, &address, config, &live, &stop, &on_event)?)
+}
+
+/// What a live feed's connection is doing, on standard error.
+pub fn tell_live_event(source: &str, event: LiveEvent) {
+    match event {
+        LiveEvent::Connected(a) => eprintln!("{source}: connected to {a}"),
+        LiveEvent::Listening(a) => eprintln!("{source}: listening on {a}"),
+        LiveEvent::Disconnected { reason, retry_in } => {
+            eprintln!("{source}: {reason}; reconnecting in {:.1} s", retry_in.as_secs_f64())
+        }
+        LiveEvent::Flushed { .. } => {}
+    }
 }
 
 /// Files named by `source`: the file itself, every file below a

@@ -104,14 +104,7 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
         ..LiveConfig::default()
     };
     let source = args.source.clone();
-    let on_event = move |event: LiveEvent| match event {
-        LiveEvent::Connected(a) => eprintln!("{source}: connected to {a}"),
-        LiveEvent::Listening(a) => eprintln!("{source}: listening on {a}"),
-        LiveEvent::Disconnected { reason, retry_in } => {
-            eprintln!("{source}: {reason}; reconnecting in {:.1} s", retry_in.as_secs_f64())
-        }
-        LiveEvent::Flushed { .. } => {}
-    };
+    let on_event = move |event: LiveEvent| crate::ingest::tell_live_event(&source, event);
     let mut observer = Observer { live, alerts: alerts_out, listed: listed_in };
     let summary =
         tumen_ingest::ingest_live_observed(&mut dataset, &address, &ingest, &feed, &stop, &on_event, &mut observer);

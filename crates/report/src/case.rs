@@ -195,8 +195,8 @@ fn finish(
         .filter_map(|id| gazetteer.get(&id))
         .map(|p| PlaceMark { id: p.id.clone(), name: p.name.clone(), kind: p.kind, centre: p.centre() })
         .collect();
-    let facilities = facility_series(dataset, &events)?;
-    let sources = catalog.sources()?.into_iter().map(|s| (s.id, s.location)).collect();
+    let sources: BTreeMap<u32, String> = catalog.sources()?.into_iter().map(|s| (s.id, s.location)).collect();
+    let facilities = facility_series(dataset, &events, &sources)?;
     Ok(Case {
         subject,
         from,
@@ -220,7 +220,11 @@ fn sort_unique(events: &mut Vec<EventRecord>) {
 /// The count series of each (site, class) with a facility anomaly among
 /// `events`: every count of that class there, and every anomaly found on
 /// it (those among `events` linked to their evidence rows).
-fn facility_series(dataset: &Dataset, events: &[EventRecord]) -> Result<Vec<CountSeries>, ReportError> {
+fn facility_series(
+    dataset: &Dataset,
+    events: &[EventRecord],
+    sources: &BTreeMap<u32, String>,
+) -> Result<Vec<CountSeries>, ReportError> {
     let mut wanted: BTreeMap<(String, String), ()> = BTreeMap::new();
     for e in events.iter().filter(|e| e.kind == "facility_anomaly") {
         let attributes: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
@@ -233,7 +237,6 @@ fn facility_series(dataset: &Dataset, events: &[EventRecord]) -> Result<Vec<Coun
     }
     let catalog = dataset.catalog();
     let observations = catalog.observations()?;
-    let sources: BTreeMap<u32, String> = catalog.sources()?.into_iter().map(|s| (s.id, s.location)).collect();
     let linked: BTreeSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let mut series = Vec::new();
     for (site, class) in wanted.into_keys() {
