@@ -198,7 +198,8 @@ pub fn track(args: &TrackArgs) -> Result<ExitCode> {
     match args.format {
         TrackFormat::Json => {
             for row in &rows {
-                writeln!(out, "{}", tumen_report::json::position(row))?;
+                serde_json::to_writer(&mut out, &tumen_report::json::Position::of(row))?;
+                writeln!(out)?;
             }
         }
         TrackFormat::Csv => {
@@ -220,7 +221,8 @@ pub fn track(args: &TrackArgs) -> Result<ExitCode> {
             };
             let sightings = dataset.catalog().events(&query)?;
             {
-                serde_json::to_writer(&mut out, &tumen_report::json::track_geojson(args.mmsi, &rows, &sightings))?;
+                let track = tumen_report::json::TrackGeoJson { mmsi: args.mmsi, rows: &rows, sightings: &sightings };
+                serde_json::to_writer(&mut out, &track)?;
                 writeln!(out)?;
             }
         }

@@ -2,8 +2,9 @@
 //! shape whether it comes from the command line (`tumen vessels --json`,
 //! `tumen track`, `tumen events --format json`) or the HTTP API.
 
+use serde::Serialize;
 use serde_json::{Map, Value, json};
-use tumen_model::{Imo, Mmsi};
+use tumen_model::{Imo, Mmsi, Timestamp};
 use tumen_store::{EventRecord, PositionRow, StaticField, StaticSpan};
 
 /// A vessel: its MMSI's kind and flag, and every identity value it
@@ -40,82 +41,153 @@ pub fn vessel(mmsi: Mmsi, history: &[StaticSpan]) -> Value {
     })
 }
 
-/// A position's fields without its coordinates (GeoJSON properties).
-fn position_properties(r: &PositionRow) -> Map<String, Value> {
-    let Value::Object(map) = json!({
-        "mmsi": r.mmsi.0,
-        "time": r.time.to_string(),
-        "sog_knots": r.sog_knots.map(shortest),
-        "cog_deg": r.cog_deg.map(shortest),
-        "heading_deg": r.heading_deg,
-        "nav_status": r.nav_status,
-        "msg_type": r.msg_type,
-        "class": r.class.as_str(),
-        "receiver": r.receiver.as_deref(),
-        "receivers_heard": r.receivers_heard,
-        "time_origin": r.time_origin.as_str(),
-        "source_id": r.origin.source_id,
-        "line": r.origin.line,
-    }) else {
-        unreachable!("an object")
-    };
-    map
+/// One position, with its record (source id and line), as the JSON
+/// written for it. Borrowed and serialized directly: a day's track of a
+/// busy vessel is thousands of these, and a `Value` map per position cost
+/// the API more than reading them from the archive did. Fields in
+/// alphabetical order, as a `serde_json` map writes them.
+#[derive(Serialize)]
+pub struct Position<'a> {
+    class: &'static str,
+    cog_deg: Option<f32>,
+    heading_deg: Option<u16>,
+    /// Absent in GeoJSON properties, where the geometry has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lat: Option<f64>,
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lon: Option<f64>,
+    mmsi: u32,
+    msg_type: u8,
+    nav_status: Option<u8>,
+    receiver: Option<&'a str>,
+    receivers_heard: u16,
+    /// `f32` is written as the shortest decimal that reads back to it
+    /// (`169.4`, not `169.39999389648438`).
+    sog_knots: Option<f32>,
+    source_id: u32,
+    #[serde(serialize_with = "as_text")]
+    time: Timestamp,
+    time_origin: &'static str,
 }
 
-/// An `f32` as the decimal it was read from (`169.4`, not
-/// `169.39999389648438`).
-fn shortest(v: f32) -> f64 {
-    v.to_string().parse().unwrap_or(f64::from(v))
+fn as_text<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(t)
 }
 
-/// One position, with its record (source id and line).
+impl<'a> Position<'a> {
+    /// The position with its coordinates.
+    pub fn of(r: &'a PositionRow) -> Position<'a> {
+        Position { lat: Some(r.lat_deg), lon: Some(r.lon_deg), ..Position::properties(r) }
+    }
+
+    /// Its fields without the coordinates (GeoJSON properties).
+    pub fn properties(r: &'a PositionRow) -> Position<'a> {
+        Position {
+            class: r.class.as_str(),
+            cog_deg: r.cog_deg,
+            heading_deg: r.heading_deg,
+            lat: None,
+            line: r.origin.line,
+            lon: None,
+            mmsi: r.mmsi.0,
+            msg_type: r.msg_type,
+            nav_status: r.nav_status,
+            receiver: r.receiver.as_deref(),
+            receivers_heard: r.receivers_heard,
+            sog_knots: r.sog_knots,
+            source_id: r.origin.source_id,
+            time: r.time,
+            time_origin: r.time_origin.as_str(),
+        }
+    }
+}
+
+/// One position as a JSON value.
 pub fn position(r: &PositionRow) -> Value {
-    let mut map = position_properties(r);
-    map.insert("lat".into(), r.lat_deg.into());
-    map.insert("lon".into(), r.lon_deg.into());
-    Value::Object(map)
+    serde_json::to_value(Position::of(r)).unwrap_or(Value::Null)
 }
 
 /// A track as a FeatureCollection: the line, each position as a point,
 /// then each satellite sighting matched to the vessel (`sightings`,
-/// `detection_match` events) as a point.
+/// `detection_match` events) as a point. Serialize it (`serde_json::to_writer`).
+pub struct TrackGeoJson<'a> {
+    pub mmsi: u32,
+    pub rows: &'a [PositionRow],
+    pub sightings: &'a [EventRecord],
+}
+
+#[derive(Serialize)]
+struct PointFeature<'a> {
+    geometry: Point,
+    properties: Position<'a>,
+    r#type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Point {
+    coordinates: [f64; 2],
+    r#type: &'static str,
+}
+
+impl Serialize for TrackGeoJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut collection = s.serialize_struct("FeatureCollection", 2)?;
+        collection.serialize_field("features", &Features(self))?;
+        collection.serialize_field("type", "FeatureCollection")?;
+        collection.end()
+    }
+}
+
+struct Features<'a>(&'a TrackGeoJson<'a>);
+
+impl Serialize for Features<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let TrackGeoJson { mmsi, rows, sightings } = *self.0;
+        let mut features = s.serialize_seq(None)?;
+        if rows.len() >= 2 {
+            features.serialize_element(&json!({
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": rows.iter().map(|r| [r.lon_deg, r.lat_deg]).collect::<Vec<_>>(),
+                },
+                "properties": {
+                    "mmsi": mmsi,
+                    "from": rows[0].time.to_string(),
+                    "to": rows[rows.len() - 1].time.to_string(),
+                    "positions": rows.len(),
+                },
+            }))?;
+        }
+        for r in rows {
+            features.serialize_element(&PointFeature {
+                geometry: Point { coordinates: [r.lon_deg, r.lat_deg], r#type: "Point" },
+                properties: Position::properties(r),
+                r#type: "Feature",
+            })?;
+        }
+        for e in sightings {
+            let (Some(lat), Some(lon)) = (e.lat_deg, e.lon_deg) else { continue };
+            let mut properties: Map<String, Value> = serde_json::from_str(&e.attributes).unwrap_or_default();
+            properties.insert("kind".into(), e.kind.clone().into());
+            properties.insert("time".into(), e.start.to_string().into());
+            properties.insert("event_id".into(), e.id.clone().into());
+            features.serialize_element(&json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [lon, lat] },
+                "properties": properties,
+            }))?;
+        }
+        features.end()
+    }
+}
+
+/// A track as a GeoJSON value (see [`TrackGeoJson`]).
 pub fn track_geojson(mmsi: u32, rows: &[PositionRow], sightings: &[EventRecord]) -> Value {
-    let mut features = Vec::with_capacity(rows.len() + 1);
-    if rows.len() >= 2 {
-        features.push(json!({
-            "type": "Feature",
-            "geometry": {
-                "type": "LineString",
-                "coordinates": rows.iter().map(|r| [r.lon_deg, r.lat_deg]).collect::<Vec<_>>(),
-            },
-            "properties": {
-                "mmsi": mmsi,
-                "from": rows[0].time.to_string(),
-                "to": rows[rows.len() - 1].time.to_string(),
-                "positions": rows.len(),
-            },
-        }));
-    }
-    for r in rows {
-        features.push(json!({
-            "type": "Feature",
-            "geometry": { "type": "Point", "coordinates": [r.lon_deg, r.lat_deg] },
-            "properties": position_properties(r),
-        }));
-    }
-    for e in sightings {
-        let (Some(lat), Some(lon)) = (e.lat_deg, e.lon_deg) else { continue };
-        let mut properties: Map<String, Value> = serde_json::from_str(&e.attributes).unwrap_or_default();
-        properties.insert("kind".into(), e.kind.clone().into());
-        properties.insert("time".into(), e.start.to_string().into());
-        properties.insert("event_id".into(), e.id.clone().into());
-        features.push(json!({
-            "type": "Feature",
-            "geometry": { "type": "Point", "coordinates": [lon, lat] },
-            "properties": properties,
-        }));
-    }
-    json!({ "type": "FeatureCollection", "features": features })
+    serde_json::to_value(TrackGeoJson { mmsi, rows, sightings }).unwrap_or(Value::Null)
 }
 
 /// An event with its attributes and evidence as JSON.

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tumen_detect::EventKind;
 use tumen_model::{Mmsi, ObjectClass, Timestamp};
@@ -83,8 +85,13 @@ pub async fn vessel(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>
         .await
 }
 
-/// `GET /api/vessels/{mmsi}/track?from=&to=&format=json|geojson`
-pub async fn track(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>, RawQuery(query): RawQuery) -> Answer {
+/// `GET /api/vessels/{mmsi}/track?from=&to=&format=json|geojson`: written
+/// straight from the rows (a busy vessel's day is thousands of positions).
+pub async fn track(
+    State(state): State<Arc<AppState>>,
+    Path(mmsi): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
     let p = Params::parse(query.as_deref(), &["from", "to", "format"])?;
     let mmsi = mmsi_of(&mmsi)?;
     let from = p.time("from", false)?.unwrap_or(Timestamp::EARLIEST);
@@ -107,7 +114,8 @@ pub async fn track(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>,
                 )));
             }
             if !geojson {
-                return Ok(Json(Value::Array(rows.iter().map(json::position).collect())));
+                let positions: Vec<json::Position> = rows.iter().map(json::Position::of).collect();
+                return json_body(&positions);
             }
             let query = EventQuery {
                 kind: Some("detection_match".into()),
@@ -118,9 +126,15 @@ pub async fn track(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>,
                 ..EventQuery::default()
             };
             let sightings = dataset.catalog().events(&query)?;
-            Ok(Json(json::track_geojson(mmsi, &rows, &sightings)))
+            json_body(&json::TrackGeoJson { mmsi, rows: &rows, sightings: &sightings })
         })
         .await
+}
+
+/// A JSON response written from `value` without building a `Value` first.
+fn json_body(value: &impl serde::Serialize) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /api/events?kind=&mmsi=&place=&from=&to=&limit=`

@@ -33,6 +33,9 @@ use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
 /// Rows per row group: statistics per row group let a reader skip the
 /// groups whose MMSI range misses what it wants.
 const ROW_GROUP_ROWS: usize = 256 * 1024;
+/// Rows per data page, at most: what a track query reads of each column
+/// around one vessel's rows.
+const DATA_PAGE_ROWS: usize = 8 * 1024;
 /// Rows per record batch when writing and reading.
 const BATCH_ROWS: usize = 64 * 1024;
 const DAY_MS: i64 = 86_400_000;
@@ -179,8 +182,13 @@ impl PartWriter {
             .set_column_dictionary_enabled("source_id".into(), true)
             .set_column_encoding("time".into(), Encoding::DELTA_BINARY_PACKED)
             .set_column_encoding("line".into(), Encoding::DELTA_BINARY_PACKED)
-            // Row-group statistics (what readers prune by) are enough.
+            // Row-group statistics (what readers prune by) are enough,
+            // but for the MMSI: its page index lets a track query read one
+            // vessel's pages only (`vessel_read`). Pages of 8 Ki rows keep
+            // that read small.
             .set_statistics_enabled(EnabledStatistics::Chunk)
+            .set_column_statistics_enabled("mmsi".into(), EnabledStatistics::Page)
+            .set_data_page_row_count_limit(DATA_PAGE_ROWS)
             .build();
         let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(io::Error::other)?;
         let info = PartInfo {
@@ -318,7 +326,7 @@ pub struct MmsiRowGroup {
 
 /// The MMSI range a row group's statistics give (all MMSIs when it has
 /// none).
-fn mmsi_bounds(group: &parquet::file::metadata::RowGroupMetaData) -> (u32, u32) {
+pub(crate) fn mmsi_bounds(group: &parquet::file::metadata::RowGroupMetaData) -> (u32, u32) {
     match group.column(0).statistics() {
         Some(parquet::file::statistics::Statistics::Int32(s)) => {
             // Parquet keeps UInt32 as INT32; read back as unsigned.
@@ -356,6 +364,24 @@ impl PartReader {
             .collect();
         let batches = builder.with_row_groups(groups).with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
         Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis })
+    }
+
+    /// Opens a part for one vessel's rows, reading only the pages that can
+    /// hold them (see `vessel_read`).
+    pub fn open_vessel(path: &Path, mmsi: u32) -> io::Result<PartReader> {
+        let file = File::open(path)?;
+        let options = ArrowReaderOptions::new()
+            .with_schema(reading_schema())
+            .with_page_index_policy(parquet::file::metadata::PageIndexPolicy::Optional);
+        let metadata = crate::vessel_read::footers().get(path, &file, options)?;
+        let (groups, selection) = crate::vessel_read::vessel_rows(metadata.metadata(), mmsi);
+        let mut builder =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata).with_row_groups(groups);
+        if let Some(selection) = selection {
+            builder = builder.with_row_selection(selection);
+        }
+        let batches = builder.with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
+        Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis: mmsi..=mmsi })
     }
 
     /// Each row group's MMSI range and row count, from the footer alone.

@@ -262,7 +262,7 @@ impl Dataset {
         for day in self.catalog.days_between(from, to)? {
             for (_, file, _) in self.catalog.parts_of_day(day)? {
                 let path = self.root.join(&file);
-                for row in PartReader::open(&path, Some(mmsi.0)).map_err(io_at(&path))? {
+                for row in PartReader::open_vessel(&path, mmsi.0).map_err(io_at(&path))? {
                     let row = row.map_err(io_at(&path))?;
                     if row.mmsi == mmsi && row.time >= from && row.time <= to {
                         rows.push(row);

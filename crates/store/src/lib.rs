@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod dataset;
 pub mod rows;
 pub mod static_batch;
+mod vessel_read;
 
 pub use catalog::{
     AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan,
