@@ -17,7 +17,10 @@ use tumen_ais::message::PositionReport;
 use tumen_ais::{Message, SentenceOptions, TagBlockOptions, encode_sentences};
 use tumen_model::{Mmsi, Timestamp};
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+mod support;
+
+use support::{Server, TUMEN};
+
 const ANGARA: u32 = 273_356_110;
 const MARIA: u32 = 273_214_860;
 
@@ -172,6 +175,10 @@ fn watch_alerts_from_the_triggering_message_and_on_silence() {
          [[alerts.rule]]\nwhen = \"went_dark_near_port\"\nplaces = [\"dunay\"]\nsilent_hours = 0.0005\n",
     )
     .unwrap();
+    // A team's server on the same dataset, its alert stream open before
+    // the watch starts.
+    let server = Server::start(&data);
+    let stream = server.events("/api/alerts/stream", None);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let mut watch = Command::new(TUMEN)
@@ -236,6 +243,20 @@ fn watch_alerts_from_the_triggering_message_and_on_silence() {
         "2023-11-15",
     ]));
     assert_eq!(stored.len(), 2, "{stored:#?}");
+    // The server's stream carried both, in the order raised.
+    let (event, first_id, first) = stream.recv_timeout(Duration::from_secs(5)).expect("the first alert streamed");
+    let (_, second_id, second) = stream.recv_timeout(Duration::from_secs(5)).expect("the second alert streamed");
+    assert_eq!(event, "alert");
+    let streamed: Vec<Value> = [first, second].iter().map(|d| serde_json::from_str(d).unwrap()).collect();
+    assert_eq!(streamed, [entered, silent]);
+    assert!(stream.recv_timeout(Duration::from_millis(1500)).is_err(), "no other alert streamed");
+    // A client that lost the stream after the first resumes from its id
+    // and gets the second at once, from the catalog.
+    let resumed = server.events("/api/alerts/stream", Some(&first_id));
+    let (_, id, missed) = resumed.recv_timeout(Duration::from_secs(5)).expect("the alert missed");
+    assert_eq!((id, serde_json::from_str::<Value>(&missed).unwrap()), (second_id, streamed[1].clone()));
+    let (status, body) = server.get("/api/alerts");
+    assert_eq!(status, 200, "{body}");
     let track = tumen(&["track", &ANGARA.to_string(), "--from", "2023-11-14", "--data", data.to_str().unwrap()]);
     assert_eq!(track.lines().count(), 2, "{track}");
 }

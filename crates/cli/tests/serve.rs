@@ -6,14 +6,15 @@
 //! reason, never a 5xx; and no token is refused off loopback.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+mod support;
+
+use support::{Server, TUMEN, agent};
 
 fn demo_data() -> &'static Path {
     static DATA: OnceLock<PathBuf> = OnceLock::new();
@@ -26,54 +27,16 @@ fn demo_data() -> &'static Path {
     })
 }
 
-/// A server on a free loopback port, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    token: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn server() -> Server {
-    let data = demo_data();
-    let mut child = Command::new(TUMEN)
-        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
-    let address =
-        line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| panic!("{line}"));
-    let token = std::fs::read_to_string(data.join("server-token")).unwrap().trim().to_owned();
-    Server { child, base: format!("http://{address}"), token }
+    Server::start(demo_data())
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).build().into()
-}
-
-/// Status and body of a GET, with the token or another.
 fn get(server: &Server, path: &str, token: Option<&str>) -> (u16, String) {
-    let mut request = agent().get(format!("{}{path}", server.base));
-    if let Some(token) = token {
-        request = request.header("Authorization", format!("Bearer {token}"));
-    }
-    let mut response = request.call().unwrap();
-    (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+    server.get_with(path, token)
 }
 
 fn get_json(server: &Server, path: &str) -> Value {
-    let (status, body) = get(server, path, Some(&server.token));
-    assert_eq!(status, 200, "{path}: {body}");
-    serde_json::from_str(&body).unwrap()
+    server.get_json(path)
 }
 
 #[test]
@@ -109,10 +72,29 @@ fn the_openapi_document_is_true() {
                 query.push(format!("{name}={example}"));
             }
         }
-        // Every documented parameter with its example: 200 and JSON.
+        // Every documented parameter with its example: 200 and what the
+        // document says it answers.
         let full = if query.is_empty() { path.clone() } else { format!("{path}?{}", query.join("&")) };
-        let answer = get_json(&server, &full);
-        assert!(answer.is_object() || answer.is_array(), "{full}");
+        let media = item["get"]["responses"]["200"]["content"].as_object().unwrap().keys().next().unwrap().clone();
+        match media.as_str() {
+            "application/json" => {
+                let answer = get_json(&server, &full);
+                assert!(answer.is_object() || answer.is_array(), "{full}");
+            }
+            // Opens with the right type (events come only when raised).
+            "text/event-stream" => drop(server.events(&full, None)),
+            "text/html" => {
+                let (status, body) = get(&server, &full, Some(&server.token));
+                assert_eq!(status, 200, "{full}: {body}");
+                assert!(body.starts_with("<!DOCTYPE html>"), "{full}");
+            }
+            "image/svg+xml" => {
+                let (status, body) = get(&server, &full, Some(&server.token));
+                assert_eq!(status, 200, "{full}: {body}");
+                assert!(body.starts_with("<svg"), "{full}");
+            }
+            other => panic!("{template}: {other}"),
+        }
         if template == "/health" {
             continue;
         }

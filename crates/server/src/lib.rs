@@ -16,6 +16,7 @@ mod error;
 pub mod openapi;
 mod params;
 mod state;
+mod stream;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,6 +48,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/chains", get(api::chains))
         .route("/api/chains/{id}", get(api::chain))
         .route("/api/alerts", get(api::alerts))
+        .route("/api/alerts/stream", get(stream::alert_stream))
         .route("/api/places", get(api::places))
         .route("/api/facilities/{site}", get(api::facility))
         .route_layer(middleware::from_fn_with_state(Arc::clone(&state), auth::require_token));

@@ -90,6 +90,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
         parameters: &[path("id", "string", "the chain's id", "")],
     },
     Endpoint { path: "/api/alerts", summary: "Alerts raised, by time.", parameters: &[FROM, TO] },
+    Endpoint {
+        path: "/api/alerts/stream",
+        summary: "Alerts as they are raised (by `tumen watch` or `tumen run`), as server-sent events: `event: alert`, `data:` the alert's JSON, `id:` its place in the order raised. Send `Last-Event-ID` to resume after an event: what was raised since comes first. At most 64 streams at once (503 beyond).",
+        parameters: &[],
+    },
     Endpoint { path: "/api/places", summary: "The gazetteer as a GeoJSON FeatureCollection.", parameters: &[] },
     Endpoint {
         path: "/api/facilities/{site}",
@@ -100,6 +105,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ],
     },
 ];
+
+/// What an endpoint answers with 200.
+pub fn media_type(path: &str) -> &'static str {
+    if path.ends_with("/stream") {
+        "text/event-stream"
+    } else if path.ends_with("/report") {
+        "text/html"
+    } else if path.ends_with(".svg") {
+        "image/svg+xml"
+    } else {
+        "application/json"
+    }
+}
 
 /// The document.
 pub fn document() -> Value {
@@ -120,7 +138,7 @@ pub fn document() -> Value {
             })
             .collect();
         let mut responses = json!({
-            "200": { "description": "OK", "content": { "application/json": {} } },
+            "200": { "description": "OK", "content": { media_type(endpoint.path): {} } },
             "400": { "$ref": "#/components/responses/Error" },
         });
         if endpoint.path != "/health" {

@@ -15,6 +15,8 @@ pub struct AppState {
     pub gazetteer: Gazetteer,
     /// `None`: no token asked (loopback only, by request).
     pub token: Option<String>,
+    /// The live alert stream's poller and open streams.
+    pub(crate) alerts: crate::stream::AlertFeed,
     pool: Mutex<Vec<Dataset>>,
     /// Queries running at once: a few per core, the rest wait their turn in
     /// order (hundreds of blocking threads sharing two cores would stretch
@@ -35,7 +37,14 @@ impl AppState {
         })?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let running = tokio::sync::Semaphore::new(2 * cores);
-        Ok(AppState { data, gazetteer, token, pool: Mutex::new(vec![dataset]), running })
+        Ok(AppState {
+            data,
+            gazetteer,
+            token,
+            alerts: crate::stream::AlertFeed::new(),
+            pool: Mutex::new(vec![dataset]),
+            running,
+        })
     }
 
     /// Runs `f` with a reading handle on a blocking thread.

@@ -375,8 +375,7 @@ impl PartReader {
             .with_page_index_policy(parquet::file::metadata::PageIndexPolicy::Optional);
         let metadata = crate::vessel_read::footers().get(path, &file, options)?;
         let (groups, selection) = crate::vessel_read::vessel_rows(metadata.metadata(), mmsi);
-        let mut builder =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata).with_row_groups(groups);
+        let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata).with_row_groups(groups);
         if let Some(selection) = selection {
             builder = builder.with_row_selection(selection);
         }

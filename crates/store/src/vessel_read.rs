@@ -79,8 +79,9 @@ impl Footers {
         let bytes = metadata.metadata().memory_size();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let last_used = entries.clock;
-        if let Some(old) =
-            entries.by_path.insert(path.to_owned(), Footer { length, modified, metadata: metadata.clone(), bytes, last_used })
+        if let Some(old) = entries
+            .by_path
+            .insert(path.to_owned(), Footer { length, modified, metadata: metadata.clone(), bytes, last_used })
         {
             entries.bytes -= old.bytes;
         }
@@ -188,8 +189,9 @@ mod tests {
 
     fn part(dir: &Path, name: &str, vessels: u32, rows: u64) -> (PathBuf, Vec<PositionRow>) {
         let day = day_of(Timestamp::from_unix_seconds(1_694_066_400).unwrap());
-        let mut all: Vec<PositionRow> =
-            (0..rows).map(|i| row(200_000_000 + (i % vessels as u64) as u32, 1_694_066_400 + (i / 7) as i64, i)).collect();
+        let mut all: Vec<PositionRow> = (0..rows)
+            .map(|i| row(200_000_000 + (i % vessels as u64) as u32, 1_694_066_400 + (i / 7) as i64, i))
+            .collect();
         sort_rows(&mut all);
         let info = write_part(dir, day, name, &all, Codec::Zstd).unwrap();
         (dir.join(info.file), all)
@@ -211,7 +213,9 @@ mod tests {
         )
         .unwrap();
         let first_of_second_group = all[256 * 1024].mmsi.0;
-        for mmsi in [200_000_000, 200_004_999, 200_002_345, first_of_second_group, first_of_second_group - 1, 100, 300_000_000] {
+        for mmsi in
+            [200_000_000, 200_004_999, 200_002_345, first_of_second_group, first_of_second_group - 1, 100, 300_000_000]
+        {
             let expected: Vec<&PositionRow> = all.iter().filter(|r| r.mmsi.0 == mmsi).collect();
             let got = vessel(&path, mmsi);
             assert_eq!(got.iter().collect::<Vec<_>>(), expected, "MMSI {mmsi}");

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     webhook TEXT                    -- the webhook's answer, when posted
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts (time);
+CREATE INDEX IF NOT EXISTS alerts_by_raised ON alerts (raised, id);
 "#;
 
 /// One stored alert.
@@ -58,24 +59,56 @@ impl Catalog {
         Ok(())
     }
 
+    /// Alerts in the order they were raised (by raised time, then id),
+    /// those after `after` (a raised time and id) only, at most `limit`:
+    /// what a follower of the alerts has not seen yet.
+    pub fn alerts_raised_after(
+        &self,
+        after: Option<(Timestamp, &str)>,
+        limit: usize,
+    ) -> Result<Vec<AlertRecord>, CatalogError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, rule, time, raised, alert, webhook FROM alerts
+             WHERE ?1 IS NULL OR raised > ?1 OR (raised = ?1 AND id > ?2)
+             ORDER BY raised, id LIMIT ?3",
+        )?;
+        let (raised, id) = after.map_or((None, ""), |(t, id)| (Some(t.unix_ms()), id));
+        let rows = statement.query_map(params![raised, id, i64::try_from(limit).unwrap_or(i64::MAX)], alert_of_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The last alert raised (its raised time and id), if any.
+    pub fn last_alert_raised(&self) -> Result<Option<(Timestamp, String)>, CatalogError> {
+        let mut statement =
+            self.conn.prepare_cached("SELECT raised, id FROM alerts ORDER BY raised DESC, id DESC LIMIT 1")?;
+        let mut rows = statement.query([])?;
+        match rows.next()? {
+            Some(row) => Ok(Some((Timestamp::from_unix_ms(row.get(0)?), row.get(1)?))),
+            None => Ok(None),
+        }
+    }
+
     /// Stored alerts happening in `[from, to]`, by time then id.
     pub fn alerts(&self, from: Option<Timestamp>, to: Option<Timestamp>) -> Result<Vec<AlertRecord>, CatalogError> {
         let mut statement = self.conn.prepare(
             "SELECT id, rule, time, raised, alert, webhook FROM alerts
              WHERE (?1 IS NULL OR time >= ?1) AND (?2 IS NULL OR time <= ?2) ORDER BY time, id",
         )?;
-        let rows = statement.query_map(params![from.map(Timestamp::unix_ms), to.map(Timestamp::unix_ms)], |r| {
-            Ok(AlertRecord {
-                id: r.get(0)?,
-                rule: r.get(1)?,
-                time: Timestamp::from_unix_ms(r.get(2)?),
-                raised: Timestamp::from_unix_ms(r.get(3)?),
-                alert: r.get(4)?,
-                webhook: r.get(5)?,
-            })
-        })?;
+        let rows =
+            statement.query_map(params![from.map(Timestamp::unix_ms), to.map(Timestamp::unix_ms)], alert_of_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+fn alert_of_row(r: &rusqlite::Row) -> rusqlite::Result<AlertRecord> {
+    Ok(AlertRecord {
+        id: r.get(0)?,
+        rule: r.get(1)?,
+        time: Timestamp::from_unix_ms(r.get(2)?),
+        raised: Timestamp::from_unix_ms(r.get(3)?),
+        alert: r.get(4)?,
+        webhook: r.get(5)?,
+    })
 }
 
 #[cfg(test)]
@@ -102,5 +135,28 @@ mod tests {
         let stored = catalog.alerts(None, None).unwrap();
         assert_eq!(stored.len(), 1);
         assert_eq!((stored[0].raised, stored[0].webhook.as_deref()), (Timestamp::from_unix_ms(9), Some("200")));
+    }
+
+    #[test]
+    fn a_follower_gets_alerts_in_the_order_raised_after_its_cursor() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(&dir.path().join("c.sqlite")).unwrap();
+        assert_eq!(catalog.last_alert_raised().unwrap(), None);
+        let alert = |id: &str, raised_ms: i64| AlertRecord {
+            id: id.into(),
+            rule: "r".into(),
+            time: Timestamp::from_unix_ms(1),
+            raised: Timestamp::from_unix_ms(raised_ms),
+            alert: "{}".into(),
+            webhook: None,
+        };
+        catalog.record_alerts(&[alert("b", 20), alert("a", 20), alert("c", 10), alert("d", 30)]).unwrap();
+        let ids = |after: Option<(Timestamp, &str)>, limit| -> Vec<String> {
+            catalog.alerts_raised_after(after, limit).unwrap().into_iter().map(|a| a.id).collect()
+        };
+        assert_eq!(ids(None, 10), ["c", "a", "b", "d"]);
+        assert_eq!(ids(Some((Timestamp::from_unix_ms(20), "a")), 10), ["b", "d"]);
+        assert_eq!(ids(Some((Timestamp::from_unix_ms(10), "c")), 2), ["a", "b"]);
+        assert_eq!(catalog.last_alert_raised().unwrap(), Some((Timestamp::from_unix_ms(30), "d".into())));
     }
 }

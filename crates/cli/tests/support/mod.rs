@@ -1,0 +1,108 @@
+//! What the CLI tests that talk to `tumen serve` share: a server on a free
+//! loopback port, requests with its token, and a reader of its server-sent
+//! events.
+
+#![allow(dead_code)] // each test file uses its own part
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+
+use serde_json::Value;
+
+pub const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+
+/// A `tumen serve` on a free loopback port, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub token: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Serves `data` (its token made on first start).
+    pub fn start(data: &Path) -> Server {
+        let mut child = Command::new(TUMEN)
+            .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+        let address =
+            line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| panic!("{line}"));
+        let token = std::fs::read_to_string(data.join("server-token")).unwrap().trim().to_owned();
+        Server { child, base: format!("http://{address}"), token }
+    }
+
+    /// Status and body of a GET, with the token given (or none).
+    pub fn get_with(&self, path: &str, token: Option<&str>) -> (u16, String) {
+        let mut request = agent().get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut response = request.call().unwrap();
+        (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+    }
+
+    /// Status and body of a GET with the server's token.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        self.get_with(path, Some(&self.token))
+    }
+
+    /// The JSON answer of a GET that must succeed.
+    pub fn get_json(&self, path: &str) -> Value {
+        let (status, body) = self.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// The events of a server-sent event stream, as they come: (event, id,
+    /// data). Read on a thread until the stream or the receiver ends.
+    pub fn events(&self, path: &str, last_event_id: Option<&str>) -> mpsc::Receiver<(String, String, String)> {
+        let mut request =
+            agent().get(format!("{}{path}", self.base)).header("Authorization", format!("Bearer {}", self.token));
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id);
+        }
+        let response = request.call().unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+        let (tx, rx) = mpsc::channel();
+        let reader = BufReader::new(response.into_body().into_reader());
+        std::thread::spawn(move || {
+            let (mut event, mut id, mut data) = (String::new(), String::new(), String::new());
+            for line in reader.lines() {
+                let Ok(line) = line else { return };
+                if line.is_empty() {
+                    if !data.is_empty()
+                        && tx.send((std::mem::take(&mut event), id.clone(), std::mem::take(&mut data))).is_err()
+                    {
+                        return;
+                    }
+                } else if let Some(value) = line.strip_prefix("event:") {
+                    event = value.trim_start().to_owned();
+                } else if let Some(value) = line.strip_prefix("id:") {
+                    id = value.trim_start().to_owned();
+                } else if let Some(value) = line.strip_prefix("data:") {
+                    data.push_str(value.strip_prefix(' ').unwrap_or(value));
+                }
+            }
+        });
+        rx
+    }
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
