@@ -1,5 +1,6 @@
 //! `tumen serve`: the HTTP API over a dataset.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,6 +9,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use tumen_server::{AppState, new_token};
+
+use crate::config::Config;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -33,28 +36,45 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
     if args.no_token && !args.bind.ip().is_loopback() {
         bail!("--no-token on {}: a server others can reach needs a token", args.bind);
     }
-    let (token, told) = if args.no_token {
-        (None, "no token asked (loopback only)".to_owned())
+    // The dashboard link carries the token in its fragment (never sent to
+    // a server) when it is the one kept in the dataset, readable by whoever
+    // reads this terminal's owner's files anyway; a token given is not
+    // echoed.
+    let (token, told, link_token) = if args.no_token {
+        (None, "no token asked (loopback only)".to_owned(), None)
     } else if let Some(token) = args.token.clone().or_else(|| std::env::var("TUMEN_TOKEN").ok()) {
         if token.len() < 16 {
             bail!("the token is {} characters: use at least 16", token.len());
         }
-        (Some(token), "the token given".to_owned())
+        (Some(token), "the token given".to_owned(), None)
     } else {
         let path = args.data.join(TOKEN_FILE);
-        (Some(stored_token(&path)?), format!("token in {}", path.display()))
+        let token = stored_token(&path)?;
+        (Some(token.clone()), format!("token in {}", path.display()), Some(token))
     };
-    let state =
-        Arc::new(AppState::new(args.data.clone(), token).with_context(|| format!("opening {}", args.data.display()))?);
+    let (config, _) = Config::for_dataset(None, &args.data)?;
+    let corridors = tumen_chain::corridors_or_default(&config.corridor);
+    let state = Arc::new(
+        AppState::new(args.data.clone(), token, corridors)
+            .with_context(|| format!("opening {}", args.data.display()))?,
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async {
         let listener =
             tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
         let address = listener.local_addr()?;
-        eprintln!(
+        // Told on stderr; a closed stderr (a supervisor that stopped
+        // reading) must not stop the server.
+        let mut told_to = std::io::stderr();
+        let _ = writeln!(
+            told_to,
             "serving {} on http://{address} ({told}); API at http://{address}/api/openapi.json",
             args.data.display()
         );
+        let _ = match &link_token {
+            Some(token) => writeln!(told_to, "dashboard: http://{address}/#token={token}"),
+            None => writeln!(told_to, "dashboard: http://{address}/"),
+        };
         tumen_server::serve(listener, state).await.context("serving")
     })?;
     Ok(ExitCode::SUCCESS)

@@ -21,7 +21,8 @@ use crate::{chart, map::SILENCE_DRAWN_MS};
 
 const PAGE_PX: f64 = 1000.0;
 
-const STYLE: &str = r#"
+/// The report's style sheet (also served to the dashboard, which shows reports).
+pub const STYLE: &str = r#"
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b2631;margin:0;background:#fafafa}
 main{max-width:1040px;margin:0 auto;padding:20px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:2px solid #1b2631}
@@ -287,12 +288,7 @@ fn timeline_section(page: &mut String, case: &Case) {
             let label = format!("{} – {}: {}", e.start, e.end, describe(e));
             let link = Some(e.id.clone());
             let (from_ms, to_ms) = (e.start.unix_ms(), e.end.unix_ms());
-            let style = match e.kind.as_str() {
-                "port_visit" => Some(SpanStyle::PortCall),
-                "gap" | "ais_disabling" => Some(SpanStyle::Silent),
-                "loitering" | "encounter" => Some(SpanStyle::Other),
-                _ => None,
-            };
+            let style = SpanStyle::of_event(&e.kind);
             match style {
                 Some(style) => lane.spans.push(Span { from_ms, to_ms, style, label, link }),
                 None => lane.moments.push(Moment { at_ms: from_ms, kind: MarkKind::of_event(&e.kind), label, link }),

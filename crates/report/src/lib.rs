@@ -9,7 +9,9 @@
 //!   sent as it is.
 //! - Drawing is split by job: [`map`] (Mercator view, land, tracks with
 //!   silences dashed, routes, marks), [`timeline`], [`chart`] (facility
-//!   counts against their history), [`describe`] (events in words).
+//!   counts against their history), [`describe`] (events in words);
+//!   [`overview`] draws a filtered set of events the same way (the
+//!   dashboard's overview).
 //!
 //! Nothing here decides anything: reports show what the detectors, the
 //! fusion and the chain linker stored, and where it came from.
@@ -21,8 +23,9 @@ pub mod export;
 mod html;
 pub mod json;
 pub mod map;
+pub mod overview;
 mod svg;
 pub mod timeline;
 
 pub use case::{Case, ReportError, Subject, VesselTrack, chain_case, file_name, vessel_case};
-pub use html::render as render_html;
+pub use html::{STYLE as REPORT_STYLE, render as render_html};

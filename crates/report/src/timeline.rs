@@ -21,6 +21,18 @@ pub enum SpanStyle {
     Other,
 }
 
+impl SpanStyle {
+    /// How an event of `kind` is drawn when it lasts; `None`: as a moment.
+    pub fn of_event(kind: &str) -> Option<SpanStyle> {
+        match kind {
+            "port_visit" => Some(SpanStyle::PortCall),
+            "gap" | "ais_disabling" => Some(SpanStyle::Silent),
+            "loitering" | "encounter" => Some(SpanStyle::Other),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Span {
     pub from_ms: i64,

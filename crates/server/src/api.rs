@@ -32,7 +32,7 @@ pub async fn openapi(RawQuery(query): RawQuery) -> Answer {
     Ok(Json(crate::openapi::document()))
 }
 
-fn mmsi_of(text: &str) -> Result<u32, ApiError> {
+pub(crate) fn mmsi_of(text: &str) -> Result<u32, ApiError> {
     text.parse::<u32>()
         .ok()
         .filter(|m| (1..=999_999_999).contains(m))
@@ -137,9 +137,12 @@ fn json_body(value: &impl serde::Serialize) -> Result<Response, ApiError> {
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// `GET /api/events?kind=&mmsi=&place=&from=&to=&limit=`
-pub async fn events(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
-    let p = Params::parse(query.as_deref(), &["kind", "mmsi", "place", "from", "to", "limit"])?;
+/// The parameters `/api/events` and the event drawings take.
+pub(crate) const EVENT_FILTERS: &[&str] = &["kind", "mmsi", "place", "from", "to", "limit"];
+
+/// The event filter a request's parameters give (kind and place checked
+/// against what exists).
+pub(crate) fn event_query(p: &Params, state: &AppState) -> Result<EventQuery, ApiError> {
     let kind = p.text("kind").map(str::to_owned);
     if let Some(kind) = &kind
         && !EventKind::ALL.iter().any(|k| k.as_str() == kind)
@@ -152,14 +155,20 @@ pub async fn events(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
     {
         return Err(ApiError::bad_request(format!("place {place:?}: not in the gazetteer (GET /api/places)")));
     }
-    let query = EventQuery {
+    Ok(EventQuery {
         kind,
         mmsi: p.text("mmsi").map(mmsi_of).transpose()?,
         place: p.text("place").map(str::to_owned),
         from: p.time("from", false)?,
         to: p.time("to", true)?,
         limit: p.limit()?,
-    };
+    })
+}
+
+/// `GET /api/events?kind=&mmsi=&place=&from=&to=&limit=`
+pub async fn events(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
+    let p = Params::parse(query.as_deref(), EVENT_FILTERS)?;
+    let query = event_query(&p, &state)?;
     state
         .with_dataset(move |dataset, _| {
             Ok(Json(Value::Array(dataset.catalog().events(&query)?.iter().map(json::event).collect())))

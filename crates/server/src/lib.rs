@@ -7,16 +7,22 @@
 //! - Queries run on blocking threads with pooled reading handles
 //!   (`state.rs`); bounded: at most 10,000 rows, 100,000 positions, a 16 KB
 //!   body and an 8 KB URI a request.
+//! - The dashboard (`dashboard.rs`, `assets/`): one page, its script and
+//!   styles, built into the binary; it draws the API's answers, and the
+//!   maps, timelines and reports the report crate makes (`views.rs`).
+//! - Alerts as they are raised: server-sent events (`stream.rs`).
 //! - Nothing is served from the file system by path: there is nothing to
 //!   traverse.
 
 mod api;
 mod auth;
+mod dashboard;
 mod error;
 pub mod openapi;
 mod params;
 mod state;
 mod stream;
+mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -44,9 +50,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/vessels", get(api::vessels))
         .route("/api/vessels/{mmsi}", get(api::vessel))
         .route("/api/vessels/{mmsi}/track", get(api::track))
+        .route("/api/vessels/{mmsi}/report", get(views::vessel_report))
         .route("/api/events", get(api::events))
+        .route("/api/events/map.svg", get(views::events_map))
+        .route("/api/events/timeline.svg", get(views::events_timeline))
         .route("/api/chains", get(api::chains))
         .route("/api/chains/{id}", get(api::chain))
+        .route("/api/chains/{id}/report", get(views::chain_report))
         .route("/api/alerts", get(api::alerts))
         .route("/api/alerts/stream", get(stream::alert_stream))
         .route("/api/places", get(api::places))
@@ -54,6 +64,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route_layer(middleware::from_fn_with_state(Arc::clone(&state), auth::require_token));
     Router::new()
         .route("/health", get(api::health))
+        .route("/", get(dashboard::index))
+        .route("/ui/{*page}", get(dashboard::index))
+        .route("/assets/app.js", get(dashboard::script))
+        .route("/assets/app.css", get(dashboard::style))
+        .route("/assets/report.css", get(dashboard::report_style))
         .merge(protected)
         .fallback(|| async { ApiError::not_found("no such endpoint; see /api/openapi.json") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

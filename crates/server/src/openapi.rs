@@ -39,6 +39,15 @@ const FROM: Parameter = query("from", "string", "from this time (RFC 3339 or YYY
 const TO: Parameter = query("to", "string", "up to this time (a date means its end)", "2023-10-31");
 const LIMIT: Parameter = query("limit", "integer", "at most this many (≤ 10000, the default)", "100");
 
+const EVENT_FILTERS: &[Parameter] = &[
+    query("kind", "string", "an event kind (the schema lists them)", "dark_detection"),
+    query("mmsi", "integer", "events of this vessel", "273356110"),
+    query("place", "string", "events at this gazetteer place", "najin"),
+    FROM,
+    TO,
+    LIMIT,
+];
+
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "/health", summary: "Whether the server is up (no token needed).", parameters: &[] },
     Endpoint { path: "/api/openapi.json", summary: "This document.", parameters: &[] },
@@ -68,16 +77,24 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ],
     },
     Endpoint {
+        path: "/api/vessels/{mmsi}/report",
+        summary: "A vessel's report: the page `tumen report MMSI` writes (HTML, self-contained, no script): map, timeline, identities and list hits, every event with its records.",
+        parameters: &[path("mmsi", "integer", "the MMSI", "273214860"), FROM, TO],
+    },
+    Endpoint {
         path: "/api/events",
         summary: "Events with their attributes and evidence, by start time.",
-        parameters: &[
-            query("kind", "string", "an event kind (port_visit, gap, ais_disabling, …)", "dark_detection"),
-            query("mmsi", "integer", "events of this vessel", "273356110"),
-            query("place", "string", "events at this gazetteer place", "najin"),
-            FROM,
-            TO,
-            LIMIT,
-        ],
+        parameters: EVENT_FILTERS,
+    },
+    Endpoint {
+        path: "/api/events/map.svg",
+        summary: "The events /api/events would answer, drawn on a map as a report draws them (SVG; each mark links to #EVENT_ID).",
+        parameters: EVENT_FILTERS,
+    },
+    Endpoint {
+        path: "/api/events/timeline.svg",
+        summary: "The events /api/events would answer on a timeline, a lane per kind (SVG; each mark links to #EVENT_ID).",
+        parameters: EVENT_FILTERS,
     },
     Endpoint {
         path: "/api/chains",
@@ -87,6 +104,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "/api/chains/{id}",
         summary: "One chain with the events it links.",
+        parameters: &[path("id", "string", "the chain's id", "")],
+    },
+    Endpoint {
+        path: "/api/chains/{id}/report",
+        summary: "A chain's report: the page `tumen report CHAIN` writes (HTML, self-contained, no script).",
         parameters: &[path("id", "string", "the chain's id", "")],
     },
     Endpoint { path: "/api/alerts", summary: "Alerts raised, by time.", parameters: &[FROM, TO] },
@@ -105,6 +127,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ],
     },
 ];
+
+/// A parameter's JSON Schema: its type, and for an event kind the kinds.
+fn schema_of(p: &Parameter) -> Value {
+    if p.name == "kind" {
+        let kinds: Vec<&str> = tumen_detect::EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        return json!({ "type": p.schema, "enum": kinds });
+    }
+    json!({ "type": p.schema })
+}
 
 /// What an endpoint answers with 200.
 pub fn media_type(path: &str) -> &'static str {
@@ -132,7 +163,7 @@ pub fn document() -> Value {
                     "in": if p.in_path { "path" } else { "query" },
                     "required": p.in_path,
                     "description": p.description,
-                    "schema": { "type": p.schema },
+                    "schema": schema_of(p),
                     "example": p.example,
                 })
             })

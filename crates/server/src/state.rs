@@ -15,6 +15,8 @@ pub struct AppState {
     pub gazetteer: Gazetteer,
     /// `None`: no token asked (loopback only, by request).
     pub token: Option<String>,
+    /// The corridors chains are read against (the dataset's configuration).
+    pub corridors: Vec<tumen_chain::Corridor>,
     /// The live alert stream's poller and open streams.
     pub(crate) alerts: crate::stream::AlertFeed,
     pool: Mutex<Vec<Dataset>>,
@@ -28,7 +30,11 @@ pub struct AppState {
 const POOL_SIZE: usize = 16;
 
 impl AppState {
-    pub fn new(data: PathBuf, token: Option<String>) -> Result<AppState, tumen_store::StoreError> {
+    pub fn new(
+        data: PathBuf,
+        token: Option<String>,
+        corridors: Vec<tumen_chain::Corridor>,
+    ) -> Result<AppState, tumen_store::StoreError> {
         let dataset = Dataset::open_read_only(&data)?;
         let places = dataset.catalog().places()?;
         let gazetteer = Gazetteer::embedded_with_imported(places).map_err(|e| tumen_store::StoreError::Io {
@@ -41,6 +47,7 @@ impl AppState {
             data,
             gazetteer,
             token,
+            corridors,
             alerts: crate::stream::AlertFeed::new(),
             pool: Mutex::new(vec![dataset]),
             running,

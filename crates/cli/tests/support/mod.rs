@@ -36,8 +36,11 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+        stderr.read_line(&mut line).unwrap();
+        // Keep reading what it says, so it never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
         let address =
             line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap_or_else(|| panic!("{line}"));
         let token = std::fs::read_to_string(data.join("server-token")).unwrap().trim().to_owned();
@@ -50,7 +53,7 @@ impl Server {
         if let Some(token) = token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
-        let mut response = request.call().unwrap();
+        let mut response = request.call().unwrap_or_else(|e| panic!("GET {path}: {e}"));
         (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
     }
 
