@@ -5,6 +5,8 @@
 # so no answer is served warm from one vessel's pages. The issue's target: ≥ 1,000 requests/s with
 # p99 ≤ 50 ms on this 2-core machine; wrk shares the two cores with the server.
 #   bench/serve.sh [WORK_DIR [DATA_DIR]]
+# SOAK_SECONDS=N also runs a mixed load (tracks, events, drawings, reports, the alert stream held
+# open by 8 clients) for N seconds and samples the server's resident memory every 5 s.
 # WORK_DIR defaults to /tmp/tumen-serve-bench; DATA_DIR to the demo's dataset made there (any
 # dataset works, e.g. the global day bench/ingest.sh leaves in its WORK_DIR/data).
 set -euo pipefail
@@ -47,3 +49,23 @@ for run in events events-place track-hour track-day; do
     "http://127.0.0.1:$port" -- "$work/$run.paths" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx|Transfer/sec"
 done
 ps -o rss= -p "$server" | awk '{printf "server resident memory after the runs: %.0f MB\n", $1 / 1024}'
+
+soak="${SOAK_SECONDS:-0}"
+if ((soak > 0)); then
+  api chains | jq -r '.[].id' | head -20 | sed 's|^|/api/chains/|; s|$|/report|' >"$work/reports.paths"
+  sed 's|^|/api/events/map.svg?mmsi=|' "$work/mmsis" | head -200 >"$work/drawings.paths"
+  cat "$work"/{events,events-place,track-hour,track-day,reports,drawings}.paths | shuf >"$work/mixed.paths"
+  for _ in $(seq 8); do
+    curl -sN -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/alerts/stream" >/dev/null &
+  done
+  echo "mixed load for $soak s over $(wc -l <"$work/mixed.paths") paths; resident memory every 5 s (MB):"
+  wrk -t2 -c32 -d"${soak}s" --latency -H "Authorization: Bearer $token" -s bench/rotate.lua \
+    "http://127.0.0.1:$port" -- "$work/mixed.paths" >"$work/soak.txt" &
+  load=$!
+  while kill -0 $load 2>/dev/null; do
+    printf '%s ' "$(ps -o rss= -p "$server" | awk '{printf "%.0f", $1 / 1024}')"
+    sleep 5
+  done
+  echo
+  grep -E "Requests/sec|^ +(50|99)%|Non-2xx" "$work/soak.txt"
+fi
