@@ -195,3 +195,31 @@ fn no_token_is_refused_off_loopback() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a token"));
 }
+
+#[test]
+fn a_place_imported_while_serving_is_known_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let copied = Command::new("cp").arg("-r").arg(demo_data()).arg(&data).status().unwrap();
+    assert!(copied.success());
+    let server = Server::start(&data);
+    let (status, body) = server.get("/api/events?place=my-berth");
+    assert_eq!(status, 400, "{body}");
+    let places = dir.path().join("mine.geojson");
+    std::fs::write(
+        &places,
+        r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [131.87, 43.09]},
+            "properties": {"id": "my-berth", "name": "A berth I watch", "kind": "anchorage", "radius_km": 0.5}}]}"#,
+    )
+    .unwrap();
+    let import = Command::new(TUMEN).args(["places", "import"]).arg(&places).arg("--data").arg(&data).output().unwrap();
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    assert_eq!(server.get_json("/api/events?place=my-berth"), serde_json::json!([]));
+    let ids: Vec<Value> = server.get_json("/api/places")["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["id"].clone())
+        .collect();
+    assert!(ids.contains(&Value::from("my-berth")), "{ids:?}");
+}

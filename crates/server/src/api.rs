@@ -141,8 +141,9 @@ fn json_body(value: &impl serde::Serialize) -> Result<Response, ApiError> {
 pub(crate) const EVENT_FILTERS: &[&str] = &["kind", "mmsi", "place", "from", "to", "limit"];
 
 /// The event filter a request's parameters give (kind and place checked
-/// against what exists).
-pub(crate) fn event_query(p: &Params, state: &AppState) -> Result<EventQuery, ApiError> {
+/// against what exists; a place not known yet is looked for in the dataset
+/// again, in case it was imported since the server started).
+pub(crate) async fn event_query(p: &Params, state: &Arc<AppState>) -> Result<EventQuery, ApiError> {
     let kind = p.text("kind").map(str::to_owned);
     if let Some(kind) = &kind
         && !EventKind::ALL.iter().any(|k| k.as_str() == kind)
@@ -151,9 +152,14 @@ pub(crate) fn event_query(p: &Params, state: &AppState) -> Result<EventQuery, Ap
         return Err(ApiError::bad_request(format!("kind {kind:?}: one of {}", kinds.join(", "))));
     }
     if let Some(place) = p.text("place")
-        && state.gazetteer.get(place).is_none()
+        && state.gazetteer().get(place).is_none()
     {
-        return Err(ApiError::bad_request(format!("place {place:?}: not in the gazetteer (GET /api/places)")));
+        let wanted = place.to_owned();
+        let known =
+            state.with_dataset(move |dataset, state| Ok(state.reload_gazetteer(dataset)?.get(&wanted).is_some()));
+        if !known.await? {
+            return Err(ApiError::bad_request(format!("place {place:?}: not in the gazetteer (GET /api/places)")));
+        }
     }
     Ok(EventQuery {
         kind,
@@ -168,7 +174,7 @@ pub(crate) fn event_query(p: &Params, state: &AppState) -> Result<EventQuery, Ap
 /// `GET /api/events?kind=&mmsi=&place=&from=&to=&limit=`
 pub async fn events(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
     let p = Params::parse(query.as_deref(), EVENT_FILTERS)?;
-    let query = event_query(&p, &state)?;
+    let query = event_query(&p, &state).await?;
     state
         .with_dataset(move |dataset, _| {
             Ok(Json(Value::Array(dataset.catalog().events(&query)?.iter().map(json::event).collect())))
@@ -231,11 +237,17 @@ pub async fn alerts(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
         .await
 }
 
-/// `GET /api/places`: the gazetteer as a FeatureCollection.
+/// `GET /api/places`: the gazetteer as a FeatureCollection (read again:
+/// places may have been imported since).
 pub async fn places(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
     Params::parse(query.as_deref(), &[])?;
-    let features: Vec<Value> = state.gazetteer.places().iter().map(|p| p.to_feature()).collect();
-    Ok(Json(json!({ "type": "FeatureCollection", "features": features })))
+    state
+        .with_dataset(|dataset, state| {
+            let gazetteer = state.reload_gazetteer(dataset)?;
+            let features: Vec<Value> = gazetteer.places().iter().map(|p| p.to_feature()).collect();
+            Ok(Json(json!({ "type": "FeatureCollection", "features": features })))
+        })
+        .await
 }
 
 /// `GET /api/facilities/{site}?class=`: a site's counts from imagery

@@ -3,7 +3,7 @@
 //! the gazetteer and the token.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 use tumen_places::Gazetteer;
 use tumen_store::Dataset;
@@ -12,7 +12,9 @@ use crate::error::ApiError;
 
 pub struct AppState {
     pub data: PathBuf,
-    pub gazetteer: Gazetteer,
+    /// The embedded places and those imported into the dataset, read again
+    /// when a request names a place it lacks (one imported since).
+    gazetteer: RwLock<Arc<Gazetteer>>,
     /// `None`: no token asked (loopback only, by request).
     pub token: Option<String>,
     /// The corridors chains are read against (the dataset's configuration).
@@ -36,11 +38,7 @@ impl AppState {
         corridors: Vec<tumen_chain::Corridor>,
     ) -> Result<AppState, tumen_store::StoreError> {
         let dataset = Dataset::open_read_only(&data)?;
-        let places = dataset.catalog().places()?;
-        let gazetteer = Gazetteer::embedded_with_imported(places).map_err(|e| tumen_store::StoreError::Io {
-            path: data.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        let gazetteer = RwLock::new(Arc::new(read_gazetteer(&dataset)?));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let running = tokio::sync::Semaphore::new(2 * cores);
         Ok(AppState {
@@ -52,6 +50,18 @@ impl AppState {
             pool: Mutex::new(vec![dataset]),
             running,
         })
+    }
+
+    /// The places known now.
+    pub fn gazetteer(&self) -> Arc<Gazetteer> {
+        Arc::clone(&self.gazetteer.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The places, read again from the dataset.
+    pub fn reload_gazetteer(&self, dataset: &Dataset) -> Result<Arc<Gazetteer>, ApiError> {
+        let fresh = Arc::new(read_gazetteer(dataset)?);
+        *self.gazetteer.write().unwrap_or_else(|e| e.into_inner()) = Arc::clone(&fresh);
+        Ok(fresh)
     }
 
     /// Runs `f` with a reading handle on a blocking thread.
@@ -78,4 +88,12 @@ impl AppState {
         .await
         .map_err(|e| ApiError::internal(format!("a query failed: {e}")))?
     }
+}
+
+fn read_gazetteer(dataset: &Dataset) -> Result<Gazetteer, tumen_store::StoreError> {
+    let places = dataset.catalog().places()?;
+    Gazetteer::embedded_with_imported(places).map_err(|e| tumen_store::StoreError::Io {
+        path: dataset.root().to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    })
 }

@@ -52,7 +52,7 @@ pub async fn chain_report(
     Params::parse(query.as_deref(), &[])?;
     state
         .with_dataset(move |dataset, state| {
-            let case = chain_case(dataset, &state.gazetteer, &state.corridors, &id)?;
+            let case = chain_case(dataset, &state.gazetteer(), &state.corridors, &id)?;
             Ok(html(render_html(&case, Land::embedded(), Timestamp::now())))
         })
         .await
@@ -69,7 +69,7 @@ pub async fn vessel_report(
     let (from, to) = (p.time("from", false)?, p.time("to", true)?);
     state
         .with_dataset(move |dataset, state| {
-            let case = vessel_case(dataset, &state.gazetteer, mmsi, from, to)?;
+            let case = vessel_case(dataset, &state.gazetteer(), mmsi, from, to)?;
             Ok(html(render_html(&case, Land::embedded(), Timestamp::now())))
         })
         .await
@@ -86,11 +86,11 @@ fn nothing(what: &str) -> String {
 /// `GET /api/events/map.svg` (the filters of `/api/events`)
 pub async fn events_map(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let p = Params::parse(query.as_deref(), EVENT_FILTERS)?;
-    let query = event_query(&p, &state)?;
+    let query = event_query(&p, &state).await?;
     state
         .with_dataset(move |dataset, state| {
             let events = dataset.catalog().events(&query)?;
-            let drawing = overview::events_map(&events, &state.gazetteer, Land::embedded(), DRAWING_PX);
+            let drawing = overview::events_map(&events, &state.gazetteer(), Land::embedded(), DRAWING_PX);
             Ok(svg(drawing.unwrap_or_else(|| nothing("No located events match."))))
         })
         .await
@@ -102,7 +102,7 @@ pub async fn events_timeline(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = Params::parse(query.as_deref(), EVENT_FILTERS)?;
-    let query = event_query(&p, &state)?;
+    let query = event_query(&p, &state).await?;
     state
         .with_dataset(move |dataset, _| {
             let events = dataset.catalog().events(&query)?;
