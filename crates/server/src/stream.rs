@@ -127,8 +127,17 @@ async fn follow(
 ) {
     // Alerts sent from the catalog, which the live feed may bring again.
     let mut sent = HashSet::new();
-    if cursor.is_some() && !catch_up(&state, &mut cursor, &mut sent, &events).await {
-        return;
+    if cursor.is_some() {
+        if !catch_up(&state, &mut cursor, &mut sent, &events).await {
+            return;
+        }
+    } else {
+        // A new follower starts after the last alert stored: what it would
+        // have to be caught up from if it fell behind.
+        cursor = state.with_dataset(|dataset, _| Ok(dataset.catalog().last_alert_raised()?)).await.ok().flatten();
+        if cursor.is_none() {
+            cursor = Some((Timestamp::from_unix_ms(i64::MIN), String::new()));
+        }
     }
     loop {
         let next = tokio::select! {
@@ -144,9 +153,6 @@ async fn follow(
             // Fell behind the live alerts: read the missed ones from the
             // catalog, in order, from where this client is.
             Err(broadcast::error::RecvError::Lagged(_)) => {
-                if cursor.is_none() {
-                    cursor = Some((Timestamp::from_unix_ms(i64::MIN), String::new()));
-                }
                 if !catch_up(&state, &mut cursor, &mut sent, &events).await {
                     return;
                 }
