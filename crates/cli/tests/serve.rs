@@ -136,11 +136,17 @@ fn bad_requests_get_a_reason_and_never_a_server_error() {
         "/api/facilities/..%2F..%2Fcatalog.sqlite",
         "/api/facilities/%2e%2e%2f%2e%2e%2fserver-token",
         "/api/chains/..%2Fserver-token",
+        "/api/chains/..%2F..%2Fcatalog.sqlite/report",
+        "/api/vessels/..%2Fserver-token/report",
+        "/assets/..%2Fserver-token",
+        "/assets/../server-token",
         // Injection: values are bound, and checked where they have a form.
         "/api/events?kind=port_visit'%20OR%20'1'='1",
         "/api/events?mmsi=1%20OR%201=1",
         "/api/events?place=najin'%3B%20DROP%20TABLE%20events%3B--",
         "/api/vessels?imo=9182590%3BSELECT",
+        "/api/events/map.svg?place=najin'%20OR%201=1--",
+        "/api/events/timeline.svg?kind=%3Cscript%3E",
         // Malformed and out of bounds.
         "/api/events?limit=99999999",
         "/api/events?limit=-1",
@@ -153,6 +159,11 @@ fn bad_requests_get_a_reason_and_never_a_server_error() {
         "/api/vessels/273214860/track?from=2023-10-11&to=2023-10-10",
         "/api/chains?min_confidence=7",
         "/api/chains/no-such-chain",
+        "/api/chains/no-such-chain/report",
+        "/api/vessels/999999999/report",
+        "/api/vessels/273214860/report?from=soon",
+        "/api/events/map.svg?limit=10001",
+        "/api/alerts/stream?since=0",
         "/api/facilities/tumangang?class=unicorn",
         "/api/facilities/nowhere",
         "/api/events?kind=%ff%fe",
@@ -173,6 +184,16 @@ fn bad_requests_get_a_reason_and_never_a_server_error() {
     assert_eq!(get_json(&server, "/api/vessels?q=%25"), serde_json::json!([]), "LIKE wildcards are literal");
     // The injections changed nothing: the events are all there.
     assert!(!get_json(&server, "/api/events?kind=port_visit&limit=5").as_array().unwrap().is_empty());
+    // A stream resumed from an id this server never wrote.
+    for id in ["nonsense", "1:../../etc", "1:a b", "x:alert-1"] {
+        let response = agent()
+            .get(format!("{}/api/alerts/stream", server.base))
+            .header("Authorization", format!("Bearer {}", server.token))
+            .header("Last-Event-ID", id)
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400, "Last-Event-ID {id:?}");
+    }
     // A body where none belongs, and a large one.
     let big = "x".repeat(64 * 1024);
     for (path, body) in [("/api/events", "{}"), ("/api/events", big.as_str())] {
