@@ -42,9 +42,21 @@ fn position_of(message: &Message) -> Option<LatLon> {
     Some(LatLon { lat_deg: lat, lon_deg: lon })
 }
 
-/// Whether `vessel` could have reported `reported` at about `t`.
+/// Whether `vessel` could have reported `reported` in the second from `t`:
+/// a plan can change within it — arriving at an anchorage moves the vessel
+/// from the end of its approach to its swinging position.
 fn plausible_position(vessel: &Vessel, t: Timestamp, reported: LatLon) -> bool {
-    let mid = t.plus_ms(500);
+    within_the_second(t).any(|t| plausible_position_at(vessel, t, reported))
+}
+
+/// The start, middle and end of the second a receiver stamped `t` (whole
+/// seconds): a message was sent somewhere in it, and what it reports (a
+/// position, a draught, a destination) can change within it.
+fn within_the_second(t: Timestamp) -> impl Iterator<Item = Timestamp> {
+    [0, 500, 999].into_iter().map(move |ms| t.plus_ms(ms))
+}
+
+fn plausible_position_at(vessel: &Vessel, mid: Timestamp, reported: LatLon) -> bool {
     let Some(truth) = vessel.plan.state_at(mid) else { return false };
     match vessel.spoof_at(mid).map(|s| s.kind) {
         None => truth.position.distance_m(reported) <= POSITION_TOLERANCE_M,
@@ -104,27 +116,32 @@ fn check_messages(run: &Run, heard: &[Heard]) {
         match &h.message {
             Message::StaticAndVoyage(m) => {
                 let matches = awake.iter().any(|v| {
-                    let identity = v.identity.at(t);
-                    identity.name == m.shipname.as_str()
-                        && identity.call_sign == m.callsign.as_str()
-                        && identity.imo.unwrap_or(0) == m.imo
-                        && identity.ship_type == m.ship_type
-                        && (v.draught_m.at(t) * 10.0).round() as u8 == m.draught_m_e1
-                        && v.destination.at(t) == m.destination.as_str()
+                    within_the_second(t).any(|t| {
+                        let identity = v.identity.at(t);
+                        identity.name == m.shipname.as_str()
+                            && identity.call_sign == m.callsign.as_str()
+                            && identity.imo.unwrap_or(0) == m.imo
+                            && identity.ship_type == m.ship_type
+                            && (v.draught_m.at(t) * 10.0).round() as u8 == m.draught_m_e1
+                            && v.destination.at(t) == m.destination.as_str()
+                    })
                 });
                 assert!(matches, "line {}: type 5 of {mmsi} at {t} does not match its sender: {m:?}", h.line);
             }
             Message::StaticData(StaticDataReport::PartA(m)) => {
-                let names: Vec<String> = awake.iter().map(|v| v.identity.at(t).name.clone()).collect();
+                let names: Vec<String> =
+                    awake.iter().flat_map(|v| within_the_second(t).map(|t| v.identity.at(t).name.clone())).collect();
                 assert!(names.iter().any(|n| n == m.shipname.as_str()), "line {}: 24A name {m:?} vs {names:?}", h.line);
             }
             Message::StaticData(StaticDataReport::PartB(m)) => {
                 let matches = awake.iter().any(|v| {
-                    let identity = v.identity.at(t);
-                    let Type24Dimensions::Ship { to_bow_m, to_stern_m, .. } = m.dimensions else { return false };
-                    identity.call_sign == m.callsign.as_str()
-                        && identity.ship_type == m.ship_type
-                        && f64::from(to_bow_m + to_stern_m) == v.length_m.round()
+                    within_the_second(t).any(|t| {
+                        let identity = v.identity.at(t);
+                        let Type24Dimensions::Ship { to_bow_m, to_stern_m, .. } = m.dimensions else { return false };
+                        identity.call_sign == m.callsign.as_str()
+                            && identity.ship_type == m.ship_type
+                            && f64::from(to_bow_m + to_stern_m) == v.length_m.round()
+                    })
                 });
                 assert!(matches, "line {}: 24B of {mmsi} at {t} does not match its sender: {m:?}", h.line);
             }
@@ -343,4 +360,13 @@ proptest! {
 
     #[test]
     fn receivers(seed in any::<u64>()) { check("receivers", seed) }
+}
+
+/// Seeds that once failed: a ship dropped anchor (receivers), and one's
+/// draught and destination changed (ais-off), within the second a message
+/// was stamped with.
+#[test]
+fn seeds_that_once_failed() {
+    check("receivers", 10_979_421_526_863_777_639);
+    check("ais-off", 8_202_833_595_458_022_508);
 }
