@@ -83,7 +83,8 @@ enum Command {
     /// Export events, tracks or chains as GeoJSON (QGIS), KML (Google
     /// Earth), CSV or Parquet (DuckDB, pandas).
     Export(export::ExportArgs),
-    /// Serve the dataset over HTTP (read API, token required; its OpenAPI
+    /// Serve the dataset over HTTP: the dashboard at /, the read API and
+    /// the live alert stream under /api (token required; the OpenAPI
     /// document at /api/openapi.json).
     Serve(serve::ServeArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility

@@ -1,4 +1,4 @@
-//! `tumen serve`: the HTTP API over a dataset.
+//! `tumen serve`: the dashboard and the HTTP API over a dataset.
 
 use std::io::Write;
 use std::net::SocketAddr;
