@@ -131,11 +131,13 @@ impl Browser {
         self.call("Page.navigate", json!({ "url": url }));
     }
 
-    /// The centre of the first element `selector` finds, scrolled into view.
+    /// The centre of the first element `selector` finds, scrolled into view
+    /// (of its first line, for a link that wraps: the middle of its whole
+    /// box may fall between its lines).
     fn centre(&mut self, selector: &str) -> (f64, f64) {
         let at = self.eval(&format!(
             "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{block: 'center'}}); \
-             const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+             const r = e.getClientRects()[0]; return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
         ));
         (at[0].as_f64().unwrap(), at[1].as_f64().unwrap())
     }

@@ -222,15 +222,18 @@ async function overview() {
     for (const k of kinds) kind.append(el('option', { value: k }, k.replaceAll('_', ' ')));
     kind.value = chosen.get('kind') || '';
   }).catch(() => {});
-  api('/api/places').then((places) => {
-    const sorted = places.features.map((f) => f.properties).sort((a, b) => a.name.localeCompare(b.name));
+  const placesRead = api('/api/places').then((places) => places.features.map((f) => f.properties)).catch(() => []);
+  placesRead.then((places) => {
+    const sorted = [...places].sort((a, b) => a.name.localeCompare(b.name));
     for (const p of sorted) place.append(el('option', { value: p.id }, p.name));
     place.value = chosen.get('place') || '';
-  }).catch(() => {});
+  });
   api('/api/events/map.svg?' + shown, 'text').then((svg) => placeSvg(map, svg)).catch((e) => failed(map, e));
   api('/api/events/timeline.svg?' + shown, 'text').then((svg) => placeSvg(timeline, svg)).catch((e) => failed(timeline, e));
   api('/api/events?' + shown).then((list) => eventsTable(events, list)).catch((e) => failed(events, e));
-  api('/api/chains').then((list) => chainsList(chains, list)).catch((e) => failed(chains, e));
+  Promise.all([api('/api/chains'), placesRead])
+    .then(([list, places]) => chainsList(chains, list, new Map(places.map((p) => [p.id, p.name]))))
+    .catch((e) => failed(chains, e));
   api('/api/alerts').then((list) => {
     alertsShown = alerts;
     for (const a of list.slice(-100)) alerts.prepend(alertItem(a, false));
@@ -258,7 +261,8 @@ function eventsTable(container, list) {
     el('table', {}, el('tr', {}, ['Start (UTC)', 'Kind', 'Vessels', 'Place', 'Confidence', 'Event'].map((h) => el('th', {}, h))), rows));
 }
 
-function chainsList(container, list) {
+function chainsList(container, list, placeNames) {
+  const name = (id) => placeNames.get(id) || id;
   if (!list.length) {
     container.replaceChildren(el('p', { class: 'muted' }, 'No chains: `tumen run` links them.'));
     return;
@@ -268,7 +272,7 @@ function chainsList(container, list) {
     el('tr', {}, el('th', {}, 'Confidence'), el('th', {}, 'From → to'), el('th', {}, 'Vessels')),
     sorted.map((c) => el('tr', {},
       el('td', {}, c.confidence.toFixed(2)),
-      el('td', {}, link(`/ui/chains/${c.id}`, `${c.origin} → ${c.destination}`, { class: 'chain' }),
+      el('td', {}, link(`/ui/chains/${c.id}`, `${name(c.origin)} → ${name(c.destination)}`, { class: 'chain' }),
         el('div', { class: 'muted' }, `${c.loading_from.slice(0, 10)} – ${c.landing_to.slice(0, 10)}`)),
       el('td', {}, vesselLinks(c.vessels))))));
 }
