@@ -24,6 +24,7 @@ port=18181
 server=$!
 trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; } # another server on the port?
 token=$(cat "$data/server-token")
 api() { curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/$1"; }
 

@@ -244,3 +244,12 @@ fn a_place_imported_while_serving_is_known_at_once() {
         .collect();
     assert!(ids.contains(&Value::from("my-berth")), "{ids:?}");
 }
+
+#[test]
+fn the_server_stops_promptly_with_alert_streams_open() {
+    let mut server = server();
+    let streams: Vec<_> = (0..3).map(|_| server.events("/api/alerts/stream", None)).collect();
+    let status = server.terminate(std::time::Duration::from_secs(10)).expect("stopped within 10 s of SIGTERM");
+    assert!(status.success(), "{status}");
+    drop(streams);
+}

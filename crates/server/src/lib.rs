@@ -89,8 +89,14 @@ async fn bounded_uri(request: Request, next: Next) -> Response {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    let stopping = Arc::clone(&state);
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(async move {
+            shutdown().await;
+            // Alert streams never end by themselves; the shutdown waits for
+            // every connection.
+            stopping.alerts.close();
+        })
         .await
 }
 

@@ -22,7 +22,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use tokio::sync::{Semaphore, broadcast, mpsc};
+use tokio::sync::{Semaphore, broadcast, mpsc, watch};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 use tumen_model::Timestamp;
@@ -48,6 +48,9 @@ pub struct AlertFeed {
     live: broadcast::Sender<Arc<AlertRecord>>,
     streams: Arc<Semaphore>,
     poller: Once,
+    /// True once the server is stopping: open streams end, so the graceful
+    /// shutdown (which waits for every connection) can finish.
+    closing: watch::Sender<bool>,
 }
 
 impl AlertFeed {
@@ -56,7 +59,13 @@ impl AlertFeed {
             live: broadcast::channel(BATCH).0,
             streams: Arc::new(Semaphore::new(MAX_STREAMS)),
             poller: Once::new(),
+            closing: watch::channel(false).0,
         }
+    }
+
+    /// Ends every open stream (the server is stopping).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
     }
 }
 
@@ -108,10 +117,14 @@ pub async fn alert_stream(
         tokio::spawn(poll(Arc::clone(&state)));
     });
     let live = state.alerts.live.subscribe();
+    let mut closing = state.alerts.closing.subscribe();
     let (events, received) = mpsc::channel::<Event>(64);
     tokio::spawn(async move {
         let _open = permit;
-        follow(state, resume, live, events).await;
+        tokio::select! {
+            () = follow(state, resume, live, events) => {}
+            _ = closing.wait_for(|&closing| closing) => {}
+        }
     });
     let stream = ReceiverStream::new(received).map(Ok::<Event, Infallible>);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())

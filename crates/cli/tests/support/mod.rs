@@ -47,6 +47,21 @@ impl Server {
         Server { child, base: format!("http://{address}"), token }
     }
 
+    /// Asks the server to stop (SIGTERM, as a supervisor does) and waits up
+    /// to `within` for it to exit; its exit status, if it did.
+    pub fn terminate(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let sent = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        assert!(sent.success());
+        let start = std::time::Instant::now();
+        while start.elapsed() < within {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
+    }
+
     /// Status and body of a GET, with the token given (or none).
     pub fn get_with(&self, path: &str, token: Option<&str>) -> (u16, String) {
         let mut request = agent().get(format!("{}{path}", self.base));
