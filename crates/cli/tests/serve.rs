@@ -6,26 +6,13 @@
 //! reason, never a 5xx; and no token is refused off loopback.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
 mod support;
 
-use support::{Server, TUMEN, agent};
-
-fn demo_data() -> &'static Path {
-    static DATA: OnceLock<PathBuf> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = dir.join("demo");
-        let run = Command::new(TUMEN).arg("demo").arg("--out").arg(&out).output().unwrap();
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        out.join("data")
-    })
-}
+use support::{Server, TUMEN, agent, demo_data};
 
 fn server() -> Server {
     Server::start(demo_data())

@@ -193,7 +193,7 @@ fn finish(
         .into_iter()
         .filter(|id| seen.insert(id.clone()))
         .filter_map(|id| gazetteer.get(&id))
-        .map(|p| PlaceMark { id: p.id.clone(), name: p.name.clone(), kind: p.kind, centre: p.centre() })
+        .map(PlaceMark::of)
         .collect();
     let sources: BTreeMap<u32, String> = catalog.sources()?.into_iter().map(|s| (s.id, s.location)).collect();
     let facilities = facility_series(dataset, &events, &sources)?;

@@ -175,18 +175,7 @@ fn onward(case: &Case, rail_km: Option<f64>, corridor: Option<&tumen_chain::Corr
 fn maps(page: &mut String, case: &Case, land: &Land) {
     page.push_str(r#"<section id="map"><h2>Map</h2>"#);
     let all: Vec<&EventRecord> = case.events.iter().chain(&case.context).collect();
-    let marks: Vec<Mark> = all
-        .iter()
-        .filter(|e| e.kind != "port_visit")
-        .filter_map(|e| {
-            Some(Mark {
-                kind: MarkKind::of_event(&e.kind),
-                at: LatLon { lat_deg: e.lat_deg?, lon_deg: e.lon_deg? },
-                title: format!("{} {}: {}", e.start, e.kind, describe(e)),
-                link: Some(e.id.clone()),
-            })
-        })
-        .collect();
+    let marks: Vec<Mark> = all.iter().filter(|e| e.kind != "port_visit").filter_map(|e| Mark::of_event(e)).collect();
     let tracks: Vec<TrackLine> = case
         .tracks
         .iter()

@@ -103,11 +103,6 @@ impl<'a> Position<'a> {
     }
 }
 
-/// One position as a JSON value.
-pub fn position(r: &PositionRow) -> Value {
-    serde_json::to_value(Position::of(r)).unwrap_or(Value::Null)
-}
-
 /// A track as a FeatureCollection: the line, each position as a point,
 /// then each satellite sighting matched to the vessel (`sightings`,
 /// `detection_match` events) as a point. Serialize it (`serde_json::to_writer`).
@@ -183,11 +178,6 @@ impl Serialize for Features<'_> {
         }
         features.end()
     }
-}
-
-/// A track as a GeoJSON value (see [`TrackGeoJson`]).
-pub fn track_geojson(mmsi: u32, rows: &[PositionRow], sightings: &[EventRecord]) -> Value {
-    serde_json::to_value(TrackGeoJson { mmsi, rows, sightings }).unwrap_or(Value::Null)
 }
 
 /// An event with its attributes and evidence as JSON.

@@ -104,6 +104,12 @@ pub struct PlaceMark {
     pub centre: LatLon,
 }
 
+impl PlaceMark {
+    pub fn of(place: &tumen_places::Place) -> PlaceMark {
+        PlaceMark { id: place.id.clone(), name: place.name.clone(), kind: place.kind, centre: place.centre() }
+    }
+}
+
 /// A vessel's positions, in time order.
 #[derive(Clone, Debug, Default)]
 pub struct TrackLine {
@@ -187,6 +193,19 @@ pub struct Mark {
     pub title: String,
     /// The evidence table's anchor.
     pub link: Option<String>,
+}
+
+impl Mark {
+    /// An event's mark, if it is located: its kind's symbol, the event in
+    /// words on hover, a link to its row.
+    pub fn of_event(e: &tumen_store::EventRecord) -> Option<Mark> {
+        Some(Mark {
+            kind: MarkKind::of_event(&e.kind),
+            at: LatLon { lat_deg: e.lat_deg?, lon_deg: e.lon_deg? },
+            title: format!("{} {}: {}", e.start, e.kind, crate::describe::describe(e)),
+            link: Some(e.id.clone()),
+        })
+    }
 }
 
 /// A line between places: a sea leg or a rail leg.

@@ -16,26 +16,12 @@ use crate::timeline::{self, Lane, Moment, Span, SpanStyle};
 /// The events' located ones on a map fitted to them, with the places they
 /// name; `None` when none is located.
 pub fn events_map(events: &[EventRecord], gazetteer: &Gazetteer, land: &Land, width_px: f64) -> Option<String> {
-    let marks: Vec<Mark> = events
-        .iter()
-        .filter_map(|e| {
-            Some(Mark {
-                kind: MarkKind::of_event(&e.kind),
-                at: LatLon { lat_deg: e.lat_deg?, lon_deg: e.lon_deg? },
-                title: format!("{} {}: {}", e.start, e.kind, describe(e)),
-                link: Some(e.id.clone()),
-            })
-        })
-        .collect();
+    let marks: Vec<Mark> = events.iter().filter_map(Mark::of_event).collect();
     if marks.is_empty() {
         return None;
     }
     let named: BTreeSet<&str> = events.iter().filter_map(|e| e.place.as_deref()).collect();
-    let places: Vec<PlaceMark> = named
-        .into_iter()
-        .filter_map(|id| gazetteer.get(id))
-        .map(|p| PlaceMark { id: p.id.clone(), name: p.name.clone(), kind: p.kind, centre: p.centre() })
-        .collect();
+    let places: Vec<PlaceMark> = named.into_iter().filter_map(|id| gazetteer.get(id)).map(PlaceMark::of).collect();
     let points: Vec<LatLon> = marks.iter().map(|m| m.at).collect();
     let view = MapView::fit(&points, width_px, 0.5);
     let caption = format!("{} events", marks.len());

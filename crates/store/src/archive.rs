@@ -509,28 +509,32 @@ pub fn day_dir(root: &Path, day: i64) -> PathBuf {
     root.join(format!("positions/day={}", day_name(day)))
 }
 
+/// A position row for tests: `mmsi` at `t_s`, read from line `line`, its
+/// optional fields set or not by the line number.
+#[cfg(test)]
+pub(crate) fn test_row(mmsi: u32, t_s: i64, line: u64) -> PositionRow {
+    PositionRow {
+        mmsi: Mmsi(mmsi),
+        time: Timestamp::from_unix_seconds(t_s).unwrap(),
+        lat_deg: 42.2333,
+        lon_deg: 130.3,
+        sog_knots: Some(10.5),
+        cog_deg: None,
+        heading_deg: Some(511).filter(|_| line.is_multiple_of(2)),
+        nav_status: Some(0),
+        msg_type: 1,
+        class: StationClass::A,
+        receiver: line.is_multiple_of(3).then(|| Arc::from("rx-1")),
+        receivers_heard: 2,
+        time_origin: TimeOrigin::TagBlock,
+        origin: Origin { source_id: 7, line },
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_row as row;
     use super::*;
-
-    fn row(mmsi: u32, t_s: i64, line: u64) -> PositionRow {
-        PositionRow {
-            mmsi: Mmsi(mmsi),
-            time: Timestamp::from_unix_seconds(t_s).unwrap(),
-            lat_deg: 42.2333,
-            lon_deg: 130.3,
-            sog_knots: Some(10.5),
-            cog_deg: None,
-            heading_deg: Some(511).filter(|_| line.is_multiple_of(2)),
-            nav_status: Some(0),
-            msg_type: 1,
-            class: StationClass::A,
-            receiver: line.is_multiple_of(3).then(|| Arc::from("rx-1")),
-            receivers_heard: 2,
-            time_origin: TimeOrigin::TagBlock,
-            origin: Origin { source_id: 7, line },
-        }
-    }
 
     #[test]
     fn parts_round_trip_and_prune_by_mmsi() {

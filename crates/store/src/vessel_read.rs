@@ -160,32 +160,11 @@ fn mmsi_pages(metadata: &ParquetMetaData, g: usize, group_rows: usize, mmsi: u32
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use tumen_model::{Mmsi, Timestamp};
+    use tumen_model::Timestamp;
 
     use super::*;
-    use crate::archive::{Codec, PartReader, day_of, sort_rows, write_part};
-    use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
-
-    fn row(mmsi: u32, t_s: i64, line: u64) -> PositionRow {
-        PositionRow {
-            mmsi: Mmsi(mmsi),
-            time: Timestamp::from_unix_seconds(t_s).unwrap(),
-            lat_deg: 42.0 + (line % 100) as f64 / 100.0,
-            lon_deg: 130.3,
-            sog_knots: Some(10.5),
-            cog_deg: None,
-            heading_deg: None,
-            nav_status: Some(0),
-            msg_type: 1,
-            class: StationClass::A,
-            receiver: line.is_multiple_of(3).then(|| Arc::from("rx-1")),
-            receivers_heard: 1,
-            time_origin: TimeOrigin::TagBlock,
-            origin: Origin { source_id: 1, line },
-        }
-    }
+    use crate::archive::{Codec, PartReader, day_of, sort_rows, test_row as row, write_part};
+    use crate::rows::PositionRow;
 
     fn part(dir: &Path, name: &str, vessels: u32, rows: u64) -> (PathBuf, Vec<PositionRow>) {
         let day = day_of(Timestamp::from_unix_seconds(1_694_066_400).unwrap());

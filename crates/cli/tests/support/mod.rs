@@ -5,13 +5,25 @@
 #![allow(dead_code)] // each test file uses its own part
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 
 use serde_json::Value;
 
 pub const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+
+/// The demo's dataset, made once per test binary.
+pub fn demo_data() -> &'static Path {
+    static DATA: OnceLock<PathBuf> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let out = dir.join("demo");
+        let run = Command::new(TUMEN).arg("demo").arg("--out").arg(&out).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        out.join("data")
+    })
+}
 
 /// A `tumen serve` on a free loopback port, killed when dropped.
 pub struct Server {
