@@ -24,27 +24,232 @@ use crate::event::{Event, EventKind, Evidence, Value};
 use crate::grid::{Grid, GridPoint};
 use crate::profile::EncounterProfile;
 
-/// Encounters found slot after slot, for every encounter profile.
-pub struct EncounterFinder<'g> {
-    grid: Grid,
-    profiles: Vec<ProfileState>,
-    gazetteer: &'g Gazetteer,
-    land: &'g Land,
-    /// The widest distance any profile asks for: the cell size.
+/// Two vessels' points in one slot within the search distance (the widest
+/// profile's): `a` is the lower MMSI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PairHit {
+    pub slot: i64,
+    pub a: GridPoint,
+    pub b: GridPoint,
+    pub metres: f64,
+}
+
+impl PairHit {
+    pub fn pair(&self) -> (u32, u32) {
+        (self.a.mmsi, self.b.mmsi)
+    }
+
+    /// Orders the hits of one pair in one slot (a vessel with two
+    /// transmitters has two points in it): the closer first, ties broken by
+    /// the points, so which one counts does not depend on the order the
+    /// points came in — or on which partition of a distributed run found it.
+    fn closeness(&self) -> (u64, u64, u64, u32, u32, u32, u32) {
+        (
+            self.metres.to_bits(),
+            self.a.record,
+            self.b.record,
+            self.a.lat_deg.to_bits(),
+            self.a.lon_deg.to_bits(),
+            self.b.lat_deg.to_bits(),
+            self.b.lon_deg.to_bits(),
+        )
+    }
+}
+
+/// Sorts hits by pair, then slot, keeping one hit per pair and slot: the
+/// closest (see [`PairHit::closeness`]).
+pub fn closest_per_pair_and_slot(hits: &mut Vec<PairHit>) {
+    hits.sort_unstable_by_key(|h| (h.pair(), h.slot, h.closeness()));
+    hits.dedup_by_key(|h| (h.pair(), h.slot));
+}
+
+/// Finds the pairs of a slot's points within the search distance, with a
+/// sorted grid of cells the size of that distance: each point looks only at
+/// its own and the neighbouring cells.
+pub struct PairSearch {
     search_m: f64,
     keys: Vec<(u64, u32)>,
 }
 
-struct ProfileState {
+impl PairSearch {
+    /// Searching as far as the widest of `profiles` asks.
+    pub fn new(profiles: &[EncounterProfile]) -> PairSearch {
+        PairSearch { search_m: search_distance_m(profiles), keys: Vec::new() }
+    }
+
+    /// The pairs among `points` (one slot's) within the search distance,
+    /// of which the lower-MMSI point is one `finds` accepts (a partition of
+    /// a distributed run finds the pairs of the points it owns, the others
+    /// being its halo); at most one hit per pair, the closest.
+    pub fn hits(&mut self, slot: i64, points: &[GridPoint], finds: impl Fn(usize) -> bool) -> Vec<PairHit> {
+        let cell_m = self.search_m.max(1.0);
+        self.keys.clear();
+        self.keys.extend(points.iter().enumerate().map(|(i, p)| {
+            let (row, column) = cell_of(p, cell_m);
+            (key(row, column), i as u32)
+        }));
+        self.keys.sort_unstable();
+        let mut hits = Vec::new();
+        for (i, p) in points.iter().enumerate() {
+            if !finds(i) {
+                continue;
+            }
+            let (row, _) = cell_of(p, cell_m);
+            let half_width_deg = self.search_m / (METRES_PER_DEGREE * cos_poleward(f64::from(p.lat_deg), cell_m));
+            for r in row - 1..=row + 1 {
+                let width = column_width_deg(r, cell_m);
+                let west = ((f64::from(p.lon_deg) - half_width_deg) / width).floor() as i64;
+                let east = ((f64::from(p.lon_deg) + half_width_deg) / width).floor() as i64;
+                let start = self.keys.partition_point(|&(k, _)| k < key(r, west));
+                for &(k, j) in &self.keys[start..] {
+                    if k > key(r, east) {
+                        break;
+                    }
+                    let q = &points[j as usize];
+                    if q.mmsi <= p.mmsi || (p.moored && q.moored) {
+                        continue;
+                    }
+                    let metres = p.position().near_distance_m(q.position());
+                    if metres <= self.search_m {
+                        hits.push(PairHit { slot, a: *p, b: *q, metres });
+                    }
+                }
+            }
+        }
+        closest_per_pair_and_slot(&mut hits);
+        hits
+    }
+}
+
+/// The widest distance any profile asks for.
+pub fn search_distance_m(profiles: &[EncounterProfile]) -> f64 {
+    profiles.iter().map(|p| p.max_distance_m).fold(0.0, f64::max)
+}
+
+/// Encounters found from pair hits, for every encounter profile. Each pair
+/// is followed on its own, so hits may come slot after slot for every pair
+/// (one machine) or pair after pair, each pair's in slot order (a
+/// distributed run partitioned by pair): the events are the same.
+pub struct EncounterFinder<'g> {
+    grid: Grid,
+    profiles: Vec<ProfileRuns>,
+    gazetteer: &'g Gazetteer,
+    land: &'g Land,
+    search: PairSearch,
+}
+
+struct ProfileRuns {
     profile: EncounterProfile,
-    /// Runs that were in the latest slot, by pair.
-    running: HashMap<(u32, u32), Run>,
-    /// Runs that ended and may still be joined by a later run of the pair.
-    ended: HashMap<(u32, u32), Run>,
+    /// Slots a pair may be apart and still be one run.
+    merge_slots: i64,
+    /// Each pair's latest run, which a later hit may still continue.
+    open: HashMap<(u32, u32), Run>,
+}
+
+impl ProfileRuns {
+    /// A hit continues its pair's open run when at most `merge_slots`
+    /// (and always the very next slot) after the run's last; else that run
+    /// is over and a new one begins.
+    fn hit(&mut self, hit: &PairHit, done: &mut Vec<Run>) {
+        if hit.metres > self.profile.max_distance_m {
+            return;
+        }
+        let key = hit.pair();
+        match self.open.get_mut(&key) {
+            Some(run) if hit.slot - run.last_slot <= self.merge_slots.max(1) => {
+                run.add(hit.slot, hit.a, hit.b, hit.metres);
+            }
+            Some(run) => {
+                done.push(std::mem::replace(run, Run::new(hit.slot, hit.a, hit.b, hit.metres)));
+            }
+            None => {
+                self.open.insert(key, Run::new(hit.slot, hit.a, hit.b, hit.metres));
+            }
+        }
+    }
+
+    /// Runs no hit at `slot` or later can continue.
+    fn expire(&mut self, slot: i64, done: &mut Vec<Run>) {
+        let reach = self.merge_slots.max(1);
+        let expired: Vec<(u32, u32)> =
+            self.open.iter().filter(|(_, run)| slot - run.last_slot > reach).map(|(key, _)| *key).collect();
+        done.extend(expired.iter().map(|key| self.open.remove(key).expect("an open run")));
+    }
+}
+
+impl<'g> EncounterFinder<'g> {
+    pub fn new(
+        grid: Grid,
+        profiles: Vec<EncounterProfile>,
+        gazetteer: &'g Gazetteer,
+        land: &'g Land,
+    ) -> EncounterFinder<'g> {
+        let search = PairSearch::new(&profiles);
+        let profiles = profiles
+            .into_iter()
+            .map(|profile| {
+                let merge_slots = (profile.merge_within_hours * 3_600_000.0 / grid.step_ms as f64) as i64;
+                ProfileRuns { profile, merge_slots, open: HashMap::new() }
+            })
+            .collect();
+        EncounterFinder { grid, profiles, gazetteer, land, search }
+    }
+
+    /// The encounters that slot `slot` (every vessel's point at that time)
+    /// completes. Slots must come in time order.
+    pub fn slot(&mut self, slot: i64, points: &[GridPoint]) -> Vec<Event> {
+        let hits = self.search.hits(slot, points, |_| true);
+        let mut events = self.hits(&hits);
+        events.extend(self.expire(slot));
+        events
+    }
+
+    /// Feeds hits: each pair's in slot order, at most one per pair and
+    /// slot (as [`closest_per_pair_and_slot`] leaves them). Returns the
+    /// encounters they end.
+    pub fn hits(&mut self, hits: &[PairHit]) -> Vec<Event> {
+        let mut events = Vec::new();
+        for state in &mut self.profiles {
+            let mut done = Vec::new();
+            for hit in hits {
+                state.hit(hit, &mut done);
+            }
+            events.extend(publish_all(&state.profile, self.grid, self.gazetteer, self.land, done));
+        }
+        events
+    }
+
+    /// The encounters no hit at `slot` or later can extend (keeps memory to
+    /// the runs under way).
+    pub fn expire(&mut self, slot: i64) -> Vec<Event> {
+        let mut events = Vec::new();
+        for state in &mut self.profiles {
+            let mut done = Vec::new();
+            state.expire(slot, &mut done);
+            events.extend(publish_all(&state.profile, self.grid, self.gazetteer, self.land, done));
+        }
+        events
+    }
+
+    /// At the end of the data, every run that qualifies.
+    pub fn finish(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        for state in &mut self.profiles {
+            let done: Vec<Run> = state.open.drain().map(|(_, run)| run).collect();
+            events.extend(publish_all(&state.profile, self.grid, self.gazetteer, self.land, done));
+        }
+        events
+    }
+}
+
+fn publish_all(profile: &EncounterProfile, grid: Grid, gazetteer: &Gazetteer, land: &Land, runs: Vec<Run>) -> Vec<Event> {
+    runs.into_iter().filter_map(|run| publish(profile, grid, gazetteer, land, run)).collect()
 }
 
 #[derive(Clone)]
 struct Run {
+    /// The pair's MMSIs, lower first.
+    pair: (u32, u32),
     first_slot: i64,
     last_slot: i64,
     /// Both vessels' speeds at every slot (for the median).
@@ -63,6 +268,7 @@ struct Run {
 impl Run {
     fn new(slot: i64, a: GridPoint, b: GridPoint, metres: f64) -> Run {
         let mut run = Run {
+            pair: (a.mmsi, b.mmsi),
             first_slot: slot,
             last_slot: slot,
             speeds_centiknots: Vec::new(),
@@ -107,119 +313,6 @@ impl Run {
     }
 }
 
-impl<'g> EncounterFinder<'g> {
-    pub fn new(
-        grid: Grid,
-        profiles: Vec<EncounterProfile>,
-        gazetteer: &'g Gazetteer,
-        land: &'g Land,
-    ) -> EncounterFinder<'g> {
-        let search_m = profiles.iter().map(|p| p.max_distance_m).fold(0.0, f64::max);
-        let profiles = profiles
-            .into_iter()
-            .map(|profile| ProfileState { profile, running: HashMap::new(), ended: HashMap::new() })
-            .collect();
-        EncounterFinder { grid, profiles, gazetteer, land, search_m, keys: Vec::new() }
-    }
-
-    /// The encounters that slot `slot` (every vessel's point at that time)
-    /// completes. Slots must come in time order.
-    pub fn slot(&mut self, slot: i64, points: &[GridPoint]) -> Vec<Event> {
-        let pairs = self.pairs(points);
-        let mut events = Vec::new();
-        for state in &mut self.profiles {
-            let merge_slots = (state.profile.merge_within_hours * 3_600_000.0 / self.grid.step_ms as f64) as i64;
-            // A pair is in at most one of `running` and `ended`.
-            let mut previous = std::mem::take(&mut state.running);
-            for &(i, j, metres) in &pairs {
-                if metres > state.profile.max_distance_m {
-                    continue;
-                }
-                let (a, b) = (points[i], points[j]);
-                let key = (a.mmsi, b.mmsi);
-                let run = match previous.remove(&key) {
-                    Some(mut run) => {
-                        run.add(slot, a, b, metres);
-                        run
-                    }
-                    None => match state.ended.remove(&key) {
-                        // Together again soon after: the same encounter.
-                        Some(mut earlier) if slot - earlier.last_slot <= merge_slots => {
-                            earlier.add(slot, a, b, metres);
-                            earlier
-                        }
-                        Some(earlier) => {
-                            events.extend(publish(&state.profile, self.grid, self.gazetteer, self.land, key, earlier));
-                            Run::new(slot, a, b, metres)
-                        }
-                        None => Run::new(slot, a, b, metres),
-                    },
-                };
-                state.running.insert(key, run);
-            }
-            // Runs not continued in this slot have ended (for now).
-            state.ended.extend(previous);
-            let expired: Vec<(u32, u32)> =
-                state.ended.iter().filter(|(_, run)| slot - run.last_slot > merge_slots).map(|(key, _)| *key).collect();
-            for key in expired {
-                let run = state.ended.remove(&key).expect("an ended run");
-                events.extend(publish(&state.profile, self.grid, self.gazetteer, self.land, key, run));
-            }
-        }
-        events
-    }
-
-    /// At the end of the data, every run that qualifies.
-    pub fn finish(&mut self) -> Vec<Event> {
-        let mut events = Vec::new();
-        for state in &mut self.profiles {
-            let mut runs: Vec<((u32, u32), Run)> = state.running.drain().chain(state.ended.drain()).collect();
-            runs.sort_unstable_by_key(|(key, run)| (run.first_slot, *key));
-            for (key, run) in runs {
-                events.extend(publish(&state.profile, self.grid, self.gazetteer, self.land, key, run));
-            }
-        }
-        events
-    }
-
-    /// Pairs of points (indices, lower MMSI first) within the search
-    /// distance, with their distance.
-    fn pairs(&mut self, points: &[GridPoint]) -> Vec<(usize, usize, f64)> {
-        let cell_m = self.search_m.max(1.0);
-        self.keys.clear();
-        self.keys.extend(points.iter().enumerate().map(|(i, p)| {
-            let (row, column) = cell_of(p, cell_m);
-            (key(row, column), i as u32)
-        }));
-        self.keys.sort_unstable();
-        let mut pairs = Vec::new();
-        for (i, p) in points.iter().enumerate() {
-            let (row, _) = cell_of(p, cell_m);
-            let half_width_deg = self.search_m / (METRES_PER_DEGREE * cos_poleward(f64::from(p.lat_deg), cell_m));
-            for r in row - 1..=row + 1 {
-                let width = column_width_deg(r, cell_m);
-                let west = ((f64::from(p.lon_deg) - half_width_deg) / width).floor() as i64;
-                let east = ((f64::from(p.lon_deg) + half_width_deg) / width).floor() as i64;
-                let start = self.keys.partition_point(|&(k, _)| k < key(r, west));
-                for &(k, j) in &self.keys[start..] {
-                    if k > key(r, east) {
-                        break;
-                    }
-                    let q = &points[j as usize];
-                    if q.mmsi <= p.mmsi || (p.moored && q.moored) {
-                        continue;
-                    }
-                    let metres = p.position().near_distance_m(q.position());
-                    if metres <= self.search_m {
-                        pairs.push((i, j as usize, metres));
-                    }
-                }
-            }
-        }
-        pairs
-    }
-}
-
 /// Grid cells: rows of `cell_m` in latitude; in each row, columns at
 /// least `cell_m` wide at the row's poleward edge.
 fn cell_of(p: &GridPoint, cell_m: f64) -> (i64, i64) {
@@ -247,9 +340,9 @@ fn publish(
     grid: Grid,
     gazetteer: &Gazetteer,
     land: &Land,
-    (a, b): (u32, u32),
     mut run: Run,
 ) -> Option<Event> {
+    let (a, b) = run.pair;
     let hours = (run.last_slot - run.first_slot) as f64 * grid.step_ms as f64 / 3_600_000.0;
     if hours < profile.min_hours {
         return None;
@@ -386,7 +479,7 @@ mod tests {
                         Gazetteer::embedded(),
                         Land::embedded(),
                     );
-                    let pairs = finder.pairs(&[point(1, a), point(2, b)]);
+                    let pairs = finder.search.hits(0, &[point(1, a), point(2, b)], |_| true);
                     assert_eq!(pairs.len(), 1, "lat {lat} offset {offset_m} bearing {bearing}");
                 }
             }

@@ -23,10 +23,11 @@ pub mod on_land;
 pub mod port_visit;
 pub mod profile;
 pub mod segments;
+pub mod vessels;
 
 pub use circle::CircleDetector;
 pub use encounter::EncounterFinder;
-pub use engine::{Window, detect_archive, detect_window};
+pub use engine::{Window, detect_archive, detect_window, relate};
 pub use event::{Event, EventKind, Evidence};
 pub use fix::Fix;
 pub use gap::GapDetector;
@@ -38,6 +39,7 @@ pub use profile::{
     Profiles, SegmentProfile,
 };
 pub use segments::SegmentDetector;
+pub use vessels::{PassResult, VesselPass};
 
 #[cfg(test)]
 mod test_rows;

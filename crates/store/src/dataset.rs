@@ -11,6 +11,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::fs;
 use std::io::{self, Write};
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -281,24 +282,39 @@ impl Dataset {
     /// transmission once. A compacted day streams (memory bounded by the
     /// read buffers); a day still being filled by a live feed is read whole,
     /// sorted and joined as compaction would.
-    pub fn for_each_position_of_day(&self, day: i64, mut f: impl FnMut(PositionRow)) -> Result<(), StoreError> {
+    pub fn for_each_position_of_day(&self, day: i64, f: impl FnMut(PositionRow)) -> Result<(), StoreError> {
+        self.for_each_position_of_day_in(day, 0..=u32::MAX, f)
+    }
+
+    /// As [`Dataset::for_each_position_of_day`], the rows of the vessels
+    /// whose MMSIs are in `mmsis`.
+    pub fn for_each_position_of_day_in(
+        &self,
+        day: i64,
+        mmsis: RangeInclusive<u32>,
+        f: impl FnMut(PositionRow),
+    ) -> Result<(), StoreError> {
+        self.day_parts(day)?.for_each_position_in(mmsis, f)
+    }
+
+    /// The part files of `day`, to be read without the catalog: threads
+    /// each taking a range of vessels read a day together.
+    pub fn day_parts(&self, day: i64) -> Result<DayParts, StoreError> {
         let parts = self.catalog.parts_of_day_by_mmsi(day)?;
-        if parts.iter().all(|(_, compacted)| *compacted) {
-            for (file, _) in parts {
-                let path = self.root.join(&file);
-                for row in PartReader::open(&path, None).map_err(io_at(&path))? {
-                    f(row.map_err(io_at(&path))?);
-                }
-            }
-            return Ok(());
-        }
-        let mut rows = Vec::new();
-        for (file, _) in parts {
-            let path = self.root.join(&file);
-            rows.extend(PartReader::read_all(&path).map_err(io_at(&path))?);
-        }
-        sort_and_join(rows, f);
-        Ok(())
+        Ok(DayParts {
+            compacted: parts.iter().all(|(_, compacted)| *compacted),
+            paths: parts.into_iter().map(|(file, _)| self.root.join(file)).collect(),
+        })
+    }
+
+    /// `ranges` MMSI ranges covering every MMSI, each holding about as many
+    /// of the archive's rows as the others (from the catalog's part
+    /// statistics; fewer ranges for a small archive): how threads share a
+    /// pass over the archive, each its vessels on every day.
+    pub fn vessel_ranges(&self, ranges: usize) -> Result<Vec<RangeInclusive<u32>>, StoreError> {
+        let spans = self.catalog.part_mmsi_spans()?;
+        let rows: u64 = spans.iter().map(|s| s.rows).sum();
+        Ok(cut_at_row_quantiles(&spans, (ranges as u64).min(rows / MIN_ROWS_PER_THREAD).max(1)))
     }
 
     /// Every position of the archive, sorted — for tests and audits of small
@@ -337,6 +353,44 @@ fn write_day_parts(root: &Path, rows: &[PositionRow], batch_name: &str) -> Resul
     });
     Ok(vec![a.map_err(io_at(&day_dir))?, b.map_err(io_at(&day_dir))?])
 }
+
+/// One day's part files (see [`Dataset::day_parts`]).
+#[derive(Clone, Debug)]
+pub struct DayParts {
+    paths: Vec<PathBuf>,
+    /// Every part compacted: the rows are in archive order across the
+    /// files, each transmission once.
+    compacted: bool,
+}
+
+impl DayParts {
+    /// The day's rows of the vessels whose MMSIs are in `mmsis`, in archive
+    /// order, each transmission once. A compacted day streams, reading only
+    /// the row groups that can hold those vessels; a day still being filled
+    /// by a live feed is read whole, sorted and joined as compaction would.
+    pub fn for_each_position_in(&self, mmsis: RangeInclusive<u32>, mut f: impl FnMut(PositionRow)) -> Result<(), StoreError> {
+        if self.compacted {
+            for path in &self.paths {
+                for row in PartReader::open_mmsi_range(path, mmsis.clone()).map_err(io_at(path))? {
+                    f(row.map_err(io_at(path))?);
+                }
+            }
+            return Ok(());
+        }
+        let mut rows = Vec::new();
+        for path in &self.paths {
+            for row in PartReader::open_mmsi_range(path, mmsis.clone()).map_err(io_at(path))? {
+                rows.push(row.map_err(io_at(path))?);
+            }
+        }
+        sort_and_join(rows, f);
+        Ok(())
+    }
+}
+
+/// A pass over the archive is shared between threads when each has at
+/// least this many rows.
+const MIN_ROWS_PER_THREAD: u64 = 100_000;
 
 /// A day is compacted in one MMSI range per thread, each its own file, when
 /// it has at least this many rows per range.

@@ -11,6 +11,6 @@ pub use catalog::{
     AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan,
     VesselQuery, WatchListRecord,
 };
-pub use dataset::{Batch, CommitSummary, Dataset, StoreError};
+pub use dataset::{Batch, CommitSummary, Dataset, DayParts, StoreError};
 pub use rows::{Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};
 pub use static_batch::StaticBatch;

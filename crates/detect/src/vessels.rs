@@ -1,0 +1,255 @@
+//! The per-vessel pass: every vessel's detectors fed its reports in time
+//! order, carrying their state from one call to the next, so the pass can
+//! be fed day after day, or one partition of vessels at a time. What it
+//! gives: the events of single vessels, each vessel's track resampled on
+//! the encounter grid ([`crate::grid`]), and the events found elsewhere
+//! (identity changes, watch-list hits) given the vessel's position at the
+//! time they happened.
+//!
+//! A pass holds one set of detector states per vessel it has seen, and the
+//! grid slots not yet taken.
+
+use std::collections::HashMap;
+
+use tumen_model::{LatLon, Mmsi, Timestamp};
+use tumen_places::{Gazetteer, Land};
+
+use crate::circle::CircleDetector;
+use crate::event::Event;
+use crate::fix::Fix;
+use crate::gap::GapDetector;
+use crate::grid::{Grid, GridBuffer, GridPoint, GridSampler};
+use crate::loitering::LoiteringDetector;
+use crate::on_land::OnLandDetector;
+use crate::port_visit::PortVisitDetector;
+use crate::profile::Profiles;
+use crate::segments::SegmentDetector;
+
+/// Every vessel's detectors over the reports fed to it.
+pub struct VesselPass<'g> {
+    shared: Shared<'g>,
+    vessels: HashMap<Mmsi, VesselDetectors<'g>>,
+    /// The vessel whose reports are coming: taken out of the map when its
+    /// reports begin and put back when they end, not looked up every report.
+    current: Option<(Mmsi, VesselDetectors<'g>)>,
+    events: Vec<Event>,
+    grid_buffer: GridBuffer,
+    /// Events to be placed on the tracks, in the order given.
+    to_place: Vec<Event>,
+}
+
+/// What a finished pass found.
+pub struct PassResult {
+    /// Events of single vessels, in no particular order.
+    pub events: Vec<Event>,
+    /// The events given to [`VesselPass::place`], with positions.
+    pub placed: Vec<Event>,
+    /// Grid slots not taken before the end, oldest first.
+    pub slots: Vec<(i64, Vec<GridPoint>)>,
+}
+
+impl<'g> VesselPass<'g> {
+    pub fn new(profiles: &'g Profiles, gazetteer: &'g Gazetteer, land: &'g Land) -> VesselPass<'g> {
+        VesselPass {
+            shared: Shared { profiles, gazetteer, land, grid: Grid::default() },
+            vessels: HashMap::new(),
+            current: None,
+            events: Vec::new(),
+            grid_buffer: GridBuffer::default(),
+            to_place: Vec::new(),
+        }
+    }
+
+    /// An event found elsewhere to be given the position of its vessel (the
+    /// last MMSI it names) when it ended: the first report at or after its
+    /// end, else the last report before. A vessel's events must come in
+    /// order of their ends, each before the vessel's reports at or after
+    /// its end.
+    pub fn place(&mut self, event: Event) {
+        let mmsi = *event.mmsis.last().expect("an event names a vessel");
+        let index = self.to_place.len();
+        self.to_place.push(event);
+        match &mut self.current {
+            Some((current, detectors)) if *current == mmsi => detectors.to_place.push(index),
+            _ => self.vessels.entry(mmsi).or_insert_with(|| VesselDetectors::new(&self.shared)).to_place.push(index),
+        }
+    }
+
+    /// The next report; a vessel's reports in time order.
+    pub fn feed(&mut self, fix: &Fix) {
+        if self.current.as_ref().is_none_or(|(mmsi, _)| *mmsi != fix.mmsi) {
+            if let Some((mmsi, detectors)) = self.current.take() {
+                self.vessels.insert(mmsi, detectors);
+            }
+            let detectors = self.vessels.remove(&fix.mmsi).unwrap_or_else(|| VesselDetectors::new(&self.shared));
+            self.current = Some((fix.mmsi, detectors));
+        }
+        let (_, detectors) = self.current.as_mut().expect("the report's vessel");
+        detectors.feed(fix, &self.shared, &mut self.events, &mut self.grid_buffer, &mut self.to_place);
+    }
+
+    /// The grid slots before `until_slot`, oldest first; reports fed later
+    /// cannot add to them (they count as late).
+    pub fn take_slots_before(&mut self, until_slot: i64) -> Vec<(i64, Vec<GridPoint>)> {
+        self.grid_buffer.take_before(until_slot)
+    }
+
+    /// The events found so far (not those to be placed: the last report of
+    /// their vessel may yet place them).
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// Ends every vessel's detectors at the end of the data (`data_end`:
+    /// the newest report anywhere, which ends the silences still open).
+    pub fn finish(mut self, data_end: Option<Timestamp>) -> PassResult {
+        if let Some((mmsi, detectors)) = self.current.take() {
+            self.vessels.insert(mmsi, detectors);
+        }
+        for detectors in self.vessels.values_mut() {
+            detectors.finish(data_end, &mut self.events, &mut self.to_place);
+        }
+        PassResult { events: self.events, placed: self.to_place, slots: self.grid_buffer.take_all() }
+    }
+}
+
+/// What every vessel's detectors share.
+#[derive(Clone, Copy)]
+struct Shared<'g> {
+    profiles: &'g Profiles,
+    gazetteer: &'g Gazetteer,
+    land: &'g Land,
+    grid: Grid,
+}
+
+/// One vessel's detectors, fed its positions in time order. Those that
+/// follow a ship's movements (port visits, loitering, the encounter grid)
+/// run per track of the segmenter, so two transmitters on one MMSI do not
+/// make one ship jump in and out of port; those that judge the broadcast
+/// itself (gaps, positions on land, jumps, circles) run on the MMSI.
+struct VesselDetectors<'g> {
+    gap: GapDetector<'g>,
+    on_land: OnLandDetector<'g>,
+    segments: SegmentDetector,
+    circle: CircleDetector,
+    /// Per open segment.
+    tracks: Vec<(u32, TrackDetectors<'g>)>,
+    /// The main track's detectors while the vessel is silent (its segment
+    /// closed): the next main track takes them up, so a port call with a
+    /// long silence inside is one visit.
+    resting: Option<TrackDetectors<'g>>,
+    closed: Vec<(u32, bool)>,
+    /// Identity events (indices, by time) still to be given a position.
+    to_place: Vec<usize>,
+    placed: usize,
+    last_position: Option<LatLon>,
+}
+
+struct TrackDetectors<'g> {
+    port_visit: PortVisitDetector<'g>,
+    loitering: LoiteringDetector<'g>,
+    grid: GridSampler,
+}
+
+impl<'g> TrackDetectors<'g> {
+    fn new(profiles: &Profiles, gazetteer: &'g Gazetteer, land: &'g Land) -> TrackDetectors<'g> {
+        TrackDetectors {
+            port_visit: PortVisitDetector::new(profiles.port_visit.clone(), gazetteer),
+            loitering: LoiteringDetector::new(profiles.loitering.clone(), land),
+            grid: GridSampler::default(),
+        }
+    }
+
+    fn finish(mut self, events: &mut Vec<Event>) {
+        events.extend(self.port_visit.finish());
+        events.extend(self.loitering.finish());
+    }
+}
+
+impl<'g> VesselDetectors<'g> {
+    fn new(shared: &Shared<'g>) -> VesselDetectors<'g> {
+        let Shared { profiles, gazetteer, land, .. } = *shared;
+        VesselDetectors {
+            gap: GapDetector::new(profiles.gap.clone(), gazetteer, land),
+            on_land: OnLandDetector::new(profiles.on_land.clone(), land, gazetteer),
+            segments: SegmentDetector::new(profiles.segments.clone()),
+            circle: CircleDetector::new(profiles.circle.clone()),
+            tracks: Vec::new(),
+            resting: None,
+            closed: Vec::new(),
+            to_place: Vec::new(),
+            placed: 0,
+            last_position: None,
+        }
+    }
+
+    fn feed(
+        &mut self,
+        row: &Fix,
+        shared: &Shared<'g>,
+        events: &mut Vec<Event>,
+        grid_buffer: &mut GridBuffer,
+        placing: &mut [Event],
+    ) {
+        events.extend(self.gap.feed(row));
+        events.extend(self.on_land.feed(row));
+        events.extend(self.circle.feed(row));
+        let segment = self.segments.feed(row, events, &mut self.closed);
+        self.retire_closed_tracks(events);
+        let index = match self.tracks.iter().position(|(id, _)| *id == segment) {
+            Some(index) => index,
+            None => {
+                let resumed = if self.segments.is_second_track(segment) { None } else { self.resting.take() };
+                let track =
+                    resumed.unwrap_or_else(|| TrackDetectors::new(shared.profiles, shared.gazetteer, shared.land));
+                self.tracks.push((segment, track));
+                self.tracks.len() - 1
+            }
+        };
+        let track = &mut self.tracks[index].1;
+        events.extend(track.port_visit.feed(row));
+        events.extend(track.loitering.feed(row));
+        track.grid.feed(row, &shared.grid, grid_buffer);
+        // The first report at or after a change places it.
+        while let Some(&i) = self.to_place.get(self.placed) {
+            if placing[i].end > row.time {
+                break;
+            }
+            placing[i].position = Some(row.position());
+            self.placed += 1;
+        }
+        self.last_position = Some(row.position());
+    }
+
+    /// Second tracks that closed are finished; a main track that closed
+    /// rests until the vessel is heard again.
+    fn retire_closed_tracks(&mut self, events: &mut Vec<Event>) {
+        for (id, second) in self.closed.drain(..) {
+            let Some(index) = self.tracks.iter().position(|(t, _)| *t == id) else { continue };
+            let (_, track) = self.tracks.swap_remove(index);
+            if second {
+                track.finish(events);
+            } else if let Some(earlier) = self.resting.replace(track) {
+                earlier.finish(events);
+            }
+        }
+    }
+
+    fn finish(&mut self, data_end: Option<Timestamp>, events: &mut Vec<Event>, placing: &mut [Event]) {
+        events.extend(data_end.and_then(|end| self.gap.finish(end)));
+        events.extend(self.on_land.finish());
+        events.extend(self.circle.finish());
+        self.segments.finish(events, &mut self.closed);
+        for (_, track) in self.tracks.drain(..) {
+            track.finish(events);
+        }
+        if let Some(track) = self.resting.take() {
+            track.finish(events);
+        }
+        // Changes after the vessel's last report: where it was last seen.
+        for &i in &self.to_place[self.placed..] {
+            placing[i].position = self.last_position;
+        }
+    }
+}
+
