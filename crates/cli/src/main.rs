@@ -20,6 +20,7 @@ mod serve;
 mod simulate;
 mod sources;
 mod watch;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -87,6 +88,10 @@ enum Command {
     /// the live alert stream under /api (token required; the OpenAPI
     /// document at /api/openapi.json).
     Serve(serve::ServeArgs),
+    /// One stage of a distributed run (Apache Spark: see spark/README.md),
+    /// Arrow IPC in and out; `tumen worker prepare` first, where the
+    /// dataset is.
+    Worker(worker::WorkerArgs),
     /// Simulate a scenario: AIS feeds, satellite detections, facility
     /// observations, and the ground truth (truth.json).
     Simulate(simulate::SimulateArgs),
@@ -112,6 +117,7 @@ fn main() -> ExitCode {
         Command::Alerts(args) => alerting::list(&args),
         Command::Watch(args) => watch::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Worker(args) => worker::run(&args),
         Command::Export(args) => export::run(&args),
     };
     match result {

@@ -129,7 +129,7 @@ pub fn pipeline(
 /// Identity conflicts in the registry, and watch-list hits of what it
 /// holds against every imported list: placed on the tracks by the
 /// detectors' pass.
-fn screen(dataset: &Dataset, config: &Config, window: Window) -> Result<Vec<tumen_detect::Event>> {
+pub(crate) fn screen(dataset: &Dataset, config: &Config, window: Window) -> Result<Vec<tumen_detect::Event>> {
     let histories = dataset.catalog().static_histories(&tumen_screen::screening::FIELDS)?;
     let mut found = identity_conflicts(&histories);
     found.retain(|conflict| window.contains(conflict.start));

@@ -72,9 +72,7 @@ pub fn detect_window(
     to_place: Vec<Event>,
 ) -> Result<Vec<Event>, StoreError> {
     let land = Land::embedded();
-    let histories = dataset.catalog().static_histories(&identity::FIELDS)?;
-    let mut placing = identity_changes(&histories, &profiles.identity);
-    drop(histories);
+    let mut placing = identity_events(dataset, profiles)?;
     placing.retain(|e| window.contains(e.end));
     placing.extend(to_place);
     placing.sort_by_key(|e| e.end);
@@ -118,6 +116,9 @@ pub fn detect_window(
             let (days, day_parts) = (&days, &day_parts);
             passes.push(scope.spawn(move || {
                 let mut pass = VesselPass::new(profiles, gazetteer, land);
+                if let Some(&first_day) = days.first() {
+                    pass.start_grid_at((first_day * DAY_MS).div_euclid(grid.step_ms));
+                }
                 for event in placing {
                     pass.place(event);
                 }
@@ -169,6 +170,13 @@ pub fn detect_window(
     events.extend(encounters.finish());
     events.extend(placed);
     Ok(relate(events))
+}
+
+/// The identity and draught changes in the registry (positions unset:
+/// the pass over positions places them).
+pub fn identity_events(dataset: &Dataset, profiles: &Profiles) -> Result<Vec<Event>, StoreError> {
+    let histories = dataset.catalog().static_histories(&identity::FIELDS)?;
+    Ok(identity_changes(&histories, &profiles.identity))
 }
 
 /// What a vessel pass sends the thread comparing vessels.

@@ -62,6 +62,11 @@ impl EventKind {
         EventKind::FacilityAnomaly,
     ];
 
+    /// The kind named `name` (as [`EventKind::as_str`] writes it).
+    pub fn parse(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::PortVisit => "port_visit",
@@ -203,6 +208,81 @@ impl Event {
             evidence: serde_json::Value::Array(evidence).to_string(),
         }
     }
+}
+
+impl Event {
+    /// The event a record holds (see [`Event::to_record`]), so that events
+    /// can be handed between processes and back: `Event::from_record(&r)?
+    /// .to_record() == r`. Times among the attributes come back as text,
+    /// which a record writes alike.
+    pub fn from_record(record: &EventRecord) -> Result<Event, String> {
+        let kind = EventKind::parse(&record.kind).ok_or_else(|| format!("event {}: unknown kind {}", record.id, record.kind))?;
+        let attributes: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&record.attributes)
+            .map_err(|e| format!("event {}: attributes: {e}", record.id))?;
+        let attributes = attributes
+            .into_iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+                    serde_json::Value::String(t) => Value::Text(t),
+                    serde_json::Value::Bool(f) => Value::Flag(f),
+                    other => return Err(format!("event {}: attribute {key}: {other} is not a value", record.id)),
+                };
+                Ok((intern(&key), value))
+            })
+            .collect::<Result<_, String>>()?;
+        #[derive(serde::Deserialize)]
+        struct EvidenceRecord {
+            source_id: u32,
+            line: u64,
+            time: String,
+            lat: Option<f64>,
+            lon: Option<f64>,
+            role: String,
+        }
+        let evidence: Vec<EvidenceRecord> =
+            serde_json::from_str(&record.evidence).map_err(|e| format!("event {}: evidence: {e}", record.id))?;
+        let evidence = evidence
+            .into_iter()
+            .map(|e| {
+                Ok(Evidence {
+                    source_id: e.source_id,
+                    line: e.line,
+                    time: e.time.parse().map_err(|err| format!("event {}: evidence time {}: {err}", record.id, e.time))?,
+                    position: e.lat.zip(e.lon).map(|(lat_deg, lon_deg)| LatLon { lat_deg, lon_deg }),
+                    role: intern(&e.role),
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Event {
+            id: record.id.clone(),
+            kind,
+            mmsis: record.mmsis.iter().map(|&m| Mmsi(m)).collect(),
+            start: record.start,
+            end: record.end,
+            position: record.lat_deg.zip(record.lon_deg).map(|(lat_deg, lon_deg)| LatLon { lat_deg, lon_deg }),
+            place: record.place.clone(),
+            attributes,
+            confidence: record.confidence,
+            profile: record.profile.clone(),
+            evidence,
+        })
+    }
+}
+
+/// A name read back from a record, kept for the life of the process (the
+/// names are the detectors' own attribute names and evidence roles: a
+/// handful).
+fn intern(name: &str) -> &'static str {
+    static NAMES: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
+        std::sync::OnceLock::new();
+    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(kept);
+    kept
 }
 
 /// Hours from `earlier` to `later`.

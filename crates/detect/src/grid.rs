@@ -42,7 +42,7 @@ pub struct GridPoint {
     /// The nearer report said "moored".
     pub moored: bool,
     /// The report nearest in time: source id (24 bits) and line (40 bits).
-    pub(crate) record: u64,
+    pub record: u64,
 }
 
 impl GridPoint {
@@ -142,6 +142,13 @@ pub struct GridBuffer {
 }
 
 impl GridBuffer {
+    /// A buffer whose first slot is `first_slot`: points for earlier slots
+    /// are late. Started at the first slot of the data, no point is late
+    /// because of the order in which vessels came.
+    pub fn starting_at(first_slot: i64) -> GridBuffer {
+        GridBuffer { first_slot, started: true, ..GridBuffer::default() }
+    }
+
     fn push(&mut self, slot: i64, point: GridPoint) {
         if !self.started {
             (self.first_slot, self.started) = (slot, true);

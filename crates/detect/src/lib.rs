@@ -27,7 +27,7 @@ pub mod vessels;
 
 pub use circle::CircleDetector;
 pub use encounter::EncounterFinder;
-pub use engine::{Window, detect_archive, detect_window, relate};
+pub use engine::{Window, detect_archive, detect_window, identity_events, relate};
 pub use event::{Event, EventKind, Evidence};
 pub use fix::Fix;
 pub use gap::GapDetector;

@@ -88,6 +88,13 @@ impl<'g> VesselPass<'g> {
         detectors.feed(fix, &self.shared, &mut self.events, &mut self.grid_buffer, &mut self.to_place);
     }
 
+    /// Starts the grid afresh at `first_slot` (every slot taken before): no
+    /// report at or after the slot's time is then late, whatever the order
+    /// of the vessels.
+    pub fn start_grid_at(&mut self, first_slot: i64) -> Vec<(i64, Vec<GridPoint>)> {
+        std::mem::replace(&mut self.grid_buffer, GridBuffer::starting_at(first_slot)).take_all()
+    }
+
     /// The grid slots before `until_slot`, oldest first; reports fed later
     /// cannot add to them (they count as late).
     pub fn take_slots_before(&mut self, until_slot: i64) -> Vec<(i64, Vec<GridPoint>)> {

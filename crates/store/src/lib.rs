@@ -2,7 +2,9 @@
 
 pub mod archive;
 pub mod catalog;
+pub mod columns;
 pub mod dataset;
+pub mod event_table;
 pub mod rows;
 pub mod static_batch;
 mod vessel_read;
