@@ -88,6 +88,8 @@ def worker(stage, stage_args, arrow_schema):
         if first is None:
             return  # an empty partition: nothing to run
         tumen = SparkFiles.get("tumen")
+        if not os.access(tumen, os.X_OK):
+            os.chmod(tumen, 0o755)
         args = [tumen, "worker", stage] + [a if not a.startswith("file:") else SparkFiles.get(a[5:]) for a in stage_args]
         with tempfile.TemporaryFile() as errors:
             process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)

@@ -98,9 +98,9 @@ pub fn event_records(batch: &RecordBatch) -> Result<Vec<EventRecord>, ColumnErro
     let attributes = columns.text("attributes")?;
     let evidence = columns.text("evidence")?;
     let mut records = Vec::with_capacity(batch.num_rows());
-    for row in 0..batch.num_rows() {
+    for (row, vessels) in mmsis.iter().enumerate() {
         let required = |value: Option<String>, name: &str| value.ok_or_else(|| ColumnError::null(name, row));
-        let vessels = mmsis[row].as_ref().ok_or_else(|| ColumnError::null("mmsis", row))?;
+        let vessels = vessels.as_ref().ok_or_else(|| ColumnError::null("mmsis", row))?;
         records.push(EventRecord {
             id: required(id.get(row), "id")?,
             kind: required(kind.get(row), "kind")?,
