@@ -52,6 +52,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     };
     let found = pipeline(&mut dataset, &gazetteer, &config, window)?;
     eprintln!("{} events in {:.1} s", found.events, started.elapsed().as_secs_f64());
+    let stages: Vec<String> = found.stages.iter().map(|(name, s)| format!("{name} {s:.2} s")).collect();
+    eprintln!("  ({})", stages.join(", "));
     for (kind, n) in &found.by_kind {
         eprintln!("  {kind:<16} {n:>9}");
     }
@@ -91,6 +93,8 @@ pub struct Found {
     pub chains: usize,
     pub strong_chains: usize,
     pub fusion: tumen_fusion::FusionSummary,
+    /// Seconds each step took, in order.
+    pub stages: Vec<(&'static str, f64)>,
 }
 
 /// Screening, the detectors, fusion and chain linking over `window`; the
@@ -102,17 +106,28 @@ pub fn pipeline(
     config: &Config,
     window: Window,
 ) -> Result<Found> {
+    let mut stages = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, f64)>| {
+        stages.push((name, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
     let hits = screen(dataset, config, window)?;
+    lap("screening", &mut stages);
     let mut events = detect_window(dataset, gazetteer, &config.detect, window, hits)?;
+    lap("detectors", &mut stages);
     let (fused, fusion) = fuse(dataset, gazetteer, &config.fusion, window.from, window.to, &events)?;
     events.extend(fused);
+    lap("fusion", &mut stages);
     let chains = link(&events, &corridors_or_default(&config.corridor), gazetteer);
+    lap("chains", &mut stages);
     let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
     // A run re-detects every kind over its window.
     let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
     dataset.catalog_mut().replace_events_between(&kinds, window.from, window.to, &records)?;
     let chain_records = chains.iter().map(chain_record).collect::<Result<Vec<_>>>()?;
     dataset.catalog_mut().replace_chains_between(window.from, window.to, &chain_records)?;
+    lap("storing", &mut stages);
     let mut by_kind: BTreeMap<&'static str, u64> = BTreeMap::new();
     for e in &events {
         *by_kind.entry(e.kind.as_str()).or_default() += 1;
@@ -123,6 +138,7 @@ pub fn pipeline(
         chains: chains.len(),
         strong_chains: chains.iter().filter(|c| c.confidence >= 0.7).count(),
         fusion,
+        stages,
     })
 }
 
