@@ -109,7 +109,7 @@ impl CircleDetector {
         let mut ended = None;
         match bearing_before {
             Some(before) => {
-                let turn = (bearing - before + 540.0).rem_euclid(360.0) - 180.0;
+                let turn = tumen_model::lon_difference_deg(*before, bearing);
                 if turn.abs() > MAX_TURN_PER_STEP_DEG {
                     ended = self.end_run();
                 } else {

@@ -19,7 +19,6 @@ use tumen_store::{Dataset, StoreError};
 
 use crate::encounter::EncounterFinder;
 use crate::event::{Event, EventKind, Value};
-use crate::fix::Fix;
 use crate::grid::{Grid, GridPoint};
 use crate::identity::{self, identity_changes};
 use crate::profile::Profiles;
@@ -123,9 +122,9 @@ pub fn detect_window(
                     pass.place(event);
                 }
                 for (parts, &day) in day_parts.iter().zip(days) {
-                    parts.for_each_position_in(range.clone(), |row| {
-                        if window.contains(row.time) {
-                            pass.feed(&Fix::from(&row));
+                    parts.for_each_fix_in(range.clone(), |fix| {
+                        if window.contains(fix.time) {
+                            pass.feed(&fix);
                         }
                     })?;
                     let slots = pass.take_slots_before(settled_slot(day, grid));

@@ -125,7 +125,7 @@ impl GridSampler {
 }
 
 fn interpolate_lon(a: f64, b: f64, f: f64) -> f64 {
-    let delta = (b - a + 540.0).rem_euclid(360.0) - 180.0;
+    let delta = tumen_model::lon_difference_deg(a, b);
     tumen_model::wrap_lon_deg(a + delta * f)
 }
 

@@ -41,7 +41,7 @@ impl LatLon {
     /// every track.
     pub fn near_distance_m(self, other: LatLon) -> f64 {
         let dlat = (other.lat_deg - self.lat_deg).to_radians();
-        let dlon = ((other.lon_deg - self.lon_deg + 540.0).rem_euclid(360.0) - 180.0).to_radians();
+        let dlon = lon_difference_deg(self.lon_deg, other.lon_deg).to_radians();
         let x = dlon * cos_polynomial(((self.lat_deg + other.lat_deg) / 2.0).to_radians());
         let metres = EARTH_MEAN_RADIUS_M * (dlat * dlat + x * x).sqrt();
         if metres < NEAR_DISTANCE_LIMIT_M { metres } else { self.distance_m(other) }
@@ -51,9 +51,10 @@ impl LatLon {
     /// clockwise from true north in [0, 360): for nearby points.
     pub fn near_bearing_deg_to(self, other: LatLon) -> f64 {
         let dlat = other.lat_deg - self.lat_deg;
-        let dlon = (other.lon_deg - self.lon_deg + 540.0).rem_euclid(360.0) - 180.0;
+        let dlon = lon_difference_deg(self.lon_deg, other.lon_deg);
         let x = dlon * cos_polynomial(((self.lat_deg + other.lat_deg) / 2.0).to_radians());
-        x.atan2(dlat).to_degrees().rem_euclid(360.0)
+        let bearing = x.atan2(dlat).to_degrees();
+        if bearing < 0.0 { bearing + 360.0 } else { bearing }
     }
 
     /// Initial great-circle bearing towards `other`, degrees clockwise from
@@ -88,6 +89,21 @@ fn cos_polynomial(x: f64) -> f64 {
     1.0 - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0)))
 }
 
+/// The shorter way east from longitude `from` to `to` (both in
+/// [-180, 180]), in [-180, 180): across the antimeridian the short way
+/// round. (A branch, not a floating-point remainder: every track step
+/// measures one.)
+pub fn lon_difference_deg(from: f64, to: f64) -> f64 {
+    let d = to - from;
+    if d >= 180.0 {
+        d - 360.0
+    } else if d < -180.0 {
+        d + 360.0
+    } else {
+        d
+    }
+}
+
 /// A longitude brought into [-180, 180).
 pub fn wrap_lon_deg(lon_deg: f64) -> f64 {
     (lon_deg + 180.0).rem_euclid(360.0) - 180.0
@@ -98,6 +114,16 @@ mod tests {
     use super::*;
 
     const NAJIN: LatLon = LatLon { lat_deg: 42.2333, lon_deg: 130.3 };
+
+    #[test]
+    fn longitude_differences_go_the_short_way_round() {
+        assert_eq!(lon_difference_deg(10.0, 20.0), 10.0);
+        assert_eq!(lon_difference_deg(20.0, 10.0), -10.0);
+        assert_eq!(lon_difference_deg(179.0, -179.0), 2.0);
+        assert_eq!(lon_difference_deg(-179.0, 179.0), -2.0);
+        assert_eq!(lon_difference_deg(0.0, 180.0), -180.0);
+        assert_eq!(lon_difference_deg(180.0, -180.0), 0.0);
+    }
     const DUNAY: LatLon = LatLon { lat_deg: 42.8788, lon_deg: 132.3352 };
 
     #[test]

@@ -37,7 +37,7 @@ const ROW_GROUP_ROWS: usize = 256 * 1024;
 /// around one vessel's rows.
 const DATA_PAGE_ROWS: usize = 8 * 1024;
 /// Rows per record batch when writing and reading.
-const BATCH_ROWS: usize = 64 * 1024;
+pub(crate) const BATCH_ROWS: usize = 64 * 1024;
 const DAY_MS: i64 = 86_400_000;
 
 /// The archive's columns, in order.
@@ -64,7 +64,7 @@ pub fn schema() -> SchemaRef {
 /// [`schema`] with the text columns read as dictionaries: they hold a few
 /// distinct values, so a reader maps each value once per batch rather than
 /// once per row.
-fn reading_schema() -> SchemaRef {
+pub(crate) fn reading_schema() -> SchemaRef {
     let fields: Vec<Field> = schema()
         .fields()
         .iter()
@@ -351,17 +351,7 @@ impl PartReader {
         let file = File::open(path)?;
         let options = ArrowReaderOptions::new().with_schema(reading_schema());
         let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options).map_err(io::Error::other)?;
-        let groups: Vec<usize> = builder
-            .metadata()
-            .row_groups()
-            .iter()
-            .enumerate()
-            .filter(|(_, group)| {
-                let (min, max) = mmsi_bounds(group);
-                min <= *mmsis.end() && max >= *mmsis.start()
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let groups = groups_in(builder.metadata(), &mmsis);
         let batches = builder.with_row_groups(groups).with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
         Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis })
     }
@@ -502,6 +492,20 @@ impl Iterator for PartReader {
             }
         }
     }
+}
+
+/// The row groups of a part that can hold rows of `mmsis`.
+pub(crate) fn groups_in(metadata: &parquet::file::metadata::ParquetMetaData, mmsis: &std::ops::RangeInclusive<u32>) -> Vec<usize> {
+    metadata
+        .row_groups()
+        .iter()
+        .enumerate()
+        .filter(|(_, group)| {
+            let (min, max) = mmsi_bounds(group);
+            min <= *mmsis.end() && max >= *mmsis.start()
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The directory of a day under `root`.

@@ -19,7 +19,7 @@ use tumen_model::{Mmsi, Timestamp};
 
 use crate::archive::{self, Codec, PartReader, PartWriter, day_of, sort_rows};
 use crate::catalog::{BatchCommit, Catalog, CatalogError};
-use crate::rows::{PositionRow, RejectRow};
+use crate::rows::{Fix, PositionRow, RejectRow};
 use crate::static_batch::StaticBatch;
 
 /// A dataset error, with the file it concerns.
@@ -384,6 +384,18 @@ impl DayParts {
             }
         }
         sort_and_join(rows, f);
+        Ok(())
+    }
+
+    /// As [`DayParts::for_each_position_in`], what the detectors read of
+    /// each report: a compacted day reads only those columns.
+    pub fn for_each_fix_in(&self, mmsis: RangeInclusive<u32>, mut f: impl FnMut(Fix)) -> Result<(), StoreError> {
+        if !self.compacted {
+            return self.for_each_position_in(mmsis, |row| f(Fix::from(&row)));
+        }
+        for path in &self.paths {
+            crate::fix_read::for_each_fix(path, &mmsis, &mut f).map_err(io_at(path))?;
+        }
         Ok(())
     }
 }

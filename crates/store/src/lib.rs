@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod columns;
 pub mod dataset;
 pub mod event_table;
+mod fix_read;
 pub mod rows;
 pub mod static_batch;
 mod vessel_read;
@@ -14,5 +15,5 @@ pub use catalog::{
     VesselQuery, WatchListRecord,
 };
 pub use dataset::{Batch, CommitSummary, Dataset, DayParts, StoreError};
-pub use rows::{Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};
+pub use rows::{Fix, Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};
 pub use static_batch::StaticBatch;
