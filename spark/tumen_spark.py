@@ -16,9 +16,13 @@ file system); the `tumen` binary is shipped with the job. The stages, each
 4. relate     partitioned by vessel (an event under each vessel it names) ->
               silences explained by MMSI handovers, draught changes placed
 
+5. fuse       on the driver: satellite matching and facility anomalies
+              (`tumen run`'s fusion step, which reads the positions near each
+              scene from the archive; not distributed yet)
+
 The events are written as Parquet in the dataset's events schema; they are
-the events `tumen run` finds on one machine (satellite matching and chains
-are not yet part of the distributed run: see spark/README.md).
+the events `tumen run` finds on one machine (chains are not part of the
+distributed run: see spark/README.md).
 """
 
 import argparse
@@ -224,6 +228,21 @@ def main():
         .sortWithinPartitions("key_mmsi")
         .mapInArrow(worker("relate", stage_args, arrow_schema_of(EVENTS)), EVENTS)
     )
+    stage_dir = os.path.join(prepared, "events.parquet")
+    events.write.parquet("file://" + stage_dir)
+    events = spark.read.parquet("file://" + stage_dir)
+
+    # 5. Satellite and facility events, on the driver where the dataset is
+    # (it reads the positions near each scene): the run's silences in.
+    silences = events.where(F.col("kind").isin("gap", "ais_disabling")).toArrow()
+    command = [args.tumen, "worker", "fuse", "--data", args.data] + (["--config", args.config] if args.config else [])
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, silences.schema) as writer:
+        writer.write_table(silences)
+    fused = subprocess.run(command, input=sink.getvalue().to_pybytes(), stdout=subprocess.PIPE, check=True).stdout
+    fused = pa.ipc.open_stream(fused).read_all().cast(arrow_schema_of(EVENTS))
+    if fused.num_rows:
+        events = events.unionByName(spark.createDataFrame(fused, EVENTS))
     events.write.mode("overwrite").parquet("file://" + os.path.abspath(args.out))
     written = spark.read.parquet("file://" + os.path.abspath(args.out)).count()
     print(f"tumen on Spark: {reports} reports, {run['markers']} registry events to place, "

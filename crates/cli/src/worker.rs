@@ -15,6 +15,8 @@ use tumen_detect::{Event, Window, identity_events};
 use tumen_model::Timestamp;
 use tumen_places::Gazetteer;
 use tumen_store::{Dataset, EventRecord};
+use tumen_store::event_table::{event_batch, event_records, event_schema};
+use tumen_worker::ipc::{Input, Output};
 use tumen_worker::markers::marker_batch;
 use tumen_worker::{Context as StageContext, Stage};
 
@@ -44,6 +46,11 @@ enum WorkerStage {
     Encounters(StageArgs),
     /// Events with key_mmsi, sorted by it, in; the final events out.
     Relate(StageArgs),
+    /// Where the dataset is, after the stages: the run's silences (gap and
+    /// ais_disabling events) in; the satellite and facility events
+    /// `tumen run`'s fusion step finds out (it reads the positions near
+    /// each scene from the archive: not distributed yet).
+    Fuse(FuseArgs),
 }
 
 #[derive(Args)]
@@ -58,6 +65,17 @@ pub struct PrepareArgs {
     /// The directory to write.
     #[arg(long)]
     out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct FuseArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// Profiles (default: tumen.toml in the dataset directory if there is
+    /// one, else the published definitions).
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -78,6 +96,7 @@ pub struct StageArgs {
 pub fn run(args: &WorkerArgs) -> Result<ExitCode> {
     let (stage, stage_args) = match &args.stage {
         WorkerStage::Prepare(prepare_args) => return prepare(prepare_args),
+        WorkerStage::Fuse(fuse_args) => return fuse(fuse_args),
         WorkerStage::Vessels(a) => (Stage::Vessels, a),
         WorkerStage::Pairs(a) => (Stage::Pairs, a),
         WorkerStage::Encounters(a) => (Stage::Encounters, a),
@@ -158,6 +177,37 @@ fn prepare(args: &PrepareArgs) -> Result<ExitCode> {
         parts.len(),
         records.len(),
         data_end.map_or("none".into(), |t| t.to_string())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fuse(args: &FuseArgs) -> Result<ExitCode> {
+    let dataset = Dataset::open_read_only(&args.data)?;
+    let (config, _) = Config::for_dataset(args.config.as_deref(), &args.data)?;
+    let gazetteer = crate::places::dataset_gazetteer(&dataset)?;
+    let stdin = io::stdin();
+    let mut input = Input::open(stdin.lock())?;
+    let mut events = Vec::new();
+    while let Some(batch) = input.next_batch()? {
+        for (row, record) in event_records(&batch).map_err(|e| input.column_error(e))?.iter().enumerate() {
+            events.push(Event::from_record(record).map_err(|problem| input.row_error(row, problem))?);
+        }
+    }
+    // In the order `tumen run` hands them over.
+    events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    let (fused, summary) = tumen_fusion::fuse(&dataset, &gazetteer, &config.fusion, None, None, &events)?;
+    let stdout = io::stdout();
+    let mut out = Output::new(BufWriter::new(stdout.lock()), &event_schema())?;
+    let records: Vec<EventRecord> = fused.iter().map(Event::to_record).collect();
+    out.write(&event_batch(&records))?;
+    out.finish()?;
+    eprintln!(
+        "worker fuse: {} silences in, {} events out ({} detections, {} matched, {} dark)",
+        events.len(),
+        records.len(),
+        summary.detections,
+        summary.matched,
+        summary.dark
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,9 @@
 //! The distributed run on a real Spark cluster: a standalone master and
 //! two workers on 127.0.0.1, started from the pyspark package's own
 //! `spark-class`, run `spark/tumen_spark.py` over a simulated dataset (the
-//! Najin → Dunay scenario with its places and a watch list, so the run
-//! places registry events); its events must be exactly those `tumen run`
-//! stored. Needs Java 17 and `pip install pyspark "pandas<3"` (`.ci/run`
+//! Najin → Dunay scenario with its places, satellite detections, facility
+//! counts and a watch list, so the run places registry events and fuses);
+//! its events must be exactly those `tumen run` stored. Needs Java 17 and `pip install pyspark "pandas<3"` (`.ci/run`
 //! installs them); says SKIPPED without them.
 
 use std::fs;
@@ -60,6 +60,8 @@ fn dataset(dir: &Path) -> PathBuf {
     tumen(&["simulate", "najin-dunay-2023", "--out", sim, "-q"]);
     tumen(&["ingest", &format!("{sim}/ais.nmea"), "--data", data_arg]);
     tumen(&["places", "import", &format!("{sim}/gazetteer.geojson"), "--data", data_arg]);
+    tumen(&["detections", "import", &format!("{sim}/scenes.csv"), &format!("{sim}/detections.csv"), "--data", data_arg]);
+    tumen(&["observations", "import", &format!("{sim}/observations.csv"), "--data", data_arg]);
     let list = dir.join("sdn.csv");
     fs::write(
         &list,
@@ -194,7 +196,7 @@ fn a_spark_cluster_finds_exactly_the_events_of_tumen_run() {
     }
     // What the run rests on: the detectors of single vessels, encounters,
     // draught changes placed on visits, and the registry's events placed.
-    for kind in ["port_visit", "gap", "encounter", "loitering", "draught_change", "watchlist_hit"] {
+    for kind in ["port_visit", "gap", "encounter", "loitering", "draught_change", "watchlist_hit", "dark_detection"] {
         assert!(kinds(&expected).contains(&kind), "tumen run found no {kind}: {:?}", kinds(&expected));
     }
     assert_eq!(found.len(), expected.len(), "{stdout}");
