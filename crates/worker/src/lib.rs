@@ -74,3 +74,99 @@ pub fn run(stage: Stage, context: &Context<'_>, input: impl Read, output: impl W
         Stage::Relate => relate::run(input, output),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray};
+    use arrow_ipc::writer::StreamWriter;
+    use arrow_schema::{DataType, Field, Schema, TimeUnit};
+
+    use super::*;
+
+    fn context<'a>(profiles: &'a tumen_detect::Profiles, gazetteer: &'a tumen_places::Gazetteer) -> Context<'a> {
+        Context { profiles, gazetteer, data_end: None }
+    }
+
+    /// An IPC stream of reports (`mmsi`, `time` in ms) with `columns`
+    /// besides.
+    fn reports(rows: &[(i64, i64)], with_lat: bool) -> Vec<u8> {
+        let mut fields = vec![
+            Field::new("mmsi", DataType::Int64, false),
+            Field::new("time", DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())), false),
+        ];
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.0))),
+            Arc::new(TimestampMillisecondArray::from_iter_values(rows.iter().map(|r| r.1)).with_timezone("UTC")),
+        ];
+        let names = if with_lat { vec!["lat", "lon", "sog_knots"] } else { vec!["lon", "sog_knots"] };
+        for name in names {
+            fields.push(Field::new(name, DataType::Float64, true));
+            columns.push(Arc::new(Float64Array::from_iter_values(rows.iter().map(|_| 40.0))));
+        }
+        for name in ["nav_status", "source_id", "line"] {
+            fields.push(Field::new(name, DataType::Int64, true));
+            columns.push(Arc::new(Int64Array::from_iter_values(rows.iter().map(|_| 1))));
+        }
+        fields.push(Field::new(markers::PLACE_EVENT, DataType::Utf8, true));
+        columns.push(Arc::new(StringArray::from(vec![None::<&str>; rows.len()])));
+        let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap();
+        let mut out = Vec::new();
+        let mut writer = StreamWriter::try_new(&mut out, &batch.schema()).unwrap();
+        writer.write(&batch).unwrap();
+        writer.finish().unwrap();
+        drop(writer);
+        out
+    }
+
+    #[test]
+    fn an_empty_input_gives_an_empty_stream_and_bad_input_an_error_naming_it() {
+        let (profiles, gazetteer) = (tumen_detect::Profiles::default(), tumen_places::Gazetteer::embedded());
+        let context = context(&profiles, gazetteer);
+        for stage in [Stage::Vessels, Stage::Pairs, Stage::Encounters, Stage::Relate] {
+            let mut out = Vec::new();
+            let summary = run(stage, &context, &b""[..], &mut out).unwrap();
+            assert_eq!(summary, StageSummary::default());
+            assert!(arrow_ipc::reader::StreamReader::try_new(&out[..], None).unwrap().next().is_none());
+            let error = run(stage, &context, &b"not arrow at all"[..], Vec::new()).unwrap_err();
+            assert!(matches!(error, WorkerError::Arrow(_)), "{stage:?}: {error}");
+        }
+        // Two reports of one vessel, then one of another: fine.
+        let sorted = reports(&[(1, 0), (1, 60_000), (2, 0)], true);
+        let summary = run(Stage::Vessels, &context, &sorted[..], Vec::new()).unwrap();
+        assert_eq!(summary.rows_in, 3);
+        // Out of order, or without a latitude: the batch and row named.
+        let unsorted = reports(&[(1, 60_000), (1, 0)], true);
+        let error = run(Stage::Vessels, &context, &unsorted[..], Vec::new()).unwrap_err().to_string();
+        assert_eq!(error, "input batch 1, row 1: rows are not sorted by MMSI, then time");
+        let no_lat = reports(&[(1, 0)], false);
+        let error = run(Stage::Vessels, &context, &no_lat[..], Vec::new()).unwrap_err().to_string();
+        assert_eq!(error, "input batch 1: column lat: missing");
+        // A pair stage given reports: its columns are missing.
+        let error = run(Stage::Pairs, &context, &sorted[..], Vec::new()).unwrap_err().to_string();
+        assert_eq!(error, "input batch 1: column slot: missing");
+    }
+
+    #[test]
+    fn events_survive_the_trip_through_a_marker() {
+        let record = tumen_store::EventRecord {
+            id: "identity_change-1".into(),
+            kind: "identity_change".into(),
+            mmsis: vec![273_000_001, 273_000_002],
+            start: tumen_model::Timestamp::from_unix_ms(1_694_066_400_000),
+            end: tumen_model::Timestamp::from_unix_ms(1_694_070_000_000),
+            lat_deg: None,
+            lon_deg: None,
+            place: None,
+            confidence: 3,
+            profile: "default".into(),
+            attributes: r#"{"field":"mmsi","hours":1.234,"open":false,"when":"2023-09-07T06:00:00Z"}"#.into(),
+            evidence: r#"[{"lat":42.647443333333335,"line":185074,"lon":132.65327166666665,"role":"first report of the new value","source_id":1,"time":"2023-09-07T06:00:00Z"}]"#.into(),
+        };
+        let back = markers::event_from_json(&markers::event_json(&record)).unwrap();
+        assert_eq!(back, record);
+        assert_eq!(tumen_detect::Event::from_record(&back).unwrap().to_record(), record);
+        assert!(markers::event_from_json("{}").is_err());
+    }
+}
