@@ -154,6 +154,10 @@ def main():
     parser.add_argument("--out", required=True, help="the directory to write the events to (Parquet)")
     parser.add_argument("--config", help="detector profiles (default: the dataset's tumen.toml, if any)")
     parser.add_argument(
+        "--work",
+        help="a directory for what the stages hand each other, shared like --out (default: OUT.work; removed at the end)",
+    )
+    parser.add_argument(
         "--partitions",
         type=int,
         default=0,
@@ -164,10 +168,22 @@ def main():
     spark = SparkSession.builder.appName("tumen").getOrCreate()
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MILLIS")
-    sc = spark.sparkContext
 
-    # What every partition needs, from the catalog, on the driver.
-    prepared = tempfile.mkdtemp(prefix="tumen-spark-")
+    # What every partition needs, from the catalog, on the driver; and what
+    # the stages hand each other: where every executor can read it.
+    prepared = os.path.abspath(args.work or args.out.rstrip("/") + ".work")
+    if os.path.exists(prepared):
+        raise SystemExit(f"{prepared} exists: remove it, or give another --work")
+    os.makedirs(prepared)
+    try:
+        run_stages(spark, args, prepared)
+    finally:
+        shutil.rmtree(prepared, ignore_errors=True)
+        spark.stop()
+
+
+def run_stages(spark, args, prepared):
+    sc = spark.sparkContext
     command = [args.tumen, "worker", "prepare", "--data", args.data, "--out", prepared]
     if args.config:
         command += ["--config", args.config]
@@ -247,8 +263,6 @@ def main():
     written = spark.read.parquet("file://" + os.path.abspath(args.out)).count()
     print(f"tumen on Spark: {reports} reports, {run['markers']} registry events to place, "
           f"{partitions} partitions: {written} events in {args.out}")
-    shutil.rmtree(prepared, ignore_errors=True)
-    spark.stop()
 
 
 if __name__ == "__main__":
