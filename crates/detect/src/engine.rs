@@ -6,9 +6,14 @@
 //! once no later report can add to them. Identity and draught changes come
 //! from the registry; the pass over positions places them.
 //!
+//! The vessels are shared between threads by MMSI range, each a
+//! [`VesselPass`] over its vessels' rows; the calling thread compares grid
+//! slots. The steps are those a distributed run takes in partitions
+//! (`tumen_worker`), and give the same events.
+//!
 //! Memory: one set of detector states per vessel seen, the read buffers of
-//! one day's files, and a day of grid points (24 bytes per vessel per 10
-//! minutes).
+//! one day's files per thread, and about two days of grid points (24 bytes
+//! per vessel per 10 minutes: a thread may read a day ahead).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::mpsc;
