@@ -16,7 +16,9 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use tumen_store::event_table::event_records;
 use tumen_store::{Dataset, EventQuery, EventRecord};
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+mod support;
+
+use support::{TUMEN, watched_najin_dataset};
 
 /// Processes killed when the test ends, however it ends.
 struct Cluster(Vec<Child>);
@@ -45,33 +47,6 @@ fn spark_home() -> Option<PathBuf> {
         .output()
         .ok()?;
     out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
-}
-
-fn tumen(args: &[&str]) {
-    let out = Command::new(TUMEN).args(args).output().unwrap();
-    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// The dataset: the scenario's AIS and places, and a watch list naming two
-/// of its ships (one by IMO number).
-fn dataset(dir: &Path) -> PathBuf {
-    let (sim, data) = (dir.join("sim"), dir.join("data"));
-    let (sim, data_arg) = (sim.to_str().unwrap(), data.to_str().unwrap());
-    tumen(&["simulate", "najin-dunay-2023", "--out", sim, "-q"]);
-    tumen(&["ingest", &format!("{sim}/ais.nmea"), "--data", data_arg]);
-    tumen(&["places", "import", &format!("{sim}/gazetteer.geojson"), "--data", data_arg]);
-    tumen(&["detections", "import", &format!("{sim}/scenes.csv"), &format!("{sim}/detections.csv"), "--data", data_arg]);
-    tumen(&["observations", "import", &format!("{sim}/observations.csv"), "--data", data_arg]);
-    let list = dir.join("sdn.csv");
-    fs::write(
-        &list,
-        "36101,\"ANGARA\",vessel,DPRK3,-0- ,-0- ,\"General Cargo\",-0- ,-0- ,\"Russia\",-0- ,\"Identification Number IMO 9179969.\"\n\
-         36102,\"SEA REEFER\",vessel,DPRK3,-0- ,-0- ,\"Reefer\",-0- ,-0- ,\"Russia\",-0- ,-0- \n",
-    )
-    .unwrap();
-    tumen(&["lists", "import", list.to_str().unwrap(), "--data", data_arg]);
-    tumen(&["run", "--data", data_arg]);
-    data
 }
 
 fn stored_events(data: &Path) -> Vec<EventRecord> {
@@ -118,7 +93,7 @@ fn a_spark_cluster_finds_exactly_the_events_of_tumen_run() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let data = dataset(dir.path());
+    let data = watched_najin_dataset(dir.path(), true);
 
     let (port, ui) = (free_port(), free_port());
     let master = format!("spark://127.0.0.1:{port}");

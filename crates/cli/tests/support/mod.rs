@@ -25,6 +25,39 @@ pub fn demo_data() -> &'static Path {
     })
 }
 
+/// Runs `tumen` and checks that it succeeded.
+pub fn tumen_ok(args: &[&str]) {
+    let out = Command::new(TUMEN).args(args).output().unwrap();
+    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A dataset in `dir` for the distributed runs' tests: the Najin → Dunay
+/// scenario's AIS and places, a watch list naming two of its ships (one by
+/// IMO number), so a run places registry events, and — `imagery` — its
+/// satellite scenes, detections and facility counts; `tumen run` done.
+pub fn watched_najin_dataset(dir: &Path, imagery: bool) -> PathBuf {
+    let (sim, data) = (dir.join("sim"), dir.join("data"));
+    let (sim, data_arg) = (sim.to_str().unwrap(), data.to_str().unwrap());
+    tumen_ok(&["simulate", "najin-dunay-2023", "--out", sim, "-q"]);
+    tumen_ok(&["ingest", &format!("{sim}/ais.nmea"), "--data", data_arg]);
+    tumen_ok(&["places", "import", &format!("{sim}/gazetteer.geojson"), "--data", data_arg]);
+    if imagery {
+        let (scenes, detections) = (format!("{sim}/scenes.csv"), format!("{sim}/detections.csv"));
+        tumen_ok(&["detections", "import", &scenes, &detections, "--data", data_arg]);
+        tumen_ok(&["observations", "import", &format!("{sim}/observations.csv"), "--data", data_arg]);
+    }
+    let list = dir.join("sdn.csv");
+    std::fs::write(
+        &list,
+        "36101,\"ANGARA\",vessel,DPRK3,-0- ,-0- ,\"General Cargo\",-0- ,-0- ,\"Russia\",-0- ,\"Identification Number IMO 9179969.\"\n\
+         36102,\"SEA REEFER\",vessel,DPRK3,-0- ,-0- ,\"Reefer\",-0- ,-0- ,\"Russia\",-0- ,-0- \n",
+    )
+    .unwrap();
+    tumen_ok(&["lists", "import", list.to_str().unwrap(), "--data", data_arg]);
+    tumen_ok(&["run", "--data", data_arg]);
+    data
+}
+
 /// A `tumen serve` on a free loopback port, killed when dropped.
 pub struct Server {
     child: Child,
