@@ -62,7 +62,8 @@ fn spark_events(out: &Path) -> Vec<EventRecord> {
     for entry in fs::read_dir(out).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "parquet") {
-            let reader = ParquetRecordBatchReaderBuilder::try_new(fs::File::open(&path).unwrap()).unwrap().build().unwrap();
+            let reader =
+                ParquetRecordBatchReaderBuilder::try_new(fs::File::open(&path).unwrap()).unwrap().build().unwrap();
             for batch in reader {
                 events.extend(event_records(&batch.unwrap()).unwrap());
             }
@@ -102,7 +103,14 @@ fn a_spark_cluster_finds_exactly_the_events_of_tumen_run() {
         &home,
         dir.path(),
         "org.apache.spark.deploy.master.Master",
-        &["--host".into(), "127.0.0.1".into(), "--port".into(), port.to_string(), "--webui-port".into(), ui.to_string()],
+        &[
+            "--host".into(),
+            "127.0.0.1".into(),
+            "--port".into(),
+            port.to_string(),
+            "--webui-port".into(),
+            ui.to_string(),
+        ],
         "master.log",
     ));
     for n in 0..2 {

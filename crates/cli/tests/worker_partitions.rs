@@ -61,9 +61,9 @@ fn partitions(batches: &[RecordBatch], n: u64, key: &[&str], sort: &[&str]) -> V
         .map(|p| {
             let mut rows: Vec<u32> = (0..all.num_rows() as u32)
                 .filter(|&r| {
-                    let hash = keys[r as usize].iter().fold(0xcbf2_9ce4_8422_2325u64, |h, v| {
-                        (h ^ *v as u64).wrapping_mul(0x1000_0000_01b3)
-                    });
+                    let hash = keys[r as usize]
+                        .iter()
+                        .fold(0xcbf2_9ce4_8422_2325u64, |h, v| (h ^ *v as u64).wrapping_mul(0x1000_0000_01b3));
                     hash % n == p
                 })
                 .collect();
@@ -90,7 +90,11 @@ fn vessel_input(parts: &[PathBuf], markers: &Path) -> Vec<RecordBatch> {
         Field::new("order", DataType::Int64, false),
     ]));
     let mut out = Vec::new();
-    let sources = parts.iter().flat_map(|p| read_parquet(p)).map(|b| (b, 1)).chain(read_parquet(markers).into_iter().map(|b| (b, 0)));
+    let sources = parts
+        .iter()
+        .flat_map(|p| read_parquet(p))
+        .map(|b| (b, 1))
+        .chain(read_parquet(markers).into_iter().map(|b| (b, 0)));
     for (batch, order) in sources {
         let c = Columns::of(&batch);
         let (mmsi, time) = (c.int64("mmsi").unwrap(), c.time_ms("time").unwrap());
@@ -143,7 +147,9 @@ fn where_set(batches: &[RecordBatch], column: &str) -> Vec<RecordBatch> {
     batches
         .iter()
         .map(|b| {
-            let set = arrow_array::BooleanArray::from_iter((0..b.num_rows()).map(|i| Some(b.column_by_name(column).unwrap().is_valid(i))));
+            let set = arrow_array::BooleanArray::from_iter(
+                (0..b.num_rows()).map(|i| Some(b.column_by_name(column).unwrap().is_valid(i))),
+            );
             filter_record_batch(b, &set).unwrap()
         })
         .filter(|b| b.num_rows() > 0)
@@ -180,7 +186,8 @@ fn the_stages_find_the_events_of_tumen_run_however_the_data_is_cut() {
     tumen(&["worker", "prepare", "--data", data_arg, "--out", prepared.to_str().unwrap()]);
 
     let run: serde_json::Value = serde_json::from_str(&fs::read_to_string(prepared.join("run.json")).unwrap()).unwrap();
-    let parts: Vec<PathBuf> = run["parts"].as_array().unwrap().iter().map(|p| PathBuf::from(p.as_str().unwrap())).collect();
+    let parts: Vec<PathBuf> =
+        run["parts"].as_array().unwrap().iter().map(|p| PathBuf::from(p.as_str().unwrap())).collect();
     let places: Vec<(String, String, String)> =
         serde_json::from_str(&fs::read_to_string(prepared.join("places.json")).unwrap()).unwrap();
     let gazetteer = tumen_places::Gazetteer::embedded_with_imported(places).unwrap();

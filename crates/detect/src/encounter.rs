@@ -242,7 +242,13 @@ impl<'g> EncounterFinder<'g> {
     }
 }
 
-fn publish_all(profile: &EncounterProfile, grid: Grid, gazetteer: &Gazetteer, land: &Land, runs: Vec<Run>) -> Vec<Event> {
+fn publish_all(
+    profile: &EncounterProfile,
+    grid: Grid,
+    gazetteer: &Gazetteer,
+    land: &Land,
+    runs: Vec<Run>,
+) -> Vec<Event> {
     runs.into_iter().filter_map(|run| publish(profile, grid, gazetteer, land, run)).collect()
 }
 
@@ -335,13 +341,7 @@ fn key(row: i64, column: i64) -> u64 {
     (((row + (1 << 31)) as u64) << 32) | ((column + (1 << 31)) as u64 & 0xffff_ffff)
 }
 
-fn publish(
-    profile: &EncounterProfile,
-    grid: Grid,
-    gazetteer: &Gazetteer,
-    land: &Land,
-    mut run: Run,
-) -> Option<Event> {
+fn publish(profile: &EncounterProfile, grid: Grid, gazetteer: &Gazetteer, land: &Land, mut run: Run) -> Option<Event> {
     let (a, b) = run.pair;
     let hours = (run.last_slot - run.first_slot) as f64 * grid.step_ms as f64 / 3_600_000.0;
     if hours < profile.min_hours {

@@ -187,7 +187,10 @@ pub fn identity_events(dataset: &Dataset, profiles: &Profiles) -> Result<Vec<Eve
 enum FromPass {
     /// The next day is read: its settled grid slots and the events found
     /// so far.
-    Day { slots: Vec<(i64, Vec<GridPoint>)>, events: Vec<Event> },
+    Day {
+        slots: Vec<(i64, Vec<GridPoint>)>,
+        events: Vec<Event>,
+    },
     Finished(PassResult),
 }
 

@@ -216,9 +216,10 @@ impl Event {
     /// .to_record() == r`. Times among the attributes come back as text,
     /// which a record writes alike.
     pub fn from_record(record: &EventRecord) -> Result<Event, String> {
-        let kind = EventKind::parse(&record.kind).ok_or_else(|| format!("event {}: unknown kind {}", record.id, record.kind))?;
-        let attributes: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&record.attributes)
-            .map_err(|e| format!("event {}: attributes: {e}", record.id))?;
+        let kind = EventKind::parse(&record.kind)
+            .ok_or_else(|| format!("event {}: unknown kind {}", record.id, record.kind))?;
+        let attributes: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&record.attributes).map_err(|e| format!("event {}: attributes: {e}", record.id))?;
         let attributes = attributes
             .into_iter()
             .map(|(key, value)| {
@@ -248,7 +249,10 @@ impl Event {
                 Ok(Evidence {
                     source_id: e.source_id,
                     line: e.line,
-                    time: e.time.parse().map_err(|err| format!("event {}: evidence time {}: {err}", record.id, e.time))?,
+                    time: e
+                        .time
+                        .parse()
+                        .map_err(|err| format!("event {}: evidence time {}: {err}", record.id, e.time))?,
                     position: e.lat.zip(e.lon).map(|(lat_deg, lon_deg)| LatLon { lat_deg, lon_deg }),
                     role: intern(&e.role),
                 })

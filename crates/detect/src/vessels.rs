@@ -259,4 +259,3 @@ impl<'g> VesselDetectors<'g> {
         }
     }
 }
-

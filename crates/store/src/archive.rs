@@ -495,7 +495,10 @@ impl Iterator for PartReader {
 }
 
 /// The row groups of a part that can hold rows of `mmsis`.
-pub(crate) fn groups_in(metadata: &parquet::file::metadata::ParquetMetaData, mmsis: &std::ops::RangeInclusive<u32>) -> Vec<usize> {
+pub(crate) fn groups_in(
+    metadata: &parquet::file::metadata::ParquetMetaData,
+    mmsis: &std::ops::RangeInclusive<u32>,
+) -> Vec<usize> {
     metadata
         .row_groups()
         .iter()

@@ -631,9 +631,8 @@ impl Catalog {
     /// range as far as anyone knows without opening the file).
     pub fn part_mmsi_spans(&self) -> Result<Vec<crate::archive::MmsiRowGroup>, CatalogError> {
         let mut statement = self.conn.prepare("SELECT min_mmsi, max_mmsi, rows FROM parts")?;
-        let rows = statement.query_map([], |r| {
-            Ok(crate::archive::MmsiRowGroup { min: r.get(0)?, max: r.get(1)?, rows: r.get(2)? })
-        })?;
+        let rows = statement
+            .query_map([], |r| Ok(crate::archive::MmsiRowGroup { min: r.get(0)?, max: r.get(1)?, rows: r.get(2)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -368,7 +368,11 @@ impl DayParts {
     /// order, each transmission once. A compacted day streams, reading only
     /// the row groups that can hold those vessels; a day still being filled
     /// by a live feed is read whole, sorted and joined as compaction would.
-    pub fn for_each_position_in(&self, mmsis: RangeInclusive<u32>, mut f: impl FnMut(PositionRow)) -> Result<(), StoreError> {
+    pub fn for_each_position_in(
+        &self,
+        mmsis: RangeInclusive<u32>,
+        mut f: impl FnMut(PositionRow),
+    ) -> Result<(), StoreError> {
         if self.compacted {
             for path in &self.paths {
                 for row in PartReader::open_mmsi_range(path, mmsis.clone()).map_err(io_at(path))? {

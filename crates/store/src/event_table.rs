@@ -6,13 +6,15 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder, TimestampMillisecondBuilder};
+use arrow_array::builder::{
+    Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder, TimestampMillisecondBuilder,
+};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use tumen_model::Timestamp;
 
 use crate::catalog::EventRecord;
-use crate::columns::{Columns, ColumnError};
+use crate::columns::{ColumnError, Columns};
 
 /// The events schema.
 pub fn event_schema() -> SchemaRef {
@@ -45,7 +47,8 @@ pub fn event_batch(records: &[EventRecord]) -> RecordBatch {
     let (mut lat, mut lon) = (Float64Builder::new(), Float64Builder::new());
     let mut place = StringBuilder::new();
     let mut confidence = Int32Builder::new();
-    let (mut profile, mut attributes, mut evidence) = (StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+    let (mut profile, mut attributes, mut evidence) =
+        (StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
     for r in records {
         id.append_value(&r.id);
         kind.append_value(&r.kind);

@@ -27,12 +27,12 @@
 //! are exactly those `tumen run` finds on one machine.
 
 pub mod cells;
-pub mod tables;
 pub mod encounters;
 pub mod ipc;
 pub mod markers;
 pub mod pairs;
 pub mod relate;
+pub mod tables;
 pub mod vessels;
 
 use std::io::{Read, Write};
@@ -66,7 +66,12 @@ pub struct Context<'a> {
 
 /// Runs `stage` over the Arrow IPC stream `input`, writing its output
 /// stream to `output`.
-pub fn run(stage: Stage, context: &Context<'_>, input: impl Read, output: impl Write) -> Result<StageSummary, WorkerError> {
+pub fn run(
+    stage: Stage,
+    context: &Context<'_>,
+    input: impl Read,
+    output: impl Write,
+) -> Result<StageSummary, WorkerError> {
     match stage {
         Stage::Vessels => vessels::run(context, input, output),
         Stage::Pairs => pairs::run(context, input, output),

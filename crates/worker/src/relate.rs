@@ -12,9 +12,9 @@ use tumen_model::Mmsi;
 use tumen_store::columns::Columns;
 use tumen_store::event_table::{event_records, event_schema};
 
+use crate::StageSummary;
 use crate::encounters::write_events;
 use crate::ipc::{Input, Output, WorkerError};
-use crate::StageSummary;
 
 pub fn run(input: impl Read, output: impl Write) -> Result<StageSummary, WorkerError> {
     let mut out = Output::new(output, &event_schema())?;
@@ -32,7 +32,8 @@ pub fn run(input: impl Read, output: impl Write) -> Result<StageSummary, WorkerE
         let key = Columns::of(&batch).int64("key_mmsi").map_err(|e| input.column_error(e))?;
         let records = event_records(&batch).map_err(|e| input.column_error(e))?;
         for (row, record) in records.iter().enumerate() {
-            let key = key.get(row).and_then(|k| u32::try_from(k).ok()).ok_or_else(|| input.row_error(row, "no key_mmsi"))?;
+            let key =
+                key.get(row).and_then(|k| u32::try_from(k).ok()).ok_or_else(|| input.row_error(row, "no key_mmsi"))?;
             if vessel != Some(key) {
                 if vessel.is_some_and(|v| v > key) {
                     return Err(input.row_error(row, "rows are not sorted by key_mmsi"));

@@ -28,7 +28,8 @@ use crate::{Context, StageSummary};
 /// Events (every events column, nullable) and grid points (every grid
 /// column, nullable) in one schema.
 pub fn output_schema() -> SchemaRef {
-    let mut fields: Vec<Field> = event_schema().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect();
+    let mut fields: Vec<Field> =
+        event_schema().fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect();
     fields.extend(grid_fields(true));
     Arc::new(Schema::new(fields))
 }
@@ -112,7 +113,10 @@ pub fn run(context: &Context<'_>, input: impl Read, output: impl Write) -> Resul
         let marker = if columns.has(PLACE_EVENT) { Some(columns.text(PLACE_EVENT).map_err(read)?) } else { None };
         let reports = ReportColumns::of(&columns).map_err(read)?;
         for row in 0..batch.num_rows() {
-            let vessel = mmsi.get(row).and_then(|m| u32::try_from(m).ok()).ok_or_else(|| input.row_error(row, "no MMSI, or out of range"))?;
+            let vessel = mmsi
+                .get(row)
+                .and_then(|m| u32::try_from(m).ok())
+                .ok_or_else(|| input.row_error(row, "no MMSI, or out of range"))?;
             let ms = time.get(row).ok_or_else(|| input.row_error(row, "no time"))?;
             if previous.is_some_and(|p| p > (vessel, ms)) {
                 return Err(input.row_error(row, "rows are not sorted by MMSI, then time"));
@@ -132,7 +136,8 @@ pub fn run(context: &Context<'_>, input: impl Read, output: impl Write) -> Resul
                 pass.place(event);
                 continue;
             }
-            let fix = reports.fix(row, Mmsi(vessel), Timestamp::from_unix_ms(ms)).map_err(|p| input.row_error(row, p))?;
+            let fix =
+                reports.fix(row, Mmsi(vessel), Timestamp::from_unix_ms(ms)).map_err(|p| input.row_error(row, p))?;
             pass.feed(&fix);
         }
     }
