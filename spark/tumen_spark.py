@@ -212,7 +212,9 @@ def run_stages(spark, args, prepared):
         positions.select(*columns, F.lit(None).cast("string").alias("place_event"), F.lit(1).alias("order"))
         .unionByName(markers.withColumn("order", F.lit(0)), allowMissingColumns=True)
         .repartition(partitions, "mmsi")
-        .sortWithinPartitions("mmsi", "time", "order")
+        # In archive order: reports of one time by source and line, as
+        # `tumen run` reads them (Spark's sort is not stable).
+        .sortWithinPartitions("mmsi", "time", "order", "source_id", "line")
         .drop("order")
     )
     vessel_args = stage_args + (["--data-end", run["data_end"]] if run["data_end"] else [])

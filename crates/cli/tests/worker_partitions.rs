@@ -203,10 +203,11 @@ fn the_stages_find_the_events_of_tumen_run_however_the_data_is_cut() {
 
     let input = vessel_input(&parts, &prepared.join("markers.parquet"));
     for n in [1, 3, 7] {
-        let vessel_out: Vec<RecordBatch> = partitions(&input, n, &["mmsi"], &["mmsi", "time", "order"])
-            .iter()
-            .flat_map(|p| stage(Stage::Vessels, &context, p))
-            .collect();
+        let vessel_out: Vec<RecordBatch> =
+            partitions(&input, n, &["mmsi"], &["mmsi", "time", "order", "source_id", "line"])
+                .iter()
+                .flat_map(|p| stage(Stage::Vessels, &context, p))
+                .collect();
         let events = where_set(&vessel_out, "id");
         let grid = where_set(&vessel_out, "slot");
         let hits: Vec<RecordBatch> = partitions(&grid, n, &["slot", "cell"], &["slot", "cell"])
