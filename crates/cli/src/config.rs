@@ -61,8 +61,13 @@ impl Config {
                 beside
             }
         };
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        Ok((Config::parse(&text, &path)?, Some(path)))
+        Ok((Config::read(&path)?, Some(path)))
+    }
+
+    /// The configuration in the file at `path`.
+    pub fn read(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Config::parse(&text, path)
     }
 }
 

@@ -14,7 +14,7 @@ use parquet::arrow::ArrowWriter;
 use tumen_detect::{Event, Window, identity_events};
 use tumen_model::Timestamp;
 use tumen_places::Gazetteer;
-use tumen_store::event_table::{event_batch, event_records, event_schema};
+use tumen_store::event_table::{event_records, event_schema};
 use tumen_store::{Dataset, EventRecord};
 use tumen_worker::ipc::{Input, Output};
 use tumen_worker::markers::marker_batch;
@@ -102,13 +102,7 @@ pub fn run(args: &WorkerArgs) -> Result<ExitCode> {
         WorkerStage::Encounters(a) => (Stage::Encounters, a),
         WorkerStage::Relate(a) => (Stage::Relate, a),
     };
-    let config = match &stage_args.config {
-        Some(path) => {
-            let text = fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-            Config::parse(&text, path)?
-        }
-        None => Config::default(),
-    };
+    let config = stage_args.config.as_deref().map(Config::read).transpose()?.unwrap_or_default();
     let imported: Vec<(String, String, String)> = match &stage_args.places {
         Some(path) => {
             let text = fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
@@ -195,16 +189,15 @@ fn fuse(args: &FuseArgs) -> Result<ExitCode> {
     }
     // In the order `tumen run` hands them over.
     events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
-    let (fused, summary) = tumen_fusion::fuse(&dataset, &gazetteer, &config.fusion, None, None, &events)?;
+    let (mut fused, summary) = tumen_fusion::fuse(&dataset, &gazetteer, &config.fusion, None, None, &events)?;
     let stdout = io::stdout();
     let mut out = Output::new(BufWriter::new(stdout.lock()), &event_schema())?;
-    let records: Vec<EventRecord> = fused.iter().map(Event::to_record).collect();
-    out.write(&event_batch(&records))?;
+    let written = out.write_events(&mut fused)?;
     out.finish()?;
     eprintln!(
         "worker fuse: {} silences in, {} events out ({} detections, {} matched, {} dark)",
         events.len(),
-        records.len(),
+        written,
         summary.detections,
         summary.matched,
         summary.dark

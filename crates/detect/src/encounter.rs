@@ -208,48 +208,32 @@ impl<'g> EncounterFinder<'g> {
     /// slot (as [`closest_per_pair_and_slot`] leaves them). Returns the
     /// encounters they end.
     pub fn hits(&mut self, hits: &[PairHit]) -> Vec<Event> {
-        let mut events = Vec::new();
-        for state in &mut self.profiles {
-            let mut done = Vec::new();
-            for hit in hits {
-                state.hit(hit, &mut done);
-            }
-            events.extend(publish_all(&state.profile, self.grid, self.gazetteer, self.land, done));
-        }
-        events
+        self.end_runs(|state, done| hits.iter().for_each(|hit| state.hit(hit, done)))
     }
 
     /// The encounters no hit at `slot` or later can extend (keeps memory to
     /// the runs under way).
-    pub fn expire(&mut self, slot: i64) -> Vec<Event> {
-        let mut events = Vec::new();
-        for state in &mut self.profiles {
-            let mut done = Vec::new();
-            state.expire(slot, &mut done);
-            events.extend(publish_all(&state.profile, self.grid, self.gazetteer, self.land, done));
-        }
-        events
+    fn expire(&mut self, slot: i64) -> Vec<Event> {
+        self.end_runs(|state, done| state.expire(slot, done))
     }
 
     /// At the end of the data, every run that qualifies.
     pub fn finish(&mut self) -> Vec<Event> {
+        self.end_runs(|state, done| done.extend(state.open.drain().map(|(_, run)| run)))
+    }
+
+    /// The encounters among the runs `end` ends, for each profile.
+    fn end_runs(&mut self, mut end: impl FnMut(&mut ProfileRuns, &mut Vec<Run>)) -> Vec<Event> {
         let mut events = Vec::new();
         for state in &mut self.profiles {
-            let done: Vec<Run> = state.open.drain().map(|(_, run)| run).collect();
-            events.extend(publish_all(&state.profile, self.grid, self.gazetteer, self.land, done));
+            let mut done = Vec::new();
+            end(state, &mut done);
+            events.extend(
+                done.into_iter().filter_map(|run| publish(&state.profile, self.grid, self.gazetteer, self.land, run)),
+            );
         }
         events
     }
-}
-
-fn publish_all(
-    profile: &EncounterProfile,
-    grid: Grid,
-    gazetteer: &Gazetteer,
-    land: &Land,
-    runs: Vec<Run>,
-) -> Vec<Event> {
-    runs.into_iter().filter_map(|run| publish(profile, grid, gazetteer, land, run)).collect()
 }
 
 #[derive(Clone)]

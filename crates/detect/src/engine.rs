@@ -105,7 +105,6 @@ pub fn detect_window(
     let grid = Grid::default();
     let mut encounters = EncounterFinder::new(grid, profiles.encounter.clone(), gazetteer, land);
     let mut events = Vec::new();
-    let mut placed = Vec::new();
     // Each slot's points from every pass; a day's slots are compared once
     // every pass has read the day.
     let mut slots: BTreeMap<i64, Vec<GridPoint>> = BTreeMap::new();
@@ -158,7 +157,6 @@ pub fn detect_window(
         for receiver in &receivers {
             if let Ok(FromPass::Finished(result)) = receiver.recv() {
                 events.extend(result.events);
-                placed.extend(result.placed);
                 merge_slots(&mut slots, result.slots);
             }
         }
@@ -172,7 +170,6 @@ pub fn detect_window(
         events.extend(encounters.slot(slot, &points));
     }
     events.extend(encounters.finish());
-    events.extend(placed);
     Ok(relate(events))
 }
 

@@ -40,10 +40,9 @@ pub struct VesselPass<'g> {
 
 /// What a finished pass found.
 pub struct PassResult {
-    /// Events of single vessels, in no particular order.
+    /// Events of single vessels, in no particular order, then the events
+    /// given to [`VesselPass::place`], with positions.
     pub events: Vec<Event>,
-    /// The events given to [`VesselPass::place`], with positions.
-    pub placed: Vec<Event>,
     /// Grid slots not taken before the end, oldest first.
     pub slots: Vec<(i64, Vec<GridPoint>)>,
 }
@@ -116,7 +115,8 @@ impl<'g> VesselPass<'g> {
         for detectors in self.vessels.values_mut() {
             detectors.finish(data_end, &mut self.events, &mut self.to_place);
         }
-        PassResult { events: self.events, placed: self.to_place, slots: self.grid_buffer.take_all() }
+        self.events.append(&mut self.to_place);
+        PassResult { events: self.events, slots: self.grid_buffer.take_all() }
     }
 }
 

@@ -283,18 +283,7 @@ impl Dataset {
     /// read buffers); a day still being filled by a live feed is read whole,
     /// sorted and joined as compaction would.
     pub fn for_each_position_of_day(&self, day: i64, f: impl FnMut(PositionRow)) -> Result<(), StoreError> {
-        self.for_each_position_of_day_in(day, 0..=u32::MAX, f)
-    }
-
-    /// As [`Dataset::for_each_position_of_day`], the rows of the vessels
-    /// whose MMSIs are in `mmsis`.
-    pub fn for_each_position_of_day_in(
-        &self,
-        day: i64,
-        mmsis: RangeInclusive<u32>,
-        f: impl FnMut(PositionRow),
-    ) -> Result<(), StoreError> {
-        self.day_parts(day)?.for_each_position_in(mmsis, f)
+        self.day_parts(day)?.for_each_position_in(0..=u32::MAX, f)
     }
 
     /// The part files of `day`, to be read without the catalog: threads
@@ -373,21 +362,14 @@ impl DayParts {
         mmsis: RangeInclusive<u32>,
         mut f: impl FnMut(PositionRow),
     ) -> Result<(), StoreError> {
-        if self.compacted {
-            for path in &self.paths {
-                for row in PartReader::open_mmsi_range(path, mmsis.clone()).map_err(io_at(path))? {
-                    f(row.map_err(io_at(path))?);
-                }
-            }
-            return Ok(());
-        }
-        let mut rows = Vec::new();
+        let mut unsorted = Vec::new();
         for path in &self.paths {
             for row in PartReader::open_mmsi_range(path, mmsis.clone()).map_err(io_at(path))? {
-                rows.push(row.map_err(io_at(path))?);
+                let row = row.map_err(io_at(path))?;
+                if self.compacted { f(row) } else { unsorted.push(row) }
             }
         }
-        sort_and_join(rows, f);
+        sort_and_join(unsorted, f);
         Ok(())
     }
 

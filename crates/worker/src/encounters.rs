@@ -10,7 +10,7 @@ use tumen_detect::encounter::{EncounterFinder, PairHit, closest_per_pair_and_slo
 use tumen_detect::grid::Grid;
 use tumen_places::Land;
 use tumen_store::columns::Columns;
-use tumen_store::event_table::{event_batch, event_schema};
+use tumen_store::event_table::event_schema;
 
 use crate::ipc::{Input, OUTPUT_BATCH_ROWS, Output, WorkerError};
 use crate::tables::PointColumns;
@@ -56,20 +56,11 @@ pub fn run(context: &Context<'_>, input: impl Read, output: impl Write) -> Resul
             rows_in += 1;
         }
         if events.len() >= OUTPUT_BATCH_ROWS {
-            events_out += write_events(&mut out, &mut events)?;
+            events_out += out.write_events(&mut events)?;
         }
     }
     follow(&mut pair_hits, &mut events);
-    events_out += write_events(&mut out, &mut events)?;
+    events_out += out.write_events(&mut events)?;
     let rows_out = out.finish()?;
     Ok(StageSummary { rows_in, events_out, rows_out })
-}
-
-/// Writes and empties `events`; returns how many.
-pub(crate) fn write_events(out: &mut Output<impl Write>, events: &mut Vec<Event>) -> Result<u64, WorkerError> {
-    let records: Vec<_> = events.drain(..).map(|e| e.to_record()).collect();
-    for chunk in records.chunks(OUTPUT_BATCH_ROWS) {
-        out.write(&event_batch(chunk))?;
-    }
-    Ok(records.len() as u64)
 }

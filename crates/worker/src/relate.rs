@@ -13,7 +13,6 @@ use tumen_store::columns::Columns;
 use tumen_store::event_table::{event_records, event_schema};
 
 use crate::StageSummary;
-use crate::encounters::write_events;
 use crate::ipc::{Input, Output, WorkerError};
 
 pub fn run(input: impl Read, output: impl Write) -> Result<StageSummary, WorkerError> {
@@ -44,10 +43,10 @@ pub fn run(input: impl Read, output: impl Write) -> Result<StageSummary, WorkerE
             events.push(Event::from_record(record).map_err(|p| input.row_error(row, p))?);
             rows_in += 1;
         }
-        events_out += write_events(&mut out, &mut done)?;
+        events_out += out.write_events(&mut done)?;
     }
     settle(vessel, &mut events, &mut done);
-    events_out += write_events(&mut out, &mut done)?;
+    events_out += out.write_events(&mut done)?;
     let rows_out = out.finish()?;
     Ok(StageSummary { rows_in, events_out, rows_out })
 }

@@ -145,7 +145,6 @@ pub fn run(context: &Context<'_>, input: impl Read, output: impl Write) -> Resul
     writer.slots(result.slots)?;
     writer.flush_grid()?;
     writer.events(result.events)?;
-    writer.events(result.placed)?;
     let events_out = writer.events;
     let rows_out = writer.out.finish()?;
     Ok(StageSummary { rows_in, events_out, rows_out })
