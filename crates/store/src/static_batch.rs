@@ -3,11 +3,14 @@
 //! (CSV exports on every row), the registry keeps one row per day.
 //!
 //! This sits on ingest's hot path (a global day has ~4·10^7 identity
-//! fields, each one lookup in a table of ~10^6 entries — memory, not cache),
-//! so an entry lives in the hash table itself with its value inline when
-//! short (as AIS text fields are): a repeated value costs one hash, two
-//! cache misses and no allocation. Longer values (CSV exports) go to one
-//! string, end to end.
+//! fields in ~6·10^6 messages, against ~10^6 entries — memory, not cache),
+//! so the table is keyed by (MMSI, day) and holds each vessel-day's entries
+//! together, values inline when short (as AIS text fields are): the fields
+//! of one message (a type 5 has eight) cost one hash of two numbers and one
+//! cache miss between them, then a short scan of memory already at hand —
+//! where a table keyed by the whole (MMSI, field, value, day) missed the
+//! cache once per field. Longer values (CSV exports) go to one string, end
+//! to end.
 
 use std::hash::BuildHasher;
 
@@ -19,23 +22,41 @@ use crate::rows::{Origin, StaticField, StaticRow};
 
 #[derive(Debug, Default)]
 pub struct StaticBatch {
-    entries: HashTable<Entry>,
+    /// Indexes into `vessel_days`, by (MMSI, day).
+    index: HashTable<usize>,
+    vessel_days: Vec<VesselDay>,
+    /// The vessel-day of the last field added: the next field is most
+    /// often of the same message.
+    last: Option<usize>,
     /// Values too long to keep inline, end to end.
     long_text: String,
     hasher: DefaultHashBuilder,
     reports: u64,
+    entries: usize,
 }
 
 /// Values up to this many bytes are kept in the entry (AIS names and
 /// destinations are 20 characters, call signs 7).
 const INLINE_TEXT_BYTES: usize = 24;
 
+/// One vessel's entries of one day.
+#[derive(Debug)]
+struct VesselDay {
+    mmsi: u32,
+    day: i64,
+    entries: Vec<Entry>,
+    /// Indexes into `entries` by (field, value), once there are more than
+    /// [`SCANNED_ENTRIES`]: a vessel sending ever new values (a spoofer, a
+    /// noisy export) must not make each lookup a long scan.
+    by_value: Option<HashTable<usize>>,
+}
+
+/// A vessel-day with at most this many entries is searched by a scan.
+const SCANNED_ENTRIES: usize = 32;
+
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    hash: u64,
-    mmsi: u32,
     field: StaticField,
-    day: i64,
     text: Text,
     aggregate: StaticAggregate,
 }
@@ -47,12 +68,19 @@ enum Text {
     Long { start: usize, len: usize },
 }
 
-impl Entry {
-    fn text<'a>(&'a self, long_text: &'a str) -> &'a str {
-        match &self.text {
+impl Text {
+    fn as_str<'a>(&'a self, long_text: &'a str) -> &'a str {
+        match self {
             // Inline bytes were copied from a `&str` whole.
             Text::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default(),
             Text::Long { start, len } => &long_text[*start..][..*len],
+        }
+    }
+
+    fn is(&self, value: &str, long_text: &str) -> bool {
+        match self {
+            Text::Inline { len, bytes } => &bytes[..usize::from(*len)] == value.as_bytes(),
+            Text::Long { start, len } => *len == value.len() && &long_text[*start..][..*len] == value,
         }
     }
 }
@@ -64,6 +92,14 @@ pub(crate) struct StaticAggregate {
     pub first: (i64, u32, u64),
     pub last: i64,
     pub reports: u64,
+}
+
+impl StaticAggregate {
+    fn add(&mut self, other: StaticAggregate) {
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        self.reports += other.reports;
+    }
 }
 
 /// An entry's key, as [`StaticBatch::sorted`] gives it.
@@ -85,16 +121,19 @@ impl StaticBatch {
     /// Adds `aggregate` to the entry of (mmsi, field, day, value), making
     /// it if new.
     fn merge(&mut self, mmsi: u32, field: StaticField, day: i64, value: &str, aggregate: StaticAggregate) {
-        let hash = self.hash_of(mmsi, field, day, value);
-        let long_text = &self.long_text;
-        let found = self.entries.find_mut(hash, |e| {
-            e.hash == hash && e.mmsi == mmsi && e.field == field && e.day == day && e.text(long_text) == value
-        });
-        if let Some(e) = found {
-            let a = &mut e.aggregate;
-            a.first = a.first.min(aggregate.first);
-            a.last = a.last.max(aggregate.last);
-            a.reports += aggregate.reports;
+        let at = self.vessel_day(mmsi, day);
+        let (hasher, long_text) = (&self.hasher, &mut self.long_text);
+        let VesselDay { entries, by_value, .. } = &mut self.vessel_days[at];
+        let is_it = |e: &Entry, long_text: &str| e.field == field && e.text.is(value, long_text);
+        let found = match by_value {
+            None => entries.iter().position(|e| is_it(e, long_text)),
+            Some(index) => {
+                let hash = hasher.hash_one((field, value));
+                index.find(hash, |&i| is_it(&entries[i], long_text)).copied()
+            }
+        };
+        if let Some(i) = found {
+            entries[i].aggregate.add(aggregate);
             return;
         }
         let text = if value.len() <= INLINE_TEXT_BYTES {
@@ -102,16 +141,51 @@ impl StaticBatch {
             bytes[..value.len()].copy_from_slice(value.as_bytes());
             Text::Inline { len: value.len() as u8, bytes }
         } else {
-            let start = self.long_text.len();
-            self.long_text.push_str(value);
+            let start = long_text.len();
+            long_text.push_str(value);
             Text::Long { start, len: value.len() }
         };
-        let entry = Entry { hash, mmsi, field, day, text, aggregate };
-        self.entries.insert_unique(hash, entry, |e| e.hash);
+        entries.push(Entry { field, text, aggregate });
+        self.entries += 1;
+        let key_hash = |e: &Entry| hasher.hash_one((e.field, e.text.as_str(long_text)));
+        match by_value {
+            Some(index) => {
+                let last = entries.len() - 1;
+                index.insert_unique(key_hash(&entries[last]), last, |&i| key_hash(&entries[i]));
+            }
+            None if entries.len() > SCANNED_ENTRIES => {
+                let mut index = HashTable::with_capacity(entries.len() * 2);
+                for (i, e) in entries.iter().enumerate() {
+                    index.insert_unique(key_hash(e), i, |&j| key_hash(&entries[j]));
+                }
+                *by_value = Some(index);
+            }
+            None => {}
+        }
     }
 
-    fn hash_of(&self, mmsi: u32, field: StaticField, day: i64, value: &str) -> u64 {
-        self.hasher.hash_one((mmsi, field, day, value))
+    /// The index of (mmsi, day)'s vessel-day, made if new.
+    fn vessel_day(&mut self, mmsi: u32, day: i64) -> usize {
+        if let Some(last) = self.last {
+            let v = &self.vessel_days[last];
+            if v.mmsi == mmsi && v.day == day {
+                return last;
+            }
+        }
+        let hash = self.hasher.hash_one((mmsi, day));
+        let vessel_days = &self.vessel_days;
+        let at = match self.index.find(hash, |&i| vessel_days[i].mmsi == mmsi && vessel_days[i].day == day) {
+            Some(&i) => i,
+            None => {
+                let i = self.vessel_days.len();
+                self.vessel_days.push(VesselDay { mmsi, day, entries: Vec::new(), by_value: None });
+                let (hasher, vessel_days) = (&self.hasher, &self.vessel_days);
+                self.index.insert_unique(hash, i, |&j| hasher.hash_one((vessel_days[j].mmsi, vessel_days[j].day)));
+                i
+            }
+        };
+        self.last = Some(at);
+        at
     }
 
     /// Reports added.
@@ -120,18 +194,23 @@ impl StaticBatch {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries == 0
     }
 
     /// Distinct (MMSI, field, value, day) entries held.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries
     }
 
     /// The entries in key order.
     pub(crate) fn sorted(&self) -> Vec<(StaticKey<'_>, StaticAggregate)> {
-        let mut out: Vec<_> =
-            self.entries.iter().map(|e| ((e.mmsi, e.field, e.text(&self.long_text), e.day), e.aggregate)).collect();
+        let mut out: Vec<_> = self
+            .vessel_days
+            .iter()
+            .flat_map(|v| {
+                v.entries.iter().map(|e| ((v.mmsi, e.field, e.text.as_str(&self.long_text), v.day), e.aggregate))
+            })
+            .collect();
         out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         out
     }
@@ -243,6 +322,23 @@ mod tests {
         }
         assert_eq!((batch.len(), batch.reports()), (20_000, 40_000));
         assert!(batch.sorted().iter().all(|(_, a)| a.reports == 2 && a.last == 1_000));
+    }
+
+    #[test]
+    fn a_vessel_with_many_values_in_a_day_keeps_each_once() {
+        let mut batch = StaticBatch::default();
+        let origin = Origin { source_id: 1, line: 1 };
+        // Past the scanned entries the vessel-day is indexed: every value
+        // is still found again, short and long, and fields stay apart.
+        for round in 0..3 {
+            for k in 0..500 {
+                let value = if k % 3 == 0 { format!("PORT {k}") } else { format!("A DESTINATION LONGER THAN AIS {k}") };
+                batch.add_parts(Mmsi(7), at(round * 10 + k), StaticField::Destination, &value, origin);
+                batch.add_parts(Mmsi(7), at(round * 10 + k), StaticField::Name, &value, origin);
+            }
+        }
+        assert_eq!((batch.len(), batch.reports()), (1_000, 3_000));
+        assert!(batch.sorted().iter().all(|(_, a)| a.reports == 3));
     }
 
     #[test]
