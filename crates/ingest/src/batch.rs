@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tumen_model::{Mmsi, Timestamp};
-use tumen_store::{Batch, Origin, PositionRow, RejectRow, StaticBatch, StaticField, TimeOrigin};
+use tumen_store::{Batch, BatchParts, Origin, PositionRow, RejectRow, StaticBatch, StaticField, TimeOrigin};
 
 /// What a source has given so far. Cumulative: a resumed ingest restores
 /// them from the checkpoint, so the final summary of a killed and resumed
@@ -154,6 +154,7 @@ impl BatchBuilder {
             reject_counts: std::mem::take(&mut self.reject_counts),
             checkpoint,
             lines: self.counts.lines,
+            parts: BatchParts::default(),
         }
     }
 }

@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use tumen_ais::DecoderConfig;
-use tumen_store::{Batch, Dataset, PositionRow, SourceRecord, StoreError};
+use tumen_store::{Batch, BatchParts, Dataset, PositionRow, SourceRecord, StoreError};
 
 use crate::batch::{BatchBuilder, Counts};
 use crate::checkpoint::Checkpoint;
@@ -185,6 +185,9 @@ fn run(
             scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, channels));
         let mut committed = Ok(());
         for mut batch in receiver.iter() {
+            // A file or stream is ingested in bulk: its days are compacted
+            // when it has been read (see `BatchParts::Runs`).
+            batch.parts = BatchParts::Runs;
             if let Err(e) = dataset.commit(&mut batch) {
                 committed = Err(e);
                 break;

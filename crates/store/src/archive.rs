@@ -29,6 +29,7 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use tumen_model::{Mmsi, Timestamp};
 
 use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
+use crate::run_file::{self, RunReader};
 
 /// Rows per row group: statistics per row group let a reader skip the
 /// groups whose MMSI range misses what it wants.
@@ -306,9 +307,17 @@ fn to_batch(rows: &[PositionRow]) -> io::Result<RecordBatch> {
     RecordBatch::try_new(schema(), columns).map_err(io::Error::other)
 }
 
-/// Reads a part back, batch by batch, optionally only the row groups whose
-/// MMSI range can hold `mmsi`.
-pub struct PartReader {
+/// Reads a part back — the archive's Parquet or a bulk ingest's run (see
+/// `run_file`), told apart by the file's extension — in archive order.
+pub struct PartReader(PartRows);
+
+enum PartRows {
+    Parquet(ParquetRows),
+    Run(RunReader),
+}
+
+/// A Parquet part's rows, batch by batch.
+struct ParquetRows {
     batches: ParquetRecordBatchReader,
     pending: std::vec::IntoIter<PositionRow>,
     receivers: Vec<Arc<str>>,
@@ -337,28 +346,26 @@ pub(crate) fn mmsi_bounds(group: &parquet::file::metadata::RowGroupMetaData) -> 
 }
 
 impl PartReader {
-    /// Opens a part, reading only the row groups that can hold `mmsi` if
-    /// given (other rows of those groups are still returned).
-    pub fn open(path: &Path, mmsi: Option<u32>) -> io::Result<PartReader> {
-        let mut reader = PartReader::open_mmsi_range(path, mmsi.map_or(0..=u32::MAX, |m| m..=m))?;
-        reader.mmsis = 0..=u32::MAX;
-        Ok(reader)
-    }
-
     /// Opens a part for the rows whose MMSI is in `mmsis`, reading only the
-    /// row groups that can hold them.
+    /// row groups (or blocks) that can hold them.
     pub fn open_mmsi_range(path: &Path, mmsis: std::ops::RangeInclusive<u32>) -> io::Result<PartReader> {
+        if run_file::is_run(path) {
+            return Ok(PartReader(PartRows::Run(RunReader::open(path, mmsis)?)));
+        }
         let file = File::open(path)?;
         let options = ArrowReaderOptions::new().with_schema(reading_schema());
         let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options).map_err(io::Error::other)?;
         let groups = groups_in(builder.metadata(), &mmsis);
         let batches = builder.with_row_groups(groups).with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
-        Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis })
+        Ok(PartReader(PartRows::Parquet(ParquetRows::new(batches, mmsis))))
     }
 
-    /// Opens a part for one vessel's rows, reading only the pages that can
-    /// hold them (see `vessel_read`).
+    /// Opens a part for one vessel's rows, reading only the pages (or
+    /// blocks) that can hold them (see `vessel_read`).
     pub fn open_vessel(path: &Path, mmsi: u32) -> io::Result<PartReader> {
+        if run_file::is_run(path) {
+            return Ok(PartReader(PartRows::Run(RunReader::open(path, mmsi..=mmsi)?)));
+        }
         let file = File::open(path)?;
         let options = ArrowReaderOptions::new()
             .with_schema(reading_schema())
@@ -370,11 +377,15 @@ impl PartReader {
             builder = builder.with_row_selection(selection);
         }
         let batches = builder.with_batch_size(BATCH_ROWS).build().map_err(io::Error::other)?;
-        Ok(PartReader { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis: mmsi..=mmsi })
+        Ok(PartReader(PartRows::Parquet(ParquetRows::new(batches, mmsi..=mmsi))))
     }
 
-    /// Each row group's MMSI range and row count, from the footer alone.
+    /// Each row group's (or block's) MMSI range and row count, from the
+    /// footer alone.
     pub fn mmsi_row_groups(path: &Path) -> io::Result<Vec<MmsiRowGroup>> {
+        if run_file::is_run(path) {
+            return RunReader::blocks(path);
+        }
         let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
             .parse_and_finish(&File::open(path)?)
             .map_err(io::Error::other)?;
@@ -390,7 +401,24 @@ impl PartReader {
 
     /// All rows of a part.
     pub fn read_all(path: &Path) -> io::Result<Vec<PositionRow>> {
-        PartReader::open(path, None)?.collect()
+        PartReader::open_mmsi_range(path, 0..=u32::MAX)?.collect()
+    }
+}
+
+impl Iterator for PartReader {
+    type Item = io::Result<PositionRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.0 {
+            PartRows::Parquet(rows) => rows.next(),
+            PartRows::Run(rows) => rows.next(),
+        }
+    }
+}
+
+impl ParquetRows {
+    fn new(batches: ParquetRecordBatchReader, mmsis: std::ops::RangeInclusive<u32>) -> ParquetRows {
+        ParquetRows { batches, pending: Vec::new().into_iter(), receivers: Vec::new(), mmsis }
     }
 
     /// Shares receiver names between rows, as the writer's callers do.
@@ -472,7 +500,7 @@ fn dictionary_values<T>(
     values.iter().map(|v| v.and_then(&parse).ok_or_else(bad)).collect()
 }
 
-impl Iterator for PartReader {
+impl Iterator for ParquetRows {
     type Item = io::Result<PositionRow>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -558,13 +586,13 @@ mod tests {
         assert_eq!(back, rows);
         // Only the row group holding this MMSI is read.
         let wanted = 200_004_999;
-        let some: Vec<PositionRow> =
-            PartReader::open(&dir.path().join(&info.file), Some(wanted)).unwrap().map(|r| r.unwrap()).collect();
-        assert!(some.len() < rows.len() / 2, "{}", some.len());
-        assert_eq!(
-            some.iter().filter(|r| r.mmsi.0 == wanted).count(),
-            rows.iter().filter(|r| r.mmsi.0 == wanted).count()
-        );
+        let groups = PartReader::mmsi_row_groups(&dir.path().join(&info.file)).unwrap();
+        assert!(groups.iter().filter(|g| g.min <= wanted && wanted <= g.max).count() < groups.len());
+        let some: Vec<PositionRow> = PartReader::open_mmsi_range(&dir.path().join(&info.file), wanted..=wanted)
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(some, rows.iter().filter(|r| r.mmsi.0 == wanted).cloned().collect::<Vec<_>>());
         assert!(!dir.path().join("positions/day=2023-09-07/.part-1.parquet.tmp").exists());
     }
 

@@ -20,6 +20,7 @@ use tumen_model::{Mmsi, Timestamp};
 use crate::archive::{self, Codec, PartReader, PartWriter, day_of, sort_rows};
 use crate::catalog::{BatchCommit, Catalog, CatalogError};
 use crate::rows::{Fix, PositionRow, RejectRow};
+use crate::run_file::{self, RunWriter};
 use crate::static_batch::StaticBatch;
 
 /// A dataset error, with the file it concerns.
@@ -80,6 +81,21 @@ pub struct Batch {
     pub checkpoint: Vec<u8>,
     /// Lines of the source read up to the end of this batch.
     pub lines: u64,
+    /// How the batch's positions are written until compaction.
+    pub parts: BatchParts,
+}
+
+/// How a batch's positions are kept until compaction rewrites them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BatchParts {
+    /// Uncompressed Parquet: a live feed's day is read (by Tumen and by
+    /// other tools) while still being filled.
+    #[default]
+    Parquet,
+    /// Sorted runs (`run_file`): a bulk ingest compacts its days as soon
+    /// as it has read its sources, so its batches are read back only by
+    /// compaction — and by Tumen, should the ingest be stopped first.
+    Runs,
 }
 
 /// What a commit wrote.
@@ -175,8 +191,8 @@ impl Dataset {
     /// hundreds of megabytes: allocating it afresh each time costs the
     /// kernel more than the rest of the commit's memory work).
     pub fn commit(&mut self, batch: &mut Batch) -> Result<CommitSummary, StoreError> {
-        let Batch { source_id, positions, statics, rejects, reject_counts, checkpoint, lines } = batch;
-        let (source_id, lines) = (*source_id, *lines);
+        let Batch { source_id, positions, statics, rejects, reject_counts, checkpoint, lines, parts: form } = batch;
+        let (source_id, lines, form) = (*source_id, *lines, *form);
         let statics = std::mem::take(statics);
         let rejects = std::mem::take(rejects);
         let reject_counts = std::mem::take(reject_counts);
@@ -185,7 +201,7 @@ impl Dataset {
         sort_rows_by_day(positions, &mut self.sort_scratch);
         let mut parts = Vec::new();
         for day_rows in positions.chunk_by(|a, b| day_of(a.time) == day_of(b.time)) {
-            parts.extend(write_day_parts(&self.root, day_rows, &batch_name)?);
+            parts.extend(write_day_parts(&self.root, day_rows, &batch_name, form)?);
         }
         let reject_file = if rejects.is_empty() {
             None
@@ -326,18 +342,26 @@ const ROWS_TO_WRITE_IN_TWO: usize = 200_000;
 
 /// Writes one day's sorted rows of a batch as batch parts (uncompressed;
 /// compaction rewrites them).
-fn write_day_parts(root: &Path, rows: &[PositionRow], batch_name: &str) -> Result<Vec<archive::PartInfo>, StoreError> {
+fn write_day_parts(
+    root: &Path,
+    rows: &[PositionRow],
+    batch_name: &str,
+    form: BatchParts,
+) -> Result<Vec<archive::PartInfo>, StoreError> {
     let day = day_of(rows[0].time);
     let day_dir = archive::day_dir(root, day);
+    let write = |name: &str, rows: &[PositionRow]| match form {
+        BatchParts::Parquet => archive::write_part(root, day, name, rows, Codec::None),
+        BatchParts::Runs => run_file::write_run(root, day, name, rows),
+    };
     if rows.len() < ROWS_TO_WRITE_IN_TWO {
-        let info = archive::write_part(root, day, batch_name, rows, Codec::None).map_err(io_at(&day_dir))?;
-        return Ok(vec![info]);
+        return Ok(vec![write(batch_name, rows).map_err(io_at(&day_dir))?]);
     }
     // Each half is sorted: compaction merges parts anyway.
     let (first, second) = rows.split_at(rows.len() / 2);
     let (a, b) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| archive::write_part(root, day, &format!("{batch_name}-1"), second, Codec::None));
-        let here = archive::write_part(root, day, &format!("{batch_name}-0"), first, Codec::None);
+        let other = scope.spawn(|| write(&format!("{batch_name}-1"), second));
+        let here = write(&format!("{batch_name}-0"), first);
         (here, other.join().expect("a part writer does not panic"))
     });
     Ok(vec![a.map_err(io_at(&day_dir))?, b.map_err(io_at(&day_dir))?])
@@ -518,8 +542,37 @@ fn remove_files(paths: &[PathBuf]) {
 enum Merge {
     /// An archive part: compressed, duplicates joined.
     Final,
-    /// A stage towards one: uncompressed, every row kept.
+    /// A stage towards one: a run (`run_file`), every row kept.
     Intermediate,
+}
+
+/// Where a merge writes.
+enum MergeOutput {
+    Part(PartWriter),
+    Run(RunWriter),
+}
+
+impl MergeOutput {
+    fn create(root: &Path, day: i64, name: &str, merge: Merge) -> io::Result<MergeOutput> {
+        Ok(match merge {
+            Merge::Final => MergeOutput::Part(PartWriter::create(root, day, name, Codec::Zstd)?),
+            Merge::Intermediate => MergeOutput::Run(RunWriter::create(root, day, name)?),
+        })
+    }
+
+    fn push(&mut self, row: PositionRow) -> io::Result<()> {
+        match self {
+            MergeOutput::Part(writer) => writer.push(row),
+            MergeOutput::Run(writer) => writer.push(&row),
+        }
+    }
+
+    fn finish(self) -> io::Result<archive::PartInfo> {
+        match self {
+            MergeOutput::Part(writer) => writer.finish(),
+            MergeOutput::Run(writer) => writer.finish(),
+        }
+    }
 }
 
 /// A k-way merge of `files` on (mmsi, time, origin) — a total order, so the
@@ -544,8 +597,7 @@ fn merge_files(
         return Ok(None);
     }
     let day_dir = archive::day_dir(root, day);
-    let codec = if merge == Merge::Final { Codec::Zstd } else { Codec::None };
-    let mut writer = PartWriter::create(root, day, name, codec).map_err(io_at(&day_dir))?;
+    let mut writer = MergeOutput::create(root, day, name, merge).map_err(io_at(&day_dir))?;
     let mut recent: Vec<PositionRow> = Vec::new();
     let key = |r: &PositionRow| (r.mmsi, r.time, r.origin);
     let mut heap: BinaryHeap<Reverse<(_, usize)>> =
@@ -778,6 +830,14 @@ mod tests {
     /// Twelve batches from two sources of one day, with transmissions heard
     /// by both, into a fresh dataset compacted with `fan_in_all_threads`.
     fn compacted_dataset(dir: &Path, fan_in_all_threads: usize) -> Dataset {
+        let mut dataset = filled_dataset(dir, fan_in_all_threads, BatchParts::Runs);
+        dataset.compact().unwrap();
+        dataset
+    }
+
+    /// Twelve batches of two sources that often hear the same transmission,
+    /// not compacted.
+    fn filled_dataset(dir: &Path, fan_in_all_threads: usize, parts: BatchParts) -> Dataset {
         let mut dataset = Dataset::open(dir).unwrap();
         dataset.merge_fan_in_all_threads = fan_in_all_threads;
         let sources: Vec<u32> = (0..2)
@@ -806,11 +866,46 @@ mod tests {
                     r
                 })
                 .collect();
-            let mut batch = Batch { source_id, positions, lines: (b + 1) * 1_000, ..Batch::default() };
+            let mut batch = Batch { source_id, positions, lines: (b + 1) * 1_000, parts, ..Batch::default() };
             dataset.commit(&mut batch).unwrap();
         }
-        dataset.compact().unwrap();
         dataset
+    }
+
+    #[test]
+    fn batches_as_runs_or_parquet_read_and_compact_alike() {
+        let (runs, parquet) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut runs = filled_dataset(runs.path(), MERGE_FAN_IN_ALL_THREADS, BatchParts::Runs);
+        let mut parquet = filled_dataset(parquet.path(), MERGE_FAN_IN_ALL_THREADS, BatchParts::Parquet);
+        let extensions = |d: &Dataset| -> Vec<String> {
+            let files = d.catalog().part_files().unwrap();
+            files.iter().map(|f| f.rsplit('.').next().unwrap().to_owned()).collect()
+        };
+        assert!(extensions(&runs).iter().all(|e| e == "run"));
+        assert!(extensions(&parquet).iter().all(|e| e == "parquet"));
+        // Before compaction: a day, a track and a range of vessels read the same.
+        let day = runs.catalog().days().unwrap()[0];
+        let of_day = |d: &Dataset| {
+            let mut rows = Vec::new();
+            d.for_each_position_of_day(day, |r| rows.push(r)).unwrap();
+            rows
+        };
+        let before = of_day(&parquet);
+        assert_eq!(of_day(&runs), before);
+        let (from, to) = (Timestamp::from_unix_ms(0), Timestamp::from_unix_ms(i64::MAX / 2));
+        assert_eq!(runs.track(Mmsi(7), from, to).unwrap(), parquet.track(Mmsi(7), from, to).unwrap());
+        let fixes = |d: &Dataset| {
+            let mut fixes = Vec::new();
+            d.day_parts(day).unwrap().for_each_fix_in(5..=9, |f| fixes.push(f)).unwrap();
+            fixes
+        };
+        assert_eq!(fixes(&runs), fixes(&parquet));
+        // After: the same archive, which reads as the day did before.
+        runs.compact().unwrap();
+        parquet.compact().unwrap();
+        assert_eq!(runs.all_positions().unwrap(), parquet.all_positions().unwrap());
+        assert_eq!(of_day(&runs), before);
+        assert!(extensions(&runs).iter().all(|e| e == "parquet"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod event_table;
 mod fix_read;
 pub mod rows;
+pub mod run_file;
 pub mod static_batch;
 mod vessel_read;
 
@@ -14,6 +15,6 @@ pub use catalog::{
     AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan,
     VesselQuery, WatchListRecord,
 };
-pub use dataset::{Batch, CommitSummary, Dataset, DayParts, StoreError};
+pub use dataset::{Batch, BatchParts, CommitSummary, Dataset, DayParts, StoreError};
 pub use rows::{Fix, Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};
 pub use static_batch::StaticBatch;
