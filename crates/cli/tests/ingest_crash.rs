@@ -41,7 +41,10 @@ fn contents(data: &Path) -> (Vec<String>, String, Vec<String>, Vec<String>) {
         .sources()
         .unwrap()
         .iter()
-        .map(|s| format!("{} {} {} {} {} {}", s.id, s.status, s.lines, s.positions, s.rejects, s.format))
+        .map(|s| {
+            let hash = s.content_hash.as_deref().unwrap_or("no hash");
+            format!("{} {} {} {} {} {} {hash}", s.id, s.status, s.lines, s.positions, s.rejects, s.format)
+        })
         .collect();
     (positions, registry, rejects, sources)
 }

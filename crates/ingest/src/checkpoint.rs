@@ -33,6 +33,18 @@ pub struct Checkpoint {
     pub csv_header: Option<String>,
     /// The source was read to its end.
     pub done: bool,
+    /// The file's bytes read so far (as stored, before decompression) and
+    /// their hash, when the file is hashed as it is read: what a resumed
+    /// run checks a file against before taking it for this source.
+    #[serde(default)]
+    pub hashed: Option<HashedPrefix>,
+}
+
+/// The first `bytes` bytes of a file and their xxh3-128, as 32 hex digits.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashedPrefix {
+    pub bytes: u64,
+    pub xxh3_128: String,
 }
 
 impl Checkpoint {

@@ -214,6 +214,7 @@ fn flush(
         statics_lines: lines,
         csv_header: None,
         done: false,
+        hashed: None,
     };
     let mut taken = batch.take(checkpoint.encode(), true);
     dataset.commit(&mut taken)?;

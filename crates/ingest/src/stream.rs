@@ -12,14 +12,14 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use tumen_ais::DecoderConfig;
 use tumen_store::{Batch, BatchParts, Dataset, PositionRow, SourceRecord, StoreError};
 
 use crate::batch::{BatchBuilder, Counts};
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{Checkpoint, HashedPrefix};
 use crate::csv_formats::CsvReader;
 use crate::format::Format;
 use crate::lines::for_each_line;
@@ -93,6 +93,12 @@ pub enum IngestError {
 }
 
 /// Ingests the file at `path` (plain or gzip).
+///
+/// A file of a size never seen before cannot be one already ingested: it
+/// is hashed as it is read (its hash recorded when it is done), not in a
+/// pass of its own before — which read every file twice, from disk when it
+/// is larger than memory. A file the size of an earlier source is hashed
+/// first, to be skipped or resumed.
 pub fn ingest_file(
     dataset: &mut Dataset,
     path: &Path,
@@ -101,9 +107,14 @@ pub fn ingest_file(
 ) -> Result<Outcome, IngestError> {
     let io_error = |source| IngestError::Io { path: path.to_path_buf(), source };
     let size = std::fs::metadata(path).map_err(io_error)?.len();
-    let hash = content_hash(path).map_err(io_error)?;
     let location = path.display().to_string();
-    let (source, checkpoint) = match dataset.catalog().source_by_hash(&hash).map_err(StoreError::from)? {
+    let same_size = dataset.catalog().file_sources_of_size(size).map_err(StoreError::from)?;
+    let hash = if same_size.is_empty() { None } else { Some(content_hash(path).map_err(io_error)?) };
+    let earlier = match &hash {
+        Some(hash) => earlier_source(dataset, path, hash, &same_size)?,
+        None => None,
+    };
+    let (source, checkpoint, tap) = match earlier {
         Some(done) if done.status == "done" => return Ok(Outcome::AlreadyIngested(Box::new(done))),
         Some(interrupted) => {
             let checkpoint = match &interrupted.checkpoint {
@@ -111,7 +122,10 @@ pub fn ingest_file(
                 Some(blob) => Checkpoint::decode(blob)
                     .ok_or(IngestError::Checkpoint { path: path.to_path_buf(), source_id: interrupted.id })?,
             };
-            (interrupted, checkpoint)
+            if let Some(hash) = &hash {
+                dataset.catalog().set_content_hash(interrupted.id, hash).map_err(StoreError::from)?;
+            }
+            (interrupted, checkpoint, None)
         }
         None => {
             let format = match config.format {
@@ -120,15 +134,51 @@ pub fn ingest_file(
             };
             let record = dataset
                 .catalog()
-                .begin_source("file", &location, Some(&hash), Some(size), format.as_str(), &config.receiver_kind)
+                .begin_source("file", &location, hash.as_deref(), Some(size), format.as_str(), &config.receiver_kind)
                 .map_err(StoreError::from)?;
-            (record, Checkpoint::default())
+            let tap = hash.is_none().then(HashTap::default);
+            (record, Checkpoint::default(), tap)
         }
     };
     let format = Format::parse(&source.format).unwrap_or(Format::Nmea);
-    let reader = open_decompressed(path, checkpoint.statics_offset).map_err(io_error)?;
-    run(dataset, path, &source, reader, checkpoint, format, config, progress)
+    let reader = match &tap {
+        Some(tap) => open_tapped(path, tap.clone()).map_err(io_error)?,
+        None => open_decompressed(path, checkpoint.statics_offset).map_err(io_error)?,
+    };
+    run(dataset, path, &source, reader, checkpoint, format, config, progress, tap.as_ref())
         .map(|summary| Outcome::Ingested(Box::new(summary)))
+}
+
+/// The source that has the content of the file at `path` (whose hash is
+/// `hash`), among `same_size`, the sources of its size: the one with that
+/// hash, or one whose ingest stopped before it knew its hash and whose
+/// checkpoint vouches for bytes this file begins with.
+fn earlier_source(
+    dataset: &Dataset,
+    path: &Path,
+    hash: &str,
+    same_size: &[SourceRecord],
+) -> Result<Option<SourceRecord>, IngestError> {
+    if let Some(source) = dataset.catalog().source_by_hash(hash).map_err(StoreError::from)? {
+        return Ok(Some(source));
+    }
+    let location = path.display().to_string();
+    for candidate in same_size.iter().filter(|s| s.content_hash.is_none()) {
+        let checkpoint = candidate.checkpoint.as_deref().and_then(Checkpoint::decode);
+        let same = match checkpoint.and_then(|c| c.hashed) {
+            Some(prefix) => {
+                let io_error = |source| IngestError::Io { path: path.to_path_buf(), source };
+                prefix_hash(path, prefix.bytes).map_err(io_error)?.as_deref() == Some(prefix.xxh3_128.as_str())
+            }
+            // Stopped before its first commit: nothing of it is kept, so
+            // the same file again may take it up.
+            None => candidate.checkpoint.is_none() && candidate.location == location,
+        };
+        if same {
+            return Ok(Some(candidate.clone()));
+        }
+    }
+    Ok(None)
 }
 
 /// Identity fields are committed to the registry every this many batches,
@@ -158,7 +208,7 @@ pub fn ingest_reader(
         .catalog()
         .begin_source("stdin", name, None, None, format.as_str(), &config.receiver_kind)
         .map_err(StoreError::from)?;
-    run(dataset, &path, &source, Box::new(reader), Checkpoint::default(), format, config, progress)
+    run(dataset, &path, &source, Box::new(reader), Checkpoint::default(), format, config, progress, None)
         .map(|summary| Outcome::Ingested(Box::new(summary)))
 }
 
@@ -172,6 +222,7 @@ fn run(
     format: Format,
     config: &IngestConfig,
     progress: &dyn Progress,
+    tap: Option<&HashTap>,
 ) -> Result<SourceSummary, IngestError> {
     let started = Instant::now();
     let resumed_after_line = (resume.counts.lines > 0).then_some(resume.counts.lines);
@@ -182,7 +233,7 @@ fn run(
     let final_counts = std::thread::scope(|scope| -> Result<Counts, IngestError> {
         let channels = BatchChannels { sender, recycled };
         let reading =
-            scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, channels));
+            scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, channels, tap));
         let mut committed = Ok(());
         for mut batch in receiver.iter() {
             // A file or stream is ingested in bulk: its days are compacted
@@ -199,6 +250,11 @@ fn run(
         committed?;
         read.map_err(|e| e.at(path))
     })?;
+    if let Some(tap) = tap {
+        // Before the source is marked done: a done source is known by its hash.
+        let hash = tap.finish(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+        dataset.catalog().set_content_hash(source_id, &hash).map_err(StoreError::from)?;
+    }
     let summary = serde_json::to_string(&final_counts).expect("counts serialize");
     dataset.catalog().finish_source(source_id, "done", &summary).map_err(StoreError::from)?;
     Ok(SourceSummary {
@@ -332,6 +388,7 @@ fn read_batches(
     config: &IngestConfig,
     progress: &dyn Progress,
     channels: BatchChannels,
+    tap: Option<&HashTap>,
 ) -> Result<Counts, ReadError> {
     let mut lines = LineReader::new(format, config, checkpoint.statics_lines)?;
     if let Some(header) = &checkpoint.csv_header {
@@ -383,6 +440,7 @@ fn read_batches(
                     statics_lines: statics_cursor.1,
                     csv_header: lines.csv_header(),
                     done: false,
+                    hashed: tap.map(HashTap::prefix),
                 };
                 channels.send(&mut batch, &checkpoint, with_statics)?;
                 lines_in_batch = 0;
@@ -405,6 +463,7 @@ fn read_batches(
         statics_lines: counts.lines,
         csv_header: lines.csv_header(),
         done: true,
+        hashed: tap.map(HashTap::prefix),
     };
     channels.send(&mut batch, &checkpoint, true)?;
     progress.update(counts.bytes, &counts);
@@ -413,19 +472,96 @@ fn read_batches(
 
 /// xxh3-128 of a file's bytes, as 32 hex digits.
 pub fn content_hash(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hash_from(&mut File::open(path)?, &mut hasher, u64::MAX)?;
+    Ok(hex(&hasher))
+}
+
+/// The hash of a file's first `bytes` bytes; `None` if it is shorter.
+fn prefix_hash(path: &Path, bytes: u64) -> io::Result<Option<String>> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let read = hash_from(&mut File::open(path)?, &mut hasher, bytes)?;
+    Ok((read == bytes).then(|| hex(&hasher)))
+}
+
+/// Feeds `hasher` with what `file` gives, up to `limit` bytes; how many.
+fn hash_from(file: &mut File, hasher: &mut xxhash_rust::xxh3::Xxh3, limit: u64) -> io::Result<u64> {
     let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = match file.read(&mut buf) {
+    let mut total = 0u64;
+    while total < limit {
+        let want = usize::try_from(limit - total).unwrap_or(usize::MAX).min(buf.len());
+        let n = match file.read(&mut buf[..want]) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
         hasher.update(&buf[..n]);
+        total += n as u64;
     }
-    Ok(format!("{:032x}", hasher.digest128()))
+    Ok(total)
+}
+
+fn hex(hasher: &xxhash_rust::xxh3::Xxh3) -> String {
+    format!("{:032x}", hasher.digest128())
+}
+
+/// A file's content hash taken as the reading thread reads it (through
+/// [`TappedFile`]), shared with whoever writes checkpoints and ends the
+/// source.
+#[derive(Clone, Default)]
+struct HashTap(Arc<Mutex<TapState>>);
+
+#[derive(Default)]
+struct TapState {
+    bytes: u64,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl HashTap {
+    fn state(&self) -> std::sync::MutexGuard<'_, TapState> {
+        // A panic elsewhere while holding the lock leaves the state whole.
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The bytes read so far and their hash, for a checkpoint.
+    fn prefix(&self) -> HashedPrefix {
+        let state = self.state();
+        HashedPrefix { bytes: state.bytes, xxh3_128: hex(&state.hasher) }
+    }
+
+    /// The whole file's hash: the bytes read, then any the reader left
+    /// (a gzip decoder may stop before trailing bytes).
+    fn finish(&self, path: &Path) -> io::Result<String> {
+        let mut state = self.state();
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(state.bytes))?;
+        let TapState { bytes, hasher } = &mut *state;
+        *bytes += hash_from(&mut file, hasher, u64::MAX)?;
+        Ok(hex(hasher))
+    }
+}
+
+/// A file that feeds what is read from it to a [`HashTap`].
+struct TappedFile {
+    file: File,
+    tap: HashTap,
+}
+
+impl Read for TappedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read(buf)?;
+        let mut state = self.tap.state();
+        state.hasher.update(&buf[..n]);
+        state.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Opens a file from its start, decompressing gzip, hashing its bytes as
+/// they are read.
+fn open_tapped(path: &Path, tap: HashTap) -> io::Result<Box<dyn Read + Send>> {
+    decompress_if_gzip(TappedFile { file: File::open(path)?, tap })
 }
 
 /// Opens a file, decompressing gzip (detected from its first bytes), and

@@ -152,6 +152,42 @@ fn positions_time_receivers_duplicates_and_rejects() {
 }
 
 #[test]
+fn a_file_hashed_as_it_is_read_is_known_by_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut dataset = Dataset::open(&dir.path().join("data")).unwrap();
+    let lines: Vec<String> = (0..50)
+        .flat_map(|k| tagged(&position(273_000_000 + k, 43.0, 131.9), "rx", 1_694_000_000 + i64::from(k)))
+        .collect();
+    let path = write(dir.path(), "a.nmea", &lines);
+    let summary = ingest(&mut dataset, &path);
+    // Hashed while read (no file of its size before): the hash recorded is
+    // the file's, so a copy is known.
+    let source = dataset.catalog().source(summary.source_id).unwrap().unwrap();
+    assert_eq!(source.content_hash.as_deref(), Some(tumen_ingest::content_hash(&path).unwrap().as_str()));
+    let copy = dir.path().join("copy.nmea");
+    std::fs::copy(&path, &copy).unwrap();
+    let again = ingest_file(&mut dataset, &copy, &IngestConfig::default(), &NoProgress).unwrap();
+    assert!(matches!(again, Outcome::AlreadyIngested(ref r) if r.id == summary.source_id));
+    // The same size, another content (one digit changed): a new source.
+    let mut other = std::fs::read(&path).unwrap();
+    let at = other.iter().position(|b| *b == b',').unwrap() - 1;
+    other[at] = if other[at] == b'1' { b'2' } else { b'1' };
+    let other_path = dir.path().join("other.nmea");
+    std::fs::write(&other_path, &other).unwrap();
+    let second = ingest(&mut dataset, &other_path);
+    assert_ne!(second.source_id, summary.source_id);
+
+    // Gzip: the hash is of the bytes as stored.
+    let gz_path = dir.path().join("b.nmea.gz");
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&gz_path).unwrap(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, lines[..30].join("\n").as_bytes()).unwrap();
+    gz.finish().unwrap();
+    let gz_summary = ingest(&mut dataset, &gz_path);
+    let source = dataset.catalog().source(gz_summary.source_id).unwrap().unwrap();
+    assert_eq!(source.content_hash.as_deref(), Some(tumen_ingest::content_hash(&gz_path).unwrap().as_str()));
+}
+
+#[test]
 fn identity_fields_from_type_5_and_type_24_parts() {
     let dir = tempfile::tempdir().unwrap();
     let type5 = Message::StaticAndVoyage(StaticAndVoyageData {

@@ -507,6 +507,23 @@ impl Catalog {
         Ok(self.conn.query_row(&sql, [id], Self::source_from_row).optional()?)
     }
 
+    /// The files of exactly `size_bytes` ingested or begun: only they can
+    /// have a file's content.
+    pub fn file_sources_of_size(&self, size_bytes: u64) -> Result<Vec<SourceRecord>, CatalogError> {
+        let sql =
+            format!("SELECT {} FROM sources WHERE kind = 'file' AND size_bytes = ?1 ORDER BY id", Self::SOURCE_COLUMNS);
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([size_bytes], Self::source_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records a source's content hash, learnt as it was read (or when an
+    /// ingest stopped before it knew it resumes).
+    pub fn set_content_hash(&self, id: u32, content_hash: &str) -> Result<(), CatalogError> {
+        self.conn.execute("UPDATE sources SET content_hash = ?2 WHERE id = ?1", params![id, content_hash])?;
+        Ok(())
+    }
+
     pub fn sources(&self) -> Result<Vec<SourceRecord>, CatalogError> {
         let sql = format!("SELECT {} FROM sources ORDER BY id", Self::SOURCE_COLUMNS);
         let mut statement = self.conn.prepare(&sql)?;
