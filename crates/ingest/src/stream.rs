@@ -380,6 +380,7 @@ impl BatchChannels {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_batches(
     reader: &mut dyn Read,
     source_id: u32,
