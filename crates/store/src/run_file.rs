@@ -54,6 +54,44 @@ const HAS_COG: u8 = 2;
 const HAS_HEADING: u8 = 4;
 const HAS_STATUS: u8 = 8;
 const HAS_RECEIVER: u8 = 16;
+/// Both coordinates whole 1/600 000ths of a degree, as every position an
+/// AIS message gives is: kept as deltas of those units from the previous
+/// such row (two or three bytes each, against eight).
+const ON_GRID: u8 = 32;
+
+/// AIS's position resolution: 1/10 000 minute.
+const GRID_UNITS_PER_DEGREE: f64 = 600_000.0;
+
+/// `deg` in grid units, if it is exactly a whole number of them (read back
+/// bit for bit by [`grid_degrees`]).
+fn grid_units(deg: f64) -> Option<i64> {
+    // Rounded by adding and taking away 1.5·2^52 (exact below 2^51):
+    // `f64::round` is a library call on the baseline x86-64 target, and
+    // this is done twice for every row ingested. Any rounding will do:
+    // the check below keeps only exact units. NaN and infinities fail it.
+    const ROUNDING: f64 = 6_755_399_441_055_744.0;
+    let units = deg * GRID_UNITS_PER_DEGREE;
+    if !(units.abs() < 2_251_799_813_685_248.0) {
+        return None;
+    }
+    let units = ((units + ROUNDING) - ROUNDING) as i64;
+    (grid_degrees(units).to_bits() == deg.to_bits()).then_some(units)
+}
+
+fn grid_degrees(units: i64) -> f64 {
+    units as f64 / GRID_UNITS_PER_DEGREE
+}
+
+/// What a row's deltas are from: the row before it in its block (zeros at
+/// a block's start); the coordinates, from the last row on the grid.
+#[derive(Clone, Copy, Debug, Default)]
+struct Previous {
+    mmsi: i64,
+    time_ms: i64,
+    line: u64,
+    lat_units: i64,
+    lon_units: i64,
+}
 
 /// One block in the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,8 +116,7 @@ pub struct RunWriter {
     offset: u64,
     block: Vec<u8>,
     block_entry: BlockEntry,
-    /// The previous row of the block: what the next one's deltas are from.
-    previous: Option<(u32, i64, u64)>,
+    previous: Previous,
     index: Vec<BlockEntry>,
     receivers: Vec<Arc<str>>,
     /// Receiver numbers by the address of their shared name (rows of one
@@ -120,7 +157,7 @@ impl RunWriter {
             offset: MAGIC.len() as u64,
             block: Vec::with_capacity(BLOCK_ROWS * 48),
             block_entry: empty_entry(),
-            previous: None,
+            previous: Previous::default(),
             index: Vec::new(),
             receivers: Vec::new(),
             receiver_by_address: HashMap::new(),
@@ -132,21 +169,32 @@ impl RunWriter {
     pub fn push(&mut self, row: &PositionRow) -> io::Result<()> {
         let receiver = row.receiver.as_ref().map(|r| self.receiver_number(r));
         let out = &mut self.block;
-        let (previous_mmsi, previous_time, previous_line) = self.previous.unwrap_or((0, 0, 0));
+        let previous = &mut self.previous;
         let mmsi = row.mmsi.0;
         // Sorted by MMSI, so the delta is never negative — but a caller's
         // mistake must not make a run that reads back wrong: zigzag.
-        put_signed(out, i64::from(mmsi) - i64::from(previous_mmsi));
-        put_signed(out, row.time.unix_ms().wrapping_sub(previous_time));
-        out.extend_from_slice(&row.lat_deg.to_bits().to_le_bytes());
-        out.extend_from_slice(&row.lon_deg.to_bits().to_le_bytes());
+        put_signed(out, i64::from(mmsi) - previous.mmsi);
+        put_signed(out, row.time.unix_ms().wrapping_sub(previous.time_ms));
+        let on_grid = grid_units(row.lat_deg).zip(grid_units(row.lon_deg));
         let mut flags = 0;
         flags |= if row.sog_knots.is_some() { HAS_SOG } else { 0 };
         flags |= if row.cog_deg.is_some() { HAS_COG } else { 0 };
         flags |= if row.heading_deg.is_some() { HAS_HEADING } else { 0 };
         flags |= if row.nav_status.is_some() { HAS_STATUS } else { 0 };
         flags |= if receiver.is_some() { HAS_RECEIVER } else { 0 };
+        flags |= if on_grid.is_some() { ON_GRID } else { 0 };
         out.push(flags);
+        match on_grid {
+            Some((lat_units, lon_units)) => {
+                put_signed(out, lat_units - previous.lat_units);
+                put_signed(out, lon_units - previous.lon_units);
+                (previous.lat_units, previous.lon_units) = (lat_units, lon_units);
+            }
+            None => {
+                out.extend_from_slice(&row.lat_deg.to_bits().to_le_bytes());
+                out.extend_from_slice(&row.lon_deg.to_bits().to_le_bytes());
+            }
+        }
         if let Some(sog) = row.sog_knots {
             out.extend_from_slice(&sog.to_bits().to_le_bytes());
         }
@@ -166,8 +214,8 @@ impl RunWriter {
         }
         put_unsigned(out, u64::from(row.receivers_heard));
         put_unsigned(out, u64::from(row.origin.source_id));
-        put_signed(out, row.origin.line.wrapping_sub(previous_line) as i64);
-        self.previous = Some((mmsi, row.time.unix_ms(), row.origin.line));
+        put_signed(out, row.origin.line.wrapping_sub(previous.line) as i64);
+        (previous.mmsi, previous.time_ms, previous.line) = (i64::from(mmsi), row.time.unix_ms(), row.origin.line);
 
         let entry = &mut self.block_entry;
         entry.rows += 1;
@@ -218,7 +266,7 @@ impl RunWriter {
         self.offset += u64::from(bytes);
         self.block.clear();
         self.block_entry = empty_entry();
-        self.previous = None;
+        self.previous = Previous::default();
         Ok(())
     }
 
@@ -287,8 +335,7 @@ struct BlockDecoder {
     bytes: Vec<u8>,
     at: usize,
     rows_left: u32,
-    /// The previous row's MMSI, time and line: deltas are from them.
-    previous: (i64, i64, u64),
+    previous: Previous,
 }
 
 impl RunReader {
@@ -318,7 +365,7 @@ impl RunReader {
             self.file.read_exact(&mut self.block.bytes)?;
             self.block.at = 0;
             self.block.rows_left = entry.rows;
-            self.block.previous = (0, 0, 0);
+            self.block.previous = Previous::default();
         }
         self.block.rows_left -= 1;
         let BlockDecoder { bytes, at, previous, .. } = &mut self.block;
@@ -400,13 +447,17 @@ fn read_footer(file: &mut File) -> io::Result<(Vec<Arc<str>>, Vec<BlockEntry>)> 
 }
 
 /// One row, its deltas from `previous` (which it then becomes).
-fn decode_row(cursor: &mut Cursor, previous: &mut (i64, i64, u64), receivers: &[Arc<str>]) -> io::Result<PositionRow> {
-    let (mmsi, time, line) = previous;
-    *mmsi = mmsi.wrapping_add(cursor.signed()?);
-    *time = time.wrapping_add(cursor.signed()?);
-    let lat_deg = f64::from_bits(cursor.u64()?);
-    let lon_deg = f64::from_bits(cursor.u64()?);
+fn decode_row(cursor: &mut Cursor, previous: &mut Previous, receivers: &[Arc<str>]) -> io::Result<PositionRow> {
+    previous.mmsi = previous.mmsi.wrapping_add(cursor.signed()?);
+    previous.time_ms = previous.time_ms.wrapping_add(cursor.signed()?);
     let flags = cursor.u8()?;
+    let (lat_deg, lon_deg) = if flags & ON_GRID != 0 {
+        previous.lat_units = previous.lat_units.wrapping_add(cursor.signed()?);
+        previous.lon_units = previous.lon_units.wrapping_add(cursor.signed()?);
+        (grid_degrees(previous.lat_units), grid_degrees(previous.lon_units))
+    } else {
+        (f64::from_bits(cursor.u64()?), f64::from_bits(cursor.u64()?))
+    };
     let sog_knots = if flags & HAS_SOG != 0 { Some(f32::from_bits(cursor.u32()?)) } else { None };
     let cog_deg = if flags & HAS_COG != 0 { Some(f32::from_bits(cursor.u32()?)) } else { None };
     let heading_deg = if flags & HAS_HEADING != 0 { Some(cursor.u16()?) } else { None };
@@ -423,10 +474,10 @@ fn decode_row(cursor: &mut Cursor, previous: &mut (i64, i64, u64), receivers: &[
     };
     let receivers_heard = u16::try_from(cursor.unsigned()?).map_err(|_| damaged("receivers heard"))?;
     let source_id = u32::try_from(cursor.unsigned()?).map_err(|_| damaged("source id"))?;
-    *line = line.wrapping_add(cursor.signed()? as u64);
+    previous.line = previous.line.wrapping_add(cursor.signed()? as u64);
     Ok(PositionRow {
-        mmsi: Mmsi(u32::try_from(*mmsi).map_err(|_| damaged("MMSI"))?),
-        time: Timestamp::from_unix_ms(*time),
+        mmsi: Mmsi(u32::try_from(previous.mmsi).map_err(|_| damaged("MMSI"))?),
+        time: Timestamp::from_unix_ms(previous.time_ms),
         lat_deg,
         lon_deg,
         sog_knots,
@@ -438,7 +489,7 @@ fn decode_row(cursor: &mut Cursor, previous: &mut (i64, i64, u64), receivers: &[
         receiver,
         receivers_heard,
         time_origin,
-        origin: Origin { source_id, line: *line },
+        origin: Origin { source_id, line: previous.line },
     })
 }
 
@@ -537,8 +588,19 @@ mod tests {
             .map(|i| PositionRow {
                 mmsi: Mmsi(if i % 1000 == 999 { u32::MAX } else { 200_000_000 + (i % 3_000) as u32 }),
                 time: Timestamp::from_unix_ms(1_694_044_800_000 + (i as i64 * 7_919) % 86_400_000),
-                lat_deg: -90.0 + (i as f64) * 1e-4,
-                lon_deg: if i % 5 == 0 { f64::NAN } else { 179.999_999 - (i as f64) * 1e-3 },
+                // Most on AIS's grid (as decoded), some off it (a CSV
+                // export's), NaN, -0.0 and the extremes.
+                lat_deg: match i % 4 {
+                    0 => -90.0 + (i as f64) * 1e-4,
+                    1 => -0.0,
+                    _ => f64::from((i % 108_000_000) as i32 - 54_000_000) / 600_000.0,
+                },
+                lon_deg: match i % 5 {
+                    0 => f64::NAN,
+                    1 => 180.0,
+                    2 => 179.999_999 - (i as f64) * 1e-3,
+                    _ => f64::from(i as i32 % 216_000_000 - 108_000_000) / 600_000.0,
+                },
                 sog_knots: (i % 2 == 0).then_some(i as f32 / 10.0),
                 cog_deg: (i % 3 == 0).then_some(359.9),
                 heading_deg: (i % 4 == 0).then_some(511),
@@ -582,7 +644,7 @@ mod tests {
             back.iter().filter_map(|r| r.receiver.as_ref().map(|n| Arc::as_ptr(n) as *const u8 as usize)).collect();
         assert_eq!(names.len(), 3);
         assert!(!dir.path().join("positions/day=2023-09-07/.batch-1.run.tmp").exists());
-        // About 40 bytes a row, not the 60 of fixed-width rows.
+        // Fewer bytes a row than the 60 of fixed-width rows.
         let bytes = fs::metadata(&path).unwrap().len();
         assert!(bytes < 45 * 200_000, "{bytes}");
     }
