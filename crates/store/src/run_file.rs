@@ -68,10 +68,10 @@ fn grid_units(deg: f64) -> Option<i64> {
     // Rounded by adding and taking away 1.5·2^52 (exact below 2^51):
     // `f64::round` is a library call on the baseline x86-64 target, and
     // this is done twice for every row ingested. Any rounding will do:
-    // the check below keeps only exact units. NaN and infinities fail it.
+    // the check below keeps only exact units.
     const ROUNDING: f64 = 6_755_399_441_055_744.0;
     let units = deg * GRID_UNITS_PER_DEGREE;
-    if !(units.abs() < 2_251_799_813_685_248.0) {
+    if units.is_nan() || units.abs() >= 2_251_799_813_685_248.0 {
         return None;
     }
     let units = ((units + ROUNDING) - ROUNDING) as i64;
