@@ -248,6 +248,8 @@ fn run(
         drop(receiver);
         let read = reading.join().expect("the reading thread does not panic");
         committed?;
+        // The last bulk batch is recorded once it is on disk.
+        dataset.finish_commits()?;
         read.map_err(|e| e.at(path))
     })?;
     if let Some(tap) = tap {

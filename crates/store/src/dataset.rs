@@ -20,7 +20,7 @@ use tumen_model::{Mmsi, Timestamp};
 use crate::archive::{self, Codec, PartReader, PartWriter, day_of, sort_rows};
 use crate::catalog::{BatchCommit, Catalog, CatalogError};
 use crate::rows::{Fix, PositionRow, RejectRow};
-use crate::run_file::{self, RunWriter};
+use crate::run_file::{self, Durability, RunWriter};
 use crate::static_batch::StaticBatch;
 
 /// A dataset error, with the file it concerns.
@@ -61,6 +61,28 @@ pub struct Dataset {
     sort_scratch: SortScratch,
     /// [`MERGE_FAN_IN_ALL_THREADS`]; tests make it small.
     merge_fan_in_all_threads: usize,
+    /// A bulk batch written, being synced, not yet recorded (see
+    /// [`Dataset::commit`]).
+    pending: Option<PendingCommit>,
+}
+
+/// A batch whose parts are written and being synced by a thread of their
+/// own, to be recorded in the catalog once they are on disk.
+struct PendingCommit {
+    record: RecordedBatch,
+    synced: std::thread::JoinHandle<Result<(), StoreError>>,
+}
+
+/// What the catalog records of a batch.
+struct RecordedBatch {
+    source_id: u32,
+    parts: Vec<archive::PartInfo>,
+    statics: StaticBatch,
+    reject_file: Option<(String, u64)>,
+    reject_counts: Vec<(String, u64)>,
+    checkpoint: Vec<u8>,
+    lines: u64,
+    positions: u64,
 }
 
 pub const LOCK_FILE: &str = ".lock";
@@ -136,6 +158,7 @@ impl Dataset {
             _lock: Some(lock),
             sort_scratch: SortScratch::default(),
             merge_fan_in_all_threads: MERGE_FAN_IN_ALL_THREADS,
+            pending: None,
         };
         dataset.remove_orphans()?;
         Ok(dataset)
@@ -155,6 +178,7 @@ impl Dataset {
             _lock: None,
             sort_scratch: SortScratch::default(),
             merge_fan_in_all_threads: MERGE_FAN_IN_ALL_THREADS,
+            pending: None,
         })
     }
 
@@ -190,6 +214,14 @@ impl Dataset {
     /// its position buffer kept for the caller to fill again (a batch is
     /// hundreds of megabytes: allocating it afresh each time costs the
     /// kernel more than the rest of the commit's memory work).
+    ///
+    /// A bulk batch ([`BatchParts::Runs`]) is recorded later: its parts are
+    /// synced by a thread of their own while the next batch is sorted and
+    /// written, and recorded by the next commit or by
+    /// [`Dataset::finish_commits`] — a commit does not wait for the disk
+    /// (a global day's batches are gigabytes). Until then it is not part of
+    /// the dataset: a crash leaves it out whole, and the source resumes from
+    /// the checkpoint before it.
     pub fn commit(&mut self, batch: &mut Batch) -> Result<CommitSummary, StoreError> {
         let Batch { source_id, positions, statics, rejects, reject_counts, checkpoint, lines, parts: form } = batch;
         let (source_id, lines, form) = (*source_id, *lines, *form);
@@ -210,31 +242,65 @@ impl Dataset {
             write_rejects(&self.root.join(&relative), &rejects)?;
             Some((relative, rejects.len() as u64))
         };
-        let reject_counts: Vec<(String, u64)> = reject_counts.into_iter().collect();
-        self.catalog.commit_batch(&BatchCommit {
-            source_id,
-            parts: &parts,
-            statics: &statics,
-            reject_file: reject_file.as_ref().map(|(f, n)| (f.as_str(), *n)),
-            reject_counts: &reject_counts,
-            checkpoint: &checkpoint,
-            lines,
-            positions: positions.len() as u64,
-        })?;
         let summary = CommitSummary {
             parts: parts.len(),
             positions: positions.len() as u64,
             statics: statics.reports(),
-            rejects: reject_counts.iter().map(|(_, n)| n).sum(),
+            rejects: reject_counts.values().sum(),
+        };
+        let record = RecordedBatch {
+            source_id,
+            parts,
+            statics,
+            reject_file,
+            reject_counts: reject_counts.into_iter().collect(),
+            checkpoint,
+            lines,
+            positions: positions.len() as u64,
         };
         positions.clear();
+        // Batches are recorded in the order they came.
+        self.finish_commits()?;
+        match form {
+            BatchParts::Parquet => self.record(&record)?,
+            BatchParts::Runs => {
+                let paths: Vec<PathBuf> = record.parts.iter().map(|p| self.root.join(&p.file)).collect();
+                let synced = std::thread::spawn(move || {
+                    paths.iter().try_for_each(|path| run_file::sync_part(path).map_err(io_at(path)))
+                });
+                self.pending = Some(PendingCommit { record, synced });
+            }
+        }
         Ok(summary)
+    }
+
+    /// Records the bulk batch [`Dataset::commit`] left, once its parts are
+    /// on disk. A bulk ingest calls it when it has committed its last batch.
+    pub fn finish_commits(&mut self) -> Result<(), StoreError> {
+        let Some(PendingCommit { record, synced }) = self.pending.take() else { return Ok(()) };
+        synced.join().expect("a part syncer does not panic")?;
+        self.record(&record)
+    }
+
+    fn record(&mut self, record: &RecordedBatch) -> Result<(), StoreError> {
+        self.catalog.commit_batch(&BatchCommit {
+            source_id: record.source_id,
+            parts: &record.parts,
+            statics: &record.statics,
+            reject_file: record.reject_file.as_ref().map(|(f, n)| (f.as_str(), *n)),
+            reject_counts: &record.reject_counts,
+            checkpoint: &record.checkpoint,
+            lines: record.lines,
+            positions: record.positions,
+        })?;
+        Ok(())
     }
 
     /// Merges the parts of every day with a part not yet compacted into
     /// files sorted by (mmsi, time), one per MMSI range, joining reports of
     /// one transmission heard by several receivers.
     pub fn compact(&mut self) -> Result<usize, StoreError> {
+        self.finish_commits()?;
         let days = self.catalog.days_to_compact()?;
         for &day in &days {
             self.compact_day(day)?;
@@ -352,7 +418,8 @@ fn write_day_parts(
     let day_dir = archive::day_dir(root, day);
     let write = |name: &str, rows: &[PositionRow]| match form {
         BatchParts::Parquet => archive::write_part(root, day, name, rows, Codec::None),
-        BatchParts::Runs => run_file::write_run(root, day, name, rows),
+        // Synced apart (see `Dataset::commit`).
+        BatchParts::Runs => run_file::write_run(root, day, name, rows, Durability::Unsynced),
     };
     if rows.len() < ROWS_TO_WRITE_IN_TWO {
         return Ok(vec![write(batch_name, rows).map_err(io_at(&day_dir))?]);
@@ -570,7 +637,8 @@ impl MergeOutput {
     fn finish(self) -> io::Result<archive::PartInfo> {
         match self {
             MergeOutput::Part(writer) => writer.finish(),
-            MergeOutput::Run(writer) => writer.finish(),
+            // Removed when the merge ends; no record names it.
+            MergeOutput::Run(writer) => writer.finish(Durability::Unsynced),
         }
     }
 }
@@ -869,6 +937,7 @@ mod tests {
             let mut batch = Batch { source_id, positions, lines: (b + 1) * 1_000, parts, ..Batch::default() };
             dataset.commit(&mut batch).unwrap();
         }
+        dataset.finish_commits().unwrap();
         dataset
     }
 

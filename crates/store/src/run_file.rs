@@ -270,8 +270,9 @@ impl RunWriter {
         Ok(())
     }
 
-    /// Writes the footer, syncs and renames the file into place.
-    pub fn finish(mut self) -> io::Result<PartInfo> {
+    /// Writes the footer, and renames the file into place — synced first
+    /// and after, or not: see [`Durability`].
+    pub fn finish(mut self, durability: Durability) -> io::Result<PartInfo> {
         self.end_block()?;
         let mut footer = Vec::new();
         footer.extend_from_slice(&(self.receivers.len() as u32).to_le_bytes());
@@ -291,10 +292,14 @@ impl RunWriter {
         footer.extend_from_slice(MAGIC);
         self.file.write_all(&footer)?;
         let file = self.file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+        if durability == Durability::Synced {
+            file.sync_all()?;
+        }
         drop(file);
         fs::rename(&self.temp_path, &self.final_path)?;
-        sync_dir(&self.dir)?;
+        if durability == Durability::Synced {
+            sync_dir(&self.dir)?;
+        }
         let mut info = self.info;
         if info.rows == 0 {
             info.min_time = Timestamp::default();
@@ -310,10 +315,34 @@ fn empty_entry() -> BlockEntry {
 }
 
 /// Writes `rows`, all of `day` and sorted, as a run named `name`.
-pub fn write_run(root: &Path, day: i64, name: &str, rows: &[PositionRow]) -> io::Result<PartInfo> {
+pub fn write_run(
+    root: &Path,
+    day: i64,
+    name: &str,
+    rows: &[PositionRow],
+    durability: Durability,
+) -> io::Result<PartInfo> {
     let mut writer = RunWriter::create(root, day, name)?;
     writer.write(rows)?;
-    writer.finish()
+    writer.finish(durability)
+}
+
+/// Whether a run is on disk when [`RunWriter::finish`] returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Synced, then renamed, then its directory synced.
+    Synced,
+    /// Left to the caller, who syncs it before any record names it (see
+    /// [`sync_part`]) — or never, for a file that no record will name (a
+    /// compaction's intermediate stage, removed when the merge ends).
+    Unsynced,
+}
+
+/// Makes a part written [`Durability::Unsynced`] durable: its bytes, then
+/// its name in its directory.
+pub fn sync_part(path: &Path) -> io::Result<()> {
+    File::open(path)?.sync_all()?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
 /// Reads the rows of a run whose MMSI is in a range, block by block.
@@ -633,7 +662,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let rows = varied_rows(200_000);
         let day = day_of(rows[0].time);
-        let info = write_run(dir.path(), day, "batch-1", &rows).unwrap();
+        let info = write_run(dir.path(), day, "batch-1", &rows, Durability::Synced).unwrap();
         assert_eq!(info.file, "positions/day=2023-09-07/batch-1.run");
         assert_eq!((info.rows, info.min_mmsi, info.max_mmsi), (200_000, 200_000_000, u32::MAX));
         let path = dir.path().join(&info.file);
@@ -653,7 +682,7 @@ mod tests {
     fn a_range_of_vessels_reads_only_the_blocks_that_hold_them() {
         let dir = tempfile::tempdir().unwrap();
         let rows = varied_rows(300_000);
-        let info = write_run(dir.path(), day_of(rows[0].time), "batch-1", &rows).unwrap();
+        let info = write_run(dir.path(), day_of(rows[0].time), "batch-1", &rows, Durability::Synced).unwrap();
         let path = dir.path().join(&info.file);
         let blocks = RunReader::blocks(&path).unwrap();
         assert_eq!(blocks.iter().map(|b| b.rows).sum::<u64>(), 300_000);
@@ -669,7 +698,7 @@ mod tests {
     #[test]
     fn an_empty_run_reads_as_no_rows() {
         let dir = tempfile::tempdir().unwrap();
-        let info = write_run(dir.path(), 19_607, "empty", &[]).unwrap();
+        let info = write_run(dir.path(), 19_607, "empty", &[], Durability::Synced).unwrap();
         assert_eq!(info.rows, 0);
         assert_eq!(RunReader::open(&dir.path().join(&info.file), 0..=u32::MAX).unwrap().count(), 0);
     }
@@ -678,7 +707,7 @@ mod tests {
     fn a_damaged_run_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
         let rows = varied_rows(70_000);
-        let info = write_run(dir.path(), day_of(rows[0].time), "batch-1", &rows).unwrap();
+        let info = write_run(dir.path(), day_of(rows[0].time), "batch-1", &rows, Durability::Synced).unwrap();
         let path = dir.path().join(&info.file);
         let good = fs::read(&path).unwrap();
         let read_all = |bytes: &[u8]| -> io::Result<usize> {
