@@ -132,7 +132,7 @@ pub enum Codec {
 }
 
 impl PartInfo {
-    fn extend(&mut self, row: &PositionRow) {
+    pub(crate) fn extend(&mut self, row: &PositionRow) {
         self.rows += 1;
         self.min_time = self.min_time.min(row.time);
         self.max_time = self.max_time.max(row.time);
@@ -141,26 +141,71 @@ impl PartInfo {
     }
 }
 
+/// A part file being written, in any form: under a temporary name beside
+/// its final one in its day's directory, with what it holds so far; it
+/// appears under its name only on [`PartFile::finish`].
+pub(crate) struct PartFile {
+    dir: PathBuf,
+    temp_path: PathBuf,
+    final_path: PathBuf,
+    pub(crate) info: PartInfo,
+}
+
+impl PartFile {
+    /// `positions/day=…/<name>.<extension>` under `root`, and the temporary
+    /// file to write it in.
+    pub(crate) fn create(root: &Path, day: i64, name: &str, extension: &str) -> io::Result<(PartFile, File)> {
+        let relative_dir = format!("positions/day={}", day_name(day));
+        let dir = root.join(&relative_dir);
+        fs::create_dir_all(&dir)?;
+        let file_name = format!("{name}.{extension}");
+        let final_path = dir.join(&file_name);
+        let temp_path = dir.join(format!(".{file_name}.tmp"));
+        let file = File::create(&temp_path)?;
+        let info = PartInfo {
+            day,
+            file: format!("{relative_dir}/{file_name}"),
+            rows: 0,
+            min_time: Timestamp::from_unix_ms(i64::MAX),
+            max_time: Timestamp::from_unix_ms(i64::MIN),
+            min_mmsi: u32::MAX,
+            max_mmsi: 0,
+        };
+        Ok((PartFile { dir, temp_path, final_path, info }, file))
+    }
+
+    /// Renames the written `file` into place — synced before and after
+    /// (its bytes, then its name in the directory) when `synced`.
+    pub(crate) fn finish(self, file: File, synced: bool) -> io::Result<PartInfo> {
+        if synced {
+            file.sync_all()?;
+        }
+        drop(file);
+        fs::rename(&self.temp_path, &self.final_path)?;
+        if synced {
+            sync_dir(&self.dir)?;
+        }
+        let mut info = self.info;
+        if info.rows == 0 {
+            info.min_time = Timestamp::default();
+            info.max_time = Timestamp::default();
+            info.min_mmsi = 0;
+        }
+        Ok(info)
+    }
+}
+
 /// Writes a part from rows given in order, batch by batch, so a day larger
 /// than memory can be written; the file appears only on [`PartWriter::finish`].
 pub struct PartWriter {
     writer: ArrowWriter<File>,
-    dir: PathBuf,
-    temp_path: PathBuf,
-    final_path: PathBuf,
-    info: PartInfo,
+    part: PartFile,
     buffer: Vec<PositionRow>,
 }
 
 impl PartWriter {
     pub fn create(root: &Path, day: i64, name: &str, codec: Codec) -> io::Result<PartWriter> {
-        let relative_dir = format!("positions/day={}", day_name(day));
-        let dir = root.join(&relative_dir);
-        fs::create_dir_all(&dir)?;
-        let file_name = format!("{name}.parquet");
-        let final_path = dir.join(&file_name);
-        let temp_path = dir.join(format!(".{file_name}.tmp"));
-        let file = File::create(&temp_path)?;
+        let (part, file) = PartFile::create(root, day, name, "parquet")?;
         let compression = match codec {
             Codec::None => Compression::UNCOMPRESSED,
             Codec::Zstd => Compression::ZSTD(ZstdLevel::try_new(1).map_err(io::Error::other)?),
@@ -198,30 +243,21 @@ impl PartWriter {
             .set_data_page_row_count_limit(DATA_PAGE_ROWS)
             .build();
         let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(io::Error::other)?;
-        let info = PartInfo {
-            day,
-            file: format!("{relative_dir}/{file_name}"),
-            rows: 0,
-            min_time: Timestamp::from_unix_ms(i64::MAX),
-            max_time: Timestamp::from_unix_ms(i64::MIN),
-            min_mmsi: u32::MAX,
-            max_mmsi: 0,
-        };
-        Ok(PartWriter { writer, dir, temp_path, final_path, info, buffer: Vec::with_capacity(BATCH_ROWS) })
+        Ok(PartWriter { writer, part, buffer: Vec::with_capacity(BATCH_ROWS) })
     }
 
     /// Appends rows (in archive order, after those already written).
     pub fn write(&mut self, rows: &[PositionRow]) -> io::Result<()> {
         self.flush_buffer()?;
         for chunk in rows.chunks(BATCH_ROWS) {
-            chunk.iter().for_each(|row| self.info.extend(row));
+            chunk.iter().for_each(|row| self.part.info.extend(row));
             self.writer.write(&to_batch(chunk)?).map_err(io::Error::other)?;
         }
         Ok(())
     }
 
     pub fn push(&mut self, row: PositionRow) -> io::Result<()> {
-        self.info.extend(&row);
+        self.part.info.extend(&row);
         self.buffer.push(row);
         if self.buffer.len() >= BATCH_ROWS {
             self.flush_buffer()?;
@@ -241,16 +277,7 @@ impl PartWriter {
     pub fn finish(mut self) -> io::Result<PartInfo> {
         self.flush_buffer()?;
         let file = self.writer.into_inner().map_err(io::Error::other)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&self.temp_path, &self.final_path)?;
-        sync_dir(&self.dir)?;
-        if self.info.rows == 0 {
-            self.info.min_time = Timestamp::default();
-            self.info.max_time = Timestamp::default();
-            self.info.min_mmsi = 0;
-        }
-        Ok(self.info)
+        self.part.finish(file, true)
     }
 }
 

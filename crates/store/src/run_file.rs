@@ -21,16 +21,16 @@
 //! A live feed's batches stay Parquet: readers (and other tools) read a day
 //! still being filled, and a run is Tumen's alone.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use hashbrown::HashMap;
 use tumen_model::{Mmsi, Timestamp};
 
-use crate::archive::{MmsiRowGroup, PartInfo, day_name, sync_dir};
+use crate::archive::{MmsiRowGroup, PartFile, PartInfo, sync_dir};
 use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
 
 const MAGIC: &[u8; 8] = b"TMNRUN01";
@@ -109,10 +109,7 @@ const BLOCK_ENTRY_BYTES: usize = 8 + 4 * 4;
 /// on [`RunWriter::finish`] (synced, renamed into place).
 pub struct RunWriter {
     file: BufWriter<File>,
-    dir: PathBuf,
-    temp_path: PathBuf,
-    final_path: PathBuf,
-    info: PartInfo,
+    part: PartFile,
     offset: u64,
     block: Vec<u8>,
     block_entry: BlockEntry,
@@ -131,29 +128,12 @@ const ADDRESSES_KEPT: usize = 1 << 16;
 
 impl RunWriter {
     pub fn create(root: &Path, day: i64, name: &str) -> io::Result<RunWriter> {
-        let relative_dir = format!("positions/day={}", day_name(day));
-        let dir = root.join(&relative_dir);
-        fs::create_dir_all(&dir)?;
-        let file_name = format!("{name}.{EXTENSION}");
-        let final_path = dir.join(&file_name);
-        let temp_path = dir.join(format!(".{file_name}.tmp"));
-        let mut file = BufWriter::with_capacity(1 << 20, File::create(&temp_path)?);
+        let (part, file) = PartFile::create(root, day, name, EXTENSION)?;
+        let mut file = BufWriter::with_capacity(1 << 20, file);
         file.write_all(MAGIC)?;
-        let info = PartInfo {
-            day,
-            file: format!("{relative_dir}/{file_name}"),
-            rows: 0,
-            min_time: Timestamp::from_unix_ms(i64::MAX),
-            max_time: Timestamp::from_unix_ms(i64::MIN),
-            min_mmsi: u32::MAX,
-            max_mmsi: 0,
-        };
         Ok(RunWriter {
             file,
-            dir,
-            temp_path,
-            final_path,
-            info,
+            part,
             offset: MAGIC.len() as u64,
             block: Vec::with_capacity(BLOCK_ROWS * 48),
             block_entry: empty_entry(),
@@ -221,12 +201,7 @@ impl RunWriter {
         entry.rows += 1;
         entry.min_mmsi = entry.min_mmsi.min(mmsi);
         entry.max_mmsi = entry.max_mmsi.max(mmsi);
-        let info = &mut self.info;
-        info.rows += 1;
-        info.min_time = info.min_time.min(row.time);
-        info.max_time = info.max_time.max(row.time);
-        info.min_mmsi = info.min_mmsi.min(mmsi);
-        info.max_mmsi = info.max_mmsi.max(mmsi);
+        self.part.info.extend(row);
         if entry.rows as usize >= BLOCK_ROWS {
             self.end_block()?;
         }
@@ -292,21 +267,7 @@ impl RunWriter {
         footer.extend_from_slice(MAGIC);
         self.file.write_all(&footer)?;
         let file = self.file.into_inner().map_err(|e| e.into_error())?;
-        if durability == Durability::Synced {
-            file.sync_all()?;
-        }
-        drop(file);
-        fs::rename(&self.temp_path, &self.final_path)?;
-        if durability == Durability::Synced {
-            sync_dir(&self.dir)?;
-        }
-        let mut info = self.info;
-        if info.rows == 0 {
-            info.min_time = Timestamp::default();
-            info.max_time = Timestamp::default();
-            info.min_mmsi = 0;
-        }
-        Ok(info)
+        self.part.finish(file, durability == Durability::Synced)
     }
 }
 
@@ -606,6 +567,8 @@ impl<'a> Cursor<'a> {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
     use crate::archive::{day_of, sort_rows};
 
