@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tumen_model::{Mmsi, Timestamp};
 
 use crate::archive::{self, Codec, PartReader, PartWriter, day_of, sort_rows};
+use crate::batch_sort::{SortScratch, sort_rows_by_day};
 use crate::catalog::{BatchCommit, Catalog, CatalogError};
 use crate::rows::{Fix, PositionRow, RejectRow};
 use crate::run_file::{self, Durability, RunWriter};
@@ -748,84 +749,6 @@ pub fn same_report(a: &PositionRow, b: &PositionRow) -> bool {
         && (a.msg_type == b.msg_type || a.msg_type == 0 || b.msg_type == 0)
 }
 
-/// Space [`sort_rows_by_day`] reuses from one batch to the next.
-#[derive(Default)]
-struct SortScratch {
-    keys: Vec<(u128, u32)>,
-    rows: Vec<PositionRow>,
-}
-
-/// Sorts by day first, then as the archive keeps rows.
-fn sort_rows_by_day(rows: &mut Vec<PositionRow>, scratch: &mut SortScratch) {
-    if packed_sort_keys(rows, &mut scratch.keys) {
-        // Sorting 16-byte keys and moving each row once is about twice
-        // as fast as sorting the rows themselves (and three times as fast
-        // as permuting them in place, whose swaps touch every row twice).
-        scratch.keys.sort_unstable();
-        scratch.rows.clear();
-        scratch.rows.reserve(rows.len());
-        scratch.rows.extend(scratch.keys.iter().map(|&(_, i)| std::mem::replace(&mut rows[i as usize], vacant_row())));
-        std::mem::swap(rows, &mut scratch.rows);
-        scratch.rows.clear();
-    } else {
-        rows.sort_unstable_by(|a, b| {
-            (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin))
-        });
-    }
-}
-
-/// What a moved-out row leaves behind (owns nothing, so dropping it is free).
-fn vacant_row() -> PositionRow {
-    PositionRow {
-        mmsi: Mmsi(0),
-        time: Timestamp::from_unix_ms(0),
-        lat_deg: 0.0,
-        lon_deg: 0.0,
-        sog_knots: None,
-        cog_deg: None,
-        heading_deg: None,
-        nav_status: None,
-        msg_type: 0,
-        class: crate::StationClass::A,
-        receiver: None,
-        receivers_heard: 0,
-        time_origin: crate::TimeOrigin::TagBlock,
-        origin: crate::Origin { source_id: 0, line: 0 },
-    }
-}
-
-/// Fills `keys` with (day, mmsi, time, line) packed into a `u128` that
-/// orders as the tuple does — day 17 bits, MMSI 30, millisecond of the day
-/// 27, line 54 — with each row's index; `false` when a row does not fit (a
-/// day outside 1970–2328, a line past 2^54, 2^32 − 1 rows or more) or the
-/// rows come from more than one source.
-fn packed_sort_keys(rows: &[PositionRow], keys: &mut Vec<(u128, u32)>) -> bool {
-    keys.clear();
-    let Some(source) = rows.first().map(|r| r.origin.source_id) else { return true };
-    let Ok(count) = u32::try_from(rows.len()) else { return false };
-    if count == u32::MAX {
-        return false;
-    }
-    keys.reserve(rows.len());
-    for (row, index) in rows.iter().zip(0..count) {
-        let day = day_of(row.time);
-        let ms_of_day = row.time.unix_ms() - day * 86_400_000;
-        if row.origin.source_id != source
-            || !(0..1 << 17).contains(&day)
-            || row.mmsi.0 >= 1 << 30
-            || row.origin.line >= 1 << 54
-        {
-            return false;
-        }
-        let key = (day as u128) << 111
-            | u128::from(row.mmsi.0) << 81
-            | (ms_of_day as u128) << 54
-            | u128::from(row.origin.line);
-        keys.push((key, index));
-    }
-    true
-}
-
 fn unique_name(source_id: u32) -> String {
     let n = NAME_COUNTER.fetch_add(1, Ordering::Relaxed);
     format!("s{source_id}-{}-{}-{n}", Timestamp::now().unix_ms(), std::process::id())
@@ -887,12 +810,6 @@ mod tests {
             time_origin: TimeOrigin::TagBlock,
             origin: Origin { source_id, line },
         }
-    }
-
-    fn by_comparator(rows: &mut [PositionRow]) {
-        rows.sort_by(|a, b| {
-            (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin))
-        });
     }
 
     /// Twelve batches from two sources of one day, with transmissions heard
@@ -1013,38 +930,5 @@ mod tests {
         assert_eq!(cut_at_row_quantiles(&[], 2), [0..=u32::MAX]);
         // Every row on one MMSI: the cuts coincide, one range.
         assert_eq!(cut_at_row_quantiles(&[group(5, 5, 1_000)], 4), [0..=5, 6..=u32::MAX]);
-    }
-
-    #[test]
-    fn the_packed_key_sort_orders_as_the_tuple_does() {
-        // A deterministic scramble over days, MMSIs, times and lines,
-        // including equal times and the ends of each field's range.
-        let mut state = 12_345u64;
-        let mut next = |n: u64| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (state >> 33) % n
-        };
-        let mut rows: Vec<PositionRow> = (0..5_000)
-            .map(|_| {
-                let day = [0, 19_600, 19_601, (1 << 17) - 1][next(4) as usize];
-                let ms = day * 86_400_000 + [0, 86_399_999, next(86_400_000) as i64][next(3) as usize];
-                let mmsi = [0, 273_000_001, 999_999_999, next(1 << 30) as u32][next(4) as usize];
-                row(mmsi, ms, 7, [1, (1 << 54) - 1, next(1 << 40)][next(3) as usize])
-            })
-            .collect();
-        let mut expected = rows.clone();
-        by_comparator(&mut expected);
-        let mut scratch = SortScratch::default();
-        assert!(packed_sort_keys(&rows, &mut scratch.keys));
-        sort_rows_by_day(&mut rows, &mut scratch);
-        assert_eq!(rows, expected);
-
-        // Rows of two sources take the general path, with the same result.
-        let mut mixed = vec![row(5, 10, 2, 1), row(5, 10, 1, 9), row(4, 10, 2, 3)];
-        assert!(!packed_sort_keys(&mixed, &mut scratch.keys));
-        let mut expected = mixed.clone();
-        by_comparator(&mut expected);
-        sort_rows_by_day(&mut mixed, &mut scratch);
-        assert_eq!(mixed, expected);
     }
 }

@@ -1,6 +1,7 @@
 //! The dataset on disk.
 
 pub mod archive;
+mod batch_sort;
 pub mod catalog;
 pub mod columns;
 pub mod dataset;
