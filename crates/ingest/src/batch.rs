@@ -47,6 +47,9 @@ pub struct BatchBuilder {
     /// `positions` at the next [`BatchBuilder::take`].
     spare_positions: Vec<PositionRow>,
     pub statics: StaticBatch,
+    /// Identity fields as they came, when another thread aggregates them
+    /// (see [`BatchBuilder::defer_statics`]).
+    deferred_statics: Option<DeferredStatics>,
     pub rejects: Vec<RejectRow>,
     pub reject_counts: BTreeMap<String, u64>,
     pub counts: Counts,
@@ -55,6 +58,45 @@ pub struct BatchBuilder {
     receivers: hashbrown::HashMap<Box<str>, Arc<str>>,
     /// Receiver times outside this range are not believed.
     pub plausible_ms: (i64, i64),
+}
+
+/// Identity fields not yet aggregated, in the order they came.
+#[derive(Default)]
+pub struct DeferredStatics {
+    source_id: u32,
+    fields: Vec<DeferredStatic>,
+    /// The values, end to end.
+    text: String,
+}
+
+struct DeferredStatic {
+    mmsi: Mmsi,
+    time: Timestamp,
+    field: StaticField,
+    text_end: usize,
+    line: u64,
+}
+
+impl DeferredStatics {
+    /// Fields held.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Adds every field to `statics`.
+    pub fn aggregate_into(&self, statics: &mut StaticBatch) {
+        let mut text_start = 0;
+        for field in &self.fields {
+            let value = &self.text[text_start..field.text_end];
+            text_start = field.text_end;
+            let origin = Origin { source_id: self.source_id, line: field.line };
+            statics.add_parts(field.mmsi, field.time, field.field, value, origin);
+        }
+    }
 }
 
 /// Times before this are not AIS (the first AIS standard is of 1998; a
@@ -69,6 +111,7 @@ impl BatchBuilder {
             positions: Vec::new(),
             spare_positions: Vec::new(),
             statics: StaticBatch::default(),
+            deferred_statics: None,
             rejects: Vec::new(),
             reject_counts: BTreeMap::new(),
             counts,
@@ -124,8 +167,42 @@ impl BatchBuilder {
 
     pub fn static_field(&mut self, mmsi: Mmsi, time: Timestamp, field: StaticField, value: &str, line: u64) {
         self.counts.static_fields += 1;
-        let origin = self.origin(line);
-        self.statics.add_parts(mmsi, time, field, value, origin);
+        match &mut self.deferred_statics {
+            Some(deferred) => {
+                deferred.text.push_str(value);
+                let text_end = deferred.text.len();
+                deferred.fields.push(DeferredStatic { mmsi, time, field, text_end, line });
+            }
+            None => {
+                let origin = self.origin(line);
+                self.statics.add_parts(mmsi, time, field, value, origin);
+            }
+        }
+    }
+
+    /// Keeps identity fields as they come, to be taken by
+    /// [`BatchBuilder::take_deferred_statics`] and aggregated elsewhere: a
+    /// file ingest's reading thread is its bottleneck, its committing
+    /// thread is not.
+    pub fn defer_statics(&mut self) {
+        self.deferred_statics = Some(DeferredStatics { source_id: self.source_id, ..DeferredStatics::default() });
+    }
+
+    /// Fields kept and not yet taken (see [`BatchBuilder::defer_statics`]).
+    pub fn deferred_statics_len(&self) -> usize {
+        self.deferred_statics.as_ref().map_or(0, DeferredStatics::len)
+    }
+
+    /// The fields kept since the last call (see
+    /// [`BatchBuilder::defer_statics`]); none when not deferring.
+    pub fn take_deferred_statics(&mut self) -> DeferredStatics {
+        match &mut self.deferred_statics {
+            Some(deferred) => {
+                let empty = DeferredStatics { source_id: self.source_id, ..DeferredStatics::default() };
+                std::mem::replace(deferred, empty)
+            }
+            None => DeferredStatics::default(),
+        }
     }
 
     /// Takes back a committed batch's position buffer for reuse.

@@ -16,9 +16,9 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use tumen_ais::DecoderConfig;
-use tumen_store::{Batch, BatchParts, Dataset, PositionRow, SourceRecord, StoreError};
+use tumen_store::{Batch, BatchParts, Dataset, PositionRow, SourceRecord, StaticBatch, StoreError};
 
-use crate::batch::{BatchBuilder, Counts};
+use crate::batch::{BatchBuilder, Counts, DeferredStatics};
 use crate::checkpoint::{Checkpoint, HashedPrefix};
 use crate::csv_formats::CsvReader;
 use crate::format::Format;
@@ -182,10 +182,12 @@ fn earlier_source(
 }
 
 /// Identity fields are committed to the registry every this many batches,
-/// or sooner when this many distinct (MMSI, field, value, day) entries
-/// are pending, and at the end (see [`Checkpoint`]).
+/// or sooner when this many have been read since the last commit (they
+/// are aggregated per (MMSI, field, value, day) until then: at most this
+/// many entries, ~70 bytes each), and at the end (see [`Checkpoint`]). A
+/// global day has ~9 million in 16 batches.
 const BATCHES_PER_STATICS_COMMIT: u32 = 16;
-const STATIC_ENTRIES_PER_COMMIT: usize = 1 << 20;
+const STATIC_FIELDS_PER_COMMIT: usize = 12 << 20;
 
 /// Ingests standard input (not resumable: it cannot be read again).
 pub fn ingest_reader(
@@ -227,7 +229,7 @@ fn run(
     let started = Instant::now();
     let resumed_after_line = (resume.counts.lines > 0).then_some(resume.counts.lines);
     let source_id = source.id;
-    let (sender, receiver) = mpsc::sync_channel::<Batch>(1);
+    let (sender, receiver) = mpsc::sync_channel::<ReadBatch>(1);
     // Emptied position buffers go back to the reading thread.
     let (recycle, recycled) = mpsc::channel::<Vec<PositionRow>>();
     let final_counts = std::thread::scope(|scope| -> Result<Counts, IngestError> {
@@ -235,7 +237,13 @@ fn run(
         let reading =
             scope.spawn(move || read_batches(&mut *reader, source_id, resume, format, config, progress, channels, tap));
         let mut committed = Ok(());
-        for mut batch in receiver.iter() {
+        // Identity fields read and not yet committed.
+        let mut statics = StaticBatch::default();
+        for ReadBatch { mut batch, statics: fields, with_statics } in receiver.iter() {
+            fields.aggregate_into(&mut statics);
+            if with_statics {
+                batch.statics = std::mem::take(&mut statics);
+            }
             // A file or stream is ingested in bulk: its days are compacted
             // when it has been read (see `BatchParts::Runs`).
             batch.parts = BatchParts::Runs;
@@ -364,12 +372,18 @@ impl LineReader {
     }
 }
 
-/// Reads the stream from the checkpoint on, sending a batch every
-/// `batch_lines` lines (at the next line where the reader is idle) and a
-/// last one at the end. Returns the final counts.
+/// A batch as the reading thread hands it over: its identity fields are
+/// aggregated by the committing thread, which keeps them until a batch
+/// `with_statics` takes them into the registry.
+struct ReadBatch {
+    batch: Batch,
+    statics: DeferredStatics,
+    with_statics: bool,
+}
+
 /// The reading thread's ends of the channels to the committing thread.
 struct BatchChannels {
-    sender: mpsc::SyncSender<Batch>,
+    sender: mpsc::SyncSender<ReadBatch>,
     recycled: mpsc::Receiver<Vec<PositionRow>>,
 }
 
@@ -378,9 +392,15 @@ impl BatchChannels {
         if let Ok(buffer) = self.recycled.try_recv() {
             batch.give_back(buffer);
         }
-        self.sender.send(batch.take(checkpoint.encode(), with_statics)).map_err(|_| ReadError::Stopped)
+        let statics = batch.take_deferred_statics();
+        let batch = batch.take(checkpoint.encode(), false);
+        self.sender.send(ReadBatch { batch, statics, with_statics }).map_err(|_| ReadError::Stopped)
     }
 }
+
+/// Reads the stream from the checkpoint on, sending a batch every
+/// `batch_lines` lines (at the next line where the reader is idle) and a
+/// last one at the end. Returns the final counts.
 
 #[allow(clippy::too_many_arguments)]
 fn read_batches(
@@ -402,6 +422,8 @@ fn read_batches(
     let mut replaying = checkpoint.statics_offset < checkpoint.offset;
     let mut batch = BatchBuilder::new(source_id, checkpoint.counts.clone());
     batch.counts.lines = checkpoint.statics_lines;
+    batch.defer_statics();
+    let mut fields_since_statics = 0;
     let mut statics_cursor = (checkpoint.statics_offset, checkpoint.statics_lines);
     let mut batches_since_statics = 0u32;
     let mut lines_in_batch = 0u64;
@@ -429,11 +451,13 @@ fn read_batches(
             lines_in_batch += 1;
             if lines_in_batch >= batch_lines && lines.is_idle() {
                 batches_since_statics += 1;
+                fields_since_statics += batch.deferred_statics_len();
                 let with_statics = batches_since_statics >= BATCHES_PER_STATICS_COMMIT
-                    || batch.statics.len() >= STATIC_ENTRIES_PER_COMMIT;
+                    || fields_since_statics >= STATIC_FIELDS_PER_COMMIT;
                 if with_statics {
                     statics_cursor = (end_offset, number);
                     batches_since_statics = 0;
+                    fields_since_statics = 0;
                 }
                 let checkpoint = Checkpoint {
                     version: crate::checkpoint::VERSION,
