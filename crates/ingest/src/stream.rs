@@ -401,7 +401,6 @@ impl BatchChannels {
 /// Reads the stream from the checkpoint on, sending a batch every
 /// `batch_lines` lines (at the next line where the reader is idle) and a
 /// last one at the end. Returns the final counts.
-
 #[allow(clippy::too_many_arguments)]
 fn read_batches(
     reader: &mut dyn Read,
