@@ -30,6 +30,8 @@ const MIN_KEPT_BUCKET_ROWS: usize = 4096;
 #[derive(Default)]
 pub(crate) struct SortScratch {
     keys: Vec<(u128, u32)>,
+    /// Keys of [`sort_bucket`]'s 64-bit form.
+    short_keys: Vec<u64>,
     /// Rows by (day, MMSI range); see [`PackedRange::bucket`].
     buckets: Vec<Vec<PositionRow>>,
     /// Rows in key order, for batches that are not bucketed.
@@ -68,11 +70,11 @@ fn sort_in_buckets(rows: &mut Vec<PositionRow>, range: &PackedRange, scratch: &m
     for row in rows.drain(..) {
         scratch.buckets[range.bucket(&row) as usize].push(row);
     }
-    for bucket in &mut scratch.buckets {
+    let mut buckets = std::mem::take(&mut scratch.buckets);
+    for bucket in &mut buckets {
         let used = bucket.len();
         if used > 0 {
-            packed_sort_keys(bucket, &mut scratch.keys);
-            gather_in_key_order(&scratch.keys, bucket, rows);
+            sort_bucket(bucket, range.lines_ascending, scratch, rows);
             bucket.clear();
         }
         // A bucket keeps its space for the next batch, which likely fills
@@ -83,6 +85,38 @@ fn sort_in_buckets(rows: &mut Vec<PositionRow>, range: &PackedRange, scratch: &m
             bucket.shrink_to(used);
         }
     }
+    scratch.buckets = buckets;
+}
+
+/// Moves one bucket's rows onto the end of `to` in key order. A bucket's
+/// rows share a day and lie within ~1/1000 of the batch's MMSIs, so its
+/// key mostly fits 64 bits — MMSI from the bucket's least 20 bits, the
+/// millisecond of the day 27, the row's place in the bucket 17 — which
+/// sort faster than the full 128-bit key. The place stands for the line
+/// when lines ascend (rows are dealt in the order they came).
+fn sort_bucket(
+    bucket: &mut [PositionRow],
+    lines_ascending: bool,
+    scratch: &mut SortScratch,
+    to: &mut Vec<PositionRow>,
+) {
+    let least = bucket.iter().map(|r| r.mmsi.0).min().unwrap_or(0);
+    let greatest = bucket.iter().map(|r| r.mmsi.0).max().unwrap_or(0);
+    if !(lines_ascending && greatest - least < 1 << 20 && bucket.len() <= 1 << 17) {
+        packed_sort_keys(bucket, &mut scratch.keys);
+        gather_in_key_order(&scratch.keys, bucket, to);
+        return;
+    }
+    scratch.short_keys.clear();
+    scratch.short_keys.extend(bucket.iter().zip(0u64..).map(|(row, place)| {
+        let ms_of_day = (row.time.unix_ms() - day_of(row.time) * 86_400_000) as u64;
+        u64::from(row.mmsi.0 - least) << 44 | ms_of_day << 17 | place
+    }));
+    scratch.short_keys.sort_unstable();
+    to.reserve(bucket.len());
+    to.extend(
+        scratch.short_keys.iter().map(|&key| std::mem::replace(&mut bucket[(key & 0x1_ffff) as usize], vacant_row())),
+    );
 }
 
 /// Moves `from`'s rows onto the end of `to` in the order `keys` sorts to.
@@ -99,6 +133,12 @@ struct PackedRange {
     last_day: i64,
     least_mmsi: u32,
     greatest_mmsi: u32,
+    /// Each row's line is at least the one before's (as a file's rows
+    /// come): rows of equal MMSI and time are then in line order already.
+    lines_ascending: bool,
+    /// 2^32 · buckets per day / MMSI width: a bucket by a multiplication
+    /// and a shift instead of a division.
+    bucket_scale: u64,
 }
 
 impl PackedRange {
@@ -107,7 +147,15 @@ impl PackedRange {
         if u32::try_from(rows.len()).is_err() {
             return None;
         }
-        let mut range = PackedRange { first_day: i64::MAX, last_day: i64::MIN, least_mmsi: u32::MAX, greatest_mmsi: 0 };
+        let mut range = PackedRange {
+            first_day: i64::MAX,
+            last_day: i64::MIN,
+            least_mmsi: u32::MAX,
+            greatest_mmsi: 0,
+            lines_ascending: true,
+            bucket_scale: 0,
+        };
+        let mut last_line = 0;
         for row in rows {
             let day = day_of(row.time);
             if row.origin.source_id != source
@@ -121,7 +169,11 @@ impl PackedRange {
             range.last_day = range.last_day.max(day);
             range.least_mmsi = range.least_mmsi.min(row.mmsi.0);
             range.greatest_mmsi = range.greatest_mmsi.max(row.mmsi.0);
+            range.lines_ascending &= row.origin.line >= last_line;
+            last_line = row.origin.line;
         }
+        let width = u64::from(range.greatest_mmsi.saturating_sub(range.least_mmsi)) + 1;
+        range.bucket_scale = (MMSI_BUCKETS_PER_DAY << 32) / width;
         Some(range)
     }
 
@@ -129,11 +181,12 @@ impl PackedRange {
         (self.last_day - self.first_day + 1).max(1)
     }
 
-    /// Monotone in (day, MMSI), as the packed key is.
+    /// Monotone in (day, MMSI), as the packed key is. The MMSI's bucket
+    /// is below [`MMSI_BUCKETS_PER_DAY`] (at most (width − 1) · scale / 2^32),
+    /// and the product below 2^42.
     fn bucket(&self, row: &PositionRow) -> u32 {
         let day = (day_of(row.time) - self.first_day) as u64;
-        let width = u64::from(self.greatest_mmsi - self.least_mmsi) + 1;
-        let mmsi_bucket = u64::from(row.mmsi.0 - self.least_mmsi) * MMSI_BUCKETS_PER_DAY / width;
+        let mmsi_bucket = (u64::from(row.mmsi.0 - self.least_mmsi) * self.bucket_scale) >> 32;
         (day * MMSI_BUCKETS_PER_DAY + mmsi_bucket) as u32
     }
 }
@@ -234,12 +287,22 @@ mod tests {
 
     #[test]
     fn the_bucketed_sort_orders_as_the_tuple_does() {
-        // Across midnight: two days' buckets.
+        // Across midnight: two days' buckets; lines in no order (128-bit
+        // keys in each bucket).
         let rows = scrambled(&[19_600, 19_601], 20_000);
-        assert!(PackedRange::of(&rows).is_some_and(|r| r.days() <= MAX_BUCKETED_DAYS));
-        sorts_as_the_tuple_does(rows);
-        // One vessel only: one MMSI, every row in one bucket.
-        sorts_as_the_tuple_does((0..3_000).map(|i| row(273_000_001, (i * 7_919) % 5_000, 3, i as u64)).collect());
+        let range = PackedRange::of(&rows).unwrap();
+        assert!(range.days() <= MAX_BUCKETED_DAYS && !range.lines_ascending);
+        sorts_as_the_tuple_does(rows.clone());
+        // The same rows as a file gives them, lines ascending (64-bit keys
+        // where a bucket's MMSIs are close; equal MMSI and time abound).
+        let mut in_line_order = rows;
+        in_line_order.sort_by_key(|r| r.origin.line);
+        assert!(PackedRange::of(&in_line_order).unwrap().lines_ascending);
+        sorts_as_the_tuple_does(in_line_order);
+        // One vessel only: one MMSI, every row in one bucket, times repeating.
+        sorts_as_the_tuple_does((0..3_000).map(|i| row(273_000_001, (i * 7_919) % 500, 3, i as u64)).collect());
+        // A bucket too big for the 64-bit key's place.
+        sorts_as_the_tuple_does((0..140_000).map(|i| row(273_000_001, (i * 7_919) % 90_000, 3, i as u64)).collect());
     }
 
     #[test]
