@@ -66,6 +66,7 @@ pub fn closest_per_pair_and_slot(hits: &mut Vec<PairHit>) {
 /// Finds the pairs of a slot's points within the search distance, with a
 /// sorted grid of cells the size of that distance: each point looks only at
 /// its own and the neighbouring cells.
+#[derive(Clone)]
 pub struct PairSearch {
     search_m: f64,
     keys: Vec<(u64, u32)>,
@@ -201,6 +202,37 @@ impl<'g> EncounterFinder<'g> {
         let hits = self.search.hits(slot, points, |_| true);
         let mut events = self.hits(&hits);
         events.extend(self.expire(slot));
+        events
+    }
+
+    /// [`EncounterFinder::slot`] for many slots (in time order), the
+    /// search of each slot's pairs on `threads` threads at once — a slot's
+    /// search needs no other slot; the runs it extends do, so hits are fed
+    /// to them in slot order, on this thread. Slots are searched a group
+    /// at a time, so that the hits held stay a group's.
+    pub fn slots(&mut self, slots: &[(i64, Vec<GridPoint>)], threads: usize) -> Vec<Event> {
+        const SLOTS_PER_GROUP: usize = 64;
+        let mut events = Vec::new();
+        for group in slots.chunks(SLOTS_PER_GROUP) {
+            let share = group.len().div_ceil(threads.max(1));
+            let search = &self.search;
+            let hits: Vec<Vec<PairHit>> = std::thread::scope(|scope| {
+                let searches: Vec<_> = group
+                    .chunks(share)
+                    .map(|part| {
+                        let mut search = search.clone();
+                        scope.spawn(move || {
+                            part.iter().map(|(slot, points)| search.hits(*slot, points, |_| true)).collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                searches.into_iter().flat_map(|s| s.join().expect("a pair search does not panic")).collect()
+            });
+            for ((slot, _), hits) in group.iter().zip(hits) {
+                events.extend(self.hits(&hits));
+                events.extend(self.expire(*slot));
+            }
+        }
         events
     }
 
@@ -440,6 +472,29 @@ mod tests {
         assert!(find(EncounterProfile::gfw(), &side_by_side(0..18, 42.20, 130.36, 100.0, false)).is_empty());
         // Skylight: 250 m for 30 minutes is enough.
         assert_eq!(find(EncounterProfile::skylight(), &side_by_side(0..5, 40.5, 134.5, 100.0, false)).len(), 1);
+    }
+
+    #[test]
+    fn slots_searched_on_several_threads_find_what_one_slot_at_a_time_finds() {
+        // Several encounters, one across a gap and groups of 64 slots.
+        let mut slots = side_by_side(0..18, 40.5, 134.5, 100.0, false);
+        slots.extend(side_by_side(30..36, 40.5, 134.5, 100.0, false));
+        slots.extend(side_by_side(100..190, 40.5, 134.5, 150.0, false));
+        for profile in [EncounterProfile::gfw(), EncounterProfile::skylight()] {
+            let expected = find(profile.clone(), &slots);
+            assert!(expected.len() >= 2, "{expected:#?}");
+            for threads in [1, 2, 3, 200] {
+                let mut finder = EncounterFinder::new(
+                    Grid::default(),
+                    vec![profile.clone()],
+                    Gazetteer::embedded(),
+                    Land::embedded(),
+                );
+                let mut events = finder.slots(&slots, threads);
+                events.extend(finder.finish());
+                assert_eq!(events, expected, "{threads} threads");
+            }
+        }
     }
 
     #[test]

@@ -150,9 +150,8 @@ pub fn detect_window(
                 merge_slots(&mut slots, day_slots);
             }
             let later = slots.split_off(&settled_slot(day, grid));
-            for (slot, points) in std::mem::replace(&mut slots, later) {
-                events.extend(encounters.slot(slot, &points));
-            }
+            let settled: Vec<_> = std::mem::replace(&mut slots, later).into_iter().collect();
+            events.extend(encounters.slots(&settled, cores));
         }
         for receiver in &receivers {
             if let Ok(FromPass::Finished(result)) = receiver.recv() {
@@ -166,9 +165,8 @@ pub fn detect_window(
         }
         Ok(())
     })?;
-    for (slot, points) in slots {
-        events.extend(encounters.slot(slot, &points));
-    }
+    let slots: Vec<_> = slots.into_iter().collect();
+    events.extend(encounters.slots(&slots, cores));
     events.extend(encounters.finish());
     Ok(relate(events))
 }

@@ -28,10 +28,12 @@ use crate::segments::SegmentDetector;
 /// Every vessel's detectors over the reports fed to it.
 pub struct VesselPass<'g> {
     shared: Shared<'g>,
-    vessels: HashMap<Mmsi, VesselDetectors<'g>>,
+    /// Boxed: a vessel's detectors are a few kilobytes, moved in and out
+    /// of the map at every change of vessel.
+    vessels: HashMap<Mmsi, Box<VesselDetectors<'g>>>,
     /// The vessel whose reports are coming: taken out of the map when its
     /// reports begin and put back when they end, not looked up every report.
-    current: Option<(Mmsi, VesselDetectors<'g>)>,
+    current: Option<(Mmsi, Box<VesselDetectors<'g>>)>,
     events: Vec<Event>,
     grid_buffer: GridBuffer,
     /// Events to be placed on the tracks, in the order given.
@@ -70,7 +72,11 @@ impl<'g> VesselPass<'g> {
         self.to_place.push(event);
         match &mut self.current {
             Some((current, detectors)) if *current == mmsi => detectors.to_place.push(index),
-            _ => self.vessels.entry(mmsi).or_insert_with(|| VesselDetectors::new(&self.shared)).to_place.push(index),
+            _ => {
+                let detectors =
+                    self.vessels.entry(mmsi).or_insert_with(|| Box::new(VesselDetectors::new(&self.shared)));
+                detectors.to_place.push(index);
+            }
         }
     }
 
@@ -80,7 +86,8 @@ impl<'g> VesselPass<'g> {
             if let Some((mmsi, detectors)) = self.current.take() {
                 self.vessels.insert(mmsi, detectors);
             }
-            let detectors = self.vessels.remove(&fix.mmsi).unwrap_or_else(|| VesselDetectors::new(&self.shared));
+            let detectors =
+                self.vessels.remove(&fix.mmsi).unwrap_or_else(|| Box::new(VesselDetectors::new(&self.shared)));
             self.current = Some((fix.mmsi, detectors));
         }
         let (_, detectors) = self.current.as_mut().expect("the report's vessel");
