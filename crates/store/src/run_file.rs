@@ -548,6 +548,19 @@ impl<'a> Cursor<'a> {
     }
 
     fn unsigned(&mut self) -> io::Result<u64> {
+        // Most numbers are small deltas: one or two bytes, read without a
+        // check per byte.
+        match *self.bytes {
+            [first, ..] if first < 0x80 => {
+                self.bytes = &self.bytes[1..];
+                return Ok(u64::from(first));
+            }
+            [first, second, ..] if second < 0x80 => {
+                self.bytes = &self.bytes[2..];
+                return Ok(u64::from(first & 0x7f) | u64::from(second) << 7);
+            }
+            _ => {}
+        }
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.u8()?;
@@ -656,6 +669,22 @@ mod tests {
         let some: Vec<PositionRow> = reader.map(Result::unwrap).collect();
         let expected: Vec<PositionRow> = rows.iter().filter(|r| wanted.contains(&r.mmsi.0)).cloned().collect();
         assert!(!expected.is_empty() && same(&some, &expected));
+    }
+
+    #[test]
+    fn numbers_read_back_at_every_length_and_cut_ones_are_damage() {
+        let values = [0, 1, 127, 128, 300, 16_383, 16_384, 1 << 21, (1 << 35) + 7, u64::MAX];
+        let mut bytes = Vec::new();
+        values.iter().for_each(|&v| put_unsigned(&mut bytes, v));
+        let mut cursor = Cursor { bytes: &bytes };
+        for &v in &values {
+            assert_eq!(cursor.unsigned().unwrap(), v);
+        }
+        assert!(cursor.bytes.is_empty());
+        // A number cut after its first or second byte.
+        for cut in [vec![0x80], vec![0x80, 0x80]] {
+            assert!(Cursor { bytes: &cut }.unsigned().is_err());
+        }
     }
 
     #[test]
