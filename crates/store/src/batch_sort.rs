@@ -47,13 +47,11 @@ pub(crate) fn sort_rows_by_day(rows: &mut Vec<PositionRow>, scratch: &mut SortSc
         Some(range) if range.days() <= MAX_BUCKETED_DAYS => sort_in_buckets(rows, &range, scratch),
         Some(_) => {
             packed_sort_keys(rows, &mut scratch.keys);
-            gather_in_key_order(&scratch.keys, rows, &mut scratch.gathered);
+            move_in_order(scratch.keys.iter().map(|&(_, i)| i as usize), rows, &mut scratch.gathered);
             std::mem::swap(rows, &mut scratch.gathered);
             scratch.gathered.clear();
         }
-        None => rows.sort_unstable_by(|a, b| {
-            (day_of(a.time), a.mmsi, a.time, a.origin).cmp(&(day_of(b.time), b.mmsi, b.time, b.origin))
-        }),
+        None => rows.sort_unstable_by_key(|r| (day_of(r.time), r.mmsi, r.time, r.origin)),
     }
 }
 
@@ -104,25 +102,30 @@ fn sort_bucket(
     let greatest = bucket.iter().map(|r| r.mmsi.0).max().unwrap_or(0);
     if !(lines_ascending && greatest - least < 1 << 20 && bucket.len() <= 1 << 17) {
         packed_sort_keys(bucket, &mut scratch.keys);
-        gather_in_key_order(&scratch.keys, bucket, to);
+        move_in_order(scratch.keys.iter().map(|&(_, i)| i as usize), bucket, to);
         return;
     }
     scratch.short_keys.clear();
-    scratch.short_keys.extend(bucket.iter().zip(0u64..).map(|(row, place)| {
-        let ms_of_day = (row.time.unix_ms() - day_of(row.time) * 86_400_000) as u64;
-        u64::from(row.mmsi.0 - least) << 44 | ms_of_day << 17 | place
-    }));
-    scratch.short_keys.sort_unstable();
-    to.reserve(bucket.len());
-    to.extend(
-        scratch.short_keys.iter().map(|&key| std::mem::replace(&mut bucket[(key & 0x1_ffff) as usize], vacant_row())),
+    scratch.short_keys.extend(
+        bucket
+            .iter()
+            .zip(0u64..)
+            .map(|(row, place)| u64::from(row.mmsi.0 - least) << 44 | (ms_of_day(row.time) as u64) << 17 | place),
     );
+    scratch.short_keys.sort_unstable();
+    move_in_order(scratch.short_keys.iter().map(|&key| (key & 0x1_ffff) as usize), bucket, to);
 }
 
-/// Moves `from`'s rows onto the end of `to` in the order `keys` sorts to.
-fn gather_in_key_order(keys: &[(u128, u32)], from: &mut [PositionRow], to: &mut Vec<PositionRow>) {
+/// Moves `from`'s rows onto the end of `to`, the row at each index of
+/// `order` in turn (each index once).
+fn move_in_order(order: impl Iterator<Item = usize>, from: &mut [PositionRow], to: &mut Vec<PositionRow>) {
     to.reserve(from.len());
-    to.extend(keys.iter().map(|&(_, i)| std::mem::replace(&mut from[i as usize], vacant_row())));
+    to.extend(order.map(|i| std::mem::replace(&mut from[i], vacant_row())));
+}
+
+/// Milliseconds since the start of `time`'s UTC day.
+fn ms_of_day(time: Timestamp) -> i64 {
+    time.unix_ms() - day_of(time) * 86_400_000
 }
 
 /// What a batch spans, when every row fits a packed key (see
@@ -219,11 +222,9 @@ fn vacant_row() -> PositionRow {
 fn packed_sort_keys(rows: &[PositionRow], keys: &mut Vec<(u128, u32)>) {
     keys.clear();
     keys.extend(rows.iter().zip(0u32..).map(|(row, index)| {
-        let day = day_of(row.time);
-        let ms_of_day = row.time.unix_ms() - day * 86_400_000;
-        let key = (day as u128) << 111
+        let key = (day_of(row.time) as u128) << 111
             | u128::from(row.mmsi.0) << 81
-            | (ms_of_day as u128) << 54
+            | (ms_of_day(row.time) as u128) << 54
             | u128::from(row.origin.line);
         (key, index)
     }));
@@ -234,18 +235,7 @@ fn packed_sort_keys(rows: &[PositionRow], keys: &mut Vec<(u128, u32)>) {
 mod tests {
     use super::*;
     use crate::rows::PositionRow;
-    use crate::{Origin, StationClass, TimeOrigin};
-
-    fn row(mmsi: u32, ms: i64, source_id: u32, line: u64) -> PositionRow {
-        PositionRow {
-            mmsi: Mmsi(mmsi),
-            time: Timestamp::from_unix_ms(ms),
-            origin: Origin { source_id, line },
-            class: StationClass::A,
-            time_origin: TimeOrigin::TagBlock,
-            ..vacant_row()
-        }
-    }
+    use crate::rows::test_rows::row;
 
     fn by_comparator(rows: &mut [PositionRow]) {
         rows.sort_by_key(|r| (day_of(r.time), r.mmsi, r.time, r.origin));

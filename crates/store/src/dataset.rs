@@ -791,26 +791,7 @@ fn walk(dir: &Path) -> io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Origin, StationClass, TimeOrigin};
-
-    fn row(mmsi: u32, ms: i64, source_id: u32, line: u64) -> PositionRow {
-        PositionRow {
-            mmsi: Mmsi(mmsi),
-            time: Timestamp::from_unix_ms(ms),
-            lat_deg: 0.0,
-            lon_deg: 0.0,
-            sog_knots: None,
-            cog_deg: None,
-            heading_deg: None,
-            nav_status: None,
-            msg_type: 1,
-            class: StationClass::A,
-            receiver: None,
-            receivers_heard: 1,
-            time_origin: TimeOrigin::TagBlock,
-            origin: Origin { source_id, line },
-        }
-    }
+    use crate::rows::test_rows::row;
 
     /// Twelve batches from two sources of one day, with transmissions heard
     /// by both, into a fresh dataset compacted with `fan_in_all_threads`.

@@ -207,3 +207,30 @@ impl From<&PositionRow> for Fix {
         }
     }
 }
+
+/// Rows for the store's tests.
+#[cfg(test)]
+pub(crate) mod test_rows {
+    use super::*;
+
+    /// A class A report of `mmsi` at `ms`, heard once, from `line` of
+    /// source `source_id`; the other fields empty.
+    pub(crate) fn row(mmsi: u32, ms: i64, source_id: u32, line: u64) -> PositionRow {
+        PositionRow {
+            mmsi: Mmsi(mmsi),
+            time: Timestamp::from_unix_ms(ms),
+            lat_deg: 0.0,
+            lon_deg: 0.0,
+            sog_knots: None,
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            msg_type: 1,
+            class: StationClass::A,
+            receiver: None,
+            receivers_heard: 1,
+            time_origin: TimeOrigin::TagBlock,
+            origin: Origin { source_id, line },
+        }
+    }
+}
