@@ -200,7 +200,13 @@ impl<'g> EncounterFinder<'g> {
     /// completes. Slots must come in time order.
     pub fn slot(&mut self, slot: i64, points: &[GridPoint]) -> Vec<Event> {
         let hits = self.search.hits(slot, points, |_| true);
-        let mut events = self.hits(&hits);
+        self.slot_hits(slot, &hits)
+    }
+
+    /// Feeds `slot`'s hits (all of them, found by [`PairSearch::hits`]);
+    /// the encounters they and the slot's passing end.
+    fn slot_hits(&mut self, slot: i64, hits: &[PairHit]) -> Vec<Event> {
+        let mut events = self.hits(hits);
         events.extend(self.expire(slot));
         events
     }
@@ -229,8 +235,7 @@ impl<'g> EncounterFinder<'g> {
                 searches.into_iter().flat_map(|s| s.join().expect("a pair search does not panic")).collect()
             });
             for ((slot, _), hits) in group.iter().zip(hits) {
-                events.extend(self.hits(&hits));
-                events.extend(self.expire(*slot));
+                events.extend(self.slot_hits(*slot, &hits));
             }
         }
         events

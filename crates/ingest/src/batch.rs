@@ -63,7 +63,6 @@ pub struct BatchBuilder {
 /// Identity fields not yet aggregated, in the order they came.
 #[derive(Default)]
 pub struct DeferredStatics {
-    source_id: u32,
     fields: Vec<DeferredStatic>,
     /// The values, end to end.
     text: String,
@@ -87,13 +86,13 @@ impl DeferredStatics {
         self.fields.is_empty()
     }
 
-    /// Adds every field to `statics`.
-    pub fn aggregate_into(&self, statics: &mut StaticBatch) {
+    /// Adds every field, read from source `source_id`, to `statics`.
+    pub fn aggregate_into(&self, source_id: u32, statics: &mut StaticBatch) {
         let mut text_start = 0;
         for field in &self.fields {
             let value = &self.text[text_start..field.text_end];
             text_start = field.text_end;
-            let origin = Origin { source_id: self.source_id, line: field.line };
+            let origin = Origin { source_id, line: field.line };
             statics.add_parts(field.mmsi, field.time, field.field, value, origin);
         }
     }
@@ -185,7 +184,7 @@ impl BatchBuilder {
     /// file ingest's reading thread is its bottleneck, its committing
     /// thread is not.
     pub fn defer_statics(&mut self) {
-        self.deferred_statics = Some(DeferredStatics { source_id: self.source_id, ..DeferredStatics::default() });
+        self.deferred_statics = Some(DeferredStatics::default());
     }
 
     /// Fields kept and not yet taken (see [`BatchBuilder::defer_statics`]).
@@ -196,13 +195,7 @@ impl BatchBuilder {
     /// The fields kept since the last call (see
     /// [`BatchBuilder::defer_statics`]); none when not deferring.
     pub fn take_deferred_statics(&mut self) -> DeferredStatics {
-        match &mut self.deferred_statics {
-            Some(deferred) => {
-                let empty = DeferredStatics { source_id: self.source_id, ..DeferredStatics::default() };
-                std::mem::replace(deferred, empty)
-            }
-            None => DeferredStatics::default(),
-        }
+        self.deferred_statics.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Takes back a committed batch's position buffer for reuse.

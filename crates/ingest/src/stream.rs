@@ -240,7 +240,7 @@ fn run(
         // Identity fields read and not yet committed.
         let mut statics = StaticBatch::default();
         for ReadBatch { mut batch, statics: fields, with_statics } in receiver.iter() {
-            fields.aggregate_into(&mut statics);
+            fields.aggregate_into(source_id, &mut statics);
             if with_statics {
                 batch.statics = std::mem::take(&mut statics);
             }
