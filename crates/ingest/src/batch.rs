@@ -46,6 +46,8 @@ pub struct BatchBuilder {
     /// An emptied buffer handed back by the committing side, to become
     /// `positions` at the next [`BatchBuilder::take`].
     spare_positions: Vec<PositionRow>,
+    /// The same for deferred identity fields.
+    spare_statics: DeferredStatics,
     pub statics: StaticBatch,
     /// Identity fields as they came, when another thread aggregates them
     /// (see [`BatchBuilder::defer_statics`]).
@@ -109,6 +111,7 @@ impl BatchBuilder {
             source_id,
             positions: Vec::new(),
             spare_positions: Vec::new(),
+            spare_statics: DeferredStatics::default(),
             statics: StaticBatch::default(),
             deferred_statics: None,
             rejects: Vec::new(),
@@ -195,7 +198,12 @@ impl BatchBuilder {
     /// The fields kept since the last call (see
     /// [`BatchBuilder::defer_statics`]); none when not deferring.
     pub fn take_deferred_statics(&mut self) -> DeferredStatics {
-        self.deferred_statics.as_mut().map(std::mem::take).unwrap_or_default()
+        let Some(deferred) = &mut self.deferred_statics else { return DeferredStatics::default() };
+        let DeferredStatics { fields, mut text } = std::mem::take(&mut self.spare_statics);
+        text.clear();
+        text.reserve(deferred.text.len() + deferred.text.len() / 4);
+        let next = DeferredStatics { fields: with_room_for(fields, deferred.fields.len()), text };
+        std::mem::replace(deferred, next)
     }
 
     /// Takes back a committed batch's position buffer for reuse.
@@ -206,16 +214,21 @@ impl BatchBuilder {
         }
     }
 
+    /// Takes back a committed batch's identity-field buffers for reuse.
+    pub fn give_back_statics(&mut self, mut statics: DeferredStatics) {
+        statics.fields.clear();
+        statics.text.clear();
+        if statics.fields.capacity() > self.spare_statics.fields.capacity() {
+            self.spare_statics = statics;
+        }
+    }
+
     /// Hands the rows over as a batch, with the identity fields when
     /// `with_statics` (else they stay, to be committed later: the registry
     /// is updated per (MMSI, field, value, day), so committing once every
     /// many batches saves most of its writes).
     pub fn take(&mut self, checkpoint: Vec<u8>, with_statics: bool) -> Batch {
-        let mut next = std::mem::take(&mut self.spare_positions);
-        if next.capacity() == 0 {
-            // Growing by doubling would copy and fault in the buffer again.
-            next.reserve(self.positions.len());
-        }
+        let next = with_room_for(std::mem::take(&mut self.spare_positions), self.positions.len());
         Batch {
             source_id: self.source_id,
             positions: std::mem::replace(&mut self.positions, next),
@@ -227,4 +240,14 @@ impl BatchBuilder {
             parts: BatchParts::default(),
         }
     }
+}
+
+/// `buffer`, emptied, with room for a batch like the last (`last_len`
+/// items) and a quarter more. A buffer that outgrows itself mid-batch is
+/// copied whole into one twice its size, every page of it new to the
+/// process — the kernel's time (faults, zeroing) and the copy's.
+fn with_room_for<T>(mut buffer: Vec<T>, last_len: usize) -> Vec<T> {
+    buffer.clear();
+    buffer.reserve(last_len + last_len / 4);
+    buffer
 }

@@ -230,8 +230,9 @@ fn run(
     let resumed_after_line = (resume.counts.lines > 0).then_some(resume.counts.lines);
     let source_id = source.id;
     let (sender, receiver) = mpsc::sync_channel::<ReadBatch>(1);
-    // Emptied position buffers go back to the reading thread.
-    let (recycle, recycled) = mpsc::channel::<Vec<PositionRow>>();
+    // Emptied buffers (positions, identity fields) go back to the reading
+    // thread.
+    let (recycle, recycled) = mpsc::channel::<(Vec<PositionRow>, DeferredStatics)>();
     let final_counts = std::thread::scope(|scope| -> Result<Counts, IngestError> {
         let channels = BatchChannels { sender, recycled };
         let reading =
@@ -251,7 +252,8 @@ fn run(
                 committed = Err(e);
                 break;
             }
-            let _ = recycle.send(batch.positions);
+            // Emptied buffers go back to be filled again.
+            let _ = recycle.send((batch.positions, fields));
         }
         drop(receiver);
         let read = reading.join().expect("the reading thread does not panic");
@@ -384,13 +386,14 @@ struct ReadBatch {
 /// The reading thread's ends of the channels to the committing thread.
 struct BatchChannels {
     sender: mpsc::SyncSender<ReadBatch>,
-    recycled: mpsc::Receiver<Vec<PositionRow>>,
+    recycled: mpsc::Receiver<(Vec<PositionRow>, DeferredStatics)>,
 }
 
 impl BatchChannels {
     fn send(&self, batch: &mut BatchBuilder, checkpoint: &Checkpoint, with_statics: bool) -> Result<(), ReadError> {
-        if let Ok(buffer) = self.recycled.try_recv() {
-            batch.give_back(buffer);
+        if let Ok((positions, statics)) = self.recycled.try_recv() {
+            batch.give_back(positions);
+            batch.give_back_statics(statics);
         }
         let statics = batch.take_deferred_statics();
         let batch = batch.take(checkpoint.encode(), false);
