@@ -211,5 +211,5 @@ fn push_checksum(sum: u8, out: &mut Vec<u8>) {
 }
 
 fn checksum(body: &[u8]) -> u8 {
-    crate::swar::xor_all(body)
+    crate::scan::xor_all(body)
 }

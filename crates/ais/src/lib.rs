@@ -99,6 +99,7 @@ mod encode;
 pub mod gpsd;
 pub mod message;
 mod reject;
+mod scan;
 pub mod sentence;
 mod swar;
 mod text;

@@ -238,7 +238,7 @@ fn hex_digit(b: u8) -> Option<u8> {
     }
 }
 
-use crate::swar::xor_all;
+use crate::scan::xor_all;
 
 /// Splits `$…*hh rest` / `!…*hh rest` into the checksummed body (without the
 /// leading `$`/`!`), whether the checksum matched, and what follows it.
@@ -287,7 +287,7 @@ fn parse_sentence_with<'a>(
                 // No sentence is this long; the scan records positions as u16.
                 return Err(RejectReason::BadFieldCount);
             }
-            let scan = crate::swar::scan_sentence(body_and_rest);
+            let scan = crate::scan::scan_sentence(body_and_rest);
             let star = scan.star.ok_or(RejectReason::MissingChecksum)?;
             let body = &body_and_rest[..star];
             if body.len() < 6 || body[5] != b',' || !matches!(&body[2..5], b"VDM" | b"VDO") {
@@ -404,7 +404,7 @@ fn common_fields(body: &[u8]) -> Option<[&[u8]; 6]> {
         _ => return None,
     };
     let payload = body.get(payload_start..payload_end)?;
-    if crate::swar::contains_comma_or_star(payload) {
+    if crate::scan::contains_comma_or_star(payload) {
         return None;
     }
     Some([&body[6..7], &body[8..9], seq, channel, payload, fill])
@@ -482,7 +482,7 @@ fn parse_tag_block<'a>(line: &'a [u8], out: &mut TagBlock<'a>, lenient: bool) ->
     let block = &line[1..close];
     let rest = &line[close + 1..];
     // One pass finds the checksum, the `*` and the commas; fields follow.
-    let scan = crate::swar::scan_sentence(block);
+    let scan = crate::scan::scan_sentence(block);
     let star = scan.star;
     let xor = scan.xor;
     let fields_end = star.unwrap_or(block.len());

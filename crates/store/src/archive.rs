@@ -12,15 +12,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    Float32Builder, Float64Builder, StringBuilder, TimestampMillisecondBuilder, UInt8Builder, UInt16Builder,
-    UInt32Builder, UInt64Builder,
-};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float32Type, Float64Type, Int32Type, TimestampMillisecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
@@ -28,6 +24,7 @@ use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use tumen_model::{Mmsi, Timestamp};
 
+use crate::row_batch::RowBatch;
 use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
 use crate::run_file::{self, RunReader};
 
@@ -200,7 +197,7 @@ impl PartFile {
 pub struct PartWriter {
     writer: ArrowWriter<File>,
     part: PartFile,
-    buffer: Vec<PositionRow>,
+    buffer: RowBatch,
 }
 
 impl PartWriter {
@@ -250,21 +247,20 @@ impl PartWriter {
             .set_column_compression("line".into(), Compression::UNCOMPRESSED)
             .build();
         let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(io::Error::other)?;
-        Ok(PartWriter { writer, part, buffer: Vec::with_capacity(BATCH_ROWS) })
+        Ok(PartWriter { writer, part, buffer: RowBatch::with_capacity(BATCH_ROWS) })
     }
 
     /// Appends rows (in archive order, after those already written).
     pub fn write(&mut self, rows: &[PositionRow]) -> io::Result<()> {
-        self.flush_buffer()?;
-        for chunk in rows.chunks(BATCH_ROWS) {
-            chunk.iter().for_each(|row| self.part.info.extend(row));
-            self.writer.write(&to_batch(chunk)?).map_err(io::Error::other)?;
-        }
-        Ok(())
+        rows.iter().try_for_each(|row| self.push_ref(row))
     }
 
     pub fn push(&mut self, row: PositionRow) -> io::Result<()> {
-        self.part.info.extend(&row);
+        self.push_ref(&row)
+    }
+
+    fn push_ref(&mut self, row: &PositionRow) -> io::Result<()> {
+        self.part.info.extend(row);
         self.buffer.push(row);
         if self.buffer.len() >= BATCH_ROWS {
             self.flush_buffer()?;
@@ -274,8 +270,7 @@ impl PartWriter {
 
     fn flush_buffer(&mut self) -> io::Result<()> {
         if !self.buffer.is_empty() {
-            self.writer.write(&to_batch(&self.buffer)?).map_err(io::Error::other)?;
-            self.buffer.clear();
+            self.writer.write(&self.buffer.take()).map_err(io::Error::other)?;
         }
         Ok(())
     }
@@ -291,60 +286,6 @@ impl PartWriter {
 /// Makes a rename in `dir` durable.
 pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
-}
-
-fn to_batch(rows: &[PositionRow]) -> io::Result<RecordBatch> {
-    let n = rows.len();
-    let mut mmsi = UInt32Builder::with_capacity(n);
-    let mut time = TimestampMillisecondBuilder::with_capacity(n).with_timezone("UTC");
-    let mut lat = Float64Builder::with_capacity(n);
-    let mut lon = Float64Builder::with_capacity(n);
-    let mut sog = Float32Builder::with_capacity(n);
-    let mut cog = Float32Builder::with_capacity(n);
-    let mut heading = UInt16Builder::with_capacity(n);
-    let mut status = UInt8Builder::with_capacity(n);
-    let mut msg_type = UInt8Builder::with_capacity(n);
-    let mut class = StringBuilder::with_capacity(n, n);
-    let mut receiver = StringBuilder::with_capacity(n, n * 8);
-    let mut heard = UInt16Builder::with_capacity(n);
-    let mut time_origin = StringBuilder::with_capacity(n, n * 8);
-    let mut source = UInt32Builder::with_capacity(n);
-    let mut line = UInt64Builder::with_capacity(n);
-    for r in rows {
-        mmsi.append_value(r.mmsi.0);
-        time.append_value(r.time.unix_ms());
-        lat.append_value(r.lat_deg);
-        lon.append_value(r.lon_deg);
-        sog.append_option(r.sog_knots);
-        cog.append_option(r.cog_deg);
-        heading.append_option(r.heading_deg);
-        status.append_option(r.nav_status);
-        msg_type.append_value(r.msg_type);
-        class.append_value(r.class.as_str());
-        receiver.append_option(r.receiver.as_deref());
-        heard.append_value(r.receivers_heard);
-        time_origin.append_value(r.time_origin.as_str());
-        source.append_value(r.origin.source_id);
-        line.append_value(r.origin.line);
-    }
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(mmsi.finish()),
-        Arc::new(time.finish()),
-        Arc::new(lat.finish()),
-        Arc::new(lon.finish()),
-        Arc::new(sog.finish()),
-        Arc::new(cog.finish()),
-        Arc::new(heading.finish()),
-        Arc::new(status.finish()),
-        Arc::new(msg_type.finish()),
-        Arc::new(class.finish()),
-        Arc::new(receiver.finish()),
-        Arc::new(heard.finish()),
-        Arc::new(time_origin.finish()),
-        Arc::new(source.finish()),
-        Arc::new(line.finish()),
-    ];
-    RecordBatch::try_new(schema(), columns).map_err(io::Error::other)
 }
 
 /// Reads a part back — the archive's Parquet or a bulk ingest's run (see

@@ -616,14 +616,16 @@ enum Merge {
 
 /// Where a merge writes.
 enum MergeOutput {
-    Part(PartWriter),
+    // Boxed: a part writer holds its columns' vectors inline; there is
+    // one output per merge, so the box costs nothing.
+    Part(Box<PartWriter>),
     Run(RunWriter),
 }
 
 impl MergeOutput {
     fn create(root: &Path, day: i64, name: &str, merge: Merge) -> io::Result<MergeOutput> {
         Ok(match merge {
-            Merge::Final => MergeOutput::Part(PartWriter::create(root, day, name, Codec::Zstd)?),
+            Merge::Final => MergeOutput::Part(Box::new(PartWriter::create(root, day, name, Codec::Zstd)?)),
             Merge::Intermediate => MergeOutput::Run(RunWriter::create(root, day, name)?),
         })
     }

@@ -7,6 +7,7 @@ pub mod columns;
 pub mod dataset;
 pub mod event_table;
 mod fix_read;
+mod row_batch;
 pub mod rows;
 pub mod run_file;
 pub mod static_batch;
