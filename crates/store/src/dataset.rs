@@ -616,17 +616,17 @@ enum Merge {
 
 /// Where a merge writes.
 enum MergeOutput {
-    // Boxed: a part writer holds its columns' vectors inline; there is
-    // one output per merge, so the box costs nothing.
+    // Boxed, both writers being large and unequal: there is one output
+    // per merge, so the boxes cost nothing.
     Part(Box<PartWriter>),
-    Run(RunWriter),
+    Run(Box<RunWriter>),
 }
 
 impl MergeOutput {
     fn create(root: &Path, day: i64, name: &str, merge: Merge) -> io::Result<MergeOutput> {
         Ok(match merge {
             Merge::Final => MergeOutput::Part(Box::new(PartWriter::create(root, day, name, Codec::Zstd)?)),
-            Merge::Intermediate => MergeOutput::Run(RunWriter::create(root, day, name)?),
+            Merge::Intermediate => MergeOutput::Run(Box::new(RunWriter::create(root, day, name)?)),
         })
     }
 
