@@ -6,9 +6,10 @@
 //! than a fifth of a global day's ingest (Arrow builders, column encoders,
 //! and more bytes through the page cache than this form's). A run is rows
 //! sorted by (MMSI, time), in blocks of [`BLOCK_ROWS`], each row a few
-//! variable-length integers (deltas from the row before in its block) and
-//! its coordinates' bits — about 40 bytes a row, written and read at
-//! memory speed. Every block starts afresh (no delta crosses a block), so
+//! variable-length integers (deltas from the row before in its block;
+//! coordinates in AIS's units, speed and course in its tenths; the bits of
+//! any value off those grids) — under 25 bytes a row on the global day,
+//! written and read at memory speed. Every block starts afresh (no delta crosses a block), so
 //! a reader of a range of vessels decodes only the blocks that can hold
 //! them, found through the block index in the footer.
 //!
@@ -33,7 +34,10 @@ use tumen_model::{Mmsi, Timestamp};
 use crate::archive::{MmsiRowGroup, PartFile, PartInfo, sync_dir};
 use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
 
-const MAGIC: &[u8; 8] = b"TMNRUN01";
+const MAGIC: &[u8; 8] = b"TMNRUN02";
+/// The first layout, still read: it is this one without speeds and courses
+/// in tenths (a run left by an interrupted ingest of an older Tumen).
+const MAGIC_V1: &[u8; 8] = b"TMNRUN01";
 
 /// Rows per block (~650 KB): large enough that the index is small, small
 /// enough that a reader of a few vessels decodes little more than theirs
@@ -58,6 +62,30 @@ const HAS_RECEIVER: u8 = 16;
 /// AIS message gives is: kept as deltas of those units from the previous
 /// such row (two or three bytes each, against eight).
 const ON_GRID: u8 = 32;
+
+/// Speed and course as AIS gives them, whole tenths (of a knot, of a
+/// degree): kept as that number of tenths (one or two bytes, against four).
+const SOG_IN_TENTHS: u8 = 64;
+const COG_IN_TENTHS: u8 = 128;
+
+/// `value` as a whole number of tenths, when it reads back bit for bit
+/// (through [`from_tenths`]), as every speed and course decoded from AIS
+/// does.
+fn tenths(value: f32) -> Option<u16> {
+    let scaled = f64::from(value) * 10.0;
+    if !(0.0..65_535.0).contains(&scaled) {
+        return None;
+    }
+    // Any rounding will do (`f64::round` is a library call): the check
+    // below keeps only exact tenths.
+    let k = (scaled + 0.5) as u16;
+    (from_tenths(k).to_bits() == value.to_bits()).then_some(k)
+}
+
+/// A number of tenths as the decoder makes a speed or course of it.
+fn from_tenths(k: u16) -> f32 {
+    (f64::from(k) / 10.0) as f32
+}
 
 /// AIS's position resolution: 1/10 000 minute.
 const GRID_UNITS_PER_DEGREE: f64 = 600_000.0;
@@ -163,6 +191,10 @@ impl RunWriter {
         flags |= if row.nav_status.is_some() { HAS_STATUS } else { 0 };
         flags |= if receiver.is_some() { HAS_RECEIVER } else { 0 };
         flags |= if on_grid.is_some() { ON_GRID } else { 0 };
+        let sog_tenths = row.sog_knots.and_then(tenths);
+        let cog_tenths = row.cog_deg.and_then(tenths);
+        flags |= if sog_tenths.is_some() { SOG_IN_TENTHS } else { 0 };
+        flags |= if cog_tenths.is_some() { COG_IN_TENTHS } else { 0 };
         out.push(flags);
         match on_grid {
             Some((lat_units, lon_units)) => {
@@ -175,11 +207,15 @@ impl RunWriter {
                 out.extend_from_slice(&row.lon_deg.to_bits().to_le_bytes());
             }
         }
-        if let Some(sog) = row.sog_knots {
-            out.extend_from_slice(&sog.to_bits().to_le_bytes());
+        match (sog_tenths, row.sog_knots) {
+            (Some(k), _) => put_unsigned(out, u64::from(k)),
+            (None, Some(sog)) => out.extend_from_slice(&sog.to_bits().to_le_bytes()),
+            (None, None) => {}
         }
-        if let Some(cog) = row.cog_deg {
-            out.extend_from_slice(&cog.to_bits().to_le_bytes());
+        match (cog_tenths, row.cog_deg) {
+            (Some(k), _) => put_unsigned(out, u64::from(k)),
+            (None, Some(cog)) => out.extend_from_slice(&cog.to_bits().to_le_bytes()),
+            (None, None) => {}
         }
         if let Some(heading) = row.heading_deg {
             out.extend_from_slice(&heading.to_le_bytes());
@@ -401,7 +437,7 @@ fn read_footer(file: &mut File) -> io::Result<(Vec<Arc<str>>, Vec<BlockEntry>)> 
     file.seek(SeekFrom::Start(length - tail_bytes))?;
     let mut tail = [0u8; 16];
     file.read_exact(&mut tail)?;
-    if &head != MAGIC || &tail[8..] != MAGIC {
+    if !(head == *MAGIC || head == *MAGIC_V1) || tail[8..] != head {
         return Err(damaged("not a run of this version"));
     }
     let footer_bytes = u64::from_le_bytes(tail[..8].try_into().expect("8 bytes"));
@@ -448,8 +484,8 @@ fn decode_row(cursor: &mut Cursor, previous: &mut Previous, receivers: &[Arc<str
     } else {
         (f64::from_bits(cursor.u64()?), f64::from_bits(cursor.u64()?))
     };
-    let sog_knots = if flags & HAS_SOG != 0 { Some(f32::from_bits(cursor.u32()?)) } else { None };
-    let cog_deg = if flags & HAS_COG != 0 { Some(f32::from_bits(cursor.u32()?)) } else { None };
+    let sog_knots = read_tenths_or_bits(cursor, flags, HAS_SOG, SOG_IN_TENTHS)?;
+    let cog_deg = read_tenths_or_bits(cursor, flags, HAS_COG, COG_IN_TENTHS)?;
     let heading_deg = if flags & HAS_HEADING != 0 { Some(cursor.u16()?) } else { None };
     let nav_status = if flags & HAS_STATUS != 0 { Some(cursor.u8()?) } else { None };
     let msg_type = cursor.u8()?;
@@ -481,6 +517,18 @@ fn decode_row(cursor: &mut Cursor, previous: &mut Previous, receivers: &[Arc<str
         time_origin,
         origin: Origin { source_id, line: previous.line },
     })
+}
+
+/// A speed or course: absent, in tenths, or its bits.
+fn read_tenths_or_bits(cursor: &mut Cursor, flags: u8, present: u8, in_tenths: u8) -> io::Result<Option<f32>> {
+    if flags & present == 0 {
+        return Ok(None);
+    }
+    if flags & in_tenths != 0 {
+        let k = u16::try_from(cursor.unsigned()?).map_err(|_| damaged("tenths out of range"))?;
+        return Ok(Some(from_tenths(k)));
+    }
+    Ok(Some(f32::from_bits(cursor.u32()?)))
 }
 
 const CLASSES: [StationClass; 3] = [StationClass::A, StationClass::B, StationClass::SarAircraft];
@@ -606,8 +654,22 @@ mod tests {
                     2 => 179.999_999 - (i as f64) * 1e-3,
                     _ => f64::from(i as i32 % 216_000_000 - 108_000_000) / 600_000.0,
                 },
-                sog_knots: (i % 2 == 0).then_some(i as f32 / 10.0),
-                cog_deg: (i % 3 == 0).then_some(359.9),
+                // As the decoder makes them (whole tenths), by f32
+                // arithmetic (not always the same bits), and odd ones.
+                sog_knots: match i % 7 {
+                    0 => None,
+                    1 => Some(i as f32 / 10.0),
+                    2 | 3 => Some((f64::from((i % 1023) as u32) / 10.0) as f32),
+                    4 => Some(-0.0),
+                    5 => Some(f32::NAN),
+                    _ => Some(1e9),
+                },
+                cog_deg: match i % 5 {
+                    0 => None,
+                    1 => Some(359.9),
+                    2 | 3 => Some((f64::from((i % 3600) as u32) / 10.0) as f32),
+                    _ => Some(f32::INFINITY),
+                },
                 heading_deg: (i % 4 == 0).then_some(511),
                 nav_status: (i % 5 != 0).then_some((i % 16) as u8),
                 msg_type: [1, 2, 3, 18, 19, 27, 9, 0][(i % 8) as usize],
@@ -623,14 +685,48 @@ mod tests {
     }
 
     fn same(a: &[PositionRow], b: &[PositionRow]) -> bool {
-        // NaN coordinates compare by bits: a run keeps them exactly.
-        let bits = |r: &PositionRow| (r.lat_deg.to_bits(), r.lon_deg.to_bits());
-        a.len() == b.len()
-            && a.iter().zip(b).all(|(x, y)| {
-                bits(x) == bits(y)
-                    && PositionRow { lat_deg: 0.0, lon_deg: 0.0, ..x.clone() }
-                        == PositionRow { lat_deg: 0.0, lon_deg: 0.0, ..y.clone() }
-            })
+        // NaNs compare by bits: a run keeps every value exactly.
+        let bits = |r: &PositionRow| {
+            (r.lat_deg.to_bits(), r.lon_deg.to_bits(), r.sog_knots.map(f32::to_bits), r.cog_deg.map(f32::to_bits))
+        };
+        let rest =
+            |r: &PositionRow| PositionRow { lat_deg: 0.0, lon_deg: 0.0, sog_knots: None, cog_deg: None, ..r.clone() };
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| bits(x) == bits(y) && rest(x) == rest(y))
+    }
+
+    #[test]
+    fn every_decoded_speed_and_course_is_kept_in_tenths() {
+        for raw in 0..=3600u16 {
+            let value = (f64::from(raw) / 10.0) as f32;
+            assert_eq!(tenths(value), Some(raw));
+        }
+        for odd in [-0.0, -0.1, f32::NAN, f32::INFINITY, 1e9, 0.05, 102.35] {
+            assert_eq!(tenths(odd), None, "{odd}");
+        }
+    }
+
+    #[test]
+    fn a_run_of_the_first_layout_is_still_read() {
+        // The first layout is this one without tenths: rows with no speed
+        // or course in tenths, framed by the old magic, read the same.
+        let dir = tempfile::tempdir().unwrap();
+        let rows: Vec<PositionRow> = varied_rows(20_000)
+            .into_iter()
+            .map(|r| PositionRow { sog_knots: r.sog_knots.map(|_| 0.05), cog_deg: None, ..r })
+            .collect();
+        let info = write_run(dir.path(), day_of(rows[0].time), "old", &rows, Durability::Synced).unwrap();
+        let path = dir.path().join(&info.file);
+        let mut bytes = fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[..8].copy_from_slice(MAGIC_V1);
+        bytes[n - 8..].copy_from_slice(MAGIC_V1);
+        fs::write(&path, &bytes).unwrap();
+        let back: Vec<PositionRow> = RunReader::open(&path, 0..=u32::MAX).unwrap().map(Result::unwrap).collect();
+        assert!(same(&back, &rows));
+        // Mismatched frames are damage.
+        bytes[..8].copy_from_slice(MAGIC);
+        fs::write(&path, &bytes).unwrap();
+        assert!(RunReader::open(&path, 0..=u32::MAX).is_err());
     }
 
     #[test]
