@@ -201,7 +201,7 @@ impl BatchBuilder {
         let Some(deferred) = &mut self.deferred_statics else { return DeferredStatics::default() };
         let DeferredStatics { fields, mut text } = std::mem::take(&mut self.spare_statics);
         text.clear();
-        text.reserve(deferred.text.len() + deferred.text.len() / 4);
+        text.reserve(room_for(deferred.text.len()));
         let next = DeferredStatics { fields: with_room_for(fields, deferred.fields.len()), text };
         std::mem::replace(deferred, next)
     }
@@ -248,6 +248,11 @@ impl BatchBuilder {
 /// process — the kernel's time (faults, zeroing) and the copy's.
 fn with_room_for<T>(mut buffer: Vec<T>, last_len: usize) -> Vec<T> {
     buffer.clear();
-    buffer.reserve(last_len + last_len / 4);
+    buffer.reserve(room_for(last_len));
     buffer
+}
+
+/// Room for a batch like the last, of `last_len` items: a quarter more.
+fn room_for(last_len: usize) -> usize {
+    last_len + last_len / 4
 }

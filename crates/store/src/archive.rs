@@ -252,14 +252,10 @@ impl PartWriter {
 
     /// Appends rows (in archive order, after those already written).
     pub fn write(&mut self, rows: &[PositionRow]) -> io::Result<()> {
-        rows.iter().try_for_each(|row| self.push_ref(row))
+        rows.iter().try_for_each(|row| self.push(row))
     }
 
-    pub fn push(&mut self, row: PositionRow) -> io::Result<()> {
-        self.push_ref(&row)
-    }
-
-    fn push_ref(&mut self, row: &PositionRow) -> io::Result<()> {
+    pub fn push(&mut self, row: &PositionRow) -> io::Result<()> {
         self.part.info.extend(row);
         self.buffer.push(row);
         if self.buffer.len() >= BATCH_ROWS {

@@ -12,7 +12,7 @@
 
 use crate::archive::day_of;
 use crate::rows::PositionRow;
-use tumen_model::{Mmsi, Timestamp};
+use tumen_model::Timestamp;
 
 /// Buckets per day: MMSI ranges of equal width between the batch's least
 /// and greatest MMSI. With 2 million rows of ~50,000 vessels a bucket holds
@@ -120,7 +120,7 @@ fn sort_bucket(
 /// `order` in turn (each index once).
 fn move_in_order(order: impl Iterator<Item = usize>, from: &mut [PositionRow], to: &mut Vec<PositionRow>) {
     to.reserve(from.len());
-    to.extend(order.map(|i| std::mem::replace(&mut from[i], vacant_row())));
+    to.extend(order.map(|i| std::mem::replace(&mut from[i], PositionRow::vacant())));
 }
 
 /// Milliseconds since the start of `time`'s UTC day.
@@ -191,26 +191,6 @@ impl PackedRange {
         let day = (day_of(row.time) - self.first_day) as u64;
         let mmsi_bucket = (u64::from(row.mmsi.0 - self.least_mmsi) * self.bucket_scale) >> 32;
         (day * MMSI_BUCKETS_PER_DAY + mmsi_bucket) as u32
-    }
-}
-
-/// What a moved-out row leaves behind (owns nothing, so dropping it is free).
-fn vacant_row() -> PositionRow {
-    PositionRow {
-        mmsi: Mmsi(0),
-        time: Timestamp::from_unix_ms(0),
-        lat_deg: 0.0,
-        lon_deg: 0.0,
-        sog_knots: None,
-        cog_deg: None,
-        heading_deg: None,
-        nav_status: None,
-        msg_type: 0,
-        class: crate::StationClass::A,
-        receiver: None,
-        receivers_heard: 0,
-        time_origin: crate::TimeOrigin::TagBlock,
-        origin: crate::Origin { source_id: 0, line: 0 },
     }
 }
 

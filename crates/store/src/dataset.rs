@@ -632,7 +632,7 @@ impl MergeOutput {
 
     fn push(&mut self, row: PositionRow) -> io::Result<()> {
         match self {
-            MergeOutput::Part(writer) => writer.push(row),
+            MergeOutput::Part(writer) => writer.push(&row),
             MergeOutput::Run(writer) => writer.push(&row),
         }
     }

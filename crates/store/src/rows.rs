@@ -208,6 +208,29 @@ impl From<&PositionRow> for Fix {
     }
 }
 
+impl PositionRow {
+    /// A row of zeros, every optional field empty: what a row moved out of
+    /// a slot leaves behind (it owns nothing, so dropping it is free).
+    pub(crate) fn vacant() -> PositionRow {
+        PositionRow {
+            mmsi: Mmsi(0),
+            time: Timestamp::from_unix_ms(0),
+            lat_deg: 0.0,
+            lon_deg: 0.0,
+            sog_knots: None,
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            msg_type: 0,
+            class: StationClass::A,
+            receiver: None,
+            receivers_heard: 0,
+            time_origin: TimeOrigin::TagBlock,
+            origin: Origin { source_id: 0, line: 0 },
+        }
+    }
+}
+
 /// Rows for the store's tests.
 #[cfg(test)]
 pub(crate) mod test_rows {
@@ -219,18 +242,10 @@ pub(crate) mod test_rows {
         PositionRow {
             mmsi: Mmsi(mmsi),
             time: Timestamp::from_unix_ms(ms),
-            lat_deg: 0.0,
-            lon_deg: 0.0,
-            sog_knots: None,
-            cog_deg: None,
-            heading_deg: None,
-            nav_status: None,
             msg_type: 1,
-            class: StationClass::A,
-            receiver: None,
             receivers_heard: 1,
-            time_origin: TimeOrigin::TagBlock,
             origin: Origin { source_id, line },
+            ..PositionRow::vacant()
         }
     }
 }

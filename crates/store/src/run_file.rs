@@ -207,16 +207,8 @@ impl RunWriter {
                 out.extend_from_slice(&row.lon_deg.to_bits().to_le_bytes());
             }
         }
-        match (sog_tenths, row.sog_knots) {
-            (Some(k), _) => put_unsigned(out, u64::from(k)),
-            (None, Some(sog)) => out.extend_from_slice(&sog.to_bits().to_le_bytes()),
-            (None, None) => {}
-        }
-        match (cog_tenths, row.cog_deg) {
-            (Some(k), _) => put_unsigned(out, u64::from(k)),
-            (None, Some(cog)) => out.extend_from_slice(&cog.to_bits().to_le_bytes()),
-            (None, None) => {}
-        }
+        put_tenths_or_bits(out, sog_tenths, row.sog_knots);
+        put_tenths_or_bits(out, cog_tenths, row.cog_deg);
         if let Some(heading) = row.heading_deg {
             out.extend_from_slice(&heading.to_le_bytes());
         }
@@ -517,6 +509,16 @@ fn decode_row(cursor: &mut Cursor, previous: &mut Previous, receivers: &[Arc<str
         time_origin,
         origin: Origin { source_id, line: previous.line },
     })
+}
+
+/// A speed or course (`value`, `tenths` of it when whole): nothing when
+/// absent, else its tenths or its bits — read by [`read_tenths_or_bits`].
+fn put_tenths_or_bits(out: &mut Vec<u8>, tenths: Option<u16>, value: Option<f32>) {
+    match (tenths, value) {
+        (Some(k), _) => put_unsigned(out, u64::from(k)),
+        (None, Some(value)) => out.extend_from_slice(&value.to_bits().to_le_bytes()),
+        (None, None) => {}
+    }
 }
 
 /// A speed or course: absent, in tenths, or its bits.
