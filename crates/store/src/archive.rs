@@ -24,6 +24,7 @@ use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use tumen_model::{Mmsi, Timestamp};
 
+use crate::early_sync::{EarlySync, SYNC_EVERY_BYTES};
 use crate::row_batch::RowBatch;
 use crate::rows::{Origin, PositionRow, StationClass, TimeOrigin};
 use crate::run_file::{self, RunReader};
@@ -198,6 +199,8 @@ pub struct PartWriter {
     writer: ArrowWriter<File>,
     part: PartFile,
     buffer: RowBatch,
+    /// A large part is put on disk as it is written (see `early_sync`).
+    early_sync: EarlySync,
 }
 
 impl PartWriter {
@@ -246,8 +249,9 @@ impl PartWriter {
             .set_column_compression("lon".into(), Compression::UNCOMPRESSED)
             .set_column_compression("line".into(), Compression::UNCOMPRESSED)
             .build();
+        let early_sync = EarlySync::new(&file, SYNC_EVERY_BYTES)?;
         let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(io::Error::other)?;
-        Ok(PartWriter { writer, part, buffer: RowBatch::with_capacity(BATCH_ROWS) })
+        Ok(PartWriter { writer, part, buffer: RowBatch::with_capacity(BATCH_ROWS), early_sync })
     }
 
     /// Appends rows (in archive order, after those already written).
@@ -267,6 +271,7 @@ impl PartWriter {
     fn flush_buffer(&mut self) -> io::Result<()> {
         if !self.buffer.is_empty() {
             self.writer.write(&self.buffer.take()).map_err(io::Error::other)?;
+            self.early_sync.written(self.writer.bytes_written() as u64)?;
         }
         Ok(())
     }
@@ -275,6 +280,7 @@ impl PartWriter {
     pub fn finish(mut self) -> io::Result<PartInfo> {
         self.flush_buffer()?;
         let file = self.writer.into_inner().map_err(io::Error::other)?;
+        self.early_sync.wait()?;
         self.part.finish(file, true)
     }
 }

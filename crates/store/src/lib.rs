@@ -5,6 +5,7 @@ mod batch_sort;
 pub mod catalog;
 pub mod columns;
 pub mod dataset;
+mod early_sync;
 pub mod event_table;
 mod fix_read;
 mod row_batch;
