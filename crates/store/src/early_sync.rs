@@ -11,6 +11,7 @@
 
 use std::fs::File;
 use std::io;
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 /// Bytes written between early syncs.
@@ -18,7 +19,8 @@ pub(crate) const SYNC_EVERY_BYTES: u64 = 256 << 20;
 
 /// The early syncs of one file.
 pub(crate) struct EarlySync {
-    file: File,
+    /// A second handle to the file, shared with the sync in flight.
+    file: Arc<File>,
     every_bytes: u64,
     /// Bytes written when the last sync began.
     synced_at: u64,
@@ -29,7 +31,7 @@ impl EarlySync {
     /// For the file `file` is a handle to (duplicated: the caller keeps
     /// writing through its own), synced every `every_bytes` written.
     pub(crate) fn new(file: &File, every_bytes: u64) -> io::Result<EarlySync> {
-        Ok(EarlySync { file: file.try_clone()?, every_bytes, synced_at: 0, in_flight: None })
+        Ok(EarlySync { file: Arc::new(file.try_clone()?), every_bytes, synced_at: 0, in_flight: None })
     }
 
     /// The file has `written` bytes: begins a sync if another
@@ -42,7 +44,7 @@ impl EarlySync {
             return Ok(());
         }
         self.wait()?;
-        let file = self.file.try_clone()?;
+        let file = Arc::clone(&self.file);
         self.synced_at = written;
         self.in_flight = Some(std::thread::spawn(move || file.sync_data()));
         Ok(())

@@ -9,9 +9,9 @@
 //! variable-length integers (deltas from the row before in its block;
 //! coordinates in AIS's units, speed and course in its tenths; the bits of
 //! any value off those grids) — under 25 bytes a row on the global day,
-//! written and read at memory speed. Every block starts afresh (no delta crosses a block), so
-//! a reader of a range of vessels decodes only the blocks that can hold
-//! them, found through the block index in the footer.
+//! written and read at memory speed. Every block starts afresh (no delta
+//! crosses a block), so a reader of a range of vessels decodes only the
+//! blocks that can hold them, found through the block index in the footer.
 //!
 //! Layout: `MAGIC`; blocks; the footer — the receivers' names (rows refer
 //! to them by number), the block index (offset, byte length, rows, smallest
