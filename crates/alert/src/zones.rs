@@ -17,6 +17,9 @@ impl<'g> Zone<'g> {
         let centre = place.centre();
         let reach_m = match &place.shape {
             Shape::Circle { radius_km, .. } => radius_km * 1000.0,
+            Shape::Circles { centres, radius_km } => {
+                centres.iter().map(|c| centre.distance_m(*c)).fold(0.0, f64::max) + radius_km * 1000.0
+            }
             Shape::Polygons(polygons) => polygons
                 .iter()
                 .flatten()

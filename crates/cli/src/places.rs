@@ -18,12 +18,16 @@ pub struct PlacesArgs {
 
 #[derive(Subcommand)]
 enum PlacesCommand {
-    /// Add places from GeoJSON files (points with a `radius_km`, or
-    /// polygons; properties id, name, kind, country, watched, note) to the
-    /// dataset. A place with the id of a shipped or earlier one replaces
-    /// it. A file with any bad feature is refused whole, every problem named.
+    /// Add places from GeoJSON files to the dataset: points (with a
+    /// `radius_km`, 3 km when none), sets of points, polygons; properties
+    /// name or id, and kind (port when none), country, watched, note — as
+    /// QGIS exports them too (docs/places.md). A place with the id of a
+    /// shipped or earlier one replaces it. A feature that cannot be read is
+    /// refused, every problem named; the file's other features are imported
+    /// (exit status 1 when any was refused).
     Import(ImportArgs),
-    /// List the places: shipped, and imported into the dataset.
+    /// List the places: shipped (the curated ones, then the world's ports
+    /// and anchorages), and imported into the dataset.
     List(ListArgs),
 }
 
@@ -48,6 +52,15 @@ struct ListArgs {
     /// Only watched places.
     #[arg(long)]
     watched: bool,
+    /// Only places of this country (ISO 3166-1 alpha-2, any case).
+    #[arg(long)]
+    country: Option<String>,
+    /// Only places whose name or id contains this text (any case).
+    #[arg(long)]
+    name: Option<String>,
+    /// Only places whose centre is in this box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
+    #[arg(long, value_parser = parse_bbox, allow_hyphen_values = true)]
+    bbox: Option<[f64; 4]>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
 }
@@ -61,8 +74,52 @@ enum ListFormat {
     Geojson,
 }
 
+fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f64>().map_err(|_| format!("\"{n}\" is not a number")))
+        .collect::<Result<_, _>>()?;
+    match numbers[..] {
+        [min_lon, min_lat, max_lon, max_lat]
+            if (-90.0..=90.0).contains(&min_lat)
+                && (-90.0..=90.0).contains(&max_lat)
+                && min_lat <= max_lat
+                && (-180.0..=180.0).contains(&min_lon)
+                && (-180.0..=180.0).contains(&max_lon) =>
+        {
+            Ok([min_lon, min_lat, max_lon, max_lat])
+        }
+        _ => {
+            Err("expected MIN_LON,MIN_LAT,MAX_LON,MAX_LAT in degrees (a box across 180° has MIN_LON > MAX_LON)"
+                .to_owned())
+        }
+    }
+}
+
+/// Whether a place passes the list's filters.
+fn chosen(args: &ListArgs, place: &Place) -> bool {
+    let in_box = |[min_lon, min_lat, max_lon, max_lat]: [f64; 4]| {
+        let c = place.centre();
+        let lon_in = if min_lon <= max_lon {
+            (min_lon..=max_lon).contains(&c.lon_deg)
+        } else {
+            c.lon_deg >= min_lon || c.lon_deg <= max_lon
+        };
+        lon_in && (min_lat..=max_lat).contains(&c.lat_deg)
+    };
+    let named = |text: &str| {
+        let text = text.to_lowercase();
+        place.name.to_lowercase().contains(&text) || place.id.to_lowercase().contains(&text)
+    };
+    args.kind.is_none_or(|k| place.kind == k)
+        && (!args.watched || place.watched)
+        && args.country.as_deref().is_none_or(|c| place.country.eq_ignore_ascii_case(c.trim()))
+        && args.name.as_deref().is_none_or(named)
+        && args.bbox.is_none_or(in_box)
+}
+
 fn parse_kind(text: &str) -> Result<PlaceKind, String> {
-    PlaceKind::parse(text).ok_or_else(|| {
+    PlaceKind::parse(&text.to_ascii_lowercase()).ok_or_else(|| {
         let names: Vec<&str> = PlaceKind::ALL.iter().map(|k| k.as_str()).collect();
         format!("not one of {}", names.join(", "))
     })
@@ -81,22 +138,19 @@ pub fn dataset_gazetteer(dataset: &Dataset) -> Result<Gazetteer> {
 }
 
 fn import(args: &ImportArgs) -> Result<ExitCode> {
-    // Read and check every file before writing anything.
+    // Read every file before writing anything: a file that is not GeoJSON
+    // stops the import; a feature that cannot be read is named and counted.
     let mut files = Vec::new();
-    let mut refused = 0;
+    let mut refused_features = 0;
     for path in &args.files {
         let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-        match read_geojson(&text, &path.display().to_string()) {
-            Ok(places) => files.push((path, places)),
-            Err(e) => {
-                eprintln!("{}: {e}", path.display());
-                refused += 1;
-            }
+        let read = read_geojson(&text, &path.display().to_string())
+            .with_context(|| format!("{}: nothing imported", path.display()))?;
+        for refusal in &read.refused {
+            eprintln!("{}: {refusal}", path.display());
         }
-    }
-    if refused > 0 {
-        eprintln!("nothing imported: {refused} file(s) refused");
-        return Ok(ExitCode::from(1));
+        refused_features += read.refused.len();
+        files.push((path, read.places));
     }
     let mut dataset = Dataset::open(&args.data)?;
     for (path, places) in files {
@@ -109,6 +163,10 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
             places.len()
         );
     }
+    if refused_features > 0 {
+        eprintln!("{refused_features} feature(s) refused (named above); the others were imported");
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -118,11 +176,7 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
         Err(StoreError::NotADataset { .. }) => Gazetteer::embedded().with(Vec::new()),
         Err(e) => return Err(e.into()),
     };
-    let chosen: Vec<&Place> = gazetteer
-        .places()
-        .iter()
-        .filter(|p| args.kind.is_none_or(|k| p.kind == k) && (!args.watched || p.watched))
-        .collect();
+    let chosen: Vec<&Place> = gazetteer.places().iter().filter(|p| chosen(args, p)).collect();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
@@ -134,8 +188,9 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
             )?;
             for p in &chosen {
                 let c = p.centre();
-                let radius = match p.shape {
+                let radius = match &p.shape {
                     Shape::Circle { radius_km, .. } => format!("{radius_km} km"),
+                    Shape::Circles { centres, radius_km } => format!("{}×{radius_km} km", centres.len()),
                     Shape::Polygons(_) => "polygon".to_owned(),
                 };
                 writeln!(

@@ -83,7 +83,7 @@ impl Case {
                 (v["id"].as_str().unwrap().to_owned(), ids)
             })
             .collect();
-        let imported = read_geojson(&std::fs::read_to_string(&places).unwrap(), "scenario").unwrap();
+        let imported = read_geojson(&std::fs::read_to_string(&places).unwrap(), "scenario").unwrap().all().unwrap();
         let gazetteer = Gazetteer::embedded().with(imported);
         let dataset = Dataset::open_read_only(&data).unwrap();
         Case { name, truth, events, mmsis, dataset, gazetteer, _dir: dir }

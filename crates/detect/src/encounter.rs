@@ -376,11 +376,7 @@ fn publish(profile: &EncounterProfile, grid: Grid, gazetteer: &Gazetteer, land: 
     if land.is_on_land(centre.lat_deg, centre.lon_deg) {
         return None;
     }
-    let near_port = gazetteer
-        .places()
-        .iter()
-        .filter(|p| p.kind.is_maritime())
-        .find(|p| p.distance_outside_m(centre) <= profile.min_port_distance_km * 1000.0);
+    let near_port = gazetteer.first_within(centre, profile.min_port_distance_km * 1000.0, |p| p.kind.is_maritime());
     if near_port.is_some() {
         return None;
     }

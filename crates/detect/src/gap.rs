@@ -99,8 +99,7 @@ impl<'g> GapDetector<'g> {
         let watched = [Some(from), to]
             .into_iter()
             .flatten()
-            .flat_map(|p| self.gazetteer.containing(p))
-            .find(|place| place.watched);
+            .find_map(|p| self.gazetteer.first_containing(p, |place| place.watched));
         let placed =
             shore_nm > self.profile.offshore_min_nm || (self.profile.watched_zones_exempt && watched.is_some());
         let disabling = hours >= self.profile.disabling_min_hours

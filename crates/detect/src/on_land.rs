@@ -42,7 +42,7 @@ impl<'g> OnLandDetector<'g> {
 
     fn in_a_port(&self, row: &Fix) -> bool {
         let here = LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg };
-        self.gazetteer.containing(here).iter().any(|p| p.kind.is_maritime())
+        self.gazetteer.first_containing(here, |p| p.kind.is_maritime()).is_some()
     }
 
     /// Distance to shore, km: measured, or bounded from the last measure

@@ -79,7 +79,7 @@ impl<'g> PortVisitDetector<'g> {
             let visit = self.visit.take().expect("a visit is open");
             ended = self.event(visit, Some(row));
         }
-        let port = self.gazetteer.containing(here).into_iter().find(|p| p.kind.is_maritime());
+        let port = self.gazetteer.first_containing(here, |p| p.kind.is_maritime());
         match port {
             Some(place) => {
                 let stopped = speed_knots(row).is_some_and(|s| s <= self.profile.stop_max_knots);
@@ -227,11 +227,12 @@ impl Visit<'_> {
 }
 
 /// Whether a vessel in `place` is still in it: inside, or within the exit
-/// margin of a circle's edge (a polygon has no margin: its outline is
+/// margin of a circle's edge, or of any of a set of circles (a polygon has no margin: its outline is
 /// drawn as the user means it).
 fn still_in(place: &Place, here: LatLon, exit_margin_km: f64) -> bool {
     match &place.shape {
         Shape::Circle { centre, radius_km } => centre.near_distance_m(here) <= (radius_km + exit_margin_km) * 1000.0,
+        Shape::Circles { .. } => place.distance_outside_m(here) <= exit_margin_km * 1000.0,
         Shape::Polygons(_) => place.contains(here),
     }
 }

@@ -1,24 +1,32 @@
 //! The gazetteer: named places — ports, anchorages, rail facilities, border
-//! crossings, depots, zones — as GeoJSON features (a point with a radius, or
-//! a polygon). Tumen ships `data/places/gazetteer.geojson` (made by
-//! `scripts/make_gazetteer.py`, which says where each place comes from);
-//! users add their own, and a user's place replaces a shipped one of the
-//! same id.
+//! crossings, depots, zones — as GeoJSON features (a point with a radius, a
+//! set of points with one radius, or a polygon). Tumen ships two files: its
+//! curated places, `data/places/gazetteer.geojson` (the case's places and
+//! the ports of its seas, made by `scripts/make_gazetteer.py`, which says
+//! where each comes from), and the world's ports and anchorages,
+//! `data/places/world.geojson` (Global Fishing Watch's named anchorages and
+//! the World Port Index, made by `scripts/make_world_places.py`). Curated
+//! places come first: where places overlap, the first that contains a
+//! point names it. Users add their own, and a user's place replaces a
+//! shipped one of the same id.
 //!
 //! Reading checks every feature and reports every problem, each naming the
 //! feature (its index in the file, and its id and name when it has them),
 //! so a user fixes a file in one pass.
 
-use std::fmt;
 use std::sync::OnceLock;
 
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use std::collections::HashMap;
+
 use serde_json::Value;
 pub use tumen_model::PlaceKind;
 use tumen_model::{EARTH_MEAN_RADIUS_M, LatLon};
 
-static EMBEDDED: &str = include_str!("../../../data/places/gazetteer.geojson");
+use crate::index::{MAX_NEAR_M, PlaceIndex, circle_bounds};
+pub use crate::read::{FeatureError, GazetteerError, ReadPlaces, read_geojson};
+
+static CURATED: &str = include_str!("../../../data/places/gazetteer.geojson");
+static WORLD: &str = include_str!("../../../data/places/world.geojson");
 
 /// Distance from the origin to the segment from `a` to `b` (plane metres).
 fn distance_to_segment(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -37,6 +45,10 @@ pub const MAX_RADIUS_KM: f64 = 500.0;
 pub enum Shape {
     /// Everything within `radius_km` of `centre` (great-circle distance).
     Circle { centre: LatLon, radius_km: f64 },
+    /// Everything within `radius_km` of any of `centres`: a port as the
+    /// anchorage cells where vessels stop (GeoJSON: a MultiPoint with a
+    /// radius).
+    Circles { centres: Vec<LatLon>, radius_km: f64 },
     /// Polygons, each as rings of (lon, lat) points, closed (the first ring
     /// the outline, the others holes); a point is inside by the even-odd
     /// rule over a polygon's rings.
@@ -64,9 +76,29 @@ impl Place {
     pub fn contains(&self, p: LatLon) -> bool {
         match &self.shape {
             Shape::Circle { centre, radius_km } => centre.distance_m(p) <= radius_km * 1000.0,
+            Shape::Circles { centres, radius_km } => centres.iter().any(|c| c.distance_m(p) <= radius_km * 1000.0),
             Shape::Polygons(polygons) => {
                 polygons.iter().any(|rings| rings.iter().map(|ring| ring_crossings(ring, p)).sum::<usize>() % 2 == 1)
             }
+        }
+    }
+
+    /// Whether one member of the place (the circle `part` of a set of
+    /// circles; the whole place otherwise) contains `p`.
+    pub(crate) fn member_contains(&self, part: u32, p: LatLon) -> bool {
+        match &self.shape {
+            Shape::Circles { centres, radius_km } => centres[part as usize].distance_m(p) <= radius_km * 1000.0,
+            _ => self.contains(p),
+        }
+    }
+
+    /// How far `p` is outside one member of the place, in metres.
+    pub(crate) fn member_distance_outside_m(&self, part: u32, p: LatLon) -> f64 {
+        match &self.shape {
+            Shape::Circles { centres, radius_km } => {
+                (centres[part as usize].distance_m(p) - radius_km * 1000.0).max(0.0)
+            }
+            _ => self.distance_outside_m(p),
         }
     }
 
@@ -76,6 +108,9 @@ impl Place {
     pub fn distance_outside_m(&self, p: LatLon) -> f64 {
         match &self.shape {
             Shape::Circle { centre, radius_km } => (centre.distance_m(p) - radius_km * 1000.0).max(0.0),
+            Shape::Circles { centres, radius_km } => {
+                { centres.iter().map(|c| c.distance_m(p)).fold(f64::INFINITY, f64::min) - radius_km * 1000.0 }.max(0.0)
+            }
             Shape::Polygons(_) if self.contains(p) => 0.0,
             Shape::Polygons(polygons) => {
                 let metres_per_deg = EARTH_MEAN_RADIUS_M.to_radians();
@@ -94,10 +129,16 @@ impl Place {
         }
     }
 
-    /// The centre of a circle; the mean of a polygon's outline points.
+    /// The centre of a circle; the mean of a set of circles' centres or of
+    /// a polygon's outline points.
     pub fn centre(&self) -> LatLon {
         match &self.shape {
             Shape::Circle { centre, .. } => *centre,
+            Shape::Circles { centres, .. } => {
+                let n = centres.len().max(1) as f64;
+                let (lat, lon) = centres.iter().fold((0.0, 0.0), |(y, x), c| (y + c.lat_deg, x + c.lon_deg));
+                LatLon { lat_deg: lat / n, lon_deg: lon / n }
+            }
             Shape::Polygons(polygons) => {
                 let outline: Vec<[f64; 2]> =
                     polygons.iter().filter_map(|rings| rings.first()).flatten().copied().collect();
@@ -124,6 +165,11 @@ impl Place {
                 properties["radius_km"] = serde_json::json!(radius_km);
                 serde_json::json!({"type": "Point", "coordinates": [centre.lon_deg, centre.lat_deg]})
             }
+            Shape::Circles { centres, radius_km } => {
+                properties["radius_km"] = serde_json::json!(radius_km);
+                let points: Vec<[f64; 2]> = centres.iter().map(|c| [c.lon_deg, c.lat_deg]).collect();
+                serde_json::json!({"type": "MultiPoint", "coordinates": points})
+            }
             Shape::Polygons(polygons) if polygons.len() == 1 => {
                 serde_json::json!({"type": "Polygon", "coordinates": polygons[0]})
             }
@@ -132,19 +178,24 @@ impl Place {
         serde_json::json!({"type": "Feature", "geometry": geometry, "properties": properties})
     }
 
-    /// (min lon, min lat), (max lon, max lat) of the place.
-    fn bounds(&self) -> ([f64; 2], [f64; 2]) {
+    /// The radius of a circle or of a set of circles.
+    pub fn radius_km(&self) -> Option<f64> {
         match &self.shape {
-            Shape::Circle { centre, radius_km } => {
-                let lat_radius = radius_km * 1000.0 / EARTH_MEAN_RADIUS_M;
-                let lat_radius_deg = lat_radius.to_degrees();
-                let cos_lat = centre.lat_deg.to_radians().cos().max(1e-6);
-                let lon_radius_deg = (lat_radius_deg / cos_lat).min(180.0);
-                (
-                    [centre.lon_deg - lon_radius_deg, centre.lat_deg - lat_radius_deg],
-                    [centre.lon_deg + lon_radius_deg, centre.lat_deg + lat_radius_deg],
-                )
-            }
+            Shape::Circle { radius_km, .. } | Shape::Circles { radius_km, .. } => Some(*radius_km),
+            Shape::Polygons(_) => None,
+        }
+    }
+
+    /// (min lon, min lat), (max lon, max lat) of the place.
+    pub(crate) fn bounds(&self) -> ([f64; 2], [f64; 2]) {
+        match &self.shape {
+            Shape::Circle { centre, radius_km } => circle_bounds(*centre, *radius_km),
+            Shape::Circles { centres, radius_km } => centres
+                .iter()
+                .map(|c| circle_bounds(*c, *radius_km))
+                .fold(([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]), |(low, high), (l, h)| {
+                    ([low[0].min(l[0]), low[1].min(l[1])], [high[0].max(h[0]), high[1].max(h[1])])
+                }),
             Shape::Polygons(polygons) => {
                 let mut low = [f64::INFINITY; 2];
                 let mut high = [f64::NEG_INFINITY; 2];
@@ -169,241 +220,45 @@ fn ring_crossings(ring: &[[f64; 2]], p: LatLon) -> usize {
         .count()
 }
 
-/// What is wrong with one feature of a GeoJSON file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FeatureError {
-    /// Index in the file's `features`, from 0.
-    pub index: usize,
-    /// The feature's `id` and `name`, when it has them.
-    pub label: String,
-    pub message: String,
-}
-
-impl fmt::Display for FeatureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "feature {}", self.index)?;
-        if !self.label.is_empty() {
-            write!(f, " ({})", self.label)?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// Why a gazetteer file was refused: the whole file, or these features.
-#[derive(Debug, thiserror::Error)]
-pub enum GazetteerError {
-    #[error("not GeoJSON: {0}")]
-    NotJson(String),
-    #[error("not a GeoJSON FeatureCollection or Feature")]
-    NotFeatures,
-    #[error("{} feature(s) refused:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
-    Features(Vec<FeatureError>),
-}
-
-/// Reads places from GeoJSON text (a FeatureCollection or one Feature);
-/// `source` fills a feature's `source` when it has none. All or nothing:
-/// any bad feature refuses the file, with every problem listed.
-pub fn read_geojson(text: &str, source: &str) -> Result<Vec<Place>, GazetteerError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| GazetteerError::NotJson(e.to_string()))?;
-    let features: Vec<&Value> = match value.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => match value.get("features").and_then(Value::as_array) {
-            Some(features) => features.iter().collect(),
-            None => return Err(GazetteerError::NotFeatures),
-        },
-        Some("Feature") => vec![&value],
-        _ => return Err(GazetteerError::NotFeatures),
-    };
-    let mut places = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen_ids = std::collections::HashSet::new();
-    for (index, feature) in features.into_iter().enumerate() {
-        match read_feature(feature, source) {
-            Ok(place) => {
-                if !seen_ids.insert(place.id.clone()) {
-                    errors.push(FeatureError {
-                        index,
-                        label: label_of(feature),
-                        message: format!("id \"{}\" is used by an earlier feature", place.id),
-                    });
-                }
-                places.push(place);
-            }
-            Err(messages) => errors.extend(messages.into_iter().map(|message| FeatureError {
-                index,
-                label: label_of(feature),
-                message,
-            })),
-        }
-    }
-    if errors.is_empty() { Ok(places) } else { Err(GazetteerError::Features(errors)) }
-}
-
-fn label_of(feature: &Value) -> String {
-    let property = |key: &str| feature.get("properties").and_then(|p| p.get(key)).and_then(Value::as_str);
-    match (property("id"), property("name")) {
-        (Some(id), Some(name)) => format!("id \"{id}\", \"{name}\""),
-        (Some(id), None) => format!("id \"{id}\""),
-        (None, Some(name)) => format!("\"{name}\""),
-        (None, None) => String::new(),
-    }
-}
-
-/// One feature as a place, or every problem it has.
-fn read_feature(feature: &Value, source: &str) -> Result<Place, Vec<String>> {
-    let mut problems = Vec::new();
-    let empty = serde_json::Map::new();
-    let properties = match feature.get("properties") {
-        Some(Value::Object(p)) => p,
-        _ => {
-            problems.push("no properties object".to_owned());
-            &empty
-        }
-    };
-    let text = |key: &str| properties.get(key).and_then(Value::as_str).map(str::trim).unwrap_or("");
-    let id = text("id").to_owned();
-    if id.is_empty() {
-        problems.push("no \"id\" property (a stable name for the place, e.g. \"najin\")".to_owned());
-    }
-    let name = if text("name").is_empty() { id.clone() } else { text("name").to_owned() };
-    let kind = match PlaceKind::parse(text("kind")) {
-        Some(kind) => Some(kind),
-        None => {
-            let names: Vec<&str> = PlaceKind::ALL.iter().map(|k| k.as_str()).collect();
-            problems.push(format!("kind \"{}\" is not one of {}", text("kind"), names.join(", ")));
-            None
-        }
-    };
-    let country = text("country").to_ascii_uppercase();
-    if !(country.is_empty() || (country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()))) {
-        problems.push(format!("country \"{country}\" is not an ISO 3166-1 alpha-2 code"));
-    }
-    let watched = match properties.get("watched") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            problems.push(format!("watched is {other}, not true or false"));
-            false
-        }
-    };
-    // `radius_m` is accepted too (Tumen's simulator writes it).
-    let given = |key: &str| properties.get(key).filter(|v| !v.is_null());
-    let radius_given = given("radius_km").or(given("radius_m")).is_some();
-    let radius_km = match (given("radius_km"), given("radius_m")) {
-        (Some(km), _) => km.as_f64(),
-        (None, Some(m)) => m.as_f64().map(|m| m / 1000.0),
-        (None, None) => None,
-    };
-    let shape = read_shape(feature.get("geometry"), radius_km, radius_given).map_err(|p| problems.push(p)).ok();
-    match (kind, shape) {
-        (Some(kind), Some(shape)) if problems.is_empty() => Ok(Place {
-            id,
-            name,
-            kind,
-            country,
-            watched,
-            shape,
-            note: text("note").to_owned(),
-            source: if text("source").is_empty() { source.to_owned() } else { text("source").to_owned() },
-        }),
-        _ => Err(problems),
-    }
-}
-
-fn read_shape(geometry: Option<&Value>, radius_km: Option<f64>, radius_given: bool) -> Result<Shape, String> {
-    let geometry = geometry.filter(|g| !g.is_null()).ok_or("no geometry")?;
-    let coordinates = geometry.get("coordinates").ok_or("geometry without coordinates")?;
-    match geometry.get("type").and_then(Value::as_str) {
-        Some("Point") => {
-            let [lon, lat] = position(coordinates)?;
-            let centre =
-                LatLon::new(lat, lon).ok_or_else(|| format!("point ({lat}, {lon}) is not a latitude and longitude"))?;
-            let radius_km = match radius_km {
-                Some(r) if r > 0.0 && r <= MAX_RADIUS_KM => r,
-                Some(r) => return Err(format!("radius_km {r} is not in (0, {MAX_RADIUS_KM}]")),
-                None if radius_given => return Err("radius_km is not a number".to_owned()),
-                None => {
-                    return Err("a point needs a \"radius_km\" (or \"radius_m\") property: how far the place reaches"
-                        .to_owned());
-                }
-            };
-            Ok(Shape::Circle { centre, radius_km })
-        }
-        Some("Polygon") => Ok(Shape::Polygons(vec![polygon(coordinates)?])),
-        Some("MultiPolygon") => {
-            let polygons = coordinates.as_array().ok_or("MultiPolygon coordinates are not an array")?;
-            Ok(Shape::Polygons(polygons.iter().map(polygon).collect::<Result<_, _>>()?))
-        }
-        Some(other) => Err(format!("geometry type {other} is not Point, Polygon or MultiPolygon")),
-        None => Err("geometry without a type".to_owned()),
-    }
-}
-
-fn position(value: &Value) -> Result<[f64; 2], String> {
-    match value.as_array().map(Vec::as_slice) {
-        Some([lon, lat, ..]) => match (lon.as_f64(), lat.as_f64()) {
-            (Some(lon), Some(lat)) if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {
-                Ok([lon, lat])
-            }
-            _ => Err(format!("position {value} is not [longitude, latitude] in degrees")),
-        },
-        _ => Err(format!("position {value} is not [longitude, latitude]")),
-    }
-}
-
-fn polygon(value: &Value) -> Result<Vec<Vec<[f64; 2]>>, String> {
-    let rings = value.as_array().filter(|r| !r.is_empty()).ok_or("a polygon needs at least one ring")?;
-    rings
-        .iter()
-        .map(|ring| {
-            let points = ring.as_array().ok_or("a polygon ring is not an array of positions")?;
-            let points: Vec<[f64; 2]> = points.iter().map(position).collect::<Result<_, _>>()?;
-            if points.len() < 4 {
-                return Err(format!("a polygon ring has {} positions; at least 4 are needed", points.len()));
-            }
-            if points.first() != points.last() {
-                return Err("a polygon ring is not closed (its last position must repeat its first)".to_owned());
-            }
-            Ok(points)
-        })
-        .collect()
-}
-
-/// Places, indexed for "which places contain this point".
+/// Places, indexed for "which places contain this point" and "which are
+/// near it" ([`crate::index`]).
 pub struct Gazetteer {
     places: Vec<Place>,
-    index: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    by_id: HashMap<String, usize>,
+    index: PlaceIndex,
 }
 
 impl Gazetteer {
-    /// The places shipped with Tumen.
+    /// The places shipped with Tumen: the curated ones, then the world's
+    /// ports and anchorages.
     pub fn embedded() -> &'static Gazetteer {
         static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
         GAZETTEER.get_or_init(|| {
-            let places = read_geojson(EMBEDDED, "tumen gazetteer").expect("the shipped gazetteer is valid (tested)");
+            let read = |text, source| {
+                read_geojson(text, source).and_then(ReadPlaces::all).expect("the shipped places are valid (tested)")
+            };
+            let mut places = read(CURATED, "tumen gazetteer");
+            places.extend(read(WORLD, "tumen world places"));
             Gazetteer::new(places)
         })
     }
 
-    /// A gazetteer of `places`; of several with one id, the last is kept.
+    /// A gazetteer of `places`; of several with one id, the last is kept,
+    /// in the place of the first.
     pub fn new(places: Vec<Place>) -> Gazetteer {
-        let mut by_id: Vec<Place> = Vec::with_capacity(places.len());
+        let mut by_id: HashMap<String, usize> = HashMap::with_capacity(places.len());
+        let mut kept: Vec<Place> = Vec::with_capacity(places.len());
         for place in places {
-            match by_id.iter_mut().find(|p| p.id == place.id) {
-                Some(existing) => *existing = place,
-                None => by_id.push(place),
+            match by_id.get(&place.id) {
+                Some(&i) => kept[i] = place,
+                None => {
+                    by_id.insert(place.id.clone(), kept.len());
+                    kept.push(place);
+                }
             }
         }
-        let index = RTree::bulk_load(
-            by_id
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    let (low, high) = p.bounds();
-                    GeomWithData::new(Rectangle::from_corners(low, high), i)
-                })
-                .collect(),
-        );
-        Gazetteer { places: by_id, index }
+        let index = PlaceIndex::new(&kept);
+        Gazetteer { places: kept, by_id, index }
     }
 
     /// The embedded gazetteer with the places a dataset's users imported,
@@ -413,7 +268,7 @@ impl Gazetteer {
     ) -> Result<Gazetteer, GazetteerError> {
         let mut imported = Vec::new();
         for (_id, feature, source) in stored {
-            imported.extend(read_geojson(&feature, &source)?);
+            imported.extend(read_geojson(&feature, &source).and_then(ReadPlaces::all)?);
         }
         Ok(Gazetteer::embedded().with(imported))
     }
@@ -429,19 +284,51 @@ impl Gazetteer {
     }
 
     pub fn get(&self, id: &str) -> Option<&Place> {
-        self.places.iter().find(|p| p.id == id)
+        self.by_id.get(id).map(|&i| &self.places[i])
     }
 
     /// The places that contain `p`, in gazetteer order.
     pub fn containing(&self, p: LatLon) -> Vec<&Place> {
-        let mut found: Vec<usize> = self
+        let mut found: Vec<u32> = self
             .index
-            .locate_in_envelope_intersecting(&AABB::from_point([p.lon_deg, p.lat_deg]))
-            .map(|entry| entry.data)
-            .filter(|&i| self.places[i].contains(p))
+            .members_at(p)
+            .filter(|m| self.places[m.place as usize].member_contains(m.part, p))
+            .map(|m| m.place)
             .collect();
         found.sort_unstable();
-        found.into_iter().map(|i| &self.places[i]).collect()
+        found.dedup();
+        found.into_iter().map(|i| &self.places[i as usize]).collect()
+    }
+
+    /// The first place in gazetteer order that contains `p` and is `wanted`.
+    pub fn first_containing(&self, p: LatLon, wanted: impl Fn(&Place) -> bool) -> Option<&Place> {
+        self.index
+            .members_at(p)
+            .filter(|m| {
+                let place = &self.places[m.place as usize];
+                wanted(place) && place.member_contains(m.part, p)
+            })
+            .map(|m| m.place)
+            .min()
+            .map(|i| &self.places[i as usize])
+    }
+
+    /// The first place in gazetteer order that is `wanted` and within
+    /// `metres` of `p`, inside it or not.
+    pub fn first_within(&self, p: LatLon, metres: f64, wanted: impl Fn(&Place) -> bool) -> Option<&Place> {
+        if metres > MAX_NEAR_M {
+            // Beyond what the index marks: every place is looked at.
+            return self.places.iter().find(|place| wanted(place) && place.distance_outside_m(p) <= metres);
+        }
+        self.index
+            .members_near(p, metres)
+            .filter(|m| {
+                let place = &self.places[m.place as usize];
+                wanted(place) && place.member_distance_outside_m(m.part, p) <= metres
+            })
+            .map(|m| m.place)
+            .min()
+            .map(|i| &self.places[i as usize])
     }
 }
 
@@ -502,8 +389,8 @@ mod tests {
         // a sea port more than 5 km from any shore is a typo (river ports
         // say so in their note).
         let land = Land::embedded();
-        let far: Vec<String> = Gazetteer::embedded()
-            .places()
+        let curated = read_geojson(CURATED, "curated").unwrap().places;
+        let far: Vec<String> = curated
             .iter()
             .filter(|p| p.kind.is_maritime() && !p.note.contains("river port"))
             .filter_map(|place| {
@@ -516,45 +403,12 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_file_is_refused_with_every_problem_named() {
-        let text = r#"{"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [130.3, 42.2]},
-             "properties": {"id": "a", "name": "Fine", "kind": "port", "radius_km": 3}},
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [130.3, 92.0]},
-             "properties": {"id": "b", "name": "Bad latitude", "kind": "harbour", "radius_km": 3}},
-            {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1]]]},
-             "properties": {"name": "No id"}},
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 1]},
-             "properties": {"id": "a", "kind": "depot", "radius_km": 1}}
-        ]}"#;
-        let Err(GazetteerError::Features(errors)) = read_geojson(text, "test") else { panic!("refused") };
-        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert!(
-            shown.iter().any(|e| e.starts_with("feature 1 (id \"b\", \"Bad latitude\"): kind \"harbour\"")),
-            "{shown:#?}"
-        );
-        assert!(
-            shown.iter().any(|e| e.starts_with("feature 1") && e.contains("not [longitude, latitude] in degrees")),
-            "{shown:#?}"
-        );
-        assert!(shown.iter().any(|e| e.starts_with("feature 2 (\"No id\"): no \"id\"")), "{shown:#?}");
-        assert!(shown.iter().any(|e| e.starts_with("feature 2") && e.contains("at least 4")), "{shown:#?}");
-        assert!(
-            shown.iter().any(|e| e.starts_with("feature 3 (id \"a\")") && e.contains("earlier feature")),
-            "{shown:#?}"
-        );
-        assert!(!shown.iter().any(|e| e.starts_with("feature 0")), "{shown:#?}");
-        assert!(matches!(read_geojson("[1, 2", "t"), Err(GazetteerError::NotJson(_))));
-        assert!(matches!(read_geojson("[]", "t"), Err(GazetteerError::NotFeatures)));
-    }
-
-    #[test]
     fn a_users_place_replaces_a_shipped_one_and_polygons_have_holes() {
         let text = r#"{"type": "Feature", "properties": {"id": "najin", "kind": "zone", "watched": true},
             "geometry": {"type": "Polygon", "coordinates": [
                 [[130.0, 42.0], [130.6, 42.0], [130.6, 42.5], [130.0, 42.5], [130.0, 42.0]],
                 [[130.2, 42.1], [130.4, 42.1], [130.4, 42.3], [130.2, 42.3], [130.2, 42.1]]]}}"#;
-        let mine = read_geojson(text, "mine.geojson").unwrap();
+        let mine = read_geojson(text, "mine.geojson").unwrap().places;
         assert_eq!(mine[0].source, "mine.geojson");
         let g = Gazetteer::embedded().with(mine);
         assert_eq!(g.places().len(), Gazetteer::embedded().places().len());
@@ -569,16 +423,72 @@ mod tests {
     fn the_simulators_places_read_with_their_radius_in_metres() {
         let text = r#"{"type": "Feature", "geometry": {"type": "Point", "coordinates": [129.07, 35.08]},
             "properties": {"id": "busan", "kind": "port", "radius_m": 5000.0}}"#;
-        let place = &read_geojson(text, "sim").unwrap()[0];
+        let place = &read_geojson(text, "sim").unwrap().places[0];
         assert_eq!(place.shape, Shape::Circle { centre: at(35.08, 129.07), radius_km: 5.0 });
     }
 
     #[test]
     fn a_place_survives_its_geojson_form() {
-        for place in Gazetteer::embedded().places() {
+        for place in Gazetteer::embedded().places().iter().step_by(7) {
             let text = place.to_feature().to_string();
-            let back = read_geojson(&text, "elsewhere").unwrap();
+            let back = read_geojson(&text, "elsewhere").unwrap().places;
             assert_eq!(&back[0], place);
         }
+    }
+
+    #[test]
+    fn the_world_is_shipped_and_found_through_the_index() {
+        let g = Gazetteer::embedded();
+        assert!(g.places().len() > 7_000, "{}", g.places().len());
+        // Curated places come first.
+        assert_eq!(g.places()[0].id, "najin");
+        // Ports the real tracks call at: Bruges (a canal port), Barranquilla
+        // (on the Magdalena), Suez Bay's anchorage.
+        for (lat, lon, what) in [(51.23, 3.22, "bruges"), (10.97, -74.77, "barranquilla"), (29.93, 32.55, "suez")] {
+            let found: Vec<&str> = g.containing(at(lat, lon)).iter().map(|p| p.id.as_str()).collect();
+            assert!(found.iter().any(|id| id.contains(what)), "{what}: {found:?}");
+        }
+        assert!(g.containing(at(0.0, -30.0)).is_empty(), "mid-Atlantic");
+        assert!(g.first_within(at(0.0, -30.0), 20_000.0, |_| true).is_none());
+    }
+
+    #[test]
+    fn the_index_agrees_with_a_scan_of_every_place() {
+        // Points on a grid over busy coasts, and near the shipped places.
+        let g = Gazetteer::embedded();
+        let mut points: Vec<LatLon> = g.places().iter().step_by(13).map(|p| p.centre()).collect();
+        for i in 0..400 {
+            let lat = 30.0 + f64::from(i % 20) * 0.37;
+            let lon = 120.0 + f64::from(i / 20) * 0.41;
+            points.push(at(lat, lon));
+        }
+        for p in points {
+            let scanned: Vec<&str> =
+                g.places().iter().filter(|place| place.contains(p)).map(|place| place.id.as_str()).collect();
+            let indexed: Vec<&str> = g.containing(p).iter().map(|place| place.id.as_str()).collect();
+            assert_eq!(indexed, scanned, "at {p:?}");
+            assert_eq!(g.first_containing(p, |_| true).map(|x| x.id.as_str()), scanned.first().copied());
+            let near = g.places().iter().find(|place| place.distance_outside_m(p) <= 10_000.0);
+            assert_eq!(
+                g.first_within(p, 10_000.0, |_| true).map(|x| x.id.as_str()),
+                near.map(|x| x.id.as_str()),
+                "near {p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_set_of_circles_is_a_place() {
+        let text = r#"{"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": [[10.0, 50.0], [10.1, 50.0]]},
+            "properties": {"name": "Two cells", "radius_km": 3}}"#;
+        let place = read_geojson(text, "t").unwrap().places.remove(0);
+        assert!(place.contains(at(50.0, 10.1)) && place.contains(at(50.0, 10.0)));
+        // Half-way between the two centres (7.15 km apart): 575 m outside.
+        assert!(!place.contains(at(50.0, 10.05)));
+        assert!((place.distance_outside_m(at(50.0, 10.05)) - 575.0).abs() < 10.0);
+        let g = Gazetteer::new(vec![place]);
+        assert_eq!(g.containing(at(50.0, 10.1)).len(), 1);
+        assert!(g.first_within(at(50.0, 10.05), 600.0, |_| true).is_some());
+        assert!(g.first_within(at(50.0, 10.05), 550.0, |_| true).is_none());
     }
 }

@@ -1,11 +1,15 @@
 //! Places: where things are. The gazetteer ([`gazetteer`]) names ports,
-//! anchorages, rail facilities, border crossings, depots and zones; the land
-//! and its coastline ([`land`]) answer "is this on land?" and "how far is
-//! the shore?" for the detectors (a position on land is spoofed or wrong;
-//! loitering and encounters near shore are treated differently).
+//! anchorages, rail facilities, border crossings, depots and zones, read
+//! from GeoJSON ([`read`]) and indexed for point queries ([`index`]); the
+//! land and its coastline ([`land`]) answer "is this on land?" and "how far
+//! is the shore?" for the detectors (a position on land is spoofed or
+//! wrong; loitering and encounters near shore are treated differently).
 
 pub mod gazetteer;
+mod index;
 pub mod land;
+pub mod read;
 
-pub use gazetteer::{FeatureError, Gazetteer, GazetteerError, Place, PlaceKind, Shape, read_geojson};
+pub use gazetteer::{Gazetteer, Place, PlaceKind, Shape};
 pub use land::{Land, LandError};
+pub use read::{DEFAULT_RADIUS_KM, FeatureError, GazetteerError, ReadPlaces, read_geojson, slug};
