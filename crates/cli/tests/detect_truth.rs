@@ -301,7 +301,7 @@ fn any_match(_: &Value, _: &Value) -> bool {
 
 fn near_port(case: &Case, t: &Value, km: f64) -> bool {
     let at = LatLon { lat_deg: t["position"][0].as_f64().unwrap(), lon_deg: t["position"][1].as_f64().unwrap() };
-    case.gazetteer.places().iter().any(|p| p.kind.is_maritime() && p.distance_outside_m(at) <= km * 1000.0)
+    case.gazetteer.first_within(at, km * 1000.0, |p| p.kind.is_maritime()).is_some()
 }
 
 fn rules() -> Vec<Rule> {

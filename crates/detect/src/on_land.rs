@@ -1,17 +1,33 @@
-//! Positions on land: a vessel's report placed well inland is a false
-//! position — spoofed, or a broken GPS. One event per run of consecutive
-//! reports on land more than the profile's distance from the shore (the
-//! coastline is accurate to about a kilometre) and outside every port and
-//! anchorage of the gazetteer (harbours, basins and piers are where a
-//! 1:10m coastline is least true).
+//! Positions on land that the vessel's own track cannot explain: spoofed,
+//! or a broken GPS.
+//!
+//! "On land" is judged twice. First against the map: a report is *inland*
+//! when it is on land (Natural Earth's 1:10m land less its lakes), outside
+//! every port and anchorage of the gazetteer, and at least the profile's
+//! `min_km_from_shore` from the shore — the coastline is within about a
+//! kilometre of the truth, and harbours, basins and fjords are where it is
+//! least true. Then against the track: canals, rivers and docks are not in
+//! a 1:10m map, and a ship sailing the Kiel Canal or moored up the
+//! Magdalena is inland by the map while its track is plain navigation. A
+//! run of inland reports is spoofing only when the track cannot have got
+//! there: it is entered or left by a jump (a move faster than
+//! `max_speed_knots`, beyond the position noise), or jumps within itself.
+//! A run entered at a plausible speed from the water and left the same way
+//! is navigation on water the map does not have, however far inland; a run
+//! with neither an entry nor an exit seen says nothing either way.
+//!
+//! Runs shorter than `min_positions` reports or `min_minutes` are left to
+//! data quality (a single report off the track is a glitch, not a ship
+//! broadcasting a false position). One event per run; a run is split where
+//! it passes through a port, and each part carries its own figures.
 
 use std::collections::BTreeMap;
 
-use crate::fix::Fix;
-use tumen_model::LatLon;
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 use tumen_places::{Gazetteer, Land};
 
-use crate::event::{Event, EventKind, Evidence, Value};
+use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::fix::Fix;
 use crate::profile::OnLandProfile;
 
 /// One vessel's on-land detector; feed its positions in time order.
@@ -19,89 +35,155 @@ pub struct OnLandDetector<'g> {
     profile: OnLandProfile,
     land: &'g Land,
     gazetteer: &'g Gazetteer,
+    /// The last report that was not inland: where a run is entered from.
+    last_outside: Option<Fix>,
     run: Option<Run>,
     /// The last point whose distance to shore was measured, and that
-    /// distance (km): a point δ km from it is within δ of the same distance,
-    /// so a ship lying in a harbour the coastline puts on land is measured
-    /// once, not at every report.
+    /// distance (km): a point δ km from it is within δ of the same
+    /// distance, so a ship moving slowly inland is measured only when the
+    /// answer could change.
     measured: Option<(LatLon, f64)>,
 }
 
 struct Run {
+    before: Option<Fix>,
     first: Fix,
     last: Fix,
     deepest: Fix,
     deepest_km: f64,
     positions: u32,
+    entry_knots: Option<f64>,
+    /// The fastest step between two of the run's own reports.
+    fastest_inside_knots: f64,
 }
 
 impl<'g> OnLandDetector<'g> {
     pub fn new(profile: OnLandProfile, land: &'g Land, gazetteer: &'g Gazetteer) -> OnLandDetector<'g> {
-        OnLandDetector { profile, land, gazetteer, run: None, measured: None }
+        OnLandDetector { profile, land, gazetteer, last_outside: None, run: None, measured: None }
     }
 
-    fn in_a_port(&self, row: &Fix) -> bool {
-        let here = LatLon { lat_deg: row.lat_deg, lon_deg: row.lon_deg };
-        self.gazetteer.first_containing(here, |p| p.kind.is_maritime()).is_some()
-    }
-
-    /// Distance to shore, km: measured, or bounded from the last measure
-    /// well enough to compare with the threshold.
-    fn distance_to_shore_km(&mut self, here: LatLon) -> f64 {
-        if let Some((there, km)) = self.measured {
-            let moved_km = there.near_distance_m(here) / 1000.0;
-            let threshold = self.profile.min_km_from_shore;
-            if km - moved_km >= threshold || km + moved_km < threshold {
-                return km;
-            }
-        }
-        let km = self.land.distance_to_shore_km(here.lat_deg, here.lon_deg);
-        self.measured = Some((here, km));
-        km
-    }
-
-    /// The run of positions on land this position ends, if it ends one.
+    /// The run this report ends, if it ends one that the track cannot
+    /// explain.
     pub fn feed(&mut self, row: &Fix) -> Option<Event> {
-        let inland_km = if self.land.is_on_land(row.lat_deg, row.lon_deg) && !self.in_a_port(row) {
-            Some(self.distance_to_shore_km(row.position())).filter(|&km| km >= self.profile.min_km_from_shore)
-        } else {
-            None
-        };
+        let inland_km = self.inland_km(row);
+        let mut event = None;
         match (inland_km, &mut self.run) {
             (Some(km), Some(run)) => {
+                let step_knots = implied_knots(&run.last, row, self.profile.position_noise_m);
+                run.fastest_inside_knots = run.fastest_inside_knots.max(step_knots);
                 run.last = *row;
                 run.positions += 1;
                 if km > run.deepest_km {
                     run.deepest = *row;
                     run.deepest_km = km;
                 }
-                None
             }
             (Some(km), None) => {
-                self.run = Some(Run { first: *row, last: *row, deepest: *row, deepest_km: km, positions: 1 });
-                None
+                let before = self.last_outside;
+                self.run = Some(Run {
+                    entry_knots: before.map(|b| implied_knots(&b, row, self.profile.position_noise_m)),
+                    before,
+                    first: *row,
+                    last: *row,
+                    deepest: *row,
+                    deepest_km: km,
+                    positions: 1,
+                    fastest_inside_knots: 0.0,
+                });
             }
-            (None, _) => self.run.take().map(|run| self.event(run)),
+            (None, run) => {
+                self.last_outside = Some(*row);
+                if let Some(run) = run.take() {
+                    // This report is the run's exit.
+                    event = self.judge(run, Some(row));
+                }
+            }
         }
+        event
     }
 
-    /// At the end of the data, the run still going, if any.
+    /// At the end of the data, the run still going, judged on its entry
+    /// and its own steps.
     pub fn finish(&mut self) -> Option<Event> {
-        self.run.take().map(|run| self.event(run))
+        self.run.take().and_then(|run| self.judge(run, None))
     }
 
-    fn event(&self, run: Run) -> Event {
+    /// How far inland the report is (km), if it is inland.
+    fn inland_km(&mut self, row: &Fix) -> Option<f64> {
+        let here = row.position();
+        if !self.land.is_on_land(here.lat_deg, here.lon_deg)
+            || self.gazetteer.first_containing(here, |p| p.kind.is_maritime()).is_some()
+        {
+            return None;
+        }
+        let threshold = self.profile.min_km_from_shore;
+        let deepest = self.run.as_ref().map_or(f64::INFINITY, |run| run.deepest_km);
+        if let Some((there, km)) = self.measured {
+            let moved_km = there.near_distance_m(here) / 1000.0;
+            if km + moved_km < threshold {
+                return None;
+            }
+            // Inland for sure, and not deeper than the run's deepest: the
+            // bound is enough.
+            if km - moved_km >= threshold && km + moved_km <= deepest {
+                return Some(km - moved_km);
+            }
+        }
+        let km = self.land.distance_to_shore_km(here.lat_deg, here.lon_deg);
+        self.measured = Some((here, km));
+        (km >= threshold).then_some(km)
+    }
+
+    /// The event of a run the track cannot explain; `after` is the report
+    /// that followed it, if any.
+    fn judge(&self, run: Run, after: Option<&Fix>) -> Option<Event> {
+        let profile = &self.profile;
+        let exit_knots = after.map(|a| implied_knots(&run.last, a, profile.position_noise_m));
+        let entered_by_jump = run.entry_knots.is_some_and(|k| k > profile.max_speed_knots);
+        let left_by_jump = exit_knots.is_some_and(|k| k > profile.max_speed_knots);
+        let jumps_inside = run.fastest_inside_knots > profile.max_speed_knots;
+        let minutes = run.last.time.ms_since(run.first.time) as f64 / 60_000.0;
+        if !(entered_by_jump || left_by_jump || jumps_inside)
+            || run.positions < profile.min_positions
+            || minutes < profile.min_minutes
+        {
+            return None;
+        }
         let mut attributes = BTreeMap::new();
         attributes.insert("mode", Value::Text("on_land".to_owned()));
         attributes.insert("positions", Value::Number(f64::from(run.positions)));
         attributes.insert("max_km_inland", Value::Number(run.deepest_km));
-        let mut evidence = vec![Evidence::of(&run.first, "first position on land")];
+        attributes.insert("duration_hours", Value::Number(hours_between(run.first.time, run.last.time)));
+        attributes.insert("entered_by_jump", Value::Flag(entered_by_jump));
+        attributes.insert("left_by_jump", Value::Flag(left_by_jump));
+        attributes.insert("jumps_inside", Value::Flag(jumps_inside));
+        if let Some(knots) = run.entry_knots {
+            attributes.insert("entry_speed_knots", Value::Number(knots));
+        }
+        if let Some(knots) = exit_knots {
+            attributes.insert("exit_speed_knots", Value::Number(knots));
+        }
+        let mut evidence = Vec::new();
+        if let Some(before) = run.before.as_ref().filter(|_| entered_by_jump) {
+            evidence.push(Evidence::of(before, "last position before the jump inland"));
+        }
+        evidence.push(Evidence::of(&run.first, "first position inland"));
         if run.positions > 1 {
             evidence.push(Evidence::of(&run.deepest, "furthest inland"));
-            evidence.push(Evidence::of(&run.last, "last position on land"));
+            evidence.push(Evidence::of(&run.last, "last position inland"));
         }
-        Event {
-            id: Event::make_id(EventKind::Spoofing, &[run.first.mmsi], run.first.time, &self.profile.name),
+        if let Some(after) = after.filter(|_| left_by_jump) {
+            evidence.push(Evidence::of(after, "first position after the jump back"));
+        }
+        // Both ends jumping, over many reports, is a false track; one end
+        // or a jump within is weaker.
+        let confidence = match (entered_by_jump && left_by_jump, run.positions) {
+            (true, 10..) => 3,
+            (true, _) | (false, 10..) => 2,
+            _ => 1,
+        };
+        Some(Event {
+            id: Event::make_id(EventKind::Spoofing, &[run.first.mmsi], run.first.time, &profile.name),
             kind: EventKind::Spoofing,
             mmsis: vec![run.first.mmsi],
             start: run.first.time,
@@ -109,16 +191,19 @@ impl<'g> OnLandDetector<'g> {
             position: Some(run.deepest.position()),
             place: None,
             attributes,
-            // One report can be a glitch; a track inland is a false track.
-            confidence: match run.positions {
-                1 => 1,
-                2..=9 => 2,
-                _ => 3,
-            },
-            profile: self.profile.name.clone(),
+            confidence,
+            profile: profile.name.clone(),
             evidence,
-        }
+        })
     }
+}
+
+/// The speed a vessel would have needed from `a` to `b` (knots), the
+/// position noise forgiven; two reports at one time are a second apart.
+fn implied_knots(a: &Fix, b: &Fix, noise_m: f64) -> f64 {
+    let metres = (a.position().distance_m(b.position()) - noise_m).max(0.0);
+    let hours = (b.time.ms_since(a.time).abs() as f64 / 3_600_000.0).max(1.0 / 3_600.0);
+    metres / METRES_PER_NAUTICAL_MILE / hours
 }
 
 #[cfg(test)]
@@ -127,20 +212,24 @@ mod tests {
     use crate::test_rows::position;
 
     fn run(points: &[(f64, f64)]) -> Vec<Event> {
+        run_every(points, 60_000)
+    }
+
+    fn run_every(points: &[(f64, f64)], step_ms: i64) -> Vec<Event> {
         let mut d = OnLandDetector::new(OnLandProfile::default(), Land::embedded(), Gazetteer::embedded());
         let mut events: Vec<Event> = points
             .iter()
             .enumerate()
-            .filter_map(|(i, &(lat, lon))| d.feed(&position(5, i as i64 * 60_000, lat, lon, 12.0)))
+            .filter_map(|(i, &(lat, lon))| d.feed(&position(5, i as i64 * step_ms, lat, lon, 12.0)))
             .collect();
         events.extend(d.finish());
         events
     }
 
     #[test]
-    fn a_track_inland_is_one_event_and_ports_and_sea_are_not() {
-        // At sea off Rason, then 12 reports ~50-60 km inland in Primorye,
-        // then back at sea.
+    fn a_jump_inland_and_back_is_one_event_with_both_ends_cited() {
+        // At sea off Rason, then 12 reports ~50-60 km inland in Primorye a
+        // minute apart, then back at sea.
         let mut track = vec![(42.0, 131.0), (42.2333, 130.3)];
         track.extend((0..12).map(|i| (43.5 + f64::from(i) * 0.01, 132.5)));
         track.push((42.0, 131.0));
@@ -149,12 +238,84 @@ mod tests {
         let e = &events[0];
         assert_eq!((e.kind, e.confidence), (EventKind::Spoofing, 3));
         assert_eq!(e.attributes["positions"], Value::Number(12.0));
+        assert_eq!(e.attributes["entered_by_jump"], Value::Flag(true));
+        assert_eq!(e.attributes["left_by_jump"], Value::Flag(true));
         assert_eq!((e.start.unix_ms(), e.end.unix_ms()), (2 * 60_000, 13 * 60_000));
-        // A port on the shore (Najin), Dunay's port point (on land by the
-        // 1:10m coastline, but a port), the sea, and one report inland at
-        // the end of the data.
-        let single = run(&[(42.2333, 130.3), (42.8788, 132.3352), (42.0, 131.0), (45.8547, 40.1253)]);
-        assert_eq!(single.len(), 1);
-        assert_eq!(single[0].confidence, 1);
+        let roles: Vec<&str> = e.evidence.iter().map(|x| x.role).collect();
+        assert_eq!(
+            roles,
+            [
+                "last position before the jump inland",
+                "first position inland",
+                "furthest inland",
+                "last position inland",
+                "first position after the jump back"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_track_along_water_the_map_lacks_is_navigation() {
+        // The Suez Canal, Port Said to Suez, at ~10 kn: reports every 6
+        // minutes along the canal, which the 1:10m land calls land (the
+        // Great Bitter Lake is water now, the canal north of it is not).
+        let (from, to) = ((31.25, 32.31), (29.95, 32.56));
+        let steps = 150;
+        let track: Vec<(f64, f64)> = (0..=steps)
+            .map(|i| {
+                let f = f64::from(i) / f64::from(steps);
+                (from.0 + f * (to.0 - from.0), from.1 + f * (to.1 - from.1))
+            })
+            .collect();
+        assert!(run_every(&track, 6 * 60_000).is_empty());
+        // The Kiel Canal, Brunsbüttel to Kiel, at ~8 kn.
+        let canal = [(53.89, 9.14), (54.0, 9.3), (54.1, 9.45), (54.2, 9.6), (54.3, 9.75), (54.33, 9.9), (54.36, 10.1)];
+        let mut track = Vec::new();
+        for w in canal.windows(2) {
+            for i in 0..10 {
+                let f = f64::from(i) / 10.0;
+                track.push((w[0].0 + f * (w[1].0 - w[0].0), w[0].1 + f * (w[1].1 - w[0].1)));
+            }
+        }
+        assert!(run_every(&track, 90_000).is_empty());
+    }
+
+    #[test]
+    fn ports_lakes_and_a_lone_glitch_are_not_spoofing() {
+        // Najin, Dunay's port point (on land by the 1:10m coastline, but a
+        // port), the sea, one report inland and back (a glitch: too few
+        // reports), Lake Ladoga (a lake, not land).
+        let events = run(&[(42.2333, 130.3), (42.8788, 132.3352), (42.0, 131.0), (45.8547, 40.1253), (42.0, 131.0)]);
+        assert!(events.is_empty(), "{events:#?}");
+        assert!(!Land::embedded().is_on_land(61.0, 31.5), "Lake Ladoga is water");
+        assert!(!Land::embedded().is_on_land(30.35, 32.37), "the Great Bitter Lake is water");
+        assert!(Land::embedded().is_on_land(61.2, 30.4), "the land by Lake Ladoga is land");
+    }
+
+    #[test]
+    fn a_run_split_by_a_port_has_its_own_figures() {
+        // Jump inland near Nakhodka, stop in a port on the way, go on: two
+        // runs, each with its own deepest point.
+        let mut track = vec![(42.0, 132.0)];
+        track.extend((0..5).map(|i| (43.50 + f64::from(i) * 0.001, 132.5)));
+        track.push((42.2333, 130.3)); // Najin: a port, ends the first run by a jump
+        track.extend((0..5).map(|i| (43.0 + f64::from(i) * 0.001, 133.3)));
+        track.push((42.0, 132.0));
+        let events = run(&track);
+        assert_eq!(events.len(), 2, "{events:#?}");
+        let km = |e: &Event| match e.attributes["max_km_inland"] {
+            Value::Number(km) => km,
+            _ => unreachable!(),
+        };
+        let truth = |lat: f64, lon: f64| Land::embedded().distance_to_shore_km(lat, lon);
+        assert!(
+            (km(&events[0]) - (0..5).map(|i| truth(43.50 + f64::from(i) * 0.001, 132.5)).fold(0.0, f64::max)).abs()
+                < 0.01
+        );
+        assert!(
+            (km(&events[1]) - (0..5).map(|i| truth(43.0 + f64::from(i) * 0.001, 133.3)).fold(0.0, f64::max)).abs()
+                < 0.01
+        );
+        assert_ne!(km(&events[0]), km(&events[1]));
     }
 }

@@ -15,6 +15,11 @@
 //!
 //! Visits below the profile's `min_confidence` (GFW's products: 2) are not
 //! reported.
+//!
+//! A visit is named by where the vessel stopped: a ship bound for a berth
+//! crosses the outer anchorage cells of a port (or a neighbour's) first, so
+//! at its first stop the visit takes the first place of the gazetteer that
+//! contains the stop, if that is another.
 
 use std::collections::BTreeMap;
 
@@ -73,7 +78,13 @@ impl<'g> PortVisitDetector<'g> {
         let mut ended = None;
         if let Some(visit) = &mut self.visit {
             if still_in(visit.place, here, self.profile.exit_margin_km) {
+                let first_stop = visit.first_stop.is_none();
                 visit.extend(row, here, &self.profile);
+                if first_stop && visit.first_stop.is_some() {
+                    if let Some(berth) = self.gazetteer.first_containing(here, |p| p.kind.is_maritime()) {
+                        visit.place = berth;
+                    }
+                }
                 return None;
             }
             let visit = self.visit.take().expect("a visit is open");

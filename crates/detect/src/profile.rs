@@ -80,18 +80,35 @@ impl Default for GapProfile {
     }
 }
 
-/// Positions on land: reports more than this far inland are false (the
-/// coastline is accurate to about a kilometre).
+/// Positions on land the track cannot explain (`crate::on_land`): reports
+/// at least `min_km_from_shore` inland (the coastline is accurate to about
+/// a kilometre), outside ports, reached or left by a move faster than
+/// `max_speed_knots`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OnLandProfile {
     pub name: String,
     pub min_km_from_shore: f64,
+    /// No ship sails faster (fast ferries ~40 kn): a faster step is a jump.
+    pub max_speed_knots: f64,
+    /// Distance forgiven in every step (position noise, receivers' clocks).
+    pub position_noise_m: f64,
+    /// Fewer reports inland are a glitch for data quality, not spoofing…
+    pub min_positions: u32,
+    /// …and so is a shorter stay.
+    pub min_minutes: f64,
 }
 
 impl Default for OnLandProfile {
     fn default() -> Self {
-        OnLandProfile { name: "on-land-2km".to_owned(), min_km_from_shore: 2.0 }
+        OnLandProfile {
+            name: "on-land-2km-jump-50kn".to_owned(),
+            min_km_from_shore: 2.0,
+            max_speed_knots: 50.0,
+            position_noise_m: 500.0,
+            min_positions: 3,
+            min_minutes: 10.0,
+        }
     }
 }
 

@@ -224,6 +224,9 @@ fn ring_crossings(ring: &[[f64; 2]], p: LatLon) -> usize {
 /// near it" ([`crate::index`]).
 pub struct Gazetteer {
     places: Vec<Place>,
+    /// How many of the places come first whatever is added: the curated
+    /// places and users' own; the world's follow.
+    leading: usize,
     by_id: HashMap<String, usize>,
     index: PlaceIndex,
 }
@@ -237,15 +240,22 @@ impl Gazetteer {
             let read = |text, source| {
                 read_geojson(text, source).and_then(ReadPlaces::all).expect("the shipped places are valid (tested)")
             };
-            let mut places = read(CURATED, "tumen gazetteer");
+            let curated = read(CURATED, "tumen gazetteer");
+            let leading = curated.len();
+            let mut places = curated;
             places.extend(read(WORLD, "tumen world places"));
-            Gazetteer::new(places)
+            Gazetteer { leading, ..Gazetteer::new(places) }
         })
     }
 
     /// A gazetteer of `places`; of several with one id, the last is kept,
     /// in the place of the first.
     pub fn new(places: Vec<Place>) -> Gazetteer {
+        let leading = places.len();
+        Gazetteer::ordered(places, leading)
+    }
+
+    fn ordered(places: Vec<Place>, leading: usize) -> Gazetteer {
         let mut by_id: HashMap<String, usize> = HashMap::with_capacity(places.len());
         let mut kept: Vec<Place> = Vec::with_capacity(places.len());
         for place in places {
@@ -258,7 +268,7 @@ impl Gazetteer {
             }
         }
         let index = PlaceIndex::new(&kept);
-        Gazetteer { places: kept, by_id, index }
+        Gazetteer { leading: leading.min(kept.len()), places: kept, by_id, index }
     }
 
     /// The embedded gazetteer with the places a dataset's users imported,
@@ -273,10 +283,28 @@ impl Gazetteer {
         Ok(Gazetteer::embedded().with(imported))
     }
 
-    /// The shipped places with `extra` added (replacing shipped ones of the
-    /// same id).
+    /// These places with `extra` added: one with the id of a place here
+    /// replaces it where it stands; the others come after the curated (and
+    /// earlier added) places and before the world's, so that a user's port
+    /// names what it contains before a world anchorage that overlaps it.
     pub fn with(&self, extra: Vec<Place>) -> Gazetteer {
-        Gazetteer::new(self.places.iter().cloned().chain(extra).collect())
+        let (mut replacing, mut new) = (HashMap::new(), Vec::new());
+        for place in extra {
+            match self.by_id.get(&place.id) {
+                Some(&i) => {
+                    replacing.insert(i, place);
+                }
+                None => new.push(place),
+            }
+        }
+        // Of several new places with one id, the last is kept (`ordered`).
+        let leading = self.leading + new.len();
+        let mut places: Vec<Place> = Vec::with_capacity(self.places.len() + new.len());
+        let mut current = |i: usize| replacing.remove(&i).unwrap_or_else(|| self.places[i].clone());
+        places.extend((0..self.leading).map(&mut current));
+        places.extend(new);
+        places.extend((self.leading..self.places.len()).map(&mut current));
+        Gazetteer::ordered(places, leading)
     }
 
     pub fn places(&self) -> &[Place] {
@@ -490,5 +518,21 @@ mod tests {
         assert_eq!(g.containing(at(50.0, 10.1)).len(), 1);
         assert!(g.first_within(at(50.0, 10.05), 600.0, |_| true).is_some());
         assert!(g.first_within(at(50.0, 10.05), 550.0, |_| true).is_none());
+    }
+
+    #[test]
+    fn a_users_new_place_comes_before_the_worlds() {
+        // A user's polygon over Singapore's anchorages, where the world has
+        // GFW's cells too: the user's place names the point.
+        let text = r#"{"type": "Feature", "properties": {"id": "my-anchorage", "kind": "anchorage"},
+            "geometry": {"type": "Polygon", "coordinates": [[[103.6, 1.1], [104.1, 1.1], [104.1, 1.4], [103.6, 1.4], [103.6, 1.1]]]}}"#;
+        let mine = read_geojson(text, "mine").unwrap().places;
+        let g = Gazetteer::embedded().with(mine);
+        let singapore = at(1.25, 103.85);
+        let ids: Vec<&str> = g.containing(singapore).iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids.first(), Some(&"my-anchorage"), "{ids:?}");
+        assert!(ids.contains(&"gfw-sgp-singapore"), "{ids:?}");
+        assert_eq!(g.places()[0].id, "najin");
+        assert_eq!(g.places().len(), Gazetteer::embedded().places().len() + 1);
     }
 }

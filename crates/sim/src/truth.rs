@@ -329,14 +329,58 @@ fn dark_share(vessel: &Vessel, interval: Interval) -> f64 {
     ((dark as f64 / total as f64) * 1000.0).round() / 1000.0
 }
 
+/// Where a stop is: a place of the scenario, or a port or anchorage of
+/// the world Tumen ships (a ship anchored among Vostochny's anchorage cells
+/// is in port to an observer, whether the scenario named the place or not).
+enum StopPlace<'a> {
+    Scenario(&'a crate::world::Place),
+    World(&'static tumen_places::Place),
+}
+
+impl StopPlace<'_> {
+    fn id(&self) -> &str {
+        match self {
+            StopPlace::Scenario(p) => &p.id,
+            StopPlace::World(p) => &p.id,
+        }
+    }
+
+    fn contains(&self, at: LatLon) -> bool {
+        match self {
+            StopPlace::Scenario(p) => p.contains(at),
+            StopPlace::World(p) => p.contains(at),
+        }
+    }
+
+    /// The port a stop the scenario did not place lies in: the scenario's
+    /// own first, then the world's.
+    fn of_unplaced(world: &World, at: LatLon) -> Option<StopPlace<'_>> {
+        let scenario = world.places.iter().find(|p| p.kind.is_maritime() && p.contains(at));
+        scenario.map(StopPlace::Scenario).or_else(|| {
+            tumen_places::Gazetteer::embedded().first_containing(at, |p| p.kind.is_maritime()).map(StopPlace::World)
+        })
+    }
+}
+
 fn port_visits(world: &World, vessel: &Vessel, window: Interval, events: &mut Vec<Event>) {
     let segments = vessel.plan.segments();
     let mut n = 0;
     let mut i = 0;
     while i < segments.len() {
-        let (place, anchored) = match segments[i].activity {
-            Activity::Moored { place: Some(p) } => (p, false),
-            Activity::Anchored { place: Some(p) } => (p, true),
+        let unplaced_at = || match segments[i].motion {
+            crate::plan::Motion::Still { at, .. } => StopPlace::of_unplaced(world, at),
+            _ => None,
+        };
+        let (place_ref, anchored) = match segments[i].activity {
+            Activity::Moored { place: Some(p) } => (StopPlace::Scenario(&world.places[p]), false),
+            Activity::Anchored { place: Some(p) } => (StopPlace::Scenario(&world.places[p]), true),
+            Activity::Moored { place: None } | Activity::Anchored { place: None } => match unplaced_at() {
+                Some(place) => (place, matches!(segments[i].activity, Activity::Anchored { .. })),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
             _ => {
                 i += 1;
                 continue;
@@ -349,7 +393,6 @@ fn port_visits(world: &World, vessel: &Vessel, window: Interval, events: &mut Ve
         }
         let stop = Interval { start: segments[i].start, end: segments[j].end };
         i = j + 1;
-        let place_ref = &world.places[place];
         let inside = |t: Timestamp| vessel.plan.state_at(t).is_some_and(|k| place_ref.contains(k.position));
         let plan_start = vessel.plan.start().unwrap_or(stop.start);
         let plan_end = vessel.plan.end().unwrap_or(stop.end);
@@ -367,7 +410,7 @@ fn port_visits(world: &World, vessel: &Vessel, window: Interval, events: &mut Ve
             vessels: vec![vessel.id.clone()],
             illicit: vessel.illicit && dark_share(vessel, stop) > 0.0,
             detail: EventDetail::PortVisit {
-                place: place_ref.id.clone(),
+                place: place_ref.id().to_owned(),
                 stop_start: stop.start,
                 stop_end: stop.end,
                 anchored,
