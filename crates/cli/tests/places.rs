@@ -17,7 +17,7 @@ fn write(path: &Path, content: &str) -> String {
 }
 
 #[test]
-fn places_are_imported_listed_and_a_bad_file_changes_nothing() {
+fn places_are_imported_listed_and_a_bad_feature_is_refused_alone() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data").display().to_string();
     let good = write(
@@ -46,7 +46,8 @@ fn places_are_imported_listed_and_a_bad_file_changes_nothing() {
     assert_eq!(najin["properties"]["country"], "KP");
     assert_eq!(lines.iter().filter(|f| f["properties"]["id"] == "najin").count(), 1, "replaced, not doubled");
 
-    // A file with one bad feature is refused whole, the problem named.
+    // A file with one bad feature: that feature is refused, named, and the
+    // others are imported (exit status 1 says something was refused).
     let bad = write(
         &dir.path().join("bad.geojson"),
         r#"{"type": "FeatureCollection", "features": [
@@ -66,10 +67,51 @@ fn places_are_imported_listed_and_a_bad_file_changes_nothing() {
     let collection: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ids: Vec<&str> =
         collection["features"].as_array().unwrap().iter().filter_map(|f| f["properties"]["id"].as_str()).collect();
-    assert!(ids.contains(&"my-berth") && !ids.contains(&"fine"), "nothing of the bad file was imported");
+    assert!(ids.contains(&"my-berth") && ids.contains(&"fine") && !ids.contains(&"broken"), "{ids:?}");
+    assert!(text(&out.stderr).is_empty());
 
-    // Filters.
+    // Filters: kind, country, name, box (the world's places are shipped).
     let out = tumen(&["places", "list", "--data", &data, "--kind", "rail_facility"]);
     let table = text(&out.stdout);
     assert!(table.contains("tumangang") && !table.contains("najin"), "{table}");
+    let out = tumen(&["places", "list", "--data", &data, "--country", "be", "--name", "brug"]);
+    let table = text(&out.stdout);
+    assert!(table.contains("Bruges") && table.contains("Zeebrugge"), "{table}");
+    assert_eq!(table.lines().count(), 1 + table.lines().filter(|l| l.contains(" BE ")).count(), "{table}");
+    let out = tumen(&["places", "list", "--data", &data, "--bbox", "-75.0,10.8,-74.6,11.2", "--format", "json"]);
+    let ids: Vec<String> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["properties"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.iter().any(|id| id.contains("barranquilla")), "{ids:?}");
+    let out = tumen(&["places", "list", "--bbox", "1,2,3"]);
+    assert_eq!(out.status.code(), Some(2), "a bad box is a usage error");
+}
+
+#[test]
+fn a_qgis_layer_with_names_only_is_imported() {
+    // What QGIS writes for a point layer with a NAME field: no id, no kind,
+    // no radius, numbers as text, a crs member.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let layer = write(
+        &dir.path().join("berths.geojson"),
+        r#"{"type": "FeatureCollection", "name": "berths",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+            "features": [
+            {"type": "Feature", "properties": {"fid": 1, "NAME": "Berth 7", "RADIUS_KM": "0.8"},
+             "geometry": {"type": "Point", "coordinates": [131.88, 43.10]}},
+            {"type": "Feature", "properties": {"fid": 2, "NAME": "STS area", "KIND": "Zone"},
+             "geometry": {"type": "Polygon", "coordinates": [[[132.0, 42.0], [132.5, 42.0], [132.5, 42.3], [132.0, 42.3], [132.0, 42.0]]]}}
+        ]}"#,
+    );
+    let out = tumen(&["places", "import", &layer, "--data", &data]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = tumen(&["places", "list", "--data", &data, "--name", "berth 7", "--format", "json"]);
+    let berth: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(berth["properties"]["id"], "berth-7");
+    assert_eq!(berth["properties"]["kind"], "port");
+    assert_eq!(berth["properties"]["radius_km"], 0.8);
+    let out = tumen(&["places", "list", "--data", &data, "--kind", "ZONE"]);
+    assert!(text(&out.stdout).contains("sts-area"), "{}", text(&out.stdout));
 }

@@ -7,19 +7,24 @@
 //! `min_km_from_shore` from the shore — the coastline is within about a
 //! kilometre of the truth, and harbours, basins and fjords are where it is
 //! least true. Then against the track: canals, rivers and docks are not in
-//! a 1:10m map, and a ship sailing the Kiel Canal or moored up the
-//! Magdalena is inland by the map while its track is plain navigation. A
-//! run of inland reports is spoofing only when the track cannot have got
-//! there: it is entered or left by a jump (a move faster than
-//! `max_speed_knots`, beyond the position noise), or jumps within itself.
-//! A run entered at a plausible speed from the water and left the same way
-//! is navigation on water the map does not have, however far inland; a run
-//! with neither an entry nor an exit seen says nothing either way.
+//! a 1:10m map, and a ship sailing the Kiel Canal or up the Magdalena is
+//! inland by the map while its track is plain navigation. A run of inland
+//! reports is spoofing only when the track cannot have got there: it is
+//! entered or left by a jump (a move faster than `max_speed_knots`, beyond
+//! the position noise), or jumps within itself. A run entered at a
+//! plausible speed and left the same way is navigation on water the map
+//! does not have, however far inland; a run with neither end seen says
+//! nothing either way.
 //!
-//! Runs shorter than `min_positions` reports or `min_minutes` are left to
-//! data quality (a single report off the track is a glitch, not a ship
-//! broadcasting a false position). One event per run; a run is split where
-//! it passes through a port, and each part carries its own figures.
+//! Runs follow the segmenter's tracks ([`crate::segments`]): one MMSI used
+//! by two ships gives two tracks, and one ship's run up a river is not cut
+//! into pieces "entered by a jump" from the other ship's reports. A run
+//! whose track was interleaved with another track's reports is one of
+//! several transmitters at once (the segmenter's `two_tracks`), not a ship
+//! that jumped: its ends are not judged. Runs shorter than `min_positions`
+//! reports or `min_minutes` are left to data quality (a single report off
+//! the track is a glitch). One event per run; a run is split where it
+//! passes through a port, and each part carries its own figures.
 
 use std::collections::BTreeMap;
 
@@ -30,19 +35,27 @@ use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::fix::Fix;
 use crate::profile::OnLandProfile;
 
-/// One vessel's on-land detector; feed its positions in time order.
+/// One vessel's on-land detector; feed its positions in time order, each
+/// with the segmenter's track.
 pub struct OnLandDetector<'g> {
     profile: OnLandProfile,
     land: &'g Land,
     gazetteer: &'g Gazetteer,
-    /// The last report that was not inland: where a run is entered from.
-    last_outside: Option<Fix>,
-    run: Option<Run>,
+    /// The open tracks: their last report and inland run.
+    tracks: Vec<Track>,
+    /// The vessel's last report, whatever its track.
+    previous: Option<Fix>,
     /// The last point whose distance to shore was measured, and that
     /// distance (km): a point δ km from it is within δ of the same
     /// distance, so a ship moving slowly inland is measured only when the
     /// answer could change.
     measured: Option<(LatLon, f64)>,
+}
+
+struct Track {
+    segment: u32,
+    last: Fix,
+    run: Option<Run>,
 }
 
 struct Run {
@@ -55,22 +68,43 @@ struct Run {
     entry_knots: Option<f64>,
     /// The fastest step between two of the run's own reports.
     fastest_inside_knots: f64,
+    /// The vessel's first report on another track after the run's last:
+    /// where the run was left, if it is not taken up again.
+    elsewhere: Option<Fix>,
+    /// Whether another track reported between two of the run's reports.
+    interleaved: bool,
 }
 
 impl<'g> OnLandDetector<'g> {
     pub fn new(profile: OnLandProfile, land: &'g Land, gazetteer: &'g Gazetteer) -> OnLandDetector<'g> {
-        OnLandDetector { profile, land, gazetteer, last_outside: None, run: None, measured: None }
+        OnLandDetector { profile, land, gazetteer, tracks: Vec::new(), previous: None, measured: None }
     }
 
-    /// The run this report ends, if it ends one that the track cannot
-    /// explain.
-    pub fn feed(&mut self, row: &Fix) -> Option<Event> {
-        let inland_km = self.inland_km(row);
+    /// The report, on the segmenter's track `segment`; the run it ends, if
+    /// it ends one the track cannot explain.
+    pub fn feed(&mut self, row: &Fix, segment: u32) -> Option<Event> {
+        let inland_km = self.inland_km(row, segment);
+        for track in self.tracks.iter_mut().filter(|t| t.segment != segment) {
+            if let Some(run) = &mut track.run {
+                run.elsewhere.get_or_insert(*row);
+            }
+        }
+        let noise_m = self.profile.position_noise_m;
+        let (index, own_last) = match self.tracks.iter().position(|t| t.segment == segment) {
+            Some(index) => (index, Some(self.tracks[index].last)),
+            None => {
+                self.tracks.push(Track { segment, last: *row, run: None });
+                (self.tracks.len() - 1, None)
+            }
+        };
         let mut event = None;
-        match (inland_km, &mut self.run) {
+        let track = &mut self.tracks[index];
+        match (inland_km, &mut track.run) {
             (Some(km), Some(run)) => {
-                let step_knots = implied_knots(&run.last, row, self.profile.position_noise_m);
-                run.fastest_inside_knots = run.fastest_inside_knots.max(step_knots);
+                if run.elsewhere.take().is_some() {
+                    run.interleaved = true;
+                }
+                run.fastest_inside_knots = run.fastest_inside_knots.max(implied_knots(&run.last, row, noise_m));
                 run.last = *row;
                 run.positions += 1;
                 if km > run.deepest_km {
@@ -79,9 +113,11 @@ impl<'g> OnLandDetector<'g> {
                 }
             }
             (Some(km), None) => {
-                let before = self.last_outside;
-                self.run = Some(Run {
-                    entry_knots: before.map(|b| implied_knots(&b, row, self.profile.position_noise_m)),
+                // Entered from the track's own last report, or, when the
+                // run opens the track, from wherever the vessel was.
+                let before = own_last.or(self.previous);
+                track.run = Some(Run {
+                    entry_knots: before.map(|b| implied_knots(&b, row, noise_m)),
                     before,
                     first: *row,
                     last: *row,
@@ -89,27 +125,48 @@ impl<'g> OnLandDetector<'g> {
                     deepest_km: km,
                     positions: 1,
                     fastest_inside_knots: 0.0,
+                    elsewhere: None,
+                    interleaved: false,
                 });
             }
             (None, run) => {
-                self.last_outside = Some(*row);
-                if let Some(run) = run.take() {
-                    // This report is the run's exit.
-                    event = self.judge(run, Some(row));
+                if let Some(mut run) = run.take() {
+                    if run.elsewhere.take().is_some() {
+                        run.interleaved = true;
+                    }
+                    event = Some(run);
                 }
             }
         }
-        event
+        track.last = *row;
+        self.previous = Some(*row);
+        // Left on its own track: this report is the exit.
+        event.and_then(|run| self.judge(run, Some(row)))
     }
 
-    /// At the end of the data, the run still going, judged on its entry
-    /// and its own steps.
-    pub fn finish(&mut self) -> Option<Event> {
-        self.run.take().and_then(|run| self.judge(run, None))
+    /// The segmenter closed a track: its run, left for another track or
+    /// for silence.
+    pub fn close(&mut self, segment: u32) -> Option<Event> {
+        let index = self.tracks.iter().position(|t| t.segment == segment)?;
+        let track = self.tracks.swap_remove(index);
+        let run = track.run?;
+        let exit = run.elsewhere;
+        self.judge(run, exit.as_ref())
+    }
+
+    /// At the end of the data, the runs still going.
+    pub fn finish(&mut self) -> Vec<Event> {
+        let runs: Vec<Run> = self.tracks.drain(..).filter_map(|t| t.run).collect();
+        runs.into_iter()
+            .filter_map(|run| {
+                let exit = run.elsewhere;
+                self.judge(run, exit.as_ref())
+            })
+            .collect()
     }
 
     /// How far inland the report is (km), if it is inland.
-    fn inland_km(&mut self, row: &Fix) -> Option<f64> {
+    fn inland_km(&mut self, row: &Fix, segment: u32) -> Option<f64> {
         let here = row.position();
         if !self.land.is_on_land(here.lat_deg, here.lon_deg)
             || self.gazetteer.first_containing(here, |p| p.kind.is_maritime()).is_some()
@@ -117,7 +174,12 @@ impl<'g> OnLandDetector<'g> {
             return None;
         }
         let threshold = self.profile.min_km_from_shore;
-        let deepest = self.run.as_ref().map_or(f64::INFINITY, |run| run.deepest_km);
+        let deepest = self
+            .tracks
+            .iter()
+            .find(|t| t.segment == segment)
+            .and_then(|t| t.run.as_ref())
+            .map_or(f64::INFINITY, |run| run.deepest_km);
         if let Some((there, km)) = self.measured {
             let moved_km = there.near_distance_m(here) / 1000.0;
             if km + moved_km < threshold {
@@ -134,13 +196,16 @@ impl<'g> OnLandDetector<'g> {
         (km >= threshold).then_some(km)
     }
 
-    /// The event of a run the track cannot explain; `after` is the report
-    /// that followed it, if any.
+    /// The event of a run the track cannot explain; `after` is where the
+    /// vessel was next, if it was heard again.
     fn judge(&self, run: Run, after: Option<&Fix>) -> Option<Event> {
         let profile = &self.profile;
         let exit_knots = after.map(|a| implied_knots(&run.last, a, profile.position_noise_m));
-        let entered_by_jump = run.entry_knots.is_some_and(|k| k > profile.max_speed_knots);
-        let left_by_jump = exit_knots.is_some_and(|k| k > profile.max_speed_knots);
+        // A track interleaved with another is one of two transmitters: its
+        // ends say nothing of a jump.
+        let ends_count = !run.interleaved;
+        let entered_by_jump = ends_count && run.entry_knots.is_some_and(|k| k > profile.max_speed_knots);
+        let left_by_jump = ends_count && exit_knots.is_some_and(|k| k > profile.max_speed_knots);
         let jumps_inside = run.fastest_inside_knots > profile.max_speed_knots;
         let minutes = run.last.time.ms_since(run.first.time) as f64 / 60_000.0;
         if !(entered_by_jump || left_by_jump || jumps_inside)
@@ -209,6 +274,8 @@ fn implied_knots(a: &Fix, b: &Fix, noise_m: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::SegmentProfile;
+    use crate::segments::SegmentDetector;
     use crate::test_rows::position;
 
     fn run(points: &[(f64, f64)]) -> Vec<Event> {
@@ -216,12 +283,24 @@ mod tests {
     }
 
     fn run_every(points: &[(f64, f64)], step_ms: i64) -> Vec<Event> {
+        let fixes: Vec<Fix> =
+            points.iter().enumerate().map(|(i, &(lat, lon))| position(5, i as i64 * step_ms, lat, lon, 12.0)).collect();
+        run_fixes(&fixes)
+    }
+
+    /// The detector fed as the vessel pass feeds it: the segmenter's track
+    /// of each report, tracks it closes closed first.
+    fn run_fixes(fixes: &[Fix]) -> Vec<Event> {
         let mut d = OnLandDetector::new(OnLandProfile::default(), Land::embedded(), Gazetteer::embedded());
-        let mut events: Vec<Event> = points
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &(lat, lon))| d.feed(&position(5, i as i64 * step_ms, lat, lon, 12.0)))
-            .collect();
+        let mut segmenter = SegmentDetector::new(SegmentProfile::default());
+        let (mut ignored, mut closed, mut events) = (Vec::new(), Vec::new(), Vec::new());
+        for fix in fixes {
+            let segment = segmenter.feed(fix, &mut ignored, &mut closed);
+            events.extend(closed.drain(..).filter_map(|(id, _)| d.close(id)));
+            events.extend(d.feed(fix, segment));
+        }
+        segmenter.finish(&mut ignored, &mut closed);
+        events.extend(closed.drain(..).filter_map(|(id, _)| d.close(id)));
         events.extend(d.finish());
         events
     }
@@ -289,19 +368,19 @@ mod tests {
         assert!(events.is_empty(), "{events:#?}");
         assert!(!Land::embedded().is_on_land(61.0, 31.5), "Lake Ladoga is water");
         assert!(!Land::embedded().is_on_land(30.35, 32.37), "the Great Bitter Lake is water");
-        assert!(Land::embedded().is_on_land(61.2, 30.4), "the land by Lake Ladoga is land");
+        assert!(Land::embedded().is_on_land(60.5, 30.0), "the land by Lake Ladoga is land");
     }
 
     #[test]
     fn a_run_split_by_a_port_has_its_own_figures() {
         // Jump inland near Nakhodka, stop in a port on the way, go on: two
-        // runs, each with its own deepest point.
+        // runs, each with its own deepest point (reports 5 minutes apart).
         let mut track = vec![(42.0, 132.0)];
         track.extend((0..5).map(|i| (43.50 + f64::from(i) * 0.001, 132.5)));
         track.push((42.2333, 130.3)); // Najin: a port, ends the first run by a jump
         track.extend((0..5).map(|i| (43.0 + f64::from(i) * 0.001, 133.3)));
         track.push((42.0, 132.0));
-        let events = run(&track);
+        let events = run_every(&track, 5 * 60_000);
         assert_eq!(events.len(), 2, "{events:#?}");
         let km = |e: &Event| match e.attributes["max_km_inland"] {
             Value::Number(km) => km,
@@ -317,5 +396,21 @@ mod tests {
                 < 0.01
         );
         assert_ne!(km(&events[0]), km(&events[1]));
+    }
+
+    #[test]
+    fn one_mmsi_on_two_ships_is_not_a_jump_inland() {
+        // One ship sails up a river 40-60 km inland (north of Nakhodka by
+        // the map) at 8 kn, reporting every 10 minutes; another ship with
+        // the same MMSI reports from the open sea off Japan in between.
+        let mut fixes = Vec::new();
+        for i in 0..60 {
+            let t = i64::from(i) * 10 * 60_000;
+            fixes.push(position(5, t, 43.35 + f64::from(i) * 0.002, 132.95, 8.0));
+            fixes.push(position(5, t + 5 * 60_000, 40.0 + f64::from(i) * 0.002, 136.0, 12.0));
+        }
+        // Seen from the map alone, every river report is "inland" and
+        // reached at thousands of knots from the other ship's last report.
+        assert!(run_fixes(&fixes).is_empty(), "{:#?}", run_fixes(&fixes));
     }
 }

@@ -206,9 +206,12 @@ impl<'g> VesselDetectors<'g> {
         placing: &mut [Event],
     ) {
         events.extend(self.gap.feed(row));
-        events.extend(self.on_land.feed(row));
         events.extend(self.circle.feed(row));
         let segment = self.segments.feed(row, events, &mut self.closed);
+        for &(id, _) in &self.closed {
+            events.extend(self.on_land.close(id));
+        }
+        events.extend(self.on_land.feed(row, segment));
         self.retire_closed_tracks(events);
         let index = match self.tracks.iter().position(|(id, _)| *id == segment) {
             Some(index) => index,
@@ -251,9 +254,12 @@ impl<'g> VesselDetectors<'g> {
 
     fn finish(&mut self, data_end: Option<Timestamp>, events: &mut Vec<Event>, placing: &mut [Event]) {
         events.extend(data_end.and_then(|end| self.gap.finish(end)));
-        events.extend(self.on_land.finish());
         events.extend(self.circle.finish());
         self.segments.finish(events, &mut self.closed);
+        for &(id, _) in &self.closed {
+            events.extend(self.on_land.close(id));
+        }
+        events.extend(self.on_land.finish());
         for (_, track) in self.tracks.drain(..) {
             track.finish(events);
         }

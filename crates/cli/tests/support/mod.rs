@@ -25,6 +25,24 @@ pub fn demo_data() -> &'static Path {
     })
 }
 
+/// The shared corpora directory (`../shared` beside the checkout, or
+/// `$TUMEN_SHARED_DIR`), or `None` after saying on standard error that
+/// `test` is skipped.
+pub fn shared_dir(test: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os("TUMEN_SHARED_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+    };
+    if dir.join("corpora").is_dir() {
+        return Some(dir);
+    }
+    // Straight to the process's stderr: the harness captures `eprintln!`
+    // of passing tests, and a skip must be seen.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {} not found (set TUMEN_SHARED_DIR)", dir.display());
+    None
+}
+
 /// Runs `tumen` and checks that it succeeded.
 pub fn tumen_ok(args: &[&str]) {
     let out = Command::new(TUMEN).args(args).output().unwrap();
