@@ -15,6 +15,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("imagery", include_str!("../../../scenarios/behaviours/imagery.toml")),
     ("facility", include_str!("../../../scenarios/behaviours/facility.toml")),
     ("receivers", include_str!("../../../scenarios/behaviours/receivers.toml")),
+    ("waterways", include_str!("../../../scenarios/behaviours/waterways.toml")),
 ];
 
 /// The text of a shipped scenario.

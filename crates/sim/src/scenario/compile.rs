@@ -55,8 +55,11 @@ pub(super) fn compile(file: ScenarioFile, text: &str, name: &str, seed: Option<u
             return Err(c.error(route, format!("route \"{}\" needs at least two waypoints", route.get_ref().id)));
         }
         let waypoints: Vec<LatLon> = route.get_ref().waypoints.iter().map(|p| p.0).collect();
-        // Drawn by hand: capes in the way are sailed round.
-        routes.insert(route.get_ref().id.clone(), crate::sea::route(&waypoints));
+        // Drawn by hand: capes in the way are sailed round, unless the
+        // route is a waterway the map does not have.
+        let waterway = route.get_ref().waterway;
+        let points = if waterway { waypoints } else { crate::sea::route(&waypoints) };
+        routes.insert(route.get_ref().id.clone(), itinerary::Route { points, waterway });
     }
     drop(route_ids);
     c.unique_ids(&file.receivers, |r| &r.id, "receiver")?;
@@ -466,7 +469,7 @@ impl Compiler<'_> {
     fn traffic_area(
         &self,
         spanned: &Spanned<TrafficSpec>,
-        routes: &HashMap<String, Vec<LatLon>>,
+        routes: &HashMap<String, itinerary::Route>,
     ) -> Result<TrafficArea, ScenarioError> {
         let spec = spanned.get_ref();
         let here = |message: String| self.error(spanned, format!("traffic \"{}\": {message}", spec.id));
@@ -485,7 +488,12 @@ impl Compiler<'_> {
                 }
                 let mut lanes = Vec::new();
                 for id in &spec.routes {
-                    lanes.push(routes.get(id).cloned().ok_or_else(|| here(format!("unknown route \"{id}\"")))?);
+                    lanes.push(
+                        routes
+                            .get(id)
+                            .map(|r| r.points.clone())
+                            .ok_or_else(|| here(format!("unknown route \"{id}\"")))?,
+                    );
                 }
                 Ok(TrafficArea::Lanes(lanes))
             }

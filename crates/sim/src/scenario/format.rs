@@ -112,6 +112,10 @@ pub struct PlaceSpec {
 pub struct RouteSpec {
     pub id: String,
     pub waypoints: Vec<Point>,
+    /// The waypoints follow water the 1:10m map calls land (a canal, a
+    /// river): sailed as drawn, not round the "land".
+    #[serde(default)]
+    pub waterway: bool,
 }
 
 /// `[[receiver]]`: an AIS receiving station or satellite constellation.

@@ -14,11 +14,18 @@ use crate::path::Path;
 use crate::plan::{Activity, Motion, Plan, knots_to_mps};
 use crate::world::{CargoOperation, Encounter, Interval, Place, Timeline};
 
+/// A route of the scenario: its points (sailed round capes), and whether it
+/// is a waterway the map calls land, sailed as drawn.
+pub(super) struct Route {
+    pub points: Vec<LatLon>,
+    pub waterway: bool,
+}
+
 /// What the steps may refer to.
 pub(super) struct Context<'a> {
     pub places: &'a [Place],
     pub place_ids: &'a HashMap<String, usize>,
-    pub routes: &'a HashMap<String, Vec<LatLon>>,
+    pub routes: &'a HashMap<String, Route>,
     pub encounters: &'a [Encounter],
     pub encounter_ids: &'a HashMap<String, usize>,
     /// Index of the vessel being compiled.
@@ -306,20 +313,32 @@ impl Compiler<'_> {
     fn leg_points(&self, step: &StepSpec, to: LatLon, offset: usize) -> Result<Vec<LatLon>, StepError> {
         let mut points = vec![self.cursor.position];
         points.extend(step.via.iter().flatten().map(|p| p.0));
-        if let Some(route_id) = &step.route {
-            let route =
-                self.context.routes.get(route_id).ok_or_else(|| (offset, format!("unknown route \"{route_id}\"")))?;
-            let here = *points.last().expect("starts with the current position");
-            let forward =
-                route.first().map_or(0.0, |p| p.distance_m(here)) <= route.last().map_or(0.0, |p| p.distance_m(here));
-            if forward {
-                points.extend(route.iter().copied());
-            } else {
-                points.extend(route.iter().rev().copied());
-            }
+        let Some(route_id) = &step.route else {
+            points.push(to);
+            return Ok(crate::sea::route(&points));
+        };
+        let route =
+            self.context.routes.get(route_id).ok_or_else(|| (offset, format!("unknown route \"{route_id}\"")))?;
+        let here = *points.last().expect("starts with the current position");
+        let forward = route.points.first().map_or(0.0, |p| p.distance_m(here))
+            <= route.points.last().map_or(0.0, |p| p.distance_m(here));
+        let mut along: Vec<LatLon> = route.points.clone();
+        if !forward {
+            along.reverse();
         }
-        points.push(to);
-        Ok(crate::sea::route(&points))
+        if !route.waterway {
+            points.extend(along);
+            points.push(to);
+            return Ok(crate::sea::route(&points));
+        }
+        // To the waterway's start round the land, along it as drawn, and
+        // on from its end round the land.
+        points.push(along[0]);
+        let mut out = crate::sea::route(&points);
+        out.extend(along.iter().skip(1).copied());
+        let onward = crate::sea::route(&[*along.last().expect("a route has points"), to]);
+        out.extend(onward.into_iter().skip(1));
+        Ok(out)
     }
 
     fn sail(&mut self, points: &[LatLon], speed_knots: f64) {
