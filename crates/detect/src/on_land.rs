@@ -75,6 +75,16 @@ struct Run {
     interleaved: bool,
 }
 
+impl Run {
+    /// The run's track reported again: if another track reported since the
+    /// run's last report, the two are interleaved.
+    fn taken_up(&mut self) {
+        if self.elsewhere.take().is_some() {
+            self.interleaved = true;
+        }
+    }
+}
+
 impl<'g> OnLandDetector<'g> {
     pub fn new(profile: OnLandProfile, land: &'g Land, gazetteer: &'g Gazetteer) -> OnLandDetector<'g> {
         OnLandDetector { profile, land, gazetteer, tracks: Vec::new(), previous: None, measured: None }
@@ -101,9 +111,7 @@ impl<'g> OnLandDetector<'g> {
         let track = &mut self.tracks[index];
         match (inland_km, &mut track.run) {
             (Some(km), Some(run)) => {
-                if run.elsewhere.take().is_some() {
-                    run.interleaved = true;
-                }
+                run.taken_up();
                 run.fastest_inside_knots = run.fastest_inside_knots.max(implied_knots(&run.last, row, noise_m));
                 run.last = *row;
                 run.positions += 1;
@@ -131,9 +139,7 @@ impl<'g> OnLandDetector<'g> {
             }
             (None, run) => {
                 if let Some(mut run) = run.take() {
-                    if run.elsewhere.take().is_some() {
-                        run.interleaved = true;
-                    }
+                    run.taken_up();
                     event = Some(run);
                 }
             }
@@ -149,20 +155,13 @@ impl<'g> OnLandDetector<'g> {
     pub fn close(&mut self, segment: u32) -> Option<Event> {
         let index = self.tracks.iter().position(|t| t.segment == segment)?;
         let track = self.tracks.swap_remove(index);
-        let run = track.run?;
-        let exit = run.elsewhere;
-        self.judge(run, exit.as_ref())
+        self.judge_left(track.run?)
     }
 
     /// At the end of the data, the runs still going.
     pub fn finish(&mut self) -> Vec<Event> {
         let runs: Vec<Run> = self.tracks.drain(..).filter_map(|t| t.run).collect();
-        runs.into_iter()
-            .filter_map(|run| {
-                let exit = run.elsewhere;
-                self.judge(run, exit.as_ref())
-            })
-            .collect()
+        runs.into_iter().filter_map(|run| self.judge_left(run)).collect()
     }
 
     /// How far inland the report is (km), if it is inland.
@@ -194,6 +193,13 @@ impl<'g> OnLandDetector<'g> {
         let km = self.land.distance_to_shore_km(here.lat_deg, here.lon_deg);
         self.measured = Some((here, km));
         (km >= threshold).then_some(km)
+    }
+
+    /// A run its track did not take up again: left for wherever the vessel
+    /// was heard next, if anywhere.
+    fn judge_left(&self, run: Run) -> Option<Event> {
+        let exit = run.elsewhere;
+        self.judge(run, exit.as_ref())
     }
 
     /// The event of a run the track cannot explain; `after` is where the

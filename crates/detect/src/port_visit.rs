@@ -238,8 +238,8 @@ impl Visit<'_> {
 }
 
 /// Whether a vessel in `place` is still in it: inside, or within the exit
-/// margin of a circle's edge, or of any of a set of circles (a polygon has no margin: its outline is
-/// drawn as the user means it).
+/// margin of a circle's edge or of any of a set of circles (a polygon has
+/// no margin: its outline is drawn as the user means it).
 fn still_in(place: &Place, here: LatLon, exit_margin_km: f64) -> bool {
     match &place.shape {
         Shape::Circle { centre, radius_km } => centre.near_distance_m(here) <= (radius_km + exit_margin_km) * 1000.0,

@@ -8,25 +8,26 @@
 //! the World Port Index, made by `scripts/make_world_places.py`). Curated
 //! places come first: where places overlap, the first that contains a
 //! point names it. Users add their own, and a user's place replaces a
-//! shipped one of the same id.
-//!
-//! Reading checks every feature and reports every problem, each naming the
-//! feature (its index in the file, and its id and name when it has them),
-//! so a user fixes a file in one pass.
-
-use std::sync::OnceLock;
+//! shipped one of the same id. Reading the GeoJSON is [`crate::read`]'s.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 pub use tumen_model::PlaceKind;
 use tumen_model::{EARTH_MEAN_RADIUS_M, LatLon};
 
-use crate::index::{MAX_NEAR_M, PlaceIndex, circle_bounds};
+use crate::index::{MAX_NEAR_M, Member, PlaceIndex, circle_bounds};
 pub use crate::read::{FeatureError, GazetteerError, ReadPlaces, read_geojson};
 
 static CURATED: &str = include_str!("../../../data/places/gazetteer.geojson");
 static WORLD: &str = include_str!("../../../data/places/world.geojson");
+
+/// How far `p` is outside the circle of `radius_km` round `centre`, in
+/// metres: 0 inside.
+fn outside_circle_m(centre: LatLon, radius_km: f64, p: LatLon) -> f64 {
+    (centre.distance_m(p) - radius_km * 1000.0).max(0.0)
+}
 
 /// Distance from the origin to the segment from `a` to `b` (plane metres).
 fn distance_to_segment(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -75,8 +76,8 @@ pub struct Place {
 impl Place {
     pub fn contains(&self, p: LatLon) -> bool {
         match &self.shape {
-            Shape::Circle { centre, radius_km } => centre.distance_m(p) <= radius_km * 1000.0,
-            Shape::Circles { centres, radius_km } => centres.iter().any(|c| c.distance_m(p) <= radius_km * 1000.0),
+            Shape::Circle { centre, radius_km } => outside_circle_m(*centre, *radius_km, p) == 0.0,
+            Shape::Circles { centres, radius_km } => centres.iter().any(|c| outside_circle_m(*c, *radius_km, p) == 0.0),
             Shape::Polygons(polygons) => {
                 polygons.iter().any(|rings| rings.iter().map(|ring| ring_crossings(ring, p)).sum::<usize>() % 2 == 1)
             }
@@ -87,7 +88,7 @@ impl Place {
     /// circles; the whole place otherwise) contains `p`.
     pub(crate) fn member_contains(&self, part: u32, p: LatLon) -> bool {
         match &self.shape {
-            Shape::Circles { centres, radius_km } => centres[part as usize].distance_m(p) <= radius_km * 1000.0,
+            Shape::Circles { .. } => self.member_distance_outside_m(part, p) == 0.0,
             _ => self.contains(p),
         }
     }
@@ -95,9 +96,7 @@ impl Place {
     /// How far `p` is outside one member of the place, in metres.
     pub(crate) fn member_distance_outside_m(&self, part: u32, p: LatLon) -> f64 {
         match &self.shape {
-            Shape::Circles { centres, radius_km } => {
-                (centres[part as usize].distance_m(p) - radius_km * 1000.0).max(0.0)
-            }
+            Shape::Circles { centres, radius_km } => outside_circle_m(centres[part as usize], *radius_km, p),
             _ => self.distance_outside_m(p),
         }
     }
@@ -107,9 +106,9 @@ impl Place {
     /// tens of kilometres this is asked about).
     pub fn distance_outside_m(&self, p: LatLon) -> f64 {
         match &self.shape {
-            Shape::Circle { centre, radius_km } => (centre.distance_m(p) - radius_km * 1000.0).max(0.0),
+            Shape::Circle { centre, radius_km } => outside_circle_m(*centre, *radius_km, p),
             Shape::Circles { centres, radius_km } => {
-                { centres.iter().map(|c| c.distance_m(p)).fold(f64::INFINITY, f64::min) - radius_km * 1000.0 }.max(0.0)
+                centres.iter().map(|c| outside_circle_m(*c, *radius_km, p)).fold(f64::INFINITY, f64::min)
             }
             Shape::Polygons(_) if self.contains(p) => 0.0,
             Shape::Polygons(polygons) => {
@@ -240,11 +239,10 @@ impl Gazetteer {
             let read = |text, source| {
                 read_geojson(text, source).and_then(ReadPlaces::all).expect("the shipped places are valid (tested)")
             };
-            let curated = read(CURATED, "tumen gazetteer");
-            let leading = curated.len();
-            let mut places = curated;
+            let mut places = read(CURATED, "tumen gazetteer");
+            let leading = places.len();
             places.extend(read(WORLD, "tumen world places"));
-            Gazetteer { leading, ..Gazetteer::new(places) }
+            Gazetteer::ordered(places, leading)
         })
     }
 
@@ -255,6 +253,8 @@ impl Gazetteer {
         Gazetteer::ordered(places, leading)
     }
 
+    /// A gazetteer of `places` whose first `leading` stay ahead of whatever
+    /// [`Gazetteer::with`] adds.
     fn ordered(places: Vec<Place>, leading: usize) -> Gazetteer {
         let mut by_id: HashMap<String, usize> = HashMap::with_capacity(places.len());
         let mut kept: Vec<Place> = Vec::with_capacity(places.len());
@@ -317,12 +317,8 @@ impl Gazetteer {
 
     /// The places that contain `p`, in gazetteer order.
     pub fn containing(&self, p: LatLon) -> Vec<&Place> {
-        let mut found: Vec<u32> = self
-            .index
-            .members_at(p)
-            .filter(|m| self.places[m.place as usize].member_contains(m.part, p))
-            .map(|m| m.place)
-            .collect();
+        let mut found: Vec<u32> =
+            self.members_keeping(self.index.members_at(p), |place, part| place.member_contains(part, p)).collect();
         found.sort_unstable();
         found.dedup();
         found.into_iter().map(|i| &self.places[i as usize]).collect()
@@ -330,15 +326,9 @@ impl Gazetteer {
 
     /// The first place in gazetteer order that contains `p` and is `wanted`.
     pub fn first_containing(&self, p: LatLon, wanted: impl Fn(&Place) -> bool) -> Option<&Place> {
-        self.index
-            .members_at(p)
-            .filter(|m| {
-                let place = &self.places[m.place as usize];
-                wanted(place) && place.member_contains(m.part, p)
-            })
-            .map(|m| m.place)
-            .min()
-            .map(|i| &self.places[i as usize])
+        let found = self
+            .members_keeping(self.index.members_at(p), |place, part| wanted(place) && place.member_contains(part, p));
+        found.min().map(|i| &self.places[i as usize])
     }
 
     /// The first place in gazetteer order that is `wanted` and within
@@ -348,15 +338,19 @@ impl Gazetteer {
             // Beyond what the index marks: every place is looked at.
             return self.places.iter().find(|place| wanted(place) && place.distance_outside_m(p) <= metres);
         }
-        self.index
-            .members_near(p, metres)
-            .filter(|m| {
-                let place = &self.places[m.place as usize];
-                wanted(place) && place.member_distance_outside_m(m.part, p) <= metres
-            })
-            .map(|m| m.place)
-            .min()
-            .map(|i| &self.places[i as usize])
+        let found = self.members_keeping(self.index.members_near(p, metres), |place, part| {
+            wanted(place) && place.member_distance_outside_m(part, p) <= metres
+        });
+        found.min().map(|i| &self.places[i as usize])
+    }
+
+    /// The indices of the places of the `members` that `keep` keeps.
+    fn members_keeping<'a>(
+        &'a self,
+        members: impl Iterator<Item = Member> + 'a,
+        keep: impl Fn(&Place, u32) -> bool + 'a,
+    ) -> impl Iterator<Item = u32> + 'a {
+        members.filter(move |m| keep(&self.places[m.place as usize], m.part)).map(|m| m.place)
     }
 }
 

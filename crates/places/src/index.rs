@@ -10,7 +10,7 @@
 //! memory read instead of a tree search.
 
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{AABB, RTree, RTreeObject};
 use tumen_model::{EARTH_MEAN_RADIUS_M, LatLon};
 
 use crate::gazetteer::{Place, Shape};
@@ -27,8 +27,8 @@ const CELL_DEG: f64 = 0.1;
 const COLUMNS: usize = 3_600;
 const ROWS: usize = 1_800;
 
-/// How far beyond a member's box the cells are marked: `within_m` asks
-/// about distances up to this without missing a place.
+/// How far beyond a member's box the cells are marked: `first_within`
+/// asks about distances up to this without missing a place.
 pub(crate) const MAX_NEAR_M: f64 = 20_000.0;
 
 pub(crate) struct PlaceIndex {
@@ -42,30 +42,20 @@ impl PlaceIndex {
     pub fn new(places: &[Place]) -> PlaceIndex {
         let mut entries = Vec::new();
         for (i, place) in places.iter().enumerate() {
-            let place_index = i as u32;
-            match &place.shape {
+            let boxes = match &place.shape {
                 Shape::Circles { centres, radius_km } => {
-                    for (part, centre) in centres.iter().enumerate() {
-                        let (low, high) = circle_bounds(*centre, *radius_km);
-                        entries.push(GeomWithData::new(
-                            Rectangle::from_corners(low, high),
-                            Member { place: place_index, part: part as u32 },
-                        ));
-                    }
+                    centres.iter().map(|c| circle_bounds(*c, *radius_km)).collect()
                 }
-                _ => {
-                    let (low, high) = place.bounds();
-                    entries.push(GeomWithData::new(
-                        Rectangle::from_corners(low, high),
-                        Member { place: place_index, part: 0 },
-                    ));
-                }
+                _ => vec![place.bounds()],
+            };
+            for (part, (low, high)) in boxes.into_iter().enumerate() {
+                let member = Member { place: i as u32, part: part as u32 };
+                entries.push(GeomWithData::new(Rectangle::from_corners(low, high), member));
             }
         }
         let mut occupied = vec![0u64; (COLUMNS * ROWS).div_ceil(64)];
         for entry in &entries {
-            let envelope = entry.geom().envelope_grown(MAX_NEAR_M);
-            let (low, high) = (envelope.lower(), envelope.upper());
+            let (low, high) = grown(&entry.geom().envelope(), MAX_NEAR_M);
             let rows = cell_row(low[1])..=cell_row(high[1]);
             for row in rows {
                 // A box wider than the world marks every column once.
@@ -91,43 +81,36 @@ impl PlaceIndex {
 
     /// The members whose boxes hold `p`.
     pub fn members_at(&self, p: LatLon) -> impl Iterator<Item = Member> + '_ {
-        let near = self.may_be_near(p);
-        near.then(|| self.tree.locate_in_envelope_intersecting(&AABB::from_point([p.lon_deg, p.lat_deg])))
-            .into_iter()
-            .flatten()
-            .map(|entry| entry.data)
+        self.members_in(p, AABB::from_point([p.lon_deg, p.lat_deg]))
     }
 
     /// The members whose boxes come within `metres` of `p` (at most
     /// [`MAX_NEAR_M`]).
     pub fn members_near(&self, p: LatLon, metres: f64) -> impl Iterator<Item = Member> + '_ {
         debug_assert!(metres <= MAX_NEAR_M);
-        let near = self.may_be_near(p);
         let (low, high) = circle_bounds(p, metres / 1000.0);
-        near.then(|| self.tree.locate_in_envelope_intersecting(&AABB::from_corners(low, high)))
+        self.members_in(p, AABB::from_corners(low, high))
+    }
+
+    /// The members whose boxes meet `envelope`, a box round `p` no wider
+    /// than [`MAX_NEAR_M`]: none when `p`'s cell is unmarked.
+    fn members_in(&self, p: LatLon, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = Member> + '_ {
+        let near = self.may_be_near(p);
+        near.then(move || self.tree.locate_in_envelope_intersecting(&envelope))
             .into_iter()
             .flatten()
             .map(|entry| entry.data)
     }
 }
 
-trait Grown {
-    fn envelope_grown(&self, metres: f64) -> AABB<[f64; 2]>;
-}
-
-impl Grown for Rectangle<[f64; 2]> {
-    fn envelope_grown(&self, metres: f64) -> AABB<[f64; 2]> {
-        use rstar::RTreeObject;
-        let envelope = self.envelope();
-        let (low, high) = (envelope.lower(), envelope.upper());
-        let lat_deg = (metres / EARTH_MEAN_RADIUS_M).to_degrees();
-        let widest_lat = low[1].abs().max(high[1].abs()).min(89.0);
-        let lon_deg = (lat_deg / widest_lat.to_radians().cos()).min(360.0);
-        AABB::from_corners(
-            [low[0] - lon_deg, (low[1] - lat_deg).max(-90.0)],
-            [high[0] + lon_deg, (high[1] + lat_deg).min(90.0)],
-        )
-    }
+/// `envelope` grown by `metres` on every side (the longitude margin taken
+/// at its latitude farthest from the equator), clamped at the poles.
+fn grown(envelope: &AABB<[f64; 2]>, metres: f64) -> ([f64; 2], [f64; 2]) {
+    let (low, high) = (envelope.lower(), envelope.upper());
+    let lat_deg = (metres / EARTH_MEAN_RADIUS_M).to_degrees();
+    let widest_lat = low[1].abs().max(high[1].abs()).min(89.0);
+    let lon_deg = (lat_deg / widest_lat.to_radians().cos()).min(360.0);
+    ([low[0] - lon_deg, (low[1] - lat_deg).max(-90.0)], [high[0] + lon_deg, (high[1] + lat_deg).min(90.0)])
 }
 
 fn cell_row(lat_deg: f64) -> usize {

@@ -235,6 +235,8 @@ fn read_feature(feature: &Value, properties: &Properties, source: &str, ids: &mu
         }
     };
     let shape = read_shape(feature.get("geometry"), radius_km).map_err(|p| problems.push(p)).ok();
+    // A kind or shape that could not be read recorded a problem.
+    let (Some(kind), Some(shape)) = (kind, shape) else { return Err(problems) };
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -242,7 +244,6 @@ fn read_feature(feature: &Value, properties: &Properties, source: &str, ids: &mu
         Some(id) => ids.given(id).map_err(|p| vec![p])?,
         None => ids.made_from(name.as_deref().unwrap_or_default()),
     };
-    let (Some(kind), Some(shape)) = (kind, shape) else { unreachable!("a problem was recorded") };
     Ok(Place {
         name: name.unwrap_or_else(|| id.clone()),
         id,
