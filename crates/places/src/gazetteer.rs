@@ -258,17 +258,19 @@ impl Gazetteer {
     fn ordered(places: Vec<Place>, leading: usize) -> Gazetteer {
         let mut by_id: HashMap<String, usize> = HashMap::with_capacity(places.len());
         let mut kept: Vec<Place> = Vec::with_capacity(places.len());
-        for place in places {
+        let mut kept_leading = 0;
+        for (i, place) in places.into_iter().enumerate() {
             match by_id.get(&place.id) {
-                Some(&i) => kept[i] = place,
+                Some(&at) => kept[at] = place,
                 None => {
                     by_id.insert(place.id.clone(), kept.len());
                     kept.push(place);
+                    kept_leading += usize::from(i < leading);
                 }
             }
         }
         let index = PlaceIndex::new(&kept);
-        Gazetteer { leading: leading.min(kept.len()), places: kept, by_id, index }
+        Gazetteer { leading: kept_leading, places: kept, by_id, index }
     }
 
     /// The embedded gazetteer with the places a dataset's users imported,
@@ -528,5 +530,25 @@ mod tests {
         assert!(ids.contains(&"gfw-sgp-singapore"), "{ids:?}");
         assert_eq!(g.places()[0].id, "najin");
         assert_eq!(g.places().len(), Gazetteer::embedded().places().len() + 1);
+    }
+
+    #[test]
+    fn new_places_added_twice_over_stay_ahead_of_the_worlds() {
+        // Two new places of one id (the last kept), then another: both new
+        // places come before the first world place.
+        let feature = |id: &str, lon: f64| {
+            format!(
+                r#"{{"type": "Feature", "properties": {{"id": "{id}"}}, "geometry": {{"type": "Point", "coordinates": [{lon}, 10.0]}}}}"#
+            )
+        };
+        let twice =
+            [feature("mine", 1.0), feature("mine", 2.0)].map(|f| read_geojson(&f, "t").unwrap().places.remove(0));
+        let g = Gazetteer::embedded().with(twice.to_vec());
+        let g = g.with(read_geojson(&feature("other", 3.0), "t").unwrap().places);
+        let curated = read_geojson(CURATED, "curated").unwrap().places.len();
+        let ids: Vec<&str> = g.places()[curated..curated + 3].iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids[..2], ["mine", "other"], "{ids:?}");
+        assert!(ids[2].starts_with("gfw-"), "{ids:?}");
+        assert_eq!(g.get("mine").unwrap().centre().lon_deg, 2.0);
     }
 }
