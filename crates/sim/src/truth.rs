@@ -332,20 +332,27 @@ fn dark_share(vessel: &Vessel, interval: Interval) -> f64 {
 /// Where a stop is: a place of the scenario, or a port or anchorage of
 /// the world Tumen ships (a ship anchored among Vostochny's anchorage cells
 /// is in port to an observer, whether the scenario named the place or not).
-enum StopPlace<'a> {
+pub enum StopPlace<'a> {
     Scenario(&'a crate::world::Place),
     World(&'static tumen_places::Place),
 }
 
-impl StopPlace<'_> {
-    fn id(&self) -> &str {
+impl<'a> StopPlace<'a> {
+    /// The place a truth event names by `id`: the scenario's, else the
+    /// world's.
+    pub fn by_id(world: &'a World, id: &str) -> Option<StopPlace<'a>> {
+        let scenario = world.places.iter().find(|p| p.id == id).map(StopPlace::Scenario);
+        scenario.or_else(|| tumen_places::Gazetteer::embedded().get(id).map(StopPlace::World))
+    }
+
+    pub fn id(&self) -> &str {
         match self {
             StopPlace::Scenario(p) => &p.id,
             StopPlace::World(p) => &p.id,
         }
     }
 
-    fn contains(&self, at: LatLon) -> bool {
+    pub fn contains(&self, at: LatLon) -> bool {
         match self {
             StopPlace::Scenario(p) => p.contains(at),
             StopPlace::World(p) => p.contains(at),
@@ -354,7 +361,7 @@ impl StopPlace<'_> {
 
     /// The port a stop the scenario did not place lies in: the scenario's
     /// own first, then the world's.
-    fn of_unplaced(world: &World, at: LatLon) -> Option<StopPlace<'_>> {
+    fn of_unplaced(world: &'a World, at: LatLon) -> Option<StopPlace<'a>> {
         let scenario = world.places.iter().find(|p| p.kind.is_maritime() && p.contains(at));
         scenario.map(StopPlace::Scenario).or_else(|| {
             tumen_places::Gazetteer::embedded().first_containing(at, |p| p.kind.is_maritime()).map(StopPlace::World)

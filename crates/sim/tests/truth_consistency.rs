@@ -16,6 +16,7 @@ use proptest::prelude::*;
 use tumen_ais::message::{StaticDataReport, Type24Dimensions};
 use tumen_ais::{Message, RejectReason};
 use tumen_model::{LatLon, Timestamp};
+use tumen_sim::truth::StopPlace;
 use tumen_sim::world::{Coverage, SpoofKind, Vessel, World};
 
 /// GNSS noise (3 m σ, five sigma), half a second of movement at up to
@@ -200,13 +201,10 @@ fn check_events(run: &Run, heard: &[Heard]) {
                 // A place of the scenario, or a port of the world Tumen ships
                 // (a stop the scenario did not place).
                 let place_id = event["place"].as_str().unwrap();
-                let scenario_place = world.places.iter().find(|p| p.id == place_id);
-                let world_place = tumen_places::Gazetteer::embedded().get(place_id);
-                assert!(scenario_place.is_some() || world_place.is_some(), "{id}: no place {place_id}");
-                let place = PlaceTest { scenario_place, world_place, id: place_id };
+                let place = StopPlace::by_id(world, place_id).unwrap_or_else(|| panic!("{id}: no place {place_id}"));
                 for t in samples(start, end) {
                     let k = v.plan.state_at(t).unwrap();
-                    assert!(place.contains(k.position), "{id}: outside {} at {t}", place.id);
+                    assert!(place.contains(k.position), "{id}: outside {} at {t}", place.id());
                 }
                 let (stop_start, stop_end) = (ts(&event["stop_start"]), ts(&event["stop_end"]));
                 for t in samples(stop_start, stop_end) {
@@ -375,21 +373,4 @@ proptest! {
 fn seeds_that_once_failed() {
     check("receivers", 10_979_421_526_863_777_639);
     check("ais-off", 8_202_833_595_458_022_508);
-}
-
-/// A truth event's place: the scenario's, or one of the world's.
-struct PlaceTest<'a> {
-    scenario_place: Option<&'a tumen_sim::world::Place>,
-    world_place: Option<&'static tumen_places::Place>,
-    id: &'a str,
-}
-
-impl PlaceTest<'_> {
-    fn contains(&self, at: tumen_model::LatLon) -> bool {
-        match (self.scenario_place, self.world_place) {
-            (Some(p), _) => p.contains(at),
-            (None, Some(p)) => p.contains(at),
-            (None, None) => false,
-        }
-    }
 }
