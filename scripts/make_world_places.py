@@ -114,6 +114,26 @@ def within_curated(lat, lon, curated):
     return any(distance_km(lat, lon, clat, clon) <= reach + RADIUS_KM for clat, clon, reach in curated)
 
 
+def unusable(at, label, curated):
+    """Why a row of either source is left out, or None."""
+    if at is None:
+        return "impossible coordinate"
+    if not label:
+        return "no label"
+    if within_curated(*at, curated):
+        return "within a curated place"
+    return None
+
+
+def place_feature(geometry, pid, name, kind, country, note, source):
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {"id": pid, "name": name, "kind": kind, "country": country, "radius_km": RADIUS_KM,
+                       "watched": False, "note": note, "source": source},
+    }
+
+
 def main():
     source_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpora/real/gfw-anchorages")
     out = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else "data/places/world.geojson")
@@ -127,23 +147,21 @@ def main():
         for row in csv.DictReader(f):
             at = coordinate(row)
             label = (row.get("label") or "").strip()
-            if at is None:
-                skipped["anchorage: impossible coordinate"] += 1
-            elif row["s2id"] in seen_cells:
-                skipped["anchorage: repeats an S2 cell"] += 1
-            elif not label:
-                skipped["anchorage: no label"] += 1
-            elif within_curated(*at, curated):
-                seen_cells.add(row["s2id"])
-                skipped["anchorage: within a curated place"] += 1
+            if at is not None and row["s2id"] in seen_cells:
+                reason = "repeats an S2 cell"
             else:
+                reason = unusable(at, label, curated)
+            if reason in (None, "within a curated place"):
                 seen_cells.add(row["s2id"])
-                key = (row["iso3"].strip().upper(), label)
-                group = groups.setdefault(key, {"cells": [], "sublabels": collections.Counter()})
-                group["cells"].append(at)
-                sublabel = (row.get("sublabel") or "").strip()
-                if sublabel:
-                    group["sublabels"][sublabel] += 1
+            if reason:
+                skipped["anchorage: " + reason] += 1
+                continue
+            key = (row["iso3"].strip().upper(), label)
+            group = groups.setdefault(key, {"cells": [], "sublabels": collections.Counter()})
+            group["cells"].append(at)
+            sublabel = (row.get("sublabel") or "").strip()
+            if sublabel:
+                group["sublabels"][sublabel] += 1
 
     features = []
     kept_cells = Grid()
@@ -155,38 +173,28 @@ def main():
         note = f"{len(cells)} anchorage cell(s) of ~0.5 km"
         if sublabels:
             note += "; terminals: " + ", ".join(sublabels)
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "MultiPoint", "coordinates": [[round(lon, 5), round(lat, 5)] for lat, lon in cells]},
-            "properties": {"id": f"gfw-{slug(iso3) or 'xx'}-{slug(label)}", "name": label.title(), "kind": "anchorage",
-                           "country": alpha2(iso3, unknown_countries), "radius_km": RADIUS_KM, "watched": False,
-                           "note": note, "source": GFW_SOURCE},
-        })
+        geometry = {"type": "MultiPoint", "coordinates": [[round(lon, 5), round(lat, 5)] for lat, lon in cells]}
+        pid = f"gfw-{slug(iso3) or 'xx'}-{slug(label)}"
+        features.append(place_feature(geometry, pid, label.title(), "anchorage", alpha2(iso3, unknown_countries),
+                                      note, GFW_SOURCE))
 
     with open(source_dir / "WPI_ports.csv", newline="") as f:
         for row in csv.DictReader(f):
             at = coordinate(row)
             label = (row.get("label") or "").strip()
-            if at is None:
-                skipped["wpi: impossible coordinate"] += 1
-            elif not label:
-                skipped["wpi: no label"] += 1
-            elif within_curated(*at, curated):
-                skipped["wpi: within a curated place"] += 1
-            elif next(kept_cells.near(at[0], at[1], RADIUS_KM), None) is not None:
-                skipped["wpi: covered by anchorage cells"] += 1
-            else:
-                iso3 = row["iso3"].strip().upper()
-                sublabel = (row.get("sublabel") or "").strip()
-                name = label.title() + (f" ({sublabel.title()})" if sublabel else "")
-                features.append({
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(at[1], 5), round(at[0], 5)]},
-                    "properties": {"id": f"wpi-{slug(iso3) or 'xx'}-{slug(label + ' ' + sublabel)}", "name": name,
-                                   "kind": "port", "country": alpha2(iso3, unknown_countries),
-                                   "radius_km": RADIUS_KM, "watched": False, "note": "", "source": WPI_SOURCE},
-                })
-                kept_cells.add(at[0], at[1])
+            reason = unusable(at, label, curated)
+            if reason is None and next(kept_cells.near(at[0], at[1], RADIUS_KM), None) is not None:
+                reason = "covered by anchorage cells"
+            if reason:
+                skipped["wpi: " + reason] += 1
+                continue
+            iso3 = row["iso3"].strip().upper()
+            sublabel = (row.get("sublabel") or "").strip()
+            name = label.title() + (f" ({sublabel.title()})" if sublabel else "")
+            geometry = {"type": "Point", "coordinates": [round(at[1], 5), round(at[0], 5)]}
+            pid = f"wpi-{slug(iso3) or 'xx'}-{slug(label + ' ' + sublabel)}"
+            features.append(place_feature(geometry, pid, name, "port", alpha2(iso3, unknown_countries), "", WPI_SOURCE))
+            kept_cells.add(at[0], at[1])
 
     # Ids are unique: a repeated one (two spellings that slug alike) gets a number.
     used = collections.Counter()
