@@ -208,11 +208,8 @@ impl<'g> VesselDetectors<'g> {
         events.extend(self.gap.feed(row));
         events.extend(self.circle.feed(row));
         let segment = self.segments.feed(row, events, &mut self.closed);
-        for &(id, _) in &self.closed {
-            events.extend(self.on_land.close(id));
-        }
-        events.extend(self.on_land.feed(row, segment));
         self.retire_closed_tracks(events);
+        events.extend(self.on_land.feed(row, segment));
         let index = match self.tracks.iter().position(|(id, _)| *id == segment) {
             Some(index) => index,
             None => {
@@ -239,9 +236,11 @@ impl<'g> VesselDetectors<'g> {
     }
 
     /// Second tracks that closed are finished; a main track that closed
-    /// rests until the vessel is heard again.
+    /// rests until the vessel is heard again; the on-land runs of both are
+    /// judged.
     fn retire_closed_tracks(&mut self, events: &mut Vec<Event>) {
         for (id, second) in self.closed.drain(..) {
+            events.extend(self.on_land.close(id));
             let Some(index) = self.tracks.iter().position(|(t, _)| *t == id) else { continue };
             let (_, track) = self.tracks.swap_remove(index);
             if second {
@@ -256,9 +255,7 @@ impl<'g> VesselDetectors<'g> {
         events.extend(data_end.and_then(|end| self.gap.finish(end)));
         events.extend(self.circle.finish());
         self.segments.finish(events, &mut self.closed);
-        for &(id, _) in &self.closed {
-            events.extend(self.on_land.close(id));
-        }
+        self.retire_closed_tracks(events);
         events.extend(self.on_land.finish());
         for (_, track) in self.tracks.drain(..) {
             track.finish(events);
