@@ -4,10 +4,12 @@
 //!
 //! Each place is indexed by its members — a circle's centre, each centre of
 //! a set of circles (a port's anchorage cells), each polygon — as their
-//! bounding boxes in an R-tree. Most reports are far from every place: a
-//! bit per 0.1° cell says whether any member's box (grown by the widest
-//! distance asked for) touches the cell, and answers those reports with one
-//! memory read instead of a tree search.
+//! bounding boxes in an R-tree. Most reports are outside every place, many
+//! of them near one (ships sail along coasts lined with ports): a bit per
+//! 0.05° cell says whether any member's box touches the cell, and answers
+//! most of those reports with one memory read instead of a tree search. A
+//! second bitmap, of 0.1° cells touched by a box grown by the widest
+//! distance asked for, does the same for "within this distance".
 
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
@@ -23,19 +25,16 @@ pub(crate) struct Member {
     pub part: u32,
 }
 
-const CELL_DEG: f64 = 0.1;
-const COLUMNS: usize = 3_600;
-const ROWS: usize = 1_800;
-
 /// How far beyond a member's box the cells are marked: `first_within`
 /// asks about distances up to this without missing a place.
 pub(crate) const MAX_NEAR_M: f64 = 20_000.0;
 
 pub(crate) struct PlaceIndex {
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, Member>>,
-    /// One bit per 0.1° cell: set when a member's box grown by
-    /// [`MAX_NEAR_M`] touches it.
-    occupied: Vec<u64>,
+    /// 0.05° cells a member's box touches (3.2 MB).
+    inside: CellBits,
+    /// 0.1° cells a member's box grown by [`MAX_NEAR_M`] touches (0.8 MB).
+    near: CellBits,
 }
 
 impl PlaceIndex {
@@ -53,35 +52,19 @@ impl PlaceIndex {
                 entries.push(GeomWithData::new(Rectangle::from_corners(low, high), member));
             }
         }
-        let mut occupied = vec![0u64; (COLUMNS * ROWS).div_ceil(64)];
+        let (mut inside, mut near) = (CellBits::new(0.05), CellBits::new(0.1));
         for entry in &entries {
-            let (low, high) = grown(&entry.geom().envelope(), MAX_NEAR_M);
-            let rows = cell_row(low[1])..=cell_row(high[1]);
-            for row in rows {
-                // A box wider than the world marks every column once.
-                let columns = if high[0] - low[0] >= 360.0 {
-                    0..=COLUMNS as i64 - 1
-                } else {
-                    cell_column_unwrapped(low[0])..=cell_column_unwrapped(high[0])
-                };
-                for column in columns {
-                    let cell = row * COLUMNS + column.rem_euclid(COLUMNS as i64) as usize;
-                    occupied[cell / 64] |= 1 << (cell % 64);
-                }
-            }
+            let envelope = entry.geom().envelope();
+            inside.mark(envelope.lower(), envelope.upper());
+            let (low, high) = grown(&envelope, MAX_NEAR_M);
+            near.mark(low, high);
         }
-        PlaceIndex { tree: RTree::bulk_load(entries), occupied }
-    }
-
-    /// Whether any place may be within [`MAX_NEAR_M`] of `p`.
-    fn may_be_near(&self, p: LatLon) -> bool {
-        let cell = cell_row(p.lat_deg) * COLUMNS + cell_column_unwrapped(p.lon_deg).rem_euclid(COLUMNS as i64) as usize;
-        self.occupied[cell / 64] & (1 << (cell % 64)) != 0
+        PlaceIndex { tree: RTree::bulk_load(entries), inside, near }
     }
 
     /// The members whose boxes hold `p`.
     pub fn members_at(&self, p: LatLon) -> impl Iterator<Item = Member> + '_ {
-        self.members_in(p, AABB::from_point([p.lon_deg, p.lat_deg]))
+        self.members_in(self.inside.holds(p), AABB::from_point([p.lon_deg, p.lat_deg]))
     }
 
     /// The members whose boxes come within `metres` of `p` (at most
@@ -89,17 +72,80 @@ impl PlaceIndex {
     pub fn members_near(&self, p: LatLon, metres: f64) -> impl Iterator<Item = Member> + '_ {
         debug_assert!(metres <= MAX_NEAR_M);
         let (low, high) = circle_bounds(p, metres / 1000.0);
-        self.members_in(p, AABB::from_corners(low, high))
+        self.members_in(self.near.holds(p), AABB::from_corners(low, high))
     }
 
-    /// The members whose boxes meet `envelope`, a box round `p` no wider
-    /// than [`MAX_NEAR_M`]: none when `p`'s cell is unmarked.
-    fn members_in(&self, p: LatLon, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = Member> + '_ {
-        let near = self.may_be_near(p);
-        near.then(move || self.tree.locate_in_envelope_intersecting(&envelope))
+    /// The members whose boxes meet `envelope`; none without a search when
+    /// the cells say so.
+    fn members_in(&self, marked: bool, envelope: AABB<[f64; 2]>) -> impl Iterator<Item = Member> + '_ {
+        marked
+            .then(move || self.tree.locate_in_envelope_intersecting(&envelope))
             .into_iter()
             .flatten()
             .map(|entry| entry.data)
+    }
+}
+
+/// One bit per cell of a longitude–latitude grid. Asked once per report:
+/// no division on the way (a cell is found by multiplying by the cells per
+/// degree, and a column wrapped round the antimeridian by a comparison).
+struct CellBits {
+    cells_per_deg: f64,
+    columns: usize,
+    rows: usize,
+    bits: Vec<u64>,
+}
+
+impl CellBits {
+    fn new(cell_deg: f64) -> CellBits {
+        let (columns, rows) = ((360.0 / cell_deg).round() as usize, (180.0 / cell_deg).round() as usize);
+        CellBits { cells_per_deg: 1.0 / cell_deg, columns, rows, bits: vec![0; (columns * rows).div_ceil(64)] }
+    }
+
+    fn row(&self, lat_deg: f64) -> usize {
+        (((lat_deg + 90.0) * self.cells_per_deg) as usize).min(self.rows - 1)
+    }
+
+    /// The column of a longitude that may lie outside [-180, 180] (a box
+    /// that crosses the antimeridian, by less than a turn), before wrapping.
+    fn column_unwrapped(&self, lon_deg: f64) -> i64 {
+        ((lon_deg + 180.0) * self.cells_per_deg).floor() as i64
+    }
+
+    fn cell(&self, row: usize, column_unwrapped: i64) -> usize {
+        let columns = self.columns as i64;
+        let column = if column_unwrapped < 0 {
+            column_unwrapped + columns
+        } else if column_unwrapped >= columns {
+            column_unwrapped - columns
+        } else {
+            column_unwrapped
+        };
+        row * self.columns + column.clamp(0, columns - 1) as usize
+    }
+
+    /// Marks every cell the box from `low` to `high` ((lon, lat)) touches.
+    fn mark(&mut self, low: [f64; 2], high: [f64; 2]) {
+        for row in self.row(low[1])..=self.row(high[1]) {
+            // A box wider than the world marks every column once.
+            let columns = if high[0] - low[0] >= 360.0 {
+                0..=self.columns as i64 - 1
+            } else {
+                self.column_unwrapped(low[0])..=self.column_unwrapped(high[0])
+            };
+            for column in columns {
+                let cell = self.cell(row, column);
+                self.bits[cell / 64] |= 1 << (cell % 64);
+            }
+        }
+    }
+
+    fn holds(&self, p: LatLon) -> bool {
+        // A longitude of [-180, 180] makes a column of 0 or more: cut, not
+        // floored (libm's floor is a call; this is once per report).
+        let column = ((p.lon_deg + 180.0) * self.cells_per_deg) as i64;
+        let cell = self.cell(self.row(p.lat_deg), column);
+        self.bits[cell / 64] & (1 << (cell % 64)) != 0
     }
 }
 
@@ -111,16 +157,6 @@ fn grown(envelope: &AABB<[f64; 2]>, metres: f64) -> ([f64; 2], [f64; 2]) {
     let widest_lat = low[1].abs().max(high[1].abs()).min(89.0);
     let lon_deg = (lat_deg / widest_lat.to_radians().cos()).min(360.0);
     ([low[0] - lon_deg, (low[1] - lat_deg).max(-90.0)], [high[0] + lon_deg, (high[1] + lat_deg).min(90.0)])
-}
-
-fn cell_row(lat_deg: f64) -> usize {
-    (((lat_deg + 90.0) / CELL_DEG) as usize).min(ROWS - 1)
-}
-
-/// The column of a longitude that may lie outside [-180, 180] (a box that
-/// crosses the antimeridian): wrapped by the caller.
-fn cell_column_unwrapped(lon_deg: f64) -> i64 {
-    ((lon_deg + 180.0) / CELL_DEG).floor() as i64
 }
 
 /// (min lon, min lat), (max lon, max lat) of a circle. A circle that
