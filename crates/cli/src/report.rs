@@ -7,8 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use tumen_chain::corridors_or_default;
 use tumen_model::Timestamp;
-use tumen_places::Land;
-use tumen_report::{chain_case, render_html, vessel_case};
+use tumen_report::{Basemap, chain_case, render_html, vessel_case};
 use tumen_store::Dataset;
 
 use crate::config::Config;
@@ -52,7 +51,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
             chain_case(&dataset, &gazetteer, &corridors_or_default(&config.corridor), &args.subject)?
         }
     };
-    let html = render_html(&case, Land::embedded(), Timestamp::now());
+    let html = render_html(&case, &Basemap::embedded(), Timestamp::now());
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}.html", args.subject)));
     std::fs::write(&out, &html).with_context(|| format!("writing {}", out.display()))?;
     eprintln!(

@@ -104,13 +104,49 @@ pub struct Land {
     rings: Vec<Ring>,
 }
 
-/// One coastline ring, (lon, lat) degrees, with its bounding box.
-struct Ring {
+/// One coastline ring (or line), (lon, lat) degrees, with its bounding box.
+pub(crate) struct Ring {
     lon_min: f64,
     lat_min: f64,
     lon_max: f64,
     lat_max: f64,
-    points: Vec<[f32; 2]>,
+    pub(crate) points: Vec<[f32; 2]>,
+}
+
+impl Ring {
+    pub(crate) fn with_capacity(points: u32) -> Ring {
+        Ring {
+            lon_min: f64::MAX,
+            lat_min: f64::MAX,
+            lon_max: f64::MIN,
+            lat_max: f64::MIN,
+            points: Vec::with_capacity(points.min(1 << 20) as usize),
+        }
+    }
+
+    pub(crate) fn push(&mut self, [lon, lat]: [f64; 2]) {
+        self.lon_min = self.lon_min.min(lon);
+        self.lon_max = self.lon_max.max(lon);
+        self.lat_min = self.lat_min.min(lat);
+        self.lat_max = self.lat_max.max(lat);
+        self.points.push([lon as f32, lat as f32]);
+    }
+
+    /// Whether the ring's bounding box meets the given one.
+    pub(crate) fn meets(&self, lon_min: f64, lat_min: f64, lon_max: f64, lat_max: f64) -> bool {
+        self.lon_max >= lon_min && self.lon_min <= lon_max && self.lat_max >= lat_min && self.lat_min <= lat_max
+    }
+}
+
+/// Rings that meet a bounding box, as (lon, lat) points.
+pub(crate) fn rings_meeting(
+    rings: &[Ring],
+    lon_min: f64,
+    lat_min: f64,
+    lon_max: f64,
+    lat_max: f64,
+) -> Vec<&[[f32; 2]]> {
+    rings.iter().filter(|r| r.meets(lon_min, lat_min, lon_max, lat_max)).map(|r| r.points.as_slice()).collect()
 }
 
 const CELL_DEG: f64 = 0.1;
@@ -155,13 +191,7 @@ impl Land {
         for _ in 0..input.u32()? {
             for _ in 0..input.u32()? {
                 let points = input.u32()?;
-                let mut ring = Ring {
-                    lon_min: f64::MAX,
-                    lat_min: f64::MAX,
-                    lon_max: f64::MIN,
-                    lat_max: f64::MIN,
-                    points: Vec::with_capacity(points.min(1 << 20) as usize),
-                };
+                let mut ring = Ring::with_capacity(points);
                 let (mut x, mut y) = (0i64, 0i64);
                 let mut previous: Option<[f64; 2]> = None;
                 let mut crossings = Vec::new();
@@ -169,11 +199,7 @@ impl Land {
                     x += input.zigzag_varint()?;
                     y += input.zigzag_varint()?;
                     let point = [x as f64 * scale_lon + translate_lon, y as f64 * scale_lat + translate_lat];
-                    ring.lon_min = ring.lon_min.min(point[0]);
-                    ring.lon_max = ring.lon_max.max(point[0]);
-                    ring.lat_min = ring.lat_min.min(point[1]);
-                    ring.lat_max = ring.lat_max.max(point[1]);
-                    ring.points.push([point[0] as f32, point[1] as f32]);
+                    ring.push(point);
                     if let Some(from) = previous.filter(|&from| from != point) {
                         let segment = Segment { from, to: point };
                         shore.push(segment);
@@ -214,11 +240,7 @@ impl Land {
     /// (lon, lat) degrees, for drawing: land is inside an odd number of
     /// them (the even-odd rule; holes are lakes).
     pub fn rings_within(&self, lon_min: f64, lat_min: f64, lon_max: f64, lat_max: f64) -> Vec<&[[f32; 2]]> {
-        self.rings
-            .iter()
-            .filter(|r| r.lon_max >= lon_min && r.lon_min <= lon_max && r.lat_max >= lat_min && r.lat_min <= lat_max)
-            .map(|r| r.points.as_slice())
-            .collect()
+        rings_meeting(&self.rings, lon_min, lat_min, lon_max, lat_max)
     }
 
     /// Whether (lat, lon) is on land (Natural Earth's land: lakes count as
@@ -327,26 +349,26 @@ fn close_along_antimeridian(crossings: &mut Vec<f64>, segments: &mut Vec<Segment
 }
 
 /// A cursor over the land file.
-struct Input<'a> {
-    bytes: &'a [u8],
+pub(crate) struct Input<'a> {
+    pub(crate) bytes: &'a [u8],
 }
 
 impl<'a> Input<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], LandError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], LandError> {
         let (head, rest) = self.bytes.split_at_checked(n).ok_or(LandError::Format("truncated"))?;
         self.bytes = rest;
         Ok(head)
     }
 
-    fn u32(&mut self) -> Result<u32, LandError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, LandError> {
         Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| LandError::Format("truncated"))?))
     }
 
-    fn f64(&mut self) -> Result<f64, LandError> {
+    pub(crate) fn f64(&mut self) -> Result<f64, LandError> {
         Ok(f64::from_le_bytes(self.take(8)?.try_into().map_err(|_| LandError::Format("truncated"))?))
     }
 
-    fn zigzag_varint(&mut self) -> Result<i64, LandError> {
+    pub(crate) fn zigzag_varint(&mut self) -> Result<i64, LandError> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.take(1)?[0];

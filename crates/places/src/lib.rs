@@ -3,13 +3,17 @@
 //! from GeoJSON ([`read`]) and indexed for point queries ([`index`]); the
 //! land and its coastline ([`land`]) answer "is this on land?" and "how far
 //! is the shore?" for the detectors (a position on land is spoofed or
-//! wrong; loitering and encounters near shore are treated differently).
+//! wrong; loitering and encounters near shore are treated differently);
+//! round the curated places a finer coastline ([`coast_detail`]) is there
+//! for drawing maps.
 
+pub mod coast_detail;
 pub mod gazetteer;
 mod index;
 pub mod land;
 pub mod read;
 
+pub use coast_detail::CoastDetail;
 pub use gazetteer::{Gazetteer, Place, PlaceKind, Shape};
 pub use land::{Land, LandError};
 pub use read::{DEFAULT_RADIUS_KM, FeatureError, GazetteerError, ReadPlaces, read_geojson, slug};

@@ -9,12 +9,11 @@ use std::fmt::Write;
 
 use serde_json::Value;
 use tumen_model::{LatLon, Mmsi, Timestamp};
-use tumen_places::Land;
 use tumen_store::{EventRecord, StaticField, StaticSpan};
 
 use crate::case::{Case, Subject, file_name};
 use crate::describe::{day, describe, join_mmsis};
-use crate::map::{self, MapContent, MapView, Mark, MarkKind, Route, TrackLine};
+use crate::map::{self, Basemap, MapContent, MapView, Mark, MarkKind, Route, TrackLine};
 use crate::svg::escape;
 use crate::timeline::{self, Band, Lane, Moment, Span, SpanStyle};
 use crate::{chart, map::SILENCE_DRAWN_MS};
@@ -47,7 +46,7 @@ svg{display:block;max-width:100%;height:auto;background:#fff;margin:6px 0}
 "#;
 
 /// The report as one HTML document.
-pub fn render(case: &Case, land: &Land, generated: Timestamp) -> String {
+pub fn render(case: &Case, basemap: &Basemap, generated: Timestamp) -> String {
     let mut page = String::with_capacity(256 * 1024);
     let (title, subtitle) = headline(case);
     let _ = write!(
@@ -57,7 +56,7 @@ pub fn render(case: &Case, land: &Land, generated: Timestamp) -> String {
     );
     let _ = write!(page, r#"<header><h1>{}</h1><p class="sub">{}</p></header>"#, escape(&title), escape(&subtitle));
     summary(&mut page, case);
-    maps(&mut page, case, land);
+    maps(&mut page, case, basemap);
     timeline_section(&mut page, case);
     vessels(&mut page, case);
     facilities(&mut page, case);
@@ -172,7 +171,7 @@ fn onward(case: &Case, rail_km: Option<f64>, corridor: Option<&tumen_chain::Corr
     format!("by rail via {} ({distance})", stops.join(" → "))
 }
 
-fn maps(page: &mut String, case: &Case, land: &Land) {
+fn maps(page: &mut String, case: &Case, basemap: &Basemap) {
     page.push_str(r#"<section id="map"><h2>Map</h2>"#);
     let all: Vec<&EventRecord> = case.events.iter().chain(&case.context).collect();
     let marks: Vec<Mark> = all.iter().filter(|e| e.kind != "port_visit").filter_map(|e| Mark::of_event(e)).collect();
@@ -195,7 +194,7 @@ fn maps(page: &mut String, case: &Case, land: &Land) {
     }
     let sea_view = MapView::fit(&fit, PAGE_PX, 0.5);
     let content = MapContent { places: case.places.clone(), tracks, routes: sea_routes.clone(), marks: marks.clone() };
-    page.push_str(&map::render(&sea_view, land, &content, "the sea: tracks, silences, satellite detections"));
+    page.push_str(&map::render(&sea_view, basemap, &content, "the sea: tracks, silences, satellite detections"));
     // The whole corridor, when its rail and depots lie outside the sea map.
     if let Subject::Chain { corridor: Some(corridor), .. } = &case.subject {
         let (lon_min, lat_min, lon_max, lat_max) = sea_view.bounds();
@@ -219,7 +218,7 @@ fn maps(page: &mut String, case: &Case, land: &Land) {
             page.push_str(
                 r#"<p class="note">The way on: the corridor's rail facilities and depots, and where counts rose.</p>"#,
             );
-            page.push_str(&map::render(&view, land, &content, "the corridor: sea and rail legs, facility spikes"));
+            page.push_str(&map::render(&view, basemap, &content, "the corridor: sea and rail legs, facility spikes"));
         }
     }
     page.push_str("</section>");

@@ -29,3 +29,4 @@ pub mod timeline;
 
 pub use case::{Case, ReportError, Subject, VesselTrack, chain_case, file_name, vessel_case};
 pub use html::{STYLE as REPORT_STYLE, render as render_html};
+pub use map::Basemap;

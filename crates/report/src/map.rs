@@ -1,5 +1,6 @@
 //! The SVG map: Mercator over the case's area, land from Tumen's own
-//! coastline (Natural Earth 1:10m), then places, tracks (AIS silences
+//! coastline (Natural Earth 1:10m, and GSHHG's full resolution round the
+//! curated places: see [`Basemap`]), then places, tracks (AIS silences
 //! dashed), routes (sea legs, rail legs) and event marks, a legend and a
 //! scale bar. Every mark carries a `<title>` naming what it shows, and the
 //! event marks link to their row of the evidence table.
@@ -9,9 +10,25 @@ use std::f64::consts::FRAC_PI_4;
 use std::fmt::Write;
 
 use tumen_model::{LatLon, PlaceKind};
-use tumen_places::Land;
+use tumen_places::{CoastDetail, Land};
 
 use crate::svg::{escape, path_through, px};
+
+/// The land a map is drawn on: Natural Earth's coast everywhere and, where
+/// it has one, a finer coast inside the detail's region (a ship at Dunay's
+/// quays is drawn on the water, not 1.5 km inland).
+#[derive(Clone, Copy)]
+pub struct Basemap<'a> {
+    pub land: &'a Land,
+    pub detail: Option<&'a CoastDetail>,
+}
+
+impl Basemap<'static> {
+    /// The coastlines shipped with Tumen.
+    pub fn embedded() -> Basemap<'static> {
+        Basemap { land: Land::embedded(), detail: Some(CoastDetail::embedded()) }
+    }
+}
 
 /// A Mercator view of an area, fitted to a width in pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -232,17 +249,11 @@ pub const SILENCE_DRAWN_MS: i64 = 2 * 3_600_000;
 const TRACK_COLOURS: [&str; 6] = ["#1f4e79", "#117a65", "#7d3c98", "#a04000", "#2e4053", "#b7950b"];
 
 /// The map as an SVG element: the view, with its legend in a band below.
-pub fn render(view: &MapView, land: &Land, content: &MapContent, caption: &str) -> String {
+pub fn render(view: &MapView, basemap: &Basemap, content: &MapContent, caption: &str) -> String {
     let (w, h) = (view.width_px, view.height_px);
     let mut body = String::new();
     let _ = write!(body, r##"<rect width="{}" height="{}" fill="#dbe9f4"/>"##, px(w), px(h));
-    let land_path = land_path(view, land);
-    if !land_path.is_empty() {
-        let _ = write!(
-            body,
-            r##"<path d="{land_path}" fill="#efe9dc" stroke="#9c8f74" stroke-width="0.6" fill-rule="evenodd"/>"##
-        );
-    }
+    let detail_drawn = draw_land(&mut body, view, basemap);
     for route in &content.routes {
         let points: Vec<(f64, f64)> = route.stops.iter().map(|p| view.xy(p.lon_deg, p.lat_deg)).collect();
         let style = if route.rail {
@@ -285,9 +296,10 @@ pub fn render(view: &MapView, land: &Land, content: &MapContent, caption: &str) 
     draw_scale_bar(&mut body, view);
     let _ = write!(
         body,
-        r##"<text x="{}" y="{}" text-anchor="end" class="attribution">Coastline: Natural Earth 1:10m (public domain)</text>"##,
+        r##"<text x="{}" y="{}" text-anchor="end" class="attribution">Coastline: Natural Earth 1:10m (public domain){}</text>"##,
         px(w - 6.0),
-        px(h - 6.0)
+        px(h - 6.0),
+        if detail_drawn { "; GSHHG full resolution (LGPL-3.0), Wessel &amp; Smith" } else { "" }
     );
     let legend = legend_rows(content, &kinds);
     let legend_px = LEGEND_ROW_PX * legend.len().div_ceil(LEGEND_COLUMNS) as f64 + 10.0;
@@ -324,15 +336,83 @@ pub fn render(view: &MapView, land: &Land, content: &MapContent, caption: &str) 
 const LEGEND_COLUMNS: usize = 3;
 const LEGEND_ROW_PX: f64 = 18.0;
 
-/// The land inside the view as one even-odd path: each ring clipped to the
-/// view (with a margin, so clipped edges fall outside it) and thinned to
-/// points at least half a pixel apart.
-fn land_path(view: &MapView, land: &Land) -> String {
+const LAND_FILL: &str = "#efe9dc";
+const SHORE_STROKE: &str = r##"stroke="#9c8f74" stroke-width="0.6""##;
+
+/// Draws the land in a viewport of its own (nothing spills into the legend
+/// band): Natural Earth's outside the detail's region, the detail's inside
+/// it — its land filled without a stroke, since its edges along the
+/// region's border are not shore, and its shore stroked as lines. Whether
+/// the detail was drawn.
+fn draw_land(body: &mut String, view: &MapView, basemap: &Basemap) -> bool {
+    let (w, h) = (view.width_px, view.height_px);
     let (lon_min, lat_min, lon_max, lat_max) = view.bounds();
-    let margin = 8.0;
+    let coarse = rings_path(view, basemap.land.rings_within(lon_min, lat_min, lon_max, lat_max));
+    let detail = basemap.detail.map(|d| {
+        (
+            rings_path(view, d.region_within(lon_min, lat_min, lon_max, lat_max)),
+            rings_path(view, d.land_within(lon_min, lat_min, lon_max, lat_max)),
+            lines_path(view, d.shore_within(lon_min, lat_min, lon_max, lat_max)),
+        )
+    });
+    let _ = write!(body, r#"<svg width="{}" height="{}">"#, px(w), px(h));
+    let drawn = match detail {
+        Some((region, land, shore)) if !region.is_empty() => {
+            // The view less the region (even-odd), as the coarse land's clip.
+            let id = format!("outside-detail-{}", clip_id(view));
+            let margin = CLIP_MARGIN_PX;
+            let _ = write!(
+                body,
+                r##"<clipPath id="{id}"><path d="M{} {}H{}V{}H{}Z{region}" clip-rule="evenodd"/></clipPath>"##,
+                px(-margin),
+                px(-margin),
+                px(w + margin),
+                px(h + margin),
+                px(-margin)
+            );
+            if !coarse.is_empty() {
+                let _ = write!(
+                    body,
+                    r##"<path d="{coarse}" fill="{LAND_FILL}" {SHORE_STROKE} fill-rule="evenodd" clip-path="url(#{id})"/>"##
+                );
+            }
+            if !land.is_empty() {
+                let _ = write!(body, r##"<path d="{land}" fill="{LAND_FILL}" fill-rule="evenodd"/>"##);
+            }
+            if !shore.is_empty() {
+                let _ = write!(body, r##"<path d="{shore}" fill="none" {SHORE_STROKE}/>"##);
+            }
+            true
+        }
+        _ => {
+            if !coarse.is_empty() {
+                let _ = write!(body, r##"<path d="{coarse}" fill="{LAND_FILL}" {SHORE_STROKE} fill-rule="evenodd"/>"##);
+            }
+            false
+        }
+    };
+    body.push_str("</svg>");
+    drawn
+}
+
+/// How far past the view clipped shapes reach, so their cut edges fall
+/// outside it.
+const CLIP_MARGIN_PX: f64 = 8.0;
+
+/// An id for a view's clip path, the same for the same view (a page with
+/// two maps of one view defines one shape twice, harmlessly).
+fn clip_id(view: &MapView) -> String {
+    let (lon_min, lat_min, lon_max, lat_max) = view.bounds();
+    format!("{:.0}-{:.0}-{:.0}-{:.0}", lon_min * 1e4, lat_min * 1e4, lon_max * 1e4, lat_max * 1e4).replace('-', "m")
+}
+
+/// Rings as one even-odd path: each clipped to the view (with a margin)
+/// and thinned to points at least half a pixel apart.
+fn rings_path(view: &MapView, rings: Vec<&[[f32; 2]]>) -> String {
+    let margin = CLIP_MARGIN_PX;
     let clip = (-margin, -margin, view.width_px + margin, view.height_px + margin);
     let mut d = String::new();
-    for ring in land.rings_within(lon_min, lat_min, lon_max, lat_max) {
+    for ring in rings {
         let projected: Vec<(f64, f64)> = ring.iter().map(|p| view.xy(f64::from(p[0]), f64::from(p[1]))).collect();
         let clipped = clip_polygon(&projected, clip);
         let thinned = thin(&clipped, 0.5);
@@ -341,6 +421,47 @@ fn land_path(view: &MapView, land: &Land) -> String {
         }
     }
     d
+}
+
+/// Open lines as one path: the stretches with a point inside the view
+/// (with a margin), thinned like rings.
+fn lines_path(view: &MapView, lines: Vec<&[[f32; 2]]>) -> String {
+    let margin = CLIP_MARGIN_PX;
+    let inside = |&(x, y): &(f64, f64)| {
+        (-margin..=view.width_px + margin).contains(&x) && (-margin..=view.height_px + margin).contains(&y)
+    };
+    let mut d = String::new();
+    for line in lines {
+        let projected: Vec<(f64, f64)> = line.iter().map(|p| view.xy(f64::from(p[0]), f64::from(p[1]))).collect();
+        for stretch in stretches_inside(&projected, inside) {
+            let thinned = thin(stretch, 0.5);
+            if thinned.len() >= 2 {
+                d.push_str(&path_through(&thinned, false));
+            }
+        }
+    }
+    d
+}
+
+/// The stretches of a line whose segments have an end inside.
+fn stretches_inside(points: &[(f64, f64)], inside: impl Fn(&(f64, f64)) -> bool) -> Vec<&[(f64, f64)]> {
+    let mut stretches = Vec::new();
+    let mut start = None;
+    for i in 0..points.len().saturating_sub(1) {
+        let kept = inside(&points[i]) || inside(&points[i + 1]);
+        match (kept, start) {
+            (true, None) => start = Some(i),
+            (false, Some(from)) => {
+                stretches.push(&points[from..=i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        stretches.push(&points[from..]);
+    }
+    stretches
 }
 
 /// Sutherland–Hodgman: the part of a polygon inside an axis-aligned
@@ -585,13 +706,40 @@ mod tests {
 
     #[test]
     fn the_land_of_the_case_is_drawn_and_the_sea_is_not() {
-        let land = Land::embedded();
+        let basemap = Basemap::embedded();
         let view = MapView::fit(&[at(42.2, 130.2), at(43.2, 132.6)], 600.0, 0.5);
-        let svg = render(&view, land, &MapContent::default(), "test");
+        let svg = render(&view, &basemap, &MapContent::default(), "test");
         assert!(svg.contains("fill-rule=\"evenodd\""), "no land drawn");
         // Open sea far from any shore has no land path at all.
         let view = MapView::fit(&[at(-40.0, -120.0), at(-39.0, -119.0)], 600.0, 0.5);
-        assert!(!render(&view, land, &MapContent::default(), "test").contains("evenodd"));
+        assert!(!render(&view, &basemap, &MapContent::default(), "test").contains("evenodd"));
+    }
+
+    #[test]
+    fn the_finer_coast_is_drawn_round_the_curated_places_only() {
+        let basemap = Basemap::embedded();
+        let dunay = MapView::fit(&[at(42.85, 132.25), at(42.92, 132.42)], 600.0, 0.1);
+        let svg = render(&dunay, &basemap, &MapContent::default(), "test");
+        assert!(svg.contains("clip-path=\"url(#outside-detail-"), "Natural Earth's coast is not cut out");
+        assert!(svg.contains("GSHHG"), "the detail's source is not credited");
+        // Cape Town: Natural Earth only, credited alone.
+        let elsewhere = MapView::fit(&[at(-34.0, 18.3), at(-33.8, 18.5)], 600.0, 0.1);
+        let svg = render(&elsewhere, &basemap, &MapContent::default(), "test");
+        assert!(svg.contains("evenodd") && !svg.contains("clip-path") && !svg.contains("GSHHG"));
+        // Without the detail, the Dunay view is drawn as before.
+        let coarse = Basemap { detail: None, ..basemap };
+        assert!(!render(&dunay, &coarse, &MapContent::default(), "test").contains("GSHHG"));
+    }
+
+    #[test]
+    fn a_line_keeps_the_stretches_that_touch_the_view() {
+        let xs = [-5.0, -4.0, 1.0, 2.0, 12.0, 14.0, 13.0, 3.0];
+        let line: Vec<(f64, f64)> = xs.iter().map(|&x| (x, 0.0)).collect();
+        let inside = |&(x, _): &(f64, f64)| (0.0..=10.0).contains(&x);
+        let stretches = stretches_inside(&line, inside);
+        // Out at both ends of a segment is dropped; a segment reaching in
+        // is kept whole.
+        assert_eq!(stretches, vec![&line[1..=4], &line[6..]]);
     }
 
     #[test]
@@ -622,7 +770,7 @@ mod tests {
             }],
             ..MapContent::default()
         };
-        let svg = render(&view, Land::embedded(), &content, "t");
+        let svg = render(&view, &Basemap::embedded(), &content, "t");
         assert!(svg.contains("stroke-dasharray=\"3 4\""));
         assert!(svg.contains("silent 2.0 h"));
         assert!(svg.contains("href=\"#ev-1\""));

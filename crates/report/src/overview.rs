@@ -6,16 +6,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use tumen_model::LatLon;
-use tumen_places::{Gazetteer, Land};
+use tumen_places::Gazetteer;
 use tumen_store::EventRecord;
 
 use crate::describe::describe;
-use crate::map::{self, MapContent, MapView, Mark, MarkKind, PlaceMark};
+use crate::map::{self, Basemap, MapContent, MapView, Mark, MarkKind, PlaceMark};
 use crate::timeline::{self, Lane, Moment, Span, SpanStyle};
 
 /// The events' located ones on a map fitted to them, with the places they
 /// name; `None` when none is located.
-pub fn events_map(events: &[EventRecord], gazetteer: &Gazetteer, land: &Land, width_px: f64) -> Option<String> {
+pub fn events_map(events: &[EventRecord], gazetteer: &Gazetteer, basemap: &Basemap, width_px: f64) -> Option<String> {
     let marks: Vec<Mark> = events.iter().filter_map(Mark::of_event).collect();
     if marks.is_empty() {
         return None;
@@ -25,7 +25,7 @@ pub fn events_map(events: &[EventRecord], gazetteer: &Gazetteer, land: &Land, wi
     let points: Vec<LatLon> = marks.iter().map(|m| m.at).collect();
     let view = MapView::fit(&points, width_px, 0.5);
     let caption = format!("{} events", marks.len());
-    Some(map::render(&view, land, &MapContent { places, tracks: Vec::new(), routes: Vec::new(), marks }, &caption))
+    Some(map::render(&view, basemap, &MapContent { places, tracks: Vec::new(), routes: Vec::new(), marks }, &caption))
 }
 
 /// The events on a timeline, one lane per kind; `None` when there are none.

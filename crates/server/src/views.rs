@@ -9,8 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tumen_model::Timestamp;
-use tumen_places::Land;
-use tumen_report::{ReportError, chain_case, overview, render_html, vessel_case};
+use tumen_report::{Basemap, ReportError, chain_case, overview, render_html, vessel_case};
 
 use crate::api::{EVENT_FILTERS, event_query, mmsi_of};
 use crate::error::ApiError;
@@ -53,7 +52,7 @@ pub async fn chain_report(
     state
         .with_dataset(move |dataset, state| {
             let case = chain_case(dataset, &state.gazetteer(), &state.corridors, &id)?;
-            Ok(html(render_html(&case, Land::embedded(), Timestamp::now())))
+            Ok(html(render_html(&case, &Basemap::embedded(), Timestamp::now())))
         })
         .await
 }
@@ -70,7 +69,7 @@ pub async fn vessel_report(
     state
         .with_dataset(move |dataset, state| {
             let case = vessel_case(dataset, &state.gazetteer(), mmsi, from, to)?;
-            Ok(html(render_html(&case, Land::embedded(), Timestamp::now())))
+            Ok(html(render_html(&case, &Basemap::embedded(), Timestamp::now())))
         })
         .await
 }
@@ -90,7 +89,7 @@ pub async fn events_map(State(state): State<Arc<AppState>>, RawQuery(query): Raw
     state
         .with_dataset(move |dataset, state| {
             let events = dataset.catalog().events(&query)?;
-            let drawing = overview::events_map(&events, &state.gazetteer(), Land::embedded(), DRAWING_PX);
+            let drawing = overview::events_map(&events, &state.gazetteer(), &Basemap::embedded(), DRAWING_PX);
             Ok(svg(drawing.unwrap_or_else(|| nothing("No located events match."))))
         })
         .await
