@@ -6,6 +6,7 @@
 //! ships as the default.
 
 use serde::Deserialize;
+use tumen_places::Gazetteer;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,7 +51,7 @@ impl Corridor {
             origins: vec!["najin".into()],
             destinations: vec!["dunay".into(), "vostochny".into()],
             rail_facilities: vec!["tumangang".into(), "khasan".into()],
-            depots: vec!["tikhoretsk".into()],
+            depots: vec!["tikhoretsk-depot".into()],
             // Vladivostok to Tikhoretsk by the Trans-Siberian and the
             // southern lines: of the order of 9,000 km (not in FACTS; an
             // estimate, kept as such in reports).
@@ -61,7 +62,45 @@ impl Corridor {
     }
 }
 
+impl Corridor {
+    /// Every place the corridor names, in its order: origins, destinations,
+    /// rail facilities, depots.
+    pub fn places(&self) -> impl Iterator<Item = &str> {
+        self.origins
+            .iter()
+            .chain(&self.destinations)
+            .chain(&self.rail_facilities)
+            .chain(&self.depots)
+            .map(String::as_str)
+    }
+
+    /// The places it names that the gazetteer does not know: a corridor
+    /// with a misspelt id would otherwise never link a chain, silently.
+    pub fn unknown_places<'a>(&'a self, gazetteer: &Gazetteer) -> Vec<&'a str> {
+        self.places().filter(|id| gazetteer.get(id).is_none()).collect()
+    }
+}
+
 /// `[[corridor]]` tables, or the default corridor when there are none.
 pub fn corridors_or_default(configured: &[Corridor]) -> Vec<Corridor> {
     if configured.is_empty() { vec![Corridor::najin_dunay_2023()] } else { configured.to_vec() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corridor_may_name_any_place_of_the_world_and_only_those() {
+        let gazetteer = Gazetteer::embedded();
+        assert!(Corridor::najin_dunay_2023().unknown_places(gazetteer).is_empty());
+        // Rotterdam → Barcelona by the world's anchorages and ports.
+        let world = Corridor {
+            id: "north-sea-med".into(),
+            origins: vec!["gfw-nld-rotterdam".into()],
+            destinations: vec!["gfw-esp-barcelona".into(), "gfw-esp-barcelonaa".into()],
+            ..Corridor::najin_dunay_2023()
+        };
+        assert_eq!(world.unknown_places(gazetteer), vec!["gfw-esp-barcelonaa"]);
+    }
 }

@@ -111,6 +111,17 @@ pub fn pipeline(
     config: &Config,
     window: Window,
 ) -> Result<Found> {
+    let corridors = corridors_or_default(&config.corridor);
+    for corridor in &corridors {
+        let unknown = corridor.unknown_places(gazetteer);
+        if !unknown.is_empty() {
+            anyhow::bail!(
+                "corridor {:?} names places the gazetteer does not know: {} (`tumen places list --name NAME` finds a place's id)",
+                corridor.id,
+                unknown.join(", ")
+            );
+        }
+    }
     let mut stages = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, stages: &mut Vec<(&'static str, f64)>| {
@@ -124,7 +135,7 @@ pub fn pipeline(
     let (fused, fusion) = fuse(dataset, gazetteer, &config.fusion, window.from, window.to, &events)?;
     events.extend(fused);
     lap("fusion", &mut stages);
-    let chains = link(&events, &corridors_or_default(&config.corridor), gazetteer);
+    let chains = link(&events, &corridors, gazetteer);
     lap("chains", &mut stages);
     let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
     // A run re-detects every kind over its window.

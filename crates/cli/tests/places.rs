@@ -115,3 +115,30 @@ fn a_qgis_layer_with_names_only_is_imported() {
     let out = tumen(&["places", "list", "--data", &data, "--kind", "ZONE"]);
     assert!(text(&out.stdout).contains("sts-area"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn a_corridor_names_places_of_the_world_and_a_misspelt_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_arg = data.display().to_string();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sample.nmea");
+    let out = tumen(&["ingest", sample, "--data", &data_arg]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let corridor = |destination: &str| {
+        format!(
+            "[[corridor]]\nid = \"rotterdam-barcelona\"\norigins = [\"gfw-nld-rotterdam\"]\n\
+             destinations = [\"{destination}\"]\n"
+        )
+    };
+    write(&data.join("tumen.toml"), &corridor("gfw-esp-barcelona"));
+    let out = tumen(&["run", "--data", &data_arg]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    write(&data.join("tumen.toml"), &corridor("gfw-esp-barcelonna"));
+    let out = tumen(&["run", "--data", &data_arg]);
+    assert!(!out.status.success());
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("corridor \"rotterdam-barcelona\" names places the gazetteer does not know: gfw-esp-barcelonna"),
+        "{said}"
+    );
+}

@@ -49,7 +49,7 @@ fn the_case_as_data() {
         .sum();
     assert!(by_sea > 1000, "{by_sea} containers");
     for s in shipments.iter().filter(|s| s["legs"][0]["mode"] == "sea") {
-        assert_eq!(s["destination"], "tikhoretsk");
+        assert_eq!(s["destination"], "tikhoretsk-depot");
         let chain = s["events"].as_array().unwrap();
         assert!(chain.iter().any(|id| id.as_str().unwrap().starts_with("port_visit:")), "{}", s["id"]);
         assert!(chain.iter().any(|id| id.as_str().unwrap().starts_with("dark_period:")), "{}", s["id"]);
@@ -84,8 +84,8 @@ fn the_case_as_data() {
             .unwrap_or_else(|| panic!("no {site} image on {day}"))
     };
     assert!((250..=380).contains(&count_at("najin", "2023-09-07")));
-    assert!((50..=70).contains(&count_at("tikhoretsk", "2024-02-20")));
-    assert!((40..=60).contains(&count_at("tikhoretsk", "2024-04-20")));
+    assert!((50..=70).contains(&count_at("tikhoretsk-depot", "2024-02-20")));
+    assert!((40..=60).contains(&count_at("tikhoretsk-depot", "2024-04-20")));
     assert!(of_kind("facility_spike").any(|e| e["site"] == "tumangang"));
 
     // Imagery sees the dark ships in port.
