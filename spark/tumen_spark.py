@@ -64,7 +64,6 @@ def point_fields(prefix):
         T.StructField(prefix + "lat", T.FloatType()),
         T.StructField(prefix + "lon", T.FloatType()),
         T.StructField(prefix + "speed_centiknots", T.IntegerType()),
-        T.StructField(prefix + "moored", T.BooleanType()),
         T.StructField(prefix + "record", T.LongType()),
     ]
 

@@ -7,9 +7,9 @@
 //! land nor within `min_port_distance_km` of a port or anchorage.
 //!
 //! GFW: 0.5 km, 2 h, 2 kn, 10 km, merged within 4 h. Skylight: 250 m for
-//! 30 min. Two vessels that both report "moored" are alongside at a berth
-//! and not compared (ports missing from the gazetteer would otherwise fill
-//! the list).
+//! 30 min. Navigational status plays no part: ships in a ship-to-ship
+//! transfer are moored to each other, or one at anchor, 100 km offshore;
+//! the world's ports and anchorages are what keep berths out.
 //!
 //! Pairs are found slot by slot with a sorted grid of cells the size of
 //! the widest profile's distance: each vessel looks only at its own and
@@ -107,7 +107,7 @@ impl PairSearch {
                         break;
                     }
                     let q = &points[j as usize];
-                    if q.mmsi <= p.mmsi || (p.moored && q.moored) {
+                    if q.mmsi <= p.mmsi {
                         continue;
                     }
                     let metres = p.position().near_distance_m(q.position());
@@ -466,11 +466,12 @@ mod tests {
         assert_eq!(e.mmsis, [Mmsi(1), Mmsi(2)]);
         assert_eq!((e.start.unix_ms(), e.end.unix_ms()), (0, 36 * SLOT_MS));
         assert_eq!(e.evidence.len(), 6);
-        // Under 2 hours, 600 m apart, moored side by side, or near Najin: none.
+        // Under 2 hours, 600 m apart, or moored side by side near Najin: none.
         assert!(find(EncounterProfile::gfw(), &side_by_side(0..11, 40.5, 134.5, 100.0, false)).is_empty());
         assert!(find(EncounterProfile::gfw(), &side_by_side(0..18, 40.5, 134.5, 600.0, false)).is_empty());
-        assert!(find(EncounterProfile::gfw(), &side_by_side(0..18, 40.5, 134.5, 100.0, true)).is_empty());
-        assert!(find(EncounterProfile::gfw(), &side_by_side(0..18, 42.20, 130.36, 100.0, false)).is_empty());
+        assert!(find(EncounterProfile::gfw(), &side_by_side(0..18, 42.20, 130.36, 100.0, true)).is_empty());
+        // Moored to each other offshore: a ship-to-ship transfer.
+        assert_eq!(find(EncounterProfile::gfw(), &side_by_side(0..18, 40.5, 134.5, 100.0, true)).len(), 1);
         // Skylight: 250 m for 30 minutes is enough.
         assert_eq!(find(EncounterProfile::skylight(), &side_by_side(0..5, 40.5, 134.5, 100.0, false)).len(), 1);
     }
@@ -510,7 +511,6 @@ mod tests {
                         lat_deg: p.lat_deg as f32,
                         lon_deg: p.lon_deg as f32,
                         speed_centiknots: 0,
-                        moored: false,
                         record: 0,
                     };
                     let mut finder = EncounterFinder::new(

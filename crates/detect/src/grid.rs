@@ -14,9 +14,6 @@ use std::collections::VecDeque;
 use crate::fix::Fix;
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 
-/// AIS navigational status 5, "moored".
-const NAV_STATUS_MOORED: u8 = 5;
-
 /// The grid every encounter profile shares.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Grid {
@@ -39,8 +36,6 @@ pub struct GridPoint {
     pub lon_deg: f32,
     /// Reported speed over ground (implied where not reported), 0.01 kn.
     pub speed_centiknots: u16,
-    /// The nearer report said "moored".
-    pub moored: bool,
     /// The report nearest in time: source id (24 bits) and line (40 bits).
     pub record: u64,
 }
@@ -99,7 +94,6 @@ impl GridSampler {
                                 // Across the antimeridian the shorter way round.
                                 lon_deg: interpolate_lon(from.lon_deg, to.lon_deg, f) as f32,
                                 speed_centiknots: (speed * 100.0).round().clamp(0.0, 65_535.0) as u16,
-                                moored: nearer.nav_status == Some(NAV_STATUS_MOORED),
                                 record: pack_record(nearer),
                             },
                         );
@@ -114,7 +108,6 @@ impl GridSampler {
                     lat_deg: row.lat_deg as f32,
                     lon_deg: row.lon_deg as f32,
                     speed_centiknots: (f64::from(row.sog_knots.unwrap_or(0.0)) * 100.0).round() as u16,
-                    moored: row.nav_status == Some(NAV_STATUS_MOORED),
                     record: pack_record(row),
                 },
             ),

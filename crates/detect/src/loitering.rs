@@ -11,7 +11,8 @@
 //! longer than `max_gap_hours` ends a run. Tumen computes loitering for
 //! every vessel, where GFW computes it for carriers only, so a run whose
 //! reports mostly declare a stop or an activity (`skip_nav_statuses`: at
-//! anchor, moored, fishing by default) is not reported.
+//! anchor, fishing by default) is not reported. "Moored" 20 nm offshore is
+//! reported: moored to what? To another ship, in a transfer, or a buoy.
 
 use std::collections::BTreeMap;
 
@@ -138,6 +139,12 @@ impl<'g> LoiteringDetector<'g> {
         if hours < self.profile.min_hours || f64::from(run.declared) > 0.5 * f64::from(run.reports) {
             return None;
         }
+        // One position repeated to the last digit for hours is not a ship
+        // afloat (GNSS noise alone moves a moored one by metres): it is a
+        // transponder told where to say it is, spoofing's business.
+        if run.distance_m == 0.0 {
+            return None;
+        }
         // Shore distance last: the costliest test, for the fewest runs.
         let shore_nm = run
             .samples
@@ -211,6 +218,10 @@ mod tests {
         assert!(run(&drifting(40.5, 134.5, 2.5, 6, Some(0))).is_empty());
         assert!(run(&drifting(35.05, 129.1, 0.5, 6, Some(0))).is_empty());
         assert!(run(&drifting(40.5, 134.5, 0.5, 6, Some(1))).is_empty());
+        // "Moored" out there is moored to another ship: loitering; one
+        // position repeated exactly is a transponder's, not a ship's.
+        assert_eq!(run(&drifting(40.5, 134.5, 0.5, 6, Some(5))).len(), 1);
+        assert!(run(&drifting(40.5, 134.5, 0.0, 6, Some(5))).is_empty());
         // Circling at 3.5 kn heard every 90 minutes: implied speed small,
         // reported speed not.
         let circling: Vec<Fix> = (0..8)

@@ -186,7 +186,9 @@ pub struct LoiteringProfile {
     /// A longer silence ends a run.
     pub max_gap_hours: f64,
     /// Runs whose reports mostly give one of these navigational statuses
-    /// are declared stops or activities (1 at anchor, 5 moored, 7 fishing).
+    /// are declared stops or activities (1 at anchor, 7 fishing). "Moored"
+    /// is not skipped: 20 nm offshore a ship is moored to another ship (a
+    /// ship-to-ship transfer) or a buoy, and that is worth a look.
     pub skip_nav_statuses: Vec<u8>,
 }
 
@@ -199,7 +201,7 @@ impl Default for LoiteringProfile {
             min_hours: 2.0,
             step_minutes: 10.0,
             max_gap_hours: 2.0,
-            skip_nav_statuses: vec![1, 5, 7],
+            skip_nav_statuses: vec![1, 7],
         }
     }
 }

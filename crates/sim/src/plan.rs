@@ -41,8 +41,9 @@ pub enum Motion {
     /// every two hours, as a ship does round its anchor).
     Still { at: LatLon, heading_deg: f64, anchored: bool },
     /// Drifting on a straight line: waiting at sea, or side by side with
-    /// another vessel.
-    Drift { from: LatLon, set_deg: f64, speed_knots: f64, heading_deg: f64 },
+    /// another vessel (reporting "moored" to it, say, as ships in a
+    /// ship-to-ship transfer do).
+    Drift { from: LatLon, set_deg: f64, speed_knots: f64, heading_deg: f64, nav_status: u8 },
     /// Circling `center`: loitering or trawling.
     Circle { center: LatLon, radius_m: f64, speed_knots: f64, start_angle_deg: f64, nav_status: u8 },
 }
@@ -140,9 +141,8 @@ impl Segment {
     /// trigonometry of a position.
     pub fn speed_and_status(&self) -> (f64, u8) {
         match &self.motion {
-            Motion::Sail { speed_knots, .. } | Motion::Drift { speed_knots, .. } => {
-                (*speed_knots, nav_status::UNDER_WAY_USING_ENGINE)
-            }
+            Motion::Sail { speed_knots, .. } => (*speed_knots, nav_status::UNDER_WAY_USING_ENGINE),
+            Motion::Drift { speed_knots, nav_status, .. } => (*speed_knots, *nav_status),
             Motion::Still { anchored: false, .. } => (0.0, nav_status::MOORED),
             Motion::Still { anchored: true, .. } => {
                 let speed_mps = std::f64::consts::TAU * ANCHOR_SWING_RADIUS_M / (ANCHOR_SWING_PERIOD_MS / 1000.0);
@@ -214,12 +214,12 @@ impl Segment {
                     nav_status: nav_status::AT_ANCHOR,
                 }
             }
-            Motion::Drift { from, set_deg, speed_knots, heading_deg } => Kinematics {
+            Motion::Drift { from, set_deg, speed_knots, heading_deg, nav_status } => Kinematics {
                 position: from.destination(*set_deg, elapsed_s * speed_knots * MPS_PER_KNOT),
                 sog_knots: *speed_knots,
                 cog_deg: *set_deg,
                 heading_deg: *heading_deg,
-                nav_status: nav_status::UNDER_WAY_USING_ENGINE,
+                nav_status: *nav_status,
             },
             Motion::Circle { center, radius_m, speed_knots, start_angle_deg, nav_status } => {
                 let travelled_m = elapsed_s * speed_knots * MPS_PER_KNOT;
@@ -296,7 +296,8 @@ mod tests {
             Motion::Sail { path: Arc::new(Path::new(&[at, at.destination(45.0, 10_000.0)])), speed_knots: 11.0 },
             Motion::Still { at, heading_deg: 0.0, anchored: false },
             Motion::Still { at, heading_deg: 0.0, anchored: true },
-            Motion::Drift { from: at, set_deg: 10.0, speed_knots: 0.4, heading_deg: 10.0 },
+            Motion::Drift { from: at, set_deg: 10.0, speed_knots: 0.4, heading_deg: 10.0, nav_status: 0 },
+            Motion::Drift { from: at, set_deg: 10.0, speed_knots: 0.4, heading_deg: 10.0, nav_status: 5 },
             Motion::Circle { center: at, radius_m: 500.0, speed_knots: 3.0, start_angle_deg: 0.0, nav_status: 7 },
         ];
         for motion in motions {

@@ -247,6 +247,8 @@ pub struct Encounter {
     pub drift_knots: f64,
     /// Direction both drift in.
     pub set_deg: f64,
+    /// What both report meanwhile (AIS navigational status).
+    pub nav_status: u8,
     pub illicit: bool,
 }
 

@@ -18,7 +18,6 @@ fn point_fields(prefix: &str, nullable: bool) -> Vec<Field> {
         field("lat", DataType::Float32),
         field("lon", DataType::Float32),
         field("speed_centiknots", DataType::Int32),
-        field("moored", DataType::Boolean),
         // The nearest report: source id × 2^40 + line.
         field("record", DataType::Int64),
     ]
@@ -56,7 +55,6 @@ struct PointBuilder {
     lat: Float32Builder,
     lon: Float32Builder,
     speed: Int32Builder,
-    moored: BooleanBuilder,
     record: Int64Builder,
 }
 
@@ -66,7 +64,6 @@ impl PointBuilder {
         self.lat.append_value(p.lat_deg);
         self.lon.append_value(p.lon_deg);
         self.speed.append_value(i32::from(p.speed_centiknots));
-        self.moored.append_value(p.moored);
         self.record.append_value(p.record as i64);
     }
 
@@ -75,7 +72,6 @@ impl PointBuilder {
         columns.push(Arc::new(self.lat.finish()));
         columns.push(Arc::new(self.lon.finish()));
         columns.push(Arc::new(self.speed.finish()));
-        columns.push(Arc::new(self.moored.finish()));
         columns.push(Arc::new(self.record.finish()));
     }
 }
@@ -145,7 +141,6 @@ pub struct PointColumns {
     lat: tumen_store::columns::Column<f32>,
     lon: tumen_store::columns::Column<f32>,
     speed: tumen_store::columns::Column<i64>,
-    moored: tumen_store::columns::Column<bool>,
     record: tumen_store::columns::Column<i64>,
 }
 
@@ -156,7 +151,6 @@ impl PointColumns {
             lat: columns.float32(&format!("{prefix}lat"))?,
             lon: columns.float32(&format!("{prefix}lon"))?,
             speed: columns.int64(&format!("{prefix}speed_centiknots"))?,
-            moored: columns.boolean(&format!("{prefix}moored"))?,
             record: columns.int64(&format!("{prefix}record"))?,
         })
     }
@@ -173,7 +167,6 @@ impl PointColumns {
                 .get(row)
                 .and_then(|s| u16::try_from(s).ok())
                 .ok_or("no speed, or out of range")?,
-            moored: self.moored.get(row).ok_or("no moored flag")?,
             record: self.record.get(row).and_then(|r| u64::try_from(r).ok()).ok_or("no record, or negative")?,
         })
     }

@@ -298,6 +298,7 @@ impl Compiler<'_> {
             distance_m: spec.distance_m.0,
             drift_knots: spec.drift_knots.0,
             set_deg: (360.0 * stable_fraction(&[&spec.id, "set"])).round(),
+            nav_status: spec.status.nav_status(),
             illicit: spec.illicit,
         })
     }

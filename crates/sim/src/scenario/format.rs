@@ -348,8 +348,32 @@ pub struct EncounterSpec {
     /// Both drift together at this speed.
     #[serde(default = "default_drift")]
     pub drift_knots: NonNegative,
+    /// What both report meanwhile: ships in a ship-to-ship transfer often
+    /// say "moored" (to each other) or "at anchor" far offshore.
+    #[serde(default)]
+    pub status: MeetingStatus,
     #[serde(default)]
     pub illicit: bool,
+}
+
+/// The navigational status two vessels report while they meet.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    #[default]
+    UnderWay,
+    Moored,
+    AtAnchor,
+}
+
+impl MeetingStatus {
+    pub fn nav_status(self) -> u8 {
+        match self {
+            MeetingStatus::UnderWay => crate::plan::nav_status::UNDER_WAY_USING_ENGINE,
+            MeetingStatus::Moored => crate::plan::nav_status::MOORED,
+            MeetingStatus::AtAnchor => crate::plan::nav_status::AT_ANCHOR,
+        }
+    }
 }
 
 fn default_encounter_distance() -> Positive {

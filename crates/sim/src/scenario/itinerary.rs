@@ -303,6 +303,7 @@ impl Compiler<'_> {
             set_deg: encounter.set_deg,
             speed_knots: encounter.drift_knots,
             heading_deg: encounter.set_deg,
+            nav_status: encounter.nav_status,
         };
         self.push(encounter.interval.end, motion, Activity::Meeting { encounter: index });
         Ok(())
@@ -387,6 +388,7 @@ impl Compiler<'_> {
                     set_deg: self.cursor.heading_deg,
                     speed_knots: 0.0,
                     heading_deg: self.cursor.heading_deg,
+                    nav_status: crate::plan::nav_status::UNDER_WAY_USING_ENGINE,
                 },
                 Activity::Waiting,
             ),
