@@ -95,4 +95,14 @@ fn real_tracks_give_port_calls_and_no_positions_on_land() {
         e["kind"] == "encounter" && e["mmsis"].as_array().unwrap().iter().any(|m| m.as_u64() == Some(219_021_240))
     });
     assert!(!met, "the Scot Carrier / Karin Hoej collision is not an encounter");
+
+    // No silence outlasts the extract it began in (the longest is a month):
+    // a ship last heard in January 2014 is not dark until the 2017 track
+    // beside it ends.
+    let long: Vec<&Value> = events
+        .iter()
+        .filter(|e| ["gap", "ais_disabling"].contains(&e["kind"].as_str().unwrap()))
+        .filter(|e| e["attributes"]["duration_hours"].as_f64().unwrap() > 31.0 * 24.0)
+        .collect();
+    assert!(long.is_empty(), "{long:#?}");
 }

@@ -22,6 +22,7 @@ use tumen_model::{Mmsi, Timestamp};
 use tumen_places::{Gazetteer, Land};
 use tumen_store::{Dataset, StoreError};
 
+use crate::coverage::Coverage;
 use crate::encounter::EncounterFinder;
 use crate::event::{Event, EventKind, Value};
 use crate::grid::{Grid, GridPoint};
@@ -88,10 +89,7 @@ pub fn detect_window(
             to.unwrap_or(Timestamp::from_unix_ms(i64::MAX / 2)),
         )?,
     };
-    let data_end = match (dataset.catalog().latest_time()?, window.to) {
-        (Some(latest), Some(to)) => Some(latest.min(to)),
-        (latest, _) => latest,
-    };
+    let coverage = &Coverage::from_days(dataset.catalog().day_extents()?, window.to);
     let day_parts = days.iter().map(|&day| dataset.day_parts(day)).collect::<Result<Vec<_>, _>>()?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let ranges = dataset.vessel_ranges(cores)?;
@@ -137,7 +135,7 @@ pub fn detect_window(
                         return Ok(());
                     }
                 }
-                let _ = sender.send(FromPass::Finished(pass.finish(data_end)));
+                let _ = sender.send(FromPass::Finished(pass.finish(coverage)));
                 Ok::<(), StoreError>(())
             }));
         }

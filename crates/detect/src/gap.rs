@@ -13,6 +13,7 @@ use crate::fix::Fix;
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Timestamp};
 use tumen_places::{Gazetteer, Land};
 
+use crate::coverage::Coverage;
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::GapProfile;
 
@@ -76,11 +77,12 @@ impl<'g> GapDetector<'g> {
         gap
     }
 
-    /// At the end of the data (`data_end`: the newest time the source
-    /// covers), the gap still open, if the vessel has been silent long
-    /// enough: reported with `open = true` and the end of the data as its end.
-    pub fn finish(&self, data_end: Timestamp) -> Option<Event> {
+    /// At the end of the data, the gap still open, if the vessel has been
+    /// silent long enough by the end of the data that could have heard it
+    /// (see [`Coverage`]): reported with `open = true` and that end as its end.
+    pub fn finish(&self, coverage: &Coverage) -> Option<Event> {
         let before = self.last.as_ref()?;
+        let data_end = coverage.end_after(before.time)?;
         (hours_between(before.time, data_end) >= self.profile.min_hours).then(|| self.event(before, None, data_end))
     }
 
@@ -184,11 +186,19 @@ mod tests {
     fn a_vessel_silent_at_the_end_of_the_data_has_an_open_gap() {
         let mut d = detector();
         d.feed(&position(3, 0, 42.0, 131.0, 10.0));
-        assert!(d.finish(Timestamp::from_unix_ms(5 * HOUR_MS)).is_none());
-        let open = d.finish(Timestamp::from_unix_ms(7 * HOUR_MS)).expect("open gap");
+        let until = |hours: i64| Coverage::until(Some(Timestamp::from_unix_ms(hours * HOUR_MS)));
+        assert!(d.finish(&until(5)).is_none());
+        let open = d.finish(&until(7)).expect("open gap");
         assert_eq!(open.attributes["open"], Value::Flag(true));
         assert_eq!(open.confidence, 1);
-        assert!(detector().finish(Timestamp::from_unix_ms(0)).is_none());
+        assert!(detector().finish(&until(0)).is_none());
+        // The extract it was heard in ends an hour later; a later one, a
+        // year on, does not make it dark.
+        let days = [
+            (0, Timestamp::from_unix_ms(0), Timestamp::from_unix_ms(HOUR_MS)),
+            (365, Timestamp::from_unix_ms(365 * 24 * HOUR_MS), Timestamp::from_unix_ms(366 * 24 * HOUR_MS)),
+        ];
+        assert!(d.finish(&Coverage::from_days(days, None)).is_none());
     }
 
     /// A vessel reporting every `every_min` minutes for 12 hours at (lat,

@@ -11,6 +11,7 @@
 //! records the profile it was found with and the records it rests on.
 
 pub mod circle;
+pub mod coverage;
 pub mod encounter;
 pub mod engine;
 pub mod event;
@@ -26,6 +27,7 @@ pub mod segments;
 pub mod vessels;
 
 pub use circle::CircleDetector;
+pub use coverage::Coverage;
 pub use encounter::EncounterFinder;
 pub use engine::{Window, detect_archive, detect_window, identity_events, relate};
 pub use event::{Event, EventKind, Evidence};

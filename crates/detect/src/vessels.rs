@@ -11,10 +11,11 @@
 
 use std::collections::HashMap;
 
-use tumen_model::{LatLon, Mmsi, Timestamp};
+use tumen_model::{LatLon, Mmsi};
 use tumen_places::{Gazetteer, Land};
 
 use crate::circle::CircleDetector;
+use crate::coverage::Coverage;
 use crate::event::Event;
 use crate::fix::Fix;
 use crate::gap::GapDetector;
@@ -113,14 +114,14 @@ impl<'g> VesselPass<'g> {
         std::mem::take(&mut self.events)
     }
 
-    /// Ends every vessel's detectors at the end of the data (`data_end`:
-    /// the newest report anywhere, which ends the silences still open).
-    pub fn finish(mut self, data_end: Option<Timestamp>) -> PassResult {
+    /// Ends every vessel's detectors at the end of the data; a silence
+    /// still open ends where the data that covers it ends (`coverage`).
+    pub fn finish(mut self, coverage: &Coverage) -> PassResult {
         if let Some((mmsi, detectors)) = self.current.take() {
             self.vessels.insert(mmsi, detectors);
         }
         for detectors in self.vessels.values_mut() {
-            detectors.finish(data_end, &mut self.events, &mut self.to_place);
+            detectors.finish(coverage, &mut self.events, &mut self.to_place);
         }
         self.events.append(&mut self.to_place);
         PassResult { events: self.events, slots: self.grid_buffer.take_all() }
@@ -251,8 +252,8 @@ impl<'g> VesselDetectors<'g> {
         }
     }
 
-    fn finish(&mut self, data_end: Option<Timestamp>, events: &mut Vec<Event>, placing: &mut [Event]) {
-        events.extend(data_end.and_then(|end| self.gap.finish(end)));
+    fn finish(&mut self, coverage: &Coverage, events: &mut Vec<Event>, placing: &mut [Event]) {
+        events.extend(self.gap.finish(coverage));
         events.extend(self.circle.finish());
         self.segments.finish(events, &mut self.closed);
         self.retire_closed_tracks(events);

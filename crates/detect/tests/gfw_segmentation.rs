@@ -89,6 +89,16 @@ fn segments_agree_with_global_fishing_watch() {
         let ours: Vec<u32> = rows.iter().map(|(fix, _)| detector.feed(fix, &mut events, &mut closed)).collect();
         detector.finish(&mut events, &mut closed);
         let theirs: Vec<String> = rows.iter().map(|(_, s)| s.clone()).collect();
+        if let Ok(dump) = std::env::var("TUMEN_DUMP_SEGMENTS") {
+            let mut out = String::new();
+            for ((fix, t), o) in rows.iter().zip(&ours) {
+                out += &format!(
+                    "{} {} {:.5} {:.5} {:?} {} {}\n",
+                    fix.time, fix.origin.line, fix.lat_deg, fix.lon_deg, fix.sog_knots, o, t
+                );
+            }
+            std::fs::write(format!("{dump}/{file}.txt"), out).unwrap();
+        }
         let share = agreement(&ours, &theirs);
         let count = |ids: &mut dyn Iterator<Item = String>| ids.collect::<HashSet<_>>().len();
         let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();

@@ -667,6 +667,16 @@ impl Catalog {
     }
 
     /// The newest position time in the archive.
+    /// Each day that holds reports, with its earliest and latest report.
+    pub fn day_extents(&self) -> Result<Vec<(i64, Timestamp, Timestamp)>, CatalogError> {
+        let mut statement =
+            self.conn.prepare("SELECT day, min(min_time), max(max_time) FROM parts GROUP BY day ORDER BY day")?;
+        let rows = statement.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, Timestamp::from_unix_ms(r.get(1)?), Timestamp::from_unix_ms(r.get(2)?)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn latest_time(&self) -> Result<Option<Timestamp>, CatalogError> {
         let ms: Option<i64> = self.conn.query_row("SELECT max(max_time) FROM parts", [], |r| r.get(0))?;
         Ok(ms.map(Timestamp::from_unix_ms))

@@ -141,7 +141,7 @@ pub fn run(context: &Context<'_>, input: impl Read, output: impl Write) -> Resul
             pass.feed(&fix);
         }
     }
-    let result = pass.finish(context.data_end);
+    let result = pass.finish(&tumen_detect::Coverage::until(context.data_end));
     writer.slots(result.slots)?;
     writer.flush_grid()?;
     writer.events(result.events)?;
