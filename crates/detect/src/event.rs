@@ -42,10 +42,14 @@ pub enum EventKind {
     NotDetected,
     /// A facility count far above its own history (fusion).
     FacilityAnomaly,
+    /// Reports of one vessel and day that are data quality, not behaviour
+    /// (impossible, sign-flipped, off the track), kept out of the
+    /// detectors.
+    DataQuality,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 15] = [
         EventKind::PortVisit,
         EventKind::Gap,
         EventKind::AisDisabling,
@@ -60,6 +64,7 @@ impl EventKind {
         EventKind::DarkDetection,
         EventKind::NotDetected,
         EventKind::FacilityAnomaly,
+        EventKind::DataQuality,
     ];
 
     /// The kind named `name` (as [`EventKind::as_str`] writes it).
@@ -83,6 +88,7 @@ impl EventKind {
             EventKind::DarkDetection => "dark_detection",
             EventKind::NotDetected => "not_detected",
             EventKind::FacilityAnomaly => "facility_anomaly",
+            EventKind::DataQuality => "data_quality",
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod loitering;
 pub mod on_land;
 pub mod port_visit;
 pub mod profile;
+pub mod quality;
 pub mod segments;
 pub mod vessels;
 
@@ -40,7 +41,7 @@ pub use profile::{
     CircleProfile, EncounterProfile, GapProfile, IdentityProfile, LoiteringProfile, OnLandProfile, PortVisitProfile,
     Profiles, SegmentProfile,
 };
-pub use segments::SegmentDetector;
+pub use segments::{OutlierKind, Placed, SegmentDetector};
 pub use vessels::{PassResult, VesselPass};
 
 #[cfg(test)]

@@ -281,7 +281,7 @@ fn implied_knots(a: &Fix, b: &Fix, noise_m: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::profile::SegmentProfile;
-    use crate::segments::SegmentDetector;
+    use crate::segments::{Placed, SegmentDetector};
     use crate::test_rows::position;
 
     fn run(points: &[(f64, f64)]) -> Vec<Event> {
@@ -294,19 +294,27 @@ mod tests {
         run_fixes(&fixes)
     }
 
-    /// The detector fed as the vessel pass feeds it: the segmenter's track
-    /// of each report, tracks it closes closed first.
+    /// The detector fed as the vessel pass feeds it: what the segmenter
+    /// placed, in its order.
     fn run_fixes(fixes: &[Fix]) -> Vec<Event> {
         let mut d = OnLandDetector::new(OnLandProfile::default(), Land::embedded(), Gazetteer::embedded());
         let mut segmenter = SegmentDetector::new(SegmentProfile::default());
-        let (mut ignored, mut closed, mut events) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ignored, mut placed, mut events) = (Vec::new(), Vec::new(), Vec::new());
+        let apply = |placed: &mut Vec<Placed>, d: &mut OnLandDetector, events: &mut Vec<Event>| {
+            for p in placed.drain(..) {
+                match p {
+                    Placed::OnTrack(fix, id) => events.extend(d.feed(&fix, id)),
+                    Placed::Closed { id, .. } => events.extend(d.close(id)),
+                    Placed::Outlier(..) => {}
+                }
+            }
+        };
         for fix in fixes {
-            let segment = segmenter.feed(fix, &mut ignored, &mut closed);
-            events.extend(closed.drain(..).filter_map(|(id, _)| d.close(id)));
-            events.extend(d.feed(fix, segment));
+            segmenter.feed(fix, &mut ignored, &mut placed);
+            apply(&mut placed, &mut d, &mut events);
         }
-        segmenter.finish(&mut ignored, &mut closed);
-        events.extend(closed.drain(..).filter_map(|(id, _)| d.close(id)));
+        segmenter.finish(&mut ignored, &mut placed);
+        apply(&mut placed, &mut d, &mut events);
         events.extend(d.finish());
         events
     }

@@ -3,18 +3,24 @@
 //! track a real ship could have sailed — a new position joins the open
 //! segment it can be reached from at no more than `max_speed_knots` (the
 //! one it fits best, by the speed it reports, wins), else it opens a new
-//! segment; a segment
-//! silent for `max_gap_hours` closes. A segment that opened while another
-//! was in use is a second track of the same MMSI, reported when it closes:
+//! segment; a segment silent for `max_gap_hours` closes.
+//!
+//! While another track is established, a new segment is only a candidate
+//! until it has `min_positions` reports: its reports are held back from the
+//! detectors. A candidate that never gets there while the established
+//! track goes on is not a ship: its reports are outliers — data quality,
+//! not behaviour ([`OutlierKind`]), kept out of every detector. Reports
+//! that cannot be anywhere (latitude ±90°, (0, 0)) and reports the track
+//! explains once a coordinate's sign is flipped are outliers at once.
+//!
+//! A segment that was established while another was in use is a second
+//! track of the same MMSI, reported when it closes:
 //!
 //! - `jump`: the positions moved away and came back (the main track is
 //!   silent meanwhile) — displaced positions, spoofed or corrupted;
 //! - `two_tracks`: both tracks kept reporting, positions alternating
 //!   between them — one MMSI in two places at once (two transmitters with
 //!   one MMSI: a cloned identity or a misconfigured transponder).
-//!
-//! Segments of fewer than `min_positions` are not reported (single bad
-//! fixes are common and mean nothing).
 
 use std::collections::BTreeMap;
 
@@ -27,7 +33,7 @@ use crate::profile::SegmentProfile;
 /// At most this many segments are open at once; beyond, the least recently
 /// used closes (a transponder spraying positions everywhere is one event,
 /// not thousands of open segments).
-const MAX_OPEN_SEGMENTS: usize = 4;
+const MAX_OPEN_SEGMENTS: usize = 6;
 
 /// Position noise of a fix (GNSS, and AIS's 1/10 000 minute resolution).
 const GNSS_NOISE_M: f64 = 30.0;
@@ -40,6 +46,52 @@ const SPEED_UNCERTAINTY_M_PER_S: f64 = 0.5;
 /// than a jump out and back (which alternates twice).
 const MIN_ALTERNATIONS_FOR_TWO_TRACKS: u32 = 4;
 
+/// Reports this close in time are at one time (receivers stamp to the
+/// second).
+const SAME_TIME_MS: i64 = 1_000;
+
+/// Why a report is data quality, not behaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OutlierKind {
+    /// Latitude ±90° or the point (0, 0): where no ship reports from.
+    Impossible,
+    /// The track explains it once the sign of its longitude or latitude is
+    /// flipped (−32° sent as +32°).
+    SignFlip,
+    /// Another report at the same second puts the ship elsewhere, and the
+    /// track goes on from the other.
+    SameTime,
+    /// Off the track, and the track went on without it.
+    OffTrack,
+}
+
+impl OutlierKind {
+    pub const ALL: [OutlierKind; 4] =
+        [OutlierKind::Impossible, OutlierKind::SignFlip, OutlierKind::SameTime, OutlierKind::OffTrack];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutlierKind::Impossible => "impossible_position",
+            OutlierKind::SignFlip => "sign_flip",
+            OutlierKind::SameTime => "same_time_elsewhere",
+            OutlierKind::OffTrack => "off_track",
+        }
+    }
+}
+
+/// What the segmenter made of a report, in the order the vessel's
+/// detectors are to take it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Placed {
+    /// A report on track `id`. A candidate track's reports come when it is
+    /// established, after reports of other tracks that are newer.
+    OnTrack(Fix, u32),
+    /// A report that is data quality, not behaviour.
+    Outlier(Fix, OutlierKind),
+    /// Track `id` closed; `second`: it was a second track.
+    Closed { id: u32, second: bool },
+}
+
 /// One vessel's segmenter; feed its positions in time order.
 pub struct SegmentDetector {
     profile: SegmentProfile,
@@ -47,6 +99,8 @@ pub struct SegmentDetector {
     next_id: u32,
     /// The segment the latest position joined.
     current: Option<u32>,
+    /// The established segment the latest position on one joined.
+    current_established: Option<u32>,
 }
 
 struct Segment {
@@ -54,6 +108,13 @@ struct Segment {
     first: Fix,
     last: Fix,
     positions: u32,
+    /// A candidate's reports, held back until it is established; with what
+    /// they are if it never is.
+    held: Vec<(Fix, OutlierKind)>,
+    established: bool,
+    /// Whether an established track reported while this one was a
+    /// candidate: it contradicts a ship, so unestablished it is noise.
+    contradicted: bool,
     /// The segment in use when this one opened, and its last position then:
     /// the track this one departed from.
     departed_from: Option<(u32, Fix)>,
@@ -69,46 +130,71 @@ struct Segment {
 
 impl SegmentDetector {
     pub fn new(profile: SegmentProfile) -> SegmentDetector {
-        SegmentDetector { profile, open: Vec::new(), next_id: 0, current: None }
+        SegmentDetector { profile, open: Vec::new(), next_id: 0, current: None, current_established: None }
     }
 
-    /// Places `row` on a segment and returns the segment's id. Segments
-    /// that closed (silent too long, or crowded out) are added to `closed`
-    /// as (id, whether it was a second track), their events to `events`.
-    pub fn feed(&mut self, row: &Fix, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) -> u32 {
-        self.close_silent(row, events, closed);
-        let here = row.position();
-        let reachable = self
-            .open
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| self.misfit(&s.last, row, here).map(|misfit| (i, misfit, s.last.time)))
-            // Equal fits: the track heard last.
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
-            .map(|(i, _, _)| i);
-        let joined = match reachable {
+    /// Places `row`: what became of it and of earlier reports it settles
+    /// is added to `placed`, in order; events of second tracks that closed
+    /// to `events`.
+    pub fn feed(&mut self, row: &Fix, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
+        if impossible(row) {
+            placed.push(Placed::Outlier(*row, OutlierKind::Impossible));
+            return;
+        }
+        self.close_silent(row, events, placed);
+        let best = self.best_fit(row, row.position());
+        // A report no established track explains as it is, but does with a
+        // sign flipped, is the track's (even when earlier flipped reports
+        // have made a candidate of their own).
+        if best.is_none_or(|i| !self.open[i].established) && self.explained_flipped(row) {
+            placed.push(Placed::Outlier(*row, OutlierKind::SignFlip));
+            return;
+        }
+        let joined = match best {
             Some(i) => {
                 let segment = &mut self.open[i];
                 segment.last = *row;
                 segment.positions += 1;
-                segment.id
+                if segment.established {
+                    placed.push(Placed::OnTrack(*row, segment.id));
+                } else {
+                    let kind = self.conflict_kind(row);
+                    let segment = &mut self.open[i];
+                    segment.held.push((*row, kind));
+                    if segment.positions >= self.profile.min_positions {
+                        segment.established = true;
+                        placed.extend(segment.held.drain(..).map(|(fix, _)| Placed::OnTrack(fix, segment.id)));
+                    }
+                }
+                self.open[i].id
             }
             None => {
+                let established_open = self.open.iter().any(|s| s.established);
                 if self.open.len() == MAX_OPEN_SEGMENTS {
                     let oldest =
                         (0..self.open.len()).min_by_key(|&i| self.open[i].last.time).expect("segments are open");
                     let segment = self.open.remove(oldest);
-                    self.close(segment, events, closed);
+                    self.close(segment, events, placed);
                 }
-                let departed_from =
-                    self.current.and_then(|id| self.open.iter().find(|s| s.id == id)).map(|s| (s.id, s.last));
+                let departed_from = self
+                    .current_established
+                    .and_then(|id| self.open.iter().find(|s| s.id == id))
+                    .map(|s| (s.id, s.last));
                 let id = self.next_id;
                 self.next_id += 1;
+                let established = !established_open || self.profile.min_positions <= 1;
+                let held = if established { Vec::new() } else { vec![(*row, self.conflict_kind(row))] };
+                if established {
+                    placed.push(Placed::OnTrack(*row, id));
+                }
                 self.open.push(Segment {
                     id,
                     first: *row,
                     last: *row,
                     positions: 1,
+                    held,
+                    established,
+                    contradicted: false,
                     departed_from,
                     alternations: 0,
                     returned_to: None,
@@ -121,7 +207,51 @@ impl SegmentDetector {
             self.record_alternation(previous, joined, row);
         }
         self.current = Some(joined);
-        joined
+        if self.open.iter().any(|s| s.id == joined && s.established) {
+            self.current_established = Some(joined);
+            for candidate in self.open.iter_mut().filter(|s| !s.established) {
+                candidate.contradicted = true;
+            }
+        }
+    }
+
+    /// The open segment `row` fits best, if any. A short segment must fit
+    /// clearly better than a long one to win (a candidate of one report
+    /// against a track of hundreds: the track, unless it is far off).
+    fn best_fit(&self, row: &Fix, here: LatLon) -> Option<usize> {
+        self.open
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                self.misfit(&s.last, row, here)
+                    .map(|misfit| (i, misfit + short_segment_penalty(s.positions), s.last.time))
+            })
+            // Equal fits: the track heard last.
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
+            .map(|(i, _, _)| i)
+    }
+
+    /// Whether an established track explains `row` with the sign of its
+    /// longitude or latitude flipped.
+    fn explained_flipped(&self, row: &Fix) -> bool {
+        let flipped = [
+            LatLon { lat_deg: row.lat_deg, lon_deg: -row.lon_deg },
+            LatLon { lat_deg: -row.lat_deg, lon_deg: row.lon_deg },
+        ];
+        flipped
+            .iter()
+            .filter(|p| p.lat_deg != row.lat_deg || p.lon_deg != row.lon_deg)
+            .any(|&p| self.open.iter().filter(|s| s.established).any(|s| self.misfit(&s.last, row, p).is_some()))
+    }
+
+    /// What a held report is if its candidate never becomes a track: at
+    /// one time with the established track's latest report, or off track.
+    fn conflict_kind(&self, row: &Fix) -> OutlierKind {
+        let established_last = self.current_established.and_then(|id| self.open.iter().find(|s| s.id == id));
+        match established_last {
+            Some(s) if row.time.ms_since(s.last.time).abs() <= SAME_TIME_MS => OutlierKind::SameTime,
+            _ => OutlierKind::OffTrack,
+        }
     }
 
     /// Whether the segment `id` departed from another (a second track).
@@ -132,12 +262,13 @@ impl SegmentDetector {
     /// At the end of the data, closes every segment (oldest first, so a
     /// partner's last position is known before the segments that departed
     /// from it are reported).
-    pub fn finish(&mut self, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
+    pub fn finish(&mut self, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
         while !self.open.is_empty() {
             let segment = self.open.remove(0);
-            self.close(segment, events, closed);
+            self.close(segment, events, placed);
         }
         self.current = None;
+        self.current_established = None;
     }
 
     /// How badly `row` fits a segment whose last report is `from`: none if
@@ -183,26 +314,39 @@ impl SegmentDetector {
         }
     }
 
-    fn close_silent(&mut self, row: &Fix, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
+    fn close_silent(&mut self, row: &Fix, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
         let max_gap = self.profile.max_gap_hours;
         while let Some(i) = self.open.iter().position(|s| hours_between(s.last.time, row.time) > max_gap) {
             let segment = self.open.remove(i);
             if self.current == Some(segment.id) {
                 self.current = None;
             }
-            self.close(segment, events, closed);
+            if self.current_established == Some(segment.id) {
+                self.current_established = None;
+            }
+            self.close(segment, events, placed);
         }
     }
 
-    /// Closes a segment: tells the segments that departed from it where it
-    /// ended, and reports it if it was a second track.
-    fn close(&mut self, segment: Segment, events: &mut Vec<Event>, closed: &mut Vec<(u32, bool)>) {
+    /// Closes a segment: a candidate that contradicted an established
+    /// track leaves its reports as outliers; one that did not (the vessel's
+    /// only track, short) gives them to the detectors now. Tells the
+    /// segments that departed from it where it ended, and reports it if it
+    /// was a second track.
+    fn close(&mut self, mut segment: Segment, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
+        if !segment.established {
+            if segment.contradicted {
+                placed.extend(segment.held.drain(..).map(|(fix, kind)| Placed::Outlier(fix, kind)));
+                return;
+            }
+            placed.extend(segment.held.drain(..).map(|(fix, _)| Placed::OnTrack(fix, segment.id)));
+        }
         for other in &mut self.open {
             if other.departed_from.as_ref().is_some_and(|(id, _)| *id == segment.id) {
                 other.partner_last = Some(segment.last);
             }
         }
-        closed.push((segment.id, segment.departed_from.is_some()));
+        placed.push(Placed::Closed { id: segment.id, second: segment.departed_from.is_some() });
         if let Some((_, departed_at)) = &segment.departed_from
             && segment.positions >= self.profile.min_positions
         {
@@ -258,6 +402,21 @@ impl SegmentDetector {
     }
 }
 
+/// Where no ship reports from: a pole, or (0, 0) — the position of a
+/// receiver or decoder that had none.
+fn impossible(row: &Fix) -> bool {
+    row.lat_deg.abs() >= 90.0 || (row.lat_deg == 0.0 && row.lon_deg == 0.0)
+}
+
+/// What a segment of `positions` reports pays to win a report, in the units
+/// of [`SegmentDetector::misfit`]: about 4.6 for one report, 1.4 for three,
+/// nothing for tens (a track's history is evidence that it is the ship;
+/// after GFW's weighting of short segments).
+fn short_segment_penalty(positions: u32) -> f64 {
+    let a = f64::from(positions) / 10.0;
+    2.0 * ((1.0 + a * a).sqrt() / a).ln()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,13 +425,69 @@ mod tests {
     const MINUTE_MS: i64 = 60_000;
 
     fn run(points: &[(i64, f64, f64)]) -> Vec<Event> {
+        run_placed(points).0
+    }
+
+    /// The events, and what became of each report, in order.
+    fn run_placed(points: &[(i64, f64, f64)]) -> (Vec<Event>, Vec<Placed>) {
         let mut d = SegmentDetector::new(SegmentProfile::default());
-        let (mut events, mut closed) = (Vec::new(), Vec::new());
+        let (mut events, mut placed) = (Vec::new(), Vec::new());
         for &(minute, lat, lon) in points {
-            d.feed(&position(8, minute * MINUTE_MS, lat, lon, 10.0), &mut events, &mut closed);
+            d.feed(&position(8, minute * MINUTE_MS, lat, lon, 10.0), &mut events, &mut placed);
         }
-        d.finish(&mut events, &mut closed);
-        events
+        d.finish(&mut events, &mut placed);
+        (events, placed)
+    }
+
+    #[test]
+    fn outliers_are_data_quality_and_never_reach_a_track() {
+        let mut points: Vec<_> = sailing(0..60).collect();
+        // A wild fix 30 km off at minute 20; at minute 30 a second report
+        // at the same second 1.2 km away; at 40–42 the longitude's sign
+        // flipped three times running; at 50 (0, 0) and the South Pole.
+        points.insert(20, (20, 41.73, 131.05));
+        let (_, lat, lon) = sailing(30..31).next().unwrap();
+        points.insert(32, (30, lat + 0.011, lon));
+        for m in 40..43 {
+            let (_, lat, lon) = sailing(m..m + 1).next().unwrap();
+            points.push((m, lat, -lon));
+        }
+        points.push((50, 0.0, 0.0));
+        points.push((50, -90.0, 131.1));
+        points.sort_by_key(|p| p.0);
+        let (events, placed) = run_placed(&points);
+        assert!(events.is_empty(), "{events:#?}");
+        let outliers: Vec<(i64, OutlierKind)> = placed
+            .iter()
+            .filter_map(|p| match p {
+                Placed::Outlier(fix, kind) => Some((fix.time.unix_ms() / MINUTE_MS, *kind)),
+                _ => None,
+            })
+            .collect();
+        let mut expected = vec![
+            (20, OutlierKind::OffTrack),
+            (30, OutlierKind::SameTime),
+            (40, OutlierKind::SignFlip),
+            (41, OutlierKind::SignFlip),
+            (42, OutlierKind::SignFlip),
+            (50, OutlierKind::Impossible),
+            (50, OutlierKind::Impossible),
+        ];
+        let mut sorted = outliers.clone();
+        sorted.sort();
+        expected.sort();
+        assert_eq!(sorted, expected);
+        // Every other report is on the one track, in time order.
+        let on_track: Vec<(i64, u32)> = placed
+            .iter()
+            .filter_map(|p| match p {
+                Placed::OnTrack(fix, id) => Some((fix.time.unix_ms(), *id)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(on_track.len(), 60);
+        assert!(on_track.iter().all(|&(_, id)| id == 0));
+        assert!(on_track.windows(2).all(|w| w[0].0 <= w[1].0));
     }
 
     /// A ship sailing east at ~10 kn: one position a minute.

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use tumen_model::{LatLon, Mmsi};
+use tumen_model::{LatLon, Mmsi, Timestamp};
 use tumen_places::{Gazetteer, Land};
 
 use crate::circle::CircleDetector;
@@ -24,7 +24,8 @@ use crate::loitering::LoiteringDetector;
 use crate::on_land::OnLandDetector;
 use crate::port_visit::PortVisitDetector;
 use crate::profile::Profiles;
-use crate::segments::SegmentDetector;
+use crate::quality::QualityLog;
+use crate::segments::{Placed, SegmentDetector};
 
 /// Every vessel's detectors over the reports fed to it.
 pub struct VesselPass<'g> {
@@ -121,7 +122,7 @@ impl<'g> VesselPass<'g> {
             self.vessels.insert(mmsi, detectors);
         }
         for detectors in self.vessels.values_mut() {
-            detectors.finish(coverage, &mut self.events, &mut self.to_place);
+            detectors.finish(coverage, &self.shared, &mut self.events, &mut self.grid_buffer, &mut self.to_place);
         }
         self.events.append(&mut self.to_place);
         PassResult { events: self.events, slots: self.grid_buffer.take_all() }
@@ -153,10 +154,17 @@ struct VesselDetectors<'g> {
     /// closed): the next main track takes them up, so a port call with a
     /// long silence inside is one visit.
     resting: Option<TrackDetectors<'g>>,
-    closed: Vec<(u32, bool)>,
+    /// What the segmenter placed, taken in order.
+    placed: Vec<Placed>,
+    /// The reports that are data quality, per day.
+    quality: QualityLog,
+    /// The newest report the detectors that judge the MMSI's broadcast
+    /// (gaps, circles) were given: a candidate track's reports, given when
+    /// it is established, are older and skip them.
+    broadcast_until: Option<Timestamp>,
     /// Identity events (indices, by time) still to be given a position.
     to_place: Vec<usize>,
-    placed: usize,
+    placed_changes: usize,
     last_position: Option<LatLon>,
 }
 
@@ -191,9 +199,11 @@ impl<'g> VesselDetectors<'g> {
             circle: CircleDetector::new(profiles.circle.clone()),
             tracks: Vec::new(),
             resting: None,
-            closed: Vec::new(),
+            placed: Vec::new(),
+            quality: QualityLog::new(profiles.segments.name.clone()),
+            broadcast_until: None,
             to_place: Vec::new(),
-            placed: 0,
+            placed_changes: 0,
             last_position: None,
         }
     }
@@ -206,10 +216,47 @@ impl<'g> VesselDetectors<'g> {
         grid_buffer: &mut GridBuffer,
         placing: &mut [Event],
     ) {
-        events.extend(self.gap.feed(row));
-        events.extend(self.circle.feed(row));
-        let segment = self.segments.feed(row, events, &mut self.closed);
-        self.retire_closed_tracks(events);
+        self.segments.feed(row, events, &mut self.placed);
+        self.take_placed(shared, events, grid_buffer);
+        // The first report at or after a change places it.
+        while let Some(&i) = self.to_place.get(self.placed_changes) {
+            if placing[i].end > row.time {
+                break;
+            }
+            placing[i].position = Some(row.position());
+            self.placed_changes += 1;
+        }
+        self.last_position = Some(row.position());
+    }
+
+    /// What the segmenter placed, in its order: reports to the detectors,
+    /// outliers to the quality log, closed tracks retired.
+    fn take_placed(&mut self, shared: &Shared<'g>, events: &mut Vec<Event>, grid_buffer: &mut GridBuffer) {
+        let mut placed = std::mem::take(&mut self.placed);
+        for p in placed.drain(..) {
+            match p {
+                Placed::OnTrack(fix, segment) => self.feed_track(&fix, segment, shared, events, grid_buffer),
+                Placed::Outlier(fix, kind) => events.extend(self.quality.add(&fix, kind)),
+                Placed::Closed { id, second } => self.retire_track(id, second, events),
+            }
+        }
+        self.placed = placed;
+    }
+
+    /// A report on one of the segmenter's tracks.
+    fn feed_track(
+        &mut self,
+        row: &Fix,
+        segment: u32,
+        shared: &Shared<'g>,
+        events: &mut Vec<Event>,
+        grid_buffer: &mut GridBuffer,
+    ) {
+        if self.broadcast_until.is_none_or(|until| row.time >= until) {
+            events.extend(self.gap.feed(row));
+            events.extend(self.circle.feed(row));
+            self.broadcast_until = Some(row.time);
+        }
         events.extend(self.on_land.feed(row, segment));
         let index = match self.tracks.iter().position(|(id, _)| *id == segment) {
             Some(index) => index,
@@ -225,38 +272,35 @@ impl<'g> VesselDetectors<'g> {
         events.extend(track.port_visit.feed(row));
         events.extend(track.loitering.feed(row));
         track.grid.feed(row, &shared.grid, grid_buffer);
-        // The first report at or after a change places it.
-        while let Some(&i) = self.to_place.get(self.placed) {
-            if placing[i].end > row.time {
-                break;
-            }
-            placing[i].position = Some(row.position());
-            self.placed += 1;
-        }
-        self.last_position = Some(row.position());
     }
 
-    /// Second tracks that closed are finished; a main track that closed
+    /// A second track that closed is finished; a main track that closed
     /// rests until the vessel is heard again; the on-land runs of both are
     /// judged.
-    fn retire_closed_tracks(&mut self, events: &mut Vec<Event>) {
-        for (id, second) in self.closed.drain(..) {
-            events.extend(self.on_land.close(id));
-            let Some(index) = self.tracks.iter().position(|(t, _)| *t == id) else { continue };
-            let (_, track) = self.tracks.swap_remove(index);
-            if second {
-                track.finish(events);
-            } else if let Some(earlier) = self.resting.replace(track) {
-                earlier.finish(events);
-            }
+    fn retire_track(&mut self, id: u32, second: bool, events: &mut Vec<Event>) {
+        events.extend(self.on_land.close(id));
+        let Some(index) = self.tracks.iter().position(|(t, _)| *t == id) else { return };
+        let (_, track) = self.tracks.swap_remove(index);
+        if second {
+            track.finish(events);
+        } else if let Some(earlier) = self.resting.replace(track) {
+            earlier.finish(events);
         }
     }
 
-    fn finish(&mut self, coverage: &Coverage, events: &mut Vec<Event>, placing: &mut [Event]) {
+    fn finish(
+        &mut self,
+        coverage: &Coverage,
+        shared: &Shared<'g>,
+        events: &mut Vec<Event>,
+        grid_buffer: &mut GridBuffer,
+        placing: &mut [Event],
+    ) {
+        self.segments.finish(events, &mut self.placed);
+        self.take_placed(shared, events, grid_buffer);
         events.extend(self.gap.finish(coverage));
         events.extend(self.circle.finish());
-        self.segments.finish(events, &mut self.closed);
-        self.retire_closed_tracks(events);
+        events.extend(self.quality.finish());
         events.extend(self.on_land.finish());
         for (_, track) in self.tracks.drain(..) {
             track.finish(events);
@@ -265,7 +309,7 @@ impl<'g> VesselDetectors<'g> {
             track.finish(events);
         }
         // Changes after the vessel's last report: where it was last seen.
-        for &i in &self.to_place[self.placed..] {
+        for &i in &self.to_place[self.placed_changes..] {
             placing[i].position = self.last_position;
         }
     }

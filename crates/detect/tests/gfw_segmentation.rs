@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use serde_json::Value;
-use tumen_detect::{Fix, SegmentDetector, SegmentProfile};
+use tumen_detect::{Fix, Placed, SegmentDetector, SegmentProfile};
 use tumen_model::{Mmsi, Timestamp};
 use tumen_store::Origin;
 
@@ -85,9 +85,28 @@ fn segments_agree_with_global_fishing_watch() {
     for (file, field, floor) in [("segmented-416000000.json", "segment", 0.0), ("338013000.json", "expected", 0.0)] {
         let rows = positions(&dir.join(file), field);
         let mut detector = SegmentDetector::new(SegmentProfile::default());
-        let (mut events, mut closed) = (Vec::new(), Vec::new());
-        let ours: Vec<u32> = rows.iter().map(|(fix, _)| detector.feed(fix, &mut events, &mut closed)).collect();
-        detector.finish(&mut events, &mut closed);
+        let (mut events, mut placed) = (Vec::new(), Vec::new());
+        for (fix, _) in &rows {
+            detector.feed(fix, &mut events, &mut placed);
+        }
+        detector.finish(&mut events, &mut placed);
+        // Each report's segment; an outlier is a segment of its own, as
+        // GFW makes noise one.
+        let mut segment_of: HashMap<u64, u32> = HashMap::new();
+        let mut outliers = 0;
+        for p in &placed {
+            match p {
+                Placed::OnTrack(fix, id) => {
+                    segment_of.insert(fix.origin.line, *id);
+                }
+                Placed::Outlier(fix, _) => {
+                    outliers += 1;
+                    segment_of.insert(fix.origin.line, u32::MAX - outliers);
+                }
+                Placed::Closed { .. } => {}
+            }
+        }
+        let ours: Vec<u32> = rows.iter().map(|(fix, _)| segment_of[&fix.origin.line]).collect();
         let theirs: Vec<String> = rows.iter().map(|(_, s)| s.clone()).collect();
         if let Ok(dump) = std::env::var("TUMEN_DUMP_SEGMENTS") {
             let mut out = String::new();
@@ -106,7 +125,7 @@ fn segments_agree_with_global_fishing_watch() {
             *sizes.entry(*id).or_default() += 1;
         }
         println!(
-            "{file}: {} positions, GFW {} segments, Tumen {} ({} of one or two positions), agreement {share:.3}, {} events",
+            "{file}: {} positions, GFW {} segments, Tumen {} ({} of one or two positions, {outliers} outliers), agreement {share:.3}, {} events",
             rows.len(),
             count(&mut theirs.iter().cloned()),
             sizes.len(),
