@@ -382,10 +382,10 @@ fn rules() -> Vec<Rule> {
             timing: Timing::During,
         },
         Rule {
-            name: "shared_mmsi → two_tracks",
+            name: "shared_mmsi",
             truth_kind: "shared_mmsi",
             accepted: &["shared_mmsi"],
-            found: |f| kind(f, "spoofing") && f["attributes"]["mode"] == "two_tracks",
+            found: |f| kind(f, "shared_mmsi"),
             countable: always,
             same: any_match,
             timing: Timing::During,

@@ -208,10 +208,78 @@ fn merge_slots(into: &mut BTreeMap<i64, Vec<GridPoint>>, slots: Vec<(i64, Vec<Gr
 /// one vessel (an encounter counting for both), so a distributed run can
 /// apply it to the events partitioned by vessel.
 pub fn relate(mut events: Vec<Event>) -> Vec<Event> {
+    fold_identities_into_shared_mmsis(&mut events);
     explain_silences_by_handovers(&mut events);
     events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
     place_draught_changes(&mut events);
     events
+}
+
+/// Identity changes within this long of a shared MMSI's period are the
+/// other ship's broadcasts (a day: static reports come every 6 minutes,
+/// but satellites hear a ship a few times a day).
+const SHARED_IDENTITY_MARGIN_MS: i64 = 86_400_000;
+
+/// The registry fields whose values ships sharing an MMSI broadcast in turn.
+const IDENTITY_FIELDS: [&str; 3] = ["name", "call_sign", "imo"];
+
+/// Ships sharing an MMSI broadcast their own names, call signs and IMO
+/// numbers in turn: the changes between them, during the sharing (a day
+/// either side), are the finding's, listed in it (`names`, `call_signs`,
+/// `imos`), not changes of identity.
+fn fold_identities_into_shared_mmsis(events: &mut Vec<Event>) {
+    let shared: Vec<(Mmsi, Timestamp, Timestamp, String)> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::SharedMmsi)
+        .map(|e| {
+            let margin = SHARED_IDENTITY_MARGIN_MS;
+            (e.mmsis[0], e.start.plus_ms(-margin), e.end.plus_ms(margin), e.id.clone())
+        })
+        .collect();
+    if shared.is_empty() {
+        return;
+    }
+    // Changes on the one MMSI only: a ship that moves to a new MMSI (two
+    // MMSIs named) changes its identity for real.
+    let identity_field = |e: &Event| match e.attributes.get("field") {
+        Some(Value::Text(field))
+            if e.kind == EventKind::IdentityChange
+                && e.mmsis.len() == 1
+                && IDENTITY_FIELDS.contains(&field.as_str()) =>
+        {
+            Some(field.clone())
+        }
+        _ => None,
+    };
+    // Per finding, per field, the values heard, in the order first heard.
+    let mut heard: HashMap<String, BTreeMap<String, Vec<String>>> = HashMap::new();
+    events.retain(|e| {
+        let Some(field) = identity_field(e) else { return true };
+        let Some((_, _, _, id)) =
+            shared.iter().find(|(m, from, to, _)| *m == e.mmsis[0] && e.start >= *from && e.start <= *to)
+        else {
+            return true;
+        };
+        let values = heard.entry(id.clone()).or_default().entry(field).or_default();
+        for side in ["from", "to"] {
+            if let Some(Value::Text(v)) = e.attributes.get(side)
+                && !values.contains(v)
+            {
+                values.push(v.clone());
+            }
+        }
+        false
+    });
+    for finding in events.iter_mut().filter(|e| e.kind == EventKind::SharedMmsi) {
+        for (field, values) in heard.remove(&finding.id).unwrap_or_default() {
+            let name = match field.as_str() {
+                "name" => "names",
+                "call_sign" => "call_signs",
+                _ => "imos",
+            };
+            finding.attributes.insert(name, Value::Text(values.join("; ")));
+        }
+    }
 }
 
 /// An MMSI that falls silent because its ship took a new MMSI (the IMO
@@ -279,5 +347,46 @@ fn place_draught_changes(events: &mut [Event]) {
         change.attributes.insert("during_kind", Value::Text(kind.as_str().to_owned()));
         change.place = place;
         change.confidence = 3;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR_MS: i64 = 3_600_000;
+
+    fn event(kind: EventKind, hour: i64, attributes: &[(&'static str, &str)]) -> Event {
+        Event {
+            id: format!("{}-{hour}", kind.as_str()),
+            kind,
+            mmsis: vec![Mmsi(240_000_000)],
+            start: Timestamp::from_unix_ms(hour * HOUR_MS),
+            end: Timestamp::from_unix_ms((hour + 10) * HOUR_MS),
+            position: None,
+            place: None,
+            attributes: attributes.iter().map(|&(k, v)| (k, Value::Text(v.to_owned()))).collect(),
+            confidence: 3,
+            profile: "p".into(),
+            evidence: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn names_heard_in_turn_on_a_shared_mmsi_are_the_findings_not_changes() {
+        let change =
+            |hour, from, to| event(EventKind::IdentityChange, hour, &[("field", "name"), ("from", from), ("to", to)]);
+        let events = vec![
+            event(EventKind::SharedMmsi, 100, &[]),
+            change(90, "ANNA", "BRUNO"),
+            change(105, "BRUNO", "ANNA"),
+            change(109, "ANNA", "BRUNO"),
+            // Weeks later, a real change of name.
+            change(1_000, "BRUNO", "CARLA"),
+        ];
+        let related = relate(events);
+        let kinds: Vec<EventKind> = related.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::SharedMmsi, EventKind::IdentityChange]);
+        assert_eq!(related[0].attributes["names"], Value::Text("ANNA; BRUNO".into()));
     }
 }

@@ -46,10 +46,13 @@ pub enum EventKind {
     /// (impossible, sign-flipped, off the track), kept out of the
     /// detectors.
     DataQuality,
+    /// One MMSI broadcast by several ships in one period: the segmenter's
+    /// second tracks, with the identities heard.
+    SharedMmsi,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::PortVisit,
         EventKind::Gap,
         EventKind::AisDisabling,
@@ -65,6 +68,7 @@ impl EventKind {
         EventKind::NotDetected,
         EventKind::FacilityAnomaly,
         EventKind::DataQuality,
+        EventKind::SharedMmsi,
     ];
 
     /// The kind named `name` (as [`EventKind::as_str`] writes it).
@@ -89,6 +93,7 @@ impl EventKind {
             EventKind::NotDetected => "not_detected",
             EventKind::FacilityAnomaly => "facility_anomaly",
             EventKind::DataQuality => "data_quality",
+            EventKind::SharedMmsi => "shared_mmsi",
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod port_visit;
 pub mod profile;
 pub mod quality;
 pub mod segments;
+pub mod shared_mmsi;
 pub mod vessels;
 
 pub use circle::CircleDetector;

@@ -46,6 +46,10 @@ const SPEED_UNCERTAINTY_M_PER_S: f64 = 0.5;
 /// than a jump out and back (which alternates twice).
 const MIN_ALTERNATIONS_FOR_TWO_TRACKS: u32 = 4;
 
+/// A candidate's reports must span this long to make a track: one
+/// corrupted message heard three times in two seconds is not a ship.
+const CANDIDATE_MIN_SPAN_MS: i64 = 60_000;
+
 /// Reports this close in time are at one time (receivers stamp to the
 /// second).
 const SAME_TIME_MS: i64 = 1_000;
@@ -161,7 +165,9 @@ impl SegmentDetector {
                     let kind = self.conflict_kind(row);
                     let segment = &mut self.open[i];
                     segment.held.push((*row, kind));
-                    if segment.positions >= self.profile.min_positions {
+                    if segment.positions >= self.profile.min_positions
+                        && segment.last.time.ms_since(segment.first.time) >= CANDIDATE_MIN_SPAN_MS
+                    {
                         segment.established = true;
                         placed.extend(segment.held.drain(..).map(|(fix, _)| Placed::OnTrack(fix, segment.id)));
                     }
@@ -222,6 +228,7 @@ impl SegmentDetector {
         self.open
             .iter()
             .enumerate()
+            .filter(|(_, s)| s.established || speeds_agree(&s.last, row, here))
             .filter_map(|(i, s)| {
                 self.misfit(&s.last, row, here)
                     .map(|misfit| (i, misfit + short_segment_penalty(s.positions), s.last.time))
@@ -400,6 +407,24 @@ impl SegmentDetector {
             evidence,
         }
     }
+}
+
+/// Whether the speed implied between two reports an hour or more apart is
+/// one their reported speeds allow (half as fast again, plus 3 kn): what a
+/// candidate track must show to grow across hours. Over hours the 30 kn
+/// reach takes in tens of miles, and corrupted reports — bit errors
+/// cluster near the true position with the sign flipped — chain into a
+/// "ship" whose implied speeds match nothing it reports. Minutes apart,
+/// the reach is test enough; a reported 0 (what many exports write for
+/// "unknown") says nothing.
+fn speeds_agree(from: &Fix, row: &Fix, here: LatLon) -> bool {
+    let (Some(a), Some(b)) = (from.sog_knots, row.sog_knots) else { return true };
+    let hours = row.time.ms_since(from.time).unsigned_abs() as f64 / 3_600_000.0;
+    let reported = f64::from(a.max(b));
+    if hours < 1.0 || reported < 0.5 {
+        return true;
+    }
+    from.position().near_distance_m(here) / METRES_PER_NAUTICAL_MILE / hours <= 1.5 * reported + 3.0
 }
 
 /// Where no ship reports from: a pole, or (0, 0) — the position of a

@@ -26,6 +26,7 @@ use crate::port_visit::PortVisitDetector;
 use crate::profile::Profiles;
 use crate::quality::QualityLog;
 use crate::segments::{Placed, SegmentDetector};
+use crate::shared_mmsi::SharedMmsiLog;
 
 /// Every vessel's detectors over the reports fed to it.
 pub struct VesselPass<'g> {
@@ -158,6 +159,11 @@ struct VesselDetectors<'g> {
     placed: Vec<Placed>,
     /// The reports that are data quality, per day.
     quality: QualityLog,
+    /// The segmenter's second tracks, held to be told apart: a shared MMSI
+    /// or jumps.
+    second_tracks: SharedMmsiLog,
+    /// Events the segmenter gives (second tracks), taken at once.
+    segment_events: Vec<Event>,
     /// The newest report the detectors that judge the MMSI's broadcast
     /// (gaps, circles) were given: a candidate track's reports, given when
     /// it is established, are older and skip them.
@@ -201,6 +207,8 @@ impl<'g> VesselDetectors<'g> {
             resting: None,
             placed: Vec::new(),
             quality: QualityLog::new(profiles.segments.name.clone()),
+            second_tracks: SharedMmsiLog::default(),
+            segment_events: Vec::new(),
             broadcast_until: None,
             to_place: Vec::new(),
             placed_changes: 0,
@@ -216,8 +224,9 @@ impl<'g> VesselDetectors<'g> {
         grid_buffer: &mut GridBuffer,
         placing: &mut [Event],
     ) {
-        self.segments.feed(row, events, &mut self.placed);
+        self.segments.feed(row, &mut self.segment_events, &mut self.placed);
         self.take_placed(shared, events, grid_buffer);
+        self.segment_events.drain(..).for_each(|e| self.second_tracks.add(e));
         // The first report at or after a change places it.
         while let Some(&i) = self.to_place.get(self.placed_changes) {
             if placing[i].end > row.time {
@@ -296,8 +305,10 @@ impl<'g> VesselDetectors<'g> {
         grid_buffer: &mut GridBuffer,
         placing: &mut [Event],
     ) {
-        self.segments.finish(events, &mut self.placed);
+        self.segments.finish(&mut self.segment_events, &mut self.placed);
         self.take_placed(shared, events, grid_buffer);
+        self.segment_events.drain(..).for_each(|e| self.second_tracks.add(e));
+        events.extend(self.second_tracks.finish());
         events.extend(self.gap.finish(coverage));
         events.extend(self.circle.finish());
         events.extend(self.quality.finish());
