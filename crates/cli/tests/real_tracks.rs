@@ -96,6 +96,29 @@ fn real_tracks_give_port_calls_and_no_positions_on_land() {
     });
     assert!(!met, "the Scot Carrier / Karin Hoej collision is not an encounter");
 
+    // None of these tracks holds deliberate spoofing: glitches, sign flips
+    // and two ships on one MMSI are data quality and shared MMSIs.
+    let spoofing: Vec<&Value> = events.iter().filter(|e| e["kind"] == "spoofing").collect();
+    assert!(spoofing.is_empty(), "{spoofing:#?}");
+    // One finding per MMSI two ships broadcast, with the names they sent
+    // in turn, and no stream of identity changes.
+    let shared = |mmsi: u64| -> Vec<&Value> {
+        events.iter().filter(|e| e["kind"] == "shared_mmsi" && e["mmsis"][0].as_u64() == Some(mmsi)).collect()
+    };
+    assert_eq!(shared(416_000_000).len(), 1, "{:#?}", shared(416_000_000));
+    assert_eq!(shared(240_000_000).len(), 1, "{:#?}", shared(240_000_000));
+    let names = shared(240_000_000)[0]["attributes"]["names"].as_str().unwrap_or_default().to_owned();
+    assert!(names.contains("WARSHIP M71") && names.contains("IMPALA MAGDALENA"), "{names}");
+    let changes = events.iter().filter(|e| e["kind"] == "identity_change" && e["mmsis"][0] == 240_000_000).count();
+    assert_eq!(changes, 0);
+    // The sign-flipped longitudes of 431704490 are data quality.
+    let flips: f64 = events
+        .iter()
+        .filter(|e| e["kind"] == "data_quality" && e["mmsis"][0] == 431_704_490)
+        .map(|e| e["attributes"]["sign_flip"].as_f64().unwrap_or(0.0))
+        .sum();
+    assert!(flips >= 10.0, "{flips} sign flips");
+
     // No silence outlasts the extract it began in (the longest is a month):
     // a ship last heard in January 2014 is not dark until the 2017 track
     // beside it ends.

@@ -26,6 +26,7 @@ pub mod profile;
 pub mod quality;
 pub mod segments;
 pub mod shared_mmsi;
+pub mod track_path;
 pub mod vessels;
 
 pub use circle::CircleDetector;

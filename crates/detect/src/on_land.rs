@@ -305,7 +305,7 @@ mod tests {
                 match p {
                     Placed::OnTrack(fix, id) => events.extend(d.feed(&fix, id)),
                     Placed::Closed { id, .. } => events.extend(d.close(id)),
-                    Placed::Outlier(..) => {}
+                    Placed::Outlier(..) | Placed::TimeShifted { .. } => {}
                 }
             }
         };

@@ -40,11 +40,16 @@ impl QualityLog {
 
     /// Adds an outlier; the days it settles, summed up.
     pub fn add(&mut self, row: &Fix, kind: OutlierKind) -> Vec<Event> {
+        self.add_many(row, kind, 1)
+    }
+
+    /// Adds `n` outliers of one kind, `row` the first of them.
+    pub fn add_many(&mut self, row: &Fix, kind: OutlierKind, n: u32) -> Vec<Event> {
         let today = row.time.unix_ms().div_euclid(DAY_MS);
         let day = self.days.entry(today).or_default();
         day.first = Some(day.first.map_or(*row, |f| if row.time < f.time { *row } else { f }));
         day.last = Some(day.last.map_or(*row, |l| if row.time > l.time { *row } else { l }));
-        *day.counts.entry(kind).or_default() += 1;
+        *day.counts.entry(kind).or_default() += n;
         let new_kind = !day.examples.iter().any(|(_, k)| *k == kind);
         if day.examples.len() < EXAMPLES_PER_DAY || new_kind {
             day.examples.push((*row, kind));
@@ -100,6 +105,7 @@ fn role(kind: OutlierKind) -> &'static str {
         OutlierKind::SignFlip => "sign-flipped position",
         OutlierKind::SameTime => "second position at the same second",
         OutlierKind::OffTrack => "position off the track",
+        OutlierKind::TimeShifted => "first report of a track stamped hours off",
     }
 }
 

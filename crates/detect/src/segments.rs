@@ -29,6 +29,7 @@ use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::SegmentProfile;
+use crate::track_path::{KEPT_ALONE_MS, KEPT_SHARED_MS, TrackPath};
 
 /// At most this many segments are open at once; beyond, the least recently
 /// used closes (a transponder spraying positions everywhere is one event,
@@ -50,6 +51,15 @@ const MIN_ALTERNATIONS_FOR_TWO_TRACKS: u32 = 4;
 /// corrupted message heard three times in two seconds is not a ship.
 const CANDIDATE_MIN_SPAN_MS: i64 = 60_000;
 
+/// A second track within this distance of the first one's path, this
+/// long earlier or later, for this share of its own path, is the first
+/// one's ship heard with a clock that is off (satellite receivers stamp
+/// minutes to hours wrong; a second ship sails its own course).
+const ALONG_PATH_M: f64 = 1_000.0;
+const ALONG_PATH_SHIFT_MS: i64 = 4 * 3_600_000;
+const ALONG_PATH_SHARE: f64 = 0.8;
+const ALONG_PATH_MIN_POINTS: u32 = 2;
+
 /// Reports this close in time are at one time (receivers stamp to the
 /// second).
 const SAME_TIME_MS: i64 = 1_000;
@@ -67,11 +77,19 @@ pub enum OutlierKind {
     SameTime,
     /// Off the track, and the track went on without it.
     OffTrack,
+    /// A second track along the first one's own path, hours earlier or
+    /// later: the same ship, through a receiver whose clock is off.
+    TimeShifted,
 }
 
 impl OutlierKind {
-    pub const ALL: [OutlierKind; 4] =
-        [OutlierKind::Impossible, OutlierKind::SignFlip, OutlierKind::SameTime, OutlierKind::OffTrack];
+    pub const ALL: [OutlierKind; 5] = [
+        OutlierKind::Impossible,
+        OutlierKind::SignFlip,
+        OutlierKind::SameTime,
+        OutlierKind::OffTrack,
+        OutlierKind::TimeShifted,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -79,6 +97,7 @@ impl OutlierKind {
             OutlierKind::SignFlip => "sign_flip",
             OutlierKind::SameTime => "same_time_elsewhere",
             OutlierKind::OffTrack => "off_track",
+            OutlierKind::TimeShifted => "time_shifted",
         }
     }
 }
@@ -94,6 +113,10 @@ pub enum Placed {
     Outlier(Fix, OutlierKind),
     /// Track `id` closed; `second`: it was a second track.
     Closed { id: u32, second: bool },
+    /// Second track `id`, which closed, ran along track `of`'s path hours
+    /// off: the same ship's reports stamped wrong. `positions` reports from
+    /// `first` on; no jump, no second ship.
+    TimeShifted { id: u32, of: u32, first: Fix, positions: u32 },
 }
 
 /// One vessel's segmenter; feed its positions in time order.
@@ -130,6 +153,9 @@ struct Segment {
     returned_to: Option<Fix>,
     /// The departed-from track's last position while this one was open.
     partner_last: Option<Fix>,
+    /// Where the track went (the last hours), each point marked once it is
+    /// found along the departed-from track's path.
+    path: TrackPath,
 }
 
 impl SegmentDetector {
@@ -156,9 +182,11 @@ impl SegmentDetector {
         }
         let joined = match best {
             Some(i) => {
+                let keep_ms = if self.open.len() > 1 { KEPT_SHARED_MS } else { KEPT_ALONE_MS };
                 let segment = &mut self.open[i];
                 segment.last = *row;
                 segment.positions += 1;
+                segment.path.push(row.time, row.position(), keep_ms);
                 if segment.established {
                     placed.push(Placed::OnTrack(*row, segment.id));
                 } else {
@@ -172,7 +200,9 @@ impl SegmentDetector {
                         placed.extend(segment.held.drain(..).map(|(fix, _)| Placed::OnTrack(fix, segment.id)));
                     }
                 }
-                self.open[i].id
+                let id = self.open[i].id;
+                self.compare_along(id, row);
+                id
             }
             None => {
                 let established_open = self.open.iter().any(|s| s.established);
@@ -205,7 +235,10 @@ impl SegmentDetector {
                     alternations: 0,
                     returned_to: None,
                     partner_last: None,
+                    path: TrackPath::default(),
                 });
+                self.open.last_mut().expect("just pushed").path.push(row.time, row.position(), KEPT_SHARED_MS);
+                self.compare_along(id, row);
                 id
             }
         };
@@ -354,11 +387,49 @@ impl SegmentDetector {
             }
         }
         placed.push(Placed::Closed { id: segment.id, second: segment.departed_from.is_some() });
-        if let Some((_, departed_at)) = &segment.departed_from
+        if let Some((partner, departed_at)) = &segment.departed_from
             && segment.positions >= self.profile.min_positions
         {
-            events.push(self.event(&segment, departed_at));
+            if self.along_partner(&segment) {
+                placed.push(Placed::TimeShifted {
+                    id: segment.id,
+                    of: *partner,
+                    first: segment.first,
+                    positions: segment.positions,
+                });
+            } else {
+                events.push(self.event(&segment, departed_at));
+            }
         }
+    }
+
+    /// Compares a report that joined track `id` with the path of the track
+    /// it departed from (is it where that ship was, hours ago?), and marks
+    /// the points it passes on the paths of the tracks that departed from
+    /// it (were they where this ship is now, hours early?).
+    fn compare_along(&mut self, id: u32, row: &Fix) {
+        let here = row.position();
+        let partner = self.open.iter().find(|s| s.id == id).and_then(|s| s.departed_from.map(|(p, _)| p));
+        let along_partner = partner
+            .and_then(|p| self.open.iter().find(|s| s.id == p))
+            .and_then(|p| p.path.passes(row.time, here, ALONG_PATH_M, ALONG_PATH_SHIFT_MS));
+        for segment in &mut self.open {
+            if segment.id == id {
+                if let Some(along) = along_partner {
+                    segment.path.mark_latest(along);
+                }
+            } else if segment.departed_from.is_some_and(|(p, _)| p == id) {
+                segment.path.mark_passed(row.time, here, ALONG_PATH_M, ALONG_PATH_SHIFT_MS);
+            }
+        }
+    }
+
+    /// Whether a second track ran along the path of the track it departed
+    /// from: within [`ALONG_PATH_M`], [`ALONG_PATH_SHIFT_MS`] earlier or
+    /// later, for [`ALONG_PATH_SHARE`] of its path.
+    fn along_partner(&self, segment: &Segment) -> bool {
+        let (points, along) = segment.path.along_count();
+        points >= ALONG_PATH_MIN_POINTS && f64::from(along) >= ALONG_PATH_SHARE * f64::from(points)
     }
 
     fn event(&self, segment: &Segment, departed_at: &Fix) -> Event {

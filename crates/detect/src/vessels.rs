@@ -25,7 +25,7 @@ use crate::on_land::OnLandDetector;
 use crate::port_visit::PortVisitDetector;
 use crate::profile::Profiles;
 use crate::quality::QualityLog;
-use crate::segments::{Placed, SegmentDetector};
+use crate::segments::{OutlierKind, Placed, SegmentDetector};
 use crate::shared_mmsi::SharedMmsiLog;
 
 /// Every vessel's detectors over the reports fed to it.
@@ -247,6 +247,9 @@ impl<'g> VesselDetectors<'g> {
                 Placed::OnTrack(fix, segment) => self.feed_track(&fix, segment, shared, events, grid_buffer),
                 Placed::Outlier(fix, kind) => events.extend(self.quality.add(&fix, kind)),
                 Placed::Closed { id, second } => self.retire_track(id, second, events),
+                Placed::TimeShifted { first, positions, .. } => {
+                    events.extend(self.quality.add_many(&first, OutlierKind::TimeShifted, positions))
+                }
             }
         }
         self.placed = placed;

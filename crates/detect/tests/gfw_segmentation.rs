@@ -82,7 +82,9 @@ fn agreement(ours: &[u32], theirs: &[String]) -> f64 {
 fn segments_agree_with_global_fishing_watch() {
     let Some(shared) = shared_dir("segments_agree_with_global_fishing_watch") else { return };
     let dir = shared.join("corpora/real/gfw-gpsdio-segment");
-    for (file, field, floor) in [("segmented-416000000.json", "segment", 0.0), ("338013000.json", "expected", 0.0)] {
+    // Floors a little under what is measured (0.615 and 0.712): a change
+    // that loses agreement with GFW fails here.
+    for (file, field, floor) in [("segmented-416000000.json", "segment", 0.60), ("338013000.json", "expected", 0.70)] {
         let rows = positions(&dir.join(file), field);
         let mut detector = SegmentDetector::new(SegmentProfile::default());
         let (mut events, mut placed) = (Vec::new(), Vec::new());
@@ -94,6 +96,7 @@ fn segments_agree_with_global_fishing_watch() {
         // GFW makes noise one.
         let mut segment_of: HashMap<u64, u32> = HashMap::new();
         let mut outliers = 0;
+        let mut merged: HashMap<u32, u32> = HashMap::new();
         for p in &placed {
             match p {
                 Placed::OnTrack(fix, id) => {
@@ -104,6 +107,15 @@ fn segments_agree_with_global_fishing_watch() {
                     segment_of.insert(fix.origin.line, u32::MAX - outliers);
                 }
                 Placed::Closed { .. } => {}
+                Placed::TimeShifted { id, of, .. } => {
+                    merged.insert(*id, *of);
+                }
+            }
+        }
+        // A track found to be another's, stamped hours off, is that one.
+        for id in segment_of.values_mut() {
+            while let Some(&of) = merged.get(id) {
+                *id = of;
             }
         }
         let ours: Vec<u32> = rows.iter().map(|(fix, _)| segment_of[&fix.origin.line]).collect();
