@@ -52,6 +52,8 @@ pub fn vessels(args: &VesselsArgs) -> Result<ExitCode> {
             writeln!(out, "{}", tumen_report::json::vessel(*mmsi, &history))?;
         } else if detailed {
             write_history(&mut out, *mmsi, &history)?;
+            write_broadcast_quality(&mut out, &dataset, *mmsi)?;
+            writeln!(out)?;
         } else {
             write_row(&mut out, *mmsi, &history)?;
         }
@@ -127,7 +129,54 @@ fn write_history(out: &mut dyn Write, mmsi: Mmsi, history: &[StaticSpan]) -> io:
             span.first_line
         )?;
     }
-    writeln!(out)
+    Ok(())
+}
+
+/// What `tumen run` found of the broadcast itself: an MMSI no one station
+/// can have, ships sharing it, and the reports that were data quality (by
+/// kind, over how many days).
+fn write_broadcast_quality(out: &mut dyn Write, dataset: &Dataset, mmsi: Mmsi) -> Result<()> {
+    if let Some(reason) = mmsi.not_one_station() {
+        writeln!(out, "  not one station's MMSI: {reason} (its reports go to no detector)")?;
+    }
+    let of_kind = |kind: &str| {
+        let query = EventQuery {
+            kind: Some(kind.into()),
+            mmsi: Some(mmsi.0),
+            place: None,
+            from: None,
+            to: None,
+            limit: 10_000,
+        };
+        dataset.catalog().events(&query)
+    };
+    for shared in of_kind("shared_mmsi")? {
+        let attributes: serde_json::Value = serde_json::from_str(&shared.attributes).unwrap_or_default();
+        let heard = ["names", "call_signs", "imos"]
+            .iter()
+            .filter_map(|f| attributes[f].as_str().map(|v| format!("{}: {v}", f.replace('_', " "))))
+            .collect::<Vec<_>>()
+            .join("; ");
+        writeln!(out, "  shared by several ships {} → {}  {heard}  ({})", shared.start, shared.end, shared.id)?;
+    }
+    let quality = of_kind("data_quality")?;
+    if !quality.is_empty() {
+        let mut by_kind: std::collections::BTreeMap<String, f64> = std::collections::BTreeMap::new();
+        for day in &quality {
+            let attributes: serde_json::Value = serde_json::from_str(&day.attributes).unwrap_or_default();
+            for (kind, n) in attributes.as_object().into_iter().flatten().filter(|(k, _)| k.as_str() != "reports") {
+                *by_kind.entry(kind.clone()).or_default() += n.as_f64().unwrap_or(0.0);
+            }
+        }
+        let counts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        writeln!(
+            out,
+            "  data quality on {} day(s): {}  (tumen events --kind data_quality --mmsi {mmsi})",
+            quality.len(),
+            counts.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 fn date(t: Timestamp) -> String {

@@ -208,6 +208,11 @@ fn merge_slots(into: &mut BTreeMap<i64, Vec<GridPoint>>, slots: Vec<(i64, Vec<Gr
 /// one vessel (an encounter counting for both), so a distributed run can
 /// apply it to the events partitioned by vessel.
 pub fn relate(mut events: Vec<Event>) -> Vec<Event> {
+    // Names heard in turn on an MMSI no one station can have are many
+    // boats', not changes of one.
+    events.retain(|e| {
+        !(e.kind == EventKind::IdentityChange && e.mmsis.len() == 1 && e.mmsis[0].not_one_station().is_some())
+    });
     fold_identities_into_shared_mmsis(&mut events);
     explain_silences_by_handovers(&mut events);
     events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));

@@ -11,6 +11,7 @@
 //! records the profile it was found with and the records it rests on.
 
 pub mod circle;
+pub mod confined;
 pub mod coverage;
 pub mod encounter;
 pub mod engine;

@@ -159,6 +159,7 @@ impl<'g> LoiteringDetector<'g> {
         let centre = run.centre();
         let radius_m = run.samples.iter().map(|p| p.distance_m(centre)).fold(0.0, f64::max);
         let mut attributes = BTreeMap::new();
+        attributes.insert("mode", Value::Text("slow".to_owned()));
         attributes.insert("duration_hours", Value::Number(hours));
         attributes.insert("mean_speed_knots", Value::Number(run.distance_m / METRES_PER_NAUTICAL_MILE / hours));
         attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));

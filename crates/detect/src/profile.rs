@@ -190,6 +190,13 @@ pub struct LoiteringProfile {
     /// is not skipped: 20 nm offshore a ship is moored to another ship (a
     /// ship-to-ship transfer) or a buoy, and that is worth a look.
     pub skip_nav_statuses: Vec<u8>,
+    /// Loitering by confinement: a ship that stays within this radius of
+    /// a centre at sea for `confined_min_hours`, at any speed (circling,
+    /// drifting to and fro) — what analysts call loitering and GFW's
+    /// average-speed rule misses. Reported only at or above
+    /// `max_speed_knots` (slower, the slow rule speaks).
+    pub confined_radius_m: f64,
+    pub confined_min_hours: f64,
 }
 
 impl Default for LoiteringProfile {
@@ -202,6 +209,8 @@ impl Default for LoiteringProfile {
             step_minutes: 10.0,
             max_gap_hours: 2.0,
             skip_nav_statuses: vec![1, 7],
+            confined_radius_m: 1852.0,
+            confined_min_hours: 4.0,
         }
     }
 }

@@ -106,6 +106,7 @@ fn role(kind: OutlierKind) -> &'static str {
         OutlierKind::SameTime => "second position at the same second",
         OutlierKind::OffTrack => "position off the track",
         OutlierKind::TimeShifted => "first report of a track stamped hours off",
+        OutlierKind::InvalidMmsi => "report on an MMSI no one station can have",
     }
 }
 

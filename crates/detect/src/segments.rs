@@ -80,15 +80,19 @@ pub enum OutlierKind {
     /// A second track along the first one's own path, hours earlier or
     /// later: the same ship, through a receiver whose clock is off.
     TimeShifted,
+    /// On an MMSI no one station can have (zero, 123456789, 111111111: a
+    /// transponder left at its default): any number of boats.
+    InvalidMmsi,
 }
 
 impl OutlierKind {
-    pub const ALL: [OutlierKind; 5] = [
+    pub const ALL: [OutlierKind; 6] = [
         OutlierKind::Impossible,
         OutlierKind::SignFlip,
         OutlierKind::SameTime,
         OutlierKind::OffTrack,
         OutlierKind::TimeShifted,
+        OutlierKind::InvalidMmsi,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +102,7 @@ impl OutlierKind {
             OutlierKind::SameTime => "same_time_elsewhere",
             OutlierKind::OffTrack => "off_track",
             OutlierKind::TimeShifted => "time_shifted",
+            OutlierKind::InvalidMmsi => "invalid_mmsi",
         }
     }
 }

@@ -15,6 +15,7 @@ use tumen_model::{LatLon, Mmsi, Timestamp};
 use tumen_places::{Gazetteer, Land};
 
 use crate::circle::CircleDetector;
+use crate::confined::ConfinedDetector;
 use crate::coverage::Coverage;
 use crate::event::Event;
 use crate::fix::Fix;
@@ -130,6 +131,33 @@ impl<'g> VesselPass<'g> {
     }
 }
 
+/// A report that gives no speed over ground (many CSV exports carry none)
+/// given the speed its track implies: the distance from the track's
+/// previous report over the time between, when that is a minute or more
+/// (over seconds, metres of noise are knots), else the previous report's.
+/// Stops, port visits and loitering then work on such data as on AIS.
+fn with_speed(row: &Fix, previous: Option<&Fix>) -> Fix {
+    let mut row = *row;
+    if row.sog_knots.is_some() {
+        return row;
+    }
+    if let Some(previous) = previous {
+        let seconds = row.time.ms_since(previous.time) as f64 / 1000.0;
+        row.sog_knots = if seconds >= 60.0 {
+            let knots = previous.position().near_distance_m(row.position())
+                / tumen_model::METRES_PER_NAUTICAL_MILE
+                / (seconds / 3600.0);
+            Some(knots.min(MAX_DERIVED_KNOTS) as f32)
+        } else {
+            previous.sog_knots
+        };
+    }
+    row
+}
+
+/// The highest speed AIS can report; derived speeds are capped there.
+const MAX_DERIVED_KNOTS: f64 = 102.2;
+
 /// What every vessel's detectors share.
 #[derive(Clone, Copy)]
 struct Shared<'g> {
@@ -177,7 +205,10 @@ struct VesselDetectors<'g> {
 struct TrackDetectors<'g> {
     port_visit: PortVisitDetector<'g>,
     loitering: LoiteringDetector<'g>,
+    confined: ConfinedDetector<'g>,
     grid: GridSampler,
+    /// The track's latest report, with the speed it was given.
+    last: Option<Fix>,
 }
 
 impl<'g> TrackDetectors<'g> {
@@ -185,13 +216,16 @@ impl<'g> TrackDetectors<'g> {
         TrackDetectors {
             port_visit: PortVisitDetector::new(profiles.port_visit.clone(), gazetteer),
             loitering: LoiteringDetector::new(profiles.loitering.clone(), land),
+            confined: ConfinedDetector::new(profiles.loitering.clone(), land),
             grid: GridSampler::default(),
+            last: None,
         }
     }
 
     fn finish(mut self, events: &mut Vec<Event>) {
         events.extend(self.port_visit.finish());
         events.extend(self.loitering.finish());
+        events.extend(self.confined.finish());
     }
 }
 
@@ -224,6 +258,10 @@ impl<'g> VesselDetectors<'g> {
         grid_buffer: &mut GridBuffer,
         placing: &mut [Event],
     ) {
+        if row.mmsi.not_one_station().is_some() {
+            events.extend(self.quality.add(row, OutlierKind::InvalidMmsi));
+            return;
+        }
         self.segments.feed(row, &mut self.segment_events, &mut self.placed);
         self.take_placed(shared, events, grid_buffer);
         self.segment_events.drain(..).for_each(|e| self.second_tracks.add(e));
@@ -281,8 +319,11 @@ impl<'g> VesselDetectors<'g> {
             }
         };
         let track = &mut self.tracks[index].1;
+        let row = &with_speed(row, track.last.as_ref());
+        track.last = Some(*row);
         events.extend(track.port_visit.feed(row));
         events.extend(track.loitering.feed(row));
+        events.extend(track.confined.feed(row));
         track.grid.feed(row, &shared.grid, grid_buffer);
     }
 
@@ -326,5 +367,30 @@ impl<'g> VesselDetectors<'g> {
         for &i in &self.to_place[self.placed_changes..] {
             placing[i].position = self.last_position;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows::position;
+
+    #[test]
+    fn a_report_without_speed_is_given_the_speed_its_track_implies() {
+        let mut first = position(1, 0, 42.0, 131.0, 0.0);
+        first.sog_knots = None;
+        assert_eq!(with_speed(&first, None).sog_knots, None, "nothing to measure from");
+        // 10 minutes later, 1 nm north: 6 kn.
+        let mut second = position(1, 600_000, 42.0 + 1.0 / 60.0, 131.0, 0.0);
+        second.sog_knots = None;
+        let derived = with_speed(&second, Some(&first)).sog_knots.unwrap();
+        assert!((derived - 6.0).abs() < 0.05, "{derived}");
+        // Seconds later: the previous speed, not the noise's.
+        let mut third = position(1, 605_000, 42.0 + 1.0 / 60.0 + 0.0001, 131.0, 0.0);
+        third.sog_knots = None;
+        let given = with_speed(&second, Some(&first));
+        assert_eq!(with_speed(&third, Some(&given)).sog_knots, given.sog_knots);
+        // A reported speed is kept.
+        assert_eq!(with_speed(&position(1, 0, 42.0, 131.0, 3.5), Some(&first)).sog_knots, Some(3.5));
     }
 }

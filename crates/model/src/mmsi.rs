@@ -81,6 +81,29 @@ impl Mmsi {
         }
     }
 
+    /// Why the number cannot be one station's, if it cannot: zero, a
+    /// number no kind of station has (123456789: no kind begins with 1 but
+    /// SAR aircraft, 111…), or one digit nine times (111111111,
+    /// 999999999) — what transponders left at their factory default send,
+    /// so a track on one is any number of boats, not a vessel's behaviour.
+    /// An unallocated MID alone (600011817) is not enough: a boat
+    /// misprogrammed so is still one boat, and `tumen vessels` shows its
+    /// flag as unallocated. (`MID000000`, another common default, carries a
+    /// real MID: the segmenter tells its ships apart.)
+    pub fn not_one_station(self) -> Option<&'static str> {
+        let n = self.0;
+        if n == 0 {
+            return Some("zero");
+        }
+        if n % 111_111_111 == 0 && n <= 999_999_999 {
+            return Some("one digit nine times, a factory default");
+        }
+        match self.kind() {
+            MmsiKind::Other => Some("no station has such a number"),
+            _ => None,
+        }
+    }
+
     /// The country or area its MID is allocated to, if the number carries
     /// an allocated MID.
     pub fn mid_allocation(self) -> Option<crate::mid::MidAllocation> {
@@ -137,6 +160,25 @@ mod tests {
         for (n, kind, mid) in cases {
             assert_eq!(Mmsi(n).kind(), kind, "{n}");
             assert_eq!(Mmsi(n).mid(), mid, "{n}");
+        }
+    }
+
+    #[test]
+    fn numbers_no_station_can_have() {
+        for (n, reason) in [
+            (0, Some("zero")),
+            (123_456_789, Some("no station has such a number")),
+            (111_111_111, Some("one digit nine times, a factory default")),
+            (999_999_999, Some("one digit nine times, a factory default")),
+            (600_011_817, None),
+            (1_000_000_000, Some("no station has such a number")),
+            (1_234_567, Some("no station has such a number")),
+            (273_356_110, None),
+            (240_000_000, None),
+            (2_734_561, None),
+            (970_123_456, None),
+        ] {
+            assert_eq!(Mmsi(n).not_one_station(), reason, "{n}");
         }
     }
 

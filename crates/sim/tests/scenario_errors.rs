@@ -90,7 +90,8 @@ fn references_are_checked_at_the_step_that_makes_them() {
     let text = format!("{HEADER}{PLACES}{}", vessel("  { stop = \"b\", anchor = \"a\", hours = 1 },"));
     assert!(error(&text).message.contains("exactly one of"));
 
-    let text = format!("{HEADER}{PLACES}{}", vessel("  { loiter = \"b\", speed_knots = 5, hours = 1 },"));
+    let text =
+        format!("{HEADER}{PLACES}{}", vessel("  { loiter = \"b\", speed_knots = 5, radius_km = 3, hours = 1 },"));
     assert!(error(&text).message.contains("slower than 2 kn"));
 }
 

@@ -68,6 +68,8 @@ const DEFAULT_LOITER_RADIUS_M: f64 = 1000.0;
 const DEFAULT_LOITER_KNOTS: f64 = 1.5;
 /// Loitering as Global Fishing Watch defines it (FACTS.md §2).
 const LOITERING_BELOW_KNOTS: f64 = 2.0;
+/// Circles within this radius are loitering at any speed (confinement).
+const CONFINED_RADIUS_M: f64 = 1852.0;
 const DEFAULT_FISHING_RADIUS_M: f64 = 2000.0;
 const DEFAULT_FISHING_KNOTS: f64 = 3.5;
 
@@ -241,11 +243,15 @@ impl Compiler<'_> {
             };
             let radius_m = step.radius_km.map_or(default_radius_m, |r| r.0 * 1000.0);
             let circle_knots = step.speed_knots.map_or(default_knots, |s| s.0);
-            if !fishing && circle_knots >= LOITERING_BELOW_KNOTS {
+            // Loitering is slow (GFW's rule) or confined (Tumen's second
+            // rule: within a nautical mile at any speed).
+            if !fishing && circle_knots >= LOITERING_BELOW_KNOTS && radius_m > CONFINED_RADIUS_M {
                 return Err((
                     offset,
                     format!(
-                        "loitering is slower than {LOITERING_BELOW_KNOTS} kn; use fish or sail_to for faster circles"
+                        "loitering is slower than {LOITERING_BELOW_KNOTS} kn or within a radius of {} km; \
+                         use fish or sail_to for other circles",
+                        CONFINED_RADIUS_M / 1000.0
                     ),
                 ));
             }

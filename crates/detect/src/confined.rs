@@ -1,0 +1,278 @@
+//! Loitering by confinement: a ship at sea that stays inside a small area
+//! for hours at any speed — circling, or drifting to and fro — which GFW's
+//! average-speed rule ([`crate::loitering`]) misses when the ship keeps
+//! making way. A run lasts while every report stays within a box whose
+//! diagonal is twice `confined_radius_m` (1 nm); it is published as
+//! `loitering` with mode `confined` when it lasts `confined_min_hours`
+//! (4 h), its mean implied speed is at least the slow rule's limit (below,
+//! that rule reports it), its mean distance from shore is the slow rule's
+//! (20 nm) and its reports do not mostly declare a skipped status
+//! (fishing: a trawler works a ground).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
+use tumen_places::Land;
+
+use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::fix::Fix;
+use crate::profile::LoiteringProfile;
+
+/// One vessel track's confinement detector; feed its positions in time
+/// order.
+pub struct ConfinedDetector<'g> {
+    profile: LoiteringProfile,
+    land: &'g Land,
+    run: Option<Run>,
+}
+
+struct Run {
+    first: Fix,
+    last: Fix,
+    lat_min: f64,
+    lat_max: f64,
+    lon_min: f64,
+    lon_max: f64,
+    /// The run's positions, thinned (at most [`KEPT`]), so that a run the
+    /// next report breaks can slide on from its later part: a ship that
+    /// sails in and starts circling is confined from the circle on, not
+    /// from the report on the way in that fitted the box.
+    kept: VecDeque<Fix>,
+    reports: u32,
+    declared: u32,
+    /// The report the next step of the path is measured from, and the
+    /// path so far (steps of at least `step_minutes`: noise over seconds
+    /// would add up to knots).
+    step_from: Fix,
+    path_m: f64,
+}
+
+impl Run {
+    fn new(first: &Fix) -> Run {
+        Run {
+            first: *first,
+            last: *first,
+            lat_min: first.lat_deg,
+            lat_max: first.lat_deg,
+            lon_min: first.lon_deg,
+            lon_max: first.lon_deg,
+            kept: VecDeque::from([*first]),
+            reports: 1,
+            declared: 0,
+            step_from: *first,
+            path_m: 0.0,
+        }
+    }
+
+    /// The box's diagonal were `row` in it, in metres.
+    fn diagonal_with_m(&self, row: &Fix) -> f64 {
+        let south_west = LatLon { lat_deg: self.lat_min.min(row.lat_deg), lon_deg: self.lon_min.min(row.lon_deg) };
+        let north_east = LatLon { lat_deg: self.lat_max.max(row.lat_deg), lon_deg: self.lon_max.max(row.lon_deg) };
+        south_west.near_distance_m(north_east)
+    }
+
+    /// Keeps `row` among the run's positions, thinning them by half when
+    /// full (the first and the latest always kept).
+    fn keep(&mut self, row: &Fix) {
+        if self.kept.len() == KEPT {
+            let last = self.kept.len() - 1;
+            self.kept =
+                self.kept.iter().enumerate().filter(|(i, _)| i % 2 == 0 || *i == last).map(|(_, p)| *p).collect();
+        }
+        self.kept.push_back(*row);
+    }
+
+    /// The run from its kept positions' latest part that `row` fits with:
+    /// its earliest positions dropped until the box is small enough.
+    fn slid_to_fit(&self, row: &Fix, max_diagonal_m: f64) -> Run {
+        let mut start = 0;
+        while start < self.kept.len() {
+            let mut run = Run::new(&self.kept[start]);
+            for fix in self.kept.iter().skip(start + 1) {
+                run.extend(fix, &[]);
+            }
+            if run.diagonal_with_m(row) <= max_diagonal_m {
+                return run;
+            }
+            start += 1;
+        }
+        Run::new(row)
+    }
+
+    /// Adds a report inside the box.
+    fn extend(&mut self, row: &Fix, skip_nav_statuses: &[u8]) {
+        self.last = *row;
+        self.reports += 1;
+        self.lat_min = self.lat_min.min(row.lat_deg);
+        self.lat_max = self.lat_max.max(row.lat_deg);
+        self.lon_min = self.lon_min.min(row.lon_deg);
+        self.lon_max = self.lon_max.max(row.lon_deg);
+        if row.nav_status.is_some_and(|s| skip_nav_statuses.contains(&s)) {
+            self.declared += 1;
+        }
+        self.keep(row);
+    }
+
+    fn centre(&self) -> LatLon {
+        LatLon { lat_deg: (self.lat_min + self.lat_max) / 2.0, lon_deg: (self.lon_min + self.lon_max) / 2.0 }
+    }
+}
+
+impl<'g> ConfinedDetector<'g> {
+    pub fn new(profile: LoiteringProfile, land: &'g Land) -> ConfinedDetector<'g> {
+        ConfinedDetector { profile, land, run: None }
+    }
+
+    /// The confinement this position ends, if it ends one that qualifies.
+    pub fn feed(&mut self, row: &Fix) -> Option<Event> {
+        let Some(run) = &mut self.run else {
+            self.run = Some(Run::new(row));
+            return None;
+        };
+        let max_diagonal_m = 2.0 * self.profile.confined_radius_m;
+        let silent = hours_between(run.last.time, row.time) > self.profile.max_gap_hours;
+        if silent || run.diagonal_with_m(row) > max_diagonal_m {
+            // A run long enough ends here; a shorter one slides on.
+            let slid = (!silent).then(|| run.slid_to_fit(row, max_diagonal_m));
+            let ended = self.end_run();
+            let mut next = match (&ended, slid) {
+                (None, Some(slid)) => slid,
+                _ => Run::new(row),
+            };
+            if next.last.time < row.time {
+                next.extend(row, &self.profile.skip_nav_statuses);
+                next.path_m = path_of(&next.kept, self.profile.step_minutes);
+                next.step_from = *row;
+            }
+            self.run = Some(next);
+            return ended;
+        }
+        run.extend(row, &self.profile.skip_nav_statuses);
+        if hours_between(run.step_from.time, row.time) * 60.0 >= self.profile.step_minutes {
+            run.path_m += run.step_from.position().near_distance_m(row.position());
+            run.step_from = *row;
+        }
+        None
+    }
+
+    /// At the end of the data, the run still going, if it qualifies.
+    pub fn finish(&mut self) -> Option<Event> {
+        self.end_run()
+    }
+
+    fn end_run(&mut self) -> Option<Event> {
+        let run = self.run.take()?;
+        let hours = hours_between(run.first.time, run.last.time);
+        if hours < self.profile.confined_min_hours || f64::from(run.declared) > 0.5 * f64::from(run.reports) {
+            return None;
+        }
+        let knots = run.path_m / METRES_PER_NAUTICAL_MILE / hours;
+        if knots < self.profile.max_speed_knots {
+            return None;
+        }
+        // Shore distance last: the costliest test, for the fewest runs.
+        let corners = [
+            LatLon { lat_deg: run.lat_min, lon_deg: run.lon_min },
+            LatLon { lat_deg: run.lat_max, lon_deg: run.lon_max },
+            run.centre(),
+        ];
+        let shore_nm = corners
+            .iter()
+            .map(|p| self.land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
+            .sum::<f64>()
+            / corners.len() as f64;
+        (shore_nm >= self.profile.min_offshore_nm).then(|| self.event(&run, hours, knots, shore_nm))
+    }
+
+    fn event(&self, run: &Run, hours: f64, knots: f64, shore_nm: f64) -> Event {
+        let centre = run.centre();
+        let mut attributes = BTreeMap::new();
+        attributes.insert("mode", Value::Text("confined".to_owned()));
+        attributes.insert("duration_hours", Value::Number(hours));
+        attributes.insert("mean_speed_knots", Value::Number(knots));
+        attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
+        let half_diagonal_m = LatLon { lat_deg: run.lat_min, lon_deg: run.lon_min }
+            .near_distance_m(LatLon { lat_deg: run.lat_max, lon_deg: run.lon_max })
+            / 2.0;
+        attributes.insert("radius_km", Value::Number(half_diagonal_m / 1000.0));
+        Event {
+            id: Event::make_id(EventKind::Loitering, &[run.first.mmsi], run.first.time, &self.profile.name),
+            kind: EventKind::Loitering,
+            mmsis: vec![run.first.mmsi],
+            start: run.first.time,
+            end: run.last.time,
+            position: Some(centre),
+            place: None,
+            attributes,
+            confidence: if hours >= 2.0 * self.profile.confined_min_hours { 3 } else { 2 },
+            profile: self.profile.name.clone(),
+            evidence: vec![Evidence::of(&run.first, "confinement starts"), Evidence::of(&run.last, "confinement ends")],
+        }
+    }
+}
+
+/// Positions kept per run (thinned by half when full).
+const KEPT: usize = 32;
+
+/// The path through kept positions, in steps of at least `step_minutes`.
+fn path_of(kept: &VecDeque<Fix>, step_minutes: f64) -> f64 {
+    let mut path_m = 0.0;
+    let mut from: Option<&Fix> = None;
+    for fix in kept {
+        match from {
+            None => from = Some(fix),
+            Some(f) if hours_between(f.time, fix.time) * 60.0 >= step_minutes => {
+                path_m += f.position().near_distance_m(fix.position());
+                from = Some(fix);
+            }
+            Some(_) => {}
+        }
+    }
+    path_m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rows::position;
+
+    const MINUTE_MS: i64 = 60_000;
+
+    fn run(rows: &[Fix]) -> Vec<Event> {
+        let mut d = ConfinedDetector::new(LoiteringProfile::default(), Land::embedded());
+        let mut events: Vec<Event> = rows.iter().filter_map(|r| d.feed(r)).collect();
+        events.extend(d.finish());
+        events
+    }
+
+    /// Circling a point in the mid Sea of Japan at `knots` on a circle of
+    /// `radius_m`, a report a minute, for `hours`.
+    fn circling(radius_m: f64, knots: f64, hours: i64, status: Option<u8>) -> Vec<Fix> {
+        let centre = LatLon { lat_deg: 40.5, lon_deg: 134.5 };
+        let turn_minutes = std::f64::consts::TAU * radius_m / (knots * METRES_PER_NAUTICAL_MILE / 60.0);
+        (0..hours * 60)
+            .map(|m| {
+                let p = centre.destination((m as f64 / turn_minutes * 360.0).rem_euclid(360.0), radius_m);
+                let mut row = position(9, m * MINUTE_MS, p.lat_deg, p.lon_deg, knots as f32);
+                row.nav_status = status;
+                row
+            })
+            .collect()
+    }
+
+    #[test]
+    fn circling_in_a_small_area_for_hours_is_confined_loitering() {
+        let events = run(&circling(1000.0, 4.5, 6, Some(0)));
+        assert_eq!(events.len(), 1, "{events:#?}");
+        let e = &events[0];
+        assert_eq!((e.kind, &e.attributes["mode"]), (EventKind::Loitering, &Value::Text("confined".into())));
+        let Value::Number(knots) = e.attributes["mean_speed_knots"] else { panic!() };
+        assert!(knots > 2.0, "{knots}");
+        // A wider circle, too short a time, fishing, or near shore: none.
+        assert!(run(&circling(3000.0, 4.5, 6, Some(0))).is_empty());
+        assert!(run(&circling(1000.0, 4.5, 3, Some(0))).is_empty());
+        assert!(run(&circling(1000.0, 4.5, 6, Some(7))).is_empty());
+        // Slow drift is the slow rule's.
+        assert!(run(&circling(1000.0, 0.8, 6, Some(0))).is_empty());
+    }
+}
