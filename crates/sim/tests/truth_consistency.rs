@@ -236,9 +236,18 @@ fn check_events(run: &Run, heard: &[Heard]) {
                 }
             }
             "loitering" => {
+                // Slow (GFW's rule), or confined within its radius at any
+                // speed (Tumen's second rule: within a nautical mile).
                 let v = vessel(world, &event["vessels"][0]);
+                let center = LatLon {
+                    lat_deg: event["center"][0].as_f64().unwrap(),
+                    lon_deg: event["center"][1].as_f64().unwrap(),
+                };
+                let radius_m = event["radius_m"].as_f64().unwrap();
                 for t in samples(start, end) {
-                    assert!(v.plan.state_at(t).unwrap().sog_knots < 2.0, "{id}: fast at {t}");
+                    let k = v.plan.state_at(t).unwrap();
+                    let confined = radius_m <= 1852.0 && k.position.distance_m(center) <= radius_m + 50.0;
+                    assert!(k.sog_knots < 2.0 || confined, "{id}: fast and unconfined at {t}");
                 }
             }
             "spoofing" => {
