@@ -34,8 +34,17 @@ use tumen_store::Dataset;
 const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
 const TOLERANCE_S: i64 = 600;
 
-const SCENARIOS: [&str; 8] =
-    ["najin-dunay-2023", "ais-off", "encounter", "loitering", "spoofing", "identity", "port-calls", "waterways"];
+const SCENARIOS: [&str; 9] = [
+    "najin-dunay-2023",
+    "ais-off",
+    "encounter",
+    "loitering",
+    "spoofing",
+    "identity",
+    "port-calls",
+    "waterways",
+    "habits",
+];
 
 fn tumen(args: &[&str]) -> String {
     let out = Command::new(TUMEN).args(args).output().expect("tumen runs");
@@ -299,6 +308,11 @@ fn any_match(_: &Value, _: &Value) -> bool {
     true
 }
 
+/// Whether a truth event's MMSI is one a single station can have.
+fn one_station(t: &Value) -> bool {
+    t["mmsi"].as_u64().is_none_or(|m| Mmsi(m as u32).not_one_station().is_none())
+}
+
 fn near_port(case: &Case, t: &Value, km: f64) -> bool {
     let at = LatLon { lat_deg: t["position"][0].as_f64().unwrap(), lon_deg: t["position"][1].as_f64().unwrap() };
     case.gazetteer.first_within(at, km * 1000.0, |p| p.kind.is_maritime()).is_some()
@@ -386,9 +400,24 @@ fn rules() -> Vec<Rule> {
             truth_kind: "shared_mmsi",
             accepted: &["shared_mmsi"],
             found: |f| kind(f, "shared_mmsi"),
-            countable: always,
+            // A transponder's default MMSI (123456789) is no one station's:
+            // data quality, below.
+            countable: |_, t| one_station(t),
             same: any_match,
             timing: Timing::During,
+        },
+        Rule {
+            name: "data_quality",
+            truth_kind: "data_quality",
+            // Outliers at the edges of a spoofed stretch, and a default
+            // MMSI on several boats, are data quality too.
+            accepted: &["data_quality", "spoofing", "shared_mmsi"],
+            found: |f| kind(f, "data_quality"),
+            countable: always,
+            same: any_match,
+            // One finding per vessel and day, spanning its outliers: found
+            // is all that is scored.
+            timing: Timing::Instant,
         },
         Rule {
             name: "shared_imo → identity_conflict",
@@ -468,6 +497,21 @@ fn detectors_find_what_the_scenarios_hold() {
         if ["spoofing", "encounter", "loitering"].contains(&kind) {
             failures.push(format!("waterways: a false {kind}: {e}"));
         }
+    }
+    // Honest ships with real transponders' glitches: port calls and data
+    // quality, nothing else — and the default MMSI's boats are data quality.
+    let habits = cases.iter().find(|c| c.name == "habits").expect("the habits scenario runs");
+    for e in &habits.events {
+        let kind = e["kind"].as_str().unwrap();
+        if !["port_visit", "data_quality"].contains(&kind) {
+            failures.push(format!("habits: a false {kind}: {e}"));
+        }
+    }
+    let default_mmsi = habits.events.iter().any(|e| {
+        e["kind"] == "data_quality" && e["mmsis"][0] == 123_456_789 && e["attributes"]["invalid_mmsi"].is_number()
+    });
+    if !default_mmsi {
+        failures.push("habits: the default MMSI's reports are not data quality".into());
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -128,4 +128,13 @@ fn real_tracks_give_port_calls_and_no_positions_on_land() {
         .filter(|e| e["attributes"]["duration_hours"].as_f64().unwrap() > 31.0 * 24.0)
         .collect();
     assert!(long.is_empty(), "{long:#?}");
+
+    // A silence that ends 7,500 km away (the shared 416000000) is another
+    // transmitter taking over, not a ship switching its AIS off.
+    let unreachable: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["kind"] == "ais_disabling")
+        .filter(|e| e["attributes"]["implied_speed_knots"].as_f64().is_some_and(|k| k > 50.0))
+        .collect();
+    assert!(unreachable.is_empty(), "{unreachable:#?}");
 }

@@ -59,6 +59,10 @@ impl HourlyCounts {
     }
 }
 
+/// Faster than this between the two ends of a silence, the vessel heard
+/// after it is not the one heard before (the segmenter's reach).
+const REACHABLE_MAX_KNOTS: f64 = 50.0;
+
 impl<'g> GapDetector<'g> {
     pub fn new(profile: GapProfile, gazetteer: &'g Gazetteer, land: &'g Land) -> GapDetector<'g> {
         GapDetector { profile, gazetteer, land, last: None, hourly: HourlyCounts::default() }
@@ -104,15 +108,24 @@ impl<'g> GapDetector<'g> {
             .find_map(|p| self.gazetteer.first_containing(p, |place| place.watched));
         let placed =
             shore_nm > self.profile.offshore_min_nm || (self.profile.watched_zones_exempt && watched.is_some());
+        // Heard again where no ship could have sailed meanwhile: another
+        // transmitter on the MMSI took over (a shared MMSI), not one ship
+        // that went dark.
+        let implied_knots = to.map(|to| from.distance_m(to) / METRES_PER_NAUTICAL_MILE / hours);
+        let out_of_reach = implied_knots.is_some_and(|knots| knots > REACHABLE_MAX_KNOTS);
         let disabling = hours >= self.profile.disabling_min_hours
             && positions_before >= self.profile.min_positions_before
-            && placed;
+            && placed
+            && !out_of_reach;
         let kind = if disabling { EventKind::AisDisabling } else { EventKind::Gap };
         let mut attributes = BTreeMap::new();
         attributes.insert("duration_hours", Value::Number(hours));
         attributes.insert("open", Value::Flag(after.is_none()));
         attributes.insert("positions_before", Value::Number(f64::from(positions_before)));
         attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
+        if out_of_reach {
+            attributes.insert("reappeared_out_of_reach", Value::Flag(true));
+        }
         let mut evidence = vec![Evidence::of(before, "last position before the gap")];
         if let Some(after) = after {
             let to = LatLon { lat_deg: after.lat_deg, lon_deg: after.lon_deg };
@@ -230,6 +243,20 @@ mod tests {
         assert_eq!(corridor.place.as_deref(), Some("rason-peter-the-great-gulf"));
         // Near shore elsewhere (Korea Strait off Busan): only a gap.
         assert_eq!(well_received_then_silent(35.0, 129.2, 10, 24).unwrap().kind, EventKind::Gap);
+    }
+
+    #[test]
+    fn heard_again_out_of_reach_is_another_transmitter_not_disabling() {
+        // Mid Sea of Japan, then after 20 hours the MMSI is heard 7,500 km
+        // away (200 kn): a ship that shares it, not this one gone dark.
+        let mut d = detector();
+        for minute in (0..600).step_by(10) {
+            assert!(d.feed(&position(9, minute * 60_000, 40.5, 134.5, 10.0)).is_none());
+        }
+        let later = position(9, 590 * 60_000 + 20 * HOUR_MS, -20.0, 100.0, 10.0);
+        let e = d.feed(&later).unwrap();
+        assert_eq!(e.kind, EventKind::Gap);
+        assert_eq!(e.attributes["reappeared_out_of_reach"], Value::Flag(true));
     }
 
     #[test]

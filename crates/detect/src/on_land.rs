@@ -322,9 +322,9 @@ mod tests {
     #[test]
     fn a_jump_inland_and_back_is_one_event_with_both_ends_cited() {
         // At sea off Rason, then 12 reports ~50-60 km inland in Primorye a
-        // minute apart, then back at sea.
+        // minute apart (at the 12 kn they report), then back at sea.
         let mut track = vec![(42.0, 131.0), (42.2333, 130.3)];
-        track.extend((0..12).map(|i| (43.5 + f64::from(i) * 0.01, 132.5)));
+        track.extend((0..12).map(|i| (43.5 + f64::from(i) * 0.0033, 132.5)));
         track.push((42.0, 131.0));
         let events = run(&track);
         assert_eq!(events.len(), 1, "{events:#?}");
@@ -388,11 +388,13 @@ mod tests {
     #[test]
     fn a_run_split_by_a_port_has_its_own_figures() {
         // Jump inland near Nakhodka, stop in a port on the way, go on: two
-        // runs, each with its own deepest point (reports 5 minutes apart).
+        // runs, each with its own deepest point (reports 5 minutes apart,
+        // a mile each: the 12 kn reported).
+        let step_deg = 1.0 / 60.0;
         let mut track = vec![(42.0, 132.0)];
-        track.extend((0..5).map(|i| (43.50 + f64::from(i) * 0.001, 132.5)));
+        track.extend((0..5).map(|i| (43.50 + f64::from(i) * step_deg, 132.5)));
         track.push((42.2333, 130.3)); // Najin: a port, ends the first run by a jump
-        track.extend((0..5).map(|i| (43.0 + f64::from(i) * 0.001, 133.3)));
+        track.extend((0..5).map(|i| (43.0 + f64::from(i) * step_deg, 133.3)));
         track.push((42.0, 132.0));
         let events = run_every(&track, 5 * 60_000);
         assert_eq!(events.len(), 2, "{events:#?}");
@@ -402,11 +404,11 @@ mod tests {
         };
         let truth = |lat: f64, lon: f64| Land::embedded().distance_to_shore_km(lat, lon);
         assert!(
-            (km(&events[0]) - (0..5).map(|i| truth(43.50 + f64::from(i) * 0.001, 132.5)).fold(0.0, f64::max)).abs()
+            (km(&events[0]) - (0..5).map(|i| truth(43.50 + f64::from(i) * step_deg, 132.5)).fold(0.0, f64::max)).abs()
                 < 0.01
         );
         assert!(
-            (km(&events[1]) - (0..5).map(|i| truth(43.0 + f64::from(i) * 0.001, 133.3)).fold(0.0, f64::max)).abs()
+            (km(&events[1]) - (0..5).map(|i| truth(43.0 + f64::from(i) * step_deg, 133.3)).fold(0.0, f64::max)).abs()
                 < 0.01
         );
         assert_ne!(km(&events[0]), km(&events[1]));

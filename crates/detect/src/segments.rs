@@ -13,6 +13,12 @@
 //! that cannot be anywhere (latitude ±90°, (0, 0)) and reports the track
 //! explains once a coordinate's sign is flipped are outliers at once.
 //!
+//! An established track's latest report is given out when the next one
+//! arrives: a report that no track reaches from its last report, but the
+//! track reaches from the one before — better than it reached that last
+//! one — shows the last one was off the track (a fix stamped minutes wrong,
+//! a glitch), and it becomes an outlier instead of splitting the track.
+//!
 //! A segment that was established while another was in use is a second
 //! track of the same MMSI, reported when it closes:
 //!
@@ -25,7 +31,7 @@
 use std::collections::BTreeMap;
 
 use crate::fix::Fix;
-use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Timestamp};
 
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::SegmentProfile;
@@ -63,6 +69,43 @@ const ALONG_PATH_MIN_POINTS: u32 = 2;
 /// Reports this close in time are at one time (receivers stamp to the
 /// second).
 const SAME_TIME_MS: i64 = 1_000;
+
+/// A candidate grows only by reports within this many standard deviations
+/// of the distance its speeds allow: glitches scattered round a ship reach
+/// one another at 30 kn, but do not sail like one.
+const CANDIDATE_MAX_Z: f64 = 4.0;
+
+/// An established track's last report is a glitch when the report before
+/// it reaches the next one within `GLITCH_GOOD_Z` standard deviations and
+/// the last one fits neither by `GLITCH_POOR_Z`.
+const GLITCH_GOOD_Z: f64 = 3.0;
+const GLITCH_POOR_Z: f64 = 6.0;
+
+/// A candidate whose reports all lie within this distance of the
+/// established track, and which is heard less than this share as often as
+/// the established track reports meanwhile, is scatter round it: GPS
+/// glitches, not a second ship.
+const SCATTER_NEAR_M: f64 = 8_000.0;
+const SCATTER_MAX_SHARE: f64 = 0.2;
+
+/// How a report fits an open segment.
+#[derive(Clone, Copy, Debug)]
+struct Fit {
+    index: usize,
+    /// The segment's last report was off the track, and is dropped.
+    drop_last: bool,
+}
+
+/// How well a report follows another: [`SegmentDetector::misfit`].
+#[derive(Clone, Copy, Debug)]
+struct Misfit {
+    /// Negative log-likelihood (lower is better).
+    misfit: f64,
+    /// The distance's departure from what the speeds allow, in standard
+    /// deviations.
+    z: f64,
+    agrees_as_candidate: bool,
+}
 
 /// Why a report is data quality, not behaviour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -139,6 +182,11 @@ struct Segment {
     id: u32,
     first: Fix,
     last: Fix,
+    /// Whether `last` of an established track is still to be given out (it
+    /// waits for the next report to confirm it).
+    last_pending: bool,
+    /// The report before `last`, while `last` is pending.
+    before_last: Option<Fix>,
     positions: u32,
     /// A candidate's reports, held back until it is established; with what
     /// they are if it never is.
@@ -147,6 +195,11 @@ struct Segment {
     /// Whether an established track reported while this one was a
     /// candidate: it contradicts a ship, so unestablished it is noise.
     contradicted: bool,
+    /// Reports the established tracks took while this one was a candidate.
+    contradictions: u32,
+    /// Whether each of this candidate's reports lay within
+    /// [`SCATTER_NEAR_M`] of the established track's latest report.
+    near_established: bool,
     /// The segment in use when this one opened, and its last position then:
     /// the track this one departed from.
     departed_from: Option<(u32, Fix)>,
@@ -163,6 +216,16 @@ struct Segment {
     path: TrackPath,
 }
 
+impl Segment {
+    /// Whether this candidate is scatter round an established track: its
+    /// reports all lie near that track, and it is heard far less often
+    /// (GPS glitches a few kilometres off; a second transmitter reports at
+    /// its own rate).
+    fn is_scatter(&self) -> bool {
+        self.near_established && SCATTER_MAX_SHARE * f64::from(self.contradictions) > f64::from(self.positions)
+    }
+}
+
 impl SegmentDetector {
     pub fn new(profile: SegmentProfile) -> SegmentDetector {
         SegmentDetector { profile, open: Vec::new(), next_id: 0, current: None, current_established: None }
@@ -177,7 +240,8 @@ impl SegmentDetector {
             return;
         }
         self.close_silent(row, events, placed);
-        let best = self.best_fit(row, row.position());
+        let fit = self.best_fit(row, row.position());
+        let best = fit.map(|fit| fit.index);
         // A report no established track explains as it is, but does with a
         // sign flipped, is the track's (even when earlier flipped reports
         // have made a candidate of their own).
@@ -185,24 +249,46 @@ impl SegmentDetector {
             placed.push(Placed::Outlier(*row, OutlierKind::SignFlip));
             return;
         }
+        if let Some(Fit { index, drop_last: true }) = fit {
+            let segment = &mut self.open[index];
+            placed.push(Placed::Outlier(segment.last, OutlierKind::OffTrack));
+            segment.last = segment.before_last.take().expect("a last report is dropped only with one before it");
+            segment.last_pending = false;
+            segment.positions -= 1;
+        }
         let joined = match best {
             Some(i) => {
                 let keep_ms = if self.open.len() > 1 { KEPT_SHARED_MS } else { KEPT_ALONE_MS };
+                if self.open[i].last_pending {
+                    let (last, id) = (self.open[i].last, self.open[i].id);
+                    self.give_out_pending_before(last.time, id, placed);
+                    placed.push(Placed::OnTrack(last, id));
+                }
                 let segment = &mut self.open[i];
+                segment.before_last = Some(segment.last);
                 segment.last = *row;
                 segment.positions += 1;
                 segment.path.push(row.time, row.position(), keep_ms);
                 if segment.established {
-                    placed.push(Placed::OnTrack(*row, segment.id));
+                    segment.last_pending = true;
                 } else {
                     let kind = self.conflict_kind(row);
+                    let near = self.near_established(row);
                     let segment = &mut self.open[i];
                     segment.held.push((*row, kind));
+                    segment.near_established &= near;
                     if segment.positions >= self.profile.min_positions
                         && segment.last.time.ms_since(segment.first.time) >= CANDIDATE_MIN_SPAN_MS
+                        && !segment.is_scatter()
                     {
                         segment.established = true;
-                        placed.extend(segment.held.drain(..).map(|(fix, _)| Placed::OnTrack(fix, segment.id)));
+                        segment.held.pop();
+                        segment.last_pending = true;
+                        let held = std::mem::take(&mut segment.held);
+                        let id = segment.id;
+                        // The other tracks' pending reports came first.
+                        self.give_out_pending_before(row.time, id, placed);
+                        placed.extend(held.into_iter().map(|(fix, _)| Placed::OnTrack(fix, id)));
                     }
                 }
                 let id = self.open[i].id;
@@ -225,17 +311,18 @@ impl SegmentDetector {
                 self.next_id += 1;
                 let established = !established_open || self.profile.min_positions <= 1;
                 let held = if established { Vec::new() } else { vec![(*row, self.conflict_kind(row))] };
-                if established {
-                    placed.push(Placed::OnTrack(*row, id));
-                }
                 self.open.push(Segment {
                     id,
                     first: *row,
                     last: *row,
+                    last_pending: established,
+                    before_last: None,
                     positions: 1,
                     held,
                     established,
                     contradicted: false,
+                    contradictions: 0,
+                    near_established: self.near_established(row),
                     departed_from,
                     alternations: 0,
                     returned_to: None,
@@ -253,27 +340,97 @@ impl SegmentDetector {
         self.current = Some(joined);
         if self.open.iter().any(|s| s.id == joined && s.established) {
             self.current_established = Some(joined);
+            self.mark_same_time_twins(row);
             for candidate in self.open.iter_mut().filter(|s| !s.established) {
                 candidate.contradicted = true;
+                candidate.contradictions += 1;
             }
+        }
+    }
+
+    /// A candidate's latest report at the same second as `row`, which an
+    /// established track took, and out of its reach, is what it will be if
+    /// the candidate never becomes a track: the same report twice, once
+    /// wrong (heard in either order).
+    fn mark_same_time_twins(&mut self, row: &Fix) {
+        let here = row.position();
+        let reach = |s: &Segment| self.misfit(&s.last, row, here).is_some();
+        let twins: Vec<usize> = (0..self.open.len())
+            .filter(|&i| {
+                let s = &self.open[i];
+                !s.established && s.last.time.ms_since(row.time).abs() <= SAME_TIME_MS && !reach(s)
+            })
+            .collect();
+        for i in twins {
+            if let Some((_, kind)) = self.open[i].held.last_mut() {
+                *kind = OutlierKind::SameTime;
+            }
+        }
+    }
+
+    /// Whether `row` lies within [`SCATTER_NEAR_M`] of the established
+    /// track's latest report.
+    fn near_established(&self, row: &Fix) -> bool {
+        self.current_established
+            .and_then(|id| self.open.iter().find(|s| s.id == id))
+            .is_some_and(|s| s.last.position().near_distance_m(row.position()) <= SCATTER_NEAR_M)
+    }
+
+    /// Gives out the pending last reports, up to `t`, of the established
+    /// tracks other than `except`: reports reach the detectors in time
+    /// order wherever the segmenter can keep it.
+    fn give_out_pending_before(&mut self, t: Timestamp, except: u32, placed: &mut Vec<Placed>) {
+        let due = |s: &Segment| s.id != except && s.last_pending && s.last.time <= t;
+        for other in self.open.iter_mut().filter(|s| due(s)) {
+            other.last_pending = false;
+            other.before_last = None;
+            placed.push(Placed::OnTrack(other.last, other.id));
         }
     }
 
     /// The open segment `row` fits best, if any. A short segment must fit
     /// clearly better than a long one to win (a candidate of one report
-    /// against a track of hundreds: the track, unless it is far off).
-    fn best_fit(&self, row: &Fix, here: LatLon) -> Option<usize> {
+    /// against a track of hundreds: the track, unless it is far off). A
+    /// candidate takes only reports that agree with its speeds; an
+    /// established track takes any within reach, but a last report off the
+    /// track is dropped ([`Fit::drop_last`]).
+    fn best_fit(&self, row: &Fix, here: LatLon) -> Option<Fit> {
         self.open
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.established || speeds_agree(&s.last, row, here))
-            .filter_map(|(i, s)| {
-                self.misfit(&s.last, row, here)
-                    .map(|misfit| (i, misfit + short_segment_penalty(s.positions), s.last.time))
+            .filter_map(|(index, s)| {
+                let (misfit, drop_last) = if s.established {
+                    match self.glitch_before(s, row, here) {
+                        Some(misfit) => (misfit, true),
+                        None => (self.misfit(&s.last, row, here)?.misfit, false),
+                    }
+                } else {
+                    let fit = self.misfit(&s.last, row, here)?;
+                    if !speeds_agree(&s.last, row, here) || !fit.agrees_as_candidate {
+                        return None;
+                    }
+                    (fit.misfit, false)
+                };
+                Some((Fit { index, drop_last }, misfit + short_segment_penalty(s.positions), s.last.time))
             })
             // Equal fits: the track heard last.
             .min_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
-            .map(|(i, _, _)| i)
+            .map(|(fit, _, _)| fit)
+    }
+
+    /// Whether the established track `s`'s last report, still pending, was
+    /// off the track: the report before it reaches `row` well, and the last
+    /// one fits neither (a fix stamped minutes wrong, a glitch). Then the
+    /// misfit of `row` from the report before.
+    fn glitch_before(&self, s: &Segment, row: &Fix, here: LatLon) -> Option<f64> {
+        let before = s.before_last.as_ref().filter(|_| s.last_pending)?;
+        let skip = self.misfit(before, row, here)?;
+        if skip.z > GLITCH_GOOD_Z {
+            return None;
+        }
+        let poor = |fit: Option<Misfit>| fit.is_none_or(|f| f.z > GLITCH_POOR_Z);
+        (poor(self.misfit(before, &s.last, s.last.position())) && poor(self.misfit(&s.last, row, here)))
+            .then_some(skip.misfit)
     }
 
     /// Whether an established track explains `row` with the sign of its
@@ -308,6 +465,12 @@ impl SegmentDetector {
     /// partner's last position is known before the segments that departed
     /// from it are reported).
     pub fn finish(&mut self, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
+        let mut pending: Vec<&mut Segment> = self.open.iter_mut().filter(|s| s.last_pending).collect();
+        pending.sort_by_key(|s| s.last.time);
+        for segment in pending {
+            segment.last_pending = false;
+            placed.push(Placed::OnTrack(segment.last, segment.id));
+        }
         while !self.open.is_empty() {
             let segment = self.open.remove(0);
             self.close(segment, events, placed);
@@ -324,7 +487,7 @@ impl SegmentDetector {
     /// ago that the report continues fits far better than one silent for
     /// hours, whose reach has grown to take in anything — even when the
     /// silent one's distance happens to match.
-    fn misfit(&self, from: &Fix, row: &Fix, here: LatLon) -> Option<f64> {
+    fn misfit(&self, from: &Fix, row: &Fix, here: LatLon) -> Option<Misfit> {
         let metres = from.position().near_distance_m(here);
         let seconds = row.time.ms_since(from.time).unsigned_abs() as f64 / 1000.0;
         let reach_m =
@@ -343,7 +506,10 @@ impl SegmentDetector {
         let off_m = (low_m - metres).max(metres - high_m).max(0.0);
         let sigma_m = SPEED_UNCERTAINTY_M_PER_S * seconds + GNSS_NOISE_M;
         let z = off_m / sigma_m;
-        Some(z * z + 2.0 * sigma_m.ln())
+        // A reported 0 on both says little (many exports write it for
+        // "unknown"): a candidate is not held to it.
+        let both_zero = from.sog_knots.unwrap_or(0.0) < 0.5 && row.sog_knots.unwrap_or(0.0) < 0.5;
+        Some(Misfit { misfit: z * z + 2.0 * sigma_m.ln(), z, agrees_as_candidate: both_zero || z <= CANDIDATE_MAX_Z })
     }
 
     fn record_alternation(&mut self, previous: u32, joined: u32, row: &Fix) {
@@ -379,6 +545,9 @@ impl SegmentDetector {
     /// segments that departed from it where it ended, and reports it if it
     /// was a second track.
     fn close(&mut self, mut segment: Segment, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
+        if segment.last_pending {
+            placed.push(Placed::OnTrack(segment.last, segment.id));
+        }
         if !segment.established {
             if segment.contradicted {
                 placed.extend(segment.held.drain(..).map(|(fix, kind)| Placed::Outlier(fix, kind)));
@@ -543,12 +712,12 @@ mod tests {
     #[test]
     fn outliers_are_data_quality_and_never_reach_a_track() {
         let mut points: Vec<_> = sailing(0..60).collect();
-        // A wild fix 30 km off at minute 20; at minute 30 a second report
+        // A wild fix 30 km off instead of minute 20; at minute 30 a second report
         // at the same second 1.2 km away; at 40–42 the longitude's sign
         // flipped three times running; at 50 (0, 0) and the South Pole.
-        points.insert(20, (20, 41.73, 131.05));
+        points[20] = (20, 41.73, 131.05);
         let (_, lat, lon) = sailing(30..31).next().unwrap();
-        points.insert(32, (30, lat + 0.011, lon));
+        points.insert(31, (30, lat + 0.011, lon));
         for m in 40..43 {
             let (_, lat, lon) = sailing(m..m + 1).next().unwrap();
             points.push((m, lat, -lon));
@@ -586,9 +755,37 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(on_track.len(), 60);
+        assert_eq!(on_track.len(), 59);
         assert!(on_track.iter().all(|&(_, id)| id == 0));
         assert!(on_track.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
+
+    #[test]
+    fn a_fix_stamped_minutes_wrong_is_an_outlier_not_a_second_track() {
+        // Minute 30 reports where the ship is at minute 50 (40 kn from
+        // minute 29: within reach); minute 31 is then out of reach from it,
+        // but on track from minute 29.
+        let mut points: Vec<_> = sailing(0..120).collect();
+        let (_, lat, lon) = sailing(50..51).next().unwrap();
+        points[30] = (30, lat, lon);
+        let (events, placed) = run_placed(&points);
+        assert!(events.is_empty(), "{events:#?}");
+        let outliers: Vec<_> = placed
+            .iter()
+            .filter_map(|p| match p {
+                Placed::Outlier(fix, kind) => Some((fix.time.unix_ms() / MINUTE_MS, *kind)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(outliers, vec![(30, OutlierKind::OffTrack)]);
+        let tracks: std::collections::BTreeSet<u32> = placed
+            .iter()
+            .filter_map(|p| match p {
+                Placed::OnTrack(_, id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tracks.len(), 1);
     }
 
     /// A ship sailing east at ~10 kn: one position a minute.
@@ -632,21 +829,22 @@ mod tests {
 
     #[test]
     fn two_ships_on_one_mmsi_are_two_tracks_while_both_report() {
-        // Ship A sails all along; from minute 60 to 240 ship B, 80 km north,
-        // sends the same MMSI every other minute.
+        // Ship A sails all along; from minute 60 to 240 ship B, 80 km north
+        // and sailing alike, sends the same MMSI every other minute.
         let mut points = Vec::new();
         for m in 0..400 {
             let (_, lat, lon) = sailing(m..m + 1).next().unwrap();
-            points.push((m, lat, lon));
-            if (60..240).contains(&m) && m % 2 == 0 {
-                points.push((m, 42.72, 131.5));
+            if (60..240).contains(&m) && m % 2 == 1 {
+                points.push((m, lat + 0.72, lon + 0.3));
+            } else {
+                points.push((m, lat, lon));
             }
         }
         let events = run(&points);
         assert_eq!(events.len(), 1, "{events:#?}");
         assert_eq!(events[0].attributes["mode"], Value::Text("two_tracks".into()));
         assert_eq!(events[0].confidence, 4);
-        assert_eq!((events[0].start.unix_ms(), events[0].end.unix_ms()), (60 * MINUTE_MS, 238 * MINUTE_MS));
+        assert_eq!((events[0].start.unix_ms(), events[0].end.unix_ms()), (61 * MINUTE_MS, 239 * MINUTE_MS));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::csv_rows;
 use crate::plan::{Kinematics, Motion, wrap_deg};
 use crate::radio::{self, Fix, STATIC_INTERVAL_MS, Voyage};
 use crate::reception::ReceiverIndex;
-use crate::scenario::format::{AisClass, LineFormat};
+use crate::scenario::format::{AisClass, GlitchMode, LineFormat};
 use crate::traffic::stream;
 use crate::world::{SpoofKind, Vessel, World};
 
@@ -219,6 +219,7 @@ struct Radio {
     /// Copied from the vessel, so reports need not read it.
     class: AisClass,
     spoofs: bool,
+    glitches: bool,
 }
 
 /// The true state at one instant and its rates of change, valid for a
@@ -436,6 +437,7 @@ impl Radio {
             mmsi_until: Timestamp::from_unix_ms(i64::MIN),
             class: vessel.class,
             spoofs: !vessel.spoofs.is_empty(),
+            glitches: !vessel.glitches.is_empty(),
         }
     }
 
@@ -468,7 +470,8 @@ impl Radio {
                     self.hear(context, vessel, t, true, &mut heard, &mut out.stats);
                     if !heard.is_empty() {
                         let state = self.motion.state_at(self.segment, vessel, t);
-                        let reported = self.reported_state(vessel, &state, t);
+                        let mut reported = self.reported_state(vessel, &state, t);
+                        let twin = self.glitches.then(|| self.glitch(vessel, t, &mut reported)).flatten();
                         if t >= self.mmsi_until {
                             self.mmsi = vessel.identity.at(t).mmsi;
                             self.mmsi_until =
@@ -478,6 +481,13 @@ impl Radio {
                         let channel = self.channel();
                         self.emit(context, &fix.message(self.class), t, channel, &heard, out);
                         self.write_rows(context, vessel, &fix, out);
+                        if let Some(twin) = twin {
+                            // A transmission of its own (its own group id).
+                            self.transmissions = self.transmissions.wrapping_add(1);
+                            let fix = Fix::new(t, self.mmsi, &twin);
+                            self.emit(context, &fix.message(self.class), t, self.channel(), &heard, out);
+                            self.write_rows(context, vessel, &fix, out);
+                        }
                     }
                 }
                 let jitter = self.rng.random_range(-100..=100);
@@ -629,6 +639,37 @@ impl Radio {
             }
         }
         reported
+    }
+
+    /// Spoils `reported` as the vessel's transponder habit at `t` has it
+    /// (for its share of reports); a `same_time` habit gives a second
+    /// report at the same second instead, returned.
+    fn glitch(&mut self, vessel: &Vessel, t: Timestamp, reported: &mut Kinematics) -> Option<Kinematics> {
+        let glitch = vessel.glitch_at(t)?;
+        if glitch.mode == GlitchMode::StaleStatus {
+            reported.nav_status = crate::plan::nav_status::MOORED;
+            return None;
+        }
+        if !self.rng.random_bool(glitch.share) {
+            return None;
+        }
+        let bearing_deg = self.rng.random_range(0.0..360.0);
+        match glitch.mode {
+            GlitchMode::OffTrack => {
+                let metres = self.rng.random_range(300.0..5000.0);
+                reported.position = reported.position.destination(bearing_deg, metres);
+            }
+            GlitchMode::SignFlip => reported.position.lon_deg = -reported.position.lon_deg,
+            GlitchMode::NullIsland => reported.position = LatLon { lat_deg: 0.0, lon_deg: 0.0 },
+            GlitchMode::SameTime => {
+                let metres = self.rng.random_range(1000.0..3000.0);
+                let mut twin = *reported;
+                twin.position = reported.position.destination(bearing_deg, metres);
+                return Some(twin);
+            }
+            GlitchMode::StaleStatus => {}
+        }
+        None
     }
 
     /// The radio channel of the next transmission: A and B in turn.

@@ -16,6 +16,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("facility", include_str!("../../../scenarios/behaviours/facility.toml")),
     ("receivers", include_str!("../../../scenarios/behaviours/receivers.toml")),
     ("waterways", include_str!("../../../scenarios/behaviours/waterways.toml")),
+    ("habits", include_str!("../../../scenarios/behaviours/habits.toml")),
 ];
 
 /// The text of a shipped scenario.

@@ -109,6 +109,7 @@ pub fn generate(
                 plan,
                 dark: Vec::new(),
                 spoofs: Vec::new(),
+                glitches: Vec::new(),
                 cargo: Vec::new(),
             }
         })

@@ -12,7 +12,7 @@ use crate::facilities::Observation;
 use crate::feed::FeedStats;
 use crate::imagery::{Detection, DetectionTruth, Missed};
 use crate::plan::Activity;
-use crate::scenario::format::{AisClass, LegMode, ObjectClass, SpoofMode};
+use crate::scenario::format::{AisClass, GlitchMode, LegMode, ObjectClass, SpoofMode};
 use crate::world::{Identity, Interval, SpoofKind, Vessel, World};
 
 pub const SCHEMA: &str = "tumen.sim.truth/1";
@@ -108,6 +108,11 @@ pub enum EventDetail {
         center: [f64; 2],
         radius_m: f64,
         speed_knots: f64,
+    },
+    /// A share of the reports spoiled by a transponder habit.
+    DataQuality {
+        glitch: GlitchMode,
+        share: f64,
     },
     /// Broadcast positions were false.
     Spoofing {
@@ -242,6 +247,7 @@ pub fn build<'a>(
         dark_periods(vessel, window, &mut events);
         loitering(vessel, window, &mut events);
         spoofing(vessel, window, &mut events);
+        data_quality(vessel, window, &mut events);
         identity_changes(vessel, window, &mut events);
         draught_changes(world, vessel, window, &mut events);
     }
@@ -559,6 +565,22 @@ fn spoofing(vessel: &Vessel, window: Interval, events: &mut Vec<Event>) {
             vessels: vec![vessel.id.clone()],
             illicit: spoof.illicit,
             detail: EventDetail::Spoofing { mode, detail },
+        });
+    }
+}
+
+/// Transponder habits that spoil reports: data quality, not behaviour (a
+/// stale navigational status spoils no position and is left out).
+fn data_quality(vessel: &Vessel, window: Interval, events: &mut Vec<Event>) {
+    let spoiling = vessel.glitches.iter().filter(|g| g.mode != GlitchMode::StaleStatus);
+    for (n, glitch) in spoiling.filter(|g| overlaps(g.interval, window)).enumerate() {
+        events.push(Event {
+            id: format!("data_quality:{}:{}", vessel.id, n + 1),
+            start: glitch.interval.start,
+            end: glitch.interval.end,
+            vessels: vec![vessel.id.clone()],
+            illicit: false,
+            detail: EventDetail::DataQuality { glitch: glitch.mode, share: glitch.share },
         });
     }
 }

@@ -6,7 +6,7 @@ use geo::{Contains, Coord, LineString, Polygon};
 use tumen_model::{LatLon, Timestamp};
 
 use crate::plan::Plan;
-use crate::scenario::format::{AisClass, LegMode, LineFormat, ObjectClass, Outputs};
+use crate::scenario::format::{AisClass, GlitchMode, LegMode, LineFormat, ObjectClass, Outputs};
 use tumen_model::PlaceKind;
 
 pub struct World {
@@ -199,6 +199,14 @@ pub struct Spoof {
     pub illicit: bool,
 }
 
+/// A transponder habit for a while: a share of the reports spoiled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Glitch {
+    pub interval: Interval,
+    pub mode: GlitchMode,
+    pub share: f64,
+}
+
 /// A loading or unloading during a stop.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CargoOperation {
@@ -224,6 +232,8 @@ pub struct Vessel {
     /// Transmitter off, sorted and disjoint.
     pub dark: Vec<DarkPeriod>,
     pub spoofs: Vec<Spoof>,
+    /// Transponder habits, sorted by start.
+    pub glitches: Vec<Glitch>,
     pub cargo: Vec<CargoOperation>,
 }
 
@@ -235,6 +245,10 @@ impl Vessel {
 
     pub fn spoof_at(&self, t: Timestamp) -> Option<&Spoof> {
         self.spoofs.iter().find(|s| s.interval.contains(t))
+    }
+
+    pub fn glitch_at(&self, t: Timestamp) -> Option<&Glitch> {
+        self.glitches.iter().find(|g| g.interval.contains(t))
     }
 }
 

@@ -111,6 +111,7 @@ pub(super) fn compile(file: ScenarioFile, text: &str, name: &str, seed: Option<u
     for vessel in &mut world.vessels {
         merge_dark_periods(&mut vessel.dark);
         vessel.spoofs.sort_by_key(|s| s.interval.start);
+        vessel.glitches.sort_by_key(|g| g.interval.start);
     }
 
     c.unique_ids(&file.traffic, |t| &t.id, "traffic")?;
@@ -393,6 +394,7 @@ impl Compiler<'_> {
             plan: compiled.plan,
             dark,
             spoofs: Vec::new(),
+            glitches: Vec::new(),
             cargo: compiled.cargo,
         };
         Ok((vessel, compiled.meets))
@@ -462,6 +464,14 @@ impl Compiler<'_> {
                     None => return Err(here("spoof needs mode = \"jump\", \"circle\" or \"fixed\"".into())),
                 };
                 world.vessels[vessel_index].spoofs.push(Spoof { interval, kind, illicit: spec.illicit });
+            }
+            BehaviourKind::Glitch => {
+                let interval = window.ok_or_else(|| here("glitch needs from and until".into()))?;
+                let mode = spec.glitch.ok_or_else(|| {
+                    here("glitch needs glitch = \"off_track\", \"sign_flip\", \"null_island\", \"same_time\" or \"stale_status\"".into())
+                })?;
+                let share = if mode == GlitchMode::StaleStatus { 1.0 } else { spec.share.map_or(0.02, |s| s.0) };
+                world.vessels[vessel_index].glitches.push(Glitch { interval, mode, share });
             }
         }
         Ok(())

@@ -415,8 +415,32 @@ pub struct BehaviourSpec {
     /// `fixed`: the one position broadcast (e.g. on land).
     #[serde(default)]
     pub at: Option<Point>,
+    /// `glitch`: what goes wrong with the transponder's reports.
+    #[serde(default)]
+    pub glitch: Option<GlitchMode>,
+    /// `glitch`: the share of position reports it spoils (default 0.02;
+    /// `stale_status` spoils every report).
+    #[serde(default)]
+    pub share: Option<Probability>,
     #[serde(default)]
     pub illicit: bool,
+}
+
+/// Transponder habits of real AIS (FACTS.md §8): data quality, not
+/// behaviour — Tumen must count them and raise nothing else.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GlitchMode {
+    /// A report 0.3–5 km off the true position.
+    OffTrack,
+    /// The longitude's sign flipped (−32° sent as +32°).
+    SignFlip,
+    /// The position (0, 0): a receiver or unit without a fix.
+    NullIsland,
+    /// A second report at the same second, 1–3 km away.
+    SameTime,
+    /// Navigational status left at "moored" while the ship sails.
+    StaleStatus,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -424,6 +448,7 @@ pub struct BehaviourSpec {
 pub enum BehaviourKind {
     AisOff,
     Spoof,
+    Glitch,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, serde::Serialize)]
