@@ -59,6 +59,8 @@ struct Visit<'g> {
     last_stop: Option<Fix>,
     stop_ms: i64,
     longest_gap_hours: f64,
+    /// Reports in the place (or its exit margin).
+    positions: u32,
 }
 
 impl<'g> PortVisitDetector<'g> {
@@ -111,6 +113,7 @@ impl<'g> PortVisitDetector<'g> {
                     last_stop: stopped.then_some(*row),
                     stop_ms: 0,
                     longest_gap_hours: 0.0,
+                    positions: 1,
                 });
             }
             None => self.seen_outside = true,
@@ -134,6 +137,9 @@ impl<'g> PortVisitDetector<'g> {
             (true, _) => 2,
             (false, _) => 1,
         };
+        // One report in port: there, but for how long nobody can say.
+        let one_report = visit.positions == 1;
+        let confidence = if one_report { confidence.min(2) } else { confidence };
         if confidence < self.profile.min_confidence {
             return None;
         }
@@ -141,9 +147,15 @@ impl<'g> PortVisitDetector<'g> {
         attributes.insert("entry_observed", Value::Flag(visit.entry_observed));
         attributes.insert("exit_observed", Value::Flag(exit.is_some()));
         attributes.insert("open", Value::Flag(exit.is_none()));
-        attributes.insert("stop_hours", Value::Number(visit.stop_ms as f64 / 3_600_000.0));
-        attributes.insert("longest_in_port_gap_hours", Value::Number(visit.longest_gap_hours));
-        attributes.insert("duration_hours", Value::Number(hours_between(visit.entry.time, visit.last_inside.time)));
+        attributes.insert("positions", Value::Number(f64::from(visit.positions)));
+        if one_report {
+            attributes.insert("duration_unknown", Value::Flag(true));
+        } else {
+            attributes.insert("stop_hours", Value::Number(visit.stop_ms as f64 / 3_600_000.0));
+            attributes.insert("longest_in_port_gap_hours", Value::Number(visit.longest_gap_hours));
+            let hours = hours_between(visit.entry.time, visit.last_inside.time);
+            attributes.insert("duration_hours", Value::Number(hours));
+        }
         let mut evidence =
             vec![Evidence::of(&visit.entry, if visit.entry_observed { "entry" } else { "first position in port" })];
         if let (Some(first), Some(last)) = (&visit.first_stop, &visit.last_stop) {
@@ -208,6 +220,7 @@ impl PortVisitDetector<'_> {
 
 impl Visit<'_> {
     fn extend(&mut self, row: &Fix, here: LatLon, profile: &PortVisitProfile) {
+        self.positions += 1;
         if self.place.contains(here) {
             self.last_within = *row;
             self.after_within = None;
@@ -299,6 +312,18 @@ mod tests {
         assert_eq!(visit.attributes["stop_hours"], Value::Number(9.0));
         let roles: Vec<&str> = visit.evidence.iter().map(|e| e.role).collect();
         assert_eq!(roles, ["entry", "stop start", "stop end", "last position in port", "exit"]);
+    }
+
+    #[test]
+    fn a_visit_seen_from_one_report_has_unknown_duration() {
+        // Heard once in port, stopped, between reports at sea 12 h apart.
+        let events = run(&[(0, 10.0, 9.0), (360, 1.0, 0.0), (720, 10.0, 9.0)]);
+        assert_eq!(events.len(), 1, "{events:#?}");
+        let visit = &events[0];
+        assert_eq!(visit.attributes["duration_unknown"], Value::Flag(true));
+        assert_eq!(visit.attributes["positions"], Value::Number(1.0));
+        assert!(!visit.attributes.contains_key("duration_hours"));
+        assert_eq!(visit.confidence, 2);
     }
 
     #[test]

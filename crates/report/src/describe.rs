@@ -12,7 +12,37 @@ pub fn describe(event: &EventRecord) -> String {
     let place = event.place.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
     let hours = number("duration_hours").map(|h| format!("{h:.1} h")).unwrap_or_default();
     match event.kind.as_str() {
+        "port_visit" if a["duration_unknown"].as_bool() == Some(true) => {
+            format!("in port{place}, heard once there: for how long is unknown")
+        }
         "port_visit" => format!("in port{place} for {hours}"),
+        "data_quality" => {
+            let kinds = [
+                ("off_track", "off the track"),
+                ("sign_flip", "with a coordinate's sign flipped"),
+                ("same_time_elsewhere", "at the same second elsewhere"),
+                ("impossible_position", "at (0, 0) or a pole"),
+                ("time_shifted", "stamped hours off"),
+                ("invalid_mmsi", "on an MMSI no one station can have"),
+            ];
+            let parts: Vec<String> = kinds
+                .iter()
+                .filter_map(|(key, words)| number(key).map(|n| format!("{n:.0} {words}")))
+                .collect();
+            format!(
+                "data quality, not behaviour: {} report(s) no detector used ({})",
+                number("reports").map_or("?".into(), |n| format!("{n:.0}")),
+                parts.join("; ")
+            )
+        }
+        "shared_mmsi" => {
+            let names = text("names").map(|n| format!("; names heard: {n}")).unwrap_or_default();
+            format!(
+                "one MMSI, several transmitters: {} second track(s) up to {} km apart{names}",
+                number("second_tracks").map_or("?".into(), |n| format!("{n:.0}")),
+                number("max_offset_km").map_or("?".into(), |d| format!("{d:.0}"))
+            )
+        }
         "gap" | "ais_disabling" => {
             let moved =
                 number("distance_km").map(|d| format!(", {d:.0} km from where it fell silent")).unwrap_or_default();
@@ -127,6 +157,14 @@ mod tests {
         assert_eq!(
             describe(&event("facility_anomaly", spike)),
             "tumangang: 73 rail car counted against 9 expected (z 11.3; highest in 95 earlier counts: 21)"
+        );
+        assert_eq!(
+            describe(&event("data_quality", r#"{"reports": 5, "sign_flip": 4, "impossible_position": 1}"#)),
+            "data quality, not behaviour: 5 report(s) no detector used (4 with a coordinate's sign flipped; 1 at (0, 0) or a pole)"
+        );
+        assert_eq!(
+            describe(&event("port_visit", r#"{"duration_unknown": true, "positions": 1}"#)),
+            "in port at najin, heard once there: for how long is unknown"
         );
         // Unreadable attributes still give a line.
         assert_eq!(describe(&event("spoofing", "not json")), "spoofing at najin");
