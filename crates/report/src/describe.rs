@@ -25,10 +25,8 @@ pub fn describe(event: &EventRecord) -> String {
                 ("time_shifted", "stamped hours off"),
                 ("invalid_mmsi", "on an MMSI no one station can have"),
             ];
-            let parts: Vec<String> = kinds
-                .iter()
-                .filter_map(|(key, words)| number(key).map(|n| format!("{n:.0} {words}")))
-                .collect();
+            let parts: Vec<String> =
+                kinds.iter().filter_map(|(key, words)| number(key).map(|n| format!("{n:.0} {words}"))).collect();
             format!(
                 "data quality, not behaviour: {} report(s) no detector used ({})",
                 number("reports").map_or("?".into(), |n| format!("{n:.0}")),

@@ -16,6 +16,7 @@ use proptest::prelude::*;
 use tumen_ais::message::{StaticDataReport, Type24Dimensions};
 use tumen_ais::{Message, RejectReason};
 use tumen_model::{LatLon, Timestamp};
+use tumen_sim::scenario::format::GlitchMode;
 use tumen_sim::truth::StopPlace;
 use tumen_sim::world::{Coverage, SpoofKind, Vessel, World};
 
@@ -59,6 +60,11 @@ fn within_the_second(t: Timestamp) -> impl Iterator<Item = Timestamp> {
 
 fn plausible_position_at(vessel: &Vessel, mid: Timestamp, reported: LatLon) -> bool {
     let Some(truth) = vessel.plan.state_at(mid) else { return false };
+    if vessel.spoof_at(mid).is_none()
+        && vessel.glitch_at(mid).is_some_and(|g| spoiled(g.mode, truth.position, reported))
+    {
+        return true;
+    }
     match vessel.spoof_at(mid).map(|s| s.kind) {
         None => truth.position.distance_m(reported) <= POSITION_TOLERANCE_M,
         Some(SpoofKind::Jump { north_m, east_m }) => {
@@ -67,6 +73,21 @@ fn plausible_position_at(vessel: &Vessel, mid: Timestamp, reported: LatLon) -> b
         }
         Some(SpoofKind::Circle { center, radius_m, .. }) => (center.distance_m(reported) - radius_m).abs() <= 5.0,
         Some(SpoofKind::Fixed { at }) => at.distance_m(reported) <= 1.0,
+    }
+}
+
+/// Whether `reported` is what the transponder habit `mode` makes of a
+/// report at `truth`.
+fn spoiled(mode: GlitchMode, truth: LatLon, reported: LatLon) -> bool {
+    let off_m = truth.distance_m(reported);
+    match mode {
+        GlitchMode::OffTrack => (300.0 - POSITION_TOLERANCE_M..=5_000.0 + POSITION_TOLERANCE_M).contains(&off_m),
+        GlitchMode::SameTime => (1_000.0 - POSITION_TOLERANCE_M..=3_000.0 + POSITION_TOLERANCE_M).contains(&off_m),
+        GlitchMode::SignFlip => {
+            LatLon { lat_deg: truth.lat_deg, lon_deg: -truth.lon_deg }.distance_m(reported) <= POSITION_TOLERANCE_M
+        }
+        GlitchMode::NullIsland => reported.lat_deg == 0.0 && reported.lon_deg == 0.0,
+        GlitchMode::StaleStatus => false,
     }
 }
 
@@ -266,6 +287,21 @@ fn check_events(run: &Run, heard: &[Heard]) {
                 let to = event["to_m"].as_f64().unwrap();
                 assert_eq!(*v.draught_m.at(start), to, "{id}");
             }
+            "data_quality" => {
+                // The habit spoiled reports that were heard.
+                let v = vessel(world, &event["vessels"][0]);
+                let mmsi = v.identity.at(start).mmsi;
+                let glitch = v.glitch_at(start).expect("a data_quality truth event is a glitch");
+                let spoiled_heard = heard.iter().filter(|h| h.message.mmsi().0 == mmsi).any(|h| {
+                    let (Some(t), Some(p)) = (h.time, position_of(&h.message)) else { return false };
+                    t >= start
+                        && t <= end
+                        && within_the_second(t).filter_map(|t| v.plan.state_at(t)).any(|k| {
+                            spoiled(glitch.mode, k.position, p) && k.position.distance_m(p) > POSITION_TOLERANCE_M
+                        })
+                });
+                assert!(spoiled_heard, "{id}: no spoiled report heard");
+            }
             "shared_mmsi" => {
                 let mmsi = event["mmsi"].as_u64().unwrap() as u32;
                 let middle = start.plus_ms(end.ms_since(start) / 2);
@@ -373,6 +409,9 @@ proptest! {
 
     #[test]
     fn receivers(seed in any::<u64>()) { check("receivers", seed) }
+
+    #[test]
+    fn habits(seed in any::<u64>()) { check("habits", seed) }
 }
 
 /// Seeds that once failed: a ship dropped anchor (receivers), and one's
