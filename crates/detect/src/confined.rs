@@ -24,6 +24,8 @@ pub struct ConfinedDetector<'g> {
     profile: LoiteringProfile,
     land: &'g Land,
     run: Option<Run>,
+    /// The box limit at the latitude it was last made for.
+    limit: DiagonalLimit,
 }
 
 struct Run {
@@ -37,7 +39,9 @@ struct Run {
     /// next report breaks can slide on from its later part: a ship that
     /// sails in and starts circling is confined from the circle on, not
     /// from the report on the way in that fitted the box.
-    kept: VecDeque<Fix>,
+    /// With each, the run's path when it was kept (a slid run's path is
+    /// the difference, not measured again).
+    kept: VecDeque<(Fix, f64)>,
     reports: u32,
     declared: u32,
     /// The report the next step of the path is measured from, and the
@@ -56,7 +60,11 @@ impl Run {
             lat_max: first.lat_deg,
             lon_min: first.lon_deg,
             lon_max: first.lon_deg,
-            kept: VecDeque::from([*first]),
+            kept: {
+                let mut kept = VecDeque::with_capacity(KEPT);
+                kept.push_back((*first, 0.0));
+                kept
+            },
             reports: 1,
             declared: 0,
             step_from: *first,
@@ -64,11 +72,12 @@ impl Run {
         }
     }
 
-    /// The box's diagonal were `row` in it, in metres.
-    fn diagonal_with_m(&self, row: &Fix) -> f64 {
-        let south_west = LatLon { lat_deg: self.lat_min.min(row.lat_deg), lon_deg: self.lon_min.min(row.lon_deg) };
-        let north_east = LatLon { lat_deg: self.lat_max.max(row.lat_deg), lon_deg: self.lon_max.max(row.lon_deg) };
-        south_west.near_distance_m(north_east)
+    /// Whether the box, were `row` in it, would fit `limit`.
+    fn fits_with(&self, row: &Fix, limit: &DiagonalLimit) -> bool {
+        limit.holds(
+            self.lat_max.max(row.lat_deg) - self.lat_min.min(row.lat_deg),
+            self.lon_max.max(row.lon_deg) - self.lon_min.min(row.lon_deg),
+        )
     }
 
     /// Keeps `row` among the run's positions, thinning them by half when
@@ -76,27 +85,57 @@ impl Run {
     fn keep(&mut self, row: &Fix) {
         if self.kept.len() == KEPT {
             let last = self.kept.len() - 1;
-            self.kept =
-                self.kept.iter().enumerate().filter(|(i, _)| i % 2 == 0 || *i == last).map(|(_, p)| *p).collect();
+            let mut i = 0;
+            self.kept.retain(|_| {
+                let kept = i % 2 == 0 || i == last;
+                i += 1;
+                kept
+            });
         }
-        self.kept.push_back(*row);
+        self.kept.push_back((*row, self.path_m));
     }
 
-    /// The run from its kept positions' latest part that `row` fits with:
-    /// its earliest positions dropped until the box is small enough.
-    fn slid_to_fit(&self, row: &Fix, max_diagonal_m: f64) -> Run {
-        let mut start = 0;
-        while start < self.kept.len() {
-            let mut run = Run::new(&self.kept[start]);
-            for fix in self.kept.iter().skip(start + 1) {
-                run.extend(fix, &[]);
+    /// Where the latest part of the kept positions that `row` fits with
+    /// begins (their number when none does): the earliest dropped until
+    /// the box is small enough. The box of a later part is never larger, so
+    /// the part is found by growing it from the latest position back (a
+    /// ship under way breaks the box at nearly every report: this is on the
+    /// hot path).
+    fn fitting_start(&self, row: &Fix, limit: &DiagonalLimit) -> usize {
+        let (mut lat_min, mut lat_max, mut lon_min, mut lon_max) = (row.lat_deg, row.lat_deg, row.lon_deg, row.lon_deg);
+        let mut start = self.kept.len();
+        for (i, (fix, _)) in self.kept.iter().enumerate().rev() {
+            lat_min = lat_min.min(fix.lat_deg);
+            lat_max = lat_max.max(fix.lat_deg);
+            lon_min = lon_min.min(fix.lon_deg);
+            lon_max = lon_max.max(fix.lon_deg);
+            if !limit.holds(lat_max - lat_min, lon_max - lon_min) {
+                break;
             }
-            if run.diagonal_with_m(row) <= max_diagonal_m {
-                return run;
-            }
-            start += 1;
+            start = i;
         }
-        Run::new(row)
+        start
+    }
+
+    /// The run slid on to its kept positions from `start` (which must hold
+    /// one): a run of those alone.
+    fn slide_to(&mut self, start: usize) {
+        self.kept.drain(..start);
+        let (first, path_before_m) = self.kept[0];
+        let last = self.kept.back().expect("one kept").0;
+        (self.first, self.last, self.step_from) = (first, last, last);
+        self.path_m -= path_before_m;
+        (self.lat_min, self.lat_max, self.lon_min, self.lon_max) =
+            (first.lat_deg, first.lat_deg, first.lon_deg, first.lon_deg);
+        for (fix, path_m) in &mut self.kept {
+            *path_m -= path_before_m;
+            self.lat_min = self.lat_min.min(fix.lat_deg);
+            self.lat_max = self.lat_max.max(fix.lat_deg);
+            self.lon_min = self.lon_min.min(fix.lon_deg);
+            self.lon_max = self.lon_max.max(fix.lon_deg);
+        }
+        self.reports = self.kept.len() as u32;
+        self.declared = 0;
     }
 
     /// Adds a report inside the box.
@@ -120,7 +159,8 @@ impl Run {
 
 impl<'g> ConfinedDetector<'g> {
     pub fn new(profile: LoiteringProfile, land: &'g Land) -> ConfinedDetector<'g> {
-        ConfinedDetector { profile, land, run: None }
+        let limit = DiagonalLimit::new(2.0 * profile.confined_radius_m, 0.0);
+        ConfinedDetector { profile, land, run: None, limit }
     }
 
     /// The confinement this position ends, if it ends one that qualifies.
@@ -129,30 +169,42 @@ impl<'g> ConfinedDetector<'g> {
             self.run = Some(Run::new(row));
             return None;
         };
-        let max_diagonal_m = 2.0 * self.profile.confined_radius_m;
+        if (row.lat_deg - self.limit.lat_deg).abs() > 0.1 {
+            self.limit = DiagonalLimit::new(2.0 * self.profile.confined_radius_m, row.lat_deg);
+        }
+        let limit = &self.limit;
         let silent = hours_between(run.last.time, row.time) > self.profile.max_gap_hours;
-        if silent || run.diagonal_with_m(row) > max_diagonal_m {
+        if silent || !run.fits_with(row, limit) {
             // A run long enough ends here; a shorter one slides on.
-            let slid = (!silent).then(|| run.slid_to_fit(row, max_diagonal_m));
-            let ended = self.end_run();
-            let mut next = match (&ended, slid) {
-                (None, Some(slid)) => slid,
+            let start = (!silent).then(|| run.fitting_start(row, limit));
+            let mut run = self.run.take().expect("a run is open");
+            let ended = self.judge(&run);
+            let next = match start {
+                Some(start) if ended.is_none() && start < run.kept.len() => {
+                    run.slide_to(start);
+                    run
+                }
                 _ => Run::new(row),
             };
-            if next.last.time < row.time {
-                next.extend(row, &self.profile.skip_nav_statuses);
-                next.path_m = path_of(&next.kept, self.profile.step_minutes);
-                next.step_from = *row;
+            let run = self.run.insert(next);
+            if run.last.time < row.time {
+                self.extend(row);
             }
-            self.run = Some(next);
             return ended;
         }
+        self.extend(row);
+        None
+    }
+
+    /// Adds `row` to the open run, and to its path once a step is long
+    /// enough.
+    fn extend(&mut self, row: &Fix) {
+        let run = self.run.as_mut().expect("a run is open");
         run.extend(row, &self.profile.skip_nav_statuses);
         if hours_between(run.step_from.time, row.time) * 60.0 >= self.profile.step_minutes {
             run.path_m += run.step_from.position().near_distance_m(row.position());
             run.step_from = *row;
         }
-        None
     }
 
     /// At the end of the data, the run still going, if it qualifies.
@@ -162,6 +214,11 @@ impl<'g> ConfinedDetector<'g> {
 
     fn end_run(&mut self) -> Option<Event> {
         let run = self.run.take()?;
+        self.judge(&run)
+    }
+
+    /// The event a run that ends makes, if it qualifies.
+    fn judge(&self, run: &Run) -> Option<Event> {
         let hours = hours_between(run.first.time, run.last.time);
         if hours < self.profile.confined_min_hours || f64::from(run.declared) > 0.5 * f64::from(run.reports) {
             return None;
@@ -181,7 +238,7 @@ impl<'g> ConfinedDetector<'g> {
             .map(|p| self.land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
             .sum::<f64>()
             / corners.len() as f64;
-        (shore_nm >= self.profile.min_offshore_nm).then(|| self.event(&run, hours, knots, shore_nm))
+        (shore_nm >= self.profile.min_offshore_nm).then(|| self.event(run, hours, knots, shore_nm))
     }
 
     fn event(&self, run: &Run, hours: f64, knots: f64, shore_nm: f64) -> Event {
@@ -211,25 +268,29 @@ impl<'g> ConfinedDetector<'g> {
     }
 }
 
+/// A box diagonal's limit, tested on the box's spans in degrees on a plane
+/// tangent at one latitude (boxes are a few kilometres: no square root or
+/// cosine per test — a ship under way tests tens of boxes per report).
+struct DiagonalLimit {
+    lat_deg: f64,
+    cos_lat: f64,
+    max_squared_deg: f64,
+}
+
+impl DiagonalLimit {
+    fn new(max_diagonal_m: f64, lat_deg: f64) -> DiagonalLimit {
+        let max_deg = (max_diagonal_m / tumen_model::EARTH_MEAN_RADIUS_M).to_degrees();
+        DiagonalLimit { lat_deg, cos_lat: lat_deg.to_radians().cos(), max_squared_deg: max_deg * max_deg }
+    }
+
+    fn holds(&self, lat_span_deg: f64, lon_span_deg: f64) -> bool {
+        let x = lon_span_deg * self.cos_lat;
+        lat_span_deg * lat_span_deg + x * x <= self.max_squared_deg
+    }
+}
+
 /// Positions kept per run (thinned by half when full).
 const KEPT: usize = 32;
-
-/// The path through kept positions, in steps of at least `step_minutes`.
-fn path_of(kept: &VecDeque<Fix>, step_minutes: f64) -> f64 {
-    let mut path_m = 0.0;
-    let mut from: Option<&Fix> = None;
-    for fix in kept {
-        match from {
-            None => from = Some(fix),
-            Some(f) if hours_between(f.time, fix.time) * 60.0 >= step_minutes => {
-                path_m += f.position().near_distance_m(fix.position());
-                from = Some(fix);
-            }
-            Some(_) => {}
-        }
-    }
-    path_m
-}
 
 #[cfg(test)]
 mod tests {

@@ -400,9 +400,13 @@ impl SegmentDetector {
             .enumerate()
             .filter_map(|(index, s)| {
                 let (misfit, drop_last) = if s.established {
-                    match self.glitch_before(s, row, here) {
+                    let keep = self.misfit(&s.last, row, here);
+                    // A last report that fits the new one is no glitch (the
+                    // common case: the other fits are not computed).
+                    let glitch = keep.is_none_or(|k| k.z > GLITCH_POOR_Z).then(|| self.glitch_before(s, row, here));
+                    match glitch.flatten() {
                         Some(misfit) => (misfit, true),
-                        None => (self.misfit(&s.last, row, here)?.misfit, false),
+                        None => (keep?.misfit, false),
                     }
                 } else {
                     let fit = self.misfit(&s.last, row, here)?;
@@ -419,9 +423,10 @@ impl SegmentDetector {
     }
 
     /// Whether the established track `s`'s last report, still pending, was
-    /// off the track: the report before it reaches `row` well, and the last
-    /// one fits neither (a fix stamped minutes wrong, a glitch). Then the
-    /// misfit of `row` from the report before.
+    /// off the track, given that it does not fit `row`: the report before
+    /// it reaches `row` well, and does not reach the last one either (a fix
+    /// stamped minutes wrong, a glitch). Then the misfit of `row` from the
+    /// report before.
     fn glitch_before(&self, s: &Segment, row: &Fix, here: LatLon) -> Option<f64> {
         let before = s.before_last.as_ref().filter(|_| s.last_pending)?;
         let skip = self.misfit(before, row, here)?;
@@ -429,8 +434,7 @@ impl SegmentDetector {
             return None;
         }
         let poor = |fit: Option<Misfit>| fit.is_none_or(|f| f.z > GLITCH_POOR_Z);
-        (poor(self.misfit(before, &s.last, s.last.position())) && poor(self.misfit(&s.last, row, here)))
-            .then_some(skip.misfit)
+        poor(self.misfit(before, &s.last, s.last.position())).then_some(skip.misfit)
     }
 
     /// Whether an established track explains `row` with the sign of its
