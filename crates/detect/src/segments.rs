@@ -14,10 +14,11 @@
 //! explains once a coordinate's sign is flipped are outliers at once.
 //!
 //! An established track's latest report is given out when the next one
-//! arrives: a report that no track reaches from its last report, but the
-//! track reaches from the one before — better than it reached that last
-//! one — shows the last one was off the track (a fix stamped minutes wrong,
-//! a glitch), and it becomes an outlier instead of splitting the track.
+//! arrives: when the report before it reaches the new one well and it fits
+//! neither, it was off the track (a fix stamped minutes wrong, a glitch),
+//! and it becomes an outlier instead of splitting the track. A candidate
+//! grows only by reports that sail like a ship, and scatter round an
+//! established track (near it, heard far less often) never becomes one.
 //!
 //! A segment that was established while another was in use is a second
 //! track of the same MMSI, reported when it closes:
@@ -192,10 +193,8 @@ struct Segment {
     /// they are if it never is.
     held: Vec<(Fix, OutlierKind)>,
     established: bool,
-    /// Whether an established track reported while this one was a
-    /// candidate: it contradicts a ship, so unestablished it is noise.
-    contradicted: bool,
-    /// Reports the established tracks took while this one was a candidate.
+    /// Reports the established tracks took while this one was a
+    /// candidate: any contradicts a ship, so unestablished it is noise.
     contradictions: u32,
     /// Whether each of this candidate's reports lay within
     /// [`SCATTER_NEAR_M`] of the established track's latest report.
@@ -217,6 +216,15 @@ struct Segment {
 }
 
 impl Segment {
+    /// Gives out the established track's pending last report, if any.
+    fn give_out_pending(&mut self, placed: &mut Vec<Placed>) {
+        if self.last_pending {
+            self.last_pending = false;
+            self.before_last = None;
+            placed.push(Placed::OnTrack(self.last, self.id));
+        }
+    }
+
     /// Whether this candidate is scatter round an established track: its
     /// reports all lie near that track, and it is heard far less often
     /// (GPS glitches a few kilometres off; a second transmitter reports at
@@ -262,7 +270,7 @@ impl SegmentDetector {
                 if self.open[i].last_pending {
                     let (last, id) = (self.open[i].last, self.open[i].id);
                     self.give_out_pending_before(last.time, id, placed);
-                    placed.push(Placed::OnTrack(last, id));
+                    self.open[i].give_out_pending(placed);
                 }
                 let segment = &mut self.open[i];
                 segment.before_last = Some(segment.last);
@@ -320,7 +328,6 @@ impl SegmentDetector {
                     positions: 1,
                     held,
                     established,
-                    contradicted: false,
                     contradictions: 0,
                     near_established: self.near_established(row),
                     departed_from,
@@ -342,7 +349,6 @@ impl SegmentDetector {
             self.current_established = Some(joined);
             self.mark_same_time_twins(row);
             for candidate in self.open.iter_mut().filter(|s| !s.established) {
-                candidate.contradicted = true;
                 candidate.contradictions += 1;
             }
         }
@@ -380,11 +386,8 @@ impl SegmentDetector {
     /// tracks other than `except`: reports reach the detectors in time
     /// order wherever the segmenter can keep it.
     fn give_out_pending_before(&mut self, t: Timestamp, except: u32, placed: &mut Vec<Placed>) {
-        let due = |s: &Segment| s.id != except && s.last_pending && s.last.time <= t;
-        for other in self.open.iter_mut().filter(|s| due(s)) {
-            other.last_pending = false;
-            other.before_last = None;
-            placed.push(Placed::OnTrack(other.last, other.id));
+        for other in self.open.iter_mut().filter(|s| s.id != except && s.last.time <= t) {
+            other.give_out_pending(placed);
         }
     }
 
@@ -472,8 +475,7 @@ impl SegmentDetector {
         let mut pending: Vec<&mut Segment> = self.open.iter_mut().filter(|s| s.last_pending).collect();
         pending.sort_by_key(|s| s.last.time);
         for segment in pending {
-            segment.last_pending = false;
-            placed.push(Placed::OnTrack(segment.last, segment.id));
+            segment.give_out_pending(placed);
         }
         while !self.open.is_empty() {
             let segment = self.open.remove(0);
@@ -549,11 +551,9 @@ impl SegmentDetector {
     /// segments that departed from it where it ended, and reports it if it
     /// was a second track.
     fn close(&mut self, mut segment: Segment, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
-        if segment.last_pending {
-            placed.push(Placed::OnTrack(segment.last, segment.id));
-        }
+        segment.give_out_pending(placed);
         if !segment.established {
-            if segment.contradicted {
+            if segment.contradictions > 0 {
                 placed.extend(segment.held.drain(..).map(|(fix, kind)| Placed::Outlier(fix, kind)));
                 return;
             }
