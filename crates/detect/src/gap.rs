@@ -111,7 +111,8 @@ impl<'g> GapDetector<'g> {
         // Heard again where no ship could have sailed meanwhile: another
         // transmitter on the MMSI took over (a shared MMSI), not one ship
         // that went dark.
-        let implied_knots = to.map(|to| from.distance_m(to) / METRES_PER_NAUTICAL_MILE / hours);
+        let moved_m = to.map(|to| from.distance_m(to));
+        let implied_knots = moved_m.map(|metres| metres / METRES_PER_NAUTICAL_MILE / hours);
         let out_of_reach = implied_knots.is_some_and(|knots| knots > REACHABLE_MAX_KNOTS);
         let disabling = hours >= self.profile.disabling_min_hours
             && positions_before >= self.profile.min_positions_before
@@ -127,11 +128,9 @@ impl<'g> GapDetector<'g> {
             attributes.insert("reappeared_out_of_reach", Value::Flag(true));
         }
         let mut evidence = vec![Evidence::of(before, "last position before the gap")];
-        if let Some(after) = after {
-            let to = LatLon { lat_deg: after.lat_deg, lon_deg: after.lon_deg };
-            let metres = from.distance_m(to);
+        if let (Some(after), Some(metres), Some(knots)) = (after, moved_m, implied_knots) {
             attributes.insert("distance_km", Value::Number(metres / 1000.0));
-            attributes.insert("implied_speed_knots", Value::Number(metres / METRES_PER_NAUTICAL_MILE / hours));
+            attributes.insert("implied_speed_knots", Value::Number(knots));
             evidence.push(Evidence::of(after, "first position after the gap"));
         }
         let confidence = match (disabling, watched.is_some(), after.is_some()) {
