@@ -31,16 +31,13 @@ pub struct ConfinedDetector<'g> {
 struct Run {
     first: Fix,
     last: Fix,
-    lat_min: f64,
-    lat_max: f64,
-    lon_min: f64,
-    lon_max: f64,
+    bounds: Bounds,
     /// The run's positions, thinned (at most [`KEPT`]), so that a run the
     /// next report breaks can slide on from its later part: a ship that
     /// sails in and starts circling is confined from the circle on, not
-    /// from the report on the way in that fitted the box.
-    /// With each, the run's path when it was kept (a slid run's path is
-    /// the difference, not measured again).
+    /// from the report on the way in that fitted the box. With each, the
+    /// run's path when it was kept (a slid run's path is the difference,
+    /// not measured again).
     kept: VecDeque<(Fix, f64)>,
     reports: u32,
     declared: u32,
@@ -56,10 +53,7 @@ impl Run {
         Run {
             first: *first,
             last: *first,
-            lat_min: first.lat_deg,
-            lat_max: first.lat_deg,
-            lon_min: first.lon_deg,
-            lon_max: first.lon_deg,
+            bounds: Bounds::around(first),
             kept: {
                 let mut kept = VecDeque::with_capacity(KEPT);
                 kept.push_back((*first, 0.0));
@@ -74,10 +68,9 @@ impl Run {
 
     /// Whether the box, were `row` in it, would fit `limit`.
     fn fits_with(&self, row: &Fix, limit: &DiagonalLimit) -> bool {
-        limit.holds(
-            self.lat_max.max(row.lat_deg) - self.lat_min.min(row.lat_deg),
-            self.lon_max.max(row.lon_deg) - self.lon_min.min(row.lon_deg),
-        )
+        let mut bounds = self.bounds;
+        bounds.widen(row);
+        limit.holds(&bounds)
     }
 
     /// Keeps `row` among the run's positions, thinning them by half when
@@ -102,14 +95,11 @@ impl Run {
     /// ship under way breaks the box at nearly every report: this is on the
     /// hot path).
     fn fitting_start(&self, row: &Fix, limit: &DiagonalLimit) -> usize {
-        let (mut lat_min, mut lat_max, mut lon_min, mut lon_max) = (row.lat_deg, row.lat_deg, row.lon_deg, row.lon_deg);
+        let mut bounds = Bounds::around(row);
         let mut start = self.kept.len();
         for (i, (fix, _)) in self.kept.iter().enumerate().rev() {
-            lat_min = lat_min.min(fix.lat_deg);
-            lat_max = lat_max.max(fix.lat_deg);
-            lon_min = lon_min.min(fix.lon_deg);
-            lon_max = lon_max.max(fix.lon_deg);
-            if !limit.holds(lat_max - lat_min, lon_max - lon_min) {
+            bounds.widen(fix);
+            if !limit.holds(&bounds) {
                 break;
             }
             start = i;
@@ -125,14 +115,10 @@ impl Run {
         let last = self.kept.back().expect("one kept").0;
         (self.first, self.last, self.step_from) = (first, last, last);
         self.path_m -= path_before_m;
-        (self.lat_min, self.lat_max, self.lon_min, self.lon_max) =
-            (first.lat_deg, first.lat_deg, first.lon_deg, first.lon_deg);
+        self.bounds = Bounds::around(&first);
         for (fix, path_m) in &mut self.kept {
             *path_m -= path_before_m;
-            self.lat_min = self.lat_min.min(fix.lat_deg);
-            self.lat_max = self.lat_max.max(fix.lat_deg);
-            self.lon_min = self.lon_min.min(fix.lon_deg);
-            self.lon_max = self.lon_max.max(fix.lon_deg);
+            self.bounds.widen(fix);
         }
         self.reports = self.kept.len() as u32;
         self.declared = 0;
@@ -142,18 +128,38 @@ impl Run {
     fn extend(&mut self, row: &Fix, skip_nav_statuses: &[u8]) {
         self.last = *row;
         self.reports += 1;
-        self.lat_min = self.lat_min.min(row.lat_deg);
-        self.lat_max = self.lat_max.max(row.lat_deg);
-        self.lon_min = self.lon_min.min(row.lon_deg);
-        self.lon_max = self.lon_max.max(row.lon_deg);
+        self.bounds.widen(row);
         if row.nav_status.is_some_and(|s| skip_nav_statuses.contains(&s)) {
             self.declared += 1;
         }
         self.keep(row);
     }
+}
+
+/// A box of latitudes and longitudes round the positions it was widened by.
+#[derive(Clone, Copy)]
+struct Bounds {
+    south_west: LatLon,
+    north_east: LatLon,
+}
+
+impl Bounds {
+    fn around(fix: &Fix) -> Bounds {
+        Bounds { south_west: fix.position(), north_east: fix.position() }
+    }
+
+    fn widen(&mut self, fix: &Fix) {
+        self.south_west.lat_deg = self.south_west.lat_deg.min(fix.lat_deg);
+        self.south_west.lon_deg = self.south_west.lon_deg.min(fix.lon_deg);
+        self.north_east.lat_deg = self.north_east.lat_deg.max(fix.lat_deg);
+        self.north_east.lon_deg = self.north_east.lon_deg.max(fix.lon_deg);
+    }
 
     fn centre(&self) -> LatLon {
-        LatLon { lat_deg: (self.lat_min + self.lat_max) / 2.0, lon_deg: (self.lon_min + self.lon_max) / 2.0 }
+        LatLon {
+            lat_deg: (self.south_west.lat_deg + self.north_east.lat_deg) / 2.0,
+            lon_deg: (self.south_west.lon_deg + self.north_east.lon_deg) / 2.0,
+        }
     }
 }
 
@@ -228,11 +234,7 @@ impl<'g> ConfinedDetector<'g> {
             return None;
         }
         // Shore distance last: the costliest test, for the fewest runs.
-        let corners = [
-            LatLon { lat_deg: run.lat_min, lon_deg: run.lon_min },
-            LatLon { lat_deg: run.lat_max, lon_deg: run.lon_max },
-            run.centre(),
-        ];
+        let corners = [run.bounds.south_west, run.bounds.north_east, run.bounds.centre()];
         let shore_nm = corners
             .iter()
             .map(|p| self.land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
@@ -242,15 +244,13 @@ impl<'g> ConfinedDetector<'g> {
     }
 
     fn event(&self, run: &Run, hours: f64, knots: f64, shore_nm: f64) -> Event {
-        let centre = run.centre();
+        let centre = run.bounds.centre();
         let mut attributes = BTreeMap::new();
         attributes.insert("mode", Value::Text("confined".to_owned()));
         attributes.insert("duration_hours", Value::Number(hours));
         attributes.insert("mean_speed_knots", Value::Number(knots));
         attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
-        let half_diagonal_m = LatLon { lat_deg: run.lat_min, lon_deg: run.lon_min }
-            .near_distance_m(LatLon { lat_deg: run.lat_max, lon_deg: run.lon_max })
-            / 2.0;
+        let half_diagonal_m = run.bounds.south_west.near_distance_m(run.bounds.north_east) / 2.0;
         attributes.insert("radius_km", Value::Number(half_diagonal_m / 1000.0));
         Event {
             id: Event::make_id(EventKind::Loitering, &[run.first.mmsi], run.first.time, &self.profile.name),
@@ -283,8 +283,9 @@ impl DiagonalLimit {
         DiagonalLimit { lat_deg, cos_lat: lat_deg.to_radians().cos(), max_squared_deg: max_deg * max_deg }
     }
 
-    fn holds(&self, lat_span_deg: f64, lon_span_deg: f64) -> bool {
-        let x = lon_span_deg * self.cos_lat;
+    fn holds(&self, bounds: &Bounds) -> bool {
+        let lat_span_deg = bounds.north_east.lat_deg - bounds.south_west.lat_deg;
+        let x = (bounds.north_east.lon_deg - bounds.south_west.lon_deg) * self.cos_lat;
         lat_span_deg * lat_span_deg + x * x <= self.max_squared_deg
     }
 }
