@@ -654,20 +654,19 @@ impl Radio {
             return None;
         }
         let bearing_deg = self.rng.random_range(0.0..360.0);
-        match glitch.mode {
-            GlitchMode::OffTrack => {
-                let metres = self.rng.random_range(300.0..5000.0);
+        let offset_m = glitch.mode.offset_m().map(|(from, to)| self.rng.random_range(from..to));
+        match (glitch.mode, offset_m) {
+            (GlitchMode::OffTrack, Some(metres)) => {
                 reported.position = reported.position.destination(bearing_deg, metres);
             }
-            GlitchMode::SignFlip => reported.position.lon_deg = -reported.position.lon_deg,
-            GlitchMode::NullIsland => reported.position = LatLon { lat_deg: 0.0, lon_deg: 0.0 },
-            GlitchMode::SameTime => {
-                let metres = self.rng.random_range(1000.0..3000.0);
+            (GlitchMode::SameTime, Some(metres)) => {
                 let mut twin = *reported;
                 twin.position = reported.position.destination(bearing_deg, metres);
                 return Some(twin);
             }
-            GlitchMode::StaleStatus => {}
+            (GlitchMode::SignFlip, _) => reported.position.lon_deg = -reported.position.lon_deg,
+            (GlitchMode::NullIsland, _) => reported.position = LatLon { lat_deg: 0.0, lon_deg: 0.0 },
+            _ => {}
         }
         None
     }

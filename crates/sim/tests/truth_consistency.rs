@@ -80,14 +80,15 @@ fn plausible_position_at(vessel: &Vessel, mid: Timestamp, reported: LatLon) -> b
 /// report at `truth`.
 fn spoiled(mode: GlitchMode, truth: LatLon, reported: LatLon) -> bool {
     let off_m = truth.distance_m(reported);
+    if let Some((from, to)) = mode.offset_m() {
+        return (from - POSITION_TOLERANCE_M..=to + POSITION_TOLERANCE_M).contains(&off_m);
+    }
     match mode {
-        GlitchMode::OffTrack => (300.0 - POSITION_TOLERANCE_M..=5_000.0 + POSITION_TOLERANCE_M).contains(&off_m),
-        GlitchMode::SameTime => (1_000.0 - POSITION_TOLERANCE_M..=3_000.0 + POSITION_TOLERANCE_M).contains(&off_m),
         GlitchMode::SignFlip => {
             LatLon { lat_deg: truth.lat_deg, lon_deg: -truth.lon_deg }.distance_m(reported) <= POSITION_TOLERANCE_M
         }
         GlitchMode::NullIsland => reported.lat_deg == 0.0 && reported.lon_deg == 0.0,
-        GlitchMode::StaleStatus => false,
+        GlitchMode::OffTrack | GlitchMode::SameTime | GlitchMode::StaleStatus => false,
     }
 }
 

@@ -443,6 +443,18 @@ pub enum GlitchMode {
     StaleStatus,
 }
 
+impl GlitchMode {
+    /// How far from the true position a spoiled report lies, in metres
+    /// (from, to), for the habits that displace one.
+    pub fn offset_m(self) -> Option<(f64, f64)> {
+        match self {
+            GlitchMode::OffTrack => Some((300.0, 5_000.0)),
+            GlitchMode::SameTime => Some((1_000.0, 3_000.0)),
+            GlitchMode::SignFlip | GlitchMode::NullIsland | GlitchMode::StaleStatus => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum BehaviourKind {
