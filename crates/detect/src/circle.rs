@@ -14,8 +14,9 @@
 use std::collections::BTreeMap;
 
 use crate::fix::Fix;
-use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
+use tumen_model::METRES_PER_NAUTICAL_MILE;
 
+use crate::bounds::{Bounds, DiagonalLimit};
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::profile::CircleProfile;
 
@@ -32,6 +33,8 @@ pub struct CircleDetector {
     /// step that reached it.
     anchor: Option<(Fix, Option<f64>)>,
     run: Option<Run>,
+    /// The profile's diameter as a box's diagonal.
+    limit: DiagonalLimit,
 }
 
 struct Run {
@@ -40,50 +43,26 @@ struct Run {
     /// Signed: clockwise positive.
     turn_deg: f64,
     distance_m: f64,
-    south_deg: f64,
-    north_deg: f64,
-    west_deg: f64,
-    east_deg: f64,
+    bounds: Bounds,
 }
 
 impl Run {
     fn new(from: &Fix) -> Run {
-        Run {
-            first: *from,
-            last: *from,
-            turn_deg: 0.0,
-            distance_m: 0.0,
-            south_deg: from.lat_deg,
-            north_deg: from.lat_deg,
-            west_deg: from.lon_deg,
-            east_deg: from.lon_deg,
-        }
+        Run { first: *from, last: *from, turn_deg: 0.0, distance_m: 0.0, bounds: Bounds::around(from) }
     }
 
     fn extend(&mut self, row: &Fix, turn_deg: f64, metres: f64) {
         self.last = *row;
         self.turn_deg += turn_deg;
         self.distance_m += metres;
-        self.south_deg = self.south_deg.min(row.lat_deg);
-        self.north_deg = self.north_deg.max(row.lat_deg);
-        self.west_deg = self.west_deg.min(row.lon_deg);
-        self.east_deg = self.east_deg.max(row.lon_deg);
-    }
-
-    fn diagonal_km(&self) -> f64 {
-        LatLon { lat_deg: self.south_deg, lon_deg: self.west_deg }
-            .near_distance_m(LatLon { lat_deg: self.north_deg, lon_deg: self.east_deg })
-            / 1000.0
-    }
-
-    fn centre(&self) -> LatLon {
-        LatLon { lat_deg: (self.south_deg + self.north_deg) / 2.0, lon_deg: (self.west_deg + self.east_deg) / 2.0 }
+        self.bounds.widen(row);
     }
 }
 
 impl CircleDetector {
     pub fn new(profile: CircleProfile) -> CircleDetector {
-        CircleDetector { profile, anchor: None, run: None }
+        let limit = DiagonalLimit::new(profile.max_diameter_km * 1000.0, 0.0);
+        CircleDetector { profile, anchor: None, run: None, limit }
     }
 
     /// The circle run this position ends, if it ends one.
@@ -94,14 +73,16 @@ impl CircleDetector {
         };
         let (from_at, here) = (from.position(), row.position());
         let metres = from_at.near_distance_m(here);
-        let hours = hours_between(from.time, row.time);
-        if metres < self.profile.min_step_m && hours * 60.0 <= self.profile.max_step_minutes {
+        // Multiplications, not divisions: every step of every track.
+        let hours = row.time.ms_since(from.time) as f64 * (1.0 / 3_600_000.0);
+        let too_long = hours * 60.0 > self.profile.max_step_minutes;
+        if metres < self.profile.min_step_m && !too_long {
             return None;
         }
-        let knots = if hours > 0.0 { metres / METRES_PER_NAUTICAL_MILE / hours } else { f64::INFINITY };
-        if hours * 60.0 > self.profile.max_step_minutes
-            || !(self.profile.min_speed_knots..=MAX_SPEED_KNOTS).contains(&knots)
-        {
+        let nautical_miles = metres * (1.0 / METRES_PER_NAUTICAL_MILE);
+        let in_speed =
+            nautical_miles >= self.profile.min_speed_knots * hours && nautical_miles <= MAX_SPEED_KNOTS * hours;
+        if too_long || !in_speed {
             self.anchor = Some((*row, None));
             return self.end_run();
         }
@@ -115,7 +96,8 @@ impl CircleDetector {
                 } else {
                     let run = self.run.get_or_insert_with(|| Run::new(from));
                     run.extend(row, turn, metres);
-                    if run.diagonal_km() > self.profile.max_diameter_km {
+                    self.limit.follow(row.lat_deg);
+                    if !self.limit.holds(&run.bounds) {
                         ended = self.end_run();
                     }
                 }
@@ -146,7 +128,7 @@ impl CircleDetector {
             "direction",
             Value::Text(if run.turn_deg > 0.0 { "clockwise" } else { "anticlockwise" }.to_owned()),
         );
-        attributes.insert("diameter_km", Value::Number(run.diagonal_km() / std::f64::consts::SQRT_2));
+        attributes.insert("diameter_km", Value::Number(run.bounds.diagonal_m() / 1000.0 / std::f64::consts::SQRT_2));
         attributes
             .insert("mean_speed_knots", Value::Number(run.distance_m / METRES_PER_NAUTICAL_MILE / hours.max(1e-9)));
         Event {
@@ -155,7 +137,7 @@ impl CircleDetector {
             mmsis: vec![run.first.mmsi],
             start: run.first.time,
             end: run.last.time,
-            position: Some(run.centre()),
+            position: Some(run.bounds.centre()),
             place: None,
             attributes,
             confidence: if turns >= 2.0 * self.profile.min_turns { 4 } else { 3 },
@@ -178,6 +160,7 @@ fn lap_seconds(radius_m: f64, knots: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::test_rows::position;
+    use tumen_model::LatLon;
 
     /// Positions every 10 s on a circle of `radius_m` at `knots` for `laps`.
     fn circle(radius_m: f64, knots: f64, laps: f64) -> Vec<Fix> {

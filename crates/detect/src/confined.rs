@@ -11,9 +11,10 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
+use tumen_model::METRES_PER_NAUTICAL_MILE;
 use tumen_places::Land;
 
+use crate::bounds::{Bounds, DiagonalLimit};
 use crate::event::{Event, EventKind, Evidence, Value, hours_between};
 use crate::fix::Fix;
 use crate::profile::LoiteringProfile;
@@ -36,16 +37,19 @@ struct Run {
     /// next report breaks can slide on from its later part: a ship that
     /// sails in and starts circling is confined from the circle on, not
     /// from the report on the way in that fitted the box. With each, the
-    /// run's path when it was kept (a slid run's path is the difference,
-    /// not measured again).
-    kept: VecDeque<(Fix, f64)>,
+    /// path when it was kept (a slid run's path is the difference, not
+    /// measured again).
+    kept: Kept,
     reports: u32,
     declared: u32,
     /// The report the next step of the path is measured from, and the
-    /// path so far (steps of at least `step_minutes`: noise over seconds
-    /// would add up to knots).
+    /// path up to it since the run (or the run it slid from) began: steps
+    /// of at least `step_minutes` (noise over seconds would add up to
+    /// knots).
     step_from: Fix,
     path_m: f64,
+    /// The path when the run's first report was kept.
+    path_at_first_m: f64,
 }
 
 impl Run {
@@ -54,16 +58,18 @@ impl Run {
             first: *first,
             last: *first,
             bounds: Bounds::around(first),
-            kept: {
-                let mut kept = VecDeque::with_capacity(KEPT);
-                kept.push_back((*first, 0.0));
-                kept
-            },
+            kept: Kept::new(first),
             reports: 1,
             declared: 0,
             step_from: *first,
             path_m: 0.0,
+            path_at_first_m: 0.0,
         }
+    }
+
+    /// The path from the first report on, metres.
+    fn path_m(&self) -> f64 {
+        self.path_m - self.path_at_first_m
     }
 
     /// Whether the box, were `row` in it, would fit `limit`.
@@ -73,53 +79,16 @@ impl Run {
         limit.holds(&bounds)
     }
 
-    /// Keeps `row` among the run's positions, thinning them by half when
-    /// full (the first and the latest always kept).
-    fn keep(&mut self, row: &Fix) {
-        if self.kept.len() == KEPT {
-            let last = self.kept.len() - 1;
-            let mut i = 0;
-            self.kept.retain(|_| {
-                let kept = i % 2 == 0 || i == last;
-                i += 1;
-                kept
-            });
-        }
-        self.kept.push_back((*row, self.path_m));
-    }
-
-    /// Where the latest part of the kept positions that `row` fits with
-    /// begins (their number when none does): the earliest dropped until
-    /// the box is small enough. The box of a later part is never larger, so
-    /// the part is found by growing it from the latest position back (a
-    /// ship under way breaks the box at nearly every report: this is on the
-    /// hot path).
-    fn fitting_start(&self, row: &Fix, limit: &DiagonalLimit) -> usize {
-        let mut bounds = Bounds::around(row);
-        let mut start = self.kept.len();
-        for (i, (fix, _)) in self.kept.iter().enumerate().rev() {
-            bounds.widen(fix);
-            if !limit.holds(&bounds) {
-                break;
-            }
-            start = i;
-        }
-        start
-    }
-
     /// The run slid on to its kept positions from `start` (which must hold
-    /// one): a run of those alone.
-    fn slide_to(&mut self, start: usize) {
-        self.kept.drain(..start);
-        let (first, path_before_m) = self.kept[0];
-        let last = self.kept.back().expect("one kept").0;
+    /// one), `bounds` their box with the report that broke the run: a run
+    /// of those alone (the report is added next).
+    fn slide_to(&mut self, start: usize, bounds: Bounds) {
+        self.kept.drop_first(start);
+        let (first, path_at_first_m) = self.kept.first();
+        let last = self.kept.last();
         (self.first, self.last, self.step_from) = (first, last, last);
-        self.path_m -= path_before_m;
-        self.bounds = Bounds::around(&first);
-        for (fix, path_m) in &mut self.kept {
-            *path_m -= path_before_m;
-            self.bounds.widen(fix);
-        }
+        self.path_at_first_m = path_at_first_m;
+        self.bounds = bounds;
         self.reports = self.kept.len() as u32;
         self.declared = 0;
     }
@@ -132,34 +101,106 @@ impl Run {
         if row.nav_status.is_some_and(|s| skip_nav_statuses.contains(&s)) {
             self.declared += 1;
         }
-        self.keep(row);
+        self.kept.push(row, self.path_m);
     }
 }
 
-/// A box of latitudes and longitudes round the positions it was widened by.
-#[derive(Clone, Copy)]
-struct Bounds {
-    south_west: LatLon,
-    north_east: LatLon,
+/// A run's kept positions, thinned by half when [`KEPT`] are held (the
+/// first and the latest always kept), with the boxes that find where the
+/// latest part that fits a box begins in constant time per report (a ship
+/// under way breaks the box at nearly every report, and the part then
+/// begins a report or two later: walking every kept position back, as
+/// this once did, was a tenth of a run). A queue made of two stacks, each
+/// with its boxes: positions `0..split` with the box of each one's part up
+/// to the split, and the box of those after it.
+struct Kept {
+    /// Each with the run's path when it was kept.
+    positions: VecDeque<(Fix, f64)>,
+    /// `to_split[i]`: the box of positions `i..to_split.len()`.
+    to_split: VecDeque<Bounds>,
+    after_split: Option<Bounds>,
 }
 
-impl Bounds {
-    fn around(fix: &Fix) -> Bounds {
-        Bounds { south_west: fix.position(), north_east: fix.position() }
+impl Kept {
+    fn new(first: &Fix) -> Kept {
+        let mut positions = VecDeque::with_capacity(KEPT);
+        positions.push_back((*first, 0.0));
+        Kept { positions, to_split: VecDeque::with_capacity(KEPT), after_split: Some(Bounds::around(first)) }
     }
 
-    fn widen(&mut self, fix: &Fix) {
-        self.south_west.lat_deg = self.south_west.lat_deg.min(fix.lat_deg);
-        self.south_west.lon_deg = self.south_west.lon_deg.min(fix.lon_deg);
-        self.north_east.lat_deg = self.north_east.lat_deg.max(fix.lat_deg);
-        self.north_east.lon_deg = self.north_east.lon_deg.max(fix.lon_deg);
+    fn len(&self) -> usize {
+        self.positions.len()
     }
 
-    fn centre(&self) -> LatLon {
-        LatLon {
-            lat_deg: (self.south_west.lat_deg + self.north_east.lat_deg) / 2.0,
-            lon_deg: (self.south_west.lon_deg + self.north_east.lon_deg) / 2.0,
+    fn first(&self) -> (Fix, f64) {
+        self.positions[0]
+    }
+
+    fn last(&self) -> Fix {
+        self.positions.back().expect("one kept").0
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Fix> {
+        self.positions.iter().map(|(fix, _)| fix)
+    }
+
+    fn push(&mut self, row: &Fix, path_m: f64) {
+        if self.positions.len() == KEPT {
+            let last = self.positions.len() - 1;
+            let mut i = 0;
+            self.positions.retain(|_| {
+                let kept = i % 2 == 0 || i == last;
+                i += 1;
+                kept
+            });
+            self.split_at_end();
         }
+        self.positions.push_back((*row, path_m));
+        match &mut self.after_split {
+            Some(bounds) => bounds.widen(row),
+            None => self.after_split = Some(Bounds::around(row)),
+        }
+    }
+
+    /// Every position before the split, with its box to the end.
+    fn split_at_end(&mut self) {
+        self.to_split.clear();
+        let mut bounds: Option<Bounds> = None;
+        for (fix, _) in self.positions.iter().rev() {
+            let b = bounds.get_or_insert_with(|| Bounds::around(fix));
+            b.widen(fix);
+            self.to_split.push_front(*b);
+        }
+        self.after_split = None;
+    }
+
+    /// Where the latest part of the positions that `row` fits with begins
+    /// (their number when none does), and the box of that part and `row`.
+    /// The box of a later part is never larger.
+    fn fitting_start(&mut self, row: &Fix, limit: &DiagonalLimit) -> (usize, Bounds) {
+        let mut start = 0;
+        while start < self.positions.len() {
+            if start == self.to_split.len() {
+                self.split_at_end();
+            }
+            let mut bounds = self.to_split[start];
+            if let Some(after) = &self.after_split {
+                bounds.join(after);
+            }
+            bounds.widen(row);
+            if limit.holds(&bounds) {
+                return (start, bounds);
+            }
+            start += 1;
+        }
+        (start, Bounds::around(row))
+    }
+
+    /// The first `n` positions dropped (`n` at most the split, as
+    /// [`Kept::fitting_start`] leaves it).
+    fn drop_first(&mut self, n: usize) {
+        self.positions.drain(..n);
+        self.to_split.drain(..n.min(self.to_split.len()));
     }
 }
 
@@ -175,19 +216,17 @@ impl<'g> ConfinedDetector<'g> {
             self.run = Some(Run::new(row));
             return None;
         };
-        if (row.lat_deg - self.limit.lat_deg).abs() > 0.1 {
-            self.limit = DiagonalLimit::new(2.0 * self.profile.confined_radius_m, row.lat_deg);
-        }
+        self.limit.follow(row.lat_deg);
         let limit = &self.limit;
         let silent = hours_between(run.last.time, row.time) > self.profile.max_gap_hours;
         if silent || !run.fits_with(row, limit) {
             // A run long enough ends here; a shorter one slides on.
-            let start = (!silent).then(|| run.fitting_start(row, limit));
+            let start = (!silent).then(|| run.kept.fitting_start(row, limit));
             let mut run = self.run.take().expect("a run is open");
             let ended = self.judge(&run);
             let next = match start {
-                Some(start) if ended.is_none() && start < run.kept.len() => {
-                    run.slide_to(start);
+                Some((start, bounds)) if ended.is_none() && start < run.kept.len() => {
+                    run.slide_to(start, bounds);
                     run
                 }
                 _ => Run::new(row),
@@ -195,6 +234,10 @@ impl<'g> ConfinedDetector<'g> {
             let run = self.run.insert(next);
             if run.last.time < row.time {
                 self.extend(row);
+            } else {
+                // Not added (no later than the run's last): its box without it.
+                run.bounds = Bounds::around(&run.first);
+                run.kept.iter().for_each(|fix| run.bounds.widen(fix));
             }
             return ended;
         }
@@ -229,7 +272,7 @@ impl<'g> ConfinedDetector<'g> {
         if hours < self.profile.confined_min_hours || f64::from(run.declared) > 0.5 * f64::from(run.reports) {
             return None;
         }
-        let knots = run.path_m / METRES_PER_NAUTICAL_MILE / hours;
+        let knots = run.path_m() / METRES_PER_NAUTICAL_MILE / hours;
         if knots < self.profile.max_speed_knots {
             return None;
         }
@@ -250,7 +293,7 @@ impl<'g> ConfinedDetector<'g> {
         attributes.insert("duration_hours", Value::Number(hours));
         attributes.insert("mean_speed_knots", Value::Number(knots));
         attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
-        let half_diagonal_m = run.bounds.south_west.near_distance_m(run.bounds.north_east) / 2.0;
+        let half_diagonal_m = run.bounds.diagonal_m() / 2.0;
         attributes.insert("radius_km", Value::Number(half_diagonal_m / 1000.0));
         Event {
             id: Event::make_id(EventKind::Loitering, &[run.first.mmsi], run.first.time, &self.profile.name),
@@ -268,28 +311,6 @@ impl<'g> ConfinedDetector<'g> {
     }
 }
 
-/// A box diagonal's limit, tested on the box's spans in degrees on a plane
-/// tangent at one latitude (boxes are a few kilometres: no square root or
-/// cosine per test — a ship under way tests tens of boxes per report).
-struct DiagonalLimit {
-    lat_deg: f64,
-    cos_lat: f64,
-    max_squared_deg: f64,
-}
-
-impl DiagonalLimit {
-    fn new(max_diagonal_m: f64, lat_deg: f64) -> DiagonalLimit {
-        let max_deg = (max_diagonal_m / tumen_model::EARTH_MEAN_RADIUS_M).to_degrees();
-        DiagonalLimit { lat_deg, cos_lat: lat_deg.to_radians().cos(), max_squared_deg: max_deg * max_deg }
-    }
-
-    fn holds(&self, bounds: &Bounds) -> bool {
-        let lat_span_deg = bounds.north_east.lat_deg - bounds.south_west.lat_deg;
-        let x = (bounds.north_east.lon_deg - bounds.south_west.lon_deg) * self.cos_lat;
-        lat_span_deg * lat_span_deg + x * x <= self.max_squared_deg
-    }
-}
-
 /// Positions kept per run (thinned by half when full).
 const KEPT: usize = 32;
 
@@ -297,6 +318,7 @@ const KEPT: usize = 32;
 mod tests {
     use super::*;
     use crate::test_rows::position;
+    use tumen_model::LatLon;
 
     const MINUTE_MS: i64 = 60_000;
 
@@ -320,6 +342,44 @@ mod tests {
                 row
             })
             .collect()
+    }
+
+    #[test]
+    fn the_kept_part_that_fits_is_the_one_a_walk_back_finds() {
+        // A wandering track: steps of up to ~300 m, some runs of drift.
+        let mut seed = 7_u64;
+        let mut random = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        let limit = DiagonalLimit::new(1852.0, 40.5);
+        let (mut lat, mut lon) = (40.5, 134.5);
+        let mut kept = Kept::new(&position(9, 0, lat, lon, 5.0));
+        for i in 1..5_000_i64 {
+            let step = if (i / 200) % 2 == 0 { 0.003 } else { 0.0004 };
+            (lat, lon) = (lat + step * random(), lon + step * random());
+            let row = position(9, i * MINUTE_MS, lat, lon, 5.0);
+            // What walking back from the latest finds.
+            let mut bounds = Bounds::around(&row);
+            let mut expected = kept.len();
+            for (j, fix) in kept.iter().enumerate().collect::<Vec<_>>().into_iter().rev() {
+                let mut wider = bounds;
+                wider.widen(fix);
+                if !limit.holds(&wider) {
+                    break;
+                }
+                (expected, bounds) = (j, wider);
+            }
+            let (start, found) = kept.fitting_start(&row, &limit);
+            assert_eq!(start, expected, "report {i}");
+            if start < kept.len() {
+                assert_eq!((found.south_west, found.north_east), (bounds.south_west, bounds.north_east), "report {i}");
+                if i % 3 == 0 {
+                    kept.drop_first(start);
+                }
+            }
+            kept.push(&row, 0.0);
+        }
     }
 
     #[test]

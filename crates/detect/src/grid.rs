@@ -63,11 +63,22 @@ fn pack_record(row: &Fix) -> u64 {
 #[derive(Default)]
 pub struct GridSampler {
     previous: Option<Fix>,
+    /// The first grid time after the previous report's: most reports come
+    /// before it and are passed over without a division.
+    next_grid_ms: i64,
 }
 
 impl GridSampler {
     pub fn feed(&mut self, row: &Fix, grid: &Grid, buffer: &mut GridBuffer) {
         let (t1, ms) = (row.time.unix_ms(), grid.step_ms);
+        if let Some(before) = &self.previous
+            && t1 >= before.time.unix_ms()
+            && t1 < self.next_grid_ms
+        {
+            self.previous = Some(*row);
+            return;
+        }
+        self.next_grid_ms = (t1.div_euclid(ms) + 1) * ms;
         match &self.previous {
             Some(before) => {
                 let t0 = before.time.unix_ms();

@@ -10,6 +10,7 @@
 //! published definitions (Global Fishing Watch, Skylight); every event
 //! records the profile it was found with and the records it rests on.
 
+mod bounds;
 pub mod circle;
 pub mod confined;
 pub mod coverage;
@@ -44,7 +45,7 @@ pub use profile::{
     CircleProfile, EncounterProfile, GapProfile, IdentityProfile, LoiteringProfile, OnLandProfile, PortVisitProfile,
     Profiles, SegmentProfile,
 };
-pub use segments::{OutlierKind, Placed, SegmentDetector};
+pub use segments::{OutlierKind, Placed, Placement, SegmentDetector};
 pub use vessels::{PassResult, VesselPass};
 
 #[cfg(test)]

@@ -281,7 +281,7 @@ fn implied_knots(a: &Fix, b: &Fix, noise_m: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::profile::SegmentProfile;
-    use crate::segments::{Placed, SegmentDetector};
+    use crate::segments::{Placed, Placement, SegmentDetector};
     use crate::test_rows::position;
 
     fn run(points: &[(f64, f64)]) -> Vec<Event> {
@@ -302,10 +302,10 @@ mod tests {
         let (mut ignored, mut placed, mut events) = (Vec::new(), Vec::new(), Vec::new());
         let apply = |placed: &mut Vec<Placed>, d: &mut OnLandDetector, events: &mut Vec<Event>| {
             for p in placed.drain(..) {
-                match p {
-                    Placed::OnTrack(fix, id) => events.extend(d.feed(&fix, id)),
-                    Placed::Closed { id, .. } => events.extend(d.close(id)),
-                    Placed::Outlier(..) | Placed::TimeShifted { .. } => {}
+                match p.what {
+                    Placement::OnTrack(id) => events.extend(d.feed(&p.fix, id)),
+                    Placement::Closed { id, .. } => events.extend(d.close(id)),
+                    Placement::Outlier(..) | Placement::TimeShifted { .. } => {}
                 }
             }
         };

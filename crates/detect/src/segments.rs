@@ -100,12 +100,20 @@ struct Fit {
 /// How well a report follows another: [`SegmentDetector::misfit`].
 #[derive(Clone, Copy, Debug)]
 struct Misfit {
-    /// Negative log-likelihood (lower is better).
-    misfit: f64,
     /// The distance's departure from what the speeds allow, in standard
     /// deviations.
     z: f64,
+    /// The standard deviation, metres.
+    sigma_m: f64,
     agrees_as_candidate: bool,
+}
+
+impl Misfit {
+    /// Negative log-likelihood (lower is better); taken only when segments
+    /// compete for a report (a logarithm per report otherwise).
+    fn score(&self) -> f64 {
+        self.z * self.z + 2.0 * self.sigma_m.ln()
+    }
 }
 
 /// Why a report is data quality, not behaviour.
@@ -152,20 +160,40 @@ impl OutlierKind {
 }
 
 /// What the segmenter made of a report, in the order the vessel's
-/// detectors are to take it.
+/// detectors are to take it. A struct with the report first, not an enum
+/// carrying it: every report passes through one, and the enum's copies went
+/// through temporaries at offsets their reads did not match (a stalled load
+/// per report).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Placed {
+pub struct Placed {
+    pub fix: Fix,
+    pub what: Placement,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Placement {
     /// A report on track `id`. A candidate track's reports come when it is
     /// established, after reports of other tracks that are newer.
-    OnTrack(Fix, u32),
+    OnTrack(u32),
     /// A report that is data quality, not behaviour.
-    Outlier(Fix, OutlierKind),
-    /// Track `id` closed; `second`: it was a second track.
+    Outlier(OutlierKind),
+    /// Track `id` closed (the report is its last); `second`: it was a
+    /// second track.
     Closed { id: u32, second: bool },
     /// Second track `id`, which closed, ran along track `of`'s path hours
     /// off: the same ship's reports stamped wrong. `positions` reports from
-    /// `first` on; no jump, no second ship.
-    TimeShifted { id: u32, of: u32, first: Fix, positions: u32 },
+    /// the report (its first) on; no jump, no second ship.
+    TimeShifted { id: u32, of: u32, positions: u32 },
+}
+
+impl Placed {
+    fn on_track(fix: Fix, id: u32) -> Placed {
+        Placed { fix, what: Placement::OnTrack(id) }
+    }
+
+    fn outlier(fix: Fix, kind: OutlierKind) -> Placed {
+        Placed { fix, what: Placement::Outlier(kind) }
+    }
 }
 
 /// One vessel's segmenter; feed its positions in time order.
@@ -221,7 +249,7 @@ impl Segment {
         if self.last_pending {
             self.last_pending = false;
             self.before_last = None;
-            placed.push(Placed::OnTrack(self.last, self.id));
+            placed.push(Placed::on_track(self.last, self.id));
         }
     }
 
@@ -244,7 +272,7 @@ impl SegmentDetector {
     /// to `events`.
     pub fn feed(&mut self, row: &Fix, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
         if impossible(row) {
-            placed.push(Placed::Outlier(*row, OutlierKind::Impossible));
+            placed.push(Placed::outlier(*row, OutlierKind::Impossible));
             return;
         }
         self.close_silent(row, events, placed);
@@ -254,12 +282,12 @@ impl SegmentDetector {
         // sign flipped, is the track's (even when earlier flipped reports
         // have made a candidate of their own).
         if best.is_none_or(|i| !self.open[i].established) && self.explained_flipped(row) {
-            placed.push(Placed::Outlier(*row, OutlierKind::SignFlip));
+            placed.push(Placed::outlier(*row, OutlierKind::SignFlip));
             return;
         }
         if let Some(Fit { index, drop_last: true }) = fit {
             let segment = &mut self.open[index];
-            placed.push(Placed::Outlier(segment.last, OutlierKind::OffTrack));
+            placed.push(Placed::outlier(segment.last, OutlierKind::OffTrack));
             segment.last = segment.before_last.take().expect("a last report is dropped only with one before it");
             segment.last_pending = false;
             segment.positions -= 1;
@@ -296,7 +324,7 @@ impl SegmentDetector {
                         let id = segment.id;
                         // The other tracks' pending reports came first.
                         self.give_out_pending_before(row.time, id, placed);
-                        placed.extend(held.into_iter().map(|(fix, _)| Placed::OnTrack(fix, id)));
+                        placed.extend(held.into_iter().map(|(fix, _)| Placed::on_track(fix, id)));
                     }
                 }
                 let id = self.open[i].id;
@@ -398,31 +426,37 @@ impl SegmentDetector {
     /// established track takes any within reach, but a last report off the
     /// track is dropped ([`Fit::drop_last`]).
     fn best_fit(&self, row: &Fix, here: LatLon) -> Option<Fit> {
-        self.open
-            .iter()
-            .enumerate()
-            .filter_map(|(index, s)| {
-                let (misfit, drop_last) = if s.established {
-                    let keep = self.misfit(&s.last, row, here);
-                    // A last report that fits the new one is no glitch (the
-                    // common case: the other fits are not computed).
-                    let glitch = keep.is_none_or(|k| k.z > GLITCH_POOR_Z).then(|| self.glitch_before(s, row, here));
-                    match glitch.flatten() {
-                        Some(misfit) => (misfit, true),
-                        None => (keep?.misfit, false),
-                    }
-                } else {
-                    let fit = self.misfit(&s.last, row, here)?;
-                    if !speeds_agree(&s.last, row, here) || !fit.agrees_as_candidate {
-                        return None;
-                    }
-                    (fit.misfit, false)
-                };
-                Some((Fit { index, drop_last }, misfit + short_segment_penalty(s.positions), s.last.time))
-            })
+        let compete = self.open.len() > 1;
+        // Plain locals, not a tuple through `min_by`: this runs for every
+        // report, and the tuple's copies cost more than the comparisons.
+        let (mut best, mut best_score, mut best_time) = (None, f64::INFINITY, Timestamp::from_unix_ms(i64::MIN));
+        for (index, s) in self.open.iter().enumerate() {
+            let Some((misfit, drop_last)) = self.fit_to(s, row, here) else { continue };
+            let score = if compete { misfit.score() + short_segment_penalty(s.positions) } else { 0.0 };
             // Equal fits: the track heard last.
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
-            .map(|(fit, _, _)| fit)
+            if best.is_none() || score < best_score || (score == best_score && s.last.time > best_time) {
+                (best, best_score, best_time) = (Some(Fit { index, drop_last }), score, s.last.time);
+            }
+        }
+        best
+    }
+
+    /// How `row` fits segment `s`, if it can join it, and whether the
+    /// segment's last report is then dropped.
+    fn fit_to(&self, s: &Segment, row: &Fix, here: LatLon) -> Option<(Misfit, bool)> {
+        if s.established {
+            let keep = self.misfit(&s.last, row, here);
+            // A last report that fits the new one is no glitch (the common
+            // case: the other fits are not computed).
+            let glitch = keep.is_none_or(|k| k.z > GLITCH_POOR_Z).then(|| self.glitch_before(s, row, here));
+            match glitch.flatten() {
+                Some(misfit) => Some((misfit, true)),
+                None => Some((keep?, false)),
+            }
+        } else {
+            let fit = self.misfit(&s.last, row, here)?;
+            (speeds_agree(&s.last, row, here) && fit.agrees_as_candidate).then_some((fit, false))
+        }
     }
 
     /// Whether the established track `s`'s last report, still pending, was
@@ -430,14 +464,14 @@ impl SegmentDetector {
     /// it reaches `row` well, and does not reach the last one either (a fix
     /// stamped minutes wrong, a glitch). Then the misfit of `row` from the
     /// report before.
-    fn glitch_before(&self, s: &Segment, row: &Fix, here: LatLon) -> Option<f64> {
+    fn glitch_before(&self, s: &Segment, row: &Fix, here: LatLon) -> Option<Misfit> {
         let before = s.before_last.as_ref().filter(|_| s.last_pending)?;
         let skip = self.misfit(before, row, here)?;
         if skip.z > GLITCH_GOOD_Z {
             return None;
         }
         let poor = |fit: Option<Misfit>| fit.is_none_or(|f| f.z > GLITCH_POOR_Z);
-        poor(self.misfit(before, &s.last, s.last.position())).then_some(skip.misfit)
+        poor(self.misfit(before, &s.last, s.last.position())).then_some(skip)
     }
 
     /// Whether an established track explains `row` with the sign of its
@@ -494,13 +528,10 @@ impl SegmentDetector {
     /// hours, whose reach has grown to take in anything — even when the
     /// silent one's distance happens to match.
     fn misfit(&self, from: &Fix, row: &Fix, here: LatLon) -> Option<Misfit> {
-        let metres = from.position().near_distance_m(here);
         let seconds = row.time.ms_since(from.time).unsigned_abs() as f64 / 1000.0;
         let reach_m =
             self.profile.max_speed_knots * METRES_PER_NAUTICAL_MILE / 3600.0 * seconds + self.profile.position_noise_m;
-        if metres > reach_m {
-            return None;
-        }
+        let metres = from.position().near_distance_within_m(here, reach_m)?;
         // Between the speeds the two reports give (a ship speeding up or
         // slowing down covers a distance in between).
         let metres_at = |knots: f32| f64::from(knots) * METRES_PER_NAUTICAL_MILE / 3600.0 * seconds;
@@ -515,7 +546,7 @@ impl SegmentDetector {
         // A reported 0 on both says little (many exports write it for
         // "unknown"): a candidate is not held to it.
         let both_zero = from.sog_knots.unwrap_or(0.0) < 0.5 && row.sog_knots.unwrap_or(0.0) < 0.5;
-        Some(Misfit { misfit: z * z + 2.0 * sigma_m.ln(), z, agrees_as_candidate: both_zero || z <= CANDIDATE_MAX_Z })
+        Some(Misfit { z, sigma_m, agrees_as_candidate: both_zero || z <= CANDIDATE_MAX_Z })
     }
 
     fn record_alternation(&mut self, previous: u32, joined: u32, row: &Fix) {
@@ -532,8 +563,10 @@ impl SegmentDetector {
     }
 
     fn close_silent(&mut self, row: &Fix, events: &mut Vec<Event>, placed: &mut Vec<Placed>) {
-        let max_gap = self.profile.max_gap_hours;
-        while let Some(i) = self.open.iter().position(|s| hours_between(s.last.time, row.time) > max_gap) {
+        // In milliseconds: a division per open segment per report was a
+        // measurable part of the run.
+        let max_gap_ms = self.profile.max_gap_hours * 3_600_000.0;
+        while let Some(i) = self.open.iter().position(|s| row.time.ms_since(s.last.time) as f64 > max_gap_ms) {
             let segment = self.open.remove(i);
             if self.current == Some(segment.id) {
                 self.current = None;
@@ -554,26 +587,27 @@ impl SegmentDetector {
         segment.give_out_pending(placed);
         if !segment.established {
             if segment.contradictions > 0 {
-                placed.extend(segment.held.drain(..).map(|(fix, kind)| Placed::Outlier(fix, kind)));
+                placed.extend(segment.held.drain(..).map(|(fix, kind)| Placed::outlier(fix, kind)));
                 return;
             }
-            placed.extend(segment.held.drain(..).map(|(fix, _)| Placed::OnTrack(fix, segment.id)));
+            placed.extend(segment.held.drain(..).map(|(fix, _)| Placed::on_track(fix, segment.id)));
         }
         for other in &mut self.open {
             if other.departed_from.as_ref().is_some_and(|(id, _)| *id == segment.id) {
                 other.partner_last = Some(segment.last);
             }
         }
-        placed.push(Placed::Closed { id: segment.id, second: segment.departed_from.is_some() });
+        placed.push(Placed {
+            fix: segment.last,
+            what: Placement::Closed { id: segment.id, second: segment.departed_from.is_some() },
+        });
         if let Some((partner, departed_at)) = &segment.departed_from
             && segment.positions >= self.profile.min_positions
         {
             if self.along_partner(&segment) {
-                placed.push(Placed::TimeShifted {
-                    id: segment.id,
-                    of: *partner,
-                    first: segment.first,
-                    positions: segment.positions,
+                placed.push(Placed {
+                    fix: segment.first,
+                    what: Placement::TimeShifted { id: segment.id, of: *partner, positions: segment.positions },
                 });
             } else {
                 events.push(self.event(&segment, departed_at));
@@ -733,8 +767,8 @@ mod tests {
         assert!(events.is_empty(), "{events:#?}");
         let outliers: Vec<(i64, OutlierKind)> = placed
             .iter()
-            .filter_map(|p| match p {
-                Placed::Outlier(fix, kind) => Some((fix.time.unix_ms() / MINUTE_MS, *kind)),
+            .filter_map(|p| match p.what {
+                Placement::Outlier(kind) => Some((p.fix.time.unix_ms() / MINUTE_MS, kind)),
                 _ => None,
             })
             .collect();
@@ -754,8 +788,8 @@ mod tests {
         // Every other report is on the one track, in time order.
         let on_track: Vec<(i64, u32)> = placed
             .iter()
-            .filter_map(|p| match p {
-                Placed::OnTrack(fix, id) => Some((fix.time.unix_ms(), *id)),
+            .filter_map(|p| match p.what {
+                Placement::OnTrack(id) => Some((p.fix.time.unix_ms(), id)),
                 _ => None,
             })
             .collect();
@@ -776,16 +810,16 @@ mod tests {
         assert!(events.is_empty(), "{events:#?}");
         let outliers: Vec<_> = placed
             .iter()
-            .filter_map(|p| match p {
-                Placed::Outlier(fix, kind) => Some((fix.time.unix_ms() / MINUTE_MS, *kind)),
+            .filter_map(|p| match p.what {
+                Placement::Outlier(kind) => Some((p.fix.time.unix_ms() / MINUTE_MS, kind)),
                 _ => None,
             })
             .collect();
         assert_eq!(outliers, vec![(30, OutlierKind::OffTrack)]);
         let tracks: std::collections::BTreeSet<u32> = placed
             .iter()
-            .filter_map(|p| match p {
-                Placed::OnTrack(_, id) => Some(*id),
+            .filter_map(|p| match p.what {
+                Placement::OnTrack(id) => Some(id),
                 _ => None,
             })
             .collect();

@@ -87,6 +87,10 @@ impl TrackPath {
                 continue;
             }
             self.points[i].compared = true;
+            let done = self.points[i].along && self.points.get(i + 1).is_none_or(|n| n.along);
+            if done {
+                continue;
+            }
             // On the leg from this point to the next: both ends along.
             let next = self.points.get(i + 1).map(|n| n.at);
             if distance_to_leg_m(at, self.points[i].at, next.unwrap_or(self.points[i].at)) <= metres {
@@ -109,7 +113,7 @@ impl TrackPath {
 /// The distance from `p` to the leg from `a` to `b`, on a plane tangent at
 /// `a` (legs are a few kilometres).
 fn distance_to_leg_m(p: LatLon, a: LatLon, b: LatLon) -> f64 {
-    let scale = a.lat_deg.to_radians().cos();
+    let scale = tumen_model::cos_lat(a.lat_deg);
     let (bx, by) = ((b.lon_deg - a.lon_deg) * scale, b.lat_deg - a.lat_deg);
     let (px, py) = ((p.lon_deg - a.lon_deg) * scale, p.lat_deg - a.lat_deg);
     let length_squared = bx * bx + by * by;

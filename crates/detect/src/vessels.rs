@@ -26,7 +26,7 @@ use crate::on_land::OnLandDetector;
 use crate::port_visit::PortVisitDetector;
 use crate::profile::Profiles;
 use crate::quality::QualityLog;
-use crate::segments::{OutlierKind, Placed, SegmentDetector};
+use crate::segments::{OutlierKind, Placed, Placement, SegmentDetector};
 use crate::shared_mmsi::SharedMmsiLog;
 
 /// Every vessel's detectors over the reports fed to it.
@@ -136,23 +136,23 @@ impl<'g> VesselPass<'g> {
 /// previous report over the time between, when that is a minute or more
 /// (over seconds, metres of noise are knots), else the previous report's.
 /// Stops, port visits and loitering then work on such data as on AIS.
-fn with_speed(row: &Fix, previous: Option<&Fix>) -> Fix {
-    let mut row = *row;
+/// `None` when the report gives its own speed or there is nothing to
+/// derive one from (the report is used as it is).
+fn derived_speed(row: &Fix, previous: Option<&Fix>) -> Option<Fix> {
     if row.sog_knots.is_some() {
-        return row;
+        return None;
     }
-    if let Some(previous) = previous {
-        let seconds = row.time.ms_since(previous.time) as f64 / 1000.0;
-        row.sog_knots = if seconds >= 60.0 {
-            let knots = previous.position().near_distance_m(row.position())
-                / tumen_model::METRES_PER_NAUTICAL_MILE
-                / (seconds / 3600.0);
-            Some(knots.min(MAX_DERIVED_KNOTS) as f32)
-        } else {
-            previous.sog_knots
-        };
-    }
-    row
+    let previous = previous?;
+    let seconds = row.time.ms_since(previous.time) as f64 / 1000.0;
+    let sog_knots = if seconds >= 60.0 {
+        let knots = previous.position().near_distance_m(row.position())
+            / tumen_model::METRES_PER_NAUTICAL_MILE
+            / (seconds / 3600.0);
+        Some(knots.min(MAX_DERIVED_KNOTS) as f32)
+    } else {
+        previous.sog_knots
+    };
+    Some(Fix { sog_knots, ..*row })
 }
 
 /// The highest speed AIS can report; derived speeds are capped there.
@@ -279,17 +279,19 @@ impl<'g> VesselDetectors<'g> {
     /// What the segmenter placed, in its order: reports to the detectors,
     /// outliers to the quality log, closed tracks retired.
     fn take_placed(&mut self, shared: &Shared<'g>, events: &mut Vec<Event>, grid_buffer: &mut GridBuffer) {
+        // By reference: a report is not copied on its way to the detectors.
         let mut placed = std::mem::take(&mut self.placed);
-        for p in placed.drain(..) {
-            match p {
-                Placed::OnTrack(fix, segment) => self.feed_track(&fix, segment, shared, events, grid_buffer),
-                Placed::Outlier(fix, kind) => events.extend(self.quality.add(&fix, kind)),
-                Placed::Closed { id, second } => self.retire_track(id, second, events),
-                Placed::TimeShifted { first, positions, .. } => {
-                    events.extend(self.quality.add_many(&first, OutlierKind::TimeShifted, positions))
+        for Placed { fix, what } in &placed {
+            match *what {
+                Placement::OnTrack(segment) => self.feed_track(fix, segment, shared, events, grid_buffer),
+                Placement::Outlier(kind) => events.extend(self.quality.add(fix, kind)),
+                Placement::Closed { id, second } => self.retire_track(id, second, events),
+                Placement::TimeShifted { positions, .. } => {
+                    events.extend(self.quality.add_many(fix, OutlierKind::TimeShifted, positions))
                 }
             }
         }
+        placed.clear();
         self.placed = placed;
     }
 
@@ -319,7 +321,8 @@ impl<'g> VesselDetectors<'g> {
             }
         };
         let track = &mut self.tracks[index].1;
-        let row = &with_speed(row, track.last.as_ref());
+        let derived = derived_speed(row, track.last.as_ref());
+        let row = derived.as_ref().unwrap_or(row);
         track.last = Some(*row);
         events.extend(track.port_visit.feed(row));
         events.extend(track.loitering.feed(row));
@@ -379,18 +382,18 @@ mod tests {
     fn a_report_without_speed_is_given_the_speed_its_track_implies() {
         let mut first = position(1, 0, 42.0, 131.0, 0.0);
         first.sog_knots = None;
-        assert_eq!(with_speed(&first, None).sog_knots, None, "nothing to measure from");
+        assert_eq!(derived_speed(&first, None), None, "nothing to measure from");
         // 10 minutes later, 1 nm north: 6 kn.
         let mut second = position(1, 600_000, 42.0 + 1.0 / 60.0, 131.0, 0.0);
         second.sog_knots = None;
-        let derived = with_speed(&second, Some(&first)).sog_knots.unwrap();
+        let derived = derived_speed(&second, Some(&first)).unwrap().sog_knots.unwrap();
         assert!((derived - 6.0).abs() < 0.05, "{derived}");
         // Seconds later: the previous speed, not the noise's.
         let mut third = position(1, 605_000, 42.0 + 1.0 / 60.0 + 0.0001, 131.0, 0.0);
         third.sog_knots = None;
-        let given = with_speed(&second, Some(&first));
-        assert_eq!(with_speed(&third, Some(&given)).sog_knots, given.sog_knots);
-        // A reported speed is kept.
-        assert_eq!(with_speed(&position(1, 0, 42.0, 131.0, 3.5), Some(&first)).sog_knots, Some(3.5));
+        let given = derived_speed(&second, Some(&first)).unwrap();
+        assert_eq!(derived_speed(&third, Some(&given)).unwrap().sog_knots, given.sog_knots);
+        // A reported speed is kept as it is.
+        assert_eq!(derived_speed(&position(1, 0, 42.0, 131.0, 3.5), Some(&first)), None);
     }
 }

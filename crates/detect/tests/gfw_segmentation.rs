@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use serde_json::Value;
-use tumen_detect::{Fix, Placed, SegmentDetector, SegmentProfile};
+use tumen_detect::{Fix, Placed, Placement, SegmentDetector, SegmentProfile};
 use tumen_model::{Mmsi, Timestamp};
 use tumen_store::Origin;
 
@@ -97,18 +97,18 @@ fn segments_agree_with_global_fishing_watch() {
         let mut segment_of: HashMap<u64, u32> = HashMap::new();
         let mut outliers = 0;
         let mut merged: HashMap<u32, u32> = HashMap::new();
-        for p in &placed {
-            match p {
-                Placed::OnTrack(fix, id) => {
-                    segment_of.insert(fix.origin.line, *id);
+        for Placed { fix, what } in &placed {
+            match *what {
+                Placement::OnTrack(id) => {
+                    segment_of.insert(fix.origin.line, id);
                 }
-                Placed::Outlier(fix, _) => {
+                Placement::Outlier(_) => {
                     outliers += 1;
                     segment_of.insert(fix.origin.line, u32::MAX - outliers);
                 }
-                Placed::Closed { .. } => {}
-                Placed::TimeShifted { id, of, .. } => {
-                    merged.insert(*id, *of);
+                Placement::Closed { .. } => {}
+                Placement::TimeShifted { id, of, .. } => {
+                    merged.insert(id, of);
                 }
             }
         }

@@ -24,7 +24,7 @@ mod timestamp;
 pub use imagery::{Detection, ObjectClass, Observation, Scene};
 pub use imo::Imo;
 pub use latlon::{
-    EARTH_MEAN_RADIUS_M, LatLon, METRES_PER_DEGREE, METRES_PER_NAUTICAL_MILE, lon_difference_deg, wrap_lon_deg,
+    EARTH_MEAN_RADIUS_M, LatLon, METRES_PER_DEGREE, METRES_PER_NAUTICAL_MILE, cos_lat, lon_difference_deg, wrap_lon_deg,
 };
 pub use mmsi::{Mmsi, MmsiKind};
 pub use place::PlaceKind;
