@@ -113,10 +113,14 @@ impl CircleDetector {
         self.end_run()
     }
 
+    /// Judged in place, then dropped: most steps of a slow ship come here
+    /// with no run, and moving the run out to look at it was a copy each.
     fn end_run(&mut self) -> Option<Event> {
-        let run = self.run.take()?;
+        let run = self.run.as_ref()?;
         let turns = run.turn_deg.abs() / 360.0;
-        (turns >= self.profile.min_turns).then(|| self.event(&run, turns))
+        let event = (turns >= self.profile.min_turns).then(|| self.event(run, turns));
+        self.run = None;
+        event
     }
 
     fn event(&self, run: &Run, turns: f64) -> Event {

@@ -93,6 +93,15 @@ impl Run {
         self.declared = 0;
     }
 
+    /// Adds `row`, and to the path once a step is long enough.
+    fn extend_with(&mut self, row: &Fix, profile: &LoiteringProfile) {
+        self.extend(row, &profile.skip_nav_statuses);
+        if hours_between(self.step_from.time, row.time) * 60.0 >= profile.step_minutes {
+            self.path_m += self.step_from.position().near_distance_m(row.position());
+            self.step_from = *row;
+        }
+    }
+
     /// Adds a report inside the box.
     fn extend(&mut self, row: &Fix, skip_nav_statuses: &[u8]) {
         self.last = *row;
@@ -220,20 +229,17 @@ impl<'g> ConfinedDetector<'g> {
         let limit = &self.limit;
         let silent = hours_between(run.last.time, row.time) > self.profile.max_gap_hours;
         if silent || !run.fits_with(row, limit) {
-            // A run long enough ends here; a shorter one slides on.
+            // A run long enough ends here; a shorter one slides on. In
+            // place: a ship under way comes here at nearly every report,
+            // and moving the run out and back in was two copies of it.
             let start = (!silent).then(|| run.kept.fitting_start(row, limit));
-            let mut run = self.run.take().expect("a run is open");
-            let ended = self.judge(&run);
-            let next = match start {
-                Some((start, bounds)) if ended.is_none() && start < run.kept.len() => {
-                    run.slide_to(start, bounds);
-                    run
-                }
-                _ => Run::new(row),
-            };
-            let run = self.run.insert(next);
+            let ended = judge(&self.profile, self.land, run);
+            match start {
+                Some((start, bounds)) if ended.is_none() && start < run.kept.len() => run.slide_to(start, bounds),
+                _ => *run = Run::new(row),
+            }
             if run.last.time < row.time {
-                self.extend(row);
+                run.extend_with(row, &self.profile);
             } else {
                 // Not added (no later than the run's last): its box without it.
                 run.bounds = Bounds::around(&run.first);
@@ -241,19 +247,8 @@ impl<'g> ConfinedDetector<'g> {
             }
             return ended;
         }
-        self.extend(row);
+        run.extend_with(row, &self.profile);
         None
-    }
-
-    /// Adds `row` to the open run, and to its path once a step is long
-    /// enough.
-    fn extend(&mut self, row: &Fix) {
-        let run = self.run.as_mut().expect("a run is open");
-        run.extend(row, &self.profile.skip_nav_statuses);
-        if hours_between(run.step_from.time, row.time) * 60.0 >= self.profile.step_minutes {
-            run.path_m += run.step_from.position().near_distance_m(row.position());
-            run.step_from = *row;
-        }
     }
 
     /// At the end of the data, the run still going, if it qualifies.
@@ -263,51 +258,51 @@ impl<'g> ConfinedDetector<'g> {
 
     fn end_run(&mut self) -> Option<Event> {
         let run = self.run.take()?;
-        self.judge(&run)
+        judge(&self.profile, self.land, &run)
     }
+}
 
-    /// The event a run that ends makes, if it qualifies.
-    fn judge(&self, run: &Run) -> Option<Event> {
-        let hours = hours_between(run.first.time, run.last.time);
-        if hours < self.profile.confined_min_hours || f64::from(run.declared) > 0.5 * f64::from(run.reports) {
-            return None;
-        }
-        let knots = run.path_m() / METRES_PER_NAUTICAL_MILE / hours;
-        if knots < self.profile.max_speed_knots {
-            return None;
-        }
-        // Shore distance last: the costliest test, for the fewest runs.
-        let corners = [run.bounds.south_west, run.bounds.north_east, run.bounds.centre()];
-        let shore_nm = corners
-            .iter()
-            .map(|p| self.land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
-            .sum::<f64>()
-            / corners.len() as f64;
-        (shore_nm >= self.profile.min_offshore_nm).then(|| self.event(run, hours, knots, shore_nm))
+/// The event a run that ends makes, if it qualifies.
+fn judge(profile: &LoiteringProfile, land: &Land, run: &Run) -> Option<Event> {
+    let hours = hours_between(run.first.time, run.last.time);
+    if hours < profile.confined_min_hours || f64::from(run.declared) > 0.5 * f64::from(run.reports) {
+        return None;
     }
+    let knots = run.path_m() / METRES_PER_NAUTICAL_MILE / hours;
+    if knots < profile.max_speed_knots {
+        return None;
+    }
+    // Shore distance last: the costliest test, for the fewest runs.
+    let corners = [run.bounds.south_west, run.bounds.north_east, run.bounds.centre()];
+    let shore_nm = corners
+        .iter()
+        .map(|p| land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
+        .sum::<f64>()
+        / corners.len() as f64;
+    (shore_nm >= profile.min_offshore_nm).then(|| event(profile, run, hours, knots, shore_nm))
+}
 
-    fn event(&self, run: &Run, hours: f64, knots: f64, shore_nm: f64) -> Event {
-        let centre = run.bounds.centre();
-        let mut attributes = BTreeMap::new();
-        attributes.insert("mode", Value::Text("confined".to_owned()));
-        attributes.insert("duration_hours", Value::Number(hours));
-        attributes.insert("mean_speed_knots", Value::Number(knots));
-        attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
-        let half_diagonal_m = run.bounds.diagonal_m() / 2.0;
-        attributes.insert("radius_km", Value::Number(half_diagonal_m / 1000.0));
-        Event {
-            id: Event::make_id(EventKind::Loitering, &[run.first.mmsi], run.first.time, &self.profile.name),
-            kind: EventKind::Loitering,
-            mmsis: vec![run.first.mmsi],
-            start: run.first.time,
-            end: run.last.time,
-            position: Some(centre),
-            place: None,
-            attributes,
-            confidence: if hours >= 2.0 * self.profile.confined_min_hours { 3 } else { 2 },
-            profile: self.profile.name.clone(),
-            evidence: vec![Evidence::of(&run.first, "confinement starts"), Evidence::of(&run.last, "confinement ends")],
-        }
+fn event(profile: &LoiteringProfile, run: &Run, hours: f64, knots: f64, shore_nm: f64) -> Event {
+    let centre = run.bounds.centre();
+    let mut attributes = BTreeMap::new();
+    attributes.insert("mode", Value::Text("confined".to_owned()));
+    attributes.insert("duration_hours", Value::Number(hours));
+    attributes.insert("mean_speed_knots", Value::Number(knots));
+    attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
+    let half_diagonal_m = run.bounds.diagonal_m() / 2.0;
+    attributes.insert("radius_km", Value::Number(half_diagonal_m / 1000.0));
+    Event {
+        id: Event::make_id(EventKind::Loitering, &[run.first.mmsi], run.first.time, &profile.name),
+        kind: EventKind::Loitering,
+        mmsis: vec![run.first.mmsi],
+        start: run.first.time,
+        end: run.last.time,
+        position: Some(centre),
+        place: None,
+        attributes,
+        confidence: if hours >= 2.0 * profile.confined_min_hours { 3 } else { 2 },
+        profile: profile.name.clone(),
+        evidence: vec![Evidence::of(&run.first, "confinement starts"), Evidence::of(&run.last, "confinement ends")],
     }
 }
 
