@@ -50,6 +50,9 @@ pub struct OnLandDetector<'g> {
     /// distance, so a ship moving slowly inland is measured only when the
     /// answer could change.
     measured: Option<(LatLon, f64)>,
+    /// The last position found at sea: a ship at a berth or at anchor
+    /// reports the same position again and again, and is not tested again.
+    at_sea: Option<LatLon>,
 }
 
 struct Track {
@@ -87,7 +90,7 @@ impl Run {
 
 impl<'g> OnLandDetector<'g> {
     pub fn new(profile: OnLandProfile, land: &'g Land, gazetteer: &'g Gazetteer) -> OnLandDetector<'g> {
-        OnLandDetector { profile, land, gazetteer, tracks: Vec::new(), previous: None, measured: None }
+        OnLandDetector { profile, land, gazetteer, tracks: Vec::new(), previous: None, measured: None, at_sea: None }
     }
 
     /// The report, on the segmenter's track `segment`; the run it ends, if
@@ -167,9 +170,13 @@ impl<'g> OnLandDetector<'g> {
     /// How far inland the report is (km), if it is inland.
     fn inland_km(&mut self, row: &Fix, segment: u32) -> Option<f64> {
         let here = row.position();
+        if self.at_sea == Some(here) {
+            return None;
+        }
         if !self.land.is_on_land(here.lat_deg, here.lon_deg)
             || self.gazetteer.first_containing(here, |p| p.kind.is_maritime()).is_some()
         {
+            self.at_sea = Some(here);
             return None;
         }
         let threshold = self.profile.min_km_from_shore;
