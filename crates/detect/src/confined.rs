@@ -9,14 +9,15 @@
 //! (20 nm) and its reports do not mostly declare a skipped status
 //! (fishing: a trawler works a ground).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use tumen_model::METRES_PER_NAUTICAL_MILE;
 use tumen_places::Land;
 
 use crate::bounds::{Bounds, DiagonalLimit};
-use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::event::{Event, hours_between};
 use crate::fix::Fix;
+use crate::loitering::{Loitered, mean_shore_nm};
 use crate::profile::LoiteringProfile;
 
 /// One vessel track's confinement detector; feed its positions in time
@@ -273,37 +274,22 @@ fn judge(profile: &LoiteringProfile, land: &Land, run: &Run) -> Option<Event> {
         return None;
     }
     // Shore distance last: the costliest test, for the fewest runs.
-    let corners = [run.bounds.south_west, run.bounds.north_east, run.bounds.centre()];
-    let shore_nm = corners
-        .iter()
-        .map(|p| land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
-        .sum::<f64>()
-        / corners.len() as f64;
-    (shore_nm >= profile.min_offshore_nm).then(|| event(profile, run, hours, knots, shore_nm))
-}
-
-fn event(profile: &LoiteringProfile, run: &Run, hours: f64, knots: f64, shore_nm: f64) -> Event {
-    let centre = run.bounds.centre();
-    let mut attributes = BTreeMap::new();
-    attributes.insert("mode", Value::Text("confined".to_owned()));
-    attributes.insert("duration_hours", Value::Number(hours));
-    attributes.insert("mean_speed_knots", Value::Number(knots));
-    attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
-    let half_diagonal_m = run.bounds.diagonal_m() / 2.0;
-    attributes.insert("radius_km", Value::Number(half_diagonal_m / 1000.0));
-    Event {
-        id: Event::make_id(EventKind::Loitering, &[run.first.mmsi], run.first.time, &profile.name),
-        kind: EventKind::Loitering,
-        mmsis: vec![run.first.mmsi],
-        start: run.first.time,
-        end: run.last.time,
-        position: Some(centre),
-        place: None,
-        attributes,
-        confidence: if hours >= 2.0 * profile.confined_min_hours { 3 } else { 2 },
-        profile: profile.name.clone(),
-        evidence: vec![Evidence::of(&run.first, "confinement starts"), Evidence::of(&run.last, "confinement ends")],
-    }
+    let shore_nm = mean_shore_nm(land, &[run.bounds.south_west, run.bounds.north_east, run.bounds.centre()]);
+    (shore_nm >= profile.min_offshore_nm).then(|| {
+        Loitered {
+            mode: "confined",
+            first: &run.first,
+            last: &run.last,
+            centre: run.bounds.centre(),
+            radius_m: run.bounds.diagonal_m() / 2.0,
+            hours,
+            knots,
+            shore_nm,
+            long_hours: 2.0 * profile.confined_min_hours,
+            roles: ["confinement starts", "confinement ends"],
+        }
+        .event(&profile.name)
+    })
 }
 
 /// Positions kept per run (thinned by half when full).
@@ -312,6 +298,7 @@ const KEPT: usize = 32;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::{EventKind, Value};
     use crate::test_rows::position;
     use tumen_model::LatLon;
 

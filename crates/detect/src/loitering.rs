@@ -146,36 +146,73 @@ impl<'g> LoiteringDetector<'g> {
             return None;
         }
         // Shore distance last: the costliest test, for the fewest runs.
-        let shore_nm = run
-            .samples
-            .iter()
-            .map(|p| self.land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
-            .sum::<f64>()
-            / run.samples.len() as f64;
+        let shore_nm = mean_shore_nm(self.land, &run.samples);
         (shore_nm >= self.profile.min_offshore_nm).then(|| self.event(&run, hours, shore_nm))
     }
 
     fn event(&self, run: &Run, hours: f64, shore_nm: f64) -> Event {
         let centre = run.centre();
-        let radius_m = run.samples.iter().map(|p| p.distance_m(centre)).fold(0.0, f64::max);
+        Loitered {
+            mode: "slow",
+            first: &run.first,
+            last: &run.last,
+            centre,
+            radius_m: run.samples.iter().map(|p| p.distance_m(centre)).fold(0.0, f64::max),
+            hours,
+            knots: run.distance_m / METRES_PER_NAUTICAL_MILE / hours,
+            shore_nm,
+            long_hours: 2.0 * self.profile.min_hours,
+            roles: ["loitering starts", "loitering ends"],
+        }
+        .event(&self.profile.name)
+    }
+}
+
+/// The mean distance from shore of `points`, nautical miles.
+pub(crate) fn mean_shore_nm(land: &Land, points: &[LatLon]) -> f64 {
+    points
+        .iter()
+        .map(|p| land.distance_to_shore_km(p.lat_deg, p.lon_deg) * 1000.0 / METRES_PER_NAUTICAL_MILE)
+        .sum::<f64>()
+        / points.len() as f64
+}
+
+/// A loitering run as either mode publishes it.
+pub(crate) struct Loitered<'a> {
+    pub(crate) mode: &'static str,
+    pub(crate) first: &'a Fix,
+    pub(crate) last: &'a Fix,
+    pub(crate) centre: LatLon,
+    pub(crate) radius_m: f64,
+    pub(crate) hours: f64,
+    pub(crate) knots: f64,
+    pub(crate) shore_nm: f64,
+    /// From this long on, the finding is surer (confidence 3, else 2).
+    pub(crate) long_hours: f64,
+    /// The evidence's roles of the first and last reports.
+    pub(crate) roles: [&'static str; 2],
+}
+
+impl Loitered<'_> {
+    pub(crate) fn event(&self, profile_name: &str) -> Event {
         let mut attributes = BTreeMap::new();
-        attributes.insert("mode", Value::Text("slow".to_owned()));
-        attributes.insert("duration_hours", Value::Number(hours));
-        attributes.insert("mean_speed_knots", Value::Number(run.distance_m / METRES_PER_NAUTICAL_MILE / hours));
-        attributes.insert("distance_to_shore_nm", Value::Number(shore_nm));
-        attributes.insert("radius_km", Value::Number(radius_m / 1000.0));
+        attributes.insert("mode", Value::Text(self.mode.to_owned()));
+        attributes.insert("duration_hours", Value::Number(self.hours));
+        attributes.insert("mean_speed_knots", Value::Number(self.knots));
+        attributes.insert("distance_to_shore_nm", Value::Number(self.shore_nm));
+        attributes.insert("radius_km", Value::Number(self.radius_m / 1000.0));
         Event {
-            id: Event::make_id(EventKind::Loitering, &[run.first.mmsi], run.first.time, &self.profile.name),
+            id: Event::make_id(EventKind::Loitering, &[self.first.mmsi], self.first.time, profile_name),
             kind: EventKind::Loitering,
-            mmsis: vec![run.first.mmsi],
-            start: run.first.time,
-            end: run.last.time,
-            position: Some(centre),
+            mmsis: vec![self.first.mmsi],
+            start: self.first.time,
+            end: self.last.time,
+            position: Some(self.centre),
             place: None,
             attributes,
-            confidence: if hours >= 2.0 * self.profile.min_hours { 3 } else { 2 },
-            profile: self.profile.name.clone(),
-            evidence: vec![Evidence::of(&run.first, "loitering starts"), Evidence::of(&run.last, "loitering ends")],
+            confidence: if self.hours >= self.long_hours { 3 } else { 2 },
+            profile: profile_name.to_owned(),
+            evidence: vec![Evidence::of(self.first, self.roles[0]), Evidence::of(self.last, self.roles[1])],
         }
     }
 }
