@@ -4,9 +4,11 @@
 //! explained confidence and every event it rests on.
 //!
 //! - [`corridor`]: corridors as configuration; the 2023 one by default.
+//! - [`identify`]: who each dark sighting was, weighed across sightings.
 //! - [`link`]: calls, sea legs, indicators and the noisy-OR confidence.
 
 pub mod corridor;
+pub mod identify;
 pub mod link;
 
 pub use corridor::{Corridor, corridors_or_default};

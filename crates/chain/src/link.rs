@@ -11,9 +11,19 @@
 //! and depot activity (facility anomalies at the corridor's rail facilities
 //! and depots in the days after the arrival).
 //!
+//! A dark detection names several candidate ships; which one it was is
+//! weighed across all sightings first ([`crate::identify`]), and a
+//! sighting is a call of the ship the likeliest account gives it only —
+//! so a chain's two ends are one ship's, never a sighting of one ship at
+//! the origin and of another at the destination. The other ships that
+//! could have sailed the leg are its ranked alternatives.
+//!
 //! Confidence is a noisy-OR of the indicators present, each with a stated
-//! weight ([`Weights`]): `1 − Π(1 − wᵢ)`. Every indicator is listed with
-//! its weight and the event it rests on, so the number can be read back.
+//! weight ([`Weights`]): `1 − Π(1 − wᵢ)` — how strongly the leg looks like
+//! a shipment. Who sailed it is a second figure, `identity_probability`:
+//! the probability that the first named ship is the one seen at both ends
+//! (1 for AIS calls). Every indicator is listed with its weight and the
+//! event it rests on, so the number can be read back.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +34,7 @@ use tumen_model::{METRES_PER_NAUTICAL_MILE, Mmsi, Timestamp};
 use tumen_places::Gazetteer;
 
 use crate::corridor::Corridor;
+use crate::identify::{Identities, identify};
 
 const DAY_MS: i64 = 86_400_000;
 /// Calls at one place this close are one stay.
@@ -85,10 +96,28 @@ pub struct Chain {
     /// longer round the coast).
     pub sea_nm: Option<f64>,
     pub rail_km: Option<f64>,
+    /// The probability that the first named vessel is the one seen at both
+    /// ends (1 when both calls were on AIS).
+    #[serde(default = "certain")]
+    pub identity_probability: f64,
     pub confidence: f64,
     pub reasons: Vec<Reason>,
     /// Every event the chain links, in time order.
     pub events: Vec<String>,
+}
+
+impl Chain {
+    /// The stated rule chains rank by, strongest first: the higher
+    /// confidence, then the likelier identity of the ship named first, then
+    /// the earlier start, then the id (so equals always rank alike).
+    pub fn stronger_first(&self, other: &Chain) -> std::cmp::Ordering {
+        other
+            .confidence
+            .total_cmp(&self.confidence)
+            .then(other.identity_probability.total_cmp(&self.identity_probability))
+            .then(self.start.cmp(&other.start))
+            .then(self.id.cmp(&other.id))
+    }
 }
 
 /// A vessel at a corridor place: a port visit, or a dark detection that
@@ -99,33 +128,49 @@ struct Call<'e> {
     start: Timestamp,
     end: Timestamp,
     events: Vec<&'e Event>,
-    /// Seen only from orbit (the vessel's score as the detection's
-    /// candidate).
+    /// Seen only from orbit: the probability that the sighting was this
+    /// vessel.
     dark: Option<f64>,
+}
+
+impl Call<'_> {
+    /// The probability that `ship` was at this stay (1 on AIS; a dark
+    /// stay, its likeliest sighting of the ship).
+    fn probability_of(&self, ship: Mmsi, identities: &Identities) -> f64 {
+        if self.dark.is_none() {
+            return 1.0;
+        }
+        self.events.iter().filter_map(|e| identities.of(&e.id)).map(|i| i.probability_of(ship)).fold(0.0, f64::max)
+    }
+}
+
+fn certain() -> f64 {
+    1.0
 }
 
 /// The chains of every corridor in `events`.
 pub fn link(events: &[Event], corridors: &[Corridor], gazetteer: &Gazetteer) -> Vec<Chain> {
+    let identities = identify(events);
     let mut chains = Vec::new();
     for corridor in corridors {
-        for (mmsi, calls) in calls_by_vessel(events, corridor) {
-            chains.extend(
-                sea_legs(&calls, corridor)
-                    .into_iter()
-                    .map(|(origin, destination)| chain(mmsi, origin, destination, corridor, events, gazetteer)),
-            );
+        for (mmsi, calls) in calls_by_vessel(events, corridor, &identities) {
+            chains.extend(sea_legs(&calls, corridor).into_iter().map(|(origin, destination)| {
+                let leg = Leg { mmsi, origin, destination };
+                chain(&leg, corridor, events, gazetteer, &identities)
+            }));
         }
     }
     merge_alternatives(chains)
 }
 
 /// Chains of one sea leg seen only from orbit can name several vessels
-/// (a dark detection's candidates): they are one chain, its vessels best
-/// first, its reasons those of the best.
+/// (the ships its sightings may have been): they are one chain, its
+/// vessels likeliest first, its reasons those of the likeliest.
 fn merge_alternatives(mut chains: Vec<Chain>) -> Vec<Chain> {
     chains.sort_by(|a, b| {
         (&a.corridor, &a.origin, a.loading_from, &a.destination, a.landing_from)
             .cmp(&(&b.corridor, &b.origin, b.loading_from, &b.destination, b.landing_from))
+            .then(b.identity_probability.total_cmp(&a.identity_probability))
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.vessels.cmp(&b.vessels))
     });
@@ -158,8 +203,17 @@ fn is_corridor_port(corridor: &Corridor, place: &str) -> bool {
     corridor.origins.iter().chain(&corridor.destinations).any(|p| p == place)
 }
 
-/// Each vessel's stays at the corridor's ports, in time order.
-fn calls_by_vessel<'e>(events: &'e [Event], corridor: &Corridor) -> BTreeMap<Mmsi, Vec<Call<'e>>> {
+/// The least probability that a dark sighting was a ship for it to be a
+/// call of that ship.
+const CALL_MIN_PROBABILITY: f64 = 0.25;
+
+/// Each vessel's stays at the corridor's ports, in time order: its port
+/// visits, and the dark sightings it may well have been.
+fn calls_by_vessel<'e>(
+    events: &'e [Event],
+    corridor: &Corridor,
+    identities: &Identities,
+) -> BTreeMap<Mmsi, Vec<Call<'e>>> {
     let mut calls: BTreeMap<Mmsi, Vec<Call<'e>>> = BTreeMap::new();
     for event in events {
         let Some(place) = event.place.as_deref().filter(|p| is_corridor_port(corridor, p)) else { continue };
@@ -176,16 +230,17 @@ fn calls_by_vessel<'e>(events: &'e [Event], corridor: &Corridor) -> BTreeMap<Mms
                 }
             }
             EventKind::DarkDetection => {
-                let score = number(event, "best_candidate_score").unwrap_or(0.0);
-                // The first candidate scores best; the others are named
-                // with a share of it (the event lists them best first).
-                for (rank, &mmsi) in event.mmsis.iter().enumerate() {
+                let Some(identity) = identities.of(&event.id) else { continue };
+                // Each ship the sighting may well have been: a leg of each
+                // is weighed, and the chains of one leg merge below, the
+                // likeliest ship first.
+                for &(mmsi, probability) in identity.probabilities.iter().filter(|p| p.1 >= CALL_MIN_PROBABILITY) {
                     calls.entry(mmsi).or_default().push(Call {
                         place,
                         start: event.start,
                         end: event.end,
                         events: vec![event],
-                        dark: Some(score / (rank + 1) as f64),
+                        dark: Some(probability),
                     });
                 }
             }
@@ -216,9 +271,8 @@ fn calls_by_vessel<'e>(events: &'e [Event], corridor: &Corridor) -> BTreeMap<Mms
 
 /// Origin stay → each destination stay within the voyage limit before the
 /// vessel is next at an origin (a return to the origin starts a new leg).
-/// A ship seen only from orbit may be named at two destinations in that
-/// time (a detection's candidates are hypotheses): each is a leg, and the
-/// chains of one leg merge below.
+/// A ship seen only from orbit may be placed at two destinations in that
+/// time (where a sighting may have been another ship): each is a leg.
 fn sea_legs<'c, 'e>(calls: &'c [Call<'e>], corridor: &Corridor) -> Vec<(&'c Call<'e>, &'c Call<'e>)> {
     let limit_ms = (corridor.max_voyage_days * DAY_MS as f64) as i64;
     let is_origin = |c: &Call<'_>| corridor.origins.iter().any(|o| o == c.place);
@@ -237,14 +291,52 @@ fn sea_legs<'c, 'e>(calls: &'c [Call<'e>], corridor: &Corridor) -> Vec<(&'c Call
     legs
 }
 
-fn chain(
+/// One vessel's sea leg: a stay at an origin, then at a destination.
+struct Leg<'c, 'e> {
     mmsi: Mmsi,
-    origin: &Call<'_>,
-    destination: &Call<'_>,
+    origin: &'c Call<'e>,
+    destination: &'c Call<'e>,
+}
+
+impl Leg<'_, '_> {
+    /// The probability that `ship` was at both ends.
+    fn probability_of(&self, ship: Mmsi, identities: &Identities) -> f64 {
+        self.origin.probability_of(ship, identities) * self.destination.probability_of(ship, identities)
+    }
+
+    /// The leg's vessel, then the others that could have been seen at both
+    /// ends, likeliest first.
+    fn vessels(&self, identities: &Identities) -> Vec<u32> {
+        let mut others: Vec<(Mmsi, f64)> = self
+            .origin
+            .events
+            .iter()
+            .chain(&self.destination.events)
+            .filter_map(|e| identities.of(&e.id))
+            .flat_map(|i| i.probabilities.iter().map(|p| p.0))
+            .filter(|&m| m != self.mmsi)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|m| (m, self.probability_of(m, identities)))
+            .filter(|&(_, p)| p >= ALTERNATIVE_MIN_PROBABILITY)
+            .collect();
+        others.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        std::iter::once(self.mmsi.0).chain(others.into_iter().map(|(m, _)| m.0)).collect()
+    }
+}
+
+/// The least probability of having sailed a leg for a vessel to be named
+/// as an alternative.
+const ALTERNATIVE_MIN_PROBABILITY: f64 = 0.05;
+
+fn chain(
+    leg: &Leg<'_, '_>,
     corridor: &Corridor,
     events: &[Event],
     gazetteer: &Gazetteer,
+    identities: &Identities,
 ) -> Chain {
+    let (mmsi, origin, destination) = (leg.mmsi, leg.origin, leg.destination);
     let mut reasons: Vec<Reason> = Vec::new();
     let mut linked: Vec<&Event> = origin.events.iter().chain(&destination.events).copied().collect();
     let mut add = |weight: f64, what: String, event: Option<&Event>| {
@@ -261,10 +353,10 @@ fn chain(
         origin.events.first().copied(),
     );
     for (call, side) in [(origin, "at the origin"), (destination, "at the destination")] {
-        if let Some(score) = call.dark {
+        if let Some(probability) = call.dark {
             add(
-                Weights::DARK_CALL * score.min(1.0),
-                format!("{side} {} seen only from orbit (candidate score {score:.2})", call.place),
+                Weights::DARK_CALL,
+                format!("{side} {} seen only from orbit (this vessel with probability {probability:.2})", call.place),
                 call.events.first().copied(),
             );
         }
@@ -339,6 +431,7 @@ fn chain(
     }
     linked.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
     linked.dedup_by(|a, b| a.id == b.id);
+    let identity_probability = leg.probability_of(mmsi, identities);
     let confidence = 1.0 - reasons.iter().map(|r| 1.0 - r.weight.clamp(0.0, 1.0)).product::<f64>();
     let sea_nm = match (gazetteer.get(origin.place), gazetteer.get(destination.place)) {
         (Some(a), Some(b)) => Some(a.centre().distance_m(b.centre()) / METRES_PER_NAUTICAL_MILE),
@@ -347,7 +440,7 @@ fn chain(
     Chain {
         id: chain_id(&corridor.id, origin.place, origin.start, destination.start),
         corridor: corridor.id.clone(),
-        vessels: vec![mmsi.0],
+        vessels: leg.vessels(identities),
         origin: origin.place.to_owned(),
         destination: destination.place.to_owned(),
         loading_from: origin.start,
@@ -358,6 +451,7 @@ fn chain(
         end: last,
         sea_nm,
         rail_km: corridor.rail_km,
+        identity_probability: (identity_probability * 1000.0).round() / 1000.0,
         confidence: (confidence * 1000.0).round() / 1000.0,
         reasons,
         events: linked.iter().map(|e| e.id.clone()).collect(),

@@ -63,12 +63,13 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     if !status.success() {
         bail!("tumen chains failed ({status})");
     }
-    // The report of the strongest chain (the earliest of equals).
+    // The report of the strongest chain (by `Chain::stronger_first`).
     let strongest = tumen_store::Dataset::open_read_only(&data)?
         .catalog()
         .chains(0.0)?
-        .into_iter()
-        .max_by(|a, b| a.confidence.total_cmp(&b.confidence).then(b.start.cmp(&a.start)));
+        .iter()
+        .filter_map(|record| serde_json::from_str::<tumen_chain::Chain>(&record.chain).ok())
+        .min_by(|a, b| a.stronger_first(b));
     let report = args.out.join("report.html");
     if let Some(chain) = &strongest {
         let step = vec![

@@ -78,9 +78,18 @@ fn the_demo_report_is_self_contained_and_every_link_and_citation_holds() {
     }
     // The strongest chain's events each have their evidence row.
     let chains = strong_chains();
+    // The demo's rule (`Chain::stronger_first`): confidence, then
+    // identity, then the earliest start, then the id.
+    let number = |c: &Value, key: &str| c[key].as_f64().unwrap();
     let strongest = chains
         .iter()
-        .max_by(|a, b| a["confidence"].as_f64().unwrap().total_cmp(&b["confidence"].as_f64().unwrap()))
+        .min_by(|a, b| {
+            number(b, "confidence")
+                .total_cmp(&number(a, "confidence"))
+                .then(number(b, "identity_probability").total_cmp(&number(a, "identity_probability")))
+                .then(a["start"].as_str().cmp(&b["start"].as_str()))
+                .then(a["id"].as_str().cmp(&b["id"].as_str()))
+        })
         .unwrap();
     assert!(html.contains(strongest["id"].as_str().unwrap()));
     for event in strongest["events"].as_array().unwrap() {

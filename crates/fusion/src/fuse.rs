@@ -353,6 +353,10 @@ fn nearest_candidates<'c>(
     near
 }
 
+/// A dark detection's attributes holding its candidates' scores, best
+/// first (at most three candidates are named).
+pub const CANDIDATE_SCORE_KEYS: [&str; 3] = ["best_candidate_score", "second_candidate_score", "third_candidate_score"];
+
 fn dark_event(
     d: &Detection,
     scene: Option<&Scene>,
@@ -393,7 +397,12 @@ fn dark_event(
                     .collect(),
             ),
         );
-        attributes.insert("best_candidate_score", Value::Number(round(top[0].score, 3)));
+        // Each candidate's score as a number, in the order of `mmsis` (the
+        // text above is for people): chains weigh who a sighting was
+        // again, across sightings.
+        for (key, candidate) in CANDIDATE_SCORE_KEYS.iter().zip(&top) {
+            attributes.insert(key, Value::Number(round(candidate.score, 3)));
+        }
     }
     // A detection some silent vessel accounts for is a dark vessel; one
     // none does is unexplained — a vessel never seen on AIS, or a false
