@@ -27,9 +27,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use tumen_detect::event::Value;
+use tumen_detect::event::DARK_CANDIDATE_SCORE_KEYS;
 use tumen_detect::{Event, EventKind};
-use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Mmsi, Timestamp};
+use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Mmsi};
+
+use crate::link::number;
 
 /// The fastest a ship is taken to sail between two sightings: above any
 /// cargo ship's service speed, so only the impossible is ruled out.
@@ -43,17 +45,11 @@ pub const NONE_LIKELIHOOD: f64 = 0.1;
 /// Accounts kept at each step of the search.
 pub const BEAM_WIDTH: usize = 512;
 
-/// The attributes holding a dark detection's candidates' scores, in the
-/// order of its `mmsis` (written by `tumen_fusion::fuse`).
-const CANDIDATE_SCORE_KEYS: [&str; 3] = ["best_candidate_score", "second_candidate_score", "third_candidate_score"];
-
 /// Where a vessel was: an AIS port visit (its vessel known) or a dark
 /// sighting (its candidates, each with its score).
 #[derive(Clone, Debug)]
 struct Observation<'e> {
     event: &'e Event,
-    start: Timestamp,
-    end: Timestamp,
     position: LatLon,
     /// Candidate ship and likelihood; one with likelihood 1 for AIS.
     candidates: Vec<(Mmsi, f64)>,
@@ -89,19 +85,16 @@ impl Identities {
     pub fn of(&self, event_id: &str) -> Option<&Identity> {
         self.by_event.get(event_id)
     }
-
-    /// Whether the likeliest account gives the sighting `event_id` to `ship`.
-    pub fn assigns(&self, event_id: &str, ship: Mmsi) -> bool {
-        self.of(event_id).is_some_and(|i| i.ship == Some(ship))
-    }
 }
 
 /// Weighs who each dark detection in `events` was, together with the
-/// candidates' AIS port visits.
-pub fn identify(events: &[Event]) -> Identities {
+/// candidates' AIS port visits; the identities of those `wanted` are kept
+/// (every sighting still weighs on them: a ship seen at sea between two
+/// ports is a ship not in port).
+pub fn identify(events: &[Event], wanted: impl Fn(&Event) -> bool) -> Identities {
     let mut identities = Identities::default();
     for group in groups(observations(events)) {
-        identify_group(&group, &mut identities);
+        identify_group(&group, &wanted, &mut identities);
     }
     identities
 }
@@ -114,10 +107,10 @@ fn observations(events: &[Event]) -> Vec<Observation<'_>> {
             let candidates = e
                 .mmsis
                 .iter()
-                .zip(CANDIDATE_SCORE_KEYS)
+                .zip(DARK_CANDIDATE_SCORE_KEYS)
                 .map(|(&m, key)| (m, number(e, key).unwrap_or(0.5).clamp(1e-6, 1.0)))
                 .collect();
-            Some(Observation { event: e, start: e.start, end: e.end, position: e.position?, candidates, known: false })
+            Some(Observation { event: e, position: e.position?, candidates, known: false })
         })
         .collect();
     let candidates: BTreeSet<Mmsi> = dark.iter().flat_map(|o| o.candidates.iter().map(|c| c.0)).collect();
@@ -125,17 +118,10 @@ fn observations(events: &[Event]) -> Vec<Observation<'_>> {
         .iter()
         .filter(|e| e.kind == EventKind::PortVisit && e.mmsis.len() == 1 && candidates.contains(&e.mmsis[0]))
         .filter_map(|e| {
-            Some(Observation {
-                event: e,
-                start: e.start,
-                end: e.end,
-                position: e.position?,
-                candidates: vec![(e.mmsis[0], 1.0)],
-                known: true,
-            })
+            Some(Observation { event: e, position: e.position?, candidates: vec![(e.mmsis[0], 1.0)], known: true })
         });
     let mut all: Vec<Observation<'_>> = dark.into_iter().chain(visits).collect();
-    all.sort_by(|a, b| a.start.cmp(&b.start).then(a.event.id.cmp(&b.event.id)));
+    all.sort_by(|a, b| a.event.start.cmp(&b.event.start).then(a.event.id.cmp(&b.event.id)));
     all
 }
 
@@ -211,11 +197,11 @@ impl<'o, 'e> Search<'o, 'e> {
     fn reachable(&self, last: Option<u32>, next: usize) -> bool {
         let Some(last) = last else { return true };
         let (from, to) = (&self.observations[last as usize], &self.observations[next]);
-        if !to.known && !from.known && from.start == to.start {
+        if !to.known && !from.known && from.event.start == to.event.start {
             // One instant, one image: two sightings are two ships.
             return false;
         }
-        let seconds = to.start.ms_since(from.end) as f64 / 1000.0;
+        let seconds = to.event.start.ms_since(from.event.end) as f64 / 1000.0;
         let metres = (from.position.distance_m(to.position) - POSITION_SLACK_M).max(0.0);
         metres <= 0.0 && seconds > -1.0 || seconds * MAX_SPEED_KNOTS * METRES_PER_NAUTICAL_MILE / 3600.0 >= metres
     }
@@ -287,10 +273,10 @@ impl<'o, 'e> Search<'o, 'e> {
 /// An account an AIS visit contradicts: this much less likely.
 const IMPOSSIBLE_LOG: f64 = -50.0;
 
-fn identify_group(observations: &[Observation<'_>], identities: &mut Identities) {
+fn identify_group(observations: &[Observation<'_>], wanted: impl Fn(&Event) -> bool, identities: &mut Identities) {
     let search = Search::new(observations);
     let (_, best) = search.best(None);
-    for (i, observation) in observations.iter().enumerate().filter(|(_, o)| !o.known) {
+    for (i, observation) in observations.iter().enumerate().filter(|(_, o)| !o.known && wanted(o.event)) {
         // The best account with this sighting given to each candidate, and
         // to none; normalised.
         let mut scored: Vec<(Option<u16>, f64)> =
@@ -310,16 +296,11 @@ fn identify_group(observations: &[Observation<'_>], identities: &mut Identities)
     }
 }
 
-fn number(event: &Event, key: &str) -> Option<f64> {
-    match event.attributes.get(key) {
-        Some(Value::Number(n)) => Some(*n),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tumen_detect::event::Value;
+    use tumen_model::Timestamp;
 
     const HOUR_MS: i64 = 3_600_000;
     const NAJIN: LatLon = LatLon { lat_deg: 42.2333, lon_deg: 130.2972 };
@@ -327,7 +308,7 @@ mod tests {
 
     fn sighting(id: &str, hour: i64, at: LatLon, candidates: &[(u32, f64)]) -> Event {
         let mut attributes = BTreeMap::new();
-        for (key, (_, score)) in CANDIDATE_SCORE_KEYS.iter().zip(candidates) {
+        for (key, (_, score)) in DARK_CANDIDATE_SCORE_KEYS.iter().zip(candidates) {
             attributes.insert(*key, Value::Number(*score));
         }
         Event {
@@ -354,7 +335,7 @@ mod tests {
             sighting("najin", 0, NAJIN, &[(1, 0.95), (2, 0.90)]),
             sighting("dunay", 2, DUNAY, &[(1, 0.95), (2, 0.90)]),
         ];
-        let ids = identify(&events);
+        let ids = identify(&events, |_| true);
         let (a, b) = (ids.of("najin").unwrap(), ids.of("dunay").unwrap());
         assert_ne!(a.ship, b.ship, "{a:?} {b:?}");
         assert!(a.ship.is_some() && b.ship.is_some());
@@ -366,7 +347,7 @@ mod tests {
             sighting("d1", 0, DUNAY, &[(1, 0.99), (2, 0.60)]),
             sighting("d2", 0, LatLon { lat_deg: 42.8792, lon_deg: 132.3410 }, &[(1, 0.98), (2, 0.90)]),
         ];
-        let ids = identify(&events);
+        let ids = identify(&events, |_| true);
         assert_eq!(ids.of("d1").unwrap().ship, Some(Mmsi(1)));
         assert_eq!(ids.of("d2").unwrap().ship, Some(Mmsi(2)));
     }
@@ -380,7 +361,7 @@ mod tests {
         visit.mmsis = vec![Mmsi(1)];
         visit.end = Timestamp::from_unix_ms(20 * HOUR_MS);
         let events = [sighting("najin", 0, NAJIN, &[(1, 0.99), (2, 0.70)]), visit];
-        let ids = identify(&events);
+        let ids = identify(&events, |_| true);
         let najin = ids.of("najin").unwrap();
         assert_eq!(najin.ship, Some(Mmsi(2)), "{najin:?}");
         assert!(najin.probability_of(Mmsi(1)) < 1e-6, "{najin:?}");
@@ -395,6 +376,6 @@ mod tests {
     }
 
     fn ids_of(events: &[Event], id: &str) -> Identity {
-        identify(events).of(id).unwrap().clone()
+        identify(events, |_| true).of(id).unwrap().clone()
     }
 }

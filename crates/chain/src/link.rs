@@ -13,10 +13,11 @@
 //!
 //! A dark detection names several candidate ships; which one it was is
 //! weighed across all sightings first ([`crate::identify`]), and a
-//! sighting is a call of the ship the likeliest account gives it only —
-//! so a chain's two ends are one ship's, never a sighting of one ship at
-//! the origin and of another at the destination. The other ships that
-//! could have sailed the leg are its ranked alternatives.
+//! sighting is a call only of the ships it may well have been (each with
+//! its probability) — so a chain's two ends are one ship's, never a
+//! sighting of one ship at the origin and of another at the destination.
+//! The other ships that could have sailed the leg are its ranked
+//! alternatives.
 //!
 //! Confidence is a noisy-OR of the indicators present, each with a stated
 //! weight ([`Weights`]): `1 − Π(1 − wᵢ)` — how strongly the leg looks like
@@ -150,7 +151,11 @@ fn certain() -> f64 {
 
 /// The chains of every corridor in `events`.
 pub fn link(events: &[Event], corridors: &[Corridor], gazetteer: &Gazetteer) -> Vec<Chain> {
-    let identities = identify(events);
+    // Identities are kept for the sightings at the corridors' ports, the
+    // only ones that make calls.
+    let identities = identify(events, |e| {
+        e.place.as_deref().is_some_and(|place| corridors.iter().any(|c| is_corridor_port(c, place)))
+    });
     let mut chains = Vec::new();
     for corridor in corridors {
         for (mmsi, calls) in calls_by_vessel(events, corridor, &identities) {
@@ -484,7 +489,7 @@ fn within(event: &Event, call: &Call<'_>) -> bool {
         || (event.start >= call.start.plus_ms(-slack) && event.start <= call.end.plus_ms(slack))
 }
 
-fn number(event: &Event, key: &str) -> Option<f64> {
+pub(crate) fn number(event: &Event, key: &str) -> Option<f64> {
     match event.attributes.get(key) {
         Some(Value::Number(n)) => Some(*n),
         _ => None,

@@ -64,12 +64,8 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         bail!("tumen chains failed ({status})");
     }
     // The report of the strongest chain (by `Chain::stronger_first`).
-    let strongest = tumen_store::Dataset::open_read_only(&data)?
-        .catalog()
-        .chains(0.0)?
-        .iter()
-        .filter_map(|record| serde_json::from_str::<tumen_chain::Chain>(&record.chain).ok())
-        .min_by(|a, b| a.stronger_first(b));
+    let stored = tumen_store::Dataset::open_read_only(&data)?.catalog().chains(0.0)?;
+    let strongest = crate::run::stored_chains(&stored)?.into_iter().min_by(|a, b| a.stronger_first(b));
     let report = args.out.join("report.html");
     if let Some(chain) = &strongest {
         let step = vec![

@@ -317,6 +317,15 @@ enum ChainFormat {
     Geojson,
 }
 
+/// The chains a run stored, read back (a record that does not read is an
+/// error naming it).
+pub fn stored_chains(records: &[ChainRecord]) -> Result<Vec<Chain>> {
+    records
+        .iter()
+        .map(|r| serde_json::from_str::<Chain>(&r.chain).with_context(|| format!("stored chain {}", r.id)))
+        .collect()
+}
+
 /// `tumen chains`: the suspected shipments the last run linked.
 pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
@@ -325,10 +334,7 @@ pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
     let records = dataset.catalog().chains(args.min_confidence)?;
     if let ChainFormat::Geojson = args.format {
         let gazetteer = dataset_gazetteer(&dataset)?;
-        let chains = records
-            .iter()
-            .map(|r| serde_json::from_str::<Chain>(&r.chain).with_context(|| format!("stored chain {}", r.id)))
-            .collect::<Result<Vec<_>>>()?;
+        let chains = stored_chains(&records)?;
         let features = tumen_report::export::chain_features(&chains, &gazetteer);
         tumen_report::export::write_geojson(&features, out)?;
         return Ok(ExitCode::SUCCESS);

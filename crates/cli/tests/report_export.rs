@@ -78,17 +78,12 @@ fn the_demo_report_is_self_contained_and_every_link_and_citation_holds() {
     }
     // The strongest chain's events each have their evidence row.
     let chains = strong_chains();
-    // The demo's rule (`Chain::stronger_first`): confidence, then
-    // identity, then the earliest start, then the id.
-    let number = |c: &Value, key: &str| c[key].as_f64().unwrap();
+    // By the demo's rule.
     let strongest = chains
         .iter()
         .min_by(|a, b| {
-            number(b, "confidence")
-                .total_cmp(&number(a, "confidence"))
-                .then(number(b, "identity_probability").total_cmp(&number(a, "identity_probability")))
-                .then(a["start"].as_str().cmp(&b["start"].as_str()))
-                .then(a["id"].as_str().cmp(&b["id"].as_str()))
+            let chain = |c: &Value| serde_json::from_value::<tumen_chain::Chain>(c.clone()).unwrap();
+            chain(a).stronger_first(&chain(b))
         })
         .unwrap();
     assert!(html.contains(strongest["id"].as_str().unwrap()));

@@ -300,6 +300,12 @@ fn intern(name: &str) -> &'static str {
     kept
 }
 
+/// A `DarkDetection`'s attributes holding its candidates' scores, in the
+/// order of its `mmsis` (at most three are named): written by fusion, read
+/// by the chains, which weigh who a sighting was across sightings.
+pub const DARK_CANDIDATE_SCORE_KEYS: [&str; 3] =
+    ["best_candidate_score", "second_candidate_score", "third_candidate_score"];
+
 /// Hours from `earlier` to `later`.
 pub(crate) fn hours_between(earlier: Timestamp, later: Timestamp) -> f64 {
     later.ms_since(earlier) as f64 / 3_600_000.0

@@ -353,10 +353,6 @@ fn nearest_candidates<'c>(
     near
 }
 
-/// A dark detection's attributes holding its candidates' scores, best
-/// first (at most three candidates are named).
-pub const CANDIDATE_SCORE_KEYS: [&str; 3] = ["best_candidate_score", "second_candidate_score", "third_candidate_score"];
-
 fn dark_event(
     d: &Detection,
     scene: Option<&Scene>,
@@ -400,7 +396,7 @@ fn dark_event(
         // Each candidate's score as a number, in the order of `mmsis` (the
         // text above is for people): chains weigh who a sighting was
         // again, across sightings.
-        for (key, candidate) in CANDIDATE_SCORE_KEYS.iter().zip(&top) {
+        for (key, candidate) in tumen_detect::event::DARK_CANDIDATE_SCORE_KEYS.iter().zip(&top) {
             attributes.insert(key, Value::Number(round(candidate.score, 3)));
         }
     }
