@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use tumen_model::{LatLon, Timestamp};
+use tumen_model::{LatLon, ObjectClass, Timestamp};
 use tumen_places::Gazetteer;
 use tumen_store::{ChainRecord, EventRecord, PositionRow};
 
@@ -96,10 +96,12 @@ pub fn stored_alerts<E>(
                     let in_zone = rule.places.is_empty() || named(e.place.as_deref());
                     if a["z"].as_f64().unwrap_or(0.0) >= rule.min_z && in_zone {
                         let message = format!(
-                            "{}: {} {} against {} expected",
+                            "{}: {} against {:.1} expected",
                             a["site"].as_str().unwrap_or("?"),
-                            a["peak_count"].as_f64().unwrap_or(0.0),
-                            a["object_class"].as_str().unwrap_or("objects").replace('_', " "),
+                            ObjectClass::counted_as(
+                                a["object_class"].as_str().unwrap_or("objects"),
+                                a["peak_count"].as_f64().unwrap_or(0.0)
+                            ),
                             a["expected"].as_f64().unwrap_or(0.0)
                         );
                         alerts.push(from_event(rule, e, message));

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use tumen_detect::event::Value;
 use tumen_detect::{Event, EventKind};
-use tumen_model::{METRES_PER_NAUTICAL_MILE, Mmsi, Timestamp};
+use tumen_model::{METRES_PER_NAUTICAL_MILE, Mmsi, Scene, Timestamp};
 use tumen_places::Gazetteer;
 
 use crate::corridor::Corridor;
@@ -101,6 +101,16 @@ pub struct Chain {
     /// ends (1 when both calls were on AIS).
     #[serde(default = "certain")]
     pub identity_probability: f64,
+    /// The probability that one of the named vessels sailed the leg.
+    #[serde(default = "certain")]
+    pub leg_probability: f64,
+    /// How strongly the leg looks like a shipment: the noisy-OR of the
+    /// reasons' weights.
+    #[serde(default)]
+    pub suspicion: f64,
+    /// The probability that the chain is what it says: one of the named
+    /// vessels sailed the leg (`leg_probability`) and it was a shipment
+    /// (`suspicion`).
     pub confidence: f64,
     pub reasons: Vec<Reason>,
     /// Every event the chain links, in time order.
@@ -134,38 +144,61 @@ struct Call<'e> {
     dark: Option<f64>,
 }
 
-impl Call<'_> {
-    /// The probability that `ship` was at this stay (1 on AIS; a dark
-    /// stay, its likeliest sighting of the ship).
-    fn probability_of(&self, ship: Mmsi, identities: &Identities) -> f64 {
-        if self.dark.is_none() {
-            return 1.0;
-        }
-        self.events.iter().filter_map(|e| identities.of(&e.id)).map(|i| i.probability_of(ship)).fold(0.0, f64::max)
-    }
-}
-
 fn certain() -> f64 {
     1.0
 }
 
 /// The chains of every corridor in `events`.
-pub fn link(events: &[Event], corridors: &[Corridor], gazetteer: &Gazetteer) -> Vec<Chain> {
+pub fn link(events: &[Event], scenes: &[Scene], corridors: &[Corridor], gazetteer: &Gazetteer) -> Vec<Chain> {
     // Identities are kept for the sightings at the corridors' ports, the
     // only ones that make calls.
-    let identities = identify(events, |e| {
+    let identities = identify(events, scenes, |e| {
         e.place.as_deref().is_some_and(|place| corridors.iter().any(|c| is_corridor_port(c, place)))
     });
     let mut chains = Vec::new();
     for corridor in corridors {
-        for (mmsi, calls) in calls_by_vessel(events, corridor, &identities) {
-            chains.extend(sea_legs(&calls, corridor).into_iter().map(|(origin, destination)| {
+        let calls = calls_by_vessel(events, corridor, &identities);
+        let mut legs: Vec<(Leg<'_, '_>, f64)> = Vec::new();
+        for (&mmsi, calls) in &calls {
+            for (origin, destination) in sea_legs(calls, corridor) {
                 let leg = Leg { mmsi, origin, destination };
-                chain(&leg, corridor, events, gazetteer, &identities)
-            }));
+                let probability = leg.probability_of(mmsi, corridor, events, &identities);
+                // A leg its own ship almost surely did not sail is no finding.
+                if probability >= ALTERNATIVE_MIN_PROBABILITY {
+                    legs.push((leg, probability));
+                }
+            }
+        }
+        for group in one_leg_each(legs) {
+            chains.push(chain(&group, corridor, events, gazetteer));
         }
     }
     merge_alternatives(chains)
+}
+
+/// Legs of different ships between stays that share sightings at both
+/// ends are one leg sailed by one of them: grouped, likeliest first.
+fn one_leg_each<'c, 'e>(mut legs: Vec<(Leg<'c, 'e>, f64)>) -> Vec<Vec<(Leg<'c, 'e>, f64)>> {
+    legs.sort_by(|a, b| {
+        b.1.total_cmp(&a.1).then(a.0.mmsi.cmp(&b.0.mmsi)).then(a.0.origin.start.cmp(&b.0.origin.start))
+    });
+    let shares = |a: &Call<'_>, b: &Call<'_>| {
+        a.place == b.place && a.events.iter().any(|e| b.events.iter().any(|f| e.id == f.id))
+    };
+    let mut groups: Vec<Vec<(Leg<'c, 'e>, f64)>> = Vec::new();
+    for (leg, probability) in legs {
+        let home = groups.iter_mut().find(|group| {
+            let first = &group[0].0;
+            !group.iter().any(|(l, _)| l.mmsi == leg.mmsi)
+                && shares(first.origin, leg.origin)
+                && shares(first.destination, leg.destination)
+        });
+        match home {
+            Some(group) => group.push((leg, probability)),
+            None => groups.push(vec![(leg, probability)]),
+        }
+    }
+    groups
 }
 
 /// Chains of one sea leg seen only from orbit can name several vessels
@@ -217,7 +250,7 @@ const CALL_MIN_PROBABILITY: f64 = 0.25;
 fn calls_by_vessel<'e>(
     events: &'e [Event],
     corridor: &Corridor,
-    identities: &Identities,
+    identities: &Identities<'_>,
 ) -> BTreeMap<Mmsi, Vec<Call<'e>>> {
     let mut calls: BTreeMap<Mmsi, Vec<Call<'e>>> = BTreeMap::new();
     for event in events {
@@ -304,29 +337,19 @@ struct Leg<'c, 'e> {
 }
 
 impl Leg<'_, '_> {
-    /// The probability that `ship` was at both ends.
-    fn probability_of(&self, ship: Mmsi, identities: &Identities) -> f64 {
-        self.origin.probability_of(ship, identities) * self.destination.probability_of(ship, identities)
-    }
-
-    /// The leg's vessel, then the others that could have been seen at both
-    /// ends, likeliest first.
-    fn vessels(&self, identities: &Identities) -> Vec<u32> {
-        let mut others: Vec<(Mmsi, f64)> = self
-            .origin
-            .events
+    /// The probability that `ship` sailed the leg: seen at both ends and
+    /// at none of the corridor's sightings between (`events`).
+    fn probability_of(&self, ship: Mmsi, corridor: &Corridor, events: &[Event], identities: &Identities<'_>) -> f64 {
+        let (after, before) = (self.origin.end, self.destination.start);
+        let ends: Vec<&str> =
+            self.origin.events.iter().chain(&self.destination.events).map(|e| e.id.as_str()).collect();
+        let between: Vec<&Event> = events
             .iter()
-            .chain(&self.destination.events)
-            .filter_map(|e| identities.of(&e.id))
-            .flat_map(|i| i.probabilities.iter().map(|p| p.0))
-            .filter(|&m| m != self.mmsi)
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .map(|m| (m, self.probability_of(m, identities)))
-            .filter(|&(_, p)| p >= ALTERNATIVE_MIN_PROBABILITY)
+            .filter(|e| e.kind == EventKind::DarkDetection && e.start > after && e.start < before)
+            .filter(|e| e.mmsis.contains(&ship) && !ends.contains(&e.id.as_str()))
+            .filter(|e| e.place.as_deref().is_some_and(|p| is_corridor_port(corridor, p)))
             .collect();
-        others.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        std::iter::once(self.mmsi.0).chain(others.into_iter().map(|(m, _)| m.0)).collect()
+        identities.leg_probability(ship, &self.origin.events, &self.destination.events, &between)
     }
 }
 
@@ -334,13 +357,10 @@ impl Leg<'_, '_> {
 /// as an alternative.
 const ALTERNATIVE_MIN_PROBABILITY: f64 = 0.05;
 
-fn chain(
-    leg: &Leg<'_, '_>,
-    corridor: &Corridor,
-    events: &[Event],
-    gazetteer: &Gazetteer,
-    identities: &Identities,
-) -> Chain {
+/// The chain of one leg: its likeliest ship's (the group's first), with
+/// the others that may have sailed it named after.
+fn chain(group: &[(Leg<'_, '_>, f64)], corridor: &Corridor, events: &[Event], gazetteer: &Gazetteer) -> Chain {
+    let (leg, identity_probability) = (&group[0].0, group[0].1);
     let (mmsi, origin, destination) = (leg.mmsi, leg.origin, leg.destination);
     let mut reasons: Vec<Reason> = Vec::new();
     let mut linked: Vec<&Event> = origin.events.iter().chain(&destination.events).copied().collect();
@@ -429,15 +449,17 @@ fn chain(
     }
     for (site, (_, weight, event)) in best_spike {
         let (peak, expected) = (number(event, "peak_count").unwrap_or(0.0), number(event, "expected").unwrap_or(0.0));
-        let class = text(event, "object_class").unwrap_or("objects");
-        add(weight, format!("{site}: {peak:.0} {class} against {expected:.0} expected"), Some(event));
+        let counted = tumen_model::ObjectClass::counted_as(text(event, "object_class").unwrap_or("objects"), peak);
+        add(weight, format!("{site}: {counted} against {expected:.0} expected"), Some(event));
         last = last.max(event.end);
         linked.push(event);
     }
     linked.sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
     linked.dedup_by(|a, b| a.id == b.id);
-    let identity_probability = leg.probability_of(mmsi, identities);
-    let confidence = 1.0 - reasons.iter().map(|r| 1.0 - r.weight.clamp(0.0, 1.0)).product::<f64>();
+    // The ships' legs exclude each other (one sighting, one ship).
+    let leg_probability = group.iter().map(|g| g.1).sum::<f64>().min(1.0);
+    let suspicion = 1.0 - reasons.iter().map(|r| 1.0 - r.weight.clamp(0.0, 1.0)).product::<f64>();
+    let confidence = suspicion * leg_probability;
     let sea_nm = match (gazetteer.get(origin.place), gazetteer.get(destination.place)) {
         (Some(a), Some(b)) => Some(a.centre().distance_m(b.centre()) / METRES_PER_NAUTICAL_MILE),
         _ => None,
@@ -445,7 +467,7 @@ fn chain(
     Chain {
         id: chain_id(&corridor.id, origin.place, origin.start, destination.start),
         corridor: corridor.id.clone(),
-        vessels: leg.vessels(identities),
+        vessels: group.iter().map(|g| g.0.mmsi.0).collect(),
         origin: origin.place.to_owned(),
         destination: destination.place.to_owned(),
         loading_from: origin.start,
@@ -457,6 +479,8 @@ fn chain(
         sea_nm,
         rail_km: corridor.rail_km,
         identity_probability: (identity_probability * 1000.0).round() / 1000.0,
+        leg_probability: (leg_probability * 1000.0).round() / 1000.0,
+        suspicion: (suspicion * 1000.0).round() / 1000.0,
         confidence: (confidence * 1000.0).round() / 1000.0,
         reasons,
         events: linked.iter().map(|e| e.id.clone()).collect(),
@@ -551,7 +575,7 @@ mod tests {
             // Another ship's visit at the destination only: no chain.
             event("v3", EventKind::PortVisit, 273_000_001, 42, 60, Some("dunay")),
         ];
-        let chains = link(&events, &[corridor], tumen_places::Gazetteer::embedded());
+        let chains = link(&events, &[], &[corridor], tumen_places::Gazetteer::embedded());
         assert_eq!(chains.len(), 1, "{chains:#?}");
         let chain = &chains[0];
         assert_eq!(

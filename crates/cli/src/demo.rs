@@ -57,7 +57,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             bail!("tumen {} failed ({status})", step[0]);
         }
     }
-    let chains = vec!["chains".to_owned(), "--data".into(), data_dir.clone(), "--min-confidence".into(), "0.7".into()];
+    let chains = vec!["chains".to_owned(), "--data".into(), data_dir.clone(), "--min-confidence".into(), "0.5".into()];
     eprintln!("\n$ tumen {}", chains.join(" "));
     let status = Command::new(&exe).args(&chains).status().context("running tumen chains")?;
     if !status.success() {

@@ -135,7 +135,8 @@ pub fn pipeline(
     let (fused, fusion) = fuse(dataset, gazetteer, &config.fusion, window.from, window.to, &events)?;
     events.extend(fused);
     lap("fusion", &mut stages);
-    let chains = link(&events, &corridors, gazetteer);
+    let scenes = dataset.catalog().scenes()?;
+    let chains = link(&events, &scenes, &corridors, gazetteer);
     lap("chains", &mut stages);
     let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
     // A run re-detects every kind over its window.

@@ -1,7 +1,8 @@
 //! `tumen demo` as a new user runs it: it finishes, says where its data
-//! is, and leaves a dataset whose strong chains (confidence ≥ 0.7) name
-//! the scenario's munitions ships on Najin → Dunay / Vostochny legs, the
-//! loading period of September 2023 among them.
+//! is, and leaves a dataset whose chains likelier than not (confidence ≥
+//! 0.5, the level the demo lists) name the scenario's munitions ships on
+//! Najin → Dunay / Vostochny legs, the loading period of September 2023
+//! among them.
 
 use std::process::Command;
 
@@ -17,7 +18,7 @@ fn the_demo_finds_the_2023_shipments() {
     assert!(run.status.success(), "{stderr}");
     assert!(stderr.contains("$ tumen run --data") && stderr.contains("truth.json"), "{stderr}");
     let data = format!("{out}/data");
-    let listed = tumen(&["chains", "--data", &data, "--min-confidence", "0.7", "--format", "json"]);
+    let listed = tumen(&["chains", "--data", &data, "--min-confidence", "0.5", "--format", "json"]);
     let chains: Vec<Value> =
         String::from_utf8(listed.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     // Angara and Maria (the scenario's MMSIs for them).
@@ -31,7 +32,7 @@ fn the_demo_finds_the_2023_shipments() {
     assert!(chains.iter().any(|c| c["loading_from"].as_str().unwrap().starts_with("2023-09")));
 
     // The same chains for QGIS: lines from Najin, flat properties.
-    let geojson = tumen(&["chains", "--data", &data, "--min-confidence", "0.7", "--format", "geojson"]);
+    let geojson = tumen(&["chains", "--data", &data, "--min-confidence", "0.5", "--format", "geojson"]);
     let collection: Value = serde_json::from_slice(&geojson.stdout).unwrap();
     let features = collection["features"].as_array().unwrap();
     assert_eq!((collection["type"].as_str(), features.len()), (Some("FeatureCollection"), chains.len()));

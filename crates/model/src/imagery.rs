@@ -59,6 +59,26 @@ impl ObjectClass {
         }
     }
 
+    /// A count in words: "73 rail cars", "1 container".
+    pub fn counted(self, count: f64) -> String {
+        let (one, many) = match self {
+            ObjectClass::RailCar => ("rail car", "rail cars"),
+            ObjectClass::Container => ("container", "containers"),
+            ObjectClass::Vessel => ("vessel", "vessels"),
+            ObjectClass::Vehicle => ("vehicle", "vehicles"),
+        };
+        format!("{count:.0} {}", if count.round() == 1.0 { one } else { many })
+    }
+
+    /// A count of the class named `class` in words (any spelling
+    /// [`ObjectClass::parse`] reads; an unknown class as given).
+    pub fn counted_as(class: &str, count: f64) -> String {
+        match ObjectClass::parse(class) {
+            Some(known) => known.counted(count),
+            None => format!("{count:.0} {}", class.replace('_', " ")),
+        }
+    }
+
     /// Read loosely: `rail car`, `Rail_Cars`, `railcar`, `wagons` are one.
     pub fn parse(text: &str) -> Option<ObjectClass> {
         let key: String = text.to_ascii_lowercase().chars().filter(char::is_ascii_alphabetic).collect();
@@ -91,6 +111,14 @@ pub struct Observation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(ObjectClass::RailCar.counted(73.0), "73 rail cars");
+        assert_eq!(ObjectClass::RailCar.counted(1.0), "1 rail car");
+        assert_eq!(ObjectClass::counted_as("container", 300.0), "300 containers");
+        assert_eq!(ObjectClass::counted_as("crane_arm", 2.0), "2 crane arm");
+    }
 
     #[test]
     fn object_classes_read_loosely() {

@@ -77,10 +77,12 @@ pub fn describe(event: &EventRecord) -> String {
             format!("AIS put it in scene {} but the satellite saw nothing there", text("scene_id").unwrap_or_default())
         }
         "facility_anomaly" => format!(
-            "{}: {} {} counted against {} expected (z {}; highest in {} earlier counts: {})",
+            "{}: {} counted against {} expected (z {}; highest in {} earlier counts: {})",
             text("site").unwrap_or_default(),
-            number("peak_count").map_or("?".into(), |c| format!("{c:.0}")),
-            text("object_class").unwrap_or_default().replace('_', " "),
+            number("peak_count").map_or("?".into(), |c| tumen_model::ObjectClass::counted_as(
+                &text("object_class").unwrap_or_default(),
+                c
+            )),
             number("expected").map_or("?".into(), |c| format!("{c:.0}")),
             number("z").map_or("?".into(), |z| format!("{z:.1}")),
             number("history_observations").map_or("?".into(), |n| format!("{n:.0}")),
@@ -154,7 +156,7 @@ mod tests {
         let spike = r#"{"site":"tumangang","object_class":"rail_car","peak_count":73,"expected":9.2,"z":11.3,"history_observations":95,"history_highest":21}"#;
         assert_eq!(
             describe(&event("facility_anomaly", spike)),
-            "tumangang: 73 rail car counted against 9 expected (z 11.3; highest in 95 earlier counts: 21)"
+            "tumangang: 73 rail cars counted against 9 expected (z 11.3; highest in 95 earlier counts: 21)"
         );
         assert_eq!(
             describe(&event("data_quality", r#"{"reports": 5, "sign_flip": 4, "impossible_position": 1}"#)),

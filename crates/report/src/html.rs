@@ -63,7 +63,7 @@ pub fn render(case: &Case, basemap: &Basemap, generated: Timestamp) -> String {
     evidence(&mut page, case);
     let _ = write!(
         page,
-        r#"<footer><h2>About this report</h2><p class="note">Written by Tumen {} on {generated} from the dataset <code>{}</code>. Every event is stored there with the records it rests on: <code>tumen events --data {} --format json</code> lists them; each record above is cited by the file it came from and its line, so it can be read in the original. Confidence levels are the detectors' own (1 weak – 4 strong); a chain's confidence combines its indicators' stated weights (1 − ∏(1 − w)). Coastline: Natural Earth 1:10m, public domain.</p></footer>"#,
+        r#"<footer><h2>About this report</h2><p class="note">Written by Tumen {} on {generated} from the dataset <code>{}</code>. Every event is stored there with the records it rests on: <code>tumen events --data {} --format json</code> lists them; each record above is cited by the file it came from and its line, so it can be read in the original. Confidence levels are the detectors' own (1 weak – 4 strong); a chain's confidence is the probability that one of its named vessels sailed the leg times the suspicion its indicators' stated weights give (1 − ∏(1 − w)). Coastline: Natural Earth 1:10m, public domain.</p></footer>"#,
         env!("CARGO_PKG_VERSION"),
         escape(&case.dataset),
         escape(&case.dataset)
@@ -136,7 +136,12 @@ fn summary(page: &mut String, case: &Case) {
             }
             let _ = write!(
                 page,
-                r#"</table><p class="note">Confidence = 1 − ∏(1 − weight) over the indicators = {:.3}. Weights are Tumen's stated ones (docs/chains.md); no single indicator proves a shipment.</p>"#,
+                r#"</table><p class="note">Suspicion = 1 − ∏(1 − weight) over the indicators = {:.3}: how strongly the leg looks like a shipment (weights are Tumen's stated ones, docs/chains.md; no single indicator proves one). The probability that one of the named vessels sailed the leg is {:.3} ({:.3} for the first named). Confidence = {:.3} × {:.3} = {:.3}.</p>"#,
+                chain.suspicion,
+                chain.leg_probability,
+                chain.identity_probability,
+                chain.leg_probability,
+                chain.suspicion,
                 chain.confidence
             );
         }
