@@ -63,6 +63,14 @@ fn the_demo_report_is_self_contained_and_every_link_and_citation_holds() {
     for part in [r#"class="map""#, r#"class="timeline""#, r#"id="evidence""#, r#"id="vessels""#, r#"id="facilities""#] {
         assert!(html.contains(part), "the report has {part}");
     }
+    // Made from the simulator, it says so at the top, lists its sources
+    // as simulated, and opens with the finding in words.
+    let notice = html.find(r#"id="simulated-data""#).expect("the simulated-data notice");
+    assert!(notice < html.find("<h1>").unwrap(), "the notice comes first");
+    assert!(html.contains(r#"<section id="sources">"#) && html.contains("simulated (scenario najin-dunay-2023)"));
+    let lead = html.find(r#"<p class="lead">"#).expect("a plain-language summary");
+    assert!(lead < html.find(r#"<dl class="facts">"#).unwrap(), "the summary before the table");
+    assert!(html[lead..].contains(" UTC") && html.contains("is suspected of carrying cargo from"));
     // Opens offline: no script, nothing fetched.
     assert!(!html.contains("<script"));
     let external: Vec<&str> = attribute_values(&html, "href")
@@ -155,7 +163,14 @@ fn the_report_renders_in_a_real_browser() {
     let dom = browser(&["--dump-dom"]);
     assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
     let dom = String::from_utf8_lossy(&dom.stdout);
-    for part in ["<svg", r#"class="map""#, r#"class="timeline""#, r#"<section id="evidence">"#, "<table>"] {
+    for part in [
+        "<svg",
+        r#"class="map""#,
+        r#"class="timeline""#,
+        r#"<section id="evidence">"#,
+        "<table>",
+        r#"id="simulated-data""#,
+    ] {
         assert!(dom.contains(part), "the rendered page has {part}");
     }
     // And a picture of it: a real PNG of the window, not blank.

@@ -3,6 +3,7 @@
 //! identity histories, the places, and the facility count series.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde_json::Value;
 use tumen_chain::{Chain, Corridor};
@@ -60,6 +61,8 @@ pub struct Case {
     pub facilities: Vec<CountSeries>,
     /// Source id → the file (or feed) it names.
     pub sources: BTreeMap<u32, String>,
+    /// Every source of the dataset, as the report lists them.
+    pub provenance: Vec<SourceNote>,
     /// The dataset's directory, for the commands that check the report.
     pub dataset: String,
 }
@@ -195,7 +198,9 @@ fn finish(
         .filter_map(|id| gazetteer.get(&id))
         .map(PlaceMark::of)
         .collect();
-    let sources: BTreeMap<u32, String> = catalog.sources()?.into_iter().map(|s| (s.id, s.location)).collect();
+    let records = catalog.sources()?;
+    let provenance: Vec<SourceNote> = records.iter().map(SourceNote::of).collect();
+    let sources: BTreeMap<u32, String> = records.into_iter().map(|s| (s.id, s.location)).collect();
     let facilities = facility_series(dataset, &events, &sources)?;
     Ok(Case {
         subject,
@@ -208,8 +213,53 @@ fn finish(
         places,
         facilities,
         sources,
+        provenance,
         dataset: dataset.root().display().to_string(),
     })
+}
+
+/// A source of the dataset as a reader of the report needs it: what it
+/// was, where from, its content hash, and whether Tumen's simulator made
+/// it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceNote {
+    pub id: u32,
+    pub location: String,
+    pub kind: String,
+    pub format: String,
+    pub content_hash: Option<String>,
+    pub lines: u64,
+    /// The simulator's scenario that wrote it, if it did.
+    pub simulated: Option<String>,
+}
+
+impl SourceNote {
+    fn of(record: &tumen_store::SourceRecord) -> SourceNote {
+        SourceNote {
+            id: record.id,
+            location: record.location.clone(),
+            kind: record.kind.clone(),
+            format: record.format.clone(),
+            content_hash: record.content_hash.clone(),
+            lines: record.lines,
+            simulated: simulated_scenario(Path::new(&record.location)),
+        }
+    }
+}
+
+/// The simulator writes its ground truth (`truth.json`, schema
+/// `tumen.sim.truth/…`) beside every file of a scenario: a file with one
+/// beside it is simulated, and the truth names the scenario.
+pub fn simulated_scenario(file: &Path) -> Option<String> {
+    let truth = file.parent()?.join("truth.json");
+    let mut head = vec![0u8; 4096];
+    let mut reader = std::fs::File::open(truth).ok()?;
+    let read = std::io::Read::read(&mut reader, &mut head).ok()?;
+    let head = String::from_utf8_lossy(&head[..read]);
+    let schema_at = head.find("\"tumen.sim.truth/")?;
+    let after = &head[schema_at..];
+    let name = after.find("\"name\"").and_then(|at| after[at + 6..].split('"').nth(1)).unwrap_or("unnamed scenario");
+    Some(name.to_owned())
 }
 
 fn sort_unique(events: &mut Vec<EventRecord>) {
@@ -283,4 +333,27 @@ fn facility_series(
 /// The last part of a path or URL: what a reader recognises.
 pub fn file_name(location: &str) -> &str {
     location.rsplit(['/', '\\']).next().filter(|s| !s.is_empty()).unwrap_or(location)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_beside_the_simulators_truth_is_simulated_and_others_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let (case, real) = (dir.path().join("case"), dir.path().join("real"));
+        std::fs::create_dir_all(&case).unwrap();
+        std::fs::create_dir_all(&real).unwrap();
+        std::fs::write(
+            case.join("truth.json"),
+            "{\n  \"schema\": \"tumen.sim.truth/1\",\n  \"scenario\": {\n    \"name\": \"najin-dunay-2023\"\n  }\n}",
+        )
+        .unwrap();
+        // Someone else's truth.json is not the simulator's.
+        std::fs::write(real.join("truth.json"), "{\"labels\": []}").unwrap();
+        assert_eq!(simulated_scenario(&case.join("ais.nmea")).as_deref(), Some("najin-dunay-2023"));
+        assert_eq!(simulated_scenario(&real.join("ais.nmea")), None);
+        assert_eq!(simulated_scenario(&dir.path().join("ais.nmea")), None);
+    }
 }

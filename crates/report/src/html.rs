@@ -42,7 +42,9 @@ svg{display:block;max-width:100%;height:auto;background:#fff;margin:6px 0}
 .band-label{font:11px sans-serif;fill:#7d6608}
 .spike{font:600 12px sans-serif;fill:#c0392b}
 .note{color:#566573;font-size:13px}
-@media print{body{background:#fff}main{max-width:none}}
+.lead{font-size:17px;margin:10px 0}
+.simulated{background:#fdebd0;border:2px solid #ca6f1e;color:#6e2c00;font-weight:600;padding:8px 12px;margin:0 0 12px;position:sticky;top:0;z-index:2}
+@media print{body{background:#fff}main{max-width:none}.simulated{position:fixed;top:0;left:0;right:0;margin:0}main.with-notice{padding-top:56px}}
 "#;
 
 /// The report as one HTML document.
@@ -54,6 +56,13 @@ pub fn render(case: &Case, basemap: &Basemap, generated: Timestamp) -> String {
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{}</title><style>{STYLE}</style></head><body><main>"#,
         escape(&title)
     );
+    let notice = simulated_notice(case);
+    if !notice.is_empty() {
+        // On screen the notice stays at the top as the page scrolls; in
+        // print it is repeated at the top of every page.
+        page = page.replacen("<main>", r#"<main class="with-notice">"#, 1);
+        page.push_str(&notice);
+    }
     let _ = write!(page, r#"<header><h1>{}</h1><p class="sub">{}</p></header>"#, escape(&title), escape(&subtitle));
     summary(&mut page, case);
     maps(&mut page, case, basemap);
@@ -61,6 +70,7 @@ pub fn render(case: &Case, basemap: &Basemap, generated: Timestamp) -> String {
     vessels(&mut page, case);
     facilities(&mut page, case);
     evidence(&mut page, case);
+    sources(&mut page, case);
     let _ = write!(
         page,
         r#"<footer><h2>About this report</h2><p class="note">Written by Tumen {} on {generated} from the dataset <code>{}</code>. Every event is stored there with the records it rests on: <code>tumen events --data {} --format json</code> lists them; each record above is cited by the file it came from and its line, so it can be read in the original. Confidence levels are the detectors' own (1 weak – 4 strong); a chain's confidence is the probability that one of its named vessels sailed the leg times the suspicion its indicators' stated weights give (1 − ∏(1 − w)). Coastline: Natural Earth 1:10m, public domain.</p></footer>"#,
@@ -101,17 +111,18 @@ fn summary(page: &mut String, case: &Case) {
     page.push_str(r#"<section id="summary"><h2>Finding</h2>"#);
     match &case.subject {
         Subject::Chain { chain, corridor } => {
+            lead(page, case, chain);
             let _ = write!(
                 page,
                 r#"<p class="confidence">Confidence {:.2}</p><dl class="facts"><dt>Vessels</dt><dd>{}</dd><dt>From</dt><dd>{} (loading {} – {})</dd><dt>To</dt><dd>{} (landing {} – {})</dd><dt>Sea distance</dt><dd>{}</dd><dt>Onward</dt><dd>{}</dd></dl>"#,
                 chain.confidence,
                 escape(&chain.vessels.iter().map(|&m| vessel_label(case, m)).collect::<Vec<_>>().join("; ")),
                 escape(&place_name(case, &chain.origin)),
-                chain.loading_from,
-                chain.loading_to,
+                minute(chain.loading_from),
+                minute(chain.loading_to),
                 escape(&place_name(case, &chain.destination)),
-                chain.landing_from,
-                chain.landing_to,
+                minute(chain.landing_from),
+                minute(chain.landing_to),
                 chain.sea_nm.map_or("unknown".into(), |nm| format!(
                     "{nm:.0} nm great-circle (the route round the coast is longer)"
                 )),
@@ -162,6 +173,95 @@ fn summary(page: &mut String, case: &Case) {
         }
     }
     page.push_str("</section>");
+}
+
+/// The finding in one paragraph, before its table: which ship(s), from
+/// where to where, when, why suspicious, how sure.
+fn lead(page: &mut String, case: &Case, chain: &tumen_chain::Chain) {
+    let names: Vec<String> = chain.vessels.iter().map(|&m| vessel_label(case, m)).collect();
+    let who = match names.as_slice() {
+        [] => "An unidentified ship".to_owned(),
+        [one] if chain.identity_probability >= 0.999 => format!("The ship {one}"),
+        [one] => format!("A ship seen only from orbit, probably {one} ({:.0} %),", chain.identity_probability * 100.0),
+        [first, rest @ ..] => format!(
+            "A ship seen only from orbit — {first} ({:.0} %), or else {} —",
+            chain.identity_probability * 100.0,
+            rest.join(" or ")
+        ),
+    };
+    let mut why: Vec<&str> = chain.reasons.iter().filter(|r| r.weight >= 0.3).map(|r| r.what.as_str()).collect();
+    why.truncate(4);
+    let why = if why.is_empty() { "the voyage itself".to_owned() } else { why.join("; ") };
+    let _ = write!(
+        page,
+        r#"<p class="lead">{} is suspected of carrying cargo from {} (there {} – {}) to {} (there {} – {}). Why: {}. How sure: confidence {:.2} — one of the named ships sailed this leg with probability {:.2}, and its indicators give a suspicion of {:.2}.</p>"#,
+        escape(&who),
+        escape(&place_name(case, &chain.origin)),
+        minute(chain.loading_from),
+        minute(chain.loading_to),
+        escape(&place_name(case, &chain.destination)),
+        minute(chain.landing_from),
+        minute(chain.landing_to),
+        escape(&why),
+        chain.confidence,
+        chain.leg_probability,
+        chain.suspicion
+    );
+}
+
+/// A time as a reader wants it: to the minute, in UTC.
+fn minute(t: Timestamp) -> String {
+    let text = t.to_string();
+    match (text.get(..10), text.get(11..16)) {
+        (Some(date), Some(time)) if text.len() >= 16 => format!("{date} {time} UTC"),
+        _ => text,
+    }
+}
+
+/// An identity field's value for a reader: ship types by name.
+fn static_value(span: &StaticSpan) -> String {
+    match (span.field, span.value.parse::<u8>()) {
+        (StaticField::ShipType, Ok(code)) => format!("{} ({code})", tumen_ais::vocabulary::ship_type(code)),
+        _ => span.value.clone(),
+    }
+}
+
+/// The banner of a report built from simulated data: empty for real data.
+fn simulated_notice(case: &Case) -> String {
+    let scenarios: std::collections::BTreeSet<&str> =
+        case.provenance.iter().filter_map(|s| s.simulated.as_deref()).collect();
+    if scenarios.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = scenarios.into_iter().collect();
+    format!(
+        r#"<p class="simulated" id="simulated-data">Simulated data: this report was built from Tumen's simulator (scenario {}), not from real observations. Its ships, positions and findings are invented to test Tumen; see the sources below.</p>"#,
+        escape(&names.join(", "))
+    )
+}
+
+/// Every source of the dataset: what a reader needs to tell real from
+/// simulated and to find the originals.
+fn sources(page: &mut String, case: &Case) {
+    page.push_str(r#"<section id="sources"><h2>Sources</h2><table><tr><th>#</th><th>File or feed</th><th>Kind</th><th>Format</th><th>Lines</th><th>Content hash</th><th>Origin</th></tr>"#);
+    for source in &case.provenance {
+        let origin = match &source.simulated {
+            Some(scenario) => format!("simulated (scenario {scenario})"),
+            None => "as supplied".to_owned(),
+        };
+        let _ = write!(
+            page,
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            source.id,
+            escape(&source.location),
+            escape(&source.kind),
+            escape(&source.format),
+            source.lines,
+            escape(source.content_hash.as_deref().unwrap_or("—")),
+            escape(&origin)
+        );
+    }
+    page.push_str("</table></section>");
 }
 
 /// The rail leg in words: the configured distance, else the straight line.
@@ -334,9 +434,9 @@ fn vessels(page: &mut String, case: &Case) {
                     page,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
                     span.field.as_str(),
-                    escape(&span.value),
-                    span.first_time,
-                    span.last_time,
+                    escape(&static_value(span)),
+                    minute(span.first_time),
+                    minute(span.last_time),
                     span.reports,
                     escape(&cite(case, span.source_id, span.first_line))
                 );
