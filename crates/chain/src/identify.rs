@@ -32,7 +32,7 @@
 //! destination, and at none of the corridor's sightings between
 //! ([`Identities::leg_probability`]).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -122,12 +122,6 @@ impl Identity {
     /// The probability that the sighting was `ship`.
     pub fn probability_of(&self, ship: Mmsi) -> f64 {
         self.probabilities.iter().find(|(m, _)| *m == ship).map_or(0.0, |(_, p)| *p)
-    }
-
-    /// The likeliest candidate, if it is likelier than all the others
-    /// together.
-    pub fn ship(&self) -> Option<Mmsi> {
-        self.probabilities.first().filter(|p| p.1 > 0.5).map(|p| p.0)
     }
 }
 
@@ -280,6 +274,9 @@ struct Search<'e> {
     /// The log-likelihood of a ship going from one observation to another
     /// (`None`: it cannot), computed once per pair.
     moves: RefCell<HashMap<(u32, u32), Option<f64>>>,
+    /// The log mass of all accounts, the denominator of every probability:
+    /// searched once.
+    all: OnceCell<f64>,
 }
 
 impl<'e> Search<'e> {
@@ -296,7 +293,7 @@ impl<'e> Search<'e> {
             .map(|o| o.candidates.iter().map(|&(m, likelihood)| (slot(m), likelihood.ln())).collect())
             .collect();
         let index_of = observations.iter().enumerate().map(|(i, o)| (o.event.id.as_str(), i)).collect();
-        Search { observations, ships, options, index_of, looks, moves: RefCell::default() }
+        Search { observations, ships, options, index_of, looks, moves: RefCell::default(), all: OnceCell::new() }
     }
 
     fn slot(&self, ship: Mmsi) -> Option<u16> {
@@ -357,7 +354,8 @@ impl<'e> Search<'e> {
     /// The probability of the accounts that meet `constraints`, against
     /// all accounts.
     fn probability(&self, constraints: &[Constraint]) -> f64 {
-        let (all, met) = (self.log_mass(&[]), self.log_mass(constraints));
+        let all = *self.all.get_or_init(|| self.log_mass(&[]));
+        let met = self.log_mass(constraints);
         if all == f64::NEG_INFINITY {
             return 0.0;
         }
@@ -510,8 +508,8 @@ mod tests {
             sighting("d2", 0, LatLon { lat_deg: 42.8792, lon_deg: 132.3410 }, &[(1, 0.98), (2, 0.90)]),
         ];
         let ids = identify(&events, &[], |_| true);
-        assert_eq!(ids.of("d1").unwrap().ship(), Some(Mmsi(1)));
-        assert_eq!(ids.of("d2").unwrap().ship(), Some(Mmsi(2)));
+        assert_eq!(likeliest(ids.of("d1").unwrap()), Some(Mmsi(1)));
+        assert_eq!(likeliest(ids.of("d2").unwrap()), Some(Mmsi(2)));
     }
 
     #[test]
@@ -525,7 +523,7 @@ mod tests {
         let events = [sighting("najin", 0, NAJIN, &[(1, 0.99), (2, 0.70)]), visit];
         let ids = identify(&events, &[], |_| true);
         let najin = ids.of("najin").unwrap();
-        assert_eq!(najin.ship(), Some(Mmsi(2)), "{najin:?}");
+        assert_eq!(likeliest(najin), Some(Mmsi(2)), "{najin:?}");
         assert!(najin.probability_of(Mmsi(1)) < 1e-6, "{najin:?}");
     }
 
@@ -592,6 +590,12 @@ mod tests {
         let to_second = ids.leg_probability(Mmsi(1), &[n], &[d2], &[]);
         assert!(to_second_only < to_second, "{to_second_only} {to_second}");
         assert!(to_first + to_second_only <= 1.0 + 1e-9, "{to_first} {to_second_only}");
+    }
+
+    /// The likeliest candidate, if it is likelier than all the others
+    /// together.
+    fn likeliest(identity: &Identity) -> Option<Mmsi> {
+        identity.probabilities.first().filter(|p| p.1 > 0.5).map(|p| p.0)
     }
 
     fn ids_of(events: &[Event], id: &str) -> Identity {

@@ -13,18 +13,19 @@
 //!
 //! A dark detection names several candidate ships; which one it was is
 //! weighed across all sightings first ([`crate::identify`]), and a
-//! sighting is a call only of the ships it may well have been (each with
-//! its probability) — so a chain's two ends are one ship's, never a
-//! sighting of one ship at the origin and of another at the destination.
-//! The other ships that could have sailed the leg are its ranked
-//! alternatives.
+//! sighting is a call only of the ships it may well have been. A leg's
+//! probability for a ship is that of the accounts in which the ship was
+//! at both ends and at none of the corridor's sightings between; legs of
+//! several ships whose stays share sightings at both ends are one chain,
+//! its vessels likeliest first.
 //!
-//! Confidence is a noisy-OR of the indicators present, each with a stated
-//! weight ([`Weights`]): `1 − Π(1 − wᵢ)` — how strongly the leg looks like
-//! a shipment. Who sailed it is a second figure, `identity_probability`:
-//! the probability that the first named ship is the one seen at both ends
-//! (1 for AIS calls). Every indicator is listed with its weight and the
-//! event it rests on, so the number can be read back.
+//! Three figures per chain: `identity_probability` (the first named ship
+//! sailed the leg; 1 for AIS calls), `leg_probability` (one of the named
+//! did), and `suspicion`, a noisy-OR of the indicators present, each with
+//! a stated weight ([`Weights`]): `1 − Π(1 − wᵢ)` — how strongly the leg
+//! looks like a shipment. `confidence = leg_probability × suspicion`.
+//! Every indicator is listed with its weight and the event it rests on, so
+//! the numbers can be read back.
 
 use std::collections::BTreeMap;
 

@@ -199,7 +199,19 @@ fn finish(
         .map(PlaceMark::of)
         .collect();
     let records = catalog.sources()?;
-    let provenance: Vec<SourceNote> = records.iter().map(SourceNote::of).collect();
+    // Sources read from one directory share its truth file: read it once.
+    let mut scenario_in: BTreeMap<&Path, Option<String>> = BTreeMap::new();
+    let provenance: Vec<SourceNote> = records
+        .iter()
+        .map(|record| {
+            // A feed or standard input has no directory.
+            let file = Path::new(&record.location);
+            let directory = file.parent().filter(|_| file.is_file());
+            let simulated =
+                directory.and_then(|d| scenario_in.entry(d).or_insert_with(|| simulated_scenario(d)).clone());
+            SourceNote::of(record, simulated)
+        })
+        .collect();
     let sources: BTreeMap<u32, String> = records.into_iter().map(|s| (s.id, s.location)).collect();
     let facilities = facility_series(dataset, &events, &sources)?;
     Ok(Case {
@@ -234,7 +246,7 @@ pub struct SourceNote {
 }
 
 impl SourceNote {
-    fn of(record: &tumen_store::SourceRecord) -> SourceNote {
+    fn of(record: &tumen_store::SourceRecord, simulated: Option<String>) -> SourceNote {
         SourceNote {
             id: record.id,
             location: record.location.clone(),
@@ -242,16 +254,17 @@ impl SourceNote {
             format: record.format.clone(),
             content_hash: record.content_hash.clone(),
             lines: record.lines,
-            simulated: simulated_scenario(Path::new(&record.location)),
+            simulated,
         }
     }
 }
 
 /// The simulator writes its ground truth (`truth.json`, schema
-/// `tumen.sim.truth/…`) beside every file of a scenario: a file with one
-/// beside it is simulated, and the truth names the scenario.
-pub fn simulated_scenario(file: &Path) -> Option<String> {
-    let truth = file.parent()?.join("truth.json");
+/// `tumen.sim.truth/…`) beside every file of a scenario: the files of a
+/// directory that holds one are simulated, and the truth names the
+/// scenario.
+pub fn simulated_scenario(directory: &Path) -> Option<String> {
+    let truth = directory.join("truth.json");
     let mut head = vec![0u8; 4096];
     let mut reader = std::fs::File::open(truth).ok()?;
     let read = std::io::Read::read(&mut reader, &mut head).ok()?;
@@ -340,7 +353,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_file_beside_the_simulators_truth_is_simulated_and_others_are_not() {
+    fn a_directory_with_the_simulators_truth_is_simulated_and_others_are_not() {
         let dir = tempfile::tempdir().unwrap();
         let (case, real) = (dir.path().join("case"), dir.path().join("real"));
         std::fs::create_dir_all(&case).unwrap();
@@ -352,8 +365,8 @@ mod tests {
         .unwrap();
         // Someone else's truth.json is not the simulator's.
         std::fs::write(real.join("truth.json"), "{\"labels\": []}").unwrap();
-        assert_eq!(simulated_scenario(&case.join("ais.nmea")).as_deref(), Some("najin-dunay-2023"));
-        assert_eq!(simulated_scenario(&real.join("ais.nmea")), None);
-        assert_eq!(simulated_scenario(&dir.path().join("ais.nmea")), None);
+        assert_eq!(simulated_scenario(&case).as_deref(), Some("najin-dunay-2023"));
+        assert_eq!(simulated_scenario(&real), None);
+        assert_eq!(simulated_scenario(dir.path()), None);
     }
 }

@@ -121,6 +121,20 @@ pub fn day(t: tumen_model::Timestamp) -> String {
     t.to_string().chars().take(10).collect()
 }
 
+/// A time as a reader wants it: to the minute, in UTC.
+pub fn minute(t: tumen_model::Timestamp) -> String {
+    let text = t.to_string();
+    match (text.get(..10), text.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => text,
+    }
+}
+
+/// From one time to another, to the minute.
+pub fn period(from: tumen_model::Timestamp, to: tumen_model::Timestamp) -> String {
+    format!("{} – {}", minute(from), minute(to))
+}
+
 pub fn join_mmsis(mmsis: &[u32]) -> String {
     mmsis.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }

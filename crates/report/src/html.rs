@@ -12,7 +12,7 @@ use tumen_model::{LatLon, Mmsi, Timestamp};
 use tumen_store::{EventRecord, StaticField, StaticSpan};
 
 use crate::case::{Case, Subject, file_name};
-use crate::describe::{day, describe, join_mmsis};
+use crate::describe::{day, describe, join_mmsis, minute, period};
 use crate::map::{self, Basemap, MapContent, MapView, Mark, MarkKind, Route, TrackLine};
 use crate::svg::escape;
 use crate::timeline::{self, Band, Lane, Moment, Span, SpanStyle};
@@ -114,15 +114,13 @@ fn summary(page: &mut String, case: &Case) {
             lead(page, case, chain);
             let _ = write!(
                 page,
-                r#"<p class="confidence">Confidence {:.2}</p><dl class="facts"><dt>Vessels</dt><dd>{}</dd><dt>From</dt><dd>{} (loading {} – {})</dd><dt>To</dt><dd>{} (landing {} – {})</dd><dt>Sea distance</dt><dd>{}</dd><dt>Onward</dt><dd>{}</dd></dl>"#,
+                r#"<p class="confidence">Confidence {:.2}</p><dl class="facts"><dt>Vessels</dt><dd>{}</dd><dt>From</dt><dd>{} (loading {})</dd><dt>To</dt><dd>{} (landing {})</dd><dt>Sea distance</dt><dd>{}</dd><dt>Onward</dt><dd>{}</dd></dl>"#,
                 chain.confidence,
                 escape(&chain.vessels.iter().map(|&m| vessel_label(case, m)).collect::<Vec<_>>().join("; ")),
                 escape(&place_name(case, &chain.origin)),
-                minute(chain.loading_from),
-                minute(chain.loading_to),
+                period(chain.loading_from, chain.loading_to),
                 escape(&place_name(case, &chain.destination)),
-                minute(chain.landing_from),
-                minute(chain.landing_to),
+                period(chain.landing_from, chain.landing_to),
                 chain.sea_nm.map_or("unknown".into(), |nm| format!(
                     "{nm:.0} nm great-circle (the route round the coast is longer)"
                 )),
@@ -194,28 +192,17 @@ fn lead(page: &mut String, case: &Case, chain: &tumen_chain::Chain) {
     let why = if why.is_empty() { "the voyage itself".to_owned() } else { why.join("; ") };
     let _ = write!(
         page,
-        r#"<p class="lead">{} is suspected of carrying cargo from {} (there {} – {}) to {} (there {} – {}). Why: {}. How sure: confidence {:.2} — one of the named ships sailed this leg with probability {:.2}, and its indicators give a suspicion of {:.2}.</p>"#,
+        r#"<p class="lead">{} is suspected of carrying cargo from {} (there {}) to {} (there {}). Why: {}. How sure: confidence {:.2} — one of the named ships sailed this leg with probability {:.2}, and its indicators give a suspicion of {:.2}.</p>"#,
         escape(&who),
         escape(&place_name(case, &chain.origin)),
-        minute(chain.loading_from),
-        minute(chain.loading_to),
+        period(chain.loading_from, chain.loading_to),
         escape(&place_name(case, &chain.destination)),
-        minute(chain.landing_from),
-        minute(chain.landing_to),
+        period(chain.landing_from, chain.landing_to),
         escape(&why),
         chain.confidence,
         chain.leg_probability,
         chain.suspicion
     );
-}
-
-/// A time as a reader wants it: to the minute, in UTC.
-fn minute(t: Timestamp) -> String {
-    let text = t.to_string();
-    match (text.get(..10), text.get(11..16)) {
-        (Some(date), Some(time)) if text.len() >= 16 => format!("{date} {time} UTC"),
-        _ => text,
-    }
 }
 
 /// An identity field's value for a reader: ship types by name.
