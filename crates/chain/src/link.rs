@@ -354,6 +354,11 @@ impl Leg<'_, '_> {
     }
 }
 
+/// A duration for a reader: hours up to two days, days beyond.
+fn hours_in_words(hours: f64) -> String {
+    if hours < 48.0 { format!("{hours:.1} h") } else { format!("{:.0} days ({hours:.0} h)", hours / 24.0) }
+}
+
 /// The least probability of having sailed a leg for a vessel to be named
 /// as an alternative.
 const ALTERNATIVE_MIN_PROBABILITY: f64 = 0.05;
@@ -368,12 +373,14 @@ fn chain(group: &[(Leg<'_, '_>, f64)], corridor: &Corridor, events: &[Event], ga
     let mut add = |weight: f64, what: String, event: Option<&Event>| {
         reasons.push(Reason { weight, what, event: event.map(|e| e.id.clone()) });
     };
+    // Reasons are read by people: places by name.
+    let name = |id: &str| gazetteer.get(id).map_or_else(|| id.to_owned(), |p| p.name.clone());
     add(
         Weights::VOYAGE,
         format!(
             "sailed {} → {} in {:.1} h",
-            origin.place,
-            destination.place,
+            name(origin.place),
+            name(destination.place),
             destination.start.ms_since(origin.end) as f64 / 3.6e6
         ),
         origin.events.first().copied(),
@@ -382,7 +389,10 @@ fn chain(group: &[(Leg<'_, '_>, f64)], corridor: &Corridor, events: &[Event], ga
         if let Some(probability) = call.dark {
             add(
                 Weights::DARK_CALL,
-                format!("{side} {} seen only from orbit (this vessel with probability {probability:.2})", call.place),
+                format!(
+                    "{side} {} seen only from orbit (this vessel with probability {probability:.2})",
+                    name(call.place)
+                ),
                 call.events.first().copied(),
             );
         }
@@ -395,7 +405,7 @@ fn chain(group: &[(Leg<'_, '_>, f64)], corridor: &Corridor, events: &[Event], ga
         match event.kind {
             EventKind::DraughtChange if text(event, "direction") == Some("loaded") && within(event, origin) => {
                 let metres = number(event, "change_m").unwrap_or(0.0);
-                add(Weights::LOADED, format!("draught up {metres:.1} m at {}", origin.place), Some(event));
+                add(Weights::LOADED, format!("draught up {metres:.1} m at {}", name(origin.place)), Some(event));
                 linked.push(event);
             }
             EventKind::DraughtChange if text(event, "direction") == Some("unloaded") && within(event, destination) => {
@@ -422,7 +432,12 @@ fn chain(group: &[(Leg<'_, '_>, f64)], corridor: &Corridor, events: &[Event], ga
     }
     if let Some((weight, event)) = dark_at_sea {
         let hours = number(event, "duration_hours").unwrap_or(0.0);
-        add(weight, format!("AIS silent {hours:.1} h ({})", event.kind.as_str()), Some(event));
+        let what = if event.kind == EventKind::AisDisabling {
+            format!("AIS off for {} where receivers should have heard it", hours_in_words(hours))
+        } else {
+            format!("AIS silent for {}", hours_in_words(hours))
+        };
+        add(weight, what, Some(event));
     }
     let onward_to = destination.end.plus_ms((corridor.onward_days * DAY_MS as f64) as i64);
     let mut last = destination.end;
@@ -451,7 +466,7 @@ fn chain(group: &[(Leg<'_, '_>, f64)], corridor: &Corridor, events: &[Event], ga
     for (site, (_, weight, event)) in best_spike {
         let (peak, expected) = (number(event, "peak_count").unwrap_or(0.0), number(event, "expected").unwrap_or(0.0));
         let counted = tumen_model::ObjectClass::counted_as(text(event, "object_class").unwrap_or("objects"), peak);
-        add(weight, format!("{site}: {counted} against {expected:.0} expected"), Some(event));
+        add(weight, format!("{}: {counted} against {expected:.0} expected", name(site)), Some(event));
         last = last.max(event.end);
         linked.push(event);
     }

@@ -67,26 +67,31 @@ impl CoastDetail {
     }
 }
 
-/// One section: a count of rings, each a count of points and their
-/// zigzag-varint deltas.
-fn read_section(
-    input: &mut Input,
-    [scale_lon, scale_lat, translate_lon, translate_lat]: [f64; 4],
-) -> Result<Vec<Ring>, LandError> {
+/// One section: a count of rings, each a [`read_ring`].
+pub(crate) fn read_section(input: &mut Input, transform: [f64; 4]) -> Result<Vec<Ring>, LandError> {
     let count = input.u32()?;
     let mut rings = Vec::with_capacity(count.min(1 << 16) as usize);
     for _ in 0..count {
-        let points = input.u32()?;
-        let mut ring = Ring::with_capacity(points);
-        let (mut x, mut y) = (0i64, 0i64);
-        for _ in 0..points {
-            x += input.zigzag_varint()?;
-            y += input.zigzag_varint()?;
-            ring.push([x as f64 * scale_lon + translate_lon, y as f64 * scale_lat + translate_lat]);
-        }
-        rings.push(ring);
+        rings.push(read_ring(input, transform)?);
     }
     Ok(rings)
+}
+
+/// A count of points and their zigzag-varint deltas, quantized by
+/// `transform` (scale lon, scale lat, translate lon, translate lat).
+pub(crate) fn read_ring(
+    input: &mut Input,
+    [scale_lon, scale_lat, translate_lon, translate_lat]: [f64; 4],
+) -> Result<Ring, LandError> {
+    let points = input.u32()?;
+    let mut ring = Ring::with_capacity(points);
+    let (mut x, mut y) = (0i64, 0i64);
+    for _ in 0..points {
+        x += input.zigzag_varint()?;
+        y += input.zigzag_varint()?;
+        ring.push([x as f64 * scale_lon + translate_lon, y as f64 * scale_lat + translate_lat]);
+    }
+    Ok(ring)
 }
 
 #[cfg(test)]

@@ -7,13 +7,17 @@
 //! round the curated places a finer coastline ([`coast_detail`]) is there
 //! for drawing maps.
 
+pub mod borders;
 pub mod coast_detail;
 pub mod gazetteer;
 mod index;
 pub mod land;
 pub mod read;
+pub mod sea_route;
 
+pub use borders::Borders;
 pub use coast_detail::CoastDetail;
 pub use gazetteer::{Gazetteer, Place, PlaceKind, Shape};
 pub use land::{Land, LandError};
+pub use sea_route::{SeaRoute, sea_route};
 pub use read::{DEFAULT_RADIUS_KM, FeatureError, GazetteerError, ReadPlaces, read_geojson, slug};

@@ -130,9 +130,23 @@ pub fn minute(t: tumen_model::Timestamp) -> String {
     }
 }
 
-/// From one time to another, to the minute.
+/// From one time to another, to the minute: one time when they are the
+/// same minute, the date once when they share it.
 pub fn period(from: tumen_model::Timestamp, to: tumen_model::Timestamp) -> String {
-    format!("{} – {}", minute(from), minute(to))
+    let (start, end) = (minute(from), minute(to));
+    if start == end {
+        start
+    } else if start.get(..10) == end.get(..10) {
+        format!("{} – {}", start.trim_end_matches(" UTC"), end.get(11..).unwrap_or(&end))
+    } else {
+        format!("{start} – {end}")
+    }
+}
+
+/// From one day to another: one day when they are the same.
+pub fn days(from: tumen_model::Timestamp, to: tumen_model::Timestamp) -> String {
+    let (start, end) = (day(from), day(to));
+    if start == end { start } else { format!("{start} – {end}") }
 }
 
 pub fn join_mmsis(mmsis: &[u32]) -> String {
@@ -182,5 +196,18 @@ mod tests {
         );
         // Unreadable attributes still give a line.
         assert_eq!(describe(&event("spoofing", "not json")), "spoofing at najin");
+    }
+
+    #[test]
+    fn periods_say_each_date_once() {
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        assert_eq!(period(t("2023-10-01T02:10:00Z"), t("2023-10-01T02:10:30Z")), "2023-10-01 02:10 UTC");
+        assert_eq!(period(t("2023-10-01T02:10:00Z"), t("2023-10-01T14:30:00Z")), "2023-10-01 02:10 – 14:30 UTC");
+        assert_eq!(
+            period(t("2023-09-30T22:00:00Z"), t("2023-10-01T02:10:00Z")),
+            "2023-09-30 22:00 UTC – 2023-10-01 02:10 UTC"
+        );
+        assert_eq!(days(t("2023-10-01T02:10:00Z"), t("2023-10-01T14:30:00Z")), "2023-10-01");
+        assert_eq!(days(t("2023-09-30T02:10:00Z"), t("2023-10-01T14:30:00Z")), "2023-09-30 – 2023-10-01");
     }
 }

@@ -12,8 +12,8 @@ use tumen_model::{LatLon, Mmsi, Timestamp};
 use tumen_store::{EventRecord, StaticField, StaticSpan};
 
 use crate::case::{Case, Subject, file_name};
-use crate::describe::{day, describe, join_mmsis, minute, period};
-use crate::map::{self, Basemap, MapContent, MapView, Mark, MarkKind, Route, TrackLine};
+use crate::describe::{day, days, describe, join_mmsis, minute, period};
+use crate::map::{self, Basemap, MapContent, MapView, Mark, MarkKind, Route, RouteKind, TrackLine};
 use crate::svg::escape;
 use crate::timeline::{self, Band, Lane, Moment, Span, SpanStyle};
 use crate::{chart, map::SILENCE_DRAWN_MS};
@@ -37,6 +37,7 @@ code{font:12px ui-monospace,Menlo,Consolas,monospace}
 ul.records{margin:0;padding-left:16px}
 svg{display:block;max-width:100%;height:auto;background:#fff;margin:6px 0}
 .label{font:600 12px sans-serif;fill:#1b2631;paint-order:stroke;stroke:#fff;stroke-width:3px}
+.country{font:600 13px sans-serif;fill:#7d6e55;letter-spacing:1px;opacity:0.85}
 .legend-text,.tick,.attribution{font:11px sans-serif;fill:#333}
 .lane-label{font:12px sans-serif;fill:#1b2631}
 .band-label{font:11px sans-serif;fill:#7d6608}
@@ -64,8 +65,9 @@ pub fn render(case: &Case, basemap: &Basemap, generated: Timestamp) -> String {
         page.push_str(&notice);
     }
     let _ = write!(page, r#"<header><h1>{}</h1><p class="sub">{}</p></header>"#, escape(&title), escape(&subtitle));
-    summary(&mut page, case);
-    maps(&mut page, case, basemap);
+    let sea_leg = sea_leg(case, basemap);
+    summary(&mut page, case, sea_leg.as_ref());
+    maps(&mut page, case, basemap, sea_leg.as_ref());
     timeline_section(&mut page, case);
     vessels(&mut page, case);
     facilities(&mut page, case);
@@ -91,13 +93,11 @@ fn headline(case: &Case) -> (String, String) {
                 place_name(case, &chain.destination)
             ),
             format!(
-                "{} · corridor {} · loading {} – {} · landing {} – {}",
+                "{} · corridor {} · loading {} · landing {}",
                 chain.id,
                 chain.corridor,
-                day(chain.loading_from),
-                day(chain.loading_to),
-                day(chain.landing_from),
-                day(chain.landing_to)
+                days(chain.loading_from, chain.loading_to),
+                days(chain.landing_from, chain.landing_to)
             ),
         ),
         Subject::Vessel(mmsi) => (
@@ -107,7 +107,7 @@ fn headline(case: &Case) -> (String, String) {
     }
 }
 
-fn summary(page: &mut String, case: &Case) {
+fn summary(page: &mut String, case: &Case, sea_leg: Option<&SeaLeg>) {
     page.push_str(r#"<section id="summary"><h2>Finding</h2>"#);
     match &case.subject {
         Subject::Chain { chain, corridor } => {
@@ -121,10 +121,8 @@ fn summary(page: &mut String, case: &Case) {
                 period(chain.loading_from, chain.loading_to),
                 escape(&place_name(case, &chain.destination)),
                 period(chain.landing_from, chain.landing_to),
-                chain.sea_nm.map_or("unknown".into(), |nm| format!(
-                    "{nm:.0} nm great-circle (the route round the coast is longer)"
-                )),
-                escape(&onward(case, chain.rail_km, corridor.as_ref())),
+                sea_distance(chain.sea_nm, sea_leg),
+                escape(&onward(case, chain, corridor.as_ref())),
             );
             if chain.vessels.len() > 1 {
                 page.push_str(r#"<p class="note">The leg was seen only from orbit: each vessel listed could have sailed it, the likeliest first; the reasons are the first's.</p>"#);
@@ -251,19 +249,96 @@ fn sources(page: &mut String, case: &Case) {
     page.push_str("</table></section>");
 }
 
-/// The rail leg in words: the configured distance, else the straight line.
-fn onward(case: &Case, rail_km: Option<f64>, corridor: Option<&tumen_chain::Corridor>) -> String {
-    let Some(corridor) = corridor else { return "no corridor configured".into() };
-    let stops: Vec<String> =
-        corridor.rail_facilities.iter().chain(&corridor.depots).map(|id| place_name(case, id)).collect();
-    let distance = match rail_km {
-        Some(km) => format!("{km:.0} km by rail"),
-        None => "rail distance not configured".into(),
-    };
-    format!("by rail via {} ({distance})", stops.join(" → "))
+/// The sea leg's length in words: by sea round the coast when a route was
+/// found, and the great-circle distance beside it.
+fn sea_distance(great_circle_nm: Option<f64>, sea_leg: Option<&SeaLeg>) -> String {
+    match (sea_leg.and_then(|l| l.by_sea_nm), great_circle_nm) {
+        (Some(by_sea), Some(gc)) => {
+            format!("{by_sea:.0} nm by sea round the coast (Natural Earth 1:10m; {gc:.0} nm great-circle)")
+        }
+        (Some(by_sea), None) => format!("{by_sea:.0} nm by sea round the coast (Natural Earth 1:10m)"),
+        (None, Some(gc)) => format!("{gc:.0} nm great-circle (no route round the coast found; the voyage is longer)"),
+        (None, None) => "unknown".into(),
+    }
 }
 
-fn maps(page: &mut String, case: &Case, basemap: &Basemap) {
+/// The corridor's rail facilities split by the route they lie on: those
+/// nearer the landing port than the origin are on the line onward from
+/// the landing port; those nearer the origin are on the rail-only route
+/// overland from the origin's side (as Tumangang and Khasan are for the
+/// Najin → Dunay corridor): their counts speak of the same trade in the
+/// same period, not of this cargo's path.
+struct RailRoutes {
+    onward: Vec<String>,
+    overland: Vec<String>,
+}
+
+fn rail_routes(case: &Case, chain: &tumen_chain::Chain, corridor: &tumen_chain::Corridor) -> RailRoutes {
+    let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
+    let (origin, destination) = (centre(&chain.origin), centre(&chain.destination));
+    let mut onward: Vec<(f64, String)> = Vec::new();
+    let mut overland: Vec<(f64, String)> = Vec::new();
+    for id in &corridor.rail_facilities {
+        let Some(at) = centre(id) else { continue };
+        let to_origin = origin.map_or(f64::INFINITY, |o| at.distance_m(o));
+        let to_destination = destination.map_or(f64::INFINITY, |d| at.distance_m(d));
+        if to_destination <= to_origin {
+            onward.push((to_destination, id.clone()));
+        } else {
+            overland.push((to_origin, id.clone()));
+        }
+    }
+    // Each route's stops nearest its start first.
+    let order = |mut stops: Vec<(f64, String)>| {
+        stops.sort_by(|a, b| a.0.total_cmp(&b.0));
+        stops.into_iter().map(|(_, id)| id).collect()
+    };
+    RailRoutes { onward: order(onward), overland: order(overland) }
+}
+
+/// The way on in words: by rail from the landing port to the depots, and
+/// the overland route's facilities as what they are.
+fn onward(case: &Case, chain: &tumen_chain::Chain, corridor: Option<&tumen_chain::Corridor>) -> String {
+    let Some(corridor) = corridor else { return "no corridor configured".into() };
+    let routes = rail_routes(case, chain, corridor);
+    let names = |ids: &[String]| ids.iter().map(|id| place_name(case, id)).collect::<Vec<_>>();
+    let mut stops = vec![place_name(case, &chain.destination)];
+    stops.extend(names(&routes.onward));
+    stops.extend(names(&corridor.depots));
+    let distance = match chain.rail_km {
+        Some(km) => format!("{km:.0} km by rail"),
+        None => "rail distance not configured; drawn as straight lines".into(),
+    };
+    let mut text = format!("by rail {} ({distance})", stops.join(" → "));
+    if !routes.overland.is_empty() {
+        let _ = write!(
+            text,
+            "; {} lie on the rail-only route overland from the {} side — their counts speak of the same period, not of this cargo's path",
+            names(&routes.overland).join(" and "),
+            place_name(case, &chain.origin)
+        );
+    }
+    text
+}
+
+/// The chain's sea leg as drawn and measured: round the land when a route
+/// over water was found, else a straight line.
+struct SeaLeg {
+    stops: Vec<LatLon>,
+    by_sea_nm: Option<f64>,
+}
+
+fn sea_leg(case: &Case, basemap: &Basemap) -> Option<SeaLeg> {
+    let Subject::Chain { chain, .. } = &case.subject else { return None };
+    let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
+    let (from, to) = (centre(&chain.origin)?, centre(&chain.destination)?);
+    Some(match tumen_places::sea_route(basemap.land, from, to) {
+        Some(route) => SeaLeg { stops: route.points, by_sea_nm: Some(route.length_nm) },
+        None => SeaLeg { stops: vec![from, to], by_sea_nm: None },
+    })
+}
+
+fn maps(page: &mut String, case: &Case, basemap: &Basemap, sea_leg: Option<&SeaLeg>) {
     page.push_str(r#"<section id="map"><h2>Map</h2>"#);
     let all: Vec<&EventRecord> = case.events.iter().chain(&case.context).collect();
     let marks: Vec<Mark> = all.iter().filter(|e| e.kind != "port_visit").filter_map(|e| Mark::of_event(e)).collect();
@@ -273,7 +348,7 @@ fn maps(page: &mut String, case: &Case, basemap: &Basemap) {
         .filter(|t| !t.points.is_empty())
         .map(|t| TrackLine { label: vessel_label(case, t.mmsi), points: t.points.clone() })
         .collect();
-    let sea_routes = sea_routes(case);
+    let sea_routes = sea_routes(case, sea_leg);
     // The sea map fits the water: tracks, marks at sea, the chain's ports.
     let mut fit: Vec<LatLon> = tracks
         .iter()
@@ -316,41 +391,57 @@ fn maps(page: &mut String, case: &Case, basemap: &Basemap) {
     page.push_str("</section>");
 }
 
-/// The chain's sea leg, origin to destination.
-fn sea_routes(case: &Case) -> Vec<Route> {
-    let Subject::Chain { chain, .. } = &case.subject else { return Vec::new() };
-    let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
-    match (centre(&chain.origin), centre(&chain.destination)) {
-        (Some(a), Some(b)) => vec![Route {
-            stops: vec![a, b],
-            rail: false,
-            title: format!(
-                "suspected sea leg {} → {}{}",
-                chain.origin,
-                chain.destination,
-                chain.sea_nm.map(|nm| format!(", {nm:.0} nm")).unwrap_or_default()
-            ),
-        }],
-        _ => Vec::new(),
-    }
+/// The chain's sea leg, origin to destination, along its route.
+fn sea_routes(case: &Case, sea_leg: Option<&SeaLeg>) -> Vec<Route> {
+    let (Subject::Chain { chain, .. }, Some(leg)) = (&case.subject, sea_leg) else { return Vec::new() };
+    let how = match leg.by_sea_nm {
+        Some(nm) => format!(", {nm:.0} nm by sea"),
+        None => chain.sea_nm.map(|nm| format!(", {nm:.0} nm great-circle")).unwrap_or_default(),
+    };
+    vec![Route {
+        stops: leg.stops.clone(),
+        kind: RouteKind::Sea,
+        title: format!(
+            "suspected sea leg {} → {}{how}",
+            place_name(case, &chain.origin),
+            place_name(case, &chain.destination)
+        ),
+    }]
 }
 
-/// Destination → rail facilities (nearest first) → depots: a schematic of
-/// the rail leg (Tumen has no rail network).
-fn rail_route(case: &Case) -> Option<Route> {
-    let Subject::Chain { chain, corridor: Some(corridor) } = &case.subject else { return None };
+/// The rail legs, schematic (Tumen has no rail network): landing port →
+/// the facilities on its line → depots; and the overland route's
+/// facilities → depots, drawn apart.
+fn rail_route(case: &Case) -> Vec<Route> {
+    let Subject::Chain { chain, corridor: Some(corridor) } = &case.subject else { return Vec::new() };
     let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
-    let start = centre(&chain.destination)?;
-    let mut facilities: Vec<LatLon> = corridor.rail_facilities.iter().filter_map(|id| centre(id)).collect();
-    facilities.sort_by(|a, b| a.distance_m(start).total_cmp(&b.distance_m(start)));
-    let mut stops = vec![start];
-    stops.extend(facilities);
-    stops.extend(corridor.depots.iter().filter_map(|id| centre(id)));
-    (stops.len() >= 2).then(|| Route {
-        stops,
-        rail: true,
-        title: "rail leg (schematic: straight lines between the places)".into(),
-    })
+    let routes = rail_routes(case, chain, corridor);
+    let depots: Vec<LatLon> = corridor.depots.iter().filter_map(|id| centre(id)).collect();
+    let mut drawn = Vec::new();
+    let mut onward: Vec<LatLon> = centre(&chain.destination).into_iter().collect();
+    onward.extend(routes.onward.iter().filter_map(|id| centre(id)));
+    onward.extend(&depots);
+    if onward.len() >= 2 {
+        drawn.push(Route {
+            stops: onward,
+            kind: RouteKind::Rail,
+            title: format!(
+                "rail leg from {} (schematic: straight lines between the places)",
+                place_name(case, &chain.destination)
+            ),
+        });
+    }
+    let mut overland: Vec<LatLon> = routes.overland.iter().filter_map(|id| centre(id)).collect();
+    overland.extend(&depots);
+    if overland.len() >= 2 {
+        drawn.push(Route {
+            stops: overland,
+            kind: RouteKind::RailOverland,
+            title: "rail-only route overland (schematic): its counts speak of the same period, not of this cargo's path"
+                .into(),
+        });
+    }
+    drawn
 }
 
 fn timeline_section(page: &mut String, case: &Case) {

@@ -21,6 +21,7 @@ pub mod chart;
 pub mod describe;
 pub mod export;
 mod html;
+mod labels;
 pub mod json;
 pub mod map;
 pub mod overview;

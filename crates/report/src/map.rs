@@ -10,8 +10,9 @@ use std::f64::consts::FRAC_PI_4;
 use std::fmt::Write;
 
 use tumen_model::{LatLon, PlaceKind};
-use tumen_places::{CoastDetail, Land};
+use tumen_places::{Borders, CoastDetail, Land};
 
+use crate::labels::{LabelLayout, Rect, text_width_px};
 use crate::svg::{escape, path_through, px};
 
 /// The land a map is drawn on: Natural Earth's coast everywhere and, where
@@ -21,12 +22,14 @@ use crate::svg::{escape, path_through, px};
 pub struct Basemap<'a> {
     pub land: &'a Land,
     pub detail: Option<&'a CoastDetail>,
+    /// Country borders and names; none drawn without.
+    pub borders: Option<&'a Borders>,
 }
 
 impl Basemap<'static> {
     /// The coastlines shipped with Tumen.
     pub fn embedded() -> Basemap<'static> {
-        Basemap { land: Land::embedded(), detail: Some(CoastDetail::embedded()) }
+        Basemap { land: Land::embedded(), detail: Some(CoastDetail::embedded()), borders: Some(Borders::embedded()) }
     }
 }
 
@@ -229,8 +232,38 @@ impl Mark {
 #[derive(Clone, Debug)]
 pub struct Route {
     pub stops: Vec<LatLon>,
-    pub rail: bool,
+    pub kind: RouteKind,
     pub title: String,
+}
+
+/// What a route is, each drawn in a style of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteKind {
+    /// The suspected voyage.
+    Sea,
+    /// The cargo's way on by rail from where it landed.
+    Rail,
+    /// A rail route the cargo did not take whose counts corroborate the
+    /// period (the overland crossing from the origin's side).
+    RailOverland,
+}
+
+impl RouteKind {
+    fn stroke(self) -> &'static str {
+        match self {
+            RouteKind::Sea => r##"stroke="#c0392b" stroke-width="2.5" stroke-dasharray="8 5" opacity="0.85""##,
+            RouteKind::Rail => r##"stroke="#222" stroke-width="2.5" stroke-dasharray="10 4 2 4""##,
+            RouteKind::RailOverland => r##"stroke="#7f8c8d" stroke-width="1.8" stroke-dasharray="2 4""##,
+        }
+    }
+
+    fn legend(self) -> &'static str {
+        match self {
+            RouteKind::Sea => "suspected sea leg",
+            RouteKind::Rail => "rail on from the landing port (schematic)",
+            RouteKind::RailOverland => "rail-only route overland (schematic; corroborates)",
+        }
+    }
 }
 
 /// Everything drawn on one map.
@@ -254,13 +287,12 @@ pub fn render(view: &MapView, basemap: &Basemap, content: &MapContent, caption: 
     let mut body = String::new();
     let _ = write!(body, r##"<rect width="{}" height="{}" fill="#dbe9f4"/>"##, px(w), px(h));
     let detail_drawn = draw_land(&mut body, view, basemap);
+    if let Some(borders) = basemap.borders {
+        draw_borders(&mut body, view, borders);
+    }
     for route in &content.routes {
         let points: Vec<(f64, f64)> = route.stops.iter().map(|p| view.xy(p.lon_deg, p.lat_deg)).collect();
-        let style = if route.rail {
-            r##"stroke="#222" stroke-width="2.5" stroke-dasharray="10 4 2 4""##
-        } else {
-            r##"stroke="#c0392b" stroke-width="2.5" stroke-dasharray="8 5" opacity="0.85""##
-        };
+        let style = route.kind.stroke();
         let _ = write!(
             body,
             r##"<path d="{}" fill="none" {style}><title>{}</title></path>"##,
@@ -271,9 +303,40 @@ pub fn render(view: &MapView, basemap: &Basemap, content: &MapContent, caption: 
     for (i, track) in content.tracks.iter().enumerate() {
         draw_track(&mut body, view, track, TRACK_COLOURS[i % TRACK_COLOURS.len()]);
     }
-    let mut labels = Vec::new();
-    for place in &content.places {
-        draw_place(&mut body, view, place, &mut labels);
+    let mut layout = LabelLayout::new(w, h);
+    draw_scale_bar(&mut body, view, &mut layout);
+    let attribution = if detail_drawn {
+        "Coast and borders: Natural Earth 1:10m (public domain); GSHHG full resolution (LGPL-3.0), Wessel &amp; Smith"
+    } else {
+        "Coast and borders: Natural Earth 1:10m (public domain)"
+    };
+    let _ = write!(
+        body,
+        r##"<text x="{}" y="{}" text-anchor="end" class="attribution">{attribution}</text>"##,
+        px(w - 6.0),
+        px(h - 6.0),
+    );
+    let attribution_px = text_width_px(&attribution.replace("&amp;", "&"), 11.0);
+    layout.block(Rect { left: w - 6.0 - attribution_px, top: h - 18.0, right: w, bottom: h });
+    let shown: Vec<(&PlaceMark, f64, f64)> = content
+        .places
+        .iter()
+        .filter(|p| p.kind != PlaceKind::Zone)
+        .map(|p| {
+            let (x, y) = view.xy(p.centre.lon_deg, p.centre.lat_deg);
+            (p, x, y)
+        })
+        .filter(|&(_, x, y)| (0.0..=w).contains(&x) && (0.0..=h).contains(&y))
+        .collect();
+    for &(place, x, y) in &shown {
+        layout.block(Rect::around(x, y, PLACE_SYMBOL_HALF_PX));
+        let _ = write!(
+            body,
+            r##"<g class="place">{}<title>{} ({})</title></g>"##,
+            place_symbol(place.kind, x, y),
+            escape(&place.name),
+            place.kind.as_str()
+        );
     }
     let mut kinds = BTreeSet::new();
     for mark in &content.marks {
@@ -282,6 +345,7 @@ pub fn render(view: &MapView, basemap: &Basemap, content: &MapContent, caption: 
             continue;
         }
         kinds.insert(mark.kind);
+        layout.block(Rect::around(x, y, MARK_SYMBOL_HALF_PX));
         let symbol = mark.kind.symbol(x, y);
         let title = format!("<title>{}</title>", escape(&mark.title));
         match &mark.link {
@@ -293,14 +357,27 @@ pub fn render(view: &MapView, basemap: &Basemap, content: &MapContent, caption: 
             }
         }
     }
-    draw_scale_bar(&mut body, view);
-    let _ = write!(
-        body,
-        r##"<text x="{}" y="{}" text-anchor="end" class="attribution">Coastline: Natural Earth 1:10m (public domain){}</text>"##,
-        px(w - 6.0),
-        px(h - 6.0),
-        if detail_drawn { "; GSHHG full resolution (LGPL-3.0), Wessel &amp; Smith" } else { "" }
-    );
+    // Labels last, over everything, each where it is free; countries' names
+    // after the places', where room is left.
+    let mut place_labels = String::new();
+    for &(place, x, y) in &shown {
+        if let Some(spot) = layout.place_beside(x, y, PLACE_SYMBOL_HALF_PX, &place.name, LABEL_FONT_PX) {
+            let _ = write!(
+                place_labels,
+                r##"<text x="{}" y="{}" text-anchor="{}" class="label">{}<title>{} ({})</title></text>"##,
+                px(spot.x),
+                px(spot.y),
+                spot.anchor,
+                escape(&place.name),
+                escape(&place.name),
+                place.kind.as_str()
+            );
+        }
+    }
+    if let Some(borders) = basemap.borders {
+        name_countries(&mut body, view, borders, &mut layout);
+    }
+    body.push_str(&place_labels);
     let legend = legend_rows(content, &kinds);
     let legend_px = LEGEND_ROW_PX * legend.len().div_ceil(LEGEND_COLUMNS) as f64 + 10.0;
     let total_h = h + legend_px;
@@ -557,30 +634,64 @@ fn draw_track(svg: &mut String, view: &MapView, track: &TrackLine, colour: &str)
     svg.push_str("</g>");
 }
 
-/// A label's box in pixels: (left, top, right, bottom).
-type LabelBox = (f64, f64, f64, f64);
-
-/// Where a place's label goes: right and above, right and below, left and
-/// above, left and below — the first that overlaps no label drawn before;
-/// none when all do (the place keeps its hover title).
-fn label_spot(x: f64, y: f64, text: &str, placed: &[LabelBox]) -> Option<(f64, f64, &'static str)> {
-    // 12 px bold sans: about 7 px a character.
-    let width = 7.0 * text.chars().count() as f64;
-    let overlaps = |b: LabelBox| placed.iter().any(|p| b.0 < p.2 && p.0 < b.2 && b.1 < p.3 && p.1 < b.3);
-    [(x + 8.0, y - 6.0, "start"), (x + 8.0, y + 16.0, "start"), (x - 8.0, y - 6.0, "end"), (x - 8.0, y + 16.0, "end")]
-        .into_iter()
-        .find(|&(lx, ly, anchor)| {
-            let left = if anchor == "start" { lx } else { lx - width };
-            !overlaps((left, ly - 12.0, left + width, ly + 3.0))
-        })
+/// Land borders as thin dashed lines over the land, inside the view.
+fn draw_borders(body: &mut String, view: &MapView, borders: &Borders) {
+    let (lon_min, lat_min, lon_max, lat_max) = view.bounds();
+    let lines = lines_path(view, borders.lines_within(lon_min, lat_min, lon_max, lat_max));
+    if !lines.is_empty() {
+        let _ = write!(
+            body,
+            r##"<svg width="{}" height="{}"><path d="{lines}" fill="none" stroke="#8e7f66" stroke-width="1.1" stroke-dasharray="5 2 1 2" class="border"/></svg>"##,
+            px(view.width_px),
+            px(view.height_px)
+        );
+    }
 }
 
-fn draw_place(svg: &mut String, view: &MapView, place: &PlaceMark, labels: &mut Vec<LabelBox>) {
-    let (x, y) = view.xy(place.centre.lon_deg, place.centre.lat_deg);
-    if !(0.0..=view.width_px).contains(&x) || !(0.0..=view.height_px).contains(&y) {
-        return;
+/// Each country in the view named once, in capitals, at the point inside
+/// it nearest the middle of its part of the view where the name is free.
+fn name_countries(body: &mut String, view: &MapView, borders: &Borders, layout: &mut LabelLayout) {
+    let (lon_min, lat_min, lon_max, lat_max) = view.bounds();
+    for (name, points) in borders.names_within(lon_min, lat_min, lon_max, lat_max) {
+        let text = name.to_uppercase();
+        let xy: Vec<(f64, f64)> = points.iter().map(|p| view.xy(f64::from(p[0]), f64::from(p[1]))).collect();
+        let middle = (
+            xy.iter().map(|p| p.0).sum::<f64>() / xy.len() as f64,
+            xy.iter().map(|p| p.1).sum::<f64>() / xy.len() as f64,
+        );
+        let mut spots: Vec<(f64, f64, &'static str)> = xy.iter().map(|&(x, y)| (x, y + COUNTRY_FONT_PX * 0.35, "middle")).collect();
+        spots.sort_by(|a, b| {
+            let d = |s: &(f64, f64, &str)| (s.0 - middle.0).powi(2) + (s.1 - middle.1).powi(2);
+            d(a).total_cmp(&d(b))
+        });
+        spots.truncate(24);
+        // The style spaces letters 1 px apart.
+        let width = text_width_px(&text, COUNTRY_FONT_PX) + text.chars().count() as f64;
+        if let Some(spot) = layout.place_width_at(&spots, width, COUNTRY_FONT_PX) {
+            let _ = write!(
+                body,
+                r##"<text x="{}" y="{}" text-anchor="middle" class="country">{}</text>"##,
+                px(spot.x),
+                px(spot.y),
+                escape(&text)
+            );
+        }
     }
-    let symbol = match place.kind {
+}
+
+/// Country names' size (the `.country` style).
+const COUNTRY_FONT_PX: f64 = 13.0;
+
+/// How far a place's symbol and an event's mark reach from their point.
+const PLACE_SYMBOL_HALF_PX: f64 = 6.0;
+const MARK_SYMBOL_HALF_PX: f64 = 7.0;
+/// Place labels' size (the `.label` style).
+const LABEL_FONT_PX: f64 = 12.0;
+
+/// A place's symbol centred on (x, y): ports and anchorages a ring, rail
+/// facilities and crossings a square, depots a triangle.
+fn place_symbol(kind: PlaceKind, x: f64, y: f64) -> String {
+    match kind {
         PlaceKind::Port | PlaceKind::Anchorage => {
             format!(r##"<circle cx="{}" cy="{}" r="5" fill="#fff" stroke="#1b2631" stroke-width="2"/>"##, px(x), px(y))
         }
@@ -588,28 +699,8 @@ fn draw_place(svg: &mut String, view: &MapView, place: &PlaceMark, labels: &mut 
             format!(r##"<rect x="{}" y="{}" width="9" height="9" fill="#1b2631"/>"##, px(x - 4.5), px(y - 4.5))
         }
         PlaceKind::Depot => format!(r##"<path d="M{} {}l6 10h-12z" fill="#1b2631"/>"##, px(x), px(y - 6.0)),
-        PlaceKind::Zone => return,
-    };
-    let label = match label_spot(x, y, &place.name, labels) {
-        Some((lx, ly, anchor)) => {
-            let width = 7.0 * place.name.chars().count() as f64;
-            let left = if anchor == "start" { lx } else { lx - width };
-            labels.push((left, ly - 12.0, left + width, ly + 3.0));
-            format!(
-                r##"<text x="{}" y="{}" text-anchor="{anchor}" class="label">{}</text>"##,
-                px(lx),
-                px(ly),
-                escape(&place.name)
-            )
-        }
-        None => String::new(),
-    };
-    let _ = write!(
-        svg,
-        r##"<g class="place">{symbol}{label}<title>{} ({})</title></g>"##,
-        escape(&place.name),
-        place.kind.as_str()
-    );
+        PlaceKind::Zone => String::new(),
+    }
 }
 
 /// The legend: a symbol and a label for each thing drawn.
@@ -628,17 +719,10 @@ fn legend_rows(content: &MapContent, kinds: &BTreeSet<MarkKind>) -> Vec<(String,
             "AIS silent".to_owned(),
         ));
     }
-    if content.routes.iter().any(|r| !r.rail) {
-        rows.push((
-            r##"<path d="M0 0h22" stroke="#c0392b" stroke-width="2.5" stroke-dasharray="8 5"/>"##.to_owned(),
-            "suspected sea leg".to_owned(),
-        ));
-    }
-    if content.routes.iter().any(|r| r.rail) {
-        rows.push((
-            r##"<path d="M0 0h22" stroke="#222" stroke-width="2.5" stroke-dasharray="10 4 2 4"/>"##.to_owned(),
-            "rail leg (schematic)".to_owned(),
-        ));
+    for kind in [RouteKind::Sea, RouteKind::Rail, RouteKind::RailOverland] {
+        if content.routes.iter().any(|r| r.kind == kind) {
+            rows.push((format!(r##"<path d="M0 0h22" {}/>"##, kind.stroke()), kind.legend().to_owned()));
+        }
     }
     for kind in kinds {
         rows.push((kind.symbol(11.0, 0.0), kind.legend().to_owned()));
@@ -647,7 +731,7 @@ fn legend_rows(content: &MapContent, kinds: &BTreeSet<MarkKind>) -> Vec<(String,
 }
 
 /// A bar of a round number of kilometres, about a seventh of the width.
-fn draw_scale_bar(svg: &mut String, view: &MapView) {
+fn draw_scale_bar(svg: &mut String, view: &MapView, layout: &mut LabelLayout) {
     let km_per_px = view.km_per_pixel();
     let wanted_km = km_per_px * view.width_px / 7.0;
     let magnitude = 10f64.powf(wanted_km.log10().floor());
@@ -655,6 +739,7 @@ fn draw_scale_bar(svg: &mut String, view: &MapView) {
     let bar_px = km / km_per_px;
     let (x, y) = (view.width_px - bar_px - 16.0, view.height_px - 24.0);
     let label = if km >= 1.0 { format!("{km:.0} km") } else { format!("{:.0} m", km * 1000.0) };
+    layout.block(Rect { left: x - 4.0, top: y - 20.0, right: x + bar_px + 4.0, bottom: y + 2.0 });
     let _ = write!(
         svg,
         r##"<g class="scale"><path d="M{} {}v-5h{}v5" fill="none" stroke="#222" stroke-width="1.5"/><text x="{}" y="{}" text-anchor="middle" class="legend-text">{label}</text></g>"##,
@@ -743,14 +828,37 @@ mod tests {
     }
 
     #[test]
-    fn labels_give_way_to_those_drawn_before() {
-        let first = label_spot(100.0, 100.0, "Tumangang", &[]).unwrap();
-        assert_eq!(first, (108.0, 94.0, "start"));
-        let placed = [(108.0, 82.0, 108.0 + 63.0, 97.0)];
-        // A place beside it: its label goes below.
-        assert_eq!(label_spot(104.0, 101.0, "Khasan", &placed), Some((112.0, 117.0, "start")));
-        let crowded = [(0.0, 0.0, 1000.0, 1000.0)];
-        assert_eq!(label_spot(104.0, 101.0, "Khasan", &crowded), None);
+    fn borders_and_the_countries_either_side_are_drawn() {
+        let view = MapView::fit(&[at(42.23, 130.3), at(42.9, 132.35)], 1000.0, 0.5);
+        let svg = render(&view, &Basemap::embedded(), &MapContent::default(), "t");
+        assert!(svg.contains(r#"class="border""#), "no border drawn");
+        for name in [">NORTH KOREA<", ">RUSSIA<", ">CHINA<"] {
+            assert!(svg.contains(name), "{name} not named");
+        }
+        let without = Basemap { borders: None, ..Basemap::embedded() };
+        assert!(!render(&view, &without, &MapContent::default(), "t").contains(r#"class="border""#));
+    }
+
+    #[test]
+    fn place_labels_stay_inside_the_frame_and_off_each_other() {
+        let view = MapView::fit(&[at(42.0, 130.0), at(43.0, 132.0)], 800.0, 0.5);
+        let (lon_min, _, lon_max, _) = view.bounds();
+        let place = |id: &str, lat: f64, lon: f64| PlaceMark {
+            id: id.into(),
+            name: format!("{id} with a long name"),
+            kind: PlaceKind::Port,
+            centre: at(lat, lon),
+        };
+        // One at the east edge, two on top of each other.
+        let content = MapContent {
+            places: vec![place("east", 42.5, lon_max - 0.01), place("a", 42.5, 131.0), place("b", 42.5, 131.001)],
+            ..MapContent::default()
+        };
+        let svg = render(&view, &Basemap { borders: None, ..Basemap::embedded() }, &content, "t");
+        let east = svg.find(">east with a long name<").expect("the edge place is labelled");
+        assert!(svg[..east].rfind("text-anchor=\"end\"") > svg[..east].rfind("<text"), "turned inwards");
+        assert!(svg.contains(">a with a long name<") && svg.contains(">b with a long name<"));
+        assert!(lon_min < 131.0);
     }
 
     #[test]
