@@ -137,4 +137,12 @@ fn real_tracks_give_port_calls_and_no_positions_on_land() {
         .filter(|e| e["attributes"]["implied_speed_knots"].as_f64().is_some_and(|k| k > 50.0))
         .collect();
     assert!(unreachable.is_empty(), "{unreachable:#?}");
+
+    // A report on real data says nothing of simulation, and lists the
+    // files as supplied.
+    let report = dir.path().join("vessel.html");
+    tumen_ok(&["report", "431704490", "--data", &data, "--out", report.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(!html.contains(r#"id="simulated-data""#), "a real dataset's report is marked simulated");
+    assert!(html.contains("as supplied") && html.contains("collision-noaa.csv"), "its sources are listed");
 }

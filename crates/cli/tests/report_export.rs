@@ -142,10 +142,7 @@ fn a_vessel_report_shows_its_identity_and_a_missing_subject_is_a_clear_error() {
 
 #[test]
 fn the_report_renders_in_a_real_browser() {
-    let Some(chromium) = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
-    else {
+    let Some(chromium) = chromium() else {
         eprintln!("SKIPPED: no chromium (Debian: apt-get install chromium)");
         return;
     };
@@ -185,6 +182,76 @@ fn the_report_renders_in_a_real_browser() {
     // A blank page compresses to a few kilobytes; maps and tables do not.
     assert!(bytes.len() > 100_000, "screenshot of {} bytes looks blank", bytes.len());
     eprintln!("screenshot: {}", png.display());
+}
+
+/// A script that measures, in the browser, every label of every drawing
+/// (map, timeline, chart) and lists those cut by their drawing's frame
+/// (a map's: its picture, not the legend band) or drawn over another.
+const LABEL_CHECK: &str = r#"<script>
+(function(){
+  const problems=[];
+  document.querySelectorAll('svg').forEach((svg,n)=>{
+    const vb=svg.viewBox&&svg.viewBox.baseVal;
+    if(!vb||!vb.width) return;
+    const on=svg.getBoundingClientRect(), k=vb.width/on.width;
+    let frame={r:vb.width,b:vb.height};
+    if(svg.classList.contains('map')){const sea=svg.querySelector('rect');frame={r:+sea.getAttribute('width'),b:+sea.getAttribute('height')};}
+    const texts=[...svg.querySelectorAll('text.label,text.spike,text.lane-label,text.band-label,text.tick,text.country')];
+    const boxes=texts.map(t=>{const b=t.getBoundingClientRect();return {text:t.textContent,l:(b.left-on.left)*k,t:(b.top-on.top)*k,r:(b.right-on.left)*k,b:(b.bottom-on.top)*k};});
+    boxes.forEach((a,i)=>{
+      if(a.l<-0.5||a.t<-0.5||a.r>frame.r+0.5||a.b>frame.b+0.5) problems.push('drawing '+n+': "'+a.text+'" cut by the frame');
+      boxes.slice(i+1).forEach(b=>{if(a.l<b.r-0.5&&b.l<a.r-0.5&&a.t<b.b-0.5&&b.t<a.b-0.5) problems.push('drawing '+n+': "'+a.text+'" over "'+b.text+'"');});
+    });
+    if(svg.classList.contains('map')) problems.push('labels:'+boxes.length);
+  });
+  const out=document.createElement('pre');out.id='label-check';out.textContent=JSON.stringify(problems);document.body.appendChild(out);
+})();
+</script>"#;
+
+/// The label problems the browser finds in a report, and how many labels
+/// its maps have.
+fn labels_in_browser(chromium: &str, report: &Path) -> (Vec<String>, usize) {
+    let checked = report.with_extension("checked.html");
+    let html = std::fs::read_to_string(report).unwrap();
+    std::fs::write(&checked, html.replace("</body>", &format!("{LABEL_CHECK}</body>"))).unwrap();
+    let url = format!("file://{}", checked.canonicalize().unwrap().display());
+    let dom = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1100,2400", "--dump-dom"])
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let start = dom.find(r#"<pre id="label-check">"#).expect("the check ran") + r#"<pre id="label-check">"#.len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let text = dom[start..end].replace("&quot;", "\"").replace("&amp;", "&");
+    let found: Vec<String> = serde_json::from_str(&text).unwrap();
+    let labels = found.iter().filter_map(|p| p.strip_prefix("labels:")).map(|n| n.parse::<usize>().unwrap()).sum();
+    (found.into_iter().filter(|p| !p.starts_with("labels:")).collect(), labels)
+}
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+}
+
+#[test]
+fn no_label_is_cut_or_drawn_over_another_in_the_browser() {
+    let Some(chromium) = chromium() else {
+        eprintln!("SKIPPED: no chromium (Debian: apt-get install chromium)");
+        return;
+    };
+    let vessel = demo().join("angara.html");
+    let made = tumen(&["report", "273356110", "--data", &data(), "--out", vessel.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    for report in [demo().join("report.html"), vessel] {
+        let (problems, labels) = labels_in_browser(chromium, &report);
+        assert!(problems.is_empty(), "{}: {problems:#?}", report.display());
+        // The check saw the maps' labels: places and countries.
+        assert!(labels >= 5, "{}: only {labels} map labels measured", report.display());
+        eprintln!("{}: {labels} map labels, none cut or overprinted", report.display());
+    }
 }
 
 /// RFC 7946's rules that QGIS relies on: a FeatureCollection of Features,

@@ -61,13 +61,27 @@ impl ObjectClass {
 
     /// A count in words: "73 rail cars", "1 container".
     pub fn counted(self, count: f64) -> String {
-        let (one, many) = match self {
-            ObjectClass::RailCar => ("rail car", "rail cars"),
-            ObjectClass::Container => ("container", "containers"),
-            ObjectClass::Vessel => ("vessel", "vessels"),
-            ObjectClass::Vehicle => ("vehicle", "vehicles"),
-        };
-        format!("{count:.0} {}", if count.round() == 1.0 { one } else { many })
+        format!("{count:.0} {}", if count.round() == 1.0 { self.singular() } else { self.plural() })
+    }
+
+    /// The class's name for one object: "rail car".
+    pub fn singular(self) -> &'static str {
+        match self {
+            ObjectClass::RailCar => "rail car",
+            ObjectClass::Container => "container",
+            ObjectClass::Vessel => "vessel",
+            ObjectClass::Vehicle => "vehicle",
+        }
+    }
+
+    /// The class's name for several: "rail cars", a chart's unit.
+    pub fn plural(self) -> &'static str {
+        match self {
+            ObjectClass::RailCar => "rail cars",
+            ObjectClass::Container => "containers",
+            ObjectClass::Vessel => "vessels",
+            ObjectClass::Vehicle => "vehicles",
+        }
     }
 
     /// A count of the class named `class` in words (any spelling

@@ -213,7 +213,7 @@ fn finish(
         })
         .collect();
     let sources: BTreeMap<u32, String> = records.into_iter().map(|s| (s.id, s.location)).collect();
-    let facilities = facility_series(dataset, &events, &sources)?;
+    let facilities = facility_series(dataset, &events, &sources, to)?;
     Ok(Case {
         subject,
         from,
@@ -281,12 +281,15 @@ fn sort_unique(events: &mut Vec<EventRecord>) {
 }
 
 /// The count series of each (site, class) with a facility anomaly among
-/// `events`: every count of that class there, and every anomaly found on
-/// it (those among `events` linked to their evidence rows).
+/// `events`: every count of that class there up to `until` (the end of
+/// what the report covers; the history before is what makes a count
+/// unusual), and every anomaly found on it by then, dated at its highest
+/// count (those among `events` linked to their evidence rows).
 fn facility_series(
     dataset: &Dataset,
     events: &[EventRecord],
     sources: &BTreeMap<u32, String>,
+    until: Timestamp,
 ) -> Result<Vec<CountSeries>, ReportError> {
     let mut wanted: BTreeMap<(String, String), ()> = BTreeMap::new();
     for e in events.iter().filter(|e| e.kind == "facility_anomaly") {
@@ -306,7 +309,7 @@ fn facility_series(
         let Some(object) = ObjectClass::parse(&class) else { continue };
         let mut counts: Vec<Count> = observations
             .iter()
-            .filter(|o| o.site == site && o.object == object)
+            .filter(|o| o.site == site && o.object == object && o.time <= until)
             .map(|o| Count {
                 at_ms: o.time.unix_ms(),
                 count: o.count,
@@ -322,12 +325,22 @@ fn facility_series(
         })?;
         let spikes = anomalies
             .iter()
+            .filter(|e| e.start <= until)
             .filter_map(|e| {
                 let a: Value = serde_json::from_str(&e.attributes).ok()?;
                 (a["object_class"].as_str() == Some(class.as_str())).then_some(())?;
+                let peak = a["peak_count"].as_f64()?;
+                // An anomaly spans a run of counts: it is drawn at the
+                // highest of them, the count that is unusual.
+                let at_peak = counts
+                    .iter()
+                    .filter(|c| c.at_ms >= e.start.unix_ms() && c.at_ms <= e.end.unix_ms())
+                    .find(|c| f64::from(c.count) == peak)
+                    .map_or(e.start.unix_ms(), |c| c.at_ms);
                 Some(Spike {
-                    at_ms: e.start.unix_ms(),
-                    count: a["peak_count"].as_f64()?,
+                    from_ms: e.start.unix_ms(),
+                    at_ms: at_peak,
+                    count: peak,
                     expected: a["expected"].as_f64()?,
                     link: linked.contains(e.id.as_str()).then(|| e.id.clone()),
                 })
@@ -335,7 +348,8 @@ fn facility_series(
             .collect();
         let site_name = observations.iter().find(|o| o.site == site).and_then(|o| o.site_name.clone());
         series.push(CountSeries {
-            title: format!("{} — {}", site_name.unwrap_or(site), class.replace('_', " ")),
+            title: format!("{} — {} counted", site_name.unwrap_or(site), object.plural()),
+            unit: object.plural().to_owned(),
             counts,
             spikes,
         });

@@ -7,7 +7,11 @@ use std::fmt::Write;
 
 use tumen_model::Timestamp;
 
+use crate::labels::{LabelLayout, Rect};
 use crate::svg::{escape, path_through, px};
+
+/// Spike labels' size (the `.spike` style).
+const SPIKE_FONT_PX: f64 = 12.0;
 
 /// One count of one class of objects at one site.
 #[derive(Clone, Debug)]
@@ -21,6 +25,10 @@ pub struct Count {
 /// A count the fusion found unusual.
 #[derive(Clone, Debug)]
 pub struct Spike {
+    /// When the unusual run of counts began (the highest before it is
+    /// what the run is measured against).
+    pub from_ms: i64,
+    /// Its highest count's time, where it is drawn.
     pub at_ms: i64,
     pub count: f64,
     pub expected: f64,
@@ -30,11 +38,13 @@ pub struct Spike {
 #[derive(Clone, Debug)]
 pub struct CountSeries {
     pub title: String,
+    /// What is counted, plural ("rail cars"): the vertical axis's unit.
+    pub unit: String,
     pub counts: Vec<Count>,
     pub spikes: Vec<Spike>,
 }
 
-const LEFT_PX: f64 = 44.0;
+const LEFT_PX: f64 = 58.0;
 const BOTTOM_PX: f64 = 22.0;
 
 /// The series as an SVG chart `width_px` × `height_px`.
@@ -61,6 +71,15 @@ pub fn render(series: &CountSeries, width_px: f64, height_px: f64) -> String {
     let (plot_w, plot_h) = (width_px - LEFT_PX - 10.0, height_px - BOTTOM_PX - 10.0);
     let x = |t: i64| LEFT_PX + (t - from_ms) as f64 / (to_ms - from_ms) as f64 * plot_w;
     let y = |v: f64| 10.0 + plot_h - v / y_top * plot_h;
+    let mut layout = LabelLayout::new(width_px, height_px);
+    // The unit, along the vertical axis.
+    let _ = write!(
+        svg,
+        r##"<text x="12" y="{}" transform="rotate(-90 12 {})" text-anchor="middle" class="tick">{}</text>"##,
+        px(10.0 + plot_h / 2.0),
+        px(10.0 + plot_h / 2.0),
+        escape(&series.unit)
+    );
     // Axes: counts every quarter of the top, and years.
     for i in 0..=4 {
         let v = y_top * f64::from(i) / 4.0;
@@ -92,7 +111,7 @@ pub fn render(series: &CountSeries, width_px: f64, height_px: f64) -> String {
     }
     // The highest count before the first spike: what "never more than"
     // means.
-    let first_spike = series.spikes.iter().map(|s| s.at_ms).min().unwrap_or(i64::MAX);
+    let first_spike = series.spikes.iter().map(|s| s.from_ms.min(s.at_ms)).min().unwrap_or(i64::MAX);
     if let Some(before) = series.counts.iter().filter(|c| c.at_ms < first_spike).map(|c| c.count).max() {
         let _ = write!(
             svg,
@@ -103,6 +122,9 @@ pub fn render(series: &CountSeries, width_px: f64, height_px: f64) -> String {
             px(LEFT_PX + 4.0),
             px(y(f64::from(before)) - 4.0)
         );
+        let text_px = crate::labels::text_width_px(&format!("highest before: {before}"), 11.0);
+        let baseline = y(f64::from(before)) - 4.0;
+        layout.block(Rect { left: LEFT_PX + 4.0, top: baseline - 11.0, right: LEFT_PX + 4.0 + text_px, bottom: baseline + 3.0 });
     }
     let points: Vec<(f64, f64)> = series.counts.iter().map(|c| (x(c.at_ms), y(f64::from(c.count)))).collect();
     let _ =
@@ -118,28 +140,40 @@ pub fn render(series: &CountSeries, width_px: f64, height_px: f64) -> String {
             escape(&c.cited)
         );
     }
+    // The counts' dots and the dashed line are left for the labels to
+    // avoid; spikes are labelled highest first, each where it is free.
+    for &(cx, cy) in &points {
+        layout.block(Rect::around(cx, cy, 2.2));
+    }
     let mut spikes: Vec<&Spike> = series.spikes.iter().collect();
-    spikes.sort_by_key(|s| s.at_ms);
-    // Labels of spikes close together are stacked, not overprinted.
-    let mut placed: Vec<(f64, f64)> = Vec::new();
+    spikes.sort_by(|a, b| b.count.total_cmp(&a.count).then(a.at_ms.cmp(&b.at_ms)));
+    for spike in &spikes {
+        layout.block(Rect::around(x(spike.at_ms), y(spike.count), 5.0));
+    }
     for spike in spikes {
         let (sx, top, bottom) = (x(spike.at_ms), y(spike.count), y(spike.expected));
-        let lx = (sx + 6.0).min(width_px - 150.0);
-        let mut ly = top + 4.0;
-        while placed.iter().any(|&(px_, py)| (px_ - lx).abs() < 150.0 && (py - ly).abs() < 14.0) {
-            ly += 14.0;
-        }
-        placed.push((lx, ly));
+        let text = format!("{:.0} vs {:.0} expected", spike.count, spike.expected);
+        let label = layout
+            .place_beside(sx, top, 5.0, &text, SPIKE_FONT_PX)
+            .map(|spot| {
+                format!(
+                    r##"<text x="{}" y="{}" text-anchor="{}" class="spike">{}</text>"##,
+                    px(spot.x),
+                    px(spot.y),
+                    spot.anchor,
+                    escape(&text)
+                )
+            })
+            .unwrap_or_default();
         let mark = format!(
-            r##"<path d="M{x} {bottom}V{top}" stroke="#c0392b" stroke-width="2"/><circle cx="{x}" cy="{top}" r="4.5" fill="#c0392b"/><text x="{lx}" y="{ly}" class="spike">{count:.0} vs {expected:.0} expected</text><title>{when}: {count:.0} against {expected:.0} expected</title>"##,
+            r##"<path d="M{x} {bottom}V{top}" stroke="#c0392b" stroke-width="2"/><circle cx="{x}" cy="{top}" r="4.5" fill="#c0392b"/>{label}<title>{when}: {count:.0} {unit} against {expected:.0} expected</title>"##,
             x = px(sx),
             top = px(top),
             bottom = px(bottom),
-            lx = px(lx),
-            ly = px(ly),
             count = spike.count,
+            unit = escape(&series.unit),
             expected = spike.expected,
-            when = Timestamp::from_unix_ms(spike.at_ms)
+            when = crate::describe::minute(Timestamp::from_unix_ms(spike.at_ms))
         );
         match &spike.link {
             Some(anchor) => {
@@ -177,13 +211,33 @@ mod tests {
             .collect();
         let series = CountSeries {
             title: "Tumangang rail cars".into(),
+            unit: "rail cars".into(),
             counts,
-            spikes: vec![Spike { at_ms: 600 * day, count: 73.0, expected: 12.0, link: Some("e1".into()) }],
+            spikes: vec![Spike { from_ms: 600 * day, at_ms: 600 * day, count: 73.0, expected: 12.0, link: Some("e1".into()) }],
         };
         let svg = render(&series, 600.0, 200.0);
         assert!(svg.contains("73 vs 12 expected"));
         assert!(svg.contains("highest before: 14"));
         assert!(svg.contains("href=\"#e1\""));
         assert!(svg.contains("obs.csv:2"));
+        assert!(svg.contains(">rail cars<"), "the unit is on the axis");
+    }
+
+    #[test]
+    fn spike_labels_close_together_do_not_overprint() {
+        let day = 86_400_000;
+        let counts: Vec<Count> =
+            (0..40).map(|i| Count { at_ms: i * 30 * day, count: 5, cited: "obs.csv:2".into() }).collect();
+        let spike = |at: i64, count: f64| Spike { from_ms: at * day, at_ms: at * day, count, expected: 6.0, link: None };
+        let series = CountSeries {
+            title: "Tikhoretsk".into(),
+            unit: "rail cars".into(),
+            counts,
+            spikes: vec![spike(1100, 57.0), spike(1104, 47.0), spike(1108, 52.0)],
+        };
+        let svg = render(&series, 1000.0, 240.0);
+        for label in ["57 vs 6 expected", "47 vs 6 expected", "52 vs 6 expected"] {
+            assert!(svg.contains(&format!(">{label}<")), "{label} left out");
+        }
     }
 }

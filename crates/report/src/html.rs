@@ -164,7 +164,11 @@ fn summary(page: &mut String, case: &Case, sea_leg: Option<&SeaLeg>) {
                 page,
                 r#"<dl class="facts"><dt>MMSI</dt><dd>{mmsi}</dd><dt>Flag its MMSI claims</dt><dd>{}</dd><dt>Events</dt><dd>{}</dd></dl>"#,
                 escape(&flag),
-                escape(&counts.join(", "))
+                escape(&if counts.is_empty() {
+                    "none stored (events come from `tumen run` over the dataset)".to_owned()
+                } else {
+                    counts.join(", ")
+                })
             );
         }
     }
@@ -448,6 +452,12 @@ fn timeline_section(page: &mut String, case: &Case) {
     page.push_str(r#"<section id="timeline"><h2>Timeline</h2>"#);
     let all: Vec<&EventRecord> = case.events.iter().chain(&case.context).collect();
     let mut lanes = Vec::new();
+    // A sighting from orbit that could be any of several of the case's
+    // vessels is drawn once, in a lane of its own naming them all.
+    let tracked: Vec<u32> = case.tracks.iter().map(|t| t.mmsi).collect();
+    let ambiguous = |e: &EventRecord| {
+        e.kind == "dark_detection" && e.mmsis.iter().filter(|m| tracked.contains(m)).count() >= 2
+    };
     for track in &case.tracks {
         let times: Vec<i64> = track.points.iter().map(|p| p.0).collect();
         let mut lane = Lane {
@@ -455,7 +465,7 @@ fn timeline_section(page: &mut String, case: &Case) {
             heard: timeline::heard_stretches(&times, SILENCE_DRAWN_MS),
             ..Lane::default()
         };
-        for e in all.iter().filter(|e| e.mmsis.contains(&track.mmsi)) {
+        for e in all.iter().filter(|e| e.mmsis.contains(&track.mmsi) && !ambiguous(e)) {
             let label = format!("{} – {}: {}", e.start, e.end, describe(e));
             let link = Some(e.id.clone());
             let (from_ms, to_ms) = (e.start.unix_ms(), e.end.unix_ms());
@@ -467,6 +477,22 @@ fn timeline_section(page: &mut String, case: &Case) {
         }
         lanes.push(lane);
     }
+    let mut shared: BTreeMap<Vec<u32>, Lane> = BTreeMap::new();
+    for e in all.iter().filter(|e| ambiguous(e)) {
+        let candidates: Vec<u32> = e.mmsis.iter().copied().filter(|m| tracked.contains(m)).collect();
+        let names: Vec<String> = candidates.iter().map(|&m| vessel_name(case, m)).collect();
+        let lane = shared.entry(candidates).or_insert_with(|| Lane {
+            label: format!("{} (from orbit)", names.join(" or ")),
+            ..Lane::default()
+        });
+        lane.moments.push(Moment {
+            at_ms: e.start.unix_ms(),
+            kind: MarkKind::of_event(&e.kind),
+            label: format!("{}: {}", minute(e.start), describe(e)),
+            link: Some(e.id.clone()),
+        });
+    }
+    lanes.extend(shared.into_values());
     // Facilities, and what satellites saw that names no vessel.
     let mut by_place: BTreeMap<String, Lane> = BTreeMap::new();
     for e in all.iter().filter(|e| e.mmsis.is_empty()) {
@@ -632,6 +658,15 @@ fn vessel_label(case: &Case, mmsi: u32) -> String {
 
 fn last_value(spans: &[StaticSpan], field: StaticField) -> Option<String> {
     spans.iter().filter(|s| s.field == field).max_by_key(|s| s.last_time).map(|s| s.value.clone())
+}
+
+/// A vessel's name alone when it has one, else its MMSI.
+fn vessel_name(case: &Case, mmsi: u32) -> String {
+    case.identities
+        .iter()
+        .find(|(m, _)| *m == mmsi)
+        .and_then(|(_, spans)| last_value(spans, StaticField::Name))
+        .unwrap_or_else(|| mmsi.to_string())
 }
 
 fn place_name(case: &Case, id: &str) -> String {

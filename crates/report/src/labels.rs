@@ -65,6 +65,8 @@ pub struct LabelLayout {
 
 /// How far a label stands off its point, in pixels.
 const GAP_PX: f64 = 7.0;
+/// How many lines above or below its point a label may go.
+const FARTHEST_ROWS: usize = 3;
 
 impl LabelLayout {
     /// A drawing `width_px` × `height_px`; labels keep 2 px inside it.
@@ -85,7 +87,7 @@ impl LabelLayout {
         let above = y - off - 3.0;
         let below = y + off + font_px;
         let middle = y + font_px * 0.35;
-        let spots = [
+        let mut spots = vec![
             (x + off, middle, "start"),
             (x - off, middle, "end"),
             (x + off * 0.6, above, "start"),
@@ -95,6 +97,16 @@ impl LabelLayout {
             (x, above, "middle"),
             (x, below, "middle"),
         ];
+        // Then farther out, a line at a time: crowded points still get
+        // their labels, a little off.
+        let line = font_px * 1.3;
+        for rows in 1..=FARTHEST_ROWS {
+            let shift = rows as f64 * line;
+            for (dx, anchor) in [(off, "start"), (-off, "end")] {
+                spots.push((x + dx, middle - shift, anchor));
+                spots.push((x + dx, middle + shift, anchor));
+            }
+        }
         self.place_at(&spots, text, font_px)
     }
 

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use tumen_model::Timestamp;
 
+use crate::labels::{LabelLayout, text_width_px};
 use crate::map::MarkKind;
 use crate::svg::{escape, px};
 
@@ -70,7 +71,10 @@ pub struct Band {
 
 const LABEL_PX: f64 = 190.0;
 const LANE_PX: f64 = 34.0;
-const AXIS_PX: f64 = 30.0;
+/// Two rows of window labels, then the dates.
+const AXIS_PX: f64 = 48.0;
+const TEXT_PX: f64 = 11.0;
+const LANE_TEXT_PX: f64 = 12.0;
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -93,6 +97,7 @@ pub fn render(lanes: &[Lane], bands: &[Band], from_ms: i64, to_ms: i64, width_px
     let plot_px = width_px - LABEL_PX - 10.0;
     let x = |t: i64| LABEL_PX + (t.clamp(from_ms, to_ms) - from_ms) as f64 / (to_ms - from_ms) as f64 * plot_px;
     let height = AXIS_PX + lanes.len().max(1) as f64 * LANE_PX + 8.0;
+    let mut layout = LabelLayout::new(width_px, height);
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -104,24 +109,35 @@ pub fn render(lanes: &[Lane], bands: &[Band], from_ms: i64, to_ms: i64, width_px
         let (x0, x1) = (x(band.from_ms), x(band.to_ms));
         let _ = write!(
             svg,
-            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#f9e79f" opacity="0.55"><title>{}</title></rect><text x="{}" y="12" class="band-label">{}</text>"##,
+            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#f9e79f" opacity="0.55"><title>{}</title></rect>"##,
             px(x0),
             px(AXIS_PX - 6.0),
             px((x1 - x0).max(2.0)),
             px(height - AXIS_PX),
             escape(&band.label),
-            px(x0),
-            escape(&band.label)
         );
+        // Over the window's start, else its end, on the first row free.
+        let spots = [(x0, 13.0, "start"), (x1, 13.0, "end"), (x0, 27.0, "start"), (x1, 27.0, "end")];
+        if let Some(spot) = layout.place_at(&spots, &band.label, TEXT_PX) {
+            let _ = write!(
+                svg,
+                r##"<text x="{}" y="{}" text-anchor="{}" class="band-label">{}</text>"##,
+                px(spot.x),
+                px(spot.y),
+                spot.anchor,
+                escape(&band.label)
+            );
+        }
     }
-    draw_axis(&mut svg, from_ms, to_ms, &x, height);
+    draw_axis(&mut svg, from_ms, to_ms, &x, height, &mut layout);
     for (i, lane) in lanes.iter().enumerate() {
         let top = AXIS_PX + i as f64 * LANE_PX;
         let mid = top + LANE_PX / 2.0;
         let _ = write!(
             svg,
-            r##"<text x="4" y="{}" class="lane-label">{}</text><path d="M{} {}H{}" stroke="#ddd"/>"##,
+            r##"<text x="4" y="{}" class="lane-label">{}<title>{}</title></text><path d="M{} {}H{}" stroke="#ddd"/>"##,
             px(mid + 4.0),
+            escape(&fitted(&lane.label, LABEL_PX - 10.0, LANE_TEXT_PX)),
             escape(&lane.label),
             px(LABEL_PX),
             px(mid),
@@ -202,7 +218,19 @@ fn linked(svg: &mut String, shape: &str, label: &str, link: Option<&str>) {
     }
 }
 
-fn draw_axis(svg: &mut String, from_ms: i64, to_ms: i64, x: &dyn Fn(i64) -> f64, height: f64) {
+/// `text` cut to fit `width_px` at `font_px`, with an ellipsis when cut.
+fn fitted(text: &str, width_px: f64, font_px: f64) -> String {
+    if text_width_px(text, font_px) <= width_px {
+        return text.to_owned();
+    }
+    let mut cut: String = text.to_owned();
+    while !cut.is_empty() && text_width_px(&format!("{cut}…"), font_px) > width_px {
+        cut.pop();
+    }
+    format!("{}…", cut.trim_end())
+}
+
+fn draw_axis(svg: &mut String, from_ms: i64, to_ms: i64, x: &dyn Fn(i64) -> f64, height: f64, layout: &mut LabelLayout) {
     let step = TICK_STEPS_MS.iter().copied().find(|s| (to_ms - from_ms) / s <= 10).unwrap_or(TICK_STEPS_MS[8]);
     // Ticks on whole steps from midnight UTC.
     let mut tick = from_ms.div_euclid(86_400_000) * 86_400_000;
@@ -221,16 +249,20 @@ fn draw_axis(svg: &mut String, from_ms: i64, to_ms: i64, x: &dyn Fn(i64) -> f64,
             }
         });
         let at = x(tick);
-        let _ = write!(
-            svg,
-            r##"<path d="M{} {}V{}" stroke="#eee"/><text x="{}" y="{}" class="tick">{}</text>"##,
-            px(at),
-            px(AXIS_PX - 4.0),
-            px(height - 8.0),
-            px(at + 2.0),
-            px(AXIS_PX - 8.0),
-            escape(&label.unwrap_or_default())
-        );
+        let label = label.unwrap_or_default();
+        let _ = write!(svg, r##"<path d="M{} {}V{}" stroke="#eee"/>"##, px(at), px(AXIS_PX - 4.0), px(height - 8.0));
+        // Right of its line, or left of it at the right edge.
+        let spots = [(at + 2.0, AXIS_PX - 6.0, "start"), (at - 2.0, AXIS_PX - 6.0, "end")];
+        if let Some(spot) = layout.place_at(&spots, &label, TEXT_PX) {
+            let _ = write!(
+                svg,
+                r##"<text x="{}" y="{}" text-anchor="{}" class="tick">{}</text>"##,
+                px(spot.x),
+                px(spot.y),
+                spot.anchor,
+                escape(&label)
+            );
+        }
         tick += step;
     }
 }
@@ -279,5 +311,29 @@ mod tests {
         assert!(svg.contains(">loading<"));
         // Daily ticks over ten days, the year on the first.
         assert!(svg.contains(">1 Jan 1970<") && svg.contains(">2 Jan<"), "{svg}");
+    }
+
+    #[test]
+    fn long_lane_names_are_cut_to_their_margin_and_kept_whole_on_hover() {
+        let long = "Tikhoretsk ammunition depot (719th base, near Kamenny)";
+        let cut = fitted(long, LABEL_PX - 10.0, LANE_TEXT_PX);
+        assert!(cut.ends_with('…') && cut.len() < long.len());
+        assert!(text_width_px(&cut, LANE_TEXT_PX) <= LABEL_PX - 10.0);
+        assert_eq!(fitted("MARIA", LABEL_PX - 10.0, LANE_TEXT_PX), "MARIA");
+        let lane = Lane { label: long.into(), ..Lane::default() };
+        let svg = render(&[lane], &[], 0, 86_400_000, 900.0);
+        assert!(svg.contains(&format!("<title>{long}</title>")));
+    }
+
+    #[test]
+    fn window_labels_close_together_take_two_rows() {
+        let day = 86_400_000;
+        let bands = [
+            Band { from_ms: 2 * day, to_ms: 2 * day, label: "loading".into() },
+            Band { from_ms: 2 * day + 3_600_000, to_ms: 2 * day + 3_600_000, label: "landing".into() },
+        ];
+        let svg = render(&[], &bands, 0, 30 * day, 900.0);
+        assert!(svg.contains(r#"y="13" text-anchor="start" class="band-label">loading<"#), "{svg}");
+        assert!(svg.contains(r#"y="27" text-anchor="start" class="band-label">landing<"#), "{svg}");
     }
 }
