@@ -185,6 +185,10 @@ fn a_person_signs_in_opens_a_chain_then_a_vessel() {
     browser.wait_until("document.getElementById('live').textContent.startsWith('alerts: live')");
     let events = browser.eval("document.querySelectorAll('#events tr[id]').length").as_u64().unwrap();
     assert!(events > 100, "{events} events listed");
+    // Vessels are named once their identity arrives; alerts on a chain
+    // link to it.
+    browser.wait_until("[...document.querySelectorAll('a.vessel')].some(a => a.textContent.includes('MARIA'))");
+    browser.wait_until("document.querySelector('#alerts a.chain[href^=\"/ui/chains/chain-\"]')");
     // Every map mark links to an event row of the page.
     let unresolved = browser.eval(
         "[...document.querySelectorAll('#overview-map a')].map(a => a.getAttribute('href')).filter(h => h.startsWith('#') && !document.getElementById(h.slice(1))).length",

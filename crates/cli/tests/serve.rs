@@ -109,6 +109,14 @@ fn the_openapi_document_is_true() {
     assert!(dark.as_array().unwrap().iter().all(|e| e["kind"] == "dark_detection" && e["place"] == "najin"));
     let chain = get_json(&server, &format!("/api/chains/{chain_id}"));
     assert_eq!(chain["linked_events"].as_array().unwrap().len(), chain["events"].as_array().unwrap().len());
+    // Ids as people type them: a place in any case, a chain by its first
+    // characters (as on the command line); a miss suggests near places.
+    assert_eq!(get_json(&server, "/api/events?kind=dark_detection&place=Najin"), dark);
+    let prefix = &chain_id[..14];
+    assert_eq!(get_json(&server, &format!("/api/chains/{prefix}"))["id"], chain["id"]);
+    let (status, body) = get(&server, "/api/events?place=naj", Some(&server.token));
+    assert_eq!(status, 400);
+    assert!(body.contains("did you mean") && body.contains("najin"), "{body}");
 }
 
 #[test]

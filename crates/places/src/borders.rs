@@ -109,7 +109,8 @@ mod tests {
         // Round the mouth of the Tumen: China, North Korea and Russia meet.
         let (lon_min, lat_min, lon_max, lat_max) = (129.5, 41.8, 131.5, 43.5);
         assert!(!borders.lines_within(lon_min, lat_min, lon_max, lat_max).is_empty());
-        let names: Vec<&str> = borders.names_within(lon_min, lat_min, lon_max, lat_max).into_iter().map(|(n, _)| n).collect();
+        let names: Vec<&str> =
+            borders.names_within(lon_min, lat_min, lon_max, lat_max).into_iter().map(|(n, _)| n).collect();
         for country in ["China", "North Korea", "Russia"] {
             assert!(names.contains(&country), "{country} not in {names:?}");
         }

@@ -19,5 +19,5 @@ pub use borders::Borders;
 pub use coast_detail::CoastDetail;
 pub use gazetteer::{Gazetteer, Place, PlaceKind, Shape};
 pub use land::{Land, LandError};
-pub use sea_route::{SeaRoute, sea_route};
 pub use read::{DEFAULT_RADIUS_KM, FeatureError, GazetteerError, ReadPlaces, read_geojson, slug};
+pub use sea_route::{SeaRoute, sea_route};

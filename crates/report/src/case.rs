@@ -84,17 +84,14 @@ pub fn chain_case(
     chain_id: &str,
 ) -> Result<Case, ReportError> {
     let catalog = dataset.catalog();
-    let records: Vec<_> = catalog.chains(0.0)?.into_iter().filter(|r| r.id.starts_with(chain_id)).collect();
+    let records = catalog.chains_matching(chain_id)?;
     let record = match records.as_slice() {
         [] => return Err(ReportError::NoChain(chain_id.to_owned())),
         [one] => one,
-        several => match several.iter().find(|r| r.id == chain_id) {
-            Some(exact) => exact,
-            None => {
-                let ids: Vec<&str> = several.iter().map(|r| r.id.as_str()).collect();
-                return Err(ReportError::AmbiguousChain(chain_id.to_owned(), ids.join(", ")));
-            }
-        },
+        several => {
+            let ids: Vec<&str> = several.iter().map(|r| r.id.as_str()).collect();
+            return Err(ReportError::AmbiguousChain(chain_id.to_owned(), ids.join(", ")));
+        }
     };
     let chain: Chain = serde_json::from_str(&record.chain).map_err(|e| ReportError::BadChain(record.id.clone(), e))?;
     let corridor = corridors.iter().find(|c| c.id == chain.corridor).cloned();

@@ -124,7 +124,12 @@ pub fn render(series: &CountSeries, width_px: f64, height_px: f64) -> String {
         );
         let text_px = crate::labels::text_width_px(&format!("highest before: {before}"), 11.0);
         let baseline = y(f64::from(before)) - 4.0;
-        layout.block(Rect { left: LEFT_PX + 4.0, top: baseline - 11.0, right: LEFT_PX + 4.0 + text_px, bottom: baseline + 3.0 });
+        layout.block(Rect {
+            left: LEFT_PX + 4.0,
+            top: baseline - 11.0,
+            right: LEFT_PX + 4.0 + text_px,
+            bottom: baseline + 3.0,
+        });
     }
     let points: Vec<(f64, f64)> = series.counts.iter().map(|c| (x(c.at_ms), y(f64::from(c.count)))).collect();
     let _ =
@@ -213,7 +218,13 @@ mod tests {
             title: "Tumangang rail cars".into(),
             unit: "rail cars".into(),
             counts,
-            spikes: vec![Spike { from_ms: 600 * day, at_ms: 600 * day, count: 73.0, expected: 12.0, link: Some("e1".into()) }],
+            spikes: vec![Spike {
+                from_ms: 600 * day,
+                at_ms: 600 * day,
+                count: 73.0,
+                expected: 12.0,
+                link: Some("e1".into()),
+            }],
         };
         let svg = render(&series, 600.0, 200.0);
         assert!(svg.contains("73 vs 12 expected"));
@@ -228,7 +239,8 @@ mod tests {
         let day = 86_400_000;
         let counts: Vec<Count> =
             (0..40).map(|i| Count { at_ms: i * 30 * day, count: 5, cited: "obs.csv:2".into() }).collect();
-        let spike = |at: i64, count: f64| Spike { from_ms: at * day, at_ms: at * day, count, expected: 6.0, link: None };
+        let spike =
+            |at: i64, count: f64| Spike { from_ms: at * day, at_ms: at * day, count, expected: 6.0, link: None };
         let series = CountSeries {
             title: "Tikhoretsk".into(),
             unit: "rail cars".into(),

@@ -441,8 +441,9 @@ fn rail_route(case: &Case) -> Vec<Route> {
         drawn.push(Route {
             stops: overland,
             kind: RouteKind::RailOverland,
-            title: "rail-only route overland (schematic): its counts speak of the same period, not of this cargo's path"
-                .into(),
+            title:
+                "rail-only route overland (schematic): its counts speak of the same period, not of this cargo's path"
+                    .into(),
         });
     }
     drawn
@@ -455,9 +456,8 @@ fn timeline_section(page: &mut String, case: &Case) {
     // A sighting from orbit that could be any of several of the case's
     // vessels is drawn once, in a lane of its own naming them all.
     let tracked: Vec<u32> = case.tracks.iter().map(|t| t.mmsi).collect();
-    let ambiguous = |e: &EventRecord| {
-        e.kind == "dark_detection" && e.mmsis.iter().filter(|m| tracked.contains(m)).count() >= 2
-    };
+    let ambiguous =
+        |e: &EventRecord| e.kind == "dark_detection" && e.mmsis.iter().filter(|m| tracked.contains(m)).count() >= 2;
     for track in &case.tracks {
         let times: Vec<i64> = track.points.iter().map(|p| p.0).collect();
         let mut lane = Lane {
@@ -481,10 +481,9 @@ fn timeline_section(page: &mut String, case: &Case) {
     for e in all.iter().filter(|e| ambiguous(e)) {
         let candidates: Vec<u32> = e.mmsis.iter().copied().filter(|m| tracked.contains(m)).collect();
         let names: Vec<String> = candidates.iter().map(|&m| vessel_name(case, m)).collect();
-        let lane = shared.entry(candidates).or_insert_with(|| Lane {
-            label: format!("{} (from orbit)", names.join(" or ")),
-            ..Lane::default()
-        });
+        let lane = shared
+            .entry(candidates)
+            .or_insert_with(|| Lane { label: format!("{} (from orbit)", names.join(" or ")), ..Lane::default() });
         lane.moments.push(Moment {
             at_ms: e.start.unix_ms(),
             kind: MarkKind::of_event(&e.kind),

@@ -71,7 +71,10 @@ const FARTHEST_ROWS: usize = 3;
 impl LabelLayout {
     /// A drawing `width_px` × `height_px`; labels keep 2 px inside it.
     pub fn new(width_px: f64, height_px: f64) -> LabelLayout {
-        LabelLayout { frame: Rect { left: 2.0, top: 2.0, right: width_px - 2.0, bottom: height_px - 2.0 }, taken: Vec::new() }
+        LabelLayout {
+            frame: Rect { left: 2.0, top: 2.0, right: width_px - 2.0, bottom: height_px - 2.0 },
+            taken: Vec::new(),
+        }
     }
 
     /// Room no label may take: a symbol, a legend, a scale bar.
@@ -125,8 +128,12 @@ impl LabelLayout {
             };
             // From the ascenders' top to the descenders' foot.
             let rect = Rect { left, top: y - font_px * 0.95, right: left + width, bottom: y + font_px * 0.3 };
-            (rect.within(&self.frame) && !self.taken.iter().any(|t| t.overlaps(&rect)))
-                .then_some(Placed { x, y, anchor, rect })
+            (rect.within(&self.frame) && !self.taken.iter().any(|t| t.overlaps(&rect))).then_some(Placed {
+                x,
+                y,
+                anchor,
+                rect,
+            })
         })?;
         self.taken.push(placed.rect);
         Some(placed)

@@ -659,7 +659,8 @@ fn name_countries(body: &mut String, view: &MapView, borders: &Borders, layout: 
             xy.iter().map(|p| p.0).sum::<f64>() / xy.len() as f64,
             xy.iter().map(|p| p.1).sum::<f64>() / xy.len() as f64,
         );
-        let mut spots: Vec<(f64, f64, &'static str)> = xy.iter().map(|&(x, y)| (x, y + COUNTRY_FONT_PX * 0.35, "middle")).collect();
+        let mut spots: Vec<(f64, f64, &'static str)> =
+            xy.iter().map(|&(x, y)| (x, y + COUNTRY_FONT_PX * 0.35, "middle")).collect();
         spots.sort_by(|a, b| {
             let d = |s: &(f64, f64, &str)| (s.0 - middle.0).powi(2) + (s.1 - middle.1).powi(2);
             d(a).total_cmp(&d(b))

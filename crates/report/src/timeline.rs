@@ -230,7 +230,14 @@ fn fitted(text: &str, width_px: f64, font_px: f64) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn draw_axis(svg: &mut String, from_ms: i64, to_ms: i64, x: &dyn Fn(i64) -> f64, height: f64, layout: &mut LabelLayout) {
+fn draw_axis(
+    svg: &mut String,
+    from_ms: i64,
+    to_ms: i64,
+    x: &dyn Fn(i64) -> f64,
+    height: f64,
+    layout: &mut LabelLayout,
+) {
     let step = TICK_STEPS_MS.iter().copied().find(|s| (to_ms - from_ms) / s <= 10).unwrap_or(TICK_STEPS_MS[8]);
     // Ticks on whole steps from midnight UTC.
     let mut tick = from_ms.div_euclid(86_400_000) * 86_400_000;

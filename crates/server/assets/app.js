@@ -242,7 +242,30 @@ async function overview() {
 }
 
 function vesselLinks(mmsis) {
-  return (mmsis || []).flatMap((m, i) => [i ? ', ' : '', link(`/ui/vessels/${m}`, String(m), { class: 'vessel' })]);
+  const links = (mmsis || []).flatMap((m, i) => [i ? ', ' : '', link(`/ui/vessels/${m}`, String(m), { class: 'vessel', 'data-mmsi': String(m) })]);
+  queueMicrotask(nameVessels);
+  return links;
+}
+
+// Vessel links show the MMSI at once and the broadcast name when it is
+// known: each vessel's identity is asked for once per page load, for at
+// most NAMES_ASKED vessels (a filter can list thousands).
+const NAMES_ASKED = 80;
+const vesselNames = new Map();
+function nameVessels() {
+  const unnamed = [...document.querySelectorAll('a.vessel[data-mmsi]:not([data-named])')];
+  for (const a of unnamed) {
+    const mmsi = a.dataset.mmsi;
+    if (!vesselNames.has(mmsi)) {
+      if (vesselNames.size >= NAMES_ASKED) continue;
+      vesselNames.set(mmsi, api(`/api/vessels/${mmsi}`).then((v) => {
+        const names = (v.identity || []).filter((s) => s.field === 'name');
+        return names.length ? names[names.length - 1].value : null;
+      }).catch(() => null));
+    }
+    a.dataset.named = 'asked';
+    vesselNames.get(mmsi).then((name) => { if (name) a.textContent = `${mmsi} ${name}`; });
+  }
 }
 
 function eventsTable(container, list) {
@@ -282,10 +305,14 @@ function chainsList(container, list, placeNames) {
 let alertsShown = null;
 
 function alertItem(a, fresh) {
+  // An alert on a chain opens the chain; one on an event names it.
+  const subject = !a.subject ? ''
+    : a.subject.startsWith('chain-') ? link(`/ui/chains/${a.subject}`, 'the suspected shipment', { class: 'chain' })
+    : el('code', {}, a.subject);
   return el('li', { class: fresh ? 'fresh' : '' },
     el('div', { class: 'when' }, `${a.time} · ${a.rule}`),
     el('div', {}, a.message || a.when),
-    el('div', {}, vesselLinks(a.mmsis)));
+    el('div', {}, vesselLinks(a.mmsis), a.mmsis && a.mmsis.length && subject ? ' · ' : '', subject));
 }
 
 // Follows /api/alerts/stream for as long as the page is open (fetch, not

@@ -151,24 +151,48 @@ pub(crate) async fn event_query(p: &Params, state: &Arc<AppState>) -> Result<Eve
         let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
         return Err(ApiError::bad_request(format!("kind {kind:?}: one of {}", kinds.join(", "))));
     }
-    if let Some(place) = p.text("place")
+    // Place ids are lower-case slugs; "Najin" means najin.
+    let place = p.text("place").map(|p| p.trim().to_lowercase());
+    if let Some(place) = &place
         && state.gazetteer().get(place).is_none()
     {
-        let wanted = place.to_owned();
-        let known =
-            state.with_dataset(move |dataset, state| Ok(state.reload_gazetteer(dataset)?.get(&wanted).is_some()));
-        if !known.await? {
-            return Err(ApiError::bad_request(format!("place {place:?}: not in the gazetteer (GET /api/places)")));
+        let wanted = place.clone();
+        let near = state
+            .with_dataset(move |dataset, state| {
+                let gazetteer = state.reload_gazetteer(dataset)?;
+                Ok(if gazetteer.get(&wanted).is_some() { None } else { Some(places_like(&gazetteer, &wanted)) })
+            })
+            .await?;
+        if let Some(near) = near {
+            let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };
+            return Err(ApiError::bad_request(format!(
+                "place {place:?}: not in the gazetteer (GET /api/places lists them){hint}"
+            )));
         }
     }
     Ok(EventQuery {
         kind,
         mmsi: p.text("mmsi").map(mmsi_of).transpose()?,
-        place: p.text("place").map(str::to_owned),
+        place,
         from: p.time("from", false)?,
         to: p.time("to", true)?,
         limit: p.limit()?,
     })
+}
+
+/// Up to five place ids like `wanted`: those whose id or name holds it,
+/// then those whose id begins as it does.
+fn places_like(gazetteer: &tumen_places::Gazetteer, wanted: &str) -> Vec<String> {
+    let holds = |p: &&tumen_places::Place| p.id.contains(wanted) || p.name.to_lowercase().contains(wanted);
+    let prefix: String = wanted.chars().take(3).collect();
+    let begins = |p: &&tumen_places::Place| !prefix.is_empty() && p.id.starts_with(&prefix);
+    let places = gazetteer.places();
+    let mut near: Vec<String> = places.iter().filter(holds).map(|p| p.id.clone()).collect();
+    near.extend(places.iter().filter(begins).map(|p| p.id.clone()));
+    let mut seen = std::collections::BTreeSet::new();
+    near.retain(|id| seen.insert(id.clone()));
+    near.truncate(5);
+    near
 }
 
 /// `GET /api/events?kind=&mmsi=&place=&from=&to=&limit=`
@@ -199,17 +223,23 @@ pub async fn chains(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
         .await
 }
 
-/// `GET /api/chains/{id}`: the chain and the events it links.
+/// `GET /api/chains/{id}`: the chain and the events it links (`id` may be
+/// the first characters of one, as on the command line).
 pub async fn chain(State(state): State<Arc<AppState>>, Path(id): Path<String>, RawQuery(query): RawQuery) -> Answer {
     Params::parse(query.as_deref(), &[])?;
     state
         .with_dataset(move |dataset, _| {
             let catalog = dataset.catalog();
-            let record = catalog
-                .chains(0.0)?
-                .into_iter()
-                .find(|c| c.id == id)
-                .ok_or_else(|| ApiError::not_found(format!("no chain {id:?}")))?;
+            // By id or its first characters, as on the command line.
+            let mut records = catalog.chains_matching(&id)?;
+            let record = match records.len() {
+                0 => return Err(ApiError::not_found(format!("no chain {id:?} (GET /api/chains lists them)"))),
+                1 => records.remove(0),
+                _ => {
+                    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+                    return Err(ApiError::bad_request(format!("{id:?} begins several chains: {}", ids.join(", "))));
+                }
+            };
             let mut chain: Value = serde_json::from_str(&record.chain).map_err(ApiError::internal)?;
             let ids: Vec<String> = chain["events"]
                 .as_array()

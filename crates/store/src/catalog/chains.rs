@@ -66,6 +66,18 @@ impl Catalog {
         Ok(())
     }
 
+    /// The chains whose id is `id` or begins with it (ids are long: people
+    /// type their first characters, as they do commit hashes): the exact
+    /// one alone when there is one.
+    pub fn chains_matching(&self, id: &str) -> Result<Vec<ChainRecord>, CatalogError> {
+        let wanted = id.trim().to_ascii_lowercase();
+        let mut found: Vec<ChainRecord> = self.chains(0.0)?.into_iter().filter(|r| r.id.starts_with(&wanted)).collect();
+        if let Some(exact) = found.iter().position(|r| r.id == wanted) {
+            return Ok(vec![found.swap_remove(exact)]);
+        }
+        Ok(found)
+    }
+
     /// Every chain of at least `min_confidence`, by start.
     pub fn chains(&self, min_confidence: f64) -> Result<Vec<ChainRecord>, CatalogError> {
         let mut statement = self.conn.prepare(
