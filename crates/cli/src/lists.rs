@@ -21,7 +21,10 @@ enum ListsCommand {
     /// command), the UN 1718 vessels table (CSV), an EU annex table (CSV),
     /// the UK Sanctions List CSV, or OpenSanctions FollowTheMoney JSON lines
     /// — told from the content. A list imported again replaces its earlier
-    /// version; what was added, removed and changed is reported.
+    /// version; what was added, removed and changed is reported. An import
+    /// that would remove over half of a list, or reads as another format
+    /// than the list's last import, is refused unless `--replace` is given
+    /// (a truncated or malformed download must not empty a sanctions list).
     Import(ImportArgs),
     /// List the imported watch lists, or their entries.
     List(ListArgs),
@@ -41,6 +44,10 @@ struct ImportArgs {
     /// publishers need two names.
     #[arg(long)]
     list: Option<String>,
+    /// Replace the stored list even when this import would remove most of
+    /// it or reads as another format.
+    #[arg(long)]
+    replace: bool,
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
@@ -85,15 +92,26 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
     let read = read_lists(&files, args.format)?;
     let name = args.list.clone().unwrap_or_else(|| read.list.clone());
     let mut dataset = Dataset::open(&args.data)?;
+    let entries_json = |source_id: u32, imported_unix_ms: i64| -> Result<Vec<(String, String)>> {
+        let mut rows = Vec::with_capacity(read.entries.len());
+        for entry in &read.entries {
+            let entry = WatchEntry { list: name.clone(), source_id, imported_unix_ms, ..entry.clone() };
+            rows.push((entry.id.clone(), serde_json::to_string(&entry)?));
+        }
+        Ok(rows)
+    };
+    // Weigh the replacement before anything is recorded.
+    if !args.replace
+        && let Some(refusal) = replacement_refused(&dataset, &name, read.format.name(), &entries_json(0, 0)?)?
+    {
+        crate::sources::report_skipped(&read.skipped);
+        anyhow::bail!(
+            "{refusal}; nothing was changed (--replace replaces it anyway, --list NAME keeps this one apart)"
+        );
+    }
     let main_file = args.files.iter().find(|p| p.display().to_string() == read.file).unwrap_or(&args.files[0]);
     let (source_id, imported) = crate::sources::register(&dataset, main_file, "list", read.format.name())?;
-    let mut rows = Vec::with_capacity(read.entries.len());
-    for mut entry in read.entries {
-        entry.list = name.clone();
-        entry.source_id = source_id;
-        entry.imported_unix_ms = imported.unix_ms();
-        rows.push((entry.id.clone(), serde_json::to_string(&entry)?));
-    }
+    let rows = entries_json(source_id, imported.unix_ms())?;
     let file_names: Vec<String> = files.iter().map(|(f, _)| f.clone()).collect();
     let changes = dataset.catalog_mut().put_watch_list(&name, read.format.name(), &file_names.join(","), &rows)?;
     eprintln!(
@@ -111,6 +129,40 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
     }
     crate::sources::report_skipped(&read.skipped);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Share of a stored list an import may remove without `--replace`.
+const MOST_REMOVED: f64 = 0.5;
+
+/// Why replacing list `name` with `entries` looks like a mistake, if it
+/// does: it reads as another format than the list's last import, or it
+/// would remove more than half of a list of several entries.
+fn replacement_refused(
+    dataset: &Dataset,
+    name: &str,
+    format: &str,
+    entries: &[(String, String)],
+) -> Result<Option<String>> {
+    let catalog = dataset.catalog();
+    let Some(stored) = catalog.watch_lists()?.into_iter().find(|l| l.name == name) else { return Ok(None) };
+    if stored.format != format {
+        return Ok(Some(format!(
+            "refusing to replace {name}: it was imported from {} as {}, and this reads as {format}",
+            stored.files, stored.format
+        )));
+    }
+    let changes = catalog.watch_list_changes(name, entries)?;
+    let removed = changes.removed.len() as f64;
+    if stored.entries >= 4 && removed > MOST_REMOVED * stored.entries as f64 {
+        return Ok(Some(format!(
+            "refusing to replace {name}: this import would remove {} of its {} entries and keep {} (a truncated or malformed file? {} rows read)",
+            changes.removed.len(),
+            stored.entries,
+            stored.entries as usize - changes.removed.len(),
+            entries.len()
+        )));
+    }
+    Ok(None)
 }
 
 fn list(args: &ListArgs) -> Result<ExitCode> {

@@ -46,3 +46,71 @@ fn lists_are_imported_reimported_and_bad_files_refused() {
     let listed = String::from_utf8(tumen(&["lists", "list", "--data", &data, "--format", "json"]).stdout).unwrap();
     assert_eq!(listed.lines().count(), 1, "only the OFAC list is stored: {listed}");
 }
+
+/// A UN 1718 vessels table of `names` (IMO numbers 9000001…), with `row`
+/// in place of the vessel line numbered `broken` (1-based), if any.
+fn un_table(names: &[&str], broken: Option<(usize, &str)>) -> String {
+    let mut text = String::from(
+        "vessel_name,imo_number,designated_owner,mmsi,flag,call_sign,other_information,type,date_of_designation\n",
+    );
+    for (i, name) in names.iter().enumerate() {
+        match broken {
+            Some((n, row)) if n == i + 1 => text.push_str(row),
+            _ => text.push_str(&format!("{name},{},,,DPRK,,,Cargo,2018-03-30", 9_000_001 + i)),
+        }
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn a_broken_download_never_empties_a_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let import = |file: &str, extra: &[&str]| {
+        let mut args = vec!["lists", "import", file, "--data", &data];
+        args.extend(extra);
+        let out = tumen(&args);
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let ships = ["ALPHA", "BRAVO", "CHARLIE", "DELTA", "ECHO", "FOXTROT"];
+    let (ok, stderr) = import(&write("un.csv", &un_table(&ships, None)), &[]);
+    assert!(ok && stderr.contains("6 vessels; 6 added"), "{stderr}");
+
+    // The same entries from another file are not "changed".
+    let (ok, stderr) = import(&write("un-copy.csv", &un_table(&ships, None)), &[]);
+    assert!(ok && stderr.contains("6 vessels; 0 added, 0 removed, 0 changed"), "{stderr}");
+
+    // A quote opened in CHARLIE's row (line 4) and never closed: that row is
+    // refused with its line, and the rows after it are read as rows.
+    let unclosed = un_table(&ships, Some((3, "\"CHARLIE,9000003,,,DPRK,,,Cargo,2018-03-30")));
+    let (ok, stderr) = import(&write("un-unclosed.csv", &unclosed), &[]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("5 vessels; 0 added, 1 removed, 0 changed"), "{stderr}");
+    assert!(stderr.contains("un-unclosed.csv:4: a quote opened on line 4"), "{stderr}");
+    let entries =
+        String::from_utf8(tumen(&["lists", "list", "--data", &data, "--entries", "all", "--format", "json"]).stdout)
+            .unwrap();
+    for kept in ["DELTA", "ECHO", "FOXTROT"] {
+        assert!(entries.contains(kept), "{kept} swallowed: {entries}");
+    }
+
+    // A truncated download would remove most of the list: refused, the
+    // list untouched; --replace replaces it anyway.
+    let (ok, stderr) = import(&write("un-truncated.csv", &un_table(&ships[..1], None)), &[]);
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains("would remove 4 of its 5 entries"), "{stderr}");
+    let listed = String::from_utf8(tumen(&["lists", "list", "--data", &data, "--format", "json"]).stdout).unwrap();
+    assert!(listed.contains("\"vessels\":5"), "the list is as it was: {listed}");
+    let (ok, stderr) = import(&dir.path().join("un-truncated.csv").display().to_string(), &["--replace"]);
+    assert!(ok && stderr.contains("1 vessels; 0 added, 4 removed"), "{stderr}");
+
+    // Another format under the list's name: refused, naming both.
+    let (ok, stderr) = import(&fixture("eu-annex-xlii.csv"), &["--list", "un-1718"]);
+    assert!(!ok && stderr.contains("refusing to replace un-1718") && stderr.contains("reads as eu"), "{stderr}");
+}

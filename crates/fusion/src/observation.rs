@@ -7,7 +7,7 @@
 //! `railcar` are one).
 
 use tumen_model::{LatLon, ObjectClass, Observation, Timestamp};
-use tumen_table::{Lines, Skipped, cell, csv_reader, header, rows};
+use tumen_table::{Csv, Lines, Skipped, cell};
 
 #[derive(Debug, Default)]
 pub struct ObservationsRead {
@@ -20,8 +20,8 @@ pub struct ObservationsRead {
 pub fn read_observations(file: &str, text: &str) -> Result<ObservationsRead, String> {
     let mut read = ObservationsRead::default();
     let lines = Lines::new(text);
-    let mut reader = csv_reader(text, true);
-    let Some(columns) = header(&mut reader, 1, file, &mut read.skipped) else { return Ok(read) };
+    let mut csv = Csv::new(text, true);
+    let Some(columns) = csv.header(1, file, &mut read.skipped) else { return Ok(read) };
     let site = columns.any(&["site", "site_id", "facility"]);
     let time = columns.any(&["time", "date", "timestamp", "image_time", "acquired"]);
     let object = columns.any(&["object_class", "object", "class"]);
@@ -40,7 +40,7 @@ pub fn read_observations(file: &str, text: &str) -> Result<ObservationsRead, Str
     let (site_name, lat, lon) =
         (columns.any(&["site_name", "name"]), columns.any(&["lat", "latitude"]), columns.any(&["lon", "longitude"]));
     let provider = columns.any(&["source", "provider"]);
-    for (line, record) in rows(&mut reader, &lines, 0, file, &mut read.skipped) {
+    for (line, record) in csv.rows(&lines, 0, file, &mut read.skipped) {
         let skip = |reason: String| Skipped::new(file, line, reason);
         let Some(site_id) = cell(&record, site) else {
             read.skipped.push(skip("no site".into()));

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use tumen_model::{Detection, LatLon, Scene, Timestamp};
-use tumen_table::{Lines, Skipped, cell, csv_reader, header, rows};
+use tumen_table::{Csv, Lines, Skipped, cell};
 
 use crate::imagery::{parse_polygon_wkt, rectangle, ring};
 
@@ -181,8 +181,8 @@ fn read_detections_csv(
 ) -> DetectionsRead {
     let mut read = DetectionsRead::default();
     let lines = Lines::new(text);
-    let mut reader = csv_reader(text, true);
-    let Some(columns) = header(&mut reader, 1, file, &mut read.skipped) else { return read };
+    let mut csv = Csv::new(text, true);
+    let Some(columns) = csv.header(1, file, &mut read.skipped) else { return read };
     let layout = layout(format);
     let column = |names: &[&str]| columns.any(names);
     let (id, scene, time, lat, lon) =
@@ -196,7 +196,7 @@ fn read_detections_csv(
         return read;
     }
     let mut footprints: HashMap<String, Scene> = HashMap::new();
-    for (line, record) in rows(&mut reader, &lines, 0, file, &mut read.skipped) {
+    for (line, record) in csv.rows(&lines, 0, file, &mut read.skipped) {
         if cell(&record, is_vessel).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no")) {
             read.not_vessels += 1;
             continue;
@@ -271,8 +271,8 @@ fn read_detections_csv(
 fn read_scenes_csv(file: &str, text: &str) -> DetectionsRead {
     let mut read = DetectionsRead::default();
     let lines = Lines::new(text);
-    let mut reader = csv_reader(text, true);
-    let Some(columns) = header(&mut reader, 1, file, &mut read.skipped) else { return read };
+    let mut csv = Csv::new(text, true);
+    let Some(columns) = csv.header(1, file, &mut read.skipped) else { return read };
     let (id, satellite, time) = (
         columns.any(&["scene_id", "id"]),
         columns.any(&["satellite", "platform", "mission"]),
@@ -281,7 +281,7 @@ fn read_scenes_csv(file: &str, text: &str) -> DetectionsRead {
     let footprint = columns.any(&["footprint_wkt", "footprint", "wkt"]);
     let (center_lat, center_lon) = (columns.index("center_lat"), columns.index("center_lon"));
     let (width_km, height_km) = (columns.index("width_km"), columns.index("height_km"));
-    for (line, record) in rows(&mut reader, &lines, 0, file, &mut read.skipped) {
+    for (line, record) in csv.rows(&lines, 0, file, &mut read.skipped) {
         let skip = |reason: &str| Skipped::new(file, line, reason);
         let Some(scene_id) = cell(&record, id) else {
             read.skipped.push(skip("a scene without an id"));

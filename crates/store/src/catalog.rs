@@ -240,6 +240,45 @@ pub struct WatchListRecord {
     pub entries: u64,
 }
 
+/// SQLite's `json_remove` of the keys of a stored watch-list entry that
+/// say where it was read (the source, the import's time, the line), not
+/// what it says: an entry read again from another file is not "changed"
+/// by them.
+const ENTRY_CONTENT: &str = "json_remove(?1, '$.source_id', '$.imported_unix_ms', '$.line')";
+
+/// What replacing list `name`'s entries with `entries` changes.
+fn list_changes(
+    conn: &rusqlite::Connection,
+    name: &str,
+    entries: &[(String, String)],
+) -> Result<ListChanges, CatalogError> {
+    let mut changes = ListChanges::default();
+    let mut old: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut select = conn.prepare_cached(&format!(
+        "SELECT id, {} FROM watch_entries WHERE list = ?1",
+        ENTRY_CONTENT.replace("?1", "entry")
+    ))?;
+    for row in select.query_map([name], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, content) = row?;
+        old.insert(id, content);
+    }
+    let mut content_of = conn.prepare_cached(&format!("SELECT {ENTRY_CONTENT}"))?;
+    for (id, entry) in entries {
+        match old.remove(id) {
+            None => changes.added.push(id.clone()),
+            Some(before) => {
+                let now: String = content_of.query_row([entry], |r| r.get(0))?;
+                if before != now {
+                    changes.changed.push(id.clone());
+                }
+            }
+        }
+    }
+    changes.removed = old.into_keys().collect();
+    changes.removed.sort();
+    Ok(changes)
+}
+
 /// What a re-import changed, by entry id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListChanges {
@@ -319,6 +358,12 @@ impl Catalog {
         Ok(replaced)
     }
 
+    /// What storing `entries` (`(id, JSON)`) under `name` would change,
+    /// without storing them: for an import to weigh before it replaces.
+    pub fn watch_list_changes(&self, name: &str, entries: &[(String, String)]) -> Result<ListChanges, CatalogError> {
+        list_changes(&self.conn, name, entries)
+    }
+
     /// Stores a watch list's entries, `(id, JSON)`, replacing the version
     /// stored under `name`, in one transaction; returns what changed.
     pub fn put_watch_list(
@@ -329,23 +374,8 @@ impl Catalog {
         entries: &[(String, String)],
     ) -> Result<ListChanges, CatalogError> {
         let tx = self.conn.transaction()?;
-        let mut changes = ListChanges::default();
+        let changes = list_changes(&tx, name, entries)?;
         {
-            let mut old: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-            let mut select = tx.prepare_cached("SELECT id, entry FROM watch_entries WHERE list = ?1")?;
-            for row in select.query_map([name], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-                let (id, entry) = row?;
-                old.insert(id, entry);
-            }
-            for (id, entry) in entries {
-                match old.remove(id) {
-                    None => changes.added.push(id.clone()),
-                    Some(before) if before != *entry => changes.changed.push(id.clone()),
-                    Some(_) => {}
-                }
-            }
-            changes.removed = old.into_keys().collect();
-            changes.removed.sort();
             tx.execute("DELETE FROM watch_entries WHERE list = ?1", [name])?;
             let mut insert = tx.prepare_cached("INSERT INTO watch_entries (list, id, entry) VALUES (?1, ?2, ?3)")?;
             for (id, entry) in entries {

@@ -3,21 +3,21 @@
 //! and an IMO column at least; a date, program or annex column when
 //! present. No ids: an entry is known by its IMO number, else its name.
 
-use super::{Lines, Skipped, cell, csv_reader, header, rows};
+use super::{Csv, Lines, Skipped, cell};
 use crate::entry::WatchEntry;
 use crate::text::{imos_in, name_and_former};
 
 pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<WatchEntry> {
     let lines = Lines::new(text);
-    let mut reader = csv_reader(text, true);
-    let Some(columns) = header(&mut reader, 1, file, skipped) else { return Vec::new() };
+    let mut csv = Csv::new(text, true);
+    let Some(columns) = csv.header(1, file, skipped) else { return Vec::new() };
     let name_col = columns.containing("name");
     let imo_col = columns.containing("imo");
     let date_col = columns.containing("date");
     let program_col = columns.containing("annex").or_else(|| columns.containing("regulation"));
     let flag_col = columns.containing("flag");
     let mut entries = Vec::new();
-    for (line, record) in rows(&mut reader, &lines, 0, file, skipped) {
+    for (line, record) in csv.rows(&lines, 0, file, skipped) {
         let Some(raw_name) = cell(&record, name_col) else {
             skipped.push(Skipped { file: file.to_owned(), line, reason: "no name".into() });
             continue;

@@ -10,7 +10,7 @@ mod uk;
 mod un;
 
 pub use tumen_table::Skipped;
-use tumen_table::{Lines, cell, csv_fields, csv_reader, header, rows};
+use tumen_table::{Csv, Lines, cell, csv_fields};
 
 use crate::entry::WatchEntry;
 

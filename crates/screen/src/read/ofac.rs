@@ -3,7 +3,7 @@
 //! flags are inside the free-text `Remarks` (two spellings of the IMO
 //! label over the years); former names are `fka` rows of `alt.csv`.
 
-use super::{Lines, Skipped, cell, csv_reader, rows};
+use super::{Csv, Lines, Skipped, cell};
 use crate::entry::WatchEntry;
 use crate::text::{imos_in, mmsis_in};
 
@@ -21,7 +21,7 @@ const COLUMNS: usize = 12;
 pub(super) fn read_sdn(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<WatchEntry> {
     let lines = Lines::new(text);
     let mut entries = Vec::new();
-    for (line, record) in rows(&mut csv_reader(text, false), &lines, 0, file, skipped) {
+    for (line, record) in Csv::new(text, false).rows(&lines, 0, file, skipped) {
         // The file ends with a DOS end-of-file character on a line of its own.
         if record.len() == 1 && record.get(0).is_some_and(|c| c.trim_matches(['\u{1a}', ' ']).is_empty()) {
             continue;
@@ -89,7 +89,7 @@ pub(super) fn add_alt_names(entries: &mut [WatchEntry], text: &str, file: &str, 
     let lines = Lines::new(text);
     let by_id: std::collections::HashMap<String, usize> =
         entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
-    for (line, record) in rows(&mut csv_reader(text, false), &lines, 0, file, skipped) {
+    for (line, record) in Csv::new(text, false).rows(&lines, 0, file, skipped) {
         if record.len() == 1 && record.get(0).is_some_and(|c| c.trim_matches(['\u{1a}', ' ']).is_empty()) {
             continue;
         }

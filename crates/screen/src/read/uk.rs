@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{Lines, Skipped, cell, csv_reader, header, rows};
+use super::{Csv, Lines, Skipped, cell};
 use crate::entry::WatchEntry;
 use crate::text::{imos_in, name_and_former};
 
@@ -21,8 +21,8 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
     let body: String = text.split_inclusive('\n').skip(header_line).collect();
     let lines = Lines::new(text);
     let body_start = (text.len() - body.len()) as u64;
-    let mut reader = csv_reader(&body, true);
-    let Some(columns) = header(&mut reader, header_line as u64 + 1, file, skipped) else { return Vec::new() };
+    let mut csv = Csv::new(&body, true);
+    let Some(columns) = csv.header(header_line as u64 + 1, file, skipped) else { return Vec::new() };
     let id_col =
         columns.index("unique id").or_else(|| columns.index("group id")).or_else(|| columns.index("ofsi group id"));
     let type_col = columns.index("designation type").or_else(|| columns.index("group type"));
@@ -38,7 +38,7 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
     let info_col = columns.index("other information");
     let mut entries: Vec<WatchEntry> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    for (line, record) in rows(&mut reader, &lines, body_start, file, skipped) {
+    for (line, record) in csv.rows(&lines, body_start, file, skipped) {
         if cell(&record, type_col).is_none_or(|t| !t.eq_ignore_ascii_case("ship")) {
             continue;
         }

@@ -5,14 +5,14 @@
 //! 2: Y`. The list has no ids: an entry is known by its IMO number, else
 //! its first name.
 
-use super::{Lines, Skipped, cell, csv_reader, header, rows};
+use super::{Csv, Lines, Skipped, cell};
 use crate::entry::WatchEntry;
 use crate::text::{imos_in, multi_values, name_and_former};
 
 pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<WatchEntry> {
     let lines = Lines::new(text);
-    let mut reader = csv_reader(text, true);
-    let Some(columns) = header(&mut reader, 1, file, skipped) else { return Vec::new() };
+    let mut csv = Csv::new(text, true);
+    let Some(columns) = csv.header(1, file, skipped) else { return Vec::new() };
     let column = |name: &str| columns.index(name);
     let (name_col, imo_col, owner_col, mmsi_col) =
         (column("vessel_name"), column("imo_number"), column("designated_owner"), column("mmsi"));
@@ -24,7 +24,7 @@ pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Vec<Wa
         column("date_of_designation"),
     );
     let mut entries = Vec::new();
-    for (line, record) in rows(&mut reader, &lines, 0, file, skipped) {
+    for (line, record) in csv.rows(&lines, 0, file, skipped) {
         let names = cell(&record, name_col).map(multi_values).unwrap_or_default();
         let Some(first) = names.first() else {
             skipped.push(Skipped { file: file.to_owned(), line, reason: "no vessel_name".into() });
