@@ -159,3 +159,63 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Positions, the sum of `receivers_heard`, identity reports and rejects
+/// of a dataset: what counting a line twice would inflate.
+fn totals(data: &Path) -> (usize, u64, u64, u64) {
+    let dataset = Dataset::open(data).unwrap();
+    let positions = dataset.all_positions().unwrap();
+    let heard = positions.iter().map(|r| u64::from(r.receivers_heard)).sum();
+    let sources = dataset.catalog().sources().unwrap();
+    let statics = dataset.catalog().registry_dump().unwrap().lines().count() as u64;
+    let rejects = sources.iter().map(|s| s.rejects).sum();
+    (positions.len(), heard, statics, rejects)
+}
+
+#[test]
+fn a_file_read_again_whole_after_it_failed_or_grew_counts_each_line_once() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate("receivers", &dir.path().join("receivers"));
+    let plain = std::fs::read(dir.path().join("receivers/ais.nmea")).unwrap();
+    let whole = dir.path().join("whole.nmea.gz");
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&whole).unwrap(), flate2::Compression::fast());
+    gz.write_all(&plain).unwrap();
+    gz.finish().unwrap();
+    let clean = dir.path().join("clean");
+    assert!(ingest_command(&clean, std::slice::from_ref(&whole)).output().unwrap().status.success());
+    let expected = totals(&clean);
+
+    // A download cut off at 60 %: the ingest fails midway, keeping what it
+    // committed; the whole file then takes that source up where it stopped.
+    let gz_bytes = std::fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.nmea.gz");
+    std::fs::write(&cut, &gz_bytes[..gz_bytes.len() * 6 / 10]).unwrap();
+    let data = dir.path().join("cut-then-whole");
+    let failed = ingest_command(&data, std::slice::from_ref(&cut)).output().unwrap();
+    assert!(!failed.status.success(), "a truncated gzip is an error");
+    let partial = totals(&data);
+    assert!(partial.0 > 0 && partial.0 < expected.0, "what was read before the cut is kept: {partial:?}");
+    let out = ingest_command(&data, std::slice::from_ref(&whole)).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(totals(&data), expected, "positions, receivers heard, identity, rejects");
+    let sources = Dataset::open(&data).unwrap().catalog().sources().unwrap();
+    assert_eq!(sources.len(), 1, "one source, now the whole file: {sources:?}");
+    assert!(sources[0].location.ends_with("whole.nmea.gz") && sources[0].status == "done");
+
+    // A log read when half written, read again when whole: the second read
+    // goes on from where the first ended.
+    let text = String::from_utf8(plain).unwrap();
+    let half = text.match_indices('\n').nth(text.lines().count() / 2).unwrap().0 + 1;
+    let log = dir.path().join("receiver.log");
+    std::fs::write(&log, &text[..half]).unwrap();
+    let data = dir.path().join("grown");
+    assert!(ingest_command(&data, std::slice::from_ref(&log)).output().unwrap().status.success());
+    std::fs::write(&log, &text).unwrap();
+    let out = ingest_command(&data, std::slice::from_ref(&log)).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let clean_plain = dir.path().join("clean-plain");
+    assert!(ingest_command(&clean_plain, std::slice::from_ref(&log)).output().unwrap().status.success());
+    let (grown, once) = (totals(&data), totals(&clean_plain));
+    // Identity rows are per source: the two reads of the log keep two.
+    assert_eq!((grown.0, grown.1, grown.3), (once.0, once.1, once.3), "positions, receivers heard, rejects");
+}

@@ -110,10 +110,25 @@ pub fn ingest_file(
     let location = path.display().to_string();
     let same_size = dataset.catalog().file_sources_of_size(size).map_err(StoreError::from)?;
     let hash = if same_size.is_empty() { None } else { Some(content_hash(path).map_err(io_error)?) };
-    let earlier = match &hash {
+    let mut earlier = match &hash {
         Some(hash) => earlier_source(dataset, path, hash, &same_size)?,
         None => None,
     };
+    // A file longer than an interrupted source that begins with the bytes
+    // it read (the whole file of a truncated gzip, a log that grew) takes
+    // it up where it stopped: its lines are not read twice.
+    let mut hash = hash;
+    if earlier.is_none()
+        && let Some(continued) = continued_source(dataset, path, size)?
+    {
+        let whole = content_hash(path).map_err(io_error)?;
+        dataset.catalog().continue_source_in(continued.id, &location, size, &whole).map_err(StoreError::from)?;
+        hash = Some(whole);
+        earlier = Some(continued);
+    }
+    // A log read whole before from this path that has grown since: read on
+    // from where that read ended, as a source of its own.
+    let grown = if earlier.is_none() { grown_from(dataset, path, &location, size)? } else { None };
     let (source, checkpoint, tap) = match earlier {
         Some(done) if done.status == "done" => return Ok(Outcome::AlreadyIngested(Box::new(done))),
         Some(interrupted) => {
@@ -126,6 +141,15 @@ pub fn ingest_file(
                 dataset.catalog().set_content_hash(interrupted.id, hash).map_err(StoreError::from)?;
             }
             (interrupted, checkpoint, None)
+        }
+        None if grown.is_some() => {
+            let (before, checkpoint) = grown.expect("matched");
+            let whole = content_hash(path).map_err(io_error)?;
+            let record = dataset
+                .catalog()
+                .begin_source("file", &location, Some(&whole), Some(size), &before.format, &config.receiver_kind)
+                .map_err(StoreError::from)?;
+            (record, checkpoint, None)
         }
         None => {
             let format = match config.format {
@@ -176,6 +200,46 @@ fn earlier_source(
         };
         if same {
             return Ok(Some(candidate.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// The source read whole from `location` that this file, `size` bytes,
+/// begins with (a log that has grown), and the checkpoint to read on from:
+/// where that source's read ended.
+fn grown_from(
+    dataset: &Dataset,
+    path: &Path,
+    location: &str,
+    size: u64,
+) -> Result<Option<(SourceRecord, Checkpoint)>, IngestError> {
+    let io_error = |source| IngestError::Io { path: path.to_path_buf(), source };
+    for (before, before_size) in dataset.catalog().done_file_sources_at(location).map_err(StoreError::from)? {
+        if before_size == 0 || before_size >= size {
+            continue;
+        }
+        let Some(end) = before.checkpoint.as_deref().and_then(Checkpoint::decode).filter(|c| c.done) else { continue };
+        if prefix_hash(path, before_size).map_err(io_error)? == before.content_hash {
+            return Ok(Some((before, Checkpoint { done: false, hashed: None, ..end })));
+        }
+    }
+    Ok(None)
+}
+
+/// The interrupted source, of fewer bytes than this file's `size`, whose
+/// checkpoint vouches for bytes this file begins with.
+fn continued_source(dataset: &Dataset, path: &Path, size: u64) -> Result<Option<SourceRecord>, IngestError> {
+    let io_error = |source| IngestError::Io { path: path.to_path_buf(), source };
+    for candidate in dataset.catalog().interrupted_file_sources().map_err(StoreError::from)? {
+        let Some(prefix) = candidate.checkpoint.as_deref().and_then(Checkpoint::decode).and_then(|c| c.hashed) else {
+            continue;
+        };
+        if prefix.bytes == 0 || prefix.bytes >= size {
+            continue;
+        }
+        if prefix_hash(path, prefix.bytes).map_err(io_error)?.as_deref() == Some(prefix.xxh3_128.as_str()) {
+            return Ok(Some(candidate));
         }
     }
     Ok(None)

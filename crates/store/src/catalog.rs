@@ -553,6 +553,49 @@ impl Catalog {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The files whose ingest stopped before it was done (killed, or the
+    /// file failed midway: a truncated or corrupt gzip) and whose content
+    /// is not known whole: a longer file that begins with what they read
+    /// takes them up.
+    pub fn interrupted_file_sources(&self) -> Result<Vec<SourceRecord>, CatalogError> {
+        let sql = format!(
+            "SELECT {} FROM sources WHERE kind = 'file' AND status != 'done' AND content_hash IS NULL ORDER BY id",
+            Self::SOURCE_COLUMNS
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([], Self::source_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The files read whole from `location` before, with their sizes,
+    /// longest first: a log there that has grown since begins with one.
+    pub fn done_file_sources_at(&self, location: &str) -> Result<Vec<(SourceRecord, u64)>, CatalogError> {
+        let sql = format!(
+            "SELECT {}, size_bytes FROM sources WHERE kind = 'file' AND status = 'done' AND location = ?1
+             AND content_hash IS NOT NULL AND size_bytes IS NOT NULL ORDER BY size_bytes DESC",
+            Self::SOURCE_COLUMNS
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([location], |r| Ok((Self::source_from_row(r)?, r.get::<_, u64>(12)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Points a source at the file that continues it (the complete file of
+    /// a truncated one): its location, size and content hash.
+    pub fn continue_source_in(
+        &self,
+        id: u32,
+        location: &str,
+        size_bytes: u64,
+        content_hash: &str,
+    ) -> Result<(), CatalogError> {
+        self.conn.execute(
+            "UPDATE sources SET location = ?2, size_bytes = ?3, content_hash = ?4 WHERE id = ?1",
+            params![id, location, size_bytes, content_hash],
+        )?;
+        Ok(())
+    }
+
     /// Records a source's content hash, learnt as it was read (or when an
     /// ingest stopped before it knew it resumes).
     pub fn set_content_hash(&self, id: u32, content_hash: &str) -> Result<(), CatalogError> {
