@@ -219,3 +219,36 @@ fn a_file_read_again_whole_after_it_failed_or_grew_counts_each_line_once() {
     // Identity rows are per source: the two reads of the log keep two.
     assert_eq!((grown.0, grown.1, grown.3), (once.0, once.1, once.3), "positions, receivers heard, rejects");
 }
+
+#[test]
+fn files_that_are_not_ais_are_refused_with_the_reason_and_nothing_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let un = "vessel_name,imo_number,designated_owner,mmsi,flag,call_sign,other_information,type,date_of_designation\nALPHA,9000001,,,DPRK,,,Cargo,2018-03-30\n";
+    let list = write("un.csv", un.as_bytes());
+    let imported = Command::new(TUMEN).args(["lists", "import"]).arg(&list).arg("--data").arg(&data).output().unwrap();
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    for (file, says) in [
+        (write("README.md", b"# Tumen\n\nTumen follows suspected illicit shipments.\n"), "none of its first"),
+        (write("page.html", b"<!DOCTYPE html><html><body>AIS</body></html>\n"), "none of its first"),
+        (
+            write("places.kml", b"<?xml version=\"1.0\"?><kml xmlns=\"http://www.opengis.net/kml/2.2\"/>\n"),
+            "none of its first",
+        ),
+        (write("archive.parquet", b"PAR1\x15\x04\x15\x00\x00PAR1"), "a Parquet file"),
+        (list.clone(), "not AIS"),
+    ] {
+        let out = Command::new(TUMEN).arg("ingest").arg(&file).arg("--data").arg(&data).arg("-q").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{}: {stderr}", file.display());
+        assert!(stderr.contains(says) && stderr.contains(file.file_name().unwrap().to_str().unwrap()), "{stderr}");
+        assert!(!stderr.contains("UNIQUE") && !stderr.contains("constraint"), "no raw SQLite message: {stderr}");
+    }
+    let sources = Dataset::open(&data).unwrap().catalog().sources().unwrap();
+    assert_eq!(sources.len(), 1, "only the list is recorded: {sources:?}");
+}

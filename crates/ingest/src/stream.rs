@@ -90,6 +90,9 @@ pub enum IngestError {
     Store(#[from] StoreError),
     #[error("{}: the checkpoint of source {source_id} was written by another version of Tumen; remove the source to ingest it again", path.display())]
     Checkpoint { path: PathBuf, source_id: u32 },
+    /// Refused before anything was recorded.
+    #[error("{}: {reason}", path.display())]
+    NotAis { path: PathBuf, reason: String },
 }
 
 /// Ingests the file at `path` (plain or gzip).
@@ -108,7 +111,7 @@ pub fn ingest_file(
     let io_error = |source| IngestError::Io { path: path.to_path_buf(), source };
     let size = std::fs::metadata(path).map_err(io_error)?.len();
     let location = path.display().to_string();
-    let same_size = dataset.catalog().file_sources_of_size(size).map_err(StoreError::from)?;
+    let same_size = dataset.catalog().sources_of_size(size).map_err(StoreError::from)?;
     let hash = if same_size.is_empty() { None } else { Some(content_hash(path).map_err(io_error)?) };
     let mut earlier = match &hash {
         Some(hash) => earlier_source(dataset, path, hash, &same_size)?,
@@ -152,10 +155,11 @@ pub fn ingest_file(
             (record, checkpoint, None)
         }
         None => {
-            let format = match config.format {
-                Some(format) => format,
-                None => Format::detect(&peek(&mut open_decompressed(path, 0).map_err(io_error)?).map_err(io_error)?),
-            };
+            let head = peek(&mut open_decompressed(path, 0).map_err(io_error)?).map_err(io_error)?;
+            if let Some(reason) = crate::format::not_ais(&head, config.format.is_some()) {
+                return Err(IngestError::NotAis { path: path.to_path_buf(), reason });
+            }
+            let format = config.format.unwrap_or_else(|| Format::detect(&head));
             let record = dataset
                 .catalog()
                 .begin_source("file", &location, hash.as_deref(), Some(size), format.as_str(), &config.receiver_kind)
@@ -187,7 +191,7 @@ fn earlier_source(
         return Ok(Some(source));
     }
     let location = path.display().to_string();
-    for candidate in same_size.iter().filter(|s| s.content_hash.is_none()) {
+    for candidate in same_size.iter().filter(|s| s.kind == "file" && s.content_hash.is_none()) {
         let checkpoint = candidate.checkpoint.as_deref().and_then(Checkpoint::decode);
         let same = match checkpoint.and_then(|c| c.hashed) {
             Some(prefix) => {
@@ -266,10 +270,13 @@ pub fn ingest_reader(
         1 << 20,
         decompress_if_gzip(reader).map_err(|source| IngestError::Io { path: path.clone(), source })?,
     );
-    let format = match config.format {
-        Some(format) => format,
-        None => Format::detect(reader.fill_buf().map_err(|source| IngestError::Io { path: path.clone(), source })?),
-    };
+    let head = reader.fill_buf().map_err(|source| IngestError::Io { path: path.clone(), source })?;
+    // A pipe's first read may hold a few lines only: standard input is
+    // refused for binary content, not for text without AIS in it yet.
+    if let Some(reason) = crate::format::not_ais(head, true) {
+        return Err(IngestError::NotAis { path, reason });
+    }
+    let format = config.format.unwrap_or_else(|| Format::detect(head));
     let source = dataset
         .catalog()
         .begin_source("stdin", name, None, None, format.as_str(), &config.receiver_kind)

@@ -543,11 +543,11 @@ impl Catalog {
         Ok(self.conn.query_row(&sql, [id], Self::source_from_row).optional()?)
     }
 
-    /// The files of exactly `size_bytes` ingested or begun: only they can
+    /// The sources of exactly `size_bytes` — files ingested or begun, and
+    /// lists, detections, observations and places imported: only they can
     /// have a file's content.
-    pub fn file_sources_of_size(&self, size_bytes: u64) -> Result<Vec<SourceRecord>, CatalogError> {
-        let sql =
-            format!("SELECT {} FROM sources WHERE kind = 'file' AND size_bytes = ?1 ORDER BY id", Self::SOURCE_COLUMNS);
+    pub fn sources_of_size(&self, size_bytes: u64) -> Result<Vec<SourceRecord>, CatalogError> {
+        let sql = format!("SELECT {} FROM sources WHERE size_bytes = ?1 ORDER BY id", Self::SOURCE_COLUMNS);
         let mut statement = self.conn.prepare(&sql)?;
         let rows = statement.query_map([size_bytes], Self::source_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
