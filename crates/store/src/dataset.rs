@@ -86,7 +86,32 @@ struct RecordedBatch {
     positions: u64,
 }
 
+/// Where the writer's lock is taken where a directory cannot be locked
+/// (elsewhere than Unix): a file a user could delete.
 pub const LOCK_FILE: &str = ".lock";
+
+/// What the one writer locks: on Unix the dataset directory itself (an
+/// advisory `flock` on it, released when the process dies), which no user
+/// can delete while it holds files — a lock file could be deleted during
+/// an ingest and let a second writer in; elsewhere the lock file.
+fn writer_lock(root: &Path) -> Result<(fs::File, PathBuf), StoreError> {
+    #[cfg(unix)]
+    {
+        let file = fs::File::open(root).map_err(io_at(root))?;
+        Ok((file, root.to_path_buf()))
+    }
+    #[cfg(not(unix))]
+    {
+        let lock_path = root.join(LOCK_FILE);
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_at(&lock_path))?;
+        Ok((file, lock_path))
+    }
+}
 
 /// What one batch of a source adds to the dataset.
 #[derive(Debug, Default)]
@@ -140,13 +165,7 @@ impl Dataset {
         for dir in [root.to_path_buf(), root.join(POSITIONS_DIR), root.join(REJECTS_DIR)] {
             fs::create_dir_all(&dir).map_err(io_at(&dir))?;
         }
-        let lock_path = root.join(LOCK_FILE);
-        let lock = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io_at(&lock_path))?;
+        let (lock, lock_path) = writer_lock(root)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => return Err(StoreError::InUse { path: root.to_path_buf() }),
@@ -794,6 +813,21 @@ fn walk(dir: &Path) -> io::Result<Vec<PathBuf>> {
 mod tests {
     use super::*;
     use crate::rows::test_rows::row;
+
+    #[test]
+    fn one_writer_at_a_time_whatever_files_are_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = Dataset::open(dir.path()).unwrap();
+        assert!(matches!(Dataset::open(dir.path()), Err(StoreError::InUse { .. })));
+        // A lock file deleted by hand (as earlier versions used) lets no
+        // second writer in.
+        let _ = fs::remove_file(dir.path().join(LOCK_FILE));
+        assert!(matches!(Dataset::open(dir.path()), Err(StoreError::InUse { .. })));
+        // Readers open beside the writer; the next writer once it is gone.
+        assert!(Dataset::open_read_only(dir.path()).is_ok());
+        drop(writer);
+        assert!(Dataset::open(dir.path()).is_ok());
+    }
 
     /// Twelve batches from two sources of one day, with transmissions heard
     /// by both, into a fresh dataset compacted with `fan_in_all_threads`.
