@@ -248,15 +248,29 @@ fn read_detections_csv(
                 Err(reason) => read.skipped.push(skip(reason)),
             }
         }
+        let measures = Measures::read(
+            cell(&record, length),
+            cell(&record, width),
+            cell(&record, heading),
+            cell(&record, confidence),
+            when,
+        );
+        let measures = match measures {
+            Ok(m) => m,
+            Err(reason) => {
+                read.skipped.push(skip(reason));
+                continue;
+            }
+        };
         read.detections.push(Detection {
             id,
             scene_id,
             time: when,
             position,
-            length_m: number(&record, length).filter(|l| *l > 0.0),
-            width_m: number(&record, width).filter(|w| *w > 0.0),
-            heading_deg: number(&record, heading).filter(|h| (0.0..360.0).contains(h)),
-            confidence: cell(&record, confidence).and_then(confidence_value),
+            length_m: measures.length_m,
+            width_m: measures.width_m,
+            heading_deg: measures.heading_deg,
+            confidence: measures.confidence,
             provider_mmsi: cell(&record, ssvid).and_then(|s| s.parse::<u32>().ok()).filter(|m| *m > 0),
             source_id: 0,
             line,
@@ -387,7 +401,6 @@ fn read_geojson(
     for (index, feature) in pending {
         let line = (index + 1) as u64;
         let properties = feature.get("properties").cloned().unwrap_or_default();
-        let number_of = |names: &[&str]| property_text(&properties, names)?.parse::<f64>().ok();
         let text_of = |names: &[&str]| property_text(&properties, names);
         let coordinates = feature.pointer("/geometry/coordinates").and_then(|c| c.as_array());
         let position = coordinates
@@ -408,15 +421,29 @@ fn read_geojson(
         let id = text_of(&["detect_id", "detection_id", "id"])
             .or_else(|| feature.get("id").and_then(|i| i.as_str().map(str::to_owned)))
             .unwrap_or_else(|| format!("{file}:{line}"));
+        let measures = Measures::read(
+            text_of(&["length_m", "vessel_length_m", "length"]).as_deref(),
+            text_of(&["width_m", "vessel_width_m", "width"]).as_deref(),
+            text_of(&["heading_deg", "heading"]).as_deref(),
+            text_of(&["confidence", "score", "probability"]).as_deref(),
+            when,
+        );
+        let measures = match measures {
+            Ok(m) => m,
+            Err(reason) => {
+                read.skipped.push(Skipped::new(file, line, reason));
+                continue;
+            }
+        };
         read.detections.push(Detection {
             id,
             scene_id,
             time: when,
             position,
-            length_m: number_of(&["length_m", "vessel_length_m", "length"]).filter(|l| *l > 0.0),
-            width_m: number_of(&["width_m", "vessel_width_m", "width"]).filter(|w| *w > 0.0),
-            heading_deg: number_of(&["heading_deg", "heading"]).filter(|h| (0.0..360.0).contains(h)),
-            confidence: text_of(&["confidence", "score", "probability"]).as_deref().and_then(confidence_value),
+            length_m: measures.length_m,
+            width_m: measures.width_m,
+            heading_deg: measures.heading_deg,
+            confidence: measures.confidence,
             provider_mmsi: None,
             source_id: 0,
             line,
@@ -486,6 +513,53 @@ pub fn time_in_scene_id(scene_id: &str) -> Option<Timestamp> {
         let text = format!("{}-{}-{}T{}:{}:{}Z", &s[0..4], &s[4..6], &s[6..8], &s[9..11], &s[11..13], &s[13..15]);
         Timestamp::parse_lenient(&text)
     })
+}
+
+/// The first acquisition this reads could come from: ERS-1's SAR, 1991.
+/// A detection dated before is a date field gone wrong (a zero epoch).
+const FIRST_IMAGERY_YEAR: i32 = 1991;
+
+/// What a detection measured, each value checked: a cell that is there
+/// must be a finite number in its range — the row is refused otherwise,
+/// naming the value, rather than read as if the value were absent (a NaN
+/// confidence must not pass for "unknown" and make a dark vessel).
+struct Measures {
+    length_m: Option<f64>,
+    width_m: Option<f64>,
+    heading_deg: Option<f64>,
+    confidence: Option<f64>,
+}
+
+impl Measures {
+    fn read(
+        length: Option<&str>,
+        width: Option<&str>,
+        heading: Option<&str>,
+        confidence: Option<&str>,
+        when: Timestamp,
+    ) -> Result<Measures, String> {
+        let year = when.utc_fields().map_or(0, |f| f.year);
+        if year < FIRST_IMAGERY_YEAR || when > Timestamp::now().plus_ms(86_400_000) {
+            return Err(format!("time {when} is outside any satellite imagery (from {FIRST_IMAGERY_YEAR} to now)"));
+        }
+        let measure = |text: Option<&str>, what: &str, valid: &dyn Fn(f64) -> bool, range: &str| {
+            text.map(|t| match t.parse::<f64>() {
+                Ok(v) if v.is_finite() && valid(v) => Ok(v),
+                _ => Err(format!("{what} {t:?} is not {range}")),
+            })
+            .transpose()
+        };
+        let length_m = measure(length, "length", &|v| v > 0.0 && v < 1_000.0, "a length in metres (0–1000)")?;
+        let width_m = measure(width, "width", &|v| v > 0.0 && v < 200.0, "a width in metres (0–200)")?;
+        let heading_deg = measure(heading, "heading", &|v| (0.0..360.0).contains(&v), "a heading in degrees (0–360)")?;
+        let confidence = match confidence {
+            None => None,
+            Some(text) => Some(confidence_value(text).ok_or_else(|| {
+                format!("confidence {text:?} is not a probability (0–1, a percentage, or HIGH/MEDIUM/LOW)")
+            })?),
+        };
+        Ok(Measures { length_m, width_m, heading_deg, confidence })
+    }
 }
 
 /// A confidence as 0–1: a fraction, a percentage, or xView3's words.

@@ -73,3 +73,24 @@ fn geojson_scenes_give_their_times_to_points() {
     assert_eq!((read.detections[0].length_m, read.detections[0].confidence), (Some(118.0), Some(0.93)));
     assert_eq!((read.skipped.len(), read.skipped[0].line), (1, 3), "feature 3 has one coordinate");
 }
+
+#[test]
+fn values_that_are_no_measure_refuse_their_row_with_its_line() {
+    // Tumen's generic columns; every row but the first has one bad value.
+    let text = "detect_id,time,lat,lon,length_m,confidence\n\
+                ok,2023-09-10T09:40:00Z,42.9,132.4,120,0.9\n\
+                nan-length,2023-09-10T09:40:00Z,42.9,132.4,NaN,0.9\n\
+                negative-length,2023-09-10T09:40:00Z,42.9,132.4,-5,0.9\n\
+                infinite-confidence,2023-09-10T09:40:00Z,42.9,132.4,120,inf\n\
+                nan-confidence,2023-09-10T09:40:00Z,42.9,132.4,120,NaN\n\
+                epoch,1970-01-01T00:00:00Z,42.9,132.4,120,0.9\n\
+                unknown,2023-09-10T09:40:00Z,42.9,132.4,,\n";
+    let (_, read) = read_detections("d.csv", text, None, &HashMap::new()).unwrap();
+    let ids: Vec<&str> = read.detections.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["ok", "unknown"], "empty cells are unknown values, bad ones refuse the row");
+    let refused: Vec<(u64, &str)> = read.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+    assert_eq!(refused.iter().map(|r| r.0).collect::<Vec<_>>(), [3, 4, 5, 6, 7], "{refused:?}");
+    assert!(refused[0].1.contains("length \"NaN\""), "{refused:?}");
+    assert!(refused[2].1.contains("confidence \"inf\""), "{refused:?}");
+    assert!(refused[4].1.contains("1970"), "{refused:?}");
+}

@@ -180,3 +180,14 @@ fn a_truncated_or_broken_xml_list_is_refused_whole() {
     let ReadError::Malformed { line, .. } = err else { panic!("{err}") };
     assert_eq!(line, text.lines().position(|l| l.contains("DPRK2")).unwrap() as u64 + 1, "{err}");
 }
+
+#[test]
+fn an_unknown_xml_entity_is_kept_in_the_name_and_reported() {
+    let (file, text) = fixture("SDN_ADVANCED.xml");
+    let odd = text.replace(">SNOW STORM 1</NamePartValue>", ">SNOW STORM &lol9;</NamePartValue>");
+    let read = read_lists(&[(file, odd)], None).unwrap();
+    assert!(read.entries.iter().any(|e| e.name == "SNOW STORM &lol9;"), "the name keeps what it said");
+    let warned: Vec<_> = read.skipped.iter().filter(|s| s.reason.contains("&lol9;")).collect();
+    assert_eq!(warned.len(), 1, "{:?}", read.skipped);
+    assert_eq!(warned[0].line, 135);
+}

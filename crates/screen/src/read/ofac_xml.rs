@@ -29,6 +29,13 @@ pub(super) struct Malformed {
 pub(super) fn read(text: &str, file: &str, skipped: &mut Vec<Skipped>) -> Result<Vec<WatchEntry>, Malformed> {
     let lines = Lines::new(text);
     let rows = Rows::parse(text, &lines)?;
+    for (line, entity) in &rows.unknown_entities {
+        skipped.push(Skipped {
+            file: file.to_owned(),
+            line: *line,
+            reason: format!("unknown XML entity &{entity}; kept as written in the text (the row is read)"),
+        });
+    }
     Ok(rows.vessels(file, skipped))
 }
 
@@ -86,6 +93,8 @@ struct Rows {
     /// (from profile, to profile)
     relationships: Vec<(String, String)>,
     entries: Vec<SanctionsEntry>,
+    /// Entities neither predefined nor numeric, by line: kept as written.
+    unknown_entities: Vec<(u64, String)>,
 }
 
 impl Rows {
@@ -126,7 +135,15 @@ impl Rows {
                     let name = r.decode().unwrap_or_default();
                     match r.resolve_char_ref().ok().flatten() {
                         Some(c) => content.push(c),
-                        None => content.push_str(quick_xml::escape::resolve_predefined_entity(&name).unwrap_or("")),
+                        None => match quick_xml::escape::resolve_predefined_entity(&name) {
+                            Some(text) => content.push_str(text),
+                            // Not dropped: a name must not lose a word without
+                            // a warning ("SNOW STORM &lol9;").
+                            None => {
+                                content.push_str(&format!("&{name};"));
+                                rows.unknown_entities.push((lines.of(at), name.into_owned()));
+                            }
+                        },
                     }
                 }
                 Event::Eof => break,
