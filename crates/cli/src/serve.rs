@@ -71,6 +71,12 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
             "serving {} on http://{address} ({told}); API at http://{address}/api/openapi.json",
             args.data.display()
         );
+        if !address.ip().is_loopback() {
+            let _ = writeln!(
+                told_to,
+                "warning: serving plain HTTP on {address}, which others can reach: the token and the data cross the network unencrypted; put a TLS proxy in front (docs/server.md)"
+            );
+        }
         let _ = match &link_token {
             Some(token) => writeln!(told_to, "dashboard: http://{address}/#token={token}"),
             None => writeln!(told_to, "dashboard: http://{address}/"),

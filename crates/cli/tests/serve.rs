@@ -248,3 +248,50 @@ fn the_server_stops_promptly_with_alert_streams_open() {
     assert!(status.success(), "{status}");
     drop(streams);
 }
+
+/// One raw HTTP/1.1 exchange: the status code and the whole answer.
+fn raw(server: &Server, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, answer)
+}
+
+#[test]
+fn another_sites_name_a_large_body_and_content_sniffing_are_refused() {
+    let server = server();
+    let token = &server.token;
+    let get = |host: &str, extra: &str| {
+        format!(
+            "GET /api/places HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n{extra}\r\n"
+        )
+    };
+    // Addressed to this machine: answered, and marked not to be sniffed.
+    let (status, answer) = raw(&server, &get("127.0.0.1", ""));
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("x-content-type-options: nosniff"), "{answer}");
+    let (status, _) = raw(&server, &get("localhost:1234", ""));
+    assert_eq!(status, 200);
+    // A page of another site whose name resolves here (DNS rebinding).
+    let (status, answer) = raw(&server, &get("attacker.example", ""));
+    assert_eq!(status, 421, "{answer}");
+    assert!(answer.contains("localhost, 127.0.0.1 or [::1]"), "{answer}");
+    // A GET with a body over 16 KB, declared or chunked.
+    let big = "x".repeat(20_000);
+    let (status, _) =
+        raw(&server, &format!("{}{big}", get("127.0.0.1", &format!("Content-Length: {}\r\n", big.len()))));
+    assert_eq!(status, 413);
+    let chunked =
+        format!("{}{:x}\r\n{big}\r\n0\r\n\r\n", get("127.0.0.1", "Transfer-Encoding: chunked\r\n"), big.len());
+    let (status, _) = raw(&server, &chunked);
+    assert_eq!(status, 413);
+    // A small one is read and the request answered.
+    let (status, _) = raw(&server, &format!("{}hello", get("127.0.0.1", "Content-Length: 5\r\n")));
+    assert_eq!(status, 200);
+}

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -72,11 +72,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(protected)
         .fallback(|| async { ApiError::not_found("no such endpoint; see /api/openapi.json") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(bounded_uri))
+        .layer(middleware::from_fn(bounded_request))
+        .layer(middleware::map_response(no_sniffing))
         .with_state(state)
 }
 
-async fn bounded_uri(request: Request, next: Next) -> Response {
+/// Refuses a URI over [`MAX_URI_BYTES`] and a body over [`MAX_BODY_BYTES`]
+/// — read here, since no GET handler reads its body (a limit only a
+/// reading extractor applies would never apply).
+async fn bounded_request(request: Request, next: Next) -> Response {
     if request.uri().to_string().len() > MAX_URI_BYTES {
         return ApiError {
             status: StatusCode::URI_TOO_LONG,
@@ -84,13 +88,70 @@ async fn bounded_uri(request: Request, next: Next) -> Response {
         }
         .into_response();
     }
+    let too_large = || {
+        ApiError { status: StatusCode::PAYLOAD_TOO_LARGE, reason: format!("the body is over {MAX_BODY_BYTES} bytes") }
+            .into_response()
+    };
+    let headers = request.headers();
+    let declared: Option<u64> =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    if declared.is_some_and(|n| n > 0) || headers.contains_key(header::TRANSFER_ENCODING) {
+        let (parts, body) = request.into_parts();
+        return match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+            Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+            Err(_) => too_large(),
+        };
+    }
     next.run(request).await
+}
+
+/// Every answer is what its content type says: browsers must not guess
+/// (a JSON error or an SVG taken for HTML).
+async fn no_sniffing(mut response: Response) -> Response {
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+/// On a loopback address, only requests addressed to this machine by name
+/// or number are answered: a web page whose domain is made to resolve to
+/// 127.0.0.1 (DNS rebinding) sends its own name as `Host` and is refused,
+/// so it cannot read the API through the browser of the person running it.
+async fn loopback_host_only(request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if is_loopback_name(host) {
+        return next.run(request).await;
+    }
+    ApiError {
+        status: StatusCode::MISDIRECTED_REQUEST,
+        reason: format!(
+            "Host {host:?}: on a loopback address this server answers requests to localhost, 127.0.0.1 or [::1] only"
+        ),
+    }
+    .into_response()
+}
+
+/// Whether a `Host` header names this machine: localhost, 127.x.x.x or
+/// [::1], with or without a port.
+fn is_loopback_name(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let name = name.to_ascii_lowercase();
+    name == "localhost" || name == "::1" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
     let stopping = Arc::clone(&state);
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+    let mut app = router(state);
+    if listener.local_addr()?.ip().is_loopback() {
+        app = app.layer(middleware::from_fn(loopback_host_only));
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown().await;
             // Alert streams never end by themselves; the shutdown waits for
@@ -116,5 +177,20 @@ async fn shutdown() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_names_with_or_without_ports() {
+        for host in ["localhost", "localhost:8080", "127.0.0.1:3000", "127.1.2.3", "[::1]:8080", "[::1]", "LOCALHOST"] {
+            assert!(is_loopback_name(host), "{host}");
+        }
+        for host in ["", "attacker.example", "attacker.example:8080", "127.0.0.1.evil.example", "10.0.0.1", "[::2]"] {
+            assert!(!is_loopback_name(host), "{host}");
+        }
     }
 }
