@@ -295,3 +295,69 @@ fn another_sites_name_a_large_body_and_content_sniffing_are_refused() {
     let (status, _) = raw(&server, &format!("{}hello", get("127.0.0.1", "Content-Length: 5\r\n")));
     assert_eq!(status, 200);
 }
+
+#[test]
+fn hundreds_of_slow_clients_leave_the_analyst_answered() {
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = server();
+    let address: SocketAddr = server.base.trim_start_matches("http://").parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        // A connection from a loopback address of our choosing (Linux
+        // answers every 127.x address): the crowd from one, the analyst
+        // from another.
+        let connect = |from: Ipv4Addr| async move {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind(SocketAddr::new(IpAddr::V4(from), 0)).unwrap();
+            socket.connect(address).await
+        };
+        let crowd = Ipv4Addr::new(127, 0, 0, 2);
+        let mut slow = Vec::new();
+        for _ in 0..300 {
+            // Headers begun and never finished.
+            if let Ok(mut stream) = connect(crowd).await {
+                let _ = stream.write_all(b"GET /api/places HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await;
+                slow.push(stream);
+            }
+        }
+        // The analyst, meanwhile, from this machine's usual address.
+        let started = Instant::now();
+        let mut analyst = connect(Ipv4Addr::LOCALHOST).await.expect("the analyst connects");
+        let request = format!(
+            "GET /api/chains HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            server.token
+        );
+        analyst.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(5), analyst.read_to_end(&mut answer)).await.unwrap().unwrap();
+        let answered_in = started.elapsed();
+        assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer[..answer.len().min(200)]));
+        eprintln!("answered in {answered_in:?} beside {} slow connections", slow.len());
+
+        // Beyond its share, the crowd's connections are closed at once; the
+        // rest when their headers do not come in time.
+        let mut closed_at_once = 0;
+        for stream in &mut slow {
+            let mut byte = [0u8; 1];
+            // Closed: an end of stream or a reset.
+            if let Ok(Ok(0) | Err(_)) = tokio::time::timeout(Duration::from_millis(200), stream.read(&mut byte)).await {
+                closed_at_once += 1;
+            }
+        }
+        assert!(closed_at_once >= 300 - 64, "{closed_at_once} of 300 closed at once");
+        let waited = Instant::now();
+        let mut still_open = 0;
+        for stream in &mut slow {
+            let mut rest = Vec::new();
+            let read = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut rest)).await;
+            if read.is_err() {
+                still_open += 1;
+            }
+        }
+        assert_eq!(still_open, 0, "every slow connection is closed within the header timeout");
+        eprintln!("the slow ones closed within {:?}", waited.elapsed());
+    });
+}

@@ -11,6 +11,8 @@
 //!   styles, built into the binary; it draws the API's answers, and the
 //!   maps, timelines and reports the report crate makes (`views.rs`).
 //! - Alerts as they are raised: server-sent events (`stream.rs`).
+//! - Connections (`listen.rs`): a header timeout, and limits in all and
+//!   per address, so slow or idle clients cannot take the analyst's place.
 //! - Nothing is served from the file system by path: there is nothing to
 //!   traverse.
 
@@ -18,13 +20,13 @@ mod api;
 mod auth;
 mod dashboard;
 mod error;
+mod listen;
 pub mod openapi;
 mod params;
 mod state;
 mod stream;
 mod views;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -151,14 +153,9 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> s
     if listener.local_addr()?.ip().is_loopback() {
         app = app.layer(middleware::from_fn(loopback_host_only));
     }
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown().await;
-            // Alert streams never end by themselves; the shutdown waits for
-            // every connection.
-            stopping.alerts.close();
-        })
-        .await
+    // Alert streams never end by themselves; the shutdown waits for every
+    // connection.
+    listen::serve_connections(listener, app, shutdown(), move || stopping.alerts.close()).await
 }
 
 /// Ctrl-C, or SIGTERM where there is one.
