@@ -355,7 +355,7 @@ fn entry_keys(name: &str) -> Vec<String> {
     let mut keys = vec![format!("c:{}", name.replace(' ', ""))];
     for chars in words(name) {
         let word: String = chars.iter().collect();
-        if chars.len() >= MIN_WORD_FOR_VARIANTS {
+        if (MIN_WORD_FOR_VARIANTS..=MAX_WORD_FOR_VARIANTS).contains(&chars.len()) {
             for (i, variant) in deletions(&chars) {
                 keys.push(format!("d:{variant}"));
                 keys.push(format!("s{i}:{variant}"));
@@ -381,7 +381,7 @@ fn query_keys(name: &str) -> Vec<(usize, String)> {
         if chars.len() + 1 >= MIN_WORD_FOR_VARIANTS {
             keys.push((index, format!("d:{word}")));
         }
-        if chars.len() >= MIN_WORD_FOR_VARIANTS {
+        if (MIN_WORD_FOR_VARIANTS..=MAX_WORD_FOR_VARIANTS).contains(&chars.len()) {
             for (i, variant) in deletions(&chars) {
                 keys.push((index, format!("w:{variant}")));
                 keys.push((index, format!("s{i}:{variant}")));
@@ -408,10 +408,24 @@ fn deletions(chars: &[char]) -> impl Iterator<Item = (usize, String)> + '_ {
 
 /// Words shorter than this are found exactly only.
 const MIN_WORD_FOR_VARIANTS: usize = 5;
+/// Nor are words longer than this (a word of n letters has n variants of
+/// n − 1 letters: a 50,000-letter "word" took 5 GB). No vessel name has
+/// such a word; the cost of a name stays linear in its length.
+const MAX_WORD_FOR_VARIANTS: usize = 40;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_costs_keys_linear_in_its_length() {
+        // One 50,000-letter word: its whole-name and word keys, no variants.
+        let long = "K".repeat(50_000);
+        assert!(entry_keys(&long).len() <= 2, "{}", entry_keys(&long).len());
+        assert!(query_keys(&long).len() <= 3, "{}", query_keys(&long).len());
+        // Real words still get their one-edit variants.
+        assert!(entry_keys("KANG MYONG").len() > 10);
+    }
 
     fn entry(name: &str, imo: &str, mmsi: &str) -> WatchEntry {
         WatchEntry {

@@ -191,3 +191,18 @@ fn an_unknown_xml_entity_is_kept_in_the_name_and_reported() {
     assert_eq!(warned.len(), 1, "{:?}", read.skipped);
     assert_eq!(warned[0].line, 135);
 }
+
+#[test]
+fn a_name_no_ship_could_bear_is_refused_with_its_line() {
+    let header =
+        "vessel_name,imo_number,designated_owner,mmsi,flag,call_sign,other_information,type,date_of_designation";
+    let text = format!(
+        "{header}\n{},9000001,,,DPRK,,,Cargo,2018-03-30\nBRAVO,9000002,,,DPRK,,,Cargo,2018-03-30\n",
+        "A".repeat(50_000)
+    );
+    let read = read_lists(&[("un.csv".to_owned(), text)], None).unwrap();
+    assert_eq!(read.entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["BRAVO"]);
+    assert_eq!(read.skipped.len(), 1, "{:?}", read.skipped);
+    assert_eq!(read.skipped[0].line, 2);
+    assert!(read.skipped[0].reason.contains("50000 characters"), "{}", read.skipped[0].reason);
+}

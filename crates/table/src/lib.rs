@@ -56,6 +56,11 @@ pub fn csv_fields(line: &str) -> Vec<String> {
 /// breaks); one running longer is taken for a quote never closed.
 pub const MAX_RECORD_LINES: u64 = 50;
 
+/// The largest cell a row may hold: OFAC's longest remarks run to a few
+/// kilobytes; a cell of megabytes is a broken file or an attack on the
+/// readers' memory and is refused, not stored.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+
 /// A CSV text being read: its reader, and the text itself, to read on from
 /// after a row that has to be refused.
 pub struct Csv<'t> {
@@ -167,6 +172,19 @@ impl Segment<'_> {
                         let start = start as usize;
                         return self.text[start..].iter().position(|&b| b == b'\n').map(|i| start + i + 1);
                     }
+                    if let Some((column, field)) = record.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD_BYTES) {
+                        skipped.push(Skipped::new(
+                            self.file,
+                            first,
+                            format!(
+                                "field {} holds {} bytes, over the {} a table's cell may (the row is refused)",
+                                column + 1,
+                                field.len(),
+                                MAX_FIELD_BYTES
+                            ),
+                        ));
+                        continue;
+                    }
                     found.push((first, record.clone()));
                 }
                 Err(e) => {
@@ -260,6 +278,15 @@ mod tests {
         let found = Csv::new(&text, false).rows(&Lines::new(&text), 0, "ofac.csv", &mut skipped);
         assert_eq!(found.len(), 61, "the 61 rows after the stray quote are read: {skipped:?}");
         assert_eq!(skipped.iter().map(|s| s.line).collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn a_cell_too_large_refuses_its_row() {
+        let text = format!("name,note\nA,x\nB,{}\nC,y\n", "z".repeat(MAX_FIELD_BYTES + 1));
+        let mut skipped = Vec::new();
+        let found = Csv::new(&text, true).rows(&Lines::new(&text), 0, "list.csv", &mut skipped);
+        assert_eq!(found.iter().map(|(_, r)| r.get(0).unwrap()).collect::<Vec<_>>(), ["A", "C"]);
+        assert_eq!((skipped[0].line, skipped[0].reason.contains("field 2 holds 65537 bytes")), (3, true));
     }
 
     #[test]

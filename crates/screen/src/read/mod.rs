@@ -127,6 +127,10 @@ pub enum ReadError {
 /// Reads one list from `files` (`(name, text)`): one file, or OFAC's
 /// `sdn.csv` with its `alt.csv`. Every entry is a vessel; entries of other
 /// kinds (people, companies) are passed over without a word.
+/// The longest name, alias or former name a list entry may have: lists'
+/// vessel names run to a few dozen characters (AIS carries 20).
+pub const MAX_NAME_CHARS: usize = 200;
+
 pub fn read_lists(files: &[(String, String)], format: Option<ListFormat>) -> Result<ListRead, ReadError> {
     let mut skipped = Vec::new();
     let mut main: Option<(ListFormat, &str, &str)> = None;
@@ -184,6 +188,24 @@ pub fn read_lists(files: &[(String, String)], format: Option<ListFormat>) -> Res
             ListFormat::OpenSanctionsFtm => ftm::read(text, file, &mut skipped),
         };
     let mut entries = entries;
+    // A name no ship could bear is a broken row (or an attack on the
+    // screening's cost), not a vessel: refused with its line.
+    entries.retain(|entry| {
+        let longest = std::iter::once(&entry.name)
+            .chain(&entry.aliases)
+            .chain(&entry.former_names)
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0);
+        if longest > MAX_NAME_CHARS {
+            skipped.push(Skipped {
+                file: file.to_owned(),
+                line: entry.line,
+                reason: format!("a name of {longest} characters: longer than any vessel's ({MAX_NAME_CHARS} at most)"),
+            });
+        }
+        longest <= MAX_NAME_CHARS
+    });
     make_ids_unique(&mut entries);
     let list = match entries.first() {
         Some(first) if entries.iter().all(|e| e.list == first.list) => first.list.clone(),
