@@ -9,6 +9,7 @@
 
 pub mod borders;
 pub mod coast_detail;
+mod crossings;
 pub mod gazetteer;
 mod index;
 pub mod land;

@@ -279,10 +279,10 @@ fn read_shape(geometry: Option<&Value>, radius_km: f64) -> Result<Shape, String>
             let centres = points.iter().map(lat_lon).collect::<Result<Vec<_>, _>>()?;
             Ok(Shape::Circles { centres, radius_km })
         }
-        Some("Polygon") => Ok(Shape::Polygons(vec![polygon(coordinates)?])),
+        Some("Polygon") => checked_polygons(vec![polygon(coordinates)?]),
         Some("MultiPolygon") => {
             let polygons = coordinates.as_array().ok_or("MultiPolygon coordinates are not an array")?;
-            Ok(Shape::Polygons(polygons.iter().map(polygon).collect::<Result<_, _>>()?))
+            checked_polygons(polygons.iter().map(polygon).collect::<Result<_, _>>()?)
         }
         Some(other) => Err(format!("geometry type {other} is not Point, MultiPoint, Polygon or MultiPolygon")),
         None => Err("geometry without a type".to_owned()),
@@ -304,6 +304,34 @@ fn position(value: &Value) -> Result<[f64; 2], String> {
         },
         _ => Err(format!("position {value} is not [longitude, latitude]")),
     }
+}
+
+/// The most vertices a place's polygons may have in all: every position
+/// tested against a place costs a pass over them, and a harbour's outline
+/// needs hundreds, not the 500,000 of a survey (which made `tumen run`
+/// take minutes instead of a second).
+pub const MAX_POLYGON_VERTICES: usize = 20_000;
+
+/// Polygons a place may have: not too many vertices, and no ring crossing
+/// itself or another (the even-odd rule would make holes of the crossing's
+/// lobes without a word).
+fn checked_polygons(polygons: Vec<Vec<Vec<[f64; 2]>>>) -> Result<Shape, String> {
+    let vertices: usize = polygons.iter().flatten().map(Vec::len).sum();
+    if vertices > MAX_POLYGON_VERTICES {
+        return Err(format!(
+            "{vertices} vertices, over the {MAX_POLYGON_VERTICES} a place may have: simplify it first (QGIS: Vector › Geometry Tools › Simplify, 10 m)"
+        ));
+    }
+    for (index, rings) in polygons.iter().enumerate() {
+        if let Some(at) = crate::crossings::first_crossing(rings) {
+            let which = if polygons.len() > 1 { format!("polygon {} ", index + 1) } else { String::new() };
+            return Err(format!(
+                "{which}rings cross near ({:.5}, {:.5}) (lat, lon): a self-intersecting polygon is not a place's outline",
+                at[1], at[0]
+            ));
+        }
+    }
+    Ok(Shape::Polygons(polygons))
 }
 
 fn polygon(value: &Value) -> Result<Vec<Vec<[f64; 2]>>, String> {
@@ -330,6 +358,33 @@ fn polygon(value: &Value) -> Result<Vec<Vec<[f64; 2]>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crossing_or_oversized_polygon_is_refused_naming_the_feature() {
+        let ring = |points: Vec<[f64; 2]>| serde_json::json!([points]);
+        let big: Vec<[f64; 2]> = (0..=MAX_POLYGON_VERTICES)
+            .map(|i| {
+                let a = i as f64 / MAX_POLYGON_VERTICES as f64 * std::f64::consts::TAU;
+                [10.0 + 0.01 * a.cos(), 53.5 + 0.01 * a.sin()]
+            })
+            .collect();
+        let features = serde_json::json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"name": "Bow Tie"},
+             "geometry": {"type": "Polygon", "coordinates": ring(vec![[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])}},
+            {"type": "Feature", "properties": {"name": "Survey"},
+             "geometry": {"type": "Polygon", "coordinates": ring(big)}},
+            {"type": "Feature", "properties": {"name": "Berth"},
+             "geometry": {"type": "Polygon", "coordinates": ring(vec![[9.9, 53.5], [10.0, 53.5], [10.0, 53.6], [9.9, 53.6]])}}
+        ]});
+        let read = read_geojson(&features.to_string(), "t").unwrap();
+        assert_eq!(read.places.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Berth"]);
+        let refused: Vec<String> = read.refused.iter().map(ToString::to_string).collect();
+        assert!(
+            refused[0].contains("Bow Tie") && refused[0].contains("rings cross near (0.50000, 0.50000)"),
+            "{refused:?}"
+        );
+        assert!(refused[1].contains("Survey") && refused[1].contains("20001 vertices"), "{refused:?}");
+    }
 
     #[test]
     fn a_bad_feature_is_refused_with_every_problem_named_and_the_others_read() {
