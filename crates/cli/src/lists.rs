@@ -192,6 +192,12 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
             }
         }
         Some(which) => {
+            let lists = dataset.catalog().watch_lists()?;
+            if which != "all" && !lists.iter().any(|l| l.name == *which) {
+                let names: Vec<&str> = lists.iter().map(|l| l.name.as_str()).collect();
+                let known = if names.is_empty() { "none is imported yet".to_owned() } else { names.join(", ") };
+                anyhow::bail!("no list {which:?} in the dataset (lists: {known}; --entries all prints every entry)");
+            }
             for (list, _, json) in dataset.catalog().watch_entries()? {
                 if which != "all" && *which != list {
                     continue;

@@ -198,6 +198,7 @@ enum TrackFormat {
 #[derive(Args)]
 pub struct TrackArgs {
     /// The vessel's MMSI.
+    #[arg(value_parser = parse_mmsi)]
     mmsi: u32,
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
@@ -210,6 +211,18 @@ pub struct TrackArgs {
     to: Option<String>,
     #[arg(long, value_enum, default_value = "json")]
     format: TrackFormat,
+}
+
+/// An MMSI as typed; a name or anything else gets told how to find one.
+fn parse_mmsi(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    match text.parse::<u32>() {
+        Ok(mmsi) if text.len() <= 9 => Ok(mmsi),
+        _ if text.chars().any(char::is_alphabetic) => Err(format!(
+            "{text:?} is not an MMSI (up to nine digits); to find a vessel by name: tumen vessels --name {text:?}"
+        )),
+        _ => Err(format!("{text:?} is not an MMSI (up to nine digits)")),
+    }
 }
 
 /// A time as users type it; a bare date is its start (or its end, for
@@ -278,7 +291,10 @@ pub fn track(args: &TrackArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     if rows.is_empty() {
-        eprintln!("no positions of {} in that time", Mmsi(args.mmsi));
+        // A miss is an error, as `tumen vessels` makes it: scripts see it.
+        let when = if args.from.is_some() || args.to.is_some() { "in that time" } else { "in the dataset" };
+        eprintln!("no positions of {} {when} (`tumen vessels` lists the vessels it has)", Mmsi(args.mmsi));
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -230,6 +230,14 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
         limit: args.limit,
     };
     let found = dataset.catalog().events(&query)?;
+    if found.is_empty() {
+        let any = dataset.catalog().events(&EventQuery { limit: 1, ..EventQuery::default() })?;
+        if any.is_empty() {
+            eprintln!("no events in the dataset yet: `tumen run --data {}` finds them", args.data.display());
+        } else {
+            eprintln!("no events match (the dataset has others: widen the filter)");
+        }
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
@@ -333,6 +341,12 @@ pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let records = dataset.catalog().chains(args.min_confidence)?;
+    if records.is_empty() {
+        match dataset.catalog().chains(0.0)?.len() {
+            0 => eprintln!("no chains stored: `tumen run --data {}` links them", args.data.display()),
+            n => eprintln!("none of the {n} chains has a confidence of {} or more", args.min_confidence),
+        }
+    }
     if let ChainFormat::Geojson = args.format {
         let gazetteer = dataset_gazetteer(&dataset)?;
         let chains = stored_chains(&records)?;

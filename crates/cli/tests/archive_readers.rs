@@ -83,3 +83,50 @@ print(table.schema.field("time").type, table.schema.field("mmsi").type, table.sc
     assert_eq!(values[9], tumen_store::archive::day_name(tumen_store::archive::day_of(first.time)));
     assert_eq!(lines[2], "timestamp[ms, tz=UTC] uint32 double");
 }
+
+#[test]
+fn a_batch_not_yet_compacted_is_where_readers_do_not_look() {
+    if !python_has("duckdb, pyarrow") {
+        eprintln!("SKIPPED: duckdb and pyarrow not installed (pip install duckdb pyarrow)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = ingested_scenario(dir.path());
+    let compacted = tumen_store::Dataset::open_read_only(&data).unwrap().all_positions().unwrap().len();
+    // A bulk ingest's batch, committed and not yet compacted (as during an
+    // ingest, or after one was killed).
+    let mut dataset = tumen_store::Dataset::open(&data).unwrap();
+    let source = dataset.catalog().begin_source("file", "more.nmea", Some("more"), Some(1), "nmea", "unknown").unwrap();
+    let mut rows = dataset.all_positions().unwrap();
+    rows.truncate(1_000);
+    for row in &mut rows {
+        row.origin.source_id = source.id;
+    }
+    let mut batch = tumen_store::Batch {
+        source_id: source.id,
+        positions: rows,
+        lines: 1_000,
+        parts: tumen_store::BatchParts::Runs,
+        ..tumen_store::Batch::default()
+    };
+    dataset.commit(&mut batch).unwrap();
+    drop(dataset);
+    let runs: Vec<_> = glob::glob(&format!("{}/positions/*/*.run", data.display())).unwrap().flatten().collect();
+    assert!(!runs.is_empty(), "the batch is a run on disk");
+    assert!(runs.iter().all(|r| r.file_name().unwrap().to_str().unwrap().starts_with('_')), "{runs:?}");
+
+    // pyarrow's dataset and DuckDB's glob read the compacted archive and
+    // pass over the run.
+    let script = r#"
+import sys, duckdb, pyarrow.dataset as ds
+root = sys.argv[1]
+table = ds.dataset(root + "/positions", format="parquet", partitioning="hive").to_table()
+n = duckdb.connect().execute(f"select count(*) from read_parquet('{root}/positions/*/*.parquet', hive_partitioning = true)").fetchone()[0]
+print(table.num_rows, n)
+"#;
+    let out = Command::new("python3").args(["-c", script]).arg(&data).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let counts: Vec<usize> =
+        String::from_utf8(out.stdout).unwrap().split_whitespace().map(|v| v.parse().unwrap()).collect();
+    assert_eq!(counts, [compacted, compacted]);
+}

@@ -114,3 +114,28 @@ fn a_broken_download_never_empties_a_list() {
     let (ok, stderr) = import(&fixture("eu-annex-xlii.csv"), &["--list", "un-1718"]);
     assert!(!ok && stderr.contains("refusing to replace un-1718") && stderr.contains("reads as eu"), "{stderr}");
 }
+
+#[test]
+fn a_newcomers_mistakes_are_told_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let out = tumen(&["lists", "import", &fixture("un1718.csv"), "--data", &data]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = |args: &[&str]| {
+        let out = tumen(args);
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // A list that is not there.
+    let (code, stderr) = said(&["lists", "list", "--data", &data, "--entries", "NOSUCH"]);
+    assert!(code != Some(0) && stderr.contains("no list \"NOSUCH\"") && stderr.contains("un-1718"), "{stderr}");
+    // A name where an MMSI goes; an MMSI with no positions.
+    let (code, stderr) = said(&["track", "ANGARA", "--data", &data]);
+    assert!(code != Some(0) && stderr.contains("tumen vessels --name"), "{stderr}");
+    let (code, stderr) = said(&["track", "999999999", "--data", &data]);
+    assert!(code == Some(1) && stderr.contains("no positions of"), "{stderr}");
+    // Findings asked for before `tumen run`.
+    let (code, stderr) = said(&["events", "--data", &data]);
+    assert!(code == Some(0) && stderr.contains("tumen run --data"), "{stderr}");
+    let (code, stderr) = said(&["chains", "--data", &data]);
+    assert!(code == Some(0) && stderr.contains("tumen run --data"), "{stderr}");
+}

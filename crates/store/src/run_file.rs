@@ -47,6 +47,12 @@ const BLOCK_ROWS: usize = 16 * 1024;
 /// A run's file name ends so.
 pub const EXTENSION: &str = "run";
 
+/// And begins so: readers of the archive as a Parquet dataset (pyarrow's
+/// `dataset`, Spark, DuckDB's Hive globs) pass over files whose names begin
+/// with `_` or `.`, and a run — a bulk ingest's batch until compaction, or
+/// a compaction's stage — is no Parquet they could read.
+pub const HIDDEN_PREFIX: &str = "_";
+
 /// Whether `path` names a run (else a Parquet part).
 pub fn is_run(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == EXTENSION)
@@ -156,7 +162,7 @@ const ADDRESSES_KEPT: usize = 1 << 16;
 
 impl RunWriter {
     pub fn create(root: &Path, day: i64, name: &str) -> io::Result<RunWriter> {
-        let (part, file) = PartFile::create(root, day, name, EXTENSION)?;
+        let (part, file) = PartFile::create(root, day, &format!("{HIDDEN_PREFIX}{name}"), EXTENSION)?;
         let mut file = BufWriter::with_capacity(1 << 20, file);
         file.write_all(MAGIC)?;
         Ok(RunWriter {
@@ -737,7 +743,7 @@ mod tests {
         let rows = varied_rows(200_000);
         let day = day_of(rows[0].time);
         let info = write_run(dir.path(), day, "batch-1", &rows, Durability::Synced).unwrap();
-        assert_eq!(info.file, "positions/day=2023-09-07/batch-1.run");
+        assert_eq!(info.file, "positions/day=2023-09-07/_batch-1.run");
         assert_eq!((info.rows, info.min_mmsi, info.max_mmsi), (200_000, 200_000_000, u32::MAX));
         let path = dir.path().join(&info.file);
         let back: Vec<PositionRow> = RunReader::open(&path, 0..=u32::MAX).unwrap().map(Result::unwrap).collect();
@@ -746,7 +752,7 @@ mod tests {
         let names: std::collections::HashSet<usize> =
             back.iter().filter_map(|r| r.receiver.as_ref().map(|n| Arc::as_ptr(n) as *const u8 as usize)).collect();
         assert_eq!(names.len(), 3);
-        assert!(!dir.path().join("positions/day=2023-09-07/.batch-1.run.tmp").exists());
+        assert!(!dir.path().join("positions/day=2023-09-07/._batch-1.run.tmp").exists());
         // Fewer bytes a row than the 60 of fixed-width rows.
         let bytes = fs::metadata(&path).unwrap().len();
         assert!(bytes < 45 * 200_000, "{bytes}");
