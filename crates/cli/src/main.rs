@@ -4,6 +4,7 @@
 //! progress, and hands the work to the library crates.
 
 mod alerting;
+mod check;
 mod config;
 mod decode;
 mod demo;
@@ -77,6 +78,9 @@ enum Command {
     Watch(watch::WatchArgs),
     /// The alerts raised so far (by `tumen run` and `tumen watch`).
     Alerts(alerting::AlertsArgs),
+    /// Check that the dataset is whole: every part the catalog names on
+    /// disk, no source line archived twice, sources left part-read.
+    Check(check::CheckArgs),
     /// Write one self-contained HTML report of a chain or a vessel: maps,
     /// timeline, identities and list hits, facility charts, and the
     /// evidence, every record cited by file and line.
@@ -115,6 +119,7 @@ fn main() -> ExitCode {
         Command::Chains(args) => run::chains(&args),
         Command::Report(args) => report::run(&args),
         Command::Alerts(args) => alerting::list(&args),
+        Command::Check(args) => check::run(&args),
         Command::Watch(args) => watch::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Worker(args) => worker::run(&args),

@@ -252,3 +252,25 @@ fn files_that_are_not_ais_are_refused_with_the_reason_and_nothing_recorded() {
     let sources = Dataset::open(&data).unwrap().catalog().sources().unwrap();
     assert_eq!(sources.len(), 1, "only the list is recorded: {sources:?}");
 }
+
+#[test]
+fn check_finds_a_dataset_whole_and_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    simulate("receivers", &dir.path().join("receivers"));
+    let data = dir.path().join("data");
+    let sources = vec![dir.path().join("receivers/ais.nmea")];
+    assert!(ingest_command(&data, &sources).output().unwrap().status.success());
+    let check = || {
+        let out = Command::new(TUMEN).arg("check").arg("--data").arg(&data).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, said) = check();
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("whole"), "{said}");
+    // A part deleted by hand: named, and the status says so.
+    let part = Dataset::open_read_only(&data).unwrap().catalog().part_files().unwrap().remove(0);
+    std::fs::remove_file(data.join(&part)).unwrap();
+    let (code, said) = check();
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("missing part") && said.contains(&part), "{said}");
+}

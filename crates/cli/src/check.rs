@@ -1,0 +1,121 @@
+//! `tumen check`: is the dataset whole? What the catalog names is on disk,
+//! no transmission's record is in the archive twice, and which sources
+//! were left part-read. It reads beside a running writer and changes
+//! nothing; problems make the exit status 1, each said with what to do.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use tumen_store::Dataset;
+use tumen_store::archive::day_name;
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The dataset directory.
+    #[arg(long, default_value = "tumen-data")]
+    data: PathBuf,
+    /// JSON lines, one finding each, instead of sentences.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One thing found, a problem or a note.
+struct Finding {
+    problem: bool,
+    what: &'static str,
+    detail: String,
+}
+
+pub fn run(args: &CheckArgs) -> Result<ExitCode> {
+    let dataset = Dataset::open_read_only(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
+    let catalog = dataset.catalog();
+    let root = dataset.root();
+    let mut found = Vec::new();
+    let mut missing_days = HashSet::new();
+    for file in catalog.part_files()? {
+        if !root.join(&file).is_file() {
+            if let Some(day) = file.split("day=").nth(1).and_then(|rest| rest.split('/').next()) {
+                missing_days.insert(day.to_owned());
+            }
+            found.push(Finding {
+                problem: true,
+                what: "missing part",
+                detail: format!(
+                    "{file}: named by the catalog, not on disk (its rows are lost; a file moved or deleted by hand?)"
+                ),
+            });
+        }
+    }
+    for file in catalog.reject_files()? {
+        if !root.join(&file).is_file() {
+            found.push(Finding {
+                problem: true,
+                what: "missing rejects",
+                detail: format!(
+                    "{file}: named by the catalog, not on disk (the rejected lines are lost; their counts are kept)"
+                ),
+            });
+        }
+    }
+    // Each archived row cites one line of one source; a line cited twice was
+    // written twice (two writers at once, or parts restored by hand).
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    for day in catalog.days()? {
+        let name = day_name(day);
+        if missing_days.contains(&name) {
+            continue;
+        }
+        let mut seen: HashSet<u64> = HashSet::new();
+        let (mut rows, mut repeated) = (0u64, 0u64);
+        dataset.for_each_position_of_day(day, |row| {
+            rows += 1;
+            if !seen.insert(hasher.hash_one((row.origin.source_id, row.origin.line))) {
+                repeated += 1;
+            }
+        })?;
+        if repeated > 0 {
+            found.push(Finding {
+                problem: true,
+                what: "repeated rows",
+                detail: format!("{name}: {repeated} of {rows} rows cite a source line another row already cites"),
+            });
+        }
+    }
+    for source in catalog.sources()?.iter().filter(|s| s.kind == "file" && s.status != "done") {
+        found.push(Finding {
+            problem: false,
+            what: "part-read source",
+            detail: format!(
+                "source {} ({}): read to line {} and stopped; ingest the file again to finish it",
+                source.id, source.location, source.lines
+            ),
+        });
+    }
+    let problems = found.iter().filter(|f| f.problem).count();
+    let mut out = io::stdout().lock();
+    for finding in &found {
+        if args.json {
+            let line = serde_json::json!({"problem": finding.problem, "what": finding.what, "detail": finding.detail});
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(out, "{}: {}", finding.what, finding.detail)?;
+        }
+    }
+    if !args.json {
+        match problems {
+            0 => writeln!(out, "{}: whole — every part on disk, no source line archived twice", args.data.display())?,
+            n => writeln!(
+                out,
+                "{}: {n} problem{} (see above); the lost rows come back only by ingesting their sources into a new dataset",
+                args.data.display(),
+                if n == 1 { "" } else { "s" }
+            )?,
+        }
+    }
+    Ok(if problems == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
