@@ -19,9 +19,8 @@ pub struct CheckArgs {
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
-    /// JSON lines, one finding each, instead of sentences.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    output: crate::output::FormatArgs,
 }
 
 /// One thing found, a problem or a note.
@@ -99,14 +98,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let problems = found.iter().filter(|f| f.problem).count();
     let mut out = io::stdout().lock();
     for finding in &found {
-        if args.json {
+        if args.output.json() {
             let line = serde_json::json!({"problem": finding.problem, "what": finding.what, "detail": finding.detail});
             writeln!(out, "{line}")?;
         } else {
             writeln!(out, "{}: {}", finding.what, finding.detail)?;
         }
     }
-    if !args.json {
+    if !args.output.json() {
         match problems {
             0 => writeln!(out, "{}: whole — every part on disk, no source line archived twice", args.data.display())?,
             n => writeln!(

@@ -49,7 +49,8 @@ pub struct IngestArgs {
     /// interrupted).
     #[arg(long)]
     pub stop_after: Option<f64>,
-    /// Print each source's summary as a JSON line on standard output.
+    /// Print each source's summary as a JSON line on standard output
+    /// (`--format` here is the input's format).
     #[arg(long)]
     pub json: bool,
     /// No progress bar and no summary on standard error.

@@ -26,9 +26,8 @@ pub struct VesselsArgs {
     /// At most this many vessels.
     #[arg(long, default_value_t = 1000)]
     limit: u64,
-    /// JSON lines, one vessel each, instead of a table.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    output: crate::output::FormatArgs,
 }
 
 pub fn vessels(args: &VesselsArgs) -> Result<ExitCode> {
@@ -39,7 +38,7 @@ pub fn vessels(args: &VesselsArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let detailed = found.len() == 1 || args.mmsi.is_some();
-    if !args.json && !detailed && !found.is_empty() {
+    if !args.output.json() && !detailed && !found.is_empty() {
         writeln!(
             out,
             "{:<9}  {:<10}  {:<22}  {:<28}  {:<9}  {:<9}  {:<4}  {:<5}  {:<10}  {:<10}",
@@ -48,7 +47,7 @@ pub fn vessels(args: &VesselsArgs) -> Result<ExitCode> {
     }
     for mmsi in &found {
         let history = dataset.catalog().static_history(*mmsi)?;
-        if args.json {
+        if args.output.json() {
             writeln!(out, "{}", tumen_report::json::vessel(*mmsi, &history))?;
         } else if detailed {
             write_history(&mut out, *mmsi, &history)?;

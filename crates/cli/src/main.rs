@@ -14,6 +14,7 @@ mod ingest;
 mod input;
 mod lists;
 mod lookup;
+mod output;
 mod places;
 mod report;
 mod run;
