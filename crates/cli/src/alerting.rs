@@ -36,16 +36,22 @@ pub fn stored(dataset: &Dataset, gazetteer: &Gazetteer, config: &Config, window:
     Ok(stored_alerts(&config.alerts, gazetteer, &events, &chains, &mut track)?)
 }
 
-/// Stores `alerts`; the new ones are written to `out` as JSON lines and
-/// posted to the webhook (its answer kept with the alert). Returns how
-/// many were new.
+/// Stores `alerts`; the new ones are written to `out` — as JSON lines, or
+/// a line of words each when `out` is a person's terminal (JSON among a
+/// command's summary is for programs, not people) — and posted to the
+/// webhook (its answer kept with the alert). Returns how many were new.
 pub fn raise(catalog: &Catalog, alerts: &[Alert], webhook: Option<&Webhook>, out: &mut dyn Write) -> Result<usize> {
+    let human = out_is_terminal();
     let raised = Timestamp::now();
     let records: Vec<_> = alerts.iter().map(|a| a.to_record(raised)).collect();
     let fresh = catalog.record_alerts(&records)?;
     let mut new = 0;
     for (alert, _) in alerts.iter().zip(&fresh).filter(|(_, fresh)| **fresh) {
-        writeln!(out, "{}", alert.to_json())?;
+        if human {
+            writeln!(out, "alert {} [{}]: {}", alert.time, alert.rule, alert.message)?;
+        } else {
+            writeln!(out, "{}", alert.to_json())?;
+        }
         out.flush()?;
         new += 1;
         if let Some(webhook) = webhook {
@@ -110,4 +116,10 @@ pub fn list(args: &AlertsArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether standard output, where alerts go, is a terminal.
+fn out_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal()
 }

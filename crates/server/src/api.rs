@@ -32,11 +32,13 @@ pub async fn openapi(RawQuery(query): RawQuery) -> Answer {
     Ok(Json(crate::openapi::document()))
 }
 
+/// An MMSI: up to nine digits. 0 is one too — a transponder never set up
+/// broadcasts it, ingest archives it, and the command line looks it up.
 pub(crate) fn mmsi_of(text: &str) -> Result<u32, ApiError> {
     text.parse::<u32>()
         .ok()
-        .filter(|m| (1..=999_999_999).contains(m))
-        .ok_or_else(|| ApiError::bad_request(format!("not an MMSI: {text:?}")))
+        .filter(|m| *m <= 999_999_999)
+        .ok_or_else(|| ApiError::bad_request(format!("not an MMSI (up to nine digits): {text:?}")))
 }
 
 /// `GET /api/vessels?q=&mmsi=&imo=&limit=`
