@@ -310,6 +310,21 @@ pub struct ChainsArgs {
     /// Only chains of at least this confidence (0–1).
     #[arg(long, default_value_t = 0.0)]
     min_confidence: f64,
+    /// Only chains naming this vessel.
+    #[arg(long)]
+    mmsi: Option<u32>,
+    /// Only chains from or to this place (a gazetteer id, any case).
+    #[arg(long)]
+    place: Option<String>,
+    /// Only chains ending at or after this time (UTC; a date or date and time).
+    #[arg(long)]
+    from: Option<String>,
+    /// Only chains starting at or before this time.
+    #[arg(long)]
+    to: Option<String>,
+    /// At most this many chains (the earliest first).
+    #[arg(long, default_value_t = 10_000)]
+    limit: usize,
     #[arg(long, value_enum, default_value = "table")]
     format: ChainFormat,
 }
@@ -340,8 +355,32 @@ pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let records = dataset.catalog().chains(args.min_confidence)?;
-    if records.is_empty() {
+    let (from, to) = (
+        args.from.as_deref().map(|t| parse_time(t, false)).transpose()?,
+        args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
+    );
+    let place = args.place.as_deref().map(str::to_lowercase);
+    let mut records = dataset.catalog().chains(args.min_confidence)?;
+    let filtered = args.mmsi.is_some() || place.is_some() || from.is_some() || to.is_some();
+    if filtered {
+        let mut kept = Vec::new();
+        for record in records {
+            let chain: Chain =
+                serde_json::from_str(&record.chain).with_context(|| format!("stored chain {}", record.id))?;
+            let keep = args.mmsi.is_none_or(|m| chain.vessels.contains(&m))
+                && place.as_deref().is_none_or(|p| chain.origin == p || chain.destination == p)
+                && from.is_none_or(|f| record.end >= f)
+                && to.is_none_or(|t| record.start <= t);
+            if keep {
+                kept.push(record);
+            }
+        }
+        records = kept;
+    }
+    records.truncate(args.limit);
+    if records.is_empty() && filtered {
+        eprintln!("no chains match (`tumen chains --data {}` lists them all)", args.data.display());
+    } else if records.is_empty() {
         match dataset.catalog().chains(0.0)?.len() {
             0 => eprintln!("no chains stored: `tumen run --data {}` links them", args.data.display()),
             n => eprintln!("none of the {n} chains has a confidence of {} or more", args.min_confidence),

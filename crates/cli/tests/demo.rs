@@ -41,4 +41,18 @@ fn the_demo_finds_the_2023_shipments() {
         assert_eq!(feature["geometry"]["coordinates"][0], serde_json::json!([130.3, 42.2333]), "from Najin");
         assert!(feature["properties"]["reasons"].is_string());
     }
+
+    // Chains filtered as events are: by vessel, place (any case), time, count.
+    let json_lines = |args: &[&str]| -> Vec<Value> {
+        let mut all = vec!["chains", "--data", &data, "--format", "json"];
+        all.extend(args);
+        String::from_utf8(tumen(&all).stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    let maria = json_lines(&["--mmsi", "273214860"]);
+    assert!(!maria.is_empty() && maria.iter().all(|c| c["vessels"].as_array().unwrap().contains(&Value::from(273214860))));
+    let vostochny = json_lines(&["--place", "Vostochny"]);
+    assert!(vostochny.iter().all(|c| c["destination"] == "vostochny" || c["origin"] == "vostochny"));
+    assert_eq!(json_lines(&["--limit", "1"]).len(), 1);
+    let september = json_lines(&["--from", "2023-09-01", "--to", "2023-09-30"]);
+    assert!(september.iter().all(|c| c["start"].as_str().unwrap() <= "2023-09-30T23:59:59.999Z"));
 }
