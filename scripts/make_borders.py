@@ -40,7 +40,7 @@ import sys
 import tarfile
 import tempfile
 
-from make_land import decode_arcs, ring_points, varint
+from make_land import decode_arcs, ring_points, write_points
 
 PACKAGE = "world-atlas@2.0.2"
 MEMBER = "package/countries-10m.json"
@@ -139,15 +139,6 @@ def label_points(geometry, arcs, transform, fine_boxes):
     return ordered(grid), ordered(own)
 
 
-def write_points(points, out):
-    out += struct.pack("<I", len(points))
-    x = y = 0
-    for px, py in points:
-        varint(px - x, out)
-        varint(py - y, out)
-        x, y = px, py
-
-
 def main():
     out_path = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "data/land/ne-10m-borders.bin")
     topology = fetch_topology()
@@ -164,12 +155,7 @@ def main():
     out += struct.pack("<4d", transform["scale"][0], transform["scale"][1], transform["translate"][0], transform["translate"][1])
     out += struct.pack("<I", len(borders))
     for line in borders:
-        out += struct.pack("<I", len(line))
-        x = y = 0
-        for px, py in line:
-            varint(px - x, out)
-            varint(py - y, out)
-            x, y = px, py
+        write_points(line, out)
     named = [(c["properties"]["name"], c) for c in countries if c.get("properties", {}).get("name")]
     out += struct.pack("<I", len(named))
     total_points = 0

@@ -138,6 +138,16 @@ def varint(value, out):
             return
 
 
+def write_points(points, out):
+    """A count, then each quantized point's zigzag-varint delta from the last."""
+    out += struct.pack("<I", len(points))
+    x = y = 0
+    for px, py in points:
+        varint(px - x, out)
+        varint(py - y, out)
+        x, y = px, py
+
+
 def main():
     out_path = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "data/land/ne-10m-land.bin")
     topology = fetch_topology()
@@ -158,12 +168,7 @@ def main():
     for polygon in land_rings + lake_rings:
         out += struct.pack("<I", len(polygon))
         for points in polygon:
-            out += struct.pack("<I", len(points))
-            px = py = 0
-            for x, y in points:
-                varint(x - px, out)
-                varint(y - py, out)
-                px, py = x, y
+            write_points(points, out)
             points_written += len(points)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(bytes(out))

@@ -1,7 +1,7 @@
 //! Alerts in the binary: the stored rules' alerts of a window, raising the
 //! new ones (catalog, JSON lines, webhook), and `tumen alerts`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,7 +14,7 @@ use tumen_places::Gazetteer;
 use tumen_store::{Catalog, Dataset, EventQuery};
 
 use crate::config::Config;
-use crate::lookup::parse_time;
+use crate::lookup::parse_window;
 
 /// What the configured rules raise over the events and chains stored for
 /// `window` (watch-list hits whenever found).
@@ -36,12 +36,14 @@ pub fn stored(dataset: &Dataset, gazetteer: &Gazetteer, config: &Config, window:
     Ok(stored_alerts(&config.alerts, gazetteer, &events, &chains, &mut track)?)
 }
 
-/// Stores `alerts`; the new ones are written to `out` — as JSON lines, or
-/// a line of words each when `out` is a person's terminal (JSON among a
-/// command's summary is for programs, not people) — and posted to the
-/// webhook (its answer kept with the alert). Returns how many were new.
-pub fn raise(catalog: &Catalog, alerts: &[Alert], webhook: Option<&Webhook>, out: &mut dyn Write) -> Result<usize> {
-    let human = out_is_terminal();
+/// Stores `alerts`; the new ones are written to standard output — as JSON
+/// lines, or a line of words each when it is a person's terminal (JSON
+/// among a command's summary is for programs, not people) — and posted to
+/// the webhook (its answer kept with the alert). Returns how many were new.
+pub fn raise(catalog: &Catalog, alerts: &[Alert], webhook: Option<&Webhook>) -> Result<usize> {
+    let stdout = std::io::stdout();
+    let human = stdout.is_terminal();
+    let mut out = stdout.lock();
     let raised = Timestamp::now();
     let records: Vec<_> = alerts.iter().map(|a| a.to_record(raised)).collect();
     let fresh = catalog.record_alerts(&records)?;
@@ -93,8 +95,7 @@ enum AlertFormat {
 /// `tumen alerts`: the alerts raised so far.
 pub fn list(args: &AlertsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
-    let from = args.from.as_deref().map(|t| parse_time(t, false)).transpose()?;
-    let to = args.to.as_deref().map(|t| parse_time(t, true)).transpose()?;
+    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for record in dataset.catalog().alerts(from, to)? {
@@ -116,10 +117,4 @@ pub fn list(args: &AlertsArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Whether standard output, where alerts go, is a terminal.
-fn out_is_terminal() -> bool {
-    use std::io::IsTerminal;
-    std::io::stdout().is_terminal()
 }

@@ -35,21 +35,6 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let catalog = dataset.catalog();
     let root = dataset.root();
     let mut found = Vec::new();
-    let mut missing_days = HashSet::new();
-    for file in catalog.part_files()? {
-        if !root.join(&file).is_file() {
-            if let Some(day) = file.split("day=").nth(1).and_then(|rest| rest.split('/').next()) {
-                missing_days.insert(day.to_owned());
-            }
-            found.push(Finding {
-                problem: true,
-                what: "missing part",
-                detail: format!(
-                    "{file}: named by the catalog, not on disk (its rows are lost; a file moved or deleted by hand?)"
-                ),
-            });
-        }
-    }
     for file in catalog.reject_files()? {
         if !root.join(&file).is_file() {
             found.push(Finding {
@@ -61,14 +46,26 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             });
         }
     }
-    // Each archived row cites one line of one source; a line cited twice was
-    // written twice (two writers at once, or parts restored by hand).
     let hasher = BuildHasherDefault::<DefaultHasher>::default();
     for day in catalog.days()? {
-        let name = day_name(day);
-        if missing_days.contains(&name) {
+        let mut whole = true;
+        for (_, file, _) in catalog.parts_of_day(day)? {
+            if !root.join(&file).is_file() {
+                whole = false;
+                found.push(Finding {
+                    problem: true,
+                    what: "missing part",
+                    detail: format!(
+                        "{file}: named by the catalog, not on disk (its rows are lost; a file moved or deleted by hand?)"
+                    ),
+                });
+            }
+        }
+        if !whole {
             continue;
         }
+        // Each archived row cites one line of one source; a line cited twice
+        // was written twice (two writers at once, or parts restored by hand).
         let mut seen: HashSet<u64> = HashSet::new();
         let (mut rows, mut repeated) = (0u64, 0u64);
         dataset.for_each_position_of_day(day, |row| {
@@ -81,7 +78,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             found.push(Finding {
                 problem: true,
                 what: "repeated rows",
-                detail: format!("{name}: {repeated} of {rows} rows cite a source line another row already cites"),
+                detail: format!(
+                    "{}: {repeated} of {rows} rows cite a source line another row already cites",
+                    day_name(day)
+                ),
             });
         }
     }

@@ -14,7 +14,7 @@ use tumen_report::export::{self, Feature, Format};
 use tumen_report::file_name;
 use tumen_store::{Dataset, EventQuery};
 
-use crate::lookup::parse_time;
+use crate::lookup::parse_window;
 use crate::places::dataset_gazetteer;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -78,8 +78,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         bail!("Parquet is binary: give --out FILE.parquet");
     }
     let dataset = Dataset::open_read_only(&args.data)?;
-    let from = args.from.as_deref().map(|t| parse_time(t, false)).transpose()?;
-    let to = args.to.as_deref().map(|t| parse_time(t, true)).transpose()?;
+    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
     let (features, title) = match args.what {
         What::Events => (events(&dataset, args, from, to)?, "Tumen events"),
         What::Tracks => (tracks(&dataset, args, from, to)?, "Tumen tracks"),

@@ -212,16 +212,22 @@ pub struct TrackArgs {
     format: TrackFormat,
 }
 
-/// An MMSI as typed; a name or anything else gets told how to find one.
+/// An MMSI as typed ([`Mmsi::parse`]); a name gets told how to find one.
 fn parse_mmsi(text: &str) -> Result<u32, String> {
     let text = text.trim();
-    match text.parse::<u32>() {
-        Ok(mmsi) if text.len() <= 9 => Ok(mmsi),
-        _ if text.chars().any(char::is_alphabetic) => Err(format!(
+    match Mmsi::parse(text) {
+        Some(mmsi) => Ok(mmsi.0),
+        None if text.chars().any(char::is_alphabetic) => Err(format!(
             "{text:?} is not an MMSI (up to nine digits); to find a vessel by name: tumen vessels --name {text:?}"
         )),
-        _ => Err(format!("{text:?} is not an MMSI (up to nine digits)")),
+        None => Err(format!("{text:?} is not an MMSI (up to nine digits)")),
     }
+}
+
+/// `--from` and `--to` as typed ([`parse_time`]): a bare `--to` date
+/// means its day's end.
+pub fn parse_window(from: Option<&str>, to: Option<&str>) -> Result<(Option<Timestamp>, Option<Timestamp>)> {
+    Ok((from.map(|t| parse_time(t, false)).transpose()?, to.map(|t| parse_time(t, true)).transpose()?))
 }
 
 /// A time as users type it; a bare date is its start (or its end, for

@@ -11,7 +11,7 @@ use tumen_report::{Basemap, chain_case, render_html, vessel_case};
 use tumen_store::Dataset;
 
 use crate::config::Config;
-use crate::lookup::parse_time;
+use crate::lookup::parse_window;
 use crate::places::dataset_gazetteer;
 
 #[derive(Args)]
@@ -42,8 +42,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let gazetteer = dataset_gazetteer(&dataset)?;
     let case = match args.subject.parse::<u32>() {
         Ok(mmsi) if args.subject.len() == 9 => {
-            let from = args.from.as_deref().map(|t| parse_time(t, false)).transpose()?;
-            let to = args.to.as_deref().map(|t| parse_time(t, true)).transpose()?;
+            let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
             vessel_case(&dataset, &gazetteer, mmsi, from, to)?
         }
         _ => {

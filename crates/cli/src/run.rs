@@ -16,7 +16,7 @@ use tumen_screen::{WatchEntry, identity_conflicts, watchlist_hits};
 use tumen_store::{ChainRecord, Dataset, EventQuery, EventRecord};
 
 use crate::config::Config;
-use crate::lookup::parse_time;
+use crate::lookup::parse_window;
 use crate::places::dataset_gazetteer;
 
 #[derive(Args)]
@@ -51,10 +51,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         eprintln!("profiles from {}", path.display());
     }
     config.alerts.check(&gazetteer).map_err(anyhow::Error::msg)?;
-    let window = Window {
-        from: args.from.as_deref().map(|t| parse_time(t, false)).transpose()?,
-        to: args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
-    };
+    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
+    let window = Window { from, to };
     let found = pipeline(&mut dataset, &gazetteer, &config, window)?;
     eprintln!("{} events in {:.1} s", found.events, started.elapsed().as_secs_f64());
     let stages: Vec<String> = found.stages.iter().map(|(name, s)| format!("{name} {s:.2} s")).collect();
@@ -85,8 +83,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     // New alerts as JSON lines on standard output (and to the webhook).
     let alerts = crate::alerting::stored(&dataset, &gazetteer, &config, window)?;
     let webhook = config.alerts.webhook.as_deref().map(tumen_alert::Webhook::new);
-    let stdout = io::stdout();
-    let raised = crate::alerting::raise(dataset.catalog(), &alerts, webhook.as_ref(), &mut stdout.lock())?;
+    let raised = crate::alerting::raise(dataset.catalog(), &alerts, webhook.as_ref())?;
     eprintln!("alerts: {raised} new ({} raised before)", alerts.len() - raised);
     Ok(ExitCode::SUCCESS)
 }
@@ -221,14 +218,9 @@ enum EventFormat {
 
 pub fn events(args: &EventsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
-    let query = EventQuery {
-        kind: args.kind.clone(),
-        mmsi: args.mmsi,
-        place: args.place.clone(),
-        from: args.from.as_deref().map(|t| parse_time(t, false)).transpose()?,
-        to: args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
-        limit: args.limit,
-    };
+    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
+    let query =
+        EventQuery { kind: args.kind.clone(), mmsi: args.mmsi, place: args.place.clone(), from, to, limit: args.limit };
     let found = dataset.catalog().events(&query)?;
     if found.is_empty() {
         let any = dataset.catalog().events(&EventQuery { limit: 1, ..EventQuery::default() })?;
@@ -355,10 +347,7 @@ pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let (from, to) = (
-        args.from.as_deref().map(|t| parse_time(t, false)).transpose()?,
-        args.to.as_deref().map(|t| parse_time(t, true)).transpose()?,
-    );
+    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
     let place = args.place.as_deref().map(str::to_lowercase);
     let mut records = dataset.catalog().chains(args.min_confidence)?;
     let filtered = args.mmsi.is_some() || place.is_some() || from.is_some() || to.is_some();

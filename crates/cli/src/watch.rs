@@ -74,9 +74,8 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
 
     // What is stored already raises its alerts first.
     let webhook = config.alerts.webhook.as_deref().map(Webhook::new);
-    let stdout = std::io::stdout();
     let backlog = alerting::stored(&dataset, &gazetteer, &config, Window::default())?;
-    let new = alerting::raise(dataset.catalog(), &backlog, webhook.as_ref(), &mut stdout.lock())?;
+    let new = alerting::raise(dataset.catalog(), &backlog, webhook.as_ref())?;
     eprintln!("watch: {new} alerts from the stored events; watching {}", args.source);
     let mut live = LiveWatch::new(&config.alerts, &gazetteer, listed(&dataset)?);
     live.already_raised(dataset.catalog().alerts(None, None)?.into_iter().map(|a| a.id));
@@ -164,9 +163,8 @@ fn raise_as_they_come(
     webhook: Option<Webhook>,
 ) -> Result<()> {
     let dataset = Dataset::open_read_only(data)?;
-    let stdout = std::io::stdout();
     for batch in alerts {
-        alerting::raise(dataset.catalog(), &batch, webhook.as_ref(), &mut stdout.lock())?;
+        alerting::raise(dataset.catalog(), &batch, webhook.as_ref())?;
     }
     Ok(())
 }

@@ -49,7 +49,9 @@ fn the_demo_finds_the_2023_shipments() {
         String::from_utf8(tumen(&all).stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
     };
     let maria = json_lines(&["--mmsi", "273214860"]);
-    assert!(!maria.is_empty() && maria.iter().all(|c| c["vessels"].as_array().unwrap().contains(&Value::from(273214860))));
+    assert!(
+        !maria.is_empty() && maria.iter().all(|c| c["vessels"].as_array().unwrap().contains(&Value::from(273214860)))
+    );
     let vostochny = json_lines(&["--place", "Vostochny"]);
     assert!(vostochny.iter().all(|c| c["destination"] == "vostochny" || c["origin"] == "vostochny"));
     assert_eq!(json_lines(&["--limit", "1"]).len(), 1);

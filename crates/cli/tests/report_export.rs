@@ -147,15 +147,7 @@ fn the_report_renders_in_a_real_browser() {
         return;
     };
     let report = demo().join("report.html");
-    let url = format!("file://{}", report.canonicalize().unwrap().display());
-    let browser = |extra: &[&str]| {
-        Command::new(chromium)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1100,2400"])
-            .args(extra)
-            .arg(&url)
-            .output()
-            .unwrap()
-    };
+    let browser = |extra: &[&str]| headless(chromium, &report, extra);
     // The DOM as the browser built it: the parts are there, as elements.
     let dom = browser(&["--dump-dom"]);
     assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
@@ -214,12 +206,7 @@ fn labels_in_browser(chromium: &str, report: &Path) -> (Vec<String>, usize) {
     let checked = report.with_extension("checked.html");
     let html = std::fs::read_to_string(report).unwrap();
     std::fs::write(&checked, html.replace("</body>", &format!("{LABEL_CHECK}</body>"))).unwrap();
-    let url = format!("file://{}", checked.canonicalize().unwrap().display());
-    let dom = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1100,2400", "--dump-dom"])
-        .arg(&url)
-        .output()
-        .unwrap();
+    let dom = headless(chromium, &checked, &["--dump-dom"]);
     assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
     let dom = String::from_utf8_lossy(&dom.stdout);
     let start = dom.find(r#"<pre id="label-check">"#).expect("the check ran") + r#"<pre id="label-check">"#.len();
@@ -228,6 +215,18 @@ fn labels_in_browser(chromium: &str, report: &Path) -> (Vec<String>, usize) {
     let found: Vec<String> = serde_json::from_str(&text).unwrap();
     let labels = found.iter().filter_map(|p| p.strip_prefix("labels:")).map(|n| n.parse::<usize>().unwrap()).sum();
     (found.into_iter().filter(|p| !p.starts_with("labels:")).collect(), labels)
+}
+
+/// Headless `chromium` on `page` in a 1100 × 2400 window, with `extra`
+/// switches (`--dump-dom`, `--screenshot=…`).
+fn headless(chromium: &str, page: &Path, extra: &[&str]) -> Output {
+    let url = format!("file://{}", page.canonicalize().unwrap().display());
+    Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1100,2400"])
+        .args(extra)
+        .arg(&url)
+        .output()
+        .unwrap()
 }
 
 fn chromium() -> Option<&'static str> {

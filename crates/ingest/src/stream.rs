@@ -112,7 +112,7 @@ pub fn ingest_file(
     let size = std::fs::metadata(path).map_err(io_error)?.len();
     let location = path.display().to_string();
     let same_size = dataset.catalog().sources_of_size(size).map_err(StoreError::from)?;
-    let hash = if same_size.is_empty() { None } else { Some(content_hash(path).map_err(io_error)?) };
+    let mut hash = if same_size.is_empty() { None } else { Some(content_hash(path).map_err(io_error)?) };
     let mut earlier = match &hash {
         Some(hash) => earlier_source(dataset, path, hash, &same_size)?,
         None => None,
@@ -120,7 +120,6 @@ pub fn ingest_file(
     // A file longer than an interrupted source that begins with the bytes
     // it read (the whole file of a truncated gzip, a log that grew) takes
     // it up where it stopped: its lines are not read twice.
-    let mut hash = hash;
     if earlier.is_none()
         && let Some(continued) = continued_source(dataset, path, size)?
     {

@@ -55,6 +55,14 @@ impl MmsiKind {
 }
 
 impl Mmsi {
+    /// An MMSI as people type one: up to nine digits (0 included: a
+    /// transponder never set up broadcasts it, and ingest archives it).
+    pub fn parse(text: &str) -> Option<Mmsi> {
+        (!text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse().ok().map(Mmsi))
+            .flatten()
+    }
+
     /// The classification its digits claim.
     pub fn kind(self) -> MmsiKind {
         let n = self.0;
@@ -138,6 +146,15 @@ impl fmt::Display for Mmsi {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mmsis_are_up_to_nine_digits() {
+        assert_eq!(Mmsi::parse("273214860"), Some(Mmsi(273_214_860)));
+        assert_eq!(Mmsi::parse("0"), Some(Mmsi(0)));
+        for bad in ["", "ANGARA", "1234567890", "+12345", " 12345", "12 345"] {
+            assert_eq!(Mmsi::parse(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn kinds_and_mids() {

@@ -160,15 +160,7 @@ pub fn render(series: &CountSeries, width_px: f64, height_px: f64) -> String {
         let text = format!("{:.0} vs {:.0} expected", spike.count, spike.expected);
         let label = layout
             .place_beside(sx, top, 5.0, &text, SPIKE_FONT_PX)
-            .map(|spot| {
-                format!(
-                    r##"<text x="{}" y="{}" text-anchor="{}" class="spike">{}</text>"##,
-                    px(spot.x),
-                    px(spot.y),
-                    spot.anchor,
-                    escape(&text)
-                )
-            })
+            .map(|spot| spot.svg_text("spike", &text, None))
             .unwrap_or_default();
         let mark = format!(
             r##"<path d="M{x} {bottom}V{top}" stroke="#c0392b" stroke-width="2"/><circle cx="{x}" cy="{top}" r="4.5" fill="#c0392b"/>{label}<title>{when}: {count:.0} {unit} against {expected:.0} expected</title>"##,

@@ -278,12 +278,11 @@ struct RailRoutes {
 }
 
 fn rail_routes(case: &Case, chain: &tumen_chain::Chain, corridor: &tumen_chain::Corridor) -> RailRoutes {
-    let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
-    let (origin, destination) = (centre(&chain.origin), centre(&chain.destination));
+    let (origin, destination) = (place_centre(case, &chain.origin), place_centre(case, &chain.destination));
     let mut onward: Vec<(f64, String)> = Vec::new();
     let mut overland: Vec<(f64, String)> = Vec::new();
     for id in &corridor.rail_facilities {
-        let Some(at) = centre(id) else { continue };
+        let Some(at) = place_centre(case, id) else { continue };
         let to_origin = origin.map_or(f64::INFINITY, |o| at.distance_m(o));
         let to_destination = destination.map_or(f64::INFINITY, |d| at.distance_m(d));
         if to_destination <= to_origin {
@@ -334,8 +333,7 @@ struct SeaLeg {
 
 fn sea_leg(case: &Case, basemap: &Basemap) -> Option<SeaLeg> {
     let Subject::Chain { chain, .. } = &case.subject else { return None };
-    let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
-    let (from, to) = (centre(&chain.origin)?, centre(&chain.destination)?);
+    let (from, to) = (place_centre(case, &chain.origin)?, place_centre(case, &chain.destination)?);
     Some(match tumen_places::sea_route(basemap.land, from, to) {
         Some(route) => SeaLeg { stops: route.points, by_sea_nm: Some(route.length_nm) },
         None => SeaLeg { stops: vec![from, to], by_sea_nm: None },
@@ -369,13 +367,8 @@ fn maps(page: &mut String, case: &Case, basemap: &Basemap, sea_leg: Option<&SeaL
     // The whole corridor, when its rail and depots lie outside the sea map.
     if let Subject::Chain { corridor: Some(corridor), .. } = &case.subject {
         let (lon_min, lat_min, lon_max, lat_max) = sea_view.bounds();
-        let onward: Vec<LatLon> = corridor
-            .rail_facilities
-            .iter()
-            .chain(&corridor.depots)
-            .filter_map(|id| case.places.iter().find(|p| &p.id == id))
-            .map(|p| p.centre)
-            .collect();
+        let onward: Vec<LatLon> =
+            corridor.rail_facilities.iter().chain(&corridor.depots).filter_map(|id| place_centre(case, id)).collect();
         let outside = onward
             .iter()
             .any(|p| p.lon_deg < lon_min || p.lon_deg > lon_max || p.lat_deg < lat_min || p.lat_deg > lat_max);
@@ -418,12 +411,11 @@ fn sea_routes(case: &Case, sea_leg: Option<&SeaLeg>) -> Vec<Route> {
 /// facilities → depots, drawn apart.
 fn rail_route(case: &Case) -> Vec<Route> {
     let Subject::Chain { chain, corridor: Some(corridor) } = &case.subject else { return Vec::new() };
-    let centre = |id: &str| case.places.iter().find(|p| p.id == id).map(|p| p.centre);
     let routes = rail_routes(case, chain, corridor);
-    let depots: Vec<LatLon> = corridor.depots.iter().filter_map(|id| centre(id)).collect();
+    let depots: Vec<LatLon> = corridor.depots.iter().filter_map(|id| place_centre(case, id)).collect();
     let mut drawn = Vec::new();
-    let mut onward: Vec<LatLon> = centre(&chain.destination).into_iter().collect();
-    onward.extend(routes.onward.iter().filter_map(|id| centre(id)));
+    let mut onward: Vec<LatLon> = place_centre(case, &chain.destination).into_iter().collect();
+    onward.extend(routes.onward.iter().filter_map(|id| place_centre(case, id)));
     onward.extend(&depots);
     if onward.len() >= 2 {
         drawn.push(Route {
@@ -435,7 +427,7 @@ fn rail_route(case: &Case) -> Vec<Route> {
             ),
         });
     }
-    let mut overland: Vec<LatLon> = routes.overland.iter().filter_map(|id| centre(id)).collect();
+    let mut overland: Vec<LatLon> = routes.overland.iter().filter_map(|id| place_centre(case, id)).collect();
     overland.extend(&depots);
     if overland.len() >= 2 {
         drawn.push(Route {
@@ -647,12 +639,15 @@ fn cite(case: &Case, source_id: u32, line: u64) -> String {
 
 /// "273214860 ANGARA" with the last name the vessel broadcast.
 fn vessel_label(case: &Case, mmsi: u32) -> String {
-    let name =
-        case.identities.iter().find(|(m, _)| *m == mmsi).and_then(|(_, spans)| last_value(spans, StaticField::Name));
-    match name {
+    match broadcast_name(case, mmsi) {
         Some(name) => format!("{mmsi} {name}"),
         None => mmsi.to_string(),
     }
+}
+
+/// The last name a vessel broadcast, if it broadcast one.
+fn broadcast_name(case: &Case, mmsi: u32) -> Option<String> {
+    case.identities.iter().find(|(m, _)| *m == mmsi).and_then(|(_, spans)| last_value(spans, StaticField::Name))
 }
 
 fn last_value(spans: &[StaticSpan], field: StaticField) -> Option<String> {
@@ -661,11 +656,12 @@ fn last_value(spans: &[StaticSpan], field: StaticField) -> Option<String> {
 
 /// A vessel's name alone when it has one, else its MMSI.
 fn vessel_name(case: &Case, mmsi: u32) -> String {
-    case.identities
-        .iter()
-        .find(|(m, _)| *m == mmsi)
-        .and_then(|(_, spans)| last_value(spans, StaticField::Name))
-        .unwrap_or_else(|| mmsi.to_string())
+    broadcast_name(case, mmsi).unwrap_or_else(|| mmsi.to_string())
+}
+
+/// Where a place of the case is, by id.
+fn place_centre(case: &Case, id: &str) -> Option<LatLon> {
+    case.places.iter().find(|p| p.id == id).map(|p| p.centre)
 }
 
 fn place_name(case: &Case, id: &str) -> String {

@@ -32,6 +32,8 @@ impl Rect {
     }
 }
 
+use crate::svg::{escape, px};
+
 /// The estimated width of `text` in a sans-serif face `font_px` high.
 pub fn text_width_px(text: &str, font_px: f64) -> f64 {
     let ems: f64 = text
@@ -54,6 +56,21 @@ pub struct Placed {
     pub y: f64,
     pub anchor: &'static str,
     pub rect: Rect,
+}
+
+impl Placed {
+    /// The label as an SVG `<text>` of `class` at its spot, with a hover
+    /// `title` if given (both escaped here).
+    pub fn svg_text(&self, class: &str, text: &str, title: Option<&str>) -> String {
+        let title = title.map(|t| format!("<title>{}</title>", escape(t))).unwrap_or_default();
+        format!(
+            r##"<text x="{}" y="{}" text-anchor="{}" class="{class}">{}{title}</text>"##,
+            px(self.x),
+            px(self.y),
+            self.anchor,
+            escape(text)
+        )
+    }
 }
 
 /// The labels and symbols of one drawing, and its frame.

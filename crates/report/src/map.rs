@@ -362,16 +362,8 @@ pub fn render(view: &MapView, basemap: &Basemap, content: &MapContent, caption: 
     let mut place_labels = String::new();
     for &(place, x, y) in &shown {
         if let Some(spot) = layout.place_beside(x, y, PLACE_SYMBOL_HALF_PX, &place.name, LABEL_FONT_PX) {
-            let _ = write!(
-                place_labels,
-                r##"<text x="{}" y="{}" text-anchor="{}" class="label">{}<title>{} ({})</title></text>"##,
-                px(spot.x),
-                px(spot.y),
-                spot.anchor,
-                escape(&place.name),
-                escape(&place.name),
-                place.kind.as_str()
-            );
+            let title = format!("{} ({})", place.name, place.kind.as_str());
+            place_labels.push_str(&spot.svg_text("label", &place.name, Some(&title)));
         }
     }
     if let Some(borders) = basemap.borders {
@@ -669,13 +661,7 @@ fn name_countries(body: &mut String, view: &MapView, borders: &Borders, layout: 
         // The style spaces letters 1 px apart.
         let width = text_width_px(&text, COUNTRY_FONT_PX) + text.chars().count() as f64;
         if let Some(spot) = layout.place_width_at(&spots, width, COUNTRY_FONT_PX) {
-            let _ = write!(
-                body,
-                r##"<text x="{}" y="{}" text-anchor="middle" class="country">{}</text>"##,
-                px(spot.x),
-                px(spot.y),
-                escape(&text)
-            );
+            body.push_str(&spot.svg_text("country", &text, None));
         }
     }
 }

@@ -119,14 +119,7 @@ pub fn render(lanes: &[Lane], bands: &[Band], from_ms: i64, to_ms: i64, width_px
         // Over the window's start, else its end, on the first row free.
         let spots = [(x0, 13.0, "start"), (x1, 13.0, "end"), (x0, 27.0, "start"), (x1, 27.0, "end")];
         if let Some(spot) = layout.place_at(&spots, &band.label, TEXT_PX) {
-            let _ = write!(
-                svg,
-                r##"<text x="{}" y="{}" text-anchor="{}" class="band-label">{}</text>"##,
-                px(spot.x),
-                px(spot.y),
-                spot.anchor,
-                escape(&band.label)
-            );
+            svg.push_str(&spot.svg_text("band-label", &band.label, None));
         }
     }
     draw_axis(&mut svg, from_ms, to_ms, &x, height, &mut layout);
@@ -261,14 +254,7 @@ fn draw_axis(
         // Right of its line, or left of it at the right edge.
         let spots = [(at + 2.0, AXIS_PX - 6.0, "start"), (at - 2.0, AXIS_PX - 6.0, "end")];
         if let Some(spot) = layout.place_at(&spots, &label, TEXT_PX) {
-            let _ = write!(
-                svg,
-                r##"<text x="{}" y="{}" text-anchor="{}" class="tick">{}</text>"##,
-                px(spot.x),
-                px(spot.y),
-                spot.anchor,
-                escape(&label)
-            );
+            svg.push_str(&spot.svg_text("tick", &label, None));
         }
         tick += step;
     }

@@ -32,12 +32,10 @@ pub async fn openapi(RawQuery(query): RawQuery) -> Answer {
     Ok(Json(crate::openapi::document()))
 }
 
-/// An MMSI: up to nine digits. 0 is one too — a transponder never set up
-/// broadcasts it, ingest archives it, and the command line looks it up.
+/// An MMSI ([`Mmsi::parse`]: up to nine digits, 0 included).
 pub(crate) fn mmsi_of(text: &str) -> Result<u32, ApiError> {
-    text.parse::<u32>()
-        .ok()
-        .filter(|m| *m <= 999_999_999)
+    Mmsi::parse(text)
+        .map(|m| m.0)
         .ok_or_else(|| ApiError::bad_request(format!("not an MMSI (up to nine digits): {text:?}")))
 }
 

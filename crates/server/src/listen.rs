@@ -47,6 +47,8 @@ pub async fn serve_connections(
     let peers = Arc::new(Peers::default());
     let graceful = GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT).keep_alive(true);
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -63,9 +65,7 @@ pub async fn serve_connections(
         };
         let Ok(permit) = Arc::clone(&all).try_acquire_owned() else { continue };
         let Some(slot) = Peers::enter(&peers, peer.ip()) else { continue };
-        let mut builder = hyper::server::conn::http1::Builder::new();
-        builder.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT).keep_alive(true);
-        let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _ = connection.await;
