@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::output::{Align, Table};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use tumen_alert::{Alert, EVENT_KINDS, Webhook, stored_alerts};
@@ -98,22 +99,25 @@ pub fn list(args: &AlertsArgs) -> Result<ExitCode> {
     let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for record in dataset.catalog().alerts(from, to)? {
+    let mut table =
+        Table::new(&[("TIME", Align::Left), ("RULE", Align::Left), ("ID", Align::Left), ("ALERT", Align::Left)]);
+    let alerts = dataset.catalog().alerts(from, to)?;
+    if alerts.is_empty() {
+        eprintln!("no alerts raised yet: `tumen run` and `tumen watch` raise them (rules in DATA/tumen.toml)");
+    }
+    for record in alerts {
         match args.format {
             AlertFormat::Json => writeln!(out, "{}", record.alert)?,
             AlertFormat::Table => {
                 let alert: serde_json::Value = serde_json::from_str(&record.alert)?;
-                writeln!(
-                    out,
-                    "{}  {:<24}  {:<22}  {}{}",
-                    record.time,
-                    record.rule,
-                    record.id,
-                    alert["message"].as_str().unwrap_or(""),
-                    record.webhook.map(|w| format!("  [webhook: {w}]")).unwrap_or_default()
-                )?;
+                let webhook = record.webhook.map(|w| format!("  [webhook: {w}]")).unwrap_or_default();
+                let message = format!("{}{webhook}", alert["message"].as_str().unwrap_or(""));
+                table.row(vec![record.time.to_string(), record.rule, record.id, message]);
             }
         }
+    }
+    if !table.is_empty() {
+        table.write(&mut out)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

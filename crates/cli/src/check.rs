@@ -2,6 +2,10 @@
 //! no transmission's record is in the archive twice, and which sources
 //! were left part-read. It reads beside a running writer and changes
 //! nothing; problems make the exit status 1, each said with what to do.
+//! `--repair` (as the dataset's one writer) makes a dataset that lost
+//! files readable again: the catalog forgets the parts and reject files
+//! that are gone, saying how many rows went with them and from which
+//! sources.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
@@ -19,6 +23,10 @@ pub struct CheckArgs {
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
+    /// Forget the files that are gone, so every reader works again (the
+    /// rows they held are lost: say which); takes the dataset's write lock.
+    #[arg(long)]
+    repair: bool,
     #[command(flatten)]
     output: crate::output::FormatArgs,
 }
@@ -31,6 +39,9 @@ struct Finding {
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
+    if args.repair {
+        return repair(args);
+    }
     let dataset = Dataset::open_read_only(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     let catalog = dataset.catalog();
     let root = dataset.root();
@@ -110,11 +121,66 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             0 => writeln!(out, "{}: whole — every part on disk, no source line archived twice", args.data.display())?,
             n => writeln!(
                 out,
-                "{}: {n} problem{} (see above); the lost rows come back only by ingesting their sources into a new dataset",
+                "{}: {n} problem{} (see above); `tumen check --repair` makes it readable again, and the lost rows come back only by ingesting their sources into a new dataset",
                 args.data.display(),
                 if n == 1 { "" } else { "s" }
             )?,
         }
     }
     Ok(if problems == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `--repair`: forgets the part and reject files the catalog names that are
+/// not on disk.
+fn repair(args: &CheckArgs) -> Result<ExitCode> {
+    let mut dataset = Dataset::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
+    let root = dataset.root().to_path_buf();
+    let mut out = io::stdout().lock();
+    let said = |out: &mut dyn Write, what: &str, detail: String| -> io::Result<()> {
+        if args.output.json() {
+            writeln!(out, "{}", serde_json::json!({"repaired": what, "detail": detail}))
+        } else {
+            writeln!(out, "{what}: {detail}")
+        }
+    };
+    let mut repaired = 0;
+    for file in dataset.catalog().reject_files()? {
+        if !root.join(&file).is_file() {
+            dataset.catalog_mut().forget_reject_file(&file)?;
+            said(&mut out, "forgot rejects", format!("{file} (its rejected lines are lost; their counts are kept)"))?;
+            repaired += 1;
+        }
+    }
+    for day in dataset.catalog().days()? {
+        for (id, file, _) in dataset.catalog().parts_of_day(day)? {
+            if root.join(&file).is_file() {
+                continue;
+            }
+            let (rows, source) = dataset.catalog_mut().forget_part(id)?;
+            let from = match source {
+                Some(source) => format!("lines of source {source}"),
+                None => format!("a compacted part of {}", day_name(day)),
+            };
+            said(
+                &mut out,
+                "forgot part",
+                format!(
+                    "{file}: {rows} rows ({from}) are lost; ingest their sources into a new dataset to have them again"
+                ),
+            )?;
+            repaired += 1;
+        }
+    }
+    if !args.output.json() {
+        match repaired {
+            0 => writeln!(out, "{}: nothing to repair", args.data.display())?,
+            n => writeln!(
+                out,
+                "{}: {n} missing file{} forgotten; readers work again",
+                args.data.display(),
+                if n == 1 { "" } else { "s" }
+            )?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -38,9 +38,6 @@ pub struct DecodeArgs {
     /// Write the output here instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// No progress bar and no summary on standard error.
-    #[arg(short, long)]
-    quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -82,7 +79,7 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let show_progress = !args.quiet && io::stderr().is_terminal();
+    let show_progress = !crate::output::quiet() && io::stderr().is_terminal();
     let mut totals = Stats::default();
     let mut failed_inputs = 0;
 
@@ -143,7 +140,7 @@ pub fn run(args: &DecodeArgs) -> Result<ExitCode> {
     if let Some(mut w) = rejects {
         w.flush()?;
     }
-    if !args.quiet {
+    if !crate::output::quiet() {
         summary(&totals, started.elapsed().as_secs_f64(), args.rejects.is_some());
     }
     Ok(if failed_inputs > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+use crate::output::note;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
@@ -28,6 +29,13 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     let path = |p: &Path| p.display().to_string();
     let file = |name: &str| path(&case.join(name));
     let data_dir = path(&data);
+    if data.exists() {
+        note!(
+            "{} holds an earlier demo: its dataset is used again (every import is by content, exactly once, \
+             so nothing is doubled); remove the directory, or give another --out, for a fresh start",
+            path(&args.out)
+        );
+    }
     let steps: Vec<Vec<String>> = vec![
         vec!["simulate".into(), "najin-dunay-2023".into(), "--out".into(), path(&case), "-q".into()],
         vec!["ingest".into(), file("ais.nmea"), "--data".into(), data_dir.clone(), "-q".into()],
@@ -44,25 +52,12 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         vec!["run".into(), "--data".into(), data_dir.clone()],
     ];
     for step in &steps {
-        eprintln!("\n$ tumen {}", step.join(" "));
-        let mut command = Command::new(&exe);
-        command.args(step);
-        if step[0] == "run" {
-            // The run prints its alerts as JSON lines; the summary says how
-            // many, and `tumen alerts` lists them.
-            command.stdout(std::process::Stdio::null());
-        }
-        let status = command.status().with_context(|| format!("running tumen {}", step[0]))?;
-        if !status.success() {
-            bail!("tumen {} failed ({status})", step[0]);
-        }
+        // The run prints its alerts as JSON lines; the summary says how
+        // many, and `tumen alerts` lists them.
+        run_step(&exe, step, step[0] != "run")?;
     }
     let chains = vec!["chains".to_owned(), "--data".into(), data_dir.clone(), "--min-confidence".into(), "0.5".into()];
-    eprintln!("\n$ tumen {}", chains.join(" "));
-    let status = Command::new(&exe).args(&chains).status().context("running tumen chains")?;
-    if !status.success() {
-        bail!("tumen chains failed ({status})");
-    }
+    run_step(&exe, &chains, true)?;
     // The report of the strongest chain (by `Chain::stronger_first`).
     let stored = tumen_store::Dataset::open_read_only(&data)?.catalog().chains(0.0)?;
     let strongest = crate::run::stored_chains(&stored)?.into_iter().min_by(|a, b| a.stronger_first(b));
@@ -76,13 +71,9 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             "--out".into(),
             path(&report),
         ];
-        eprintln!("\n$ tumen {}", step.join(" "));
-        let status = Command::new(&exe).args(&step).status().context("running tumen report")?;
-        if !status.success() {
-            bail!("tumen report failed ({status})");
-        }
+        run_step(&exe, &step, true)?;
     }
-    eprintln!(
+    note!(
         "\nThe 2023 case, simulated and analysed in {:.0} s. The data and dataset are in {}:\n  \
          tumen events --data {data_dir} --kind dark_detection    the dark port calls seen from orbit\n  \
          tumen events --data {data_dir} --kind facility_anomaly  the rail cars at Tumangang and Khasan\n  \
@@ -94,13 +85,32 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
         path(&case)
     );
     match strongest {
-        Some(chain) => eprintln!(
+        Some(chain) => note!(
             "\nThe strongest chain, {} (confidence {:.2}), as a report to open in a browser:\n  {}",
             chain.id,
             chain.confidence,
             path(&report)
         ),
-        None => eprintln!("\nNo chain was linked: nothing to report."),
+        None => note!("\nNo chain was linked: nothing to report."),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `tumen STEP` (this binary), after printing it as a user would type
+/// it; its standard output shown or not; `-q` passed on.
+fn run_step(exe: &Path, step: &[String], show_output: bool) -> Result<()> {
+    note!("\n$ tumen {}", step.join(" "));
+    let mut command = Command::new(exe);
+    command.args(step);
+    if crate::output::quiet() && !step.iter().any(|a| a == "-q") {
+        command.arg("-q");
+    }
+    if !show_output {
+        command.stdout(std::process::Stdio::null());
+    }
+    let status = command.status().with_context(|| format!("running tumen {}", step[0]))?;
+    if !status.success() {
+        bail!("tumen {} failed ({status})", step[0]);
+    }
+    Ok(())
 }

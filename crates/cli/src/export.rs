@@ -15,6 +15,7 @@ use tumen_report::file_name;
 use tumen_store::{Dataset, EventQuery};
 
 use crate::lookup::parse_window;
+use crate::output::note;
 use crate::places::dataset_gazetteer;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -89,7 +90,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
             let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
             export::write(&features, format, title, BufWriter::new(file))
                 .with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("{}: {} features", path.display(), features.len());
+            note!("{}: {} features", path.display(), features.len());
         }
         None => {
             let stdout = io::stdout();

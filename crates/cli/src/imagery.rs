@@ -13,6 +13,7 @@ use tumen_fusion::read::scene_times;
 use tumen_fusion::{DetectionFormat, read_detections};
 use tumen_store::Dataset;
 
+use crate::output::note;
 use crate::sources::{read_text, register, report_skipped};
 
 #[derive(Args)]
@@ -88,7 +89,7 @@ pub fn detections(args: &DetectionsArgs) -> Result<ExitCode> {
         } else {
             String::new()
         };
-        eprintln!(
+        note!(
             "{name} ({}): {} detections, {} scenes{not_vessels}",
             format.name(),
             read.detections.len(),
@@ -140,13 +141,13 @@ pub fn observations(args: &ObservationsArgs) -> Result<ExitCode> {
             *sites.entry(format!("{} {}", observation.site, observation.object.as_str())).or_default() += 1;
         }
         dataset.catalog_mut().put_observations(&read.observations)?;
-        eprintln!("{name}: {} observations", read.observations.len());
+        note!("{name}: {} observations", read.observations.len());
         skipped.extend(read.skipped);
     }
     let mut series: Vec<_> = sites.into_iter().collect();
     series.sort();
     for (site, count) in series {
-        eprintln!("  {site}: {count}");
+        note!("  {site}: {count}");
     }
     report_skipped(&skipped);
     Ok(ExitCode::SUCCESS)

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use tumen_ingest::{
-    Counts, Format, IngestConfig, LiveAddress, LiveConfig, LiveEvent, Outcome, Progress, SourceSummary,
+    Counts, Format, IngestConfig, IngestError, LiveAddress, LiveConfig, LiveEvent, Outcome, Progress, SourceSummary,
 };
 use tumen_store::Dataset;
 
@@ -53,9 +53,6 @@ pub struct IngestArgs {
     /// (`--format` here is the input's format).
     #[arg(long)]
     pub json: bool,
-    /// No progress bar and no summary on standard error.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 pub fn run(args: &IngestArgs) -> Result<ExitCode> {
@@ -73,7 +70,7 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     };
     let mut dataset =
         Dataset::open(&args.data).with_context(|| format!("cannot open the dataset {}", args.data.display()))?;
-    let show = !args.quiet && io::stderr().is_terminal();
+    let show = !crate::output::quiet() && io::stderr().is_terminal();
     let mut failed = 0;
     for source in &args.sources {
         if let Some(address) = source.strip_prefix("tcp://").or_else(|| source.strip_prefix("udp://")) {
@@ -109,7 +106,7 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
                     );
                 }
                 Ok(Outcome::AlreadyIngested(record)) => {
-                    if !args.quiet {
+                    if !crate::output::quiet() {
                         eprintln!(
                             "{}: already ingested (source {}, as {}); nothing to do",
                             path.display(),
@@ -119,6 +116,15 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
                     }
                 }
                 Ok(Outcome::Ingested(summary)) => report(args, &summary),
+                // The dataset could not take it (a full disk, a catalog
+                // that cannot be written): the next source would fail the
+                // same way, so stop here. What was committed stays, and
+                // the same command resumes once the cause is mended.
+                Err(IngestError::Store(error)) => bail!(
+                    "{}: {error}\nstopped: the dataset could not take this source; \
+                     run the same command again once that is mended (it resumes where it stopped)",
+                    path.display()
+                ),
                 Err(error) => {
                     failed += 1;
                     eprintln!("tumen: {error}");
@@ -128,7 +134,7 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     }
     let compacting = Instant::now();
     let days = dataset.compact().context("compacting the archive")?;
-    if !args.quiet && days > 0 {
+    if !crate::output::quiet() && days > 0 {
         eprintln!(
             "compacted {days} day{} of the archive in {:.1} s",
             if days == 1 { "" } else { "s" },
@@ -160,7 +166,7 @@ fn run_live(
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("cannot handle signals")?;
     }
-    let quiet = args.quiet;
+    let quiet = crate::output::quiet();
     let on_event = move |event: LiveEvent| {
         if !quiet {
             tell_live_event(source, event);
@@ -230,7 +236,7 @@ pub fn report(args: &IngestArgs, summary: &SourceSummary) {
         });
         println!("{json}");
     }
-    if args.quiet {
+    if crate::output::quiet() {
         return;
     }
     let c = &summary.counts;

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::output::{Align, Table, note};
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use tumen_screen::{ListFormat, WatchEntry, read_lists};
@@ -114,7 +115,7 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
     let rows = entries_json(source_id, imported.unix_ms())?;
     let file_names: Vec<String> = files.iter().map(|(f, _)| f.clone()).collect();
     let changes = dataset.catalog_mut().put_watch_list(&name, read.format.name(), &file_names.join(","), &rows)?;
-    eprintln!(
+    note!(
         "{name} ({}): {} vessels; {} added, {} removed, {} changed",
         read.format.name(),
         rows.len(),
@@ -124,7 +125,7 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
     );
     for (what, ids) in [("removed", &changes.removed), ("changed", &changes.changed)] {
         if !ids.is_empty() && ids.len() <= 20 {
-            eprintln!("  {what}: {}", ids.join(", "));
+            note!("  {what}: {}", ids.join(", "));
         }
     }
     crate::sources::report_skipped(&read.skipped);
@@ -173,13 +174,21 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
             let lists = dataset.catalog().watch_lists()?;
             match args.format {
                 Output::Table => {
-                    writeln!(out, "{:<16} {:<14} {:>8}  {:<20}  FILES", "LIST", "FORMAT", "VESSELS", "IMPORTED")?;
+                    if lists.is_empty() {
+                        eprintln!("no lists imported yet: `tumen lists import FILE` imports one");
+                    }
+                    let mut table = Table::new(&[
+                        ("LIST", Align::Left),
+                        ("FORMAT", Align::Left),
+                        ("VESSELS", Align::Right),
+                        ("IMPORTED", Align::Left),
+                        ("FILES", Align::Left),
+                    ]);
                     for l in lists {
-                        writeln!(
-                            out,
-                            "{:<16} {:<14} {:>8}  {:<20}  {}",
-                            l.name, l.format, l.entries, l.imported, l.files
-                        )?;
+                        table.row(vec![l.name, l.format, l.entries.to_string(), l.imported.to_string(), l.files]);
+                    }
+                    if !table.is_empty() {
+                        table.write(&mut out)?;
                     }
                 }
                 Output::Json => {
@@ -198,6 +207,14 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
                 let known = if names.is_empty() { "none is imported yet".to_owned() } else { names.join(", ") };
                 anyhow::bail!("no list {which:?} in the dataset (lists: {known}; --entries all prints every entry)");
             }
+            let mut table = Table::new(&[
+                ("LIST", Align::Left),
+                ("ID", Align::Left),
+                ("NAME", Align::Left),
+                ("IMO", Align::Left),
+                ("MMSI", Align::Left),
+                ("FORMER NAMES", Align::Left),
+            ]);
             for (list, _, json) in dataset.catalog().watch_entries()? {
                 if which != "all" && *which != list {
                     continue;
@@ -205,17 +222,18 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
                 let entry: WatchEntry = serde_json::from_str(&json)?;
                 match args.format {
                     Output::Json => writeln!(out, "{json}")?,
-                    Output::Table => writeln!(
-                        out,
-                        "{:<14} {:<16} {:<28} IMO {:<18} MMSI {:<20} {}",
+                    Output::Table => table.row(vec![
                         entry.list,
                         entry.id,
                         entry.name,
                         entry.imos.join(","),
                         entry.mmsis.join(","),
-                        entry.former_names.join("; ")
-                    )?,
+                        entry.former_names.join("; "),
+                    ]),
                 }
+            }
+            if !table.is_empty() {
+                table.write(&mut out)?;
             }
         }
     }

@@ -33,6 +33,10 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bars and no summaries on standard error (warnings and
+    /// errors are still said); on every verb.
+    #[arg(short, long, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -104,6 +108,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    output::set_quiet(cli.quiet);
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
         Command::Decode(args) => decode::run(&args),

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::output::{Align, Table, note};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use tumen_places::{Gazetteer, Place, PlaceKind, Shape, read_geojson};
@@ -157,7 +158,7 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
         let stored: Vec<(String, String)> = places.iter().map(|p| (p.id.clone(), p.to_feature().to_string())).collect();
         let replaced = dataset.catalog_mut().put_places(&stored, &path.display().to_string())?;
         let shipped = places.iter().filter(|p| Gazetteer::embedded().get(&p.id).is_some()).count();
-        eprintln!(
+        note!(
             "{}: {} place(s) imported ({replaced} replacing earlier imports, {shipped} replacing shipped places)",
             path.display(),
             places.len()
@@ -181,11 +182,16 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
         ListFormat::Table => {
-            writeln!(
-                out,
-                "{:<28}  {:<40}  {:<15}  {:<2}  {:<7}  {:>9}  {:>10}  {:>9}",
-                "ID", "NAME", "KIND", "CC", "WATCHED", "LAT", "LON", "RADIUS"
-            )?;
+            let mut table = Table::new(&[
+                ("ID", Align::Left),
+                ("NAME", Align::Left),
+                ("KIND", Align::Left),
+                ("CC", Align::Left),
+                ("WATCHED", Align::Left),
+                ("LAT", Align::Right),
+                ("LON", Align::Right),
+                ("RADIUS", Align::Right),
+            ]);
             for p in &chosen {
                 let c = p.centre();
                 let radius = match &p.shape {
@@ -193,19 +199,18 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
                     Shape::Circles { centres, radius_km } => format!("{}×{radius_km} km", centres.len()),
                     Shape::Polygons(_) => "polygon".to_owned(),
                 };
-                writeln!(
-                    out,
-                    "{:<28}  {:<40}  {:<15}  {:<2}  {:<7}  {:>9.4}  {:>10.4}  {:>9}",
-                    p.id,
-                    p.name,
-                    p.kind.as_str(),
-                    p.country,
-                    if p.watched { "yes" } else { "" },
-                    c.lat_deg,
-                    c.lon_deg,
-                    radius
-                )?;
+                table.row(vec![
+                    p.id.clone(),
+                    p.name.clone(),
+                    p.kind.as_str().to_owned(),
+                    p.country.clone(),
+                    if p.watched { "yes" } else { "" }.to_owned(),
+                    format!("{:.4}", c.lat_deg),
+                    format!("{:.4}", c.lon_deg),
+                    radius,
+                ]);
             }
+            table.write(&mut out)?;
         }
         ListFormat::Json => {
             for p in &chosen {

@@ -12,6 +12,7 @@ use tumen_store::Dataset;
 
 use crate::config::Config;
 use crate::lookup::parse_window;
+use crate::output::note;
 use crate::places::dataset_gazetteer;
 
 #[derive(Args)]
@@ -53,7 +54,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let html = render_html(&case, &Basemap::embedded(), Timestamp::now());
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}.html", args.subject)));
     std::fs::write(&out, &html).with_context(|| format!("writing {}", out.display()))?;
-    eprintln!(
+    note!(
         "{}: {} events, {} cited records, {} KB",
         out.display(),
         case.events.len() + case.context.len(),

@@ -17,6 +17,7 @@ use tumen_store::{ChainRecord, Dataset, EventQuery, EventRecord};
 
 use crate::config::Config;
 use crate::lookup::parse_window;
+use crate::output::{Align, Table, note};
 use crate::places::dataset_gazetteer;
 
 #[derive(Args)]
@@ -48,27 +49,24 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let gazetteer = dataset_gazetteer(&dataset)?;
     let (config, config_path) = Config::for_dataset(args.config.as_deref(), &args.data)?;
     if let Some(path) = config_path {
-        eprintln!("profiles from {}", path.display());
+        note!("profiles from {}", path.display());
     }
     config.alerts.check(&gazetteer).map_err(anyhow::Error::msg)?;
     let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
     let window = Window { from, to };
     let found = pipeline(&mut dataset, &gazetteer, &config, window)?;
-    eprintln!("{} events in {:.1} s", found.events, started.elapsed().as_secs_f64());
+    note!("{} events in {:.1} s", found.events, started.elapsed().as_secs_f64());
     let stages: Vec<String> = found.stages.iter().map(|(name, s)| format!("{name} {s:.2} s")).collect();
-    eprintln!("  ({})", stages.join(", "));
+    note!("  ({})", stages.join(", "));
     for (kind, n) in &found.by_kind {
-        eprintln!("  {kind:<16} {n:>9}");
+        note!("  {kind:<16} {n:>9}");
     }
     if found.chains > 0 {
-        eprintln!(
-            "chains: {} sea legs along the corridors, {} with confidence ≥ 0.7",
-            found.chains, found.strong_chains
-        );
+        note!("chains: {} sea legs along the corridors, {} with confidence ≥ 0.7", found.chains, found.strong_chains);
     }
     let fusion = &found.fusion;
     if fusion.detections > 0 {
-        eprintln!(
+        note!(
             "satellite: {} detections in {} scenes: {} matched to AIS, {} dark, {} on {} fixed structures, {} below the confidence for dark, {} inland",
             fusion.detections,
             fusion.scenes,
@@ -84,7 +82,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let alerts = crate::alerting::stored(&dataset, &gazetteer, &config, window)?;
     let webhook = config.alerts.webhook.as_deref().map(tumen_alert::Webhook::new);
     let raised = crate::alerting::raise(dataset.catalog(), &alerts, webhook.as_ref())?;
-    eprintln!("alerts: {raised} new ({} raised before)", alerts.len() - raised);
+    note!("alerts: {raised} new ({} raised before)", alerts.len() - raised);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -234,24 +232,29 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
         EventFormat::Table => {
-            writeln!(
-                out,
-                "{:<10}  {:<24}  {:<24}  {:<20}  {:<18}  {:>4}  ID",
-                "KIND", "START", "END", "MMSI", "PLACE", "CONF"
-            )?;
+            let mut table = Table::new(&[
+                ("KIND", Align::Left),
+                ("START", Align::Left),
+                ("END", Align::Left),
+                ("MMSI", Align::Left),
+                ("PLACE", Align::Left),
+                ("CONF", Align::Right),
+                ("ID", Align::Left),
+            ]);
             for e in &found {
                 let mmsis: Vec<String> = e.mmsis.iter().map(u32::to_string).collect();
-                writeln!(
-                    out,
-                    "{:<10}  {:<24}  {:<24}  {:<20}  {:<18}  {:>4}  {}",
-                    e.kind,
+                table.row(vec![
+                    e.kind.to_string(),
                     e.start.to_string(),
                     e.end.to_string(),
-                    mmsis.join(","),
-                    e.place.as_deref().unwrap_or("-"),
-                    e.confidence,
-                    e.id
-                )?;
+                    if mmsis.is_empty() { "-".to_owned() } else { mmsis.join(",") },
+                    e.place.as_deref().unwrap_or("-").to_owned(),
+                    e.confidence.to_string(),
+                    e.id.to_string(),
+                ]);
+            }
+            if !table.is_empty() {
+                table.write(&mut out)?;
             }
         }
         EventFormat::Json => {

@@ -88,18 +88,30 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode> {
 
 /// The token kept in `path`, made (readable by its owner only) if there is none.
 fn stored_token(path: &Path) -> Result<String> {
-    if let Ok(text) = std::fs::read_to_string(path) {
-        let token = text.trim().to_owned();
-        if token.len() >= 16 {
-            return Ok(token);
-        }
+    let read = || std::fs::read_to_string(path).ok().map(|text| text.trim().to_owned()).filter(|t| t.len() >= 16);
+    if let Some(token) = read() {
+        return Ok(token);
     }
+    // Written whole to a file of its own, then linked into place, which
+    // fails if another server got there first: two servers started at
+    // once on one dataset end with one token, never half of one.
     let token = new_token().map_err(|e| anyhow::anyhow!("no randomness for a token: {e}"))?;
+    let draft = path.with_extension(format!("{}.draft", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("writing {}", path.display()))?;
-    std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes())?;
-    Ok(token)
+    let mut file = options.open(&draft).with_context(|| format!("writing {}", draft.display()))?;
+    std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes())
+        .with_context(|| format!("writing {}", draft.display()))?;
+    drop(file);
+    let linked = std::fs::hard_link(&draft, path);
+    let _ = std::fs::remove_file(&draft);
+    match linked {
+        Ok(()) => Ok(token),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read().with_context(|| format!("{} is there but holds no token: remove it", path.display()))
+        }
+        Err(e) => Err(e).with_context(|| format!("writing {}", path.display())),
+    }
 }

@@ -30,9 +30,6 @@ pub struct SimulateArgs {
     /// List the shipped scenarios and exit.
     #[arg(long)]
     list: bool,
-    /// No progress bar and no summary.
-    #[arg(short, long)]
-    quiet: bool,
 }
 
 pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
@@ -60,7 +57,7 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
     let world = tumen_sim::load(&text, &name, args.seed)?;
 
     let span_ms = world.end.ms_since(world.start).max(1) as u64;
-    let bar = if !args.quiet && io::stderr().is_terminal() {
+    let bar = if !crate::output::quiet() && io::stderr().is_terminal() {
         indicatif::ProgressBar::new(span_ms).with_style(
             indicatif::ProgressStyle::with_template("simulating {wide_bar} {percent}% ETA {eta}").expect("template"),
         )
@@ -72,7 +69,7 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
     let summary = tumen_sim::simulate(&world, out, FeedConfig { threads: args.threads }, &progress)?;
     bar.finish_and_clear();
 
-    if !args.quiet {
+    if !crate::output::quiet() {
         let seconds = started.elapsed().as_secs_f64();
         let feed = &summary.feed;
         eprintln!(

@@ -28,6 +28,7 @@ use tumen_store::{Dataset, EventQuery, PositionRow};
 
 use crate::alerting;
 use crate::config::Config;
+use crate::output::note;
 use crate::places::dataset_gazetteer;
 use crate::run::pipeline;
 
@@ -76,7 +77,7 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     let webhook = config.alerts.webhook.as_deref().map(Webhook::new);
     let backlog = alerting::stored(&dataset, &gazetteer, &config, Window::default())?;
     let new = alerting::raise(dataset.catalog(), &backlog, webhook.as_ref())?;
-    eprintln!("watch: {new} alerts from the stored events; watching {}", args.source);
+    note!("watch: {new} alerts from the stored events; watching {}", args.source);
     let mut live = LiveWatch::new(&config.alerts, &gazetteer, listed(&dataset)?);
     live.already_raised(dataset.catalog().alerts(None, None)?.into_iter().map(|a| a.id));
 
@@ -115,10 +116,7 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
     alert_thread.join().expect("the alert thread does not panic")?;
     let summary = summary?;
     dataset.compact()?;
-    eprintln!(
-        "watch: {} lines, {} positions from {}",
-        summary.counts.lines, summary.counts.positions, summary.location
-    );
+    note!("watch: {} lines, {} positions from {}", summary.counts.lines, summary.counts.positions, summary.location);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -195,7 +193,7 @@ fn rerun(
             Window { from: Some(tumen_model::Timestamp::from_unix_ms(latest.unix_ms() - window_ms)), to: None };
         let started = Instant::now();
         match pipeline(&mut dataset, &gazetteer, config, window) {
-            Ok(found) => eprintln!(
+            Ok(found) => note!(
                 "watch: re-ran the last {:.1} days in {:.1} s: {} events, {} chains",
                 window_ms as f64 / 86_400_000.0,
                 started.elapsed().as_secs_f64(),

@@ -22,6 +22,7 @@ use tumen_worker::{Context as StageContext, Stage};
 
 use crate::config::Config;
 use crate::lookup::parse_time;
+use crate::output::note;
 
 #[derive(Args)]
 pub struct WorkerArgs {
@@ -117,9 +118,11 @@ pub fn run(args: &WorkerArgs) -> Result<ExitCode> {
     let stdout = io::stdout();
     let summary = tumen_worker::run(stage, &context, stdin.lock(), BufWriter::with_capacity(1 << 20, stdout.lock()))
         .with_context(|| format!("tumen worker {stage:?}"))?;
-    eprintln!(
+    note!(
         "worker {stage:?}: {} rows in, {} events and {} rows out",
-        summary.rows_in, summary.events_out, summary.rows_out
+        summary.rows_in,
+        summary.events_out,
+        summary.rows_out
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -165,7 +168,7 @@ fn prepare(args: &PrepareArgs) -> Result<ExitCode> {
         "config": config_path.is_some(),
     });
     fs::write(args.out.join("run.json"), serde_json::to_string_pretty(&run)?)?;
-    eprintln!(
+    note!(
         "{}: {} part files, {} events to place, newest report {}",
         args.out.display(),
         parts.len(),
@@ -194,7 +197,7 @@ fn fuse(args: &FuseArgs) -> Result<ExitCode> {
     let mut out = Output::new(BufWriter::new(stdout.lock()), &event_schema())?;
     let written = out.write_events(&mut fused)?;
     out.finish()?;
-    eprintln!(
+    note!(
         "worker fuse: {} silences in, {} events out ({} detections, {} matched, {} dark)",
         events.len(),
         written,

@@ -19,6 +19,7 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use rstar::primitives::CachedEnvelope;
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 const EARTH_RADIUS_KM: f64 = tumen_model::EARTH_MEAN_RADIUS_M / 1000.0;
@@ -91,9 +92,9 @@ fn unit_vector([lon, lat]: [f64; 2]) -> [f64; 3] {
 /// The land of the Earth, indexed for point queries.
 pub struct Land {
     /// (lon, lat) segments, for the ray cast.
-    coast: RTree<Segment>,
+    coast: RTree<CachedEnvelope<Segment>>,
     /// The same on the unit sphere, for nearest-shore queries.
-    coast_on_sphere: RTree<Chord>,
+    coast_on_sphere: RTree<CachedEnvelope<Chord>>,
     /// What each 0.1° cell is: most cells hold no coastline, so a point in
     /// them is on land exactly when the cell's centre is — one ray cast per
     /// cell, remembered, instead of one per point (detectors ask for every
@@ -168,7 +169,7 @@ fn cell_of(lat_deg: f64, lon_deg: f64) -> usize {
 
 impl Land {
     /// The land shipped with Tumen, parsed and indexed once per process
-    /// (~0.18 s).
+    /// (~0.5 s on two cores).
     pub fn embedded() -> &'static Land {
         static LAND: OnceLock<Land> = OnceLock::new();
         LAND.get_or_init(|| Land::parse(EMBEDDED).expect("the embedded land data is well formed (tested)"))
@@ -216,7 +217,8 @@ impl Land {
         if !input.bytes.is_empty() {
             return Err(LandError::Format("bytes after the last polygon"));
         }
-        let chords = shore.iter().map(|s| Chord { from: unit_vector(s.from), to: unit_vector(s.to) }).collect();
+        let chords =
+            shore.iter().map(|s| Chord { from: unit_vector(s.from), to: unit_vector(s.to) }).collect::<Vec<_>>();
         let cells: Vec<AtomicU8> = (0..CELL_ROWS * CELL_COLUMNS).map(|_| AtomicU8::new(UNKNOWN)).collect();
         for segment in &segments {
             // Every cell the segment's bounding box touches (segments are a
@@ -233,7 +235,15 @@ impl Land {
                 }
             }
         }
-        Ok(Land { coast: RTree::bulk_load(segments), coast_on_sphere: RTree::bulk_load(chords), cells, rings })
+        // Envelopes cached: bulk loading sorts by them again and again
+        // (four times faster than recomputing them), and the two trees are
+        // built side by side.
+        let (coast, coast_on_sphere) = std::thread::scope(|scope| {
+            let sphere = scope.spawn(|| RTree::bulk_load(chords.into_iter().map(CachedEnvelope::new).collect()));
+            let coast = RTree::bulk_load(segments.into_iter().map(CachedEnvelope::new).collect());
+            (coast, sphere.join().expect("building an R-tree does not panic"))
+        });
+        Ok(Land { coast, coast_on_sphere, cells, rings })
     }
 
     /// The coastline rings whose bounding box meets the given one, as

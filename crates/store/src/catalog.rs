@@ -705,6 +705,24 @@ impl Catalog {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Forgets a part whose file is gone: its rows (as the catalog counted
+    /// them) and the source that wrote it (none once compacted), to say
+    /// what was lost.
+    pub fn forget_part(&mut self, id: i64) -> Result<(u64, Option<u32>), CatalogError> {
+        let tx = self.conn.transaction()?;
+        let (rows, source_id): (i64, Option<u32>) =
+            tx.query_row("SELECT rows, source_id FROM parts WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        tx.execute("DELETE FROM parts WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok((rows.max(0) as u64, source_id))
+    }
+
+    /// Forgets a reject file that is gone (the counts of its reasons stay).
+    pub fn forget_reject_file(&mut self, file: &str) -> Result<(), CatalogError> {
+        self.conn.execute("DELETE FROM reject_files WHERE file = ?1", [file])?;
+        Ok(())
+    }
+
     /// The parts of a day: `(id, file, compacted)`.
     pub fn parts_of_day(&self, day: i64) -> Result<Vec<(i64, String, bool)>, CatalogError> {
         let mut statement = self.conn.prepare("SELECT id, file, compacted FROM parts WHERE day = ?1 ORDER BY id")?;

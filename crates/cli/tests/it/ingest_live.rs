@@ -14,7 +14,7 @@ use tumen_ais::{Message, SentenceOptions, TagBlockOptions, encode_sentences};
 use tumen_model::{Mmsi, Timestamp};
 use tumen_store::{Dataset, TimeOrigin};
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+use crate::support::TUMEN;
 
 /// A tagged position line of `mmsi` at `unix_s`, or an untagged one.
 fn line(mmsi: u32, unix_s: Option<i64>) -> String {

@@ -1,28 +1,137 @@
-//! What the CLI tests that talk to `tumen serve` share: a server on a free
-//! loopback port, requests with its token, and a reader of its server-sent
-//! events.
+//! What the command line's tests share: the `tumen` binary and helpers to
+//! run it, the scenarios and the demo made once per test run (read-only:
+//! a test that writes copies first), a server on a free loopback port with
+//! its token, and a reader of its server-sent events.
 
-#![allow(dead_code)] // each test file uses its own part
+#![allow(dead_code)] // each test module uses its own part
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{OnceLock, mpsc};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock, mpsc};
 
 use serde_json::Value;
 
 pub const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
 
-/// The demo's dataset, made once per test binary.
+/// Runs `tumen` with `args`.
+pub fn tumen(args: &[&str]) -> Output {
+    Command::new(TUMEN).args(args).output().expect("tumen runs")
+}
+
+/// Runs `tumen`, checks that it succeeded, and returns its standard output.
+pub fn tumen_ok(args: &[&str]) -> String {
+    let out = tumen(args);
+    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("tumen writes UTF-8")
+}
+
+/// Whether python3 imports `modules` (comma-separated).
+pub fn python_has(modules: &str) -> bool {
+    Command::new("python3").args(["-c", &format!("import {modules}")]).output().is_ok_and(|o| o.status.success())
+}
+
+/// A copy of `from` (a directory) at `to`, for a test that changes a
+/// shared fixture.
+pub fn copy_dir(from: &Path, to: &Path) {
+    let copied = Command::new("cp").arg("-r").arg(from).arg(to).status().unwrap();
+    assert!(copied.success(), "cp -r {} {}", from.display(), to.display());
+}
+
+/// Where this test run keeps its fixtures: under Cargo's directory for
+/// test data, one directory per run (the previous runs' removed), so a
+/// run leaves at most its own behind.
+fn fixtures_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let all = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-fixtures");
+        if let Ok(entries) = std::fs::read_dir(&all) {
+            for entry in entries.flatten() {
+                let pid = entry.file_name().to_string_lossy().parse::<u32>().ok();
+                if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let root = all.join(std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        root
+    })
+}
+
+/// `make(dir)` run once per test run for `key`, in a directory of its own;
+/// tests asking for the same key meanwhile wait for it, others go on.
+fn once(key: &str, make: impl FnOnce(&Path)) -> &'static Path {
+    static MADE: Mutex<Option<HashMap<String, &'static OnceLock<PathBuf>>>> = Mutex::new(None);
+    let cell = *MADE
+        .lock()
+        .unwrap()
+        .get_or_insert_with(HashMap::new)
+        .entry(key.to_owned())
+        .or_insert_with(|| Box::leak(Box::new(OnceLock::new())));
+    cell.get_or_init(|| {
+        let dir = fixtures_root().join(key);
+        make(&dir);
+        dir
+    })
+}
+
+/// A shipped scenario's files (`tumen simulate NAME`), made once per run.
+pub fn simulated(scenario: &str) -> &'static Path {
+    once(&format!("sim-{scenario}"), |dir| {
+        tumen_ok(&["simulate", scenario, "--out", dir.to_str().unwrap(), "-q"]);
+    })
+}
+
+/// A shipped scenario's dataset as a user makes it: its AIS ingested, its
+/// places, satellite scenes and detections and facility counts imported,
+/// and `tumen run` done; made once per run (the files are `simulated`).
+pub fn analysed(scenario: &str) -> &'static Path {
+    let case = simulated(scenario);
+    once(&format!("data-{scenario}"), |data| {
+        let (case, data) = (case.to_str().unwrap(), data.to_str().unwrap());
+        tumen_ok(&["ingest", &format!("{case}/ais.nmea"), "--data", data, "-q"]);
+        tumen_ok(&["places", "import", &format!("{case}/gazetteer.geojson"), "--data", data]);
+        if Path::new(case).join("detections.csv").exists() {
+            let (scenes, detections) = (format!("{case}/scenes.csv"), format!("{case}/detections.csv"));
+            tumen_ok(&["detections", "import", &detections, &scenes, "--data", data]);
+        }
+        if Path::new(case).join("observations.csv").exists() {
+            tumen_ok(&["observations", "import", &format!("{case}/observations.csv"), "--data", data]);
+        }
+        tumen_ok(&["run", "--data", data]);
+    })
+}
+
+/// `tumen demo` run once per test run: its output directory and what it
+/// printed.
+pub struct Demo {
+    pub out: PathBuf,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn demo() -> &'static Demo {
+    static DEMO: OnceLock<Demo> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let mut printed = None;
+        let out = once("demo", |out| {
+            let run = tumen(&["demo", "--out", out.to_str().unwrap()]);
+            let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+            assert!(run.status.success(), "{stderr}");
+            printed = Some((String::from_utf8_lossy(&run.stdout).into_owned(), stderr));
+        });
+        let (stdout, stderr) = printed.expect("the demo is run once, here");
+        Demo { out: out.to_owned(), stdout, stderr }
+    })
+}
+
+/// The demo's dataset.
 pub fn demo_data() -> &'static Path {
     static DATA: OnceLock<PathBuf> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = dir.join("demo");
-        let run = Command::new(TUMEN).arg("demo").arg("--out").arg(&out).output().unwrap();
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        out.join("data")
-    })
+    DATA.get_or_init(|| demo().out.join("data"))
 }
 
 /// The shared corpora directory (`../shared` beside the checkout, or
@@ -43,20 +152,13 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
     None
 }
 
-/// Runs `tumen` and checks that it succeeded.
-pub fn tumen_ok(args: &[&str]) {
-    let out = Command::new(TUMEN).args(args).output().unwrap();
-    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 /// A dataset in `dir` for the distributed runs' tests: the Najin → Dunay
 /// scenario's AIS and places, a watch list naming two of its ships (one by
 /// IMO number), so a run places registry events, and — `imagery` — its
 /// satellite scenes, detections and facility counts; `tumen run` done.
 pub fn watched_najin_dataset(dir: &Path, imagery: bool) -> PathBuf {
-    let (sim, data) = (dir.join("sim"), dir.join("data"));
-    let (sim, data_arg) = (sim.to_str().unwrap(), data.to_str().unwrap());
-    tumen_ok(&["simulate", "najin-dunay-2023", "--out", sim, "-q"]);
+    let data = dir.join("data");
+    let (sim, data_arg) = (simulated("najin-dunay-2023").to_str().unwrap(), data.to_str().unwrap());
     tumen_ok(&["ingest", &format!("{sim}/ais.nmea"), "--data", data_arg]);
     tumen_ok(&["places", "import", &format!("{sim}/gazetteer.geojson"), "--data", data_arg]);
     if imagery {

@@ -26,19 +26,11 @@
 //!   any fair test.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 use tumen_model::{LatLon, Timestamp};
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
-
-fn tumen(args: &[&str]) -> String {
-    let out = Command::new(TUMEN).args(args).output().expect("tumen runs");
-    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::support::{analysed, simulated, tumen_ok as tumen};
 
 struct Case {
     truth: Value,
@@ -47,17 +39,7 @@ struct Case {
 
 impl Case {
     fn run(name: &str) -> Case {
-        let dir = tempfile::tempdir().unwrap();
-        let (case, data) = (dir.path().join("case"), dir.path().join("data"));
-        let path = |p: &Path| p.display().to_string();
-        let data = path(&data);
-        tumen(&["simulate", name, "--out", &path(&case), "-q"]);
-        tumen(&["ingest", &path(&case.join("ais.nmea")), "--data", &data, "-q"]);
-        tumen(&["places", "import", &path(&case.join("gazetteer.geojson")), "--data", &data]);
-        let (scenes, detections) = (path(&case.join("scenes.csv")), path(&case.join("detections.csv")));
-        tumen(&["detections", "import", &detections, &scenes, "--data", &data]);
-        tumen(&["observations", "import", &path(&case.join("observations.csv")), "--data", &data]);
-        tumen(&["run", "--data", &data]);
+        let (case, data) = (simulated(name), analysed(name).display().to_string());
         let events = tumen(&["events", "--data", &data, "--format", "json"])
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())

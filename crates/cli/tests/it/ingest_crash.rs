@@ -10,14 +10,9 @@ use std::time::Instant;
 
 use tumen_store::Dataset;
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+use crate::support::{TUMEN, simulated};
 /// Small batches, so that a run has many commits to be killed between.
 const BATCH_LINES: &str = "40000";
-
-fn simulate(scenario: &str, out: &Path) {
-    let status = Command::new(TUMEN).args(["simulate", scenario, "--out"]).arg(out).arg("-q").status().unwrap();
-    assert!(status.success());
-}
 
 fn ingest_command(data: &Path, sources: &[PathBuf]) -> Command {
     let mut command = Command::new(TUMEN);
@@ -52,16 +47,15 @@ fn contents(data: &Path) -> (Vec<String>, String, Vec<String>, Vec<String>) {
 #[test]
 fn a_killed_ingest_run_again_makes_exactly_the_clean_dataset() {
     let dir = tempfile::tempdir().unwrap();
-    simulate("najin-dunay-2023", &dir.path().join("najin"));
-    simulate("receivers", &dir.path().join("receivers"));
+    let (najin, receivers) = (simulated("najin-dunay-2023"), simulated("receivers"));
     // The second source gzip-compressed: resuming it decompresses up to the
     // checkpoint.
-    let plain = std::fs::read(dir.path().join("receivers/ais.nmea")).unwrap();
+    let plain = std::fs::read(receivers.join("ais.nmea")).unwrap();
     let gz_path = dir.path().join("receivers.nmea.gz");
     let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&gz_path).unwrap(), flate2::Compression::fast());
     gz.write_all(&plain).unwrap();
     gz.finish().unwrap();
-    let sources = vec![dir.path().join("najin/ais.nmea"), gz_path];
+    let sources = vec![najin.join("ais.nmea"), gz_path];
 
     let clean = dir.path().join("clean");
     let started = Instant::now();
@@ -175,8 +169,8 @@ fn totals(data: &Path) -> (usize, u64, u64, u64) {
 #[test]
 fn a_file_read_again_whole_after_it_failed_or_grew_counts_each_line_once() {
     let dir = tempfile::tempdir().unwrap();
-    simulate("receivers", &dir.path().join("receivers"));
-    let plain = std::fs::read(dir.path().join("receivers/ais.nmea")).unwrap();
+    let receivers = simulated("receivers");
+    let plain = std::fs::read(receivers.join("ais.nmea")).unwrap();
     let whole = dir.path().join("whole.nmea.gz");
     let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&whole).unwrap(), flate2::Compression::fast());
     gz.write_all(&plain).unwrap();
@@ -256,9 +250,9 @@ fn files_that_are_not_ais_are_refused_with_the_reason_and_nothing_recorded() {
 #[test]
 fn check_finds_a_dataset_whole_and_names_what_is_missing() {
     let dir = tempfile::tempdir().unwrap();
-    simulate("receivers", &dir.path().join("receivers"));
+    let receivers = simulated("receivers");
     let data = dir.path().join("data");
-    let sources = vec![dir.path().join("receivers/ais.nmea")];
+    let sources = vec![receivers.join("ais.nmea")];
     assert!(ingest_command(&data, &sources).output().unwrap().status.success());
     let check = || {
         let out = Command::new(TUMEN).arg("check").arg("--data").arg(&data).output().unwrap();
@@ -273,4 +267,13 @@ fn check_finds_a_dataset_whole_and_names_what_is_missing() {
     let (code, said) = check();
     assert_eq!(code, Some(1), "{said}");
     assert!(said.contains("missing part") && said.contains(&part), "{said}");
+    // Readers fail on the missing file until it is forgotten.
+    let run = || Command::new(TUMEN).arg("run").arg("--data").arg(&data).output().unwrap();
+    assert!(!run().status.success());
+    let repair = Command::new(TUMEN).args(["check", "--repair", "--data"]).arg(&data).output().unwrap();
+    let said = String::from_utf8_lossy(&repair.stdout);
+    assert!(repair.status.success() && said.contains("forgot part") && said.contains("rows"), "{said}");
+    let (code, said) = check();
+    assert_eq!(code, Some(0), "whole again: {said}");
+    assert!(run().status.success(), "readers work again");
 }

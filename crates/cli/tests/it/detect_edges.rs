@@ -5,17 +5,12 @@
 //! a run over a window replaces the events that start in it.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
 const HEADER: &str = "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,Draft,Cargo,TransceiverClass";
 
-fn tumen(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs");
-    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::support::tumen_ok as tumen;
 
 /// A NOAA CSV file of one vessel sailing slowly east in the open Sea of
 /// Japan, one report every `every_min` minutes at each of `minutes` (from

@@ -6,22 +6,16 @@
 //! list (`… 2`) is never a match.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
-fn tumen(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs");
-    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::support::{simulated, tumen_ok as tumen};
 
 #[test]
 fn a_listed_ship_that_renames_and_reflags_is_still_found() {
     let dir = tempfile::tempdir().unwrap();
     let path = |p: &Path| p.display().to_string();
-    let (case, data) = (dir.path().join("case"), dir.path().join("data"));
-    tumen(&["simulate", "identity", "--out", &path(&case), "-q"]);
+    let (case, data) = (simulated("identity"), dir.path().join("data"));
     tumen(&["ingest", &path(&case.join("ais.nmea")), "--data", &path(&data), "-q"]);
     let list = dir.path().join("list.ftm.json");
     std::fs::write(

@@ -10,9 +10,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod support;
-
-use support::{Server, TUMEN, agent, demo_data};
+use crate::support::{Server, TUMEN, agent, demo_data};
 
 fn server() -> Server {
     Server::start(demo_data())

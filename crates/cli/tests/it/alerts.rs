@@ -17,24 +17,15 @@ use tumen_ais::message::PositionReport;
 use tumen_ais::{Message, SentenceOptions, TagBlockOptions, encode_sentences};
 use tumen_model::{Mmsi, Timestamp};
 
-mod support;
-
-use support::{Server, TUMEN};
+use crate::support::{Server, TUMEN, copy_dir, demo_data, tumen_ok as tumen};
 
 const ANGARA: u32 = 273_356_110;
 const MARIA: u32 = 273_214_860;
 
-fn tumen(args: &[&str]) -> String {
-    let out = Command::new(TUMEN).args(args).output().unwrap();
-    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// The demo's dataset with a watch list naming ANGARA by its IMO number.
 fn listed_case(dir: &Path) -> PathBuf {
-    let out = dir.join("demo");
-    tumen(&["demo", "--out", out.to_str().unwrap()]);
-    let data = out.join("data");
+    let data = dir.join("data");
+    copy_dir(demo_data(), &data);
     let list = dir.join("list.ftm.json");
     std::fs::write(
         &list,

@@ -5,13 +5,10 @@
 //! windowed run that re-fuses its window only.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn tumen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs")
-}
+use crate::support::{simulated, tumen};
 
 fn ok(args: &[&str]) -> (String, String) {
     let out = tumen(args);
@@ -32,8 +29,7 @@ fn events(data: &str, kind: &str) -> Vec<Value> {
 fn detections_and_observations_from_import_to_events() {
     let dir = tempfile::tempdir().unwrap();
     let path = |p: &Path| p.display().to_string();
-    let (case, data) = (dir.path().join("case"), path(&dir.path().join("data")));
-    ok(&["simulate", "imagery", "--out", &path(&case), "-q"]);
+    let (case, data) = (simulated("imagery"), path(&dir.path().join("data")));
     ok(&["ingest", &path(&case.join("ais.nmea")), "--data", &data, "-q"]);
     ok(&["places", "import", &path(&case.join("gazetteer.geojson")), "--data", &data]);
     let (scenes, detections) = (path(&case.join("scenes.csv")), path(&case.join("detections.csv")));

@@ -9,28 +9,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
+use crate::support::{python_has, tumen};
 
-/// The demo's output directory, made once for all the tests here.
+/// The demo's output directory (made once per test run).
 fn demo() -> &'static Path {
-    static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = dir.join("demo");
-        let run = Command::new(TUMEN).arg("demo").arg("--out").arg(&out).output().unwrap();
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        assert!(stderr.contains("report.html"), "the demo names its report: {stderr}");
-        out
-    })
-}
-
-fn tumen(args: &[&str]) -> Output {
-    Command::new(TUMEN).args(args).output().expect("tumen runs")
+    &crate::support::demo().out
 }
 
 fn data() -> String {
@@ -40,10 +26,6 @@ fn data() -> String {
 fn strong_chains() -> Vec<Value> {
     let listed = tumen(&["chains", "--data", &data(), "--min-confidence", "0.7", "--format", "json"]);
     String::from_utf8(listed.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
-fn python_has(modules: &str) -> bool {
-    Command::new("python3").args(["-c", &format!("import {modules}")]).output().is_ok_and(|o| o.status.success())
 }
 
 /// Every `attr="…"` value in `html`.

@@ -4,20 +4,17 @@
 //! Najin → Dunay / Vostochny legs, the loading period of September 2023
 //! among them.
 
-use std::process::Command;
-
 use serde_json::Value;
+
+use crate::support::{demo, tumen};
 
 #[test]
 fn the_demo_finds_the_2023_shipments() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("demo").display().to_string();
-    let tumen = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs");
-    let run = tumen(&["demo", "--out", &out]);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{stderr}");
+    let demo = demo();
+    let stderr = &demo.stderr;
     assert!(stderr.contains("$ tumen run --data") && stderr.contains("truth.json"), "{stderr}");
-    let data = format!("{out}/data");
+    assert!(stderr.contains("report.html"), "the demo names its report: {stderr}");
+    let data = demo.out.join("data").display().to_string();
     let listed = tumen(&["chains", "--data", &data, "--min-confidence", "0.5", "--format", "json"]);
     let chains: Vec<Value> =
         String::from_utf8(listed.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();

@@ -18,17 +18,11 @@
 //! chain_truth -- --nocapture`.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 use tumen_model::Timestamp;
 
-fn tumen(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs");
-    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::support::{analysed, simulated, tumen_ok as tumen};
 
 fn ms(value: &Value) -> i64 {
     Timestamp::parse_lenient(value.as_str().expect("a time")).expect("a time").unix_ms()
@@ -38,16 +32,7 @@ const DAY_MS: i64 = 86_400_000;
 
 #[test]
 fn chains_follow_the_munitions_shipments_and_nothing_else() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = |p: &Path| p.display().to_string();
-    let (case, data) = (dir.path().join("case"), path(&dir.path().join("data")));
-    tumen(&["simulate", "najin-dunay-2023", "--out", &path(&case), "-q"]);
-    tumen(&["ingest", &path(&case.join("ais.nmea")), "--data", &data, "-q"]);
-    tumen(&["places", "import", &path(&case.join("gazetteer.geojson")), "--data", &data]);
-    let (scenes, detections) = (path(&case.join("scenes.csv")), path(&case.join("detections.csv")));
-    tumen(&["detections", "import", &detections, &scenes, "--data", &data]);
-    tumen(&["observations", "import", &path(&case.join("observations.csv")), "--data", &data]);
-    tumen(&["run", "--data", &data]);
+    let (case, data) = (simulated("najin-dunay-2023"), analysed("najin-dunay-2023").display().to_string());
     let chains: Vec<Value> = tumen(&["chains", "--data", &data, "--format", "json"])
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

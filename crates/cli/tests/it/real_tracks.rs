@@ -6,14 +6,12 @@
 //! and that none of it is a ship broadcasting positions on land. Prints the
 //! events per vessel-day by kind. Skipped when `../shared` is absent.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::{TUMEN, shared_dir, tumen_ok};
 use serde_json::Value;
-use support::{TUMEN, shared_dir, tumen_ok};
 use tumen_model::LatLon;
 
 /// The real tracks as NOAA CSV (the same positions as the originals).

@@ -4,11 +4,8 @@
 //! when the import fails.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn tumen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs")
-}
+use crate::support::tumen;
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../screen/tests/fixtures").join(name).display().to_string()

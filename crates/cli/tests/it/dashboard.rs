@@ -6,17 +6,15 @@
 //! page (written under the build's temporary directory and named in the
 //! output). SKIPPED when chromium is missing.
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{Server, demo_data};
 use base64::Engine;
 use serde_json::{Value, json};
-use support::{Server, demo_data};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 

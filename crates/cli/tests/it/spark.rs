@@ -16,9 +16,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use tumen_store::event_table::event_records;
 use tumen_store::{Dataset, EventQuery, EventRecord};
 
-mod support;
-
-use support::{TUMEN, watched_najin_dataset};
+use crate::support::{TUMEN, watched_najin_dataset};
 
 /// Processes killed when the test ends, however it ends.
 struct Cluster(Vec<Child>);

@@ -6,17 +6,11 @@
 use std::path::Path;
 use std::process::Command;
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
-
-fn python_has(modules: &str) -> bool {
-    Command::new("python3").args(["-c", &format!("import {modules}")]).output().is_ok_and(|o| o.status.success())
-}
+use crate::support::{TUMEN, python_has, simulated};
 
 fn ingested_scenario(dir: &Path) -> std::path::PathBuf {
-    let sim = dir.join("sim");
+    let sim = simulated("receivers");
     let data = dir.join("data");
-    let ok = Command::new(TUMEN).args(["simulate", "receivers", "-q", "--out"]).arg(&sim).status().unwrap();
-    assert!(ok.success());
     let ok = Command::new(TUMEN)
         .arg("ingest")
         .arg(sim.join("ais.nmea"))

@@ -23,7 +23,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 use tumen_detect::{EncounterProfile, GapProfile};
@@ -31,7 +30,6 @@ use tumen_model::{LatLon, Mmsi, Timestamp};
 use tumen_places::{Gazetteer, Land, read_geojson};
 use tumen_store::Dataset;
 
-const TUMEN: &str = env!("CARGO_BIN_EXE_tumen");
 const TOLERANCE_S: i64 = 600;
 
 const SCENARIOS: [&str; 9] = [
@@ -46,11 +44,7 @@ const SCENARIOS: [&str; 9] = [
     "habits",
 ];
 
-fn tumen(args: &[&str]) -> String {
-    let out = Command::new(TUMEN).args(args).output().expect("tumen runs");
-    assert!(out.status.success(), "tumen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::support::{analysed, simulated, tumen_ok as tumen};
 
 fn secs(value: &Value) -> i64 {
     Timestamp::parse_lenient(value.as_str().expect("a time")).expect("an RFC 3339 time").unix_seconds()
@@ -64,20 +58,15 @@ struct Case {
     mmsis: HashMap<String, Vec<u64>>,
     dataset: Dataset,
     gazetteer: Gazetteer,
-    _dir: tempfile::TempDir,
 }
 
 impl Case {
     fn run(name: &'static str) -> Case {
-        let dir = tempfile::tempdir().unwrap();
-        let (case, data) = (dir.path().join("case"), dir.path().join("data"));
+        // Simulated, ingested, the simulated world's places imported as a
+        // user imports theirs, and run.
+        let (case, data) = (simulated(name), analysed(name));
         let path = |p: &Path| p.display().to_string();
-        tumen(&["simulate", name, "--out", &path(&case), "-q"]);
-        tumen(&["ingest", &path(&case.join("ais.nmea")), "--data", &path(&data), "-q"]);
-        // The simulated world's places, as a user imports theirs.
         let places = case.join("gazetteer.geojson");
-        tumen(&["places", "import", &path(&places), "--data", &path(&data)]);
-        tumen(&["run", "--data", &path(&data)]);
         let events = tumen(&["events", "--data", &path(&data), "--format", "json"])
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -95,7 +84,7 @@ impl Case {
         let imported = read_geojson(&std::fs::read_to_string(&places).unwrap(), "scenario").unwrap().all().unwrap();
         let gazetteer = Gazetteer::embedded().with(imported);
         let dataset = Dataset::open_read_only(&data).unwrap();
-        Case { name, truth, events, mmsis, dataset, gazetteer, _dir: dir }
+        Case { name, truth, events, mmsis, dataset, gazetteer }
     }
 
     fn truth_events(&self, kind: &str) -> Vec<&Value> {

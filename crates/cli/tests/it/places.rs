@@ -1,11 +1,8 @@
 //! `tumen places import` and `tumen places list` on a scratch dataset.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn tumen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tumen")).args(args).output().expect("tumen runs")
-}
+use crate::support::tumen;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

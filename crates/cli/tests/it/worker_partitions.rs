@@ -22,9 +22,7 @@ use tumen_store::event_table::{event_records, event_schema};
 use tumen_store::{Dataset, EventQuery, EventRecord};
 use tumen_worker::{Context, Stage};
 
-mod support;
-
-use support::{tumen_ok as tumen, watched_najin_dataset};
+use crate::support::{tumen_ok as tumen, watched_najin_dataset};
 
 fn read_parquet(path: &Path) -> Vec<RecordBatch> {
     let reader = ParquetRecordBatchReaderBuilder::try_new(fs::File::open(path).unwrap()).unwrap().build().unwrap();

@@ -1,0 +1,30 @@
+//! The command line's integration tests: `tumen` run as a user runs it,
+//! over the shipped scenarios, the demo, real tracks and hostile input.
+//!
+//! One test binary, so that the scenarios and the demo several tests read
+//! are simulated, ingested and run once per test run (`support`), and the
+//! tests of every module share the machine's cores.
+
+mod support;
+
+mod alerts;
+mod archive_readers;
+mod chain_truth;
+mod dashboard;
+mod decode;
+mod demo;
+mod detect_edges;
+mod detect_truth;
+mod fusion_cli;
+mod fusion_truth;
+mod ingest_crash;
+mod ingest_live;
+mod lists;
+mod places;
+mod real_tracks;
+mod report_export;
+mod screen_scenario;
+mod serve;
+mod simulate;
+mod spark;
+mod worker_partitions;
