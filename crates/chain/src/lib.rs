@@ -5,7 +5,7 @@
 //!
 //! - [`corridor`]: corridors as configuration; the 2023 one by default.
 //! - [`identify`]: who each dark sighting was, weighed across sightings.
-//! - [`link`]: calls, sea legs, indicators and the noisy-OR confidence.
+//! - [`link`](mod@link): calls, sea legs, indicators and the noisy-OR confidence.
 
 pub mod corridor;
 pub mod identify;

@@ -57,7 +57,7 @@ impl PairHit {
 }
 
 /// Sorts hits by pair, then slot, keeping one hit per pair and slot: the
-/// closest (see [`PairHit::closeness`]).
+/// closest (see `PairHit::closeness`).
 pub fn closest_per_pair_and_slot(hits: &mut Vec<PairHit>) {
     hits.sort_unstable_by_key(|h| (h.pair(), h.slot, h.closeness()));
     hits.dedup_by_key(|h| (h.pair(), h.slot));

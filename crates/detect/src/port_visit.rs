@@ -82,10 +82,11 @@ impl<'g> PortVisitDetector<'g> {
             if still_in(visit.place, here, self.profile.exit_margin_km) {
                 let first_stop = visit.first_stop.is_none();
                 visit.extend(row, here, &self.profile);
-                if first_stop && visit.first_stop.is_some() {
-                    if let Some(berth) = self.gazetteer.first_containing(here, |p| p.kind.is_maritime()) {
-                        visit.place = berth;
-                    }
+                if first_stop
+                    && visit.first_stop.is_some()
+                    && let Some(berth) = self.gazetteer.first_containing(here, |p| p.kind.is_maritime())
+                {
+                    visit.place = berth;
                 }
                 return None;
             }

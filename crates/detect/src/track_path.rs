@@ -16,7 +16,7 @@ const SPACING_MS: i64 = 5 * 60_000;
 pub const KEPT_ALONE_MS: i64 = 3 * 3_600_000;
 pub const KEPT_SHARED_MS: i64 = 6 * 3_600_000;
 
-/// A track's recent positions, one per [`SPACING_MS`] at most, each
+/// A track's recent positions, one per `SPACING_MS` at most, each
 /// marked once it could be compared with another track's path (that track
 /// reported within the shift of it) and once it was found along it; with
 /// the counts of those that aged out.

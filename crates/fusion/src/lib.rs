@@ -9,7 +9,7 @@
 //! - [`structures`]: spots detected scene after scene are fixed structures.
 //! - [`dark`]: who an unmatched detection could be, from silent spells.
 //! - [`facility`]: counts against a robust seasonal baseline.
-//! - [`fuse`]: the step of `tumen run` that makes events of all this.
+//! - [`fuse`](mod@fuse): the step of `tumen run` that makes events of all this.
 //!
 //! Methods and their sources: `docs/fusion.md`, `../shared/FACTS.md` §2.
 

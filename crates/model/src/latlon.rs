@@ -112,7 +112,7 @@ fn cos_polynomial(x: f64) -> f64 {
     1.0 - x2 * (1.0 / 2.0) * (1.0 - x2 * (1.0 / 12.0) * (1.0 - x2 * (1.0 / 30.0) * (1.0 - x2 * (1.0 / 56.0))))
 }
 
-/// cos of a latitude in degrees, by [`cos_polynomial`]: for the scale of
+/// cos of a latitude in degrees, by `cos_polynomial`: for the scale of
 /// a plane tangent at that latitude, measured per report.
 pub fn cos_lat(lat_deg: f64) -> f64 {
     cos_polynomial(lat_deg.to_radians())

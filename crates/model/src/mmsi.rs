@@ -103,7 +103,7 @@ impl Mmsi {
         if n == 0 {
             return Some("zero");
         }
-        if n % 111_111_111 == 0 && n <= 999_999_999 {
+        if n.is_multiple_of(111_111_111) && n <= 999_999_999 {
             return Some("one digit nine times, a factory default");
         }
         match self.kind() {

@@ -220,7 +220,7 @@ fn ring_crossings(ring: &[[f64; 2]], p: LatLon) -> usize {
 }
 
 /// Places, indexed for "which places contain this point" and "which are
-/// near it" ([`crate::index`]).
+/// near it" (`index`).
 pub struct Gazetteer {
     places: Vec<Place>,
     /// How many of the places come first whatever is added: the curated

@@ -1,6 +1,6 @@
 //! Places: where things are. The gazetteer ([`gazetteer`]) names ports,
 //! anchorages, rail facilities, border crossings, depots and zones, read
-//! from GeoJSON ([`read`]) and indexed for point queries ([`index`]); the
+//! from GeoJSON ([`read`]) and indexed for point queries (`index`); the
 //! land and its coastline ([`land`]) answer "is this on land?" and "how far
 //! is the shore?" for the detectors (a position on land is spoofed or
 //! wrong; loitering and encounters near shore are treated differently);

@@ -5,7 +5,7 @@
 //! them as the archive's Parquet; encoding them as Parquet first cost more
 //! than a fifth of a global day's ingest (Arrow builders, column encoders,
 //! and more bytes through the page cache than this form's). A run is rows
-//! sorted by (MMSI, time), in blocks of [`BLOCK_ROWS`], each row a few
+//! sorted by (MMSI, time), in blocks of `BLOCK_ROWS`, each row a few
 //! variable-length integers (deltas from the row before in its block;
 //! coordinates in AIS's units, speed and course in its tenths; the bits of
 //! any value off those grids) — under 25 bytes a row on the global day,

@@ -67,7 +67,7 @@ impl Case {
         let (case, data) = (simulated(name), analysed(name));
         let path = |p: &Path| p.display().to_string();
         let places = case.join("gazetteer.geojson");
-        let events = tumen(&["events", "--data", &path(&data), "--format", "json"])
+        let events = tumen(&["events", "--data", &path(data), "--format", "json"])
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
@@ -83,7 +83,7 @@ impl Case {
             .collect();
         let imported = read_geojson(&std::fs::read_to_string(&places).unwrap(), "scenario").unwrap().all().unwrap();
         let gazetteer = Gazetteer::embedded().with(imported);
-        let dataset = Dataset::open_read_only(&data).unwrap();
+        let dataset = Dataset::open_read_only(data).unwrap();
         Case { name, truth, events, mmsis, dataset, gazetteer }
     }
 

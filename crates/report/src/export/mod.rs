@@ -95,7 +95,7 @@ pub fn write<W: Write + Send>(features: &[Feature], format: Format, title: &str,
 }
 
 /// Writes `features` as one GeoJSON FeatureCollection (to any writer, a
-/// locked standard output too: [`write`] needs `Send` for Parquet).
+/// locked standard output too: [`write()`] needs `Send` for Parquet).
 pub fn write_geojson<W: Write>(features: &[Feature], out: W) -> Result<(), ExportError> {
     geojson::write(features, out)
 }
