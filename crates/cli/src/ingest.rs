@@ -28,7 +28,8 @@ pub struct IngestArgs {
     pub data: PathBuf,
     /// The input format when not detected from the content: nmea, noaa
     /// (MarineCadastre CSV) or dma (Danish Maritime Authority CSV).
-    #[arg(long)]
+    /// `--format` is the same (elsewhere `--format` is the output's).
+    #[arg(long = "input-format", visible_alias = "format", value_name = "FORMAT")]
     pub format: Option<String>,
     /// What received these sources: terrestrial, satellite, mixed or
     /// unknown.
@@ -49,8 +50,7 @@ pub struct IngestArgs {
     /// interrupted).
     #[arg(long)]
     pub stop_after: Option<f64>,
-    /// Print each source's summary as a JSON line on standard output
-    /// (`--format` here is the input's format).
+    /// Print each source's summary as a JSON line on standard output.
     #[arg(long)]
     pub json: bool,
 }
