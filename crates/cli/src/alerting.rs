@@ -5,7 +5,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::output::{Align, Table};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use tumen_alert::{Alert, EVENT_KINDS, Webhook, stored_alerts};
@@ -16,6 +15,7 @@ use tumen_store::{Catalog, Dataset, EventQuery};
 
 use crate::config::Config;
 use crate::lookup::parse_window;
+use crate::output::{Align, Table};
 
 /// What the configured rules raise over the events and chains stored for
 /// `window` (watch-list hits whenever found).

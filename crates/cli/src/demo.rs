@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use crate::output::note;
 use anyhow::{Context, Result, bail};
 use clap::Args;
+
+use crate::output::note;
 
 #[derive(Args)]
 pub struct DemoArgs {

@@ -16,6 +16,8 @@ use tumen_ingest::{
 };
 use tumen_store::Dataset;
 
+use crate::output::note;
+
 #[derive(Args)]
 pub struct IngestArgs {
     /// Files (plain or gzip), directories (every file below them), globs
@@ -105,16 +107,12 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
                         record.id
                     );
                 }
-                Ok(Outcome::AlreadyIngested(record)) => {
-                    if !crate::output::quiet() {
-                        eprintln!(
-                            "{}: already ingested (source {}, as {}); nothing to do",
-                            path.display(),
-                            record.id,
-                            record.location
-                        );
-                    }
-                }
+                Ok(Outcome::AlreadyIngested(record)) => note!(
+                    "{}: already ingested (source {}, as {}); nothing to do",
+                    path.display(),
+                    record.id,
+                    record.location
+                ),
                 Ok(Outcome::Ingested(summary)) => report(args, &summary),
                 // The dataset could not take it (a full disk, a catalog
                 // that cannot be written): the next source would fail the
@@ -134,8 +132,8 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     }
     let compacting = Instant::now();
     let days = dataset.compact().context("compacting the archive")?;
-    if !crate::output::quiet() && days > 0 {
-        eprintln!(
+    if days > 0 {
+        note!(
             "compacted {days} day{} of the archive in {:.1} s",
             if days == 1 { "" } else { "s" },
             compacting.elapsed().as_secs_f64()

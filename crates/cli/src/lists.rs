@@ -4,11 +4,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::output::{Align, Table, note};
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use tumen_screen::{ListFormat, WatchEntry, read_lists};
 use tumen_store::Dataset;
+
+use crate::output::{Align, Table, note};
 
 #[derive(Args)]
 pub struct ListsArgs {

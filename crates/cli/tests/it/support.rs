@@ -91,18 +91,25 @@ pub fn simulated(scenario: &str) -> &'static Path {
 pub fn analysed(scenario: &str) -> &'static Path {
     let case = simulated(scenario);
     once(&format!("data-{scenario}"), |data| {
-        let (case, data) = (case.to_str().unwrap(), data.to_str().unwrap());
-        tumen_ok(&["ingest", &format!("{case}/ais.nmea"), "--data", data, "-q"]);
-        tumen_ok(&["places", "import", &format!("{case}/gazetteer.geojson"), "--data", data]);
-        if Path::new(case).join("detections.csv").exists() {
-            let (scenes, detections) = (format!("{case}/scenes.csv"), format!("{case}/detections.csv"));
-            tumen_ok(&["detections", "import", &detections, &scenes, "--data", data]);
-        }
-        if Path::new(case).join("observations.csv").exists() {
-            tumen_ok(&["observations", "import", &format!("{case}/observations.csv"), "--data", data]);
-        }
-        tumen_ok(&["run", "--data", data]);
+        import_case(case, data, true);
+        tumen_ok(&["run", "--data", data.to_str().unwrap()]);
     })
+}
+
+/// Ingests a simulated case's AIS into `data` and imports its places and —
+/// `imagery`, where the scenario has them — its satellite scenes and
+/// detections and facility counts.
+fn import_case(case: &Path, data: &Path, imagery: bool) {
+    let (case, data) = (case.to_str().unwrap(), data.to_str().unwrap());
+    tumen_ok(&["ingest", &format!("{case}/ais.nmea"), "--data", data, "-q"]);
+    tumen_ok(&["places", "import", &format!("{case}/gazetteer.geojson"), "--data", data]);
+    if imagery && Path::new(case).join("detections.csv").exists() {
+        let (scenes, detections) = (format!("{case}/scenes.csv"), format!("{case}/detections.csv"));
+        tumen_ok(&["detections", "import", &detections, &scenes, "--data", data]);
+    }
+    if imagery && Path::new(case).join("observations.csv").exists() {
+        tumen_ok(&["observations", "import", &format!("{case}/observations.csv"), "--data", data]);
+    }
 }
 
 /// `tumen demo` run once per test run: its output directory and what it
@@ -158,14 +165,8 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
 /// satellite scenes, detections and facility counts; `tumen run` done.
 pub fn watched_najin_dataset(dir: &Path, imagery: bool) -> PathBuf {
     let data = dir.join("data");
-    let (sim, data_arg) = (simulated("najin-dunay-2023").to_str().unwrap(), data.to_str().unwrap());
-    tumen_ok(&["ingest", &format!("{sim}/ais.nmea"), "--data", data_arg]);
-    tumen_ok(&["places", "import", &format!("{sim}/gazetteer.geojson"), "--data", data_arg]);
-    if imagery {
-        let (scenes, detections) = (format!("{sim}/scenes.csv"), format!("{sim}/detections.csv"));
-        tumen_ok(&["detections", "import", &scenes, &detections, "--data", data_arg]);
-        tumen_ok(&["observations", "import", &format!("{sim}/observations.csv"), "--data", data_arg]);
-    }
+    import_case(simulated("najin-dunay-2023"), &data, imagery);
+    let data_arg = data.to_str().unwrap();
     let list = dir.join("sdn.csv");
     std::fs::write(
         &list,
