@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use tumen_model::{LatLon, ObjectClass, Timestamp};
+use tumen_model::{Event, EventKind, LatLon, ObjectClass, Timestamp};
 use tumen_places::Gazetteer;
-use tumen_store::{ChainRecord, EventRecord, PositionRow};
+use tumen_store::{ChainRecord, PositionRow};
 
 use crate::alert::Alert;
 use crate::rules::{AlertConfig, Rule, Trigger};
@@ -24,30 +24,35 @@ pub struct Listed {
 }
 
 /// The vessels matched (not merely resembling) in `events`' watch-list hits.
-pub fn listed_vessels(events: &[EventRecord]) -> BTreeMap<u32, Listed> {
+pub fn listed_vessels(events: &[Event]) -> BTreeMap<u32, Listed> {
     let mut listed = BTreeMap::new();
-    for e in events.iter().filter(|e| e.kind == "watchlist_hit") {
-        let a: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
-        if a["matched"].as_bool() != Some(true) {
+    for e in events.iter().filter(|e| e.kind == EventKind::WatchlistHit) {
+        if e.flag("matched") != Some(true) {
             continue;
         }
-        let label = format!("{}: {}", a["list"].as_str().unwrap_or("?"), a["entry_name"].as_str().unwrap_or("?"));
-        for &mmsi in &e.mmsis {
-            listed.entry(mmsi).or_insert_with(|| Listed { label: label.clone(), hit: e.id.clone() });
+        let label = format!("{}: {}", e.text("list").unwrap_or("?"), e.text("entry_name").unwrap_or("?"));
+        for mmsi in &e.mmsis {
+            listed.entry(mmsi.0).or_insert_with(|| Listed { label: label.clone(), hit: e.id.clone() });
         }
     }
     listed
 }
 
 /// The event kinds the stored rules read.
-pub const EVENT_KINDS: [&str; 5] = ["watchlist_hit", "gap", "ais_disabling", "dark_detection", "facility_anomaly"];
+pub const EVENT_KINDS: [EventKind; 5] = [
+    EventKind::WatchlistHit,
+    EventKind::Gap,
+    EventKind::AisDisabling,
+    EventKind::DarkDetection,
+    EventKind::FacilityAnomaly,
+];
 
 /// Every alert the rules raise over stored `events` and `chains`;
 /// `track` gives a listed vessel's positions.
 pub fn stored_alerts<E>(
     config: &AlertConfig,
     gazetteer: &Gazetteer,
-    events: &[EventRecord],
+    events: &[Event],
     chains: &[ChainRecord],
     track: &mut dyn FnMut(u32) -> Result<Vec<PositionRow>, E>,
 ) -> Result<Vec<Alert>, E> {
@@ -66,23 +71,21 @@ pub fn stored_alerts<E>(
                 }
             }
             Trigger::WentDarkNearPort => {
-                for e in events.iter().filter(|e| matches!(e.kind.as_str(), "gap" | "ais_disabling")) {
-                    let a: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
-                    let (Some(lat_deg), Some(lon_deg)) = (e.lat_deg, e.lon_deg) else { continue };
-                    if a["duration_hours"].as_f64().unwrap_or(0.0) < rule.silent_hours {
+                for e in events.iter().filter(|e| matches!(e.kind, EventKind::Gap | EventKind::AisDisabling)) {
+                    let Some(last) = e.position else { continue };
+                    let hours = e.number("duration_hours");
+                    if hours.unwrap_or(0.0) < rule.silent_hours {
                         continue;
                     }
-                    let last = LatLon { lat_deg, lon_deg };
-                    let evidence: Value = serde_json::from_str(&e.evidence).unwrap_or(Value::Null);
-                    let hours = a["duration_hours"].as_f64();
-                    for &mmsi in &e.mmsis {
-                        let silence = Silence { mmsi, last_time: e.start, last, hours };
-                        alerts.extend(went_dark(rule, &zones, &silence, evidence[0].clone(), Some(&e.id)));
+                    let last_heard = e.evidence.first().map_or(Value::Null, |record| json!(record));
+                    for mmsi in &e.mmsis {
+                        let silence = Silence { mmsi: mmsi.0, last_time: e.start, last, hours };
+                        alerts.extend(went_dark(rule, &zones, &silence, last_heard.clone(), Some(&e.id)));
                     }
                 }
             }
             Trigger::DarkDetection => {
-                for e in events.iter().filter(|e| e.kind == "dark_detection" && named(e.place.as_deref())) {
+                for e in events.iter().filter(|e| e.kind == EventKind::DarkDetection && named(e.place.as_deref())) {
                     alerts.push(from_event(
                         rule,
                         e,
@@ -91,18 +94,17 @@ pub fn stored_alerts<E>(
                 }
             }
             Trigger::FacilityAnomaly => {
-                for e in events.iter().filter(|e| e.kind == "facility_anomaly") {
-                    let a: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
+                for e in events.iter().filter(|e| e.kind == EventKind::FacilityAnomaly) {
                     let in_zone = rule.places.is_empty() || named(e.place.as_deref());
-                    if a["z"].as_f64().unwrap_or(0.0) >= rule.min_z && in_zone {
+                    if e.number("z").unwrap_or(0.0) >= rule.min_z && in_zone {
                         let message = format!(
                             "{}: {} against {:.1} expected",
-                            a["site"].as_str().unwrap_or("?"),
+                            e.text("site").unwrap_or("?"),
                             ObjectClass::counted_as(
-                                a["object_class"].as_str().unwrap_or("objects"),
-                                a["peak_count"].as_f64().unwrap_or(0.0)
+                                e.text("object_class").unwrap_or("objects"),
+                                e.number("peak_count").unwrap_or(0.0)
                             ),
-                            a["expected"].as_f64().unwrap_or(0.0)
+                            e.number("expected").unwrap_or(0.0)
                         );
                         alerts.push(from_event(rule, e, message));
                     }
@@ -139,20 +141,18 @@ pub fn stored_alerts<E>(
     Ok(alerts)
 }
 
-fn from_event(rule: &Rule, e: &EventRecord, message: String) -> Alert {
-    let at = e.lat_deg.zip(e.lon_deg);
-    let evidence: Value = serde_json::from_str(&e.evidence).unwrap_or(json!([]));
+fn from_event(rule: &Rule, e: &Event, message: String) -> Alert {
     Alert::new(
         rule.name(),
         rule.when,
         &e.id,
         e.start,
-        e.mmsis.clone(),
+        e.mmsis.iter().map(|m| m.0).collect(),
         e.place.clone(),
-        at,
+        e.position.map(|p| (p.lat_deg, p.lon_deg)),
         message,
         Some(e.id.clone()),
-        evidence,
+        json!(e.evidence),
     )
 }
 

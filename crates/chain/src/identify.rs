@@ -37,8 +37,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use geo::{Contains, Coord, LineString, Point, Polygon};
-use tumen_detect::event::DARK_CANDIDATE_SCORE_KEYS;
-use tumen_detect::{Event, EventKind};
+use tumen_model::event::DARK_CANDIDATE_SCORE_KEYS;
+use tumen_model::{Event, EventKind};
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Mmsi, Scene, Timestamp};
 
 use crate::link::number;
@@ -452,8 +452,8 @@ fn log_add(a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tumen_detect::event::Value;
     use tumen_model::Timestamp;
+    use tumen_model::event::Value;
 
     const HOUR_MS: i64 = 3_600_000;
     const NAJIN: LatLon = LatLon { lat_deg: 42.2333, lon_deg: 130.2972 };

@@ -30,8 +30,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tumen_detect::event::Value;
-use tumen_detect::{Event, EventKind};
+use tumen_model::event::Value;
+use tumen_model::{Event, EventKind};
 use tumen_model::{METRES_PER_NAUTICAL_MILE, Mmsi, Scene, Timestamp};
 use tumen_places::Gazetteer;
 

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use tumen_alert::{Alert, EVENT_KINDS, Webhook, stored_alerts};
 use tumen_detect::Window;
-use tumen_model::{Mmsi, Timestamp};
+use tumen_model::{EventKind, Mmsi, Timestamp};
 use tumen_places::Gazetteer;
 use tumen_store::{Catalog, Dataset, EventQuery};
 
@@ -23,8 +23,8 @@ pub fn stored(dataset: &Dataset, gazetteer: &Gazetteer, config: &Config, window:
     let catalog = dataset.catalog();
     let mut events = Vec::new();
     for kind in EVENT_KINDS {
-        let (from, to) = if kind == "watchlist_hit" { (None, None) } else { (window.from, window.to) };
-        let query = EventQuery { kind: Some(kind.to_owned()), from, to, limit: u64::MAX >> 1, ..EventQuery::default() };
+        let (from, to) = if kind == EventKind::WatchlistHit { (None, None) } else { (window.from, window.to) };
+        let query = EventQuery { kind: Some(kind), from, to, limit: u64::MAX >> 1, ..EventQuery::default() };
         events.extend(catalog.events(&query)?);
     }
     let chains: Vec<_> = catalog

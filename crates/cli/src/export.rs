@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use tumen_chain::Chain;
-use tumen_model::{Mmsi, Timestamp};
+use tumen_model::{EventKind, Mmsi, Timestamp};
 use tumen_report::export::{self, Feature, Format};
 use tumen_report::file_name;
 use tumen_store::{Dataset, EventQuery};
@@ -49,8 +49,8 @@ pub struct ExportArgs {
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
     /// Events of this kind only.
-    #[arg(long)]
-    kind: Option<String>,
+    #[arg(long, value_parser = crate::lookup::event_kind())]
+    kind: Option<EventKind>,
     /// Events or tracks of these vessels (repeat for more).
     #[arg(long)]
     mmsi: Vec<u32>,
@@ -111,8 +111,14 @@ fn events(
         if args.mmsi.is_empty() { vec![None] } else { args.mmsi.iter().copied().map(Some).collect() };
     let mut found = Vec::new();
     for mmsi in mmsis {
-        let query =
-            EventQuery { kind: args.kind.clone(), mmsi, place: args.place.clone(), from, to, limit: u64::MAX >> 1 };
+        let query = EventQuery {
+            kind: args.kind,
+            mmsi: mmsi.map(Mmsi),
+            place: args.place.clone(),
+            from,
+            to,
+            limit: u64::MAX >> 1,
+        };
         found.extend(dataset.catalog().events(&query)?);
     }
     found.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));

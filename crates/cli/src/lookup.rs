@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use tumen_model::{Imo, Mmsi, Timestamp};
+use tumen_model::{EventKind, Imo, Mmsi, Timestamp};
 use tumen_store::{Dataset, EventQuery, PositionRow, StaticField, StaticSpan, VesselQuery};
 
 #[derive(Args)]
@@ -138,33 +138,26 @@ fn write_broadcast_quality(out: &mut dyn Write, dataset: &Dataset, mmsi: Mmsi) -
     if let Some(reason) = mmsi.not_one_station() {
         writeln!(out, "  not one station's MMSI: {reason} (its reports go to no detector)")?;
     }
-    let of_kind = |kind: &str| {
-        let query = EventQuery {
-            kind: Some(kind.into()),
-            mmsi: Some(mmsi.0),
-            place: None,
-            from: None,
-            to: None,
-            limit: 10_000,
-        };
+    let of_kind = |kind: EventKind| {
+        let query = EventQuery { kind: Some(kind), mmsi: Some(mmsi), place: None, from: None, to: None, limit: 10_000 };
         dataset.catalog().events(&query)
     };
-    for shared in of_kind("shared_mmsi")? {
-        let attributes: serde_json::Value = serde_json::from_str(&shared.attributes).unwrap_or_default();
+    for shared in of_kind(EventKind::SharedMmsi)? {
         let heard = ["names", "call_signs", "imos"]
             .iter()
-            .filter_map(|f| attributes[f].as_str().map(|v| format!("{}: {v}", f.replace('_', " "))))
+            .filter_map(|f| shared.text(f).map(|v| format!("{}: {v}", f.replace('_', " "))))
             .collect::<Vec<_>>()
             .join("; ");
         writeln!(out, "  shared by several ships {} → {}  {heard}  ({})", shared.start, shared.end, shared.id)?;
     }
-    let quality = of_kind("data_quality")?;
+    let quality = of_kind(EventKind::DataQuality)?;
     if !quality.is_empty() {
         let mut by_kind: std::collections::BTreeMap<String, f64> = std::collections::BTreeMap::new();
         for day in &quality {
-            let attributes: serde_json::Value = serde_json::from_str(&day.attributes).unwrap_or_default();
-            for (kind, n) in attributes.as_object().into_iter().flatten().filter(|(k, _)| k.as_str() != "reports") {
-                *by_kind.entry(kind.clone()).or_default() += n.as_f64().unwrap_or(0.0);
+            for (kind, n) in day.attributes.iter().filter(|(k, _)| **k != "reports") {
+                if let tumen_model::Value::Number(n) = n {
+                    *by_kind.entry((*kind).to_owned()).or_default() += n;
+                }
             }
         }
         let counts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
@@ -224,6 +217,14 @@ fn parse_mmsi(text: &str) -> Result<u32, String> {
     }
 }
 
+/// `--kind`'s parser: one of the event kinds, listed in the help and in
+/// the error a misspelt one gets.
+pub fn event_kind() -> impl clap::builder::TypedValueParser<Value = EventKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(EventKind::ALL.map(EventKind::as_str))
+        .map(|name| EventKind::parse(&name).expect("a possible value is a kind"))
+}
+
 /// `--from` and `--to` as typed ([`parse_time`]): a bare `--to` date
 /// means its day's end.
 pub fn parse_window(from: Option<&str>, to: Option<&str>) -> Result<(Option<Timestamp>, Option<Timestamp>)> {
@@ -279,8 +280,8 @@ pub fn track(args: &TrackArgs) -> Result<ExitCode> {
         }
         TrackFormat::Geojson => {
             let query = EventQuery {
-                kind: Some("detection_match".into()),
-                mmsi: Some(args.mmsi),
+                kind: Some(EventKind::DetectionMatch),
+                mmsi: Some(Mmsi(args.mmsi)),
                 place: None,
                 from: Some(from),
                 to: Some(to),

@@ -10,10 +10,11 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use tumen_chain::{Chain, corridors_or_default, link};
-use tumen_detect::{EventKind, Window, detect_window};
+use tumen_detect::{Window, detect_window};
 use tumen_fusion::fuse;
+use tumen_model::{EventKind, Mmsi};
 use tumen_screen::{WatchEntry, identity_conflicts, watchlist_hits};
-use tumen_store::{ChainRecord, Dataset, EventQuery, EventRecord};
+use tumen_store::{ChainRecord, Dataset, EventQuery};
 
 use crate::config::Config;
 use crate::lookup::parse_window;
@@ -133,10 +134,8 @@ pub fn pipeline(
     let scenes = dataset.catalog().scenes()?;
     let chains = link(&events, &scenes, &corridors, gazetteer);
     lap("chains", &mut stages);
-    let records: Vec<EventRecord> = events.iter().map(|e| e.to_record()).collect();
     // A run re-detects every kind over its window.
-    let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-    dataset.catalog_mut().replace_events_between(&kinds, window.from, window.to, &records)?;
+    dataset.catalog_mut().replace_events_between(&EventKind::ALL, window.from, window.to, &events)?;
     let chain_records = chains.iter().map(chain_record).collect::<Result<Vec<_>>>()?;
     dataset.catalog_mut().replace_chains_between(window.from, window.to, &chain_records)?;
     lap("storing", &mut stages);
@@ -157,7 +156,7 @@ pub fn pipeline(
 /// Identity conflicts in the registry, and watch-list hits of what it
 /// holds against every imported list: placed on the tracks by the
 /// detectors' pass.
-pub(crate) fn screen(dataset: &Dataset, config: &Config, window: Window) -> Result<Vec<tumen_detect::Event>> {
+pub(crate) fn screen(dataset: &Dataset, config: &Config, window: Window) -> Result<Vec<tumen_model::Event>> {
     let histories = dataset.catalog().static_histories(&tumen_screen::screening::FIELDS)?;
     let mut found = identity_conflicts(&histories);
     found.retain(|conflict| window.contains(conflict.start));
@@ -180,12 +179,9 @@ pub struct EventsArgs {
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
-    /// Only this kind (port_visit, gap, ais_disabling, spoofing, encounter,
-    /// loitering, identity_change, draught_change, watchlist_hit,
-    /// identity_conflict, detection_match, dark_detection, not_detected,
-    /// facility_anomaly).
-    #[arg(long)]
-    kind: Option<String>,
+    /// Only this kind.
+    #[arg(long, value_parser = crate::lookup::event_kind())]
+    kind: Option<EventKind>,
     /// Only events of this vessel.
     #[arg(long)]
     mmsi: Option<u32>,
@@ -217,8 +213,14 @@ enum EventFormat {
 pub fn events(args: &EventsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
     let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
-    let query =
-        EventQuery { kind: args.kind.clone(), mmsi: args.mmsi, place: args.place.clone(), from, to, limit: args.limit };
+    let query = EventQuery {
+        kind: args.kind,
+        mmsi: args.mmsi.map(Mmsi),
+        place: args.place.clone(),
+        from,
+        to,
+        limit: args.limit,
+    };
     let found = dataset.catalog().events(&query)?;
     if found.is_empty() {
         let any = dataset.catalog().events(&EventQuery { limit: 1, ..EventQuery::default() })?;
@@ -242,7 +244,7 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
                 ("ID", Align::Left),
             ]);
             for e in &found {
-                let mmsis: Vec<String> = e.mmsis.iter().map(u32::to_string).collect();
+                let mmsis: Vec<String> = e.mmsis.iter().map(Mmsi::to_string).collect();
                 table.row(vec![
                     e.kind.to_string(),
                     e.start.to_string(),
@@ -266,10 +268,10 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
             let features: Vec<serde_json::Value> = found
                 .iter()
                 .map(|e| {
-                    let geometry = match (e.lon_deg, e.lat_deg) {
-                        (Some(lon), Some(lat)) => serde_json::json!({"type": "Point", "coordinates": [lon, lat]}),
+                    let geometry = match e.position {
+                        Some(p) => serde_json::json!({"type": "Point", "coordinates": [p.lon_deg, p.lat_deg]}),
                         // GeoJSON's "unlocated" feature.
-                        _ => serde_json::Value::Null,
+                        None => serde_json::Value::Null,
                     };
                     serde_json::json!({
                         "type": "Feature",

@@ -23,6 +23,7 @@ use clap::Args;
 use tumen_alert::{Alert, Listed, LiveWatch, Webhook, listed_vessels};
 use tumen_detect::Window;
 use tumen_ingest::{IngestConfig, LiveAddress, LiveConfig, LiveEvent, LiveObserver};
+use tumen_model::EventKind;
 use tumen_places::Gazetteer;
 use tumen_store::{Dataset, EventQuery, PositionRow};
 
@@ -122,7 +123,7 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
 
 /// The vessels the stored watch-list hits match.
 fn listed(dataset: &Dataset) -> Result<BTreeMap<u32, Listed>> {
-    let query = EventQuery { kind: Some("watchlist_hit".into()), limit: u64::MAX >> 1, ..EventQuery::default() };
+    let query = EventQuery { kind: Some(EventKind::WatchlistHit), limit: u64::MAX >> 1, ..EventQuery::default() };
     Ok(listed_vessels(&dataset.catalog().events(&query)?))
 }
 

@@ -11,11 +11,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use parquet::arrow::ArrowWriter;
-use tumen_detect::{Event, Window, identity_events};
+use tumen_detect::{Window, identity_events};
+use tumen_model::Event;
 use tumen_model::Timestamp;
 use tumen_places::Gazetteer;
-use tumen_store::event_table::{event_records, event_schema};
-use tumen_store::{Dataset, EventRecord};
+use tumen_store::Dataset;
+use tumen_store::event_table::{event_schema, events_of};
 use tumen_worker::ipc::{Input, Output};
 use tumen_worker::markers::marker_batch;
 use tumen_worker::{Context as StageContext, Stage};
@@ -148,9 +149,8 @@ fn prepare(args: &PrepareArgs) -> Result<ExitCode> {
     let mut markers: Vec<Event> = identity_events(&dataset, &config.detect)?;
     markers.extend(crate::run::screen(&dataset, &config, Window::default())?);
     markers.sort_by(|a, b| (a.end, &a.id).cmp(&(b.end, &b.id)));
-    let records: Vec<EventRecord> = markers.iter().map(Event::to_record).collect();
     let markers_path = args.out.join("markers.parquet");
-    let batch = marker_batch(&records);
+    let batch = marker_batch(&markers);
     let file = File::create(&markers_path).with_context(|| format!("creating {}", markers_path.display()))?;
     let mut writer = ArrowWriter::try_new(file, batch.schema(), None)?;
     writer.write(&batch)?;
@@ -164,7 +164,7 @@ fn prepare(args: &PrepareArgs) -> Result<ExitCode> {
     let run = serde_json::json!({
         "data_end": data_end.map(|t| t.to_string()),
         "parts": parts,
-        "markers": records.len(),
+        "markers": markers.len(),
         "config": config_path.is_some(),
     });
     fs::write(args.out.join("run.json"), serde_json::to_string_pretty(&run)?)?;
@@ -172,7 +172,7 @@ fn prepare(args: &PrepareArgs) -> Result<ExitCode> {
         "{}: {} part files, {} events to place, newest report {}",
         args.out.display(),
         parts.len(),
-        records.len(),
+        markers.len(),
         data_end.map_or("none".into(), |t| t.to_string())
     );
     Ok(ExitCode::SUCCESS)
@@ -186,9 +186,7 @@ fn fuse(args: &FuseArgs) -> Result<ExitCode> {
     let mut input = Input::open(stdin.lock())?;
     let mut events = Vec::new();
     while let Some(batch) = input.next_batch()? {
-        for (row, record) in event_records(&batch).map_err(|e| input.column_error(e))?.iter().enumerate() {
-            events.push(Event::from_record(record).map_err(|problem| input.row_error(row, problem))?);
-        }
+        events.extend(events_of(&batch).map_err(|e| input.column_error(e))?);
     }
     // In the order `tumen run` hands them over.
     events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));

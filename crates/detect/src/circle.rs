@@ -17,7 +17,7 @@ use crate::fix::Fix;
 use tumen_model::METRES_PER_NAUTICAL_MILE;
 
 use crate::bounds::{Bounds, DiagonalLimit};
-use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::event::{Event, EventKind, Value, hours_between};
 use crate::profile::CircleProfile;
 
 /// A turn sharper than this between two steps is not a circle being drawn.
@@ -147,8 +147,8 @@ impl CircleDetector {
             confidence: if turns >= 2.0 * self.profile.min_turns { 4 } else { 3 },
             profile: self.profile.name.clone(),
             evidence: vec![
-                Evidence::of(&run.first, "first position of the circles"),
-                Evidence::of(&run.last, "last position of the circles"),
+                run.first.evidence("first position of the circles"),
+                run.last.evidence("last position of the circles"),
             ],
         }
     }

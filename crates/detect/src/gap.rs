@@ -14,7 +14,7 @@ use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Timestamp};
 use tumen_places::{Gazetteer, Land};
 
 use crate::coverage::Coverage;
-use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::event::{Event, EventKind, Value, hours_between};
 use crate::profile::GapProfile;
 
 /// Hourly position counts kept per vessel (the longest `before_hours`).
@@ -127,11 +127,11 @@ impl<'g> GapDetector<'g> {
         if out_of_reach {
             attributes.insert("reappeared_out_of_reach", Value::Flag(true));
         }
-        let mut evidence = vec![Evidence::of(before, "last position before the gap")];
+        let mut evidence = vec![before.evidence("last position before the gap")];
         if let (Some(after), Some(metres), Some(knots)) = (after, moved_m, implied_knots) {
             attributes.insert("distance_km", Value::Number(metres / 1000.0));
             attributes.insert("implied_speed_knots", Value::Number(knots));
-            evidence.push(Evidence::of(after, "first position after the gap"));
+            evidence.push(after.evidence("first position after the gap"));
         }
         let confidence = match (disabling, watched.is_some(), after.is_some()) {
             (true, true, _) => 4,

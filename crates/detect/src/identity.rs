@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use tumen_model::{Mmsi, Timestamp};
 use tumen_store::{StaticField, StaticSpan};
 
-use crate::event::{Event, EventKind, Evidence, Value};
+use crate::event::{Event, EventKind, Value};
 use crate::profile::IdentityProfile;
 
 /// The registry fields these detectors read.
@@ -219,10 +219,8 @@ fn change_event(
         Some(Value::Text(f)) => format!("{}:{f}", profile.name),
         _ => profile.name.clone(),
     };
-    let evidence = vec![
-        Evidence::first_report(before, "first report of the old value"),
-        Evidence::first_report(after, "first report of the new value"),
-    ];
+    let evidence =
+        vec![before.first_report("first report of the old value"), after.first_report("first report of the new value")];
     let (start, end) = (before.last_time.min(after.first_time), after.first_time);
     Event {
         id: Event::make_id(kind, &mmsis, end, &field),

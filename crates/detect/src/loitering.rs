@@ -20,7 +20,7 @@ use crate::fix::Fix;
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 use tumen_places::Land;
 
-use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::event::{Event, EventKind, Value, hours_between};
 use crate::profile::LoiteringProfile;
 
 /// Positions kept per run to measure its distance from shore: one per
@@ -212,7 +212,7 @@ impl Loitered<'_> {
             attributes,
             confidence: if self.hours >= self.long_hours { 3 } else { 2 },
             profile: profile_name.to_owned(),
-            evidence: vec![Evidence::of(self.first, self.roles[0]), Evidence::of(self.last, self.roles[1])],
+            evidence: vec![self.first.evidence(self.roles[0]), self.last.evidence(self.roles[1])],
         }
     }
 }

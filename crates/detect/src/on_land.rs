@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE};
 use tumen_places::{Gazetteer, Land};
 
-use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::event::{Event, EventKind, Value, hours_between};
 use crate::fix::Fix;
 use crate::profile::OnLandProfile;
 
@@ -243,15 +243,15 @@ impl<'g> OnLandDetector<'g> {
         }
         let mut evidence = Vec::new();
         if let Some(before) = run.before.as_ref().filter(|_| entered_by_jump) {
-            evidence.push(Evidence::of(before, "last position before the jump inland"));
+            evidence.push(before.evidence("last position before the jump inland"));
         }
-        evidence.push(Evidence::of(&run.first, "first position inland"));
+        evidence.push(run.first.evidence("first position inland"));
         if run.positions > 1 {
-            evidence.push(Evidence::of(&run.deepest, "furthest inland"));
-            evidence.push(Evidence::of(&run.last, "last position inland"));
+            evidence.push(run.deepest.evidence("furthest inland"));
+            evidence.push(run.last.evidence("last position inland"));
         }
         if let Some(after) = after.filter(|_| left_by_jump) {
-            evidence.push(Evidence::of(after, "first position after the jump back"));
+            evidence.push(after.evidence("first position after the jump back"));
         }
         // Both ends jumping, over many reports, is a false track; one end
         // or a jump within is weaker.

@@ -27,7 +27,7 @@ use crate::fix::Fix;
 use tumen_model::{LatLon, Timestamp};
 use tumen_places::{Gazetteer, Place, Shape};
 
-use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::event::{Event, EventKind, Value, hours_between};
 use crate::profile::PortVisitProfile;
 
 /// One vessel's port-visit detector; feed its positions in time order.
@@ -158,16 +158,16 @@ impl<'g> PortVisitDetector<'g> {
             attributes.insert("duration_hours", Value::Number(hours));
         }
         let mut evidence =
-            vec![Evidence::of(&visit.entry, if visit.entry_observed { "entry" } else { "first position in port" })];
+            vec![visit.entry.evidence(if visit.entry_observed { "entry" } else { "first position in port" })];
         if let (Some(first), Some(last)) = (&visit.first_stop, &visit.last_stop) {
             attributes.insert("stop_start", Value::Time(first.time));
             attributes.insert("stop_end", Value::Time(last.time));
-            evidence.push(Evidence::of(first, "stop start"));
-            evidence.push(Evidence::of(last, "stop end"));
+            evidence.push(first.evidence("stop start"));
+            evidence.push(last.evidence("stop end"));
         }
-        evidence.push(Evidence::of(&visit.last_inside, "last position in port"));
+        evidence.push(visit.last_inside.evidence("last position in port"));
         if let Some(exit) = exit {
-            evidence.push(Evidence::of(exit, "exit"));
+            evidence.push(exit.evidence("exit"));
         }
         let end = match (exit, &visit.after_within) {
             (Some(exit), None) => self.crossing(visit.place, &visit.last_within, exit, false),

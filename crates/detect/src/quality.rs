@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::event::{Event, EventKind, Evidence, Value};
+use crate::event::{Event, EventKind, Value};
 use crate::fix::Fix;
 use crate::segments::OutlierKind;
 
@@ -82,7 +82,7 @@ impl QualityLog {
         for (kind, n) in &day.counts {
             attributes.insert(kind.as_str(), Value::Number(f64::from(*n)));
         }
-        let evidence = day.examples.iter().map(|(fix, kind)| Evidence::of(fix, role(*kind))).collect();
+        let evidence = day.examples.iter().map(|(fix, kind)| fix.evidence(role(*kind))).collect();
         Some(Event {
             id: Event::make_id(EventKind::DataQuality, &[first.mmsi], first.time, &self.profile),
             kind: EventKind::DataQuality,

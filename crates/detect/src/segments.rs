@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 use crate::fix::Fix;
 use tumen_model::{LatLon, METRES_PER_NAUTICAL_MILE, Timestamp};
 
-use crate::event::{Event, EventKind, Evidence, Value, hours_between};
+use crate::event::{Event, EventKind, Value, hours_between};
 use crate::profile::SegmentProfile;
 use crate::track_path::{KEPT_ALONE_MS, KEPT_SHARED_MS, TrackPath};
 
@@ -664,12 +664,12 @@ impl SegmentDetector {
         }
         attributes.insert("alternations", Value::Number(f64::from(segment.alternations)));
         let mut evidence = vec![
-            Evidence::of(departed_at, "last position on the main track"),
-            Evidence::of(&segment.first, "first position of the second track"),
-            Evidence::of(&segment.last, "last position of the second track"),
+            departed_at.evidence("last position on the main track"),
+            segment.first.evidence("first position of the second track"),
+            segment.last.evidence("last position of the second track"),
         ];
         if let Some(back) = &segment.returned_to {
-            evidence.push(Evidence::of(back, "next position on the main track"));
+            evidence.push(back.evidence("next position on the main track"));
         }
         let confidence = match (two_tracks, segment.positions) {
             (true, _) => 4,

@@ -12,8 +12,8 @@
 //! foci are the two ends, ρ < 1; near its edge only a flat-out passage
 //! fits). An open spell (no reappearance yet) uses the first leg only.
 
-use tumen_detect::{Event, EventKind};
 use tumen_model::{Detection, LatLon, METRES_PER_NAUTICAL_MILE, Mmsi, Timestamp};
+use tumen_model::{Event, EventKind};
 
 use crate::profile::FusionProfile;
 

@@ -6,9 +6,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use tumen_detect::event::Value;
-use tumen_detect::{Event, EventKind, Evidence};
+use tumen_model::event::Value;
 use tumen_model::{Detection, LatLon, METRES_PER_NAUTICAL_MILE, Mmsi, PlaceKind, Scene, Timestamp};
+use tumen_model::{Event, EventKind, Evidence};
 use tumen_places::{Gazetteer, Land};
 use tumen_store::{Dataset, StaticField, StoreError};
 
@@ -396,7 +396,7 @@ fn dark_event(
         // Each candidate's score as a number, in the order of `mmsis` (the
         // text above is for people): chains weigh who a sighting was
         // again, across sightings.
-        for (key, candidate) in tumen_detect::event::DARK_CANDIDATE_SCORE_KEYS.iter().zip(&top) {
+        for (key, candidate) in tumen_model::event::DARK_CANDIDATE_SCORE_KEYS.iter().zip(&top) {
             attributes.insert(key, Value::Number(round(candidate.score, 3)));
         }
     }

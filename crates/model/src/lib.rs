@@ -10,9 +10,11 @@
 //! at the edges (parsing and printing).
 //!
 //! Types arrive here when the work that needs them arrives; today that is time,
-//! positions, the two ship identities, MMSI and IMO number, kinds of place, and
-//! what imagery gives (scenes, detections, facility observations).
+//! positions, the two ship identities, MMSI and IMO number, kinds of place,
+//! what imagery gives (scenes, detections, facility observations), and what
+//! the pipeline finds: [`Event`]s with their [`Evidence`].
 
+pub mod event;
 mod imagery;
 mod imo;
 mod latlon;
@@ -21,6 +23,7 @@ mod mmsi;
 mod place;
 mod timestamp;
 
+pub use event::{Event, EventKind, Evidence, Value};
 pub use imagery::{Detection, ObjectClass, Observation, Scene};
 pub use imo::Imo;
 pub use latlon::{

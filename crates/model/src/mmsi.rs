@@ -5,7 +5,8 @@ use std::fmt;
 /// A Maritime Mobile Service Identity as broadcast: the 30-bit number in
 /// every AIS message. Any value an AIS message can carry is representable;
 /// [`Mmsi::kind`] says what the number claims to be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Mmsi(pub u32);
 
 /// What an MMSI's digit pattern says about the station (ITU-R M.585 Annex 1).

@@ -5,11 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde_json::Value;
 use tumen_chain::{Chain, Corridor};
-use tumen_model::{Mmsi, ObjectClass, Timestamp};
+use tumen_model::{Event, EventKind, Mmsi, ObjectClass, Timestamp};
 use tumen_places::Gazetteer;
-use tumen_store::{Dataset, EventQuery, EventRecord, StaticSpan};
+use tumen_store::{Dataset, EventQuery, StaticSpan};
 
 use crate::chart::{Count, CountSeries, Spike};
 use crate::map::PlaceMark;
@@ -52,9 +51,9 @@ pub struct Case {
     pub from: Timestamp,
     pub to: Timestamp,
     /// The subject's own events (a chain's linked ones; a vessel's all).
-    pub events: Vec<EventRecord>,
+    pub events: Vec<Event>,
     /// Events around them: the chain's vessels' other events in the window.
-    pub context: Vec<EventRecord>,
+    pub context: Vec<Event>,
     pub tracks: Vec<VesselTrack>,
     pub identities: Vec<(u32, Vec<StaticSpan>)>,
     pub places: Vec<PlaceMark>,
@@ -100,12 +99,17 @@ pub fn chain_case(
     let linked: BTreeSet<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let mut context = Vec::new();
     for &mmsi in &chain.vessels {
-        let around =
-            EventQuery { mmsi: Some(mmsi), from: Some(from), to: Some(to), limit: 10_000, ..EventQuery::default() };
+        let around = EventQuery {
+            mmsi: Some(Mmsi(mmsi)),
+            from: Some(from),
+            to: Some(to),
+            limit: 10_000,
+            ..EventQuery::default()
+        };
         // List hits and identity conflicts stand whenever they were found.
-        let standing = ["watchlist_hit", "identity_conflict"].map(|kind| EventQuery {
-            kind: Some(kind.to_owned()),
-            mmsi: Some(mmsi),
+        let standing = [EventKind::WatchlistHit, EventKind::IdentityConflict].map(|kind| EventQuery {
+            kind: Some(kind),
+            mmsi: Some(Mmsi(mmsi)),
             limit: 1_000,
             ..EventQuery::default()
         });
@@ -141,7 +145,7 @@ pub fn vessel_case(
     to: Option<Timestamp>,
 ) -> Result<Case, ReportError> {
     let catalog = dataset.catalog();
-    let query = EventQuery { mmsi: Some(mmsi), from, to, limit: 100_000, ..EventQuery::default() };
+    let query = EventQuery { mmsi: Some(Mmsi(mmsi)), from, to, limit: 100_000, ..EventQuery::default() };
     let events = catalog.events(&query)?;
     let identity = catalog.static_history(Mmsi(mmsi))?;
     let known =
@@ -162,8 +166,8 @@ fn finish(
     gazetteer: &Gazetteer,
     subject: Subject,
     (from, to): (Timestamp, Timestamp),
-    events: Vec<EventRecord>,
-    context: Vec<EventRecord>,
+    events: Vec<Event>,
+    context: Vec<Event>,
     mut place_ids: Vec<String>,
 ) -> Result<Case, ReportError> {
     let catalog = dataset.catalog();
@@ -272,7 +276,7 @@ pub fn simulated_scenario(directory: &Path) -> Option<String> {
     Some(name.to_owned())
 }
 
-fn sort_unique(events: &mut Vec<EventRecord>) {
+fn sort_unique(events: &mut Vec<Event>) {
     events.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
     events.dedup_by(|a, b| a.id == b.id);
 }
@@ -284,14 +288,13 @@ fn sort_unique(events: &mut Vec<EventRecord>) {
 /// count (those among `events` linked to their evidence rows).
 fn facility_series(
     dataset: &Dataset,
-    events: &[EventRecord],
+    events: &[Event],
     sources: &BTreeMap<u32, String>,
     until: Timestamp,
 ) -> Result<Vec<CountSeries>, ReportError> {
     let mut wanted: BTreeMap<(String, String), ()> = BTreeMap::new();
-    for e in events.iter().filter(|e| e.kind == "facility_anomaly") {
-        let attributes: Value = serde_json::from_str(&e.attributes).unwrap_or(Value::Null);
-        if let (Some(site), Some(class)) = (attributes["site"].as_str(), attributes["object_class"].as_str()) {
+    for e in events.iter().filter(|e| e.kind == EventKind::FacilityAnomaly) {
+        if let (Some(site), Some(class)) = (e.text("site"), e.text("object_class")) {
             wanted.insert((site.to_owned(), class.to_owned()), ());
         }
     }
@@ -315,7 +318,7 @@ fn facility_series(
             .collect();
         counts.sort_by_key(|c| c.at_ms);
         let anomalies = catalog.events(&EventQuery {
-            kind: Some("facility_anomaly".into()),
+            kind: Some(EventKind::FacilityAnomaly),
             place: Some(site.clone()),
             limit: 10_000,
             ..EventQuery::default()
@@ -324,9 +327,8 @@ fn facility_series(
             .iter()
             .filter(|e| e.start <= until)
             .filter_map(|e| {
-                let a: Value = serde_json::from_str(&e.attributes).ok()?;
-                (a["object_class"].as_str() == Some(class.as_str())).then_some(())?;
-                let peak = a["peak_count"].as_f64()?;
+                (e.text("object_class") == Some(class.as_str())).then_some(())?;
+                let peak = e.number("peak_count")?;
                 // An anomaly spans a run of counts: it is drawn at the
                 // highest of them, the count that is unusual.
                 let at_peak = counts
@@ -338,7 +340,7 @@ fn facility_series(
                     from_ms: e.start.unix_ms(),
                     at_ms: at_peak,
                     count: peak,
-                    expected: a["expected"].as_f64()?,
+                    expected: e.number("expected")?,
                     link: linked.contains(e.id.as_str()).then(|| e.id.clone()),
                 })
             })

@@ -1,22 +1,20 @@
 //! Events in words: one line a reader understands without the attribute
 //! names ("AIS silent 1,277 h, 60 km from where it fell silent").
 
-use serde_json::Value;
-use tumen_store::EventRecord;
+use tumen_model::{Event, EventKind};
 
 /// What the event says, from its kind, place and attributes.
-pub fn describe(event: &EventRecord) -> String {
-    let a: Value = serde_json::from_str(&event.attributes).unwrap_or(Value::Null);
-    let number = |key: &str| a[key].as_f64();
-    let text = |key: &str| a[key].as_str().map(str::to_owned);
+pub fn describe(event: &Event) -> String {
+    let number = |key: &str| event.number(key);
+    let text = |key: &str| event.text(key).map(str::to_owned);
     let place = event.place.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
     let hours = number("duration_hours").map(|h| format!("{h:.1} h")).unwrap_or_default();
-    match event.kind.as_str() {
-        "port_visit" if a["duration_unknown"].as_bool() == Some(true) => {
+    match event.kind {
+        EventKind::PortVisit if event.flag("duration_unknown") == Some(true) => {
             format!("in port{place}, heard once there: for how long is unknown")
         }
-        "port_visit" => format!("in port{place} for {hours}"),
-        "data_quality" => {
+        EventKind::PortVisit => format!("in port{place} for {hours}"),
+        EventKind::DataQuality => {
             let kinds = [
                 ("off_track", "off the track"),
                 ("sign_flip", "with a coordinate's sign flipped"),
@@ -33,7 +31,7 @@ pub fn describe(event: &EventRecord) -> String {
                 parts.join("; ")
             )
         }
-        "shared_mmsi" => {
+        EventKind::SharedMmsi => {
             let names = text("names").map(|n| format!("; names heard: {n}")).unwrap_or_default();
             format!(
                 "one MMSI, several transmitters: {} second track(s) up to {} km apart{names}",
@@ -41,24 +39,24 @@ pub fn describe(event: &EventRecord) -> String {
                 number("max_offset_km").map_or("?".into(), |d| format!("{d:.0}"))
             )
         }
-        "gap" | "ais_disabling" => {
+        EventKind::Gap | EventKind::AisDisabling => {
             let moved =
                 number("distance_km").map(|d| format!(", {d:.0} km from where it fell silent")).unwrap_or_default();
             let shore = number("distance_to_shore_nm").map(|d| format!(", {d:.0} nm from shore")).unwrap_or_default();
-            let what = if event.kind == "ais_disabling" {
+            let what = if event.kind == EventKind::AisDisabling {
                 "AIS switched off (silent where it should be heard)"
             } else {
                 "AIS gap"
             };
             format!("{what}: {hours}{moved}{shore}")
         }
-        "encounter" => format!(
+        EventKind::Encounter => format!(
             "met {} at sea for {hours}, {} m apart at closest",
             join_mmsis(&event.mmsis),
             number("min_distance_m").map_or("?".into(), |d| format!("{d:.0}"))
         ),
-        "loitering" => format!("loitered {hours}{place}"),
-        "dark_detection" => {
+        EventKind::Loitering => format!("loitered {hours}{place}"),
+        EventKind::DarkDetection => {
             let sensor = text("satellite").unwrap_or_else(|| "satellite".into());
             let candidates = text("candidates")
                 .map(|c| format!("; could be {c}"))
@@ -68,15 +66,15 @@ pub fn describe(event: &EventRecord) -> String {
                 number("detected_length_m").map_or("?".into(), |l| format!("{l:.0}"))
             )
         }
-        "detection_match" => format!(
+        EventKind::DetectionMatch => format!(
             "seen by satellite {} m from where its AIS put it (score {})",
             number("distance_m").map_or("?".into(), |d| format!("{d:.0}")),
             number("score").map_or("?".into(), |s| format!("{s:.2}"))
         ),
-        "not_detected" => {
+        EventKind::NotDetected => {
             format!("AIS put it in scene {} but the satellite saw nothing there", text("scene_id").unwrap_or_default())
         }
-        "facility_anomaly" => format!(
+        EventKind::FacilityAnomaly => format!(
             "{}: {} counted against {} expected (z {}; highest in {} earlier counts: {})",
             text("site").unwrap_or_default(),
             number("peak_count").map_or("?".into(), |c| tumen_model::ObjectClass::counted_as(
@@ -88,31 +86,31 @@ pub fn describe(event: &EventRecord) -> String {
             number("history_observations").map_or("?".into(), |n| format!("{n:.0}")),
             number("history_highest").map_or("?".into(), |c| format!("{c:.0}")),
         ),
-        "draught_change" => format!(
+        EventKind::DraughtChange => format!(
             "draught {} → {} m ({})",
             number("from_m").map_or("?".into(), |d| format!("{d:.1}")),
             number("to_m").map_or("?".into(), |d| format!("{d:.1}")),
             text("direction").unwrap_or_default()
         ),
-        "watchlist_hit" => format!(
+        EventKind::WatchlistHit => format!(
             "{} on {}: {} (score {}; agreeing: {})",
-            if a["matched"].as_bool() == Some(true) { "listed" } else { "resembles an entry" },
+            if event.flag("matched") == Some(true) { "listed" } else { "resembles an entry" },
             text("list").unwrap_or_default(),
             text("entry_name").unwrap_or_default(),
             number("score").map_or("?".into(), |s| format!("{s:.2}")),
             text("agreements").unwrap_or_default()
         ),
-        "identity_conflict" => {
+        EventKind::IdentityConflict => {
             format!("{}: {}", text("conflict").unwrap_or_default(), text("detail").unwrap_or_default())
         }
-        "identity_change" => {
+        EventKind::IdentityChange => {
             let field = text("field").unwrap_or_else(|| "identity".into());
             match (text("from"), text("to")) {
                 (Some(from), Some(to)) => format!("{field} changed: {from} → {to}"),
                 _ => format!("{field} changed"),
             }
         }
-        other => format!("{}{place}", other.replace('_', " ")),
+        EventKind::Spoofing => format!("spoofing{place}"),
     }
 }
 
@@ -149,29 +147,28 @@ pub fn days(from: tumen_model::Timestamp, to: tumen_model::Timestamp) -> String 
     if start == end { start } else { format!("{start} – {end}") }
 }
 
-pub fn join_mmsis(mmsis: &[u32]) -> String {
-    mmsis.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+pub fn join_mmsis(mmsis: &[impl std::fmt::Display]) -> String {
+    mmsis.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tumen_model::Timestamp;
+    use tumen_model::{Mmsi, Timestamp};
 
-    fn event(kind: &str, attributes: &str) -> EventRecord {
-        EventRecord {
+    fn event(kind: &str, attributes: &str) -> Event {
+        Event {
             id: "e".into(),
-            kind: kind.into(),
-            mmsis: vec![273214860],
+            kind: kind.parse().unwrap(),
+            mmsis: vec![Mmsi(273214860)],
             start: Timestamp::from_unix_ms(0),
             end: Timestamp::from_unix_ms(0),
-            lat_deg: None,
-            lon_deg: None,
+            position: None,
             place: Some("najin".into()),
             confidence: 3,
             profile: "p".into(),
-            attributes: attributes.into(),
-            evidence: "[]".into(),
+            attributes: Event::attributes_from_json(attributes).unwrap(),
+            evidence: Vec::new(),
         }
     }
 
@@ -194,8 +191,9 @@ mod tests {
             describe(&event("port_visit", r#"{"duration_unknown": true, "positions": 1}"#)),
             "in port at najin, heard once there: for how long is unknown"
         );
-        // Unreadable attributes still give a line.
-        assert_eq!(describe(&event("spoofing", "not json")), "spoofing at najin");
+        // Missing attributes still give a line.
+        assert_eq!(describe(&event("spoofing", "{}")), "spoofing at najin");
+        assert_eq!(describe(&event("gap", "{}")), "AIS gap: ");
     }
 
     #[test]

@@ -7,9 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use serde_json::Value;
-use tumen_model::{LatLon, Mmsi, Timestamp};
-use tumen_store::{EventRecord, StaticField, StaticSpan};
+use tumen_model::{Event, EventKind, LatLon, Mmsi, Timestamp};
+use tumen_store::{StaticField, StaticSpan};
 
 use crate::case::{Case, Subject, file_name};
 use crate::describe::{day, days, describe, join_mmsis, minute, period};
@@ -342,8 +341,9 @@ fn sea_leg(case: &Case, basemap: &Basemap) -> Option<SeaLeg> {
 
 fn maps(page: &mut String, case: &Case, basemap: &Basemap, sea_leg: Option<&SeaLeg>) {
     page.push_str(r#"<section id="map"><h2>Map</h2>"#);
-    let all: Vec<&EventRecord> = case.events.iter().chain(&case.context).collect();
-    let marks: Vec<Mark> = all.iter().filter(|e| e.kind != "port_visit").filter_map(|e| Mark::of_event(e)).collect();
+    let all: Vec<&Event> = case.events.iter().chain(&case.context).collect();
+    let marks: Vec<Mark> =
+        all.iter().filter(|e| e.kind != EventKind::PortVisit).filter_map(|e| Mark::of_event(e)).collect();
     let tracks: Vec<TrackLine> = case
         .tracks
         .iter()
@@ -443,13 +443,14 @@ fn rail_route(case: &Case) -> Vec<Route> {
 
 fn timeline_section(page: &mut String, case: &Case) {
     page.push_str(r#"<section id="timeline"><h2>Timeline</h2>"#);
-    let all: Vec<&EventRecord> = case.events.iter().chain(&case.context).collect();
+    let all: Vec<&Event> = case.events.iter().chain(&case.context).collect();
     let mut lanes = Vec::new();
     // A sighting from orbit that could be any of several of the case's
     // vessels is drawn once, in a lane of its own naming them all.
     let tracked: Vec<u32> = case.tracks.iter().map(|t| t.mmsi).collect();
-    let ambiguous =
-        |e: &EventRecord| e.kind == "dark_detection" && e.mmsis.iter().filter(|m| tracked.contains(m)).count() >= 2;
+    let ambiguous = |e: &Event| {
+        e.kind == EventKind::DarkDetection && e.mmsis.iter().filter(|m| tracked.contains(&m.0)).count() >= 2
+    };
     for track in &case.tracks {
         let times: Vec<i64> = track.points.iter().map(|p| p.0).collect();
         let mut lane = Lane {
@@ -457,28 +458,28 @@ fn timeline_section(page: &mut String, case: &Case) {
             heard: timeline::heard_stretches(&times, SILENCE_DRAWN_MS),
             ..Lane::default()
         };
-        for e in all.iter().filter(|e| e.mmsis.contains(&track.mmsi) && !ambiguous(e)) {
+        for e in all.iter().filter(|e| e.involves(Mmsi(track.mmsi)) && !ambiguous(e)) {
             let label = format!("{} – {}: {}", e.start, e.end, describe(e));
             let link = Some(e.id.clone());
             let (from_ms, to_ms) = (e.start.unix_ms(), e.end.unix_ms());
-            let style = SpanStyle::of_event(&e.kind);
+            let style = SpanStyle::of_event(e.kind);
             match style {
                 Some(style) => lane.spans.push(Span { from_ms, to_ms, style, label, link }),
-                None => lane.moments.push(Moment { at_ms: from_ms, kind: MarkKind::of_event(&e.kind), label, link }),
+                None => lane.moments.push(Moment { at_ms: from_ms, kind: MarkKind::of_event(e.kind), label, link }),
             }
         }
         lanes.push(lane);
     }
     let mut shared: BTreeMap<Vec<u32>, Lane> = BTreeMap::new();
     for e in all.iter().filter(|e| ambiguous(e)) {
-        let candidates: Vec<u32> = e.mmsis.iter().copied().filter(|m| tracked.contains(m)).collect();
+        let candidates: Vec<u32> = e.mmsis.iter().map(|m| m.0).filter(|m| tracked.contains(m)).collect();
         let names: Vec<String> = candidates.iter().map(|&m| vessel_name(case, m)).collect();
         let lane = shared
             .entry(candidates)
             .or_insert_with(|| Lane { label: format!("{} (from orbit)", names.join(" or ")), ..Lane::default() });
         lane.moments.push(Moment {
             at_ms: e.start.unix_ms(),
-            kind: MarkKind::of_event(&e.kind),
+            kind: MarkKind::of_event(e.kind),
             label: format!("{}: {}", minute(e.start), describe(e)),
             link: Some(e.id.clone()),
         });
@@ -493,7 +494,7 @@ fn timeline_section(page: &mut String, case: &Case) {
             .or_insert_with(|| Lane { label: place_name(case, &place), ..Lane::default() });
         lane.moments.push(Moment {
             at_ms: e.start.unix_ms(),
-            kind: MarkKind::of_event(&e.kind),
+            kind: MarkKind::of_event(e.kind),
             label: format!("{}: {}", e.start, describe(e)),
             link: Some(e.id.clone()),
         });
@@ -538,11 +539,13 @@ fn vessels(page: &mut String, case: &Case) {
             }
             page.push_str("</table>");
         }
-        let hits: Vec<&EventRecord> = case
+        let hits: Vec<&Event> = case
             .events
             .iter()
             .chain(&case.context)
-            .filter(|e| e.mmsis.contains(mmsi) && matches!(e.kind.as_str(), "watchlist_hit" | "identity_conflict"))
+            .filter(|e| {
+                e.involves(Mmsi(*mmsi)) && matches!(e.kind, EventKind::WatchlistHit | EventKind::IdentityConflict)
+            })
             .collect();
         if hits.is_empty() {
             page.push_str(r#"<p class="note">No watch-list hit or identity conflict.</p>"#);
@@ -578,22 +581,22 @@ fn evidence(page: &mut String, case: &Case) {
     page.push_str("</section>");
 }
 
-fn evidence_table(page: &mut String, case: &Case, events: &[EventRecord]) {
+fn evidence_table(page: &mut String, case: &Case, events: &[Event]) {
     page.push_str("<table><tr><th>Event</th><th>When (UTC)</th><th>Where</th><th>Vessels</th><th>Conf.</th><th>What</th><th>Records</th></tr>");
     for e in events {
-        let place = match (e.place.as_deref(), e.lat_deg, e.lon_deg) {
-            (Some(place), Some(lat), Some(lon)) => {
-                format!("{}<br>{lat:.4}, {lon:.4}", escape(&place_name(case, place)))
+        let place = match (e.place.as_deref(), e.position) {
+            (Some(place), Some(p)) => {
+                format!("{}<br>{:.4}, {:.4}", escape(&place_name(case, place)), p.lat_deg, p.lon_deg)
             }
-            (None, Some(lat), Some(lon)) => format!("{lat:.4}, {lon:.4}"),
-            (Some(place), _, _) => escape(&place_name(case, place)),
-            _ => "—".into(),
+            (None, Some(p)) => format!("{:.4}, {:.4}", p.lat_deg, p.lon_deg),
+            (Some(place), None) => escape(&place_name(case, place)),
+            (None, None) => "—".into(),
         };
         let _ = write!(
             page,
             r#"<tr id="{}"><td>{}<br><code>{}</code></td><td>{}<br>{}</td><td>{place}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
             escape(&e.id),
-            escape(&e.kind.replace('_', " ")),
+            escape(&e.kind.as_str().replace('_', " ")),
             escape(&e.id),
             e.start,
             e.end,
@@ -607,22 +610,16 @@ fn evidence_table(page: &mut String, case: &Case, events: &[EventRecord]) {
 }
 
 /// An event's evidence: each record's role, time, position and citation.
-fn records(case: &Case, event: &EventRecord) -> String {
-    let evidence: Value = serde_json::from_str(&event.evidence).unwrap_or(Value::Null);
+fn records(case: &Case, event: &Event) -> String {
     let mut items = String::from(r#"<ul class="records">"#);
-    for record in evidence.as_array().into_iter().flatten() {
-        let at = match (record["lat"].as_f64(), record["lon"].as_f64()) {
-            (Some(lat), Some(lon)) => format!(" at {lat:.4}, {lon:.4}"),
-            _ => String::new(),
-        };
-        let source = record["source_id"].as_u64().and_then(|s| u32::try_from(s).ok()).unwrap_or(0);
-        let line = record["line"].as_u64().unwrap_or(0);
+    for record in &event.evidence {
+        let at = record.position.map(|p| format!(" at {:.4}, {:.4}", p.lat_deg, p.lon_deg)).unwrap_or_default();
         let _ = write!(
             items,
             "<li>{}: {}{at} — <code>{}</code></li>",
-            escape(record["role"].as_str().unwrap_or("record")),
-            escape(record["time"].as_str().unwrap_or("")),
-            escape(&cite(case, source, line))
+            escape(record.role),
+            record.time,
+            escape(&cite(case, record.source_id, record.line))
         );
     }
     items.push_str("</ul>");

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use tumen_model::{Imo, Mmsi, Timestamp};
-use tumen_store::{EventRecord, PositionRow, StaticField, StaticSpan};
+use tumen_model::{Event, Imo, Mmsi, Timestamp};
+use tumen_store::{PositionRow, StaticField, StaticSpan};
 
 /// A vessel: its MMSI's kind and flag, and every identity value it
 /// broadcast, with when and the first report's record.
@@ -109,7 +109,7 @@ impl<'a> Position<'a> {
 pub struct TrackGeoJson<'a> {
     pub mmsi: u32,
     pub rows: &'a [PositionRow],
-    pub sightings: &'a [EventRecord],
+    pub sightings: &'a [Event],
 }
 
 #[derive(Serialize)]
@@ -165,14 +165,17 @@ impl Serialize for Features<'_> {
             })?;
         }
         for e in sightings {
-            let (Some(lat), Some(lon)) = (e.lat_deg, e.lon_deg) else { continue };
-            let mut properties: Map<String, Value> = serde_json::from_str(&e.attributes).unwrap_or_default();
-            properties.insert("kind".into(), e.kind.clone().into());
+            let Some(at) = e.position else { continue };
+            let mut properties = match serde_json::to_value(&e.attributes) {
+                Ok(Value::Object(attributes)) => attributes,
+                _ => Map::new(),
+            };
+            properties.insert("kind".into(), e.kind.as_str().into());
             properties.insert("time".into(), e.start.to_string().into());
             properties.insert("event_id".into(), e.id.clone().into());
             features.serialize_element(&json!({
                 "type": "Feature",
-                "geometry": { "type": "Point", "coordinates": [lon, lat] },
+                "geometry": { "type": "Point", "coordinates": [at.lon_deg, at.lat_deg] },
                 "properties": properties,
             }))?;
         }
@@ -180,21 +183,8 @@ impl Serialize for Features<'_> {
     }
 }
 
-/// An event with its attributes and evidence as JSON.
-pub fn event(e: &EventRecord) -> Value {
-    let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
-    json!({
-        "id": e.id,
-        "kind": e.kind,
-        "mmsis": e.mmsis,
-        "start": e.start.to_string(),
-        "end": e.end.to_string(),
-        "lat": e.lat_deg,
-        "lon": e.lon_deg,
-        "place": e.place,
-        "confidence": e.confidence,
-        "profile": e.profile,
-        "attributes": parse(&e.attributes),
-        "evidence": parse(&e.evidence),
-    })
+/// An event with its attributes and evidence as JSON (the event's own
+/// serde form).
+pub fn event(e: &Event) -> Value {
+    serde_json::to_value(e).expect("an event is plain JSON")
 }

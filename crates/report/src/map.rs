@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::f64::consts::FRAC_PI_4;
 use std::fmt::Write;
 
-use tumen_model::{LatLon, PlaceKind};
+use tumen_model::{Event, EventKind, LatLon, PlaceKind};
 use tumen_places::{Borders, CoastDetail, Land};
 
 use crate::labels::{LabelLayout, Rect, text_width_px};
@@ -156,13 +156,13 @@ pub enum MarkKind {
 }
 
 impl MarkKind {
-    pub fn of_event(kind: &str) -> MarkKind {
+    pub fn of_event(kind: EventKind) -> MarkKind {
         match kind {
-            "dark_detection" => MarkKind::DarkDetection,
-            "detection_match" => MarkKind::MatchedDetection,
-            "gap" | "ais_disabling" => MarkKind::WentDark,
-            "encounter" => MarkKind::Encounter,
-            "facility_anomaly" => MarkKind::FacilitySpike,
+            EventKind::DarkDetection => MarkKind::DarkDetection,
+            EventKind::DetectionMatch => MarkKind::MatchedDetection,
+            EventKind::Gap | EventKind::AisDisabling => MarkKind::WentDark,
+            EventKind::Encounter => MarkKind::Encounter,
+            EventKind::FacilityAnomaly => MarkKind::FacilitySpike,
             _ => MarkKind::Other,
         }
     }
@@ -218,10 +218,10 @@ pub struct Mark {
 impl Mark {
     /// An event's mark, if it is located: its kind's symbol, the event in
     /// words on hover, a link to its row.
-    pub fn of_event(e: &tumen_store::EventRecord) -> Option<Mark> {
+    pub fn of_event(e: &Event) -> Option<Mark> {
         Some(Mark {
-            kind: MarkKind::of_event(&e.kind),
-            at: LatLon { lat_deg: e.lat_deg?, lon_deg: e.lon_deg? },
+            kind: MarkKind::of_event(e.kind),
+            at: e.position?,
             title: format!("{} {}: {}", e.start, e.kind, crate::describe::describe(e)),
             link: Some(e.id.clone()),
         })

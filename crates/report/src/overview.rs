@@ -5,9 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use tumen_model::LatLon;
+use tumen_model::{Event, LatLon};
 use tumen_places::Gazetteer;
-use tumen_store::EventRecord;
 
 use crate::describe::describe;
 use crate::map::{self, Basemap, MapContent, MapView, Mark, MarkKind, PlaceMark};
@@ -15,7 +14,7 @@ use crate::timeline::{self, Lane, Moment, Span, SpanStyle};
 
 /// The events' located ones on a map fitted to them, with the places they
 /// name; `None` when none is located.
-pub fn events_map(events: &[EventRecord], gazetteer: &Gazetteer, basemap: &Basemap, width_px: f64) -> Option<String> {
+pub fn events_map(events: &[Event], gazetteer: &Gazetteer, basemap: &Basemap, width_px: f64) -> Option<String> {
     let marks: Vec<Mark> = events.iter().filter_map(Mark::of_event).collect();
     if marks.is_empty() {
         return None;
@@ -29,21 +28,23 @@ pub fn events_map(events: &[EventRecord], gazetteer: &Gazetteer, basemap: &Basem
 }
 
 /// The events on a timeline, one lane per kind; `None` when there are none.
-pub fn events_timeline(events: &[EventRecord], width_px: f64) -> Option<String> {
+pub fn events_timeline(events: &[Event], width_px: f64) -> Option<String> {
     let from_ms = events.iter().map(|e| e.start.unix_ms()).min()?;
     let to_ms = events.iter().map(|e| e.end.unix_ms()).max()?;
     let mut lanes: BTreeMap<&str, Lane> = BTreeMap::new();
     for e in events {
-        let lane = lanes.entry(e.kind.as_str()).or_insert_with(|| Lane { label: e.kind.clone(), ..Lane::default() });
+        let lane = lanes
+            .entry(e.kind.as_str())
+            .or_insert_with(|| Lane { label: e.kind.as_str().to_owned(), ..Lane::default() });
         let label = format!("{} – {}: {}", e.start, e.end, describe(e));
         let link = Some(e.id.clone());
-        let style = SpanStyle::of_event(&e.kind);
+        let style = SpanStyle::of_event(e.kind);
         match style {
             Some(style) => {
                 lane.spans.push(Span { from_ms: e.start.unix_ms(), to_ms: e.end.unix_ms(), style, label, link })
             }
             None => {
-                lane.moments.push(Moment { at_ms: e.start.unix_ms(), kind: MarkKind::of_event(&e.kind), label, link })
+                lane.moments.push(Moment { at_ms: e.start.unix_ms(), kind: MarkKind::of_event(e.kind), label, link })
             }
         }
     }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use tumen_model::Timestamp;
+use tumen_model::{EventKind, Timestamp};
 
 use crate::labels::{LabelLayout, text_width_px};
 use crate::map::MarkKind;
@@ -24,11 +24,11 @@ pub enum SpanStyle {
 
 impl SpanStyle {
     /// How an event of `kind` is drawn when it lasts; `None`: as a moment.
-    pub fn of_event(kind: &str) -> Option<SpanStyle> {
+    pub fn of_event(kind: EventKind) -> Option<SpanStyle> {
         match kind {
-            "port_visit" => Some(SpanStyle::PortCall),
-            "gap" | "ais_disabling" => Some(SpanStyle::Silent),
-            "loitering" | "encounter" => Some(SpanStyle::Other),
+            EventKind::PortVisit => Some(SpanStyle::PortCall),
+            EventKind::Gap | EventKind::AisDisabling => Some(SpanStyle::Silent),
+            EventKind::Loitering | EventKind::Encounter => Some(SpanStyle::Other),
             _ => None,
         }
     }

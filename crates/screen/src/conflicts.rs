@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tumen_detect::{Event, EventKind, Evidence, event::Value};
+use tumen_model::{Event, EventKind, event::Value};
 use tumen_model::{Mmsi, Timestamp};
 use tumen_store::{StaticField, StaticSpan};
 
@@ -63,8 +63,7 @@ fn conflict(kind: &str, mmsis: Vec<Mmsi>, a: &StaticSpan, b: &StaticSpan, value_
         "values",
         Value::Text(if value_a == value_b { value_a.to_owned() } else { format!("{value_a}, {value_b}") }),
     );
-    let evidence =
-        [a, b].iter().map(|span| Evidence::first_report(span, "first report of a conflicting IMO number")).collect();
+    let evidence = [a, b].iter().map(|span| span.first_report("first report of a conflicting IMO number")).collect();
     Event {
         id: Event::make_id(
             EventKind::IdentityConflict,

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use tumen_detect::{Event, EventKind, Evidence, event::Value};
+use tumen_model::{Event, EventKind, Evidence, event::Value};
 use tumen_model::{Mmsi, Timestamp};
 use tumen_store::{StaticField, StaticSpan};
 
@@ -208,7 +208,7 @@ fn hit_event(
     let mut evidence: Vec<Evidence> = Vec::new();
     // Under the listed MMSI: its first report in the window.
     if let Some(first) = agreeing.iter().find(|a| a.mmsi_held) {
-        evidence.push(Evidence::first_report(first.span, "first report under the listed MMSI"));
+        evidence.push(first.span.first_report("first report under the listed MMSI"));
     }
     for a in agreeing.iter().filter(|a| a.carried) {
         let role = match a.span.field {
@@ -216,7 +216,7 @@ fn hit_event(
             StaticField::CallSign => "first report of the listed call sign",
             _ => "first report of the listed name",
         };
-        let cited = Evidence::first_report(a.span, role);
+        let cited = a.span.first_report(role);
         if !evidence.iter().any(|e| e.source_id == cited.source_id && e.line == cited.line && e.role == cited.role) {
             evidence.push(cited);
         }

@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use tumen_detect::EventKind;
+use tumen_model::EventKind;
 use tumen_model::{Mmsi, ObjectClass, Timestamp};
 use tumen_report::json;
 use tumen_store::{EventQuery, VesselQuery};
@@ -70,9 +70,9 @@ pub async fn vessel(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>
             let catalog = dataset.catalog();
             let history = catalog.static_history(Mmsi(mmsi))?;
             let mut hits = Vec::new();
-            for kind in ["watchlist_hit", "identity_conflict"] {
+            for kind in [EventKind::WatchlistHit, EventKind::IdentityConflict] {
                 let query =
-                    EventQuery { kind: Some(kind.into()), mmsi: Some(mmsi), limit: 1_000, ..EventQuery::default() };
+                    EventQuery { kind: Some(kind), mmsi: Some(Mmsi(mmsi)), limit: 1_000, ..EventQuery::default() };
                 hits.extend(catalog.events(&query)?.iter().map(json::event));
             }
             if history.is_empty() && hits.is_empty() {
@@ -118,8 +118,8 @@ pub async fn track(
                 return json_body(&positions);
             }
             let query = EventQuery {
-                kind: Some("detection_match".into()),
-                mmsi: Some(mmsi),
+                kind: Some(EventKind::DetectionMatch),
+                mmsi: Some(Mmsi(mmsi)),
                 from: Some(from),
                 to: Some(to),
                 limit: u64::MAX >> 1,
@@ -144,13 +144,13 @@ pub(crate) const EVENT_FILTERS: &[&str] = &["kind", "mmsi", "place", "from", "to
 /// against what exists; a place not known yet is looked for in the dataset
 /// again, in case it was imported since the server started).
 pub(crate) async fn event_query(p: &Params, state: &Arc<AppState>) -> Result<EventQuery, ApiError> {
-    let kind = p.text("kind").map(str::to_owned);
-    if let Some(kind) = &kind
-        && !EventKind::ALL.iter().any(|k| k.as_str() == kind)
-    {
-        let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
-        return Err(ApiError::bad_request(format!("kind {kind:?}: one of {}", kinds.join(", "))));
-    }
+    let kind = match p.text("kind") {
+        None => None,
+        Some(name) => Some(EventKind::parse(name).ok_or_else(|| {
+            let kinds: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+            ApiError::bad_request(format!("kind {name:?}: one of {}", kinds.join(", ")))
+        })?),
+    };
     // Place ids are lower-case slugs; "Najin" means najin.
     let place = p.text("place").map(|p| p.trim().to_lowercase());
     if let Some(place) = &place
@@ -172,7 +172,7 @@ pub(crate) async fn event_query(p: &Params, state: &Arc<AppState>) -> Result<Eve
     }
     Ok(EventQuery {
         kind,
-        mmsi: p.text("mmsi").map(mmsi_of).transpose()?,
+        mmsi: p.text("mmsi").map(mmsi_of).transpose()?.map(Mmsi),
         place,
         from: p.time("from", false)?,
         to: p.time("to", true)?,
@@ -316,7 +316,7 @@ pub async fn facility(
                 return Err(ApiError::not_found(format!("no counts at site {site:?}")));
             }
             let query = EventQuery {
-                kind: Some("facility_anomaly".into()),
+                kind: Some(EventKind::FacilityAnomaly),
                 place: Some(site.clone()),
                 limit: 10_000,
                 ..EventQuery::default()

@@ -131,7 +131,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
 /// A parameter's JSON Schema: its type, and for an event kind the kinds.
 fn schema_of(p: &Parameter) -> Value {
     if p.name == "kind" {
-        let kinds: Vec<&str> = tumen_detect::EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        let kinds: Vec<&str> = tumen_model::EventKind::ALL.iter().map(|k| k.as_str()).collect();
         return json!({ "type": p.schema, "enum": kinds });
     }
     json!({ "type": p.schema })

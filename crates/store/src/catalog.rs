@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use tumen_model::{Mmsi, Timestamp};
+use tumen_model::{Event, EventKind, Evidence, LatLon, Mmsi, Timestamp};
 
 use crate::archive::PartInfo;
 use crate::rows::StaticField;
@@ -175,55 +175,41 @@ pub struct BatchCommit<'a> {
     pub positions: u64,
 }
 
-/// An event as the catalog keeps it (the detectors' own type is richer;
-/// the store does not depend on them).
-#[derive(Clone, Debug, PartialEq)]
-pub struct EventRecord {
-    pub id: String,
-    pub kind: String,
-    pub mmsis: Vec<u32>,
-    pub start: Timestamp,
-    pub end: Timestamp,
-    /// Where it happened; none when no position of the vessel is known
-    /// (an identity change heard only in static reports).
-    pub lat_deg: Option<f64>,
-    pub lon_deg: Option<f64>,
-    pub place: Option<String>,
-    pub confidence: u8,
-    pub profile: String,
-    /// A JSON object.
-    pub attributes: String,
-    /// A JSON array.
-    pub evidence: String,
-}
-
 const EVENT_COLUMNS: &str =
     "id, kind, mmsis, start_time, end_time, lat, lon, place, confidence, profile, attributes, evidence";
 
 /// An `events` row read with [`EVENT_COLUMNS`].
-fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRecord> {
+fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    /// A column whose text does not read as what it holds.
+    fn unreadable(column: usize, problem: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(problem))
+    }
+    let kind: String = r.get(1)?;
     let mmsis: String = r.get(2)?;
-    Ok(EventRecord {
+    let attributes: String = r.get(10)?;
+    let evidence: String = r.get(11)?;
+    let lat: Option<f64> = r.get(5)?;
+    let lon: Option<f64> = r.get(6)?;
+    Ok(Event {
         id: r.get(0)?,
-        kind: r.get(1)?,
-        mmsis: mmsis.split(',').filter_map(|m| m.parse().ok()).collect(),
+        kind: kind.parse().map_err(|e| unreadable(1, e))?,
+        mmsis: mmsis.split(',').filter_map(|m| m.parse().ok()).map(Mmsi).collect(),
         start: Timestamp::from_unix_ms(r.get(3)?),
         end: Timestamp::from_unix_ms(r.get(4)?),
-        lat_deg: r.get(5)?,
-        lon_deg: r.get(6)?,
+        position: lat.zip(lon).map(|(lat_deg, lon_deg)| LatLon { lat_deg, lon_deg }),
         place: r.get(7)?,
         confidence: r.get(8)?,
         profile: r.get(9)?,
-        attributes: r.get(10)?,
-        evidence: r.get(11)?,
+        attributes: Event::attributes_from_json(&attributes).map_err(|e| unreadable(10, e))?,
+        evidence: Event::evidence_from_json(&evidence).map_err(|e| unreadable(11, e))?,
     })
 }
 
 /// Which events to list.
 #[derive(Clone, Debug, Default)]
 pub struct EventQuery {
-    pub kind: Option<String>,
-    pub mmsi: Option<u32>,
+    pub kind: Option<EventKind>,
+    pub mmsi: Option<Mmsi>,
     pub place: Option<String>,
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
@@ -297,6 +283,14 @@ pub struct StaticSpan {
     pub reports: u64,
     pub source_id: u32,
     pub first_line: u64,
+}
+
+impl StaticSpan {
+    /// The span's first report as evidence (identity reports carry no
+    /// position).
+    pub fn first_report(&self, role: &'static str) -> Evidence {
+        Evidence { source_id: self.source_id, line: self.first_line, time: self.first_time, position: None, role }
+    }
 }
 
 pub struct Catalog {
@@ -418,7 +412,7 @@ impl Catalog {
 
     /// Replaces every stored event of `kinds` with `events`, in one
     /// transaction (a run re-detects a kind over the whole archive).
-    pub fn replace_events(&mut self, kinds: &[&str], events: &[EventRecord]) -> Result<(), CatalogError> {
+    pub fn replace_events(&mut self, kinds: &[EventKind], events: &[Event]) -> Result<(), CatalogError> {
         self.replace_events_between(kinds, None, None, events)
     }
 
@@ -427,10 +421,10 @@ impl Catalog {
     /// window re-detects that window).
     pub fn replace_events_between(
         &mut self,
-        kinds: &[&str],
+        kinds: &[EventKind],
         from: Option<Timestamp>,
         to: Option<Timestamp>,
-        events: &[EventRecord],
+        events: &[Event],
     ) -> Result<(), CatalogError> {
         let tx = self.conn.transaction()?;
         {
@@ -438,27 +432,27 @@ impl Catalog {
                 "DELETE FROM events WHERE kind = ?1 AND (?2 IS NULL OR start_time >= ?2) AND (?3 IS NULL OR start_time <= ?3)",
             )?;
             for kind in kinds {
-                delete.execute(params![kind, from.map(Timestamp::unix_ms), to.map(Timestamp::unix_ms)])?;
+                delete.execute(params![kind.as_str(), from.map(Timestamp::unix_ms), to.map(Timestamp::unix_ms)])?;
             }
             let mut insert = tx.prepare_cached(
                 "INSERT OR REPLACE INTO events (id, kind, mmsis, start_time, end_time, lat, lon, place, confidence, profile, attributes, evidence)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             for e in events {
-                let mmsis: Vec<String> = e.mmsis.iter().map(u32::to_string).collect();
+                let mmsis: Vec<String> = e.mmsis.iter().map(|m| m.0.to_string()).collect();
                 insert.execute(params![
                     e.id,
-                    e.kind,
+                    e.kind.as_str(),
                     mmsis.join(","),
                     e.start.unix_ms(),
                     e.end.unix_ms(),
-                    e.lat_deg,
-                    e.lon_deg,
+                    e.position.map(|p| p.lat_deg),
+                    e.position.map(|p| p.lon_deg),
                     e.place,
                     e.confidence,
                     e.profile,
-                    e.attributes,
-                    e.evidence
+                    e.attributes_json(),
+                    e.evidence_json()
                 ])?;
             }
         }
@@ -467,7 +461,7 @@ impl Catalog {
     }
 
     /// Stored events matching `query`, by start time then id.
-    pub fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, CatalogError> {
+    pub fn events(&self, query: &EventQuery) -> Result<Vec<Event>, CatalogError> {
         let mut statement = self.conn.prepare(&format!(
             "SELECT {EVENT_COLUMNS} FROM events
              WHERE (?1 IS NULL OR kind = ?1)
@@ -479,8 +473,8 @@ impl Catalog {
         ))?;
         let rows = statement.query_map(
             params![
-                query.kind,
-                query.mmsi,
+                query.kind.map(EventKind::as_str),
+                query.mmsi.map(|m| m.0),
                 query.place,
                 query.from.map(Timestamp::unix_ms),
                 query.to.map(Timestamp::unix_ms),
@@ -493,7 +487,7 @@ impl Catalog {
 
     /// The stored events with these ids, by start time then id (ids not
     /// stored are passed over).
-    pub fn events_by_id(&self, ids: &[String]) -> Result<Vec<EventRecord>, CatalogError> {
+    pub fn events_by_id(&self, ids: &[String]) -> Result<Vec<Event>, CatalogError> {
         let mut statement = self.conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"))?;
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {

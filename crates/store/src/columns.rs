@@ -33,6 +33,11 @@ impl ColumnError {
     pub fn out_of_range(column: &str, row: usize) -> ColumnError {
         ColumnError::new(column, format!("row {row} is out of range"))
     }
+
+    /// A value that does not read as what the column holds.
+    pub fn unreadable(column: &str, row: usize, problem: impl std::fmt::Display) -> ColumnError {
+        ColumnError::new(column, format!("row {row}: {problem}"))
+    }
 }
 
 /// A batch's columns, found by name.

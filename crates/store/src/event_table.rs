@@ -11,9 +11,8 @@ use arrow_array::builder::{
 };
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use tumen_model::Timestamp;
+use tumen_model::{Event, LatLon, Mmsi, Timestamp};
 
-use crate::catalog::EventRecord;
 use crate::columns::{ColumnError, Columns};
 
 /// The events schema.
@@ -38,7 +37,7 @@ pub fn event_schema() -> SchemaRef {
 }
 
 /// `records` as one batch of [`event_schema`].
-pub fn event_batch(records: &[EventRecord]) -> RecordBatch {
+pub fn event_batch(events: &[Event]) -> RecordBatch {
     let mut id = StringBuilder::new();
     let mut kind = StringBuilder::new();
     let mut mmsis = ListBuilder::new(Int64Builder::new());
@@ -49,22 +48,22 @@ pub fn event_batch(records: &[EventRecord]) -> RecordBatch {
     let mut confidence = Int32Builder::new();
     let (mut profile, mut attributes, mut evidence) =
         (StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
-    for r in records {
-        id.append_value(&r.id);
-        kind.append_value(&r.kind);
-        for m in &r.mmsis {
-            mmsis.values().append_value(i64::from(*m));
+    for e in events {
+        id.append_value(&e.id);
+        kind.append_value(e.kind.as_str());
+        for m in &e.mmsis {
+            mmsis.values().append_value(i64::from(m.0));
         }
         mmsis.append(true);
-        start.append_value(r.start.unix_ms());
-        end.append_value(r.end.unix_ms());
-        lat.append_option(r.lat_deg);
-        lon.append_option(r.lon_deg);
-        place.append_option(r.place.as_deref());
-        confidence.append_value(i32::from(r.confidence));
-        profile.append_value(&r.profile);
-        attributes.append_value(&r.attributes);
-        evidence.append_value(&r.evidence);
+        start.append_value(e.start.unix_ms());
+        end.append_value(e.end.unix_ms());
+        lat.append_option(e.position.map(|p| p.lat_deg));
+        lon.append_option(e.position.map(|p| p.lon_deg));
+        place.append_option(e.place.as_deref());
+        confidence.append_value(i32::from(e.confidence));
+        profile.append_value(&e.profile);
+        attributes.append_value(e.attributes_json());
+        evidence.append_value(e.evidence_json());
     }
     let columns: Vec<Arc<dyn Array>> = vec![
         Arc::new(id.finish()),
@@ -86,7 +85,7 @@ pub fn event_batch(records: &[EventRecord]) -> RecordBatch {
 /// The events of a batch with the columns of [`event_schema`] (by name;
 /// other columns are ignored, and integer and time types are converted, so
 /// a batch Spark sends back reads too).
-pub fn event_records(batch: &RecordBatch) -> Result<Vec<EventRecord>, ColumnError> {
+pub fn events_of(batch: &RecordBatch) -> Result<Vec<Event>, ColumnError> {
     let columns = Columns::of(batch);
     let id = columns.text("id")?;
     let kind = columns.text("kind")?;
@@ -100,30 +99,33 @@ pub fn event_records(batch: &RecordBatch) -> Result<Vec<EventRecord>, ColumnErro
     let profile = columns.text("profile")?;
     let attributes = columns.text("attributes")?;
     let evidence = columns.text("evidence")?;
-    let mut records = Vec::with_capacity(batch.num_rows());
+    let mut events = Vec::with_capacity(batch.num_rows());
     for (row, vessels) in mmsis.iter().enumerate() {
         let required = |value: Option<String>, name: &str| value.ok_or_else(|| ColumnError::null(name, row));
         let vessels = vessels.as_ref().ok_or_else(|| ColumnError::null("mmsis", row))?;
-        records.push(EventRecord {
+        events.push(Event {
             id: required(id.get(row), "id")?,
-            kind: required(kind.get(row), "kind")?,
+            kind: required(kind.get(row), "kind")?.parse().map_err(|e| ColumnError::unreadable("kind", row, e))?,
             mmsis: vessels
                 .iter()
-                .map(|&m| u32::try_from(m).map_err(|_| ColumnError::out_of_range("mmsis", row)))
+                .map(|&m| u32::try_from(m).map(Mmsi).map_err(|_| ColumnError::out_of_range("mmsis", row)))
                 .collect::<Result<_, _>>()?,
             start: Timestamp::from_unix_ms(start.get(row).ok_or_else(|| ColumnError::null("start_time", row))?),
             end: Timestamp::from_unix_ms(end.get(row).ok_or_else(|| ColumnError::null("end_time", row))?),
-            lat_deg: lat.get(row),
-            lon_deg: lon.get(row),
+            position: lat.get(row).zip(lon.get(row)).map(|(lat_deg, lon_deg)| LatLon { lat_deg, lon_deg }),
             place: place.get(row),
             confidence: confidence
                 .get(row)
                 .and_then(|c| u8::try_from(c).ok())
                 .ok_or_else(|| ColumnError::out_of_range("confidence", row))?,
             profile: required(profile.get(row), "profile")?,
-            attributes: required(attributes.get(row), "attributes")?,
-            evidence: required(evidence.get(row), "evidence")?,
+            attributes: Event::attributes_from_json(
+                attributes.str(row).ok_or_else(|| ColumnError::null("attributes", row))?,
+            )
+            .map_err(|e| ColumnError::unreadable("attributes", row, e))?,
+            evidence: Event::evidence_from_json(evidence.str(row).ok_or_else(|| ColumnError::null("evidence", row))?)
+                .map_err(|e| ColumnError::unreadable("evidence", row, e))?,
         });
     }
-    Ok(records)
+    Ok(events)
 }

@@ -15,8 +15,8 @@ pub mod static_batch;
 mod vessel_read;
 
 pub use catalog::{
-    AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, EventRecord, ListChanges, SourceRecord, StaticSpan,
-    VesselQuery, WatchListRecord,
+    AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, ListChanges, SourceRecord, StaticSpan, VesselQuery,
+    WatchListRecord,
 };
 pub use dataset::{Batch, BatchParts, CommitSummary, Dataset, DayParts, StoreError};
 pub use rows::{Fix, Origin, PositionRow, RejectRow, StaticField, StaticRow, StationClass, TimeOrigin};

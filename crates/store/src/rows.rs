@@ -192,6 +192,17 @@ impl Fix {
     pub fn position(&self) -> tumen_model::LatLon {
         tumen_model::LatLon { lat_deg: self.lat_deg, lon_deg: self.lon_deg }
     }
+
+    /// This report as the evidence of an event, playing `role`.
+    pub fn evidence(&self, role: &'static str) -> tumen_model::Evidence {
+        tumen_model::Evidence {
+            source_id: self.origin.source_id,
+            line: self.origin.line,
+            time: self.time,
+            position: Some(self.position()),
+            role,
+        }
+    }
 }
 
 impl From<&PositionRow> for Fix {

@@ -5,9 +5,9 @@
 
 use std::io::{Read, Write};
 
-use tumen_detect::Event;
 use tumen_detect::encounter::{EncounterFinder, PairHit, closest_per_pair_and_slot};
 use tumen_detect::grid::Grid;
+use tumen_model::Event;
 use tumen_places::Land;
 use tumen_store::columns::Columns;
 use tumen_store::event_table::event_schema;

@@ -81,12 +81,13 @@ impl<W: Write> Output<W> {
 
     /// Writes and empties `events` (in the events schema, which the
     /// stream must have); returns how many.
-    pub fn write_events(&mut self, events: &mut Vec<tumen_detect::Event>) -> Result<u64, WorkerError> {
-        let records: Vec<_> = events.drain(..).map(|e| e.to_record()).collect();
-        for chunk in records.chunks(OUTPUT_BATCH_ROWS) {
+    pub fn write_events(&mut self, events: &mut Vec<tumen_model::Event>) -> Result<u64, WorkerError> {
+        for chunk in events.chunks(OUTPUT_BATCH_ROWS) {
             self.write(&tumen_store::event_table::event_batch(chunk))?;
         }
-        Ok(records.len() as u64)
+        let written = events.len() as u64;
+        events.clear();
+        Ok(written)
     }
 
     pub fn finish(mut self) -> Result<u64, WorkerError> {

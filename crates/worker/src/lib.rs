@@ -155,23 +155,17 @@ mod tests {
 
     #[test]
     fn events_survive_the_trip_through_a_marker() {
-        let record = tumen_store::EventRecord {
-            id: "identity_change-1".into(),
-            kind: "identity_change".into(),
-            mmsis: vec![273_000_001, 273_000_002],
-            start: tumen_model::Timestamp::from_unix_ms(1_694_066_400_000),
-            end: tumen_model::Timestamp::from_unix_ms(1_694_070_000_000),
-            lat_deg: None,
-            lon_deg: None,
-            place: None,
-            confidence: 3,
-            profile: "default".into(),
-            attributes: r#"{"field":"mmsi","hours":1.234,"open":false,"when":"2023-09-07T06:00:00Z"}"#.into(),
-            evidence: r#"[{"lat":42.647443333333335,"line":185074,"lon":132.65327166666665,"role":"first report of the new value","source_id":1,"time":"2023-09-07T06:00:00Z"}]"#.into(),
-        };
-        let back = markers::event_from_json(&markers::event_json(&record)).unwrap();
-        assert_eq!(back, record);
-        assert_eq!(tumen_detect::Event::from_record(&back).unwrap().to_record(), record);
+        let event: tumen_model::Event = serde_json::from_str(
+            r#"{"id":"identity_change-1","kind":"identity_change","mmsis":[273000001,273000002],
+                "start":"2023-09-07T06:00:00Z","end":"2023-09-07T07:00:00Z","lat":null,"lon":null,"place":null,
+                "confidence":3,"profile":"default",
+                "attributes":{"field":"mmsi","hours":1.234,"open":false,"when":"2023-09-07T06:00:00Z"},
+                "evidence":[{"lat":42.647443333333335,"line":185074,"lon":132.65327166666665,
+                             "role":"first report of the new value","source_id":1,"time":"2023-09-07T06:00:00Z"}]}"#,
+        )
+        .unwrap();
+        let back = markers::event_from_json(&markers::event_json(&event)).unwrap();
+        assert_eq!(back, event);
         assert!(markers::event_from_json("{}").is_err());
     }
 }

@@ -13,9 +13,7 @@ use std::sync::Arc;
 use arrow_array::builder::{Int64Builder, StringBuilder, TimestampMillisecondBuilder};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use serde::{Deserialize, Serialize};
-use tumen_model::Timestamp;
-use tumen_store::EventRecord;
+use tumen_model::Event;
 
 /// The marker column: an event to place, as JSON (see [`event_json`]).
 pub const PLACE_EVENT: &str = "place_event";
@@ -31,12 +29,12 @@ pub fn marker_schema() -> SchemaRef {
 }
 
 /// `events` as marker rows.
-pub fn marker_batch(events: &[EventRecord]) -> RecordBatch {
+pub fn marker_batch(events: &[Event]) -> RecordBatch {
     let mut mmsi = Int64Builder::new();
     let mut time = TimestampMillisecondBuilder::new().with_timezone("UTC");
     let mut event = StringBuilder::new();
     for e in events {
-        mmsi.append_value(i64::from(*e.mmsis.last().expect("an event names a vessel")));
+        mmsi.append_value(i64::from(e.mmsis.last().expect("an event names a vessel").0));
         time.append_value(e.end.unix_ms());
         event.append_value(event_json(e));
     }
@@ -44,59 +42,16 @@ pub fn marker_batch(events: &[EventRecord]) -> RecordBatch {
     RecordBatch::try_new(marker_schema(), columns).expect("columns of the marker schema")
 }
 
-#[derive(Serialize, Deserialize)]
-struct EventJson {
-    id: String,
-    kind: String,
-    mmsis: Vec<u32>,
-    start_ms: i64,
-    end_ms: i64,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    place: Option<String>,
-    confidence: u8,
-    profile: String,
-    attributes: String,
-    evidence: String,
+/// An event as one JSON object (the event's serde form).
+pub fn event_json(e: &Event) -> String {
+    serde_json::to_string(e).expect("an event is plain JSON")
 }
 
-/// An event record as one JSON object.
-pub fn event_json(e: &EventRecord) -> String {
-    serde_json::to_string(&EventJson {
-        id: e.id.clone(),
-        kind: e.kind.clone(),
-        mmsis: e.mmsis.clone(),
-        start_ms: e.start.unix_ms(),
-        end_ms: e.end.unix_ms(),
-        lat: e.lat_deg,
-        lon: e.lon_deg,
-        place: e.place.clone(),
-        confidence: e.confidence,
-        profile: e.profile.clone(),
-        attributes: e.attributes.clone(),
-        evidence: e.evidence.clone(),
-    })
-    .expect("an event serializes")
-}
-
-/// The event record [`event_json`] wrote.
-pub fn event_from_json(text: &str) -> Result<EventRecord, String> {
-    let e: EventJson = serde_json::from_str(text).map_err(|e| format!("{PLACE_EVENT}: {e}"))?;
+/// The event [`event_json`] wrote.
+pub fn event_from_json(text: &str) -> Result<Event, String> {
+    let e: Event = serde_json::from_str(text).map_err(|e| format!("{PLACE_EVENT}: {e}"))?;
     if e.mmsis.is_empty() {
         return Err(format!("{PLACE_EVENT}: event {} names no vessel", e.id));
     }
-    Ok(EventRecord {
-        id: e.id,
-        kind: e.kind,
-        mmsis: e.mmsis,
-        start: Timestamp::from_unix_ms(e.start_ms),
-        end: Timestamp::from_unix_ms(e.end_ms),
-        lat_deg: e.lat,
-        lon_deg: e.lon,
-        place: e.place,
-        confidence: e.confidence,
-        profile: e.profile,
-        attributes: e.attributes,
-        evidence: e.evidence,
-    })
+    Ok(e)
 }

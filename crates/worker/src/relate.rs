@@ -7,10 +7,11 @@
 
 use std::io::{Read, Write};
 
-use tumen_detect::{Event, relate};
+use tumen_detect::relate;
+use tumen_model::Event;
 use tumen_model::Mmsi;
 use tumen_store::columns::Columns;
-use tumen_store::event_table::{event_records, event_schema};
+use tumen_store::event_table::{event_schema, events_of};
 
 use crate::StageSummary;
 use crate::ipc::{Input, Output, WorkerError};
@@ -29,8 +30,8 @@ pub fn run(input: impl Read, output: impl Write) -> Result<StageSummary, WorkerE
     };
     while let Some(batch) = input.next_batch()? {
         let key = Columns::of(&batch).int64("key_mmsi").map_err(|e| input.column_error(e))?;
-        let records = event_records(&batch).map_err(|e| input.column_error(e))?;
-        for (row, record) in records.iter().enumerate() {
+        let found = events_of(&batch).map_err(|e| input.column_error(e))?;
+        for (row, event) in found.into_iter().enumerate() {
             let key =
                 key.get(row).and_then(|k| u32::try_from(k).ok()).ok_or_else(|| input.row_error(row, "no key_mmsi"))?;
             if vessel != Some(key) {
@@ -40,7 +41,7 @@ pub fn run(input: impl Read, output: impl Write) -> Result<StageSummary, WorkerE
                 settle(vessel, &mut events, &mut done);
                 vessel = Some(key);
             }
-            events.push(Event::from_record(record).map_err(|p| input.row_error(row, p))?);
+            events.push(event);
             rows_in += 1;
         }
         events_out += out.write_events(&mut done)?;

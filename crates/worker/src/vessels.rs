@@ -12,12 +12,12 @@ use arrow_array::{Array, RecordBatch, new_null_array};
 use arrow_schema::{Field, Schema, SchemaRef};
 use tumen_detect::encounter::search_distance_m;
 use tumen_detect::grid::{Grid, GridPoint};
-use tumen_detect::{Event, Fix, VesselPass};
-use tumen_model::{Mmsi, Timestamp};
+use tumen_detect::{Fix, VesselPass};
+use tumen_model::{Event, Mmsi, Timestamp};
 use tumen_places::Land;
+use tumen_store::Origin;
 use tumen_store::columns::Columns;
 use tumen_store::event_table::{event_batch, event_schema};
-use tumen_store::{EventRecord, Origin};
 
 use crate::cells::cells_of;
 use crate::ipc::{Input, OUTPUT_BATCH_ROWS, Output, WorkerError};
@@ -45,8 +45,7 @@ struct Writer<W: Write> {
 
 impl<W: Write> Writer<W> {
     fn events(&mut self, events: Vec<Event>) -> Result<(), WorkerError> {
-        let records: Vec<EventRecord> = events.iter().map(Event::to_record).collect();
-        for chunk in records.chunks(OUTPUT_BATCH_ROWS) {
+        for chunk in events.chunks(OUTPUT_BATCH_ROWS) {
             let batch = event_batch(chunk);
             let mut columns = batch.columns().to_vec();
             for field in grid_fields(true) {
@@ -130,9 +129,7 @@ pub fn run(context: &Context<'_>, input: impl Read, output: impl Write) -> Resul
             previous = Some((vessel, ms));
             rows_in += 1;
             if let Some(json) = marker.as_ref().and_then(|m| m.str(row)) {
-                let event = event_from_json(json)
-                    .and_then(|record| Event::from_record(&record))
-                    .map_err(|problem| input.row_error(row, problem))?;
+                let event = event_from_json(json).map_err(|problem| input.row_error(row, problem))?;
                 pass.place(event);
                 continue;
             }

@@ -13,8 +13,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use tumen_store::event_table::event_records;
-use tumen_store::{Dataset, EventQuery, EventRecord};
+use tumen_model::Event;
+use tumen_store::event_table::events_of;
+use tumen_store::{Dataset, EventQuery};
 
 use crate::support::{TUMEN, watched_najin_dataset};
 
@@ -47,7 +48,7 @@ fn spark_home() -> Option<PathBuf> {
     out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
 
-fn stored_events(data: &Path) -> Vec<EventRecord> {
+fn stored_events(data: &Path) -> Vec<Event> {
     let dataset = Dataset::open_read_only(data).unwrap();
     let query = EventQuery { kind: None, mmsi: None, place: None, from: None, to: None, limit: u64::MAX >> 1 };
     let mut events = dataset.catalog().events(&query).unwrap();
@@ -55,7 +56,7 @@ fn stored_events(data: &Path) -> Vec<EventRecord> {
     events
 }
 
-fn spark_events(out: &Path) -> Vec<EventRecord> {
+fn spark_events(out: &Path) -> Vec<Event> {
     let mut events = Vec::new();
     for entry in fs::read_dir(out).unwrap() {
         let path = entry.unwrap().path();
@@ -63,7 +64,7 @@ fn spark_events(out: &Path) -> Vec<EventRecord> {
             let reader =
                 ParquetRecordBatchReaderBuilder::try_new(fs::File::open(&path).unwrap()).unwrap().build().unwrap();
             for batch in reader {
-                events.extend(event_records(&batch.unwrap()).unwrap());
+                events.extend(events_of(&batch.unwrap()).unwrap());
             }
         }
     }
@@ -169,7 +170,7 @@ fn a_spark_cluster_finds_exactly_the_events_of_tumen_run() {
     assert!(stdout.contains("tumen on Spark:"), "{stdout}");
 
     let (expected, found) = (stored_events(&data), spark_events(&out));
-    fn kinds(events: &[EventRecord]) -> Vec<&str> {
+    fn kinds(events: &[Event]) -> Vec<&str> {
         let mut kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
         kinds.sort_unstable();
         kinds.dedup();

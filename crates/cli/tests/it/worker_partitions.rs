@@ -17,9 +17,10 @@ use arrow_select::concat::concat_batches;
 use arrow_select::filter::filter_record_batch;
 use arrow_select::take::take_record_batch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use tumen_model::{Event, EventKind};
 use tumen_store::columns::Columns;
-use tumen_store::event_table::{event_records, event_schema};
-use tumen_store::{Dataset, EventQuery, EventRecord};
+use tumen_store::event_table::{event_schema, events_of};
+use tumen_store::{Dataset, EventQuery};
 use tumen_worker::{Context, Stage};
 
 use crate::support::{tumen_ok as tumen, watched_najin_dataset};
@@ -197,7 +198,10 @@ fn the_stages_find_the_events_of_tumen_run_however_the_data_is_cut() {
     let query = EventQuery { kind: None, mmsi: None, place: None, from: None, to: None, limit: u64::MAX >> 1 };
     let mut expected = dataset.catalog().events(&query).unwrap();
     expected.sort_by(|a, b| a.id.cmp(&b.id));
-    assert!(expected.iter().any(|e| e.kind == "watchlist_hit") && expected.iter().any(|e| e.kind == "encounter"));
+    assert!(
+        expected.iter().any(|e| e.kind == EventKind::WatchlistHit)
+            && expected.iter().any(|e| e.kind == EventKind::Encounter)
+    );
 
     let input = vessel_input(&parts, &prepared.join("markers.parquet"));
     for n in [1, 3, 7] {
@@ -227,7 +231,7 @@ fn the_stages_find_the_events_of_tumen_run_however_the_data_is_cut() {
             .iter()
             .flat_map(|p| stage(Stage::Relate, &context, p))
             .collect();
-        let mut found: Vec<EventRecord> = related.iter().flat_map(|b| event_records(b).unwrap()).collect();
+        let mut found: Vec<Event> = related.iter().flat_map(|b| events_of(b).unwrap()).collect();
         found.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(found.len(), expected.len(), "{n} partitions");
         for (f, e) in found.iter().zip(&expected) {

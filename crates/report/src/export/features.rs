@@ -1,11 +1,10 @@
 //! Events, tracks and chains as [`Feature`]s, with flat properties (GIS
 //! tools show a table of scalars; nested JSON stays as JSON text).
 
-use serde_json::Value;
 use tumen_chain::Chain;
-use tumen_model::LatLon;
+use tumen_model::{Event, LatLon};
 use tumen_places::Gazetteer;
-use tumen_store::{EventRecord, PositionRow};
+use tumen_store::PositionRow;
 
 use super::{Cell, Feature, Geometry};
 use crate::describe::{day, describe, join_mmsis};
@@ -21,34 +20,30 @@ fn optional<T>(value: Option<T>, cell: impl Fn(T) -> Cell) -> Cell {
 
 /// Events as points (or unlocated), with the event's fields, its
 /// description, and its attributes and evidence as JSON text.
-pub fn event_features(events: &[EventRecord]) -> Vec<Feature> {
+pub fn event_features(events: &[Event]) -> Vec<Feature> {
     events
         .iter()
         .map(|e| {
-            let geometry = match (e.lat_deg, e.lon_deg) {
-                (Some(lat_deg), Some(lon_deg)) => Geometry::Point(LatLon { lat_deg, lon_deg }),
-                _ => Geometry::None,
-            };
-            let evidence: Value = serde_json::from_str(&e.evidence).unwrap_or(Value::Null);
+            let geometry = e.position.map_or(Geometry::None, Geometry::Point);
             Feature {
                 name: format!("{} {}", e.kind, e.place.as_deref().unwrap_or(&join_mmsis(&e.mmsis))),
                 geometry,
                 span: Some((e.start, e.end)),
                 properties: vec![
                     ("id".into(), text(&e.id)),
-                    ("kind".into(), text(&e.kind)),
+                    ("kind".into(), text(e.kind.as_str())),
                     ("mmsis".into(), text(join_mmsis(&e.mmsis))),
                     ("start".into(), Cell::Time(e.start)),
                     ("end".into(), Cell::Time(e.end)),
-                    ("lat".into(), optional(e.lat_deg, Cell::Number)),
-                    ("lon".into(), optional(e.lon_deg, Cell::Number)),
+                    ("lat".into(), optional(e.position.map(|p| p.lat_deg), Cell::Number)),
+                    ("lon".into(), optional(e.position.map(|p| p.lon_deg), Cell::Number)),
                     ("place".into(), optional(e.place.clone(), Cell::Text)),
                     ("confidence".into(), Cell::Integer(i64::from(e.confidence))),
                     ("profile".into(), text(&e.profile)),
                     ("description".into(), text(describe(e))),
-                    ("records".into(), Cell::Integer(evidence.as_array().map_or(0, Vec::len) as i64)),
-                    ("attributes".into(), text(&e.attributes)),
-                    ("evidence".into(), text(&e.evidence)),
+                    ("records".into(), Cell::Integer(e.evidence.len() as i64)),
+                    ("attributes".into(), text(e.attributes_json())),
+                    ("evidence".into(), text(e.evidence_json())),
                 ],
             }
         })
