@@ -15,8 +15,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use tumen_store::Dataset;
 use tumen_store::archive::day_name;
+use tumen_store::{Dataset, PartRecord, SourceKind, SourceStatus};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -60,7 +60,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let hasher = BuildHasherDefault::<DefaultHasher>::default();
     for day in catalog.days()? {
         let mut whole = true;
-        for (_, file, _) in catalog.parts_of_day(day)? {
+        for PartRecord { file, .. } in catalog.parts_of_day(day)? {
             if !root.join(&file).is_file() {
                 whole = false;
                 found.push(Finding {
@@ -96,7 +96,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             });
         }
     }
-    for source in catalog.sources()?.iter().filter(|s| s.kind == "file" && s.status != "done") {
+    for source in catalog.sources()?.iter().filter(|s| s.kind == SourceKind::File && s.status != SourceStatus::Done) {
         found.push(Finding {
             problem: false,
             what: "part-read source",
@@ -152,12 +152,12 @@ fn repair(args: &CheckArgs) -> Result<ExitCode> {
         }
     }
     for day in dataset.catalog().days()? {
-        for (id, file, _) in dataset.catalog().parts_of_day(day)? {
+        for PartRecord { id, file, rows, source_id, .. } in dataset.catalog().parts_of_day(day)? {
             if root.join(&file).is_file() {
                 continue;
             }
-            let (rows, source) = dataset.catalog_mut().forget_part(id)?;
-            let from = match source {
+            dataset.catalog_mut().forget_part(id)?;
+            let from = match source_id {
                 Some(source) => format!("lines of source {source}"),
                 None => format!("a compacted part of {}", day_name(day)),
             };

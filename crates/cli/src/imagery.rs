@@ -11,7 +11,7 @@ use clap::{Args, Subcommand};
 use tumen_fusion::observation::read_observations;
 use tumen_fusion::read::scene_times;
 use tumen_fusion::{DetectionFormat, read_detections};
-use tumen_store::Dataset;
+use tumen_store::{Dataset, SourceKind};
 
 use crate::output::note;
 use crate::sources::{read_text, register, report_skipped};
@@ -75,7 +75,7 @@ pub fn detections(args: &DetectionsArgs) -> Result<ExitCode> {
     }
     let mut skipped = Vec::new();
     for (path, name, format, mut read) in reads {
-        let (source_id, _) = register(&dataset, path, "detections", format.name())?;
+        let (source_id, _) = register(&dataset, path, SourceKind::Detections, format.name())?;
         for scene in &mut read.scenes {
             scene.source_id = source_id;
         }
@@ -135,7 +135,7 @@ pub fn observations(args: &ObservationsArgs) -> Result<ExitCode> {
         reads.push((path, name, read));
     }
     for (path, name, mut read) in reads {
-        let (source_id, _) = register(&dataset, path, "observations", "csv")?;
+        let (source_id, _) = register(&dataset, path, SourceKind::Observations, "csv")?;
         for observation in &mut read.observations {
             observation.source_id = source_id;
             *sites.entry(format!("{} {}", observation.site, observation.object.as_str())).or_default() += 1;

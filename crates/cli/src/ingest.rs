@@ -14,7 +14,7 @@ use clap::Args;
 use tumen_ingest::{
     Counts, Format, IngestConfig, IngestError, LiveAddress, LiveConfig, LiveEvent, Outcome, Progress, SourceSummary,
 };
-use tumen_store::Dataset;
+use tumen_store::{Dataset, ReceiverKind, SourceKind};
 
 use crate::output::note;
 
@@ -33,10 +33,9 @@ pub struct IngestArgs {
     /// `--format` is the same (elsewhere `--format` is the output's).
     #[arg(long = "input-format", visible_alias = "format", value_name = "FORMAT")]
     pub format: Option<String>,
-    /// What received these sources: terrestrial, satellite, mixed or
-    /// unknown.
-    #[arg(long, default_value = "unknown", value_parser = ["terrestrial", "satellite", "mixed", "unknown"])]
-    pub receivers: String,
+    /// What received these sources.
+    #[arg(long, default_value = "unknown", value_parser = crate::sources::receiver_kind())]
+    pub receivers: ReceiverKind,
     /// Accept sentences whose checksum fails (marked), as `decode --lenient`.
     #[arg(long)]
     pub lenient: bool,
@@ -64,12 +63,8 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let config = IngestConfig {
-        format,
-        receiver_kind: args.receivers.clone(),
-        batch_lines: args.batch_lines,
-        lenient: args.lenient,
-    };
+    let config =
+        IngestConfig { format, receivers: args.receivers, batch_lines: args.batch_lines, lenient: args.lenient };
     let mut dataset =
         Dataset::open(&args.data).with_context(|| format!("cannot open the dataset {}", args.data.display()))?;
     let show = !crate::output::quiet() && io::stderr().is_terminal();
@@ -97,7 +92,7 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
             bar.finish_and_clear();
             match outcome {
                 Ok(Outcome::AlreadyIngested(record))
-                    if matches!(record.kind.as_str(), "list" | "detections" | "observations") =>
+                    if matches!(record.kind, SourceKind::List | SourceKind::Detections | SourceKind::Observations) =>
                 {
                     failed += 1;
                     eprintln!(

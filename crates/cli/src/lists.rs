@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use tumen_screen::{ListFormat, WatchEntry, read_lists};
-use tumen_store::Dataset;
+use tumen_store::{Dataset, SourceKind};
 
 use crate::output::{Align, Table, note};
 
@@ -112,7 +112,7 @@ fn import(args: &ImportArgs) -> Result<ExitCode> {
         );
     }
     let main_file = args.files.iter().find(|p| p.display().to_string() == read.file).unwrap_or(&args.files[0]);
-    let (source_id, imported) = crate::sources::register(&dataset, main_file, "list", read.format.name())?;
+    let (source_id, imported) = crate::sources::register(&dataset, main_file, SourceKind::List, read.format.name())?;
     let rows = entries_json(source_id, imported.unix_ms())?;
     let file_names: Vec<String> = files.iter().map(|(f, _)| f.clone()).collect();
     let changes = dataset.catalog_mut().put_watch_list(&name, read.format.name(), &file_names.join(","), &rows)?;
@@ -216,7 +216,7 @@ fn list(args: &ListArgs) -> Result<ExitCode> {
                 ("MMSI", Align::Left),
                 ("FORMER NAMES", Align::Left),
             ]);
-            for (list, _, json) in dataset.catalog().watch_entries()? {
+            for tumen_store::WatchEntryRecord { list, entry: json, .. } in dataset.catalog().watch_entries()? {
                 if which != "all" && *which != list {
                     continue;
                 }

@@ -135,7 +135,8 @@ pub fn run(args: &PlacesArgs) -> Result<ExitCode> {
 
 /// The shipped places with those imported into `dataset`.
 pub fn dataset_gazetteer(dataset: &Dataset) -> Result<Gazetteer> {
-    Gazetteer::embedded_with_imported(dataset.catalog().places()?).context("an imported place in the catalog")
+    Gazetteer::embedded_with_imported(dataset.catalog().places()?.into_iter().map(|p| (p.feature, p.source)))
+        .context("an imported place in the catalog")
 }
 
 fn import(args: &ImportArgs) -> Result<ExitCode> {

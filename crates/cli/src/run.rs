@@ -161,7 +161,7 @@ pub(crate) fn screen(dataset: &Dataset, config: &Config, window: Window) -> Resu
     let mut found = identity_conflicts(&histories);
     found.retain(|conflict| window.contains(conflict.start));
     let mut entries = Vec::new();
-    for (list, id, json) in dataset.catalog().watch_entries()? {
+    for tumen_store::WatchEntryRecord { list, id, entry: json } in dataset.catalog().watch_entries()? {
         let entry: WatchEntry =
             serde_json::from_str(&json).with_context(|| format!("watch list {list}, entry {id}"))?;
         entries.push(entry);

@@ -8,12 +8,12 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use tumen_ingest::content_hash;
 use tumen_model::Timestamp;
-use tumen_store::Dataset;
+use tumen_store::{Dataset, NewSource, ReceiverKind, SourceKind};
 
-/// Registers `path` as a source of `kind` (`list`, `detections`,
-/// `observations`) unless its content is registered already: its id and
+/// Registers `path` as a source of `kind` (a list, detections,
+/// observations) unless its content is registered already: its id and
 /// when it was first registered.
-pub fn register(dataset: &Dataset, path: &Path, kind: &str, format: &str) -> Result<(u32, Timestamp)> {
+pub fn register(dataset: &Dataset, path: &Path, kind: SourceKind, format: &str) -> Result<(u32, Timestamp)> {
     let hash = content_hash(path).with_context(|| format!("reading {}", path.display()))?;
     let catalog = dataset.catalog();
     let source = match catalog.source_by_hash(&hash)? {
@@ -21,14 +21,27 @@ pub fn register(dataset: &Dataset, path: &Path, kind: &str, format: &str) -> Res
         None => {
             let size = std::fs::metadata(path).map(|m| m.len()).ok();
             let location = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-            let source =
-                catalog.begin_source(kind, &location.display().to_string(), Some(&hash), size, format, "none")?;
-            catalog.finish_source(source.id, "done", "{}")?;
+            let source = catalog.begin_source(&NewSource {
+                kind,
+                location: &location.display().to_string(),
+                content_hash: Some(&hash),
+                size_bytes: size,
+                format,
+                receivers: None,
+            })?;
+            catalog.finish_source(source.id, "{}")?;
             source
         }
     };
-    let started = Timestamp::parse_lenient(&source.started).unwrap_or_else(Timestamp::now);
-    Ok((source.id, started))
+    Ok((source.id, source.started))
+}
+
+/// `--receivers`' parser: the receiver kinds, listed in the help and in the
+/// error a misspelt one gets.
+pub fn receiver_kind() -> impl clap::builder::TypedValueParser<Value = ReceiverKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(ReceiverKind::ALL.iter().map(|k| k.as_str()))
+        .map(|name| ReceiverKind::parse(&name).expect("a possible value is a receiver kind"))
 }
 
 /// A file's text: UTF-8 (a byte-order mark dropped), else Latin-1, so no

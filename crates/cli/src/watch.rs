@@ -25,7 +25,7 @@ use tumen_detect::Window;
 use tumen_ingest::{IngestConfig, LiveAddress, LiveConfig, LiveEvent, LiveObserver};
 use tumen_model::EventKind;
 use tumen_places::Gazetteer;
-use tumen_store::{Dataset, EventQuery, PositionRow};
+use tumen_store::{Dataset, EventQuery, PositionRow, ReceiverKind};
 
 use crate::alerting;
 use crate::config::Config;
@@ -56,9 +56,9 @@ pub struct WatchArgs {
     /// Stop after this many seconds (default: until interrupted).
     #[arg(long)]
     stop_after: Option<f64>,
-    /// What received the feed: terrestrial, satellite, mixed or unknown.
-    #[arg(long, default_value = "unknown", value_parser = ["terrestrial", "satellite", "mixed", "unknown"])]
-    receivers: String,
+    /// What received the feed.
+    #[arg(long, default_value = "unknown", value_parser = crate::sources::receiver_kind())]
+    receivers: ReceiverKind,
 }
 
 pub fn run(args: &WatchArgs) -> Result<ExitCode> {
@@ -98,7 +98,7 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
         std::thread::spawn(move || rerun(&data, &config, rerun_every, window_ms, &stop, &alerts_out, &listed_out))
     });
 
-    let ingest = IngestConfig { receiver_kind: args.receivers.clone(), ..IngestConfig::default() };
+    let ingest = IngestConfig { receivers: args.receivers, ..IngestConfig::default() };
     let feed = LiveConfig {
         flush: Duration::from_secs_f64(args.flush_seconds.max(0.05)),
         stop_after: args.stop_after.map(Duration::from_secs_f64),

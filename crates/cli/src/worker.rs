@@ -15,8 +15,8 @@ use tumen_detect::{Window, identity_events};
 use tumen_model::Event;
 use tumen_model::Timestamp;
 use tumen_places::Gazetteer;
-use tumen_store::Dataset;
 use tumen_store::event_table::{event_schema, events_of};
+use tumen_store::{Dataset, PartRecord};
 use tumen_worker::ipc::{Input, Output};
 use tumen_worker::markers::marker_batch;
 use tumen_worker::{Context as StageContext, Stage};
@@ -112,7 +112,9 @@ pub fn run(args: &WorkerArgs) -> Result<ExitCode> {
         }
         None => Vec::new(),
     };
-    let gazetteer = Gazetteer::embedded_with_imported(imported).context("the imported places")?;
+    let gazetteer =
+        Gazetteer::embedded_with_imported(imported.into_iter().map(|(_id, feature, source)| (feature, source)))
+            .context("the imported places")?;
     let data_end = stage_args.data_end.as_deref().map(|t| parse_time(t, false)).transpose()?;
     let context = StageContext { profiles: &config.detect, gazetteer: &gazetteer, data_end };
     let stdin = io::stdin();
@@ -134,7 +136,7 @@ fn prepare(args: &PrepareArgs) -> Result<ExitCode> {
     fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut parts = Vec::new();
     for day in dataset.catalog().days()? {
-        for (file, compacted) in dataset.catalog().parts_of_day_by_mmsi(day)? {
+        for PartRecord { file, compacted, .. } in dataset.catalog().parts_of_day_by_mmsi(day)? {
             if !compacted {
                 bail!(
                     "{file}: day {} is not compacted (a live feed is still writing it, or an ingest was stopped): \
@@ -156,7 +158,9 @@ fn prepare(args: &PrepareArgs) -> Result<ExitCode> {
     writer.write(&batch)?;
     writer.close()?;
     // As the catalog keeps them: (id, GeoJSON feature, source).
-    fs::write(args.out.join("places.json"), serde_json::to_string(&dataset.catalog().places()?)?)?;
+    let places: Vec<(String, String, String)> =
+        dataset.catalog().places()?.into_iter().map(|p| (p.id, p.feature, p.source)).collect();
+    fs::write(args.out.join("places.json"), serde_json::to_string(&places)?)?;
     if let Some(path) = &config_path {
         fs::copy(path, args.out.join("tumen.toml")).with_context(|| format!("copying {}", path.display()))?;
     }

@@ -12,6 +12,7 @@
 //! on still covers the days the other fills.)
 
 use tumen_model::Timestamp;
+use tumen_store::DayExtent;
 
 /// The spans of time the archive holds reports for, oldest first.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,14 +23,11 @@ pub struct Coverage {
 impl Coverage {
     /// Spans from the days that hold reports, each day with its earliest
     /// and latest report; no span runs past `until` (a run's window).
-    pub fn from_days(
-        days: impl IntoIterator<Item = (i64, Timestamp, Timestamp)>,
-        until: Option<Timestamp>,
-    ) -> Coverage {
-        let mut days: Vec<(i64, Timestamp, Timestamp)> = days.into_iter().collect();
-        days.sort_by_key(|&(day, _, _)| day);
+    pub fn from_days(days: impl IntoIterator<Item = DayExtent>, until: Option<Timestamp>) -> Coverage {
+        let mut days: Vec<DayExtent> = days.into_iter().collect();
+        days.sort_by_key(|d| d.day);
         let mut spans: Vec<(i64, Timestamp, Timestamp)> = Vec::new();
-        for (day, first, last) in days {
+        for DayExtent { day, first, last } in days {
             match spans.last_mut() {
                 Some((last_day, _, end)) if day <= *last_day + 1 => {
                     *last_day = day;
@@ -78,14 +76,18 @@ mod tests {
             (12, at(12, 0), at(12, 6)),
             (900, at(900, 3), at(900, 23)),
         ];
-        let coverage = Coverage::from_days(days, None);
+        let coverage = Coverage::from_days(days.map(|(day, first, last)| DayExtent { day, first, last }), None);
         assert_eq!(coverage.end_after(at(11, 5)), Some(at(12, 6)));
         assert_eq!(coverage.end_after(at(900, 5)), Some(at(901, 20)));
         // Between the two: the earlier extract's end (already past).
         assert_eq!(coverage.end_after(at(500, 0)), Some(at(500, 0)));
         assert_eq!(coverage.end_after(at(5, 0)), None);
         // A run's window caps every span.
-        assert_eq!(Coverage::from_days(days, Some(at(11, 12))).end_after(at(11, 5)), Some(at(11, 12)));
+        assert_eq!(
+            Coverage::from_days(days.map(|(day, first, last)| DayExtent { day, first, last }), Some(at(11, 12)))
+                .end_after(at(11, 5)),
+            Some(at(11, 12))
+        );
         assert_eq!(Coverage::until(Some(at(3, 0))).end_after(at(1, 0)), Some(at(3, 0)));
         assert_eq!(Coverage::until(None).end_after(at(1, 0)), None);
     }

@@ -210,7 +210,13 @@ mod tests {
             (0, Timestamp::from_unix_ms(0), Timestamp::from_unix_ms(HOUR_MS)),
             (365, Timestamp::from_unix_ms(365 * 24 * HOUR_MS), Timestamp::from_unix_ms(366 * 24 * HOUR_MS)),
         ];
-        assert!(d.finish(&Coverage::from_days(days, None)).is_none());
+        assert!(
+            d.finish(&Coverage::from_days(
+                days.map(|(day, first, last)| tumen_store::DayExtent { day, first, last }),
+                None
+            ))
+            .is_none()
+        );
     }
 
     /// A vessel reporting every `every_min` minutes for 12 hours at (lat,

@@ -211,8 +211,17 @@ fn through_a_dataset(
 ) -> (f64, FusionSummary) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut dataset = Dataset::open(dir.path()).expect("a dataset");
-    let source =
-        dataset.catalog().begin_source("file", "bench", Some("bench"), None, "nmea", "unknown").expect("a source");
+    let source = dataset
+        .catalog()
+        .begin_source(&tumen_store::NewSource {
+            kind: tumen_store::SourceKind::File,
+            location: "bench",
+            content_hash: Some("bench"),
+            size_bytes: None,
+            format: "nmea",
+            receivers: Some(tumen_store::ReceiverKind::Unknown),
+        })
+        .expect("a source");
     let mut rows = Vec::new();
     for (&mmsi, fixes) in &tracks.by_mmsi {
         for f in fixes {

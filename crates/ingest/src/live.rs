@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use tumen_ais::DecoderConfig;
 use tumen_model::Timestamp;
-use tumen_store::{Dataset, StoreError};
+use tumen_store::{Dataset, NewSource, SourceKind, StoreError};
 
 use crate::Format;
 use crate::batch::BatchBuilder;
@@ -113,8 +113,8 @@ pub fn ingest_live_observed(
 ) -> Result<SourceSummary, IngestError> {
     let started = Instant::now();
     let (kind, location) = match address {
-        LiveAddress::Tcp(a) => ("tcp", format!("tcp://{a}")),
-        LiveAddress::Udp(a) => ("udp", format!("udp://{a}")),
+        LiveAddress::Tcp(a) => (SourceKind::Tcp, format!("tcp://{a}")),
+        LiveAddress::Udp(a) => (SourceKind::Udp, format!("udp://{a}")),
     };
     let path = std::path::PathBuf::from(&location);
     let io_error = |source| IngestError::Io { path: path.clone(), source };
@@ -130,7 +130,14 @@ pub fn ingest_live_observed(
     };
     let source = dataset
         .catalog()
-        .begin_source(kind, &location, None, None, Format::Nmea.as_str(), &config.receiver_kind)
+        .begin_source(&NewSource {
+            kind,
+            location: &location,
+            content_hash: None,
+            size_bytes: None,
+            format: Format::Nmea.as_str(),
+            receivers: Some(config.receivers),
+        })
         .map_err(StoreError::from)?;
     let mut batch = BatchBuilder::new(source.id, Default::default());
     let mut reader = NmeaReader::new(DecoderConfig { lenient: config.lenient, ..DecoderConfig::default() }, 0);
@@ -188,7 +195,7 @@ pub fn ingest_live_observed(
     })?;
     let counts = batch.counts.clone();
     let summary = serde_json::to_string(&counts).expect("counts serialize");
-    dataset.catalog().finish_source(source.id, "done", &summary).map_err(StoreError::from)?;
+    dataset.catalog().finish_source(source.id, &summary).map_err(StoreError::from)?;
     Ok(SourceSummary {
         source_id: source.id,
         location,

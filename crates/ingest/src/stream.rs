@@ -16,7 +16,10 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use tumen_ais::DecoderConfig;
-use tumen_store::{Batch, BatchParts, Dataset, PositionRow, SourceRecord, StaticBatch, StoreError};
+use tumen_store::{
+    Batch, BatchParts, Dataset, NewSource, PositionRow, ReceiverKind, SourceKind, SourceRecord, SourceStatus,
+    StaticBatch, StoreError,
+};
 
 use crate::batch::{BatchBuilder, Counts, DeferredStatics};
 use crate::checkpoint::{Checkpoint, HashedPrefix};
@@ -30,9 +33,8 @@ use crate::nmea::NmeaReader;
 pub struct IngestConfig {
     /// The format, when not detected from the content.
     pub format: Option<Format>,
-    /// What received the data: `terrestrial`, `satellite`, `mixed` or
-    /// `unknown` (recorded per source; detectors weigh gaps by it).
-    pub receiver_kind: String,
+    /// What received the data (recorded per source).
+    pub receivers: ReceiverKind,
     /// Lines per batch (a batch is a part file per day and one catalog
     /// transaction). Bigger is faster; memory grows with it.
     pub batch_lines: u64,
@@ -43,7 +45,7 @@ pub struct IngestConfig {
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        IngestConfig { format: None, receiver_kind: "unknown".to_owned(), batch_lines: 2_000_000, lenient: false }
+        IngestConfig { format: None, receivers: ReceiverKind::Unknown, batch_lines: 2_000_000, lenient: false }
     }
 }
 
@@ -132,7 +134,7 @@ pub fn ingest_file(
     // from where that read ended, as a source of its own.
     let grown = if earlier.is_none() { grown_from(dataset, path, &location, size)? } else { None };
     let (source, checkpoint, tap) = match earlier {
-        Some(done) if done.status == "done" => return Ok(Outcome::AlreadyIngested(Box::new(done))),
+        Some(done) if done.status == SourceStatus::Done => return Ok(Outcome::AlreadyIngested(Box::new(done))),
         Some(interrupted) => {
             let checkpoint = match &interrupted.checkpoint {
                 None => Checkpoint::default(),
@@ -149,7 +151,14 @@ pub fn ingest_file(
             let whole = content_hash(path).map_err(io_error)?;
             let record = dataset
                 .catalog()
-                .begin_source("file", &location, Some(&whole), Some(size), &before.format, &config.receiver_kind)
+                .begin_source(&NewSource {
+                    kind: SourceKind::File,
+                    location: &location,
+                    content_hash: Some(&whole),
+                    size_bytes: Some(size),
+                    format: &before.format,
+                    receivers: Some(config.receivers),
+                })
                 .map_err(StoreError::from)?;
             (record, checkpoint, None)
         }
@@ -161,7 +170,14 @@ pub fn ingest_file(
             let format = config.format.unwrap_or_else(|| Format::detect(&head));
             let record = dataset
                 .catalog()
-                .begin_source("file", &location, hash.as_deref(), Some(size), format.as_str(), &config.receiver_kind)
+                .begin_source(&NewSource {
+                    kind: SourceKind::File,
+                    location: &location,
+                    content_hash: hash.as_deref(),
+                    size_bytes: Some(size),
+                    format: format.as_str(),
+                    receivers: Some(config.receivers),
+                })
                 .map_err(StoreError::from)?;
             let tap = hash.is_none().then(HashTap::default);
             (record, Checkpoint::default(), tap)
@@ -190,7 +206,7 @@ fn earlier_source(
         return Ok(Some(source));
     }
     let location = path.display().to_string();
-    for candidate in same_size.iter().filter(|s| s.kind == "file" && s.content_hash.is_none()) {
+    for candidate in same_size.iter().filter(|s| s.kind == SourceKind::File && s.content_hash.is_none()) {
         let checkpoint = candidate.checkpoint.as_deref().and_then(Checkpoint::decode);
         let same = match checkpoint.and_then(|c| c.hashed) {
             Some(prefix) => {
@@ -218,7 +234,8 @@ fn grown_from(
     size: u64,
 ) -> Result<Option<(SourceRecord, Checkpoint)>, IngestError> {
     let io_error = |source| IngestError::Io { path: path.to_path_buf(), source };
-    for (before, before_size) in dataset.catalog().done_file_sources_at(location).map_err(StoreError::from)? {
+    for before in dataset.catalog().done_file_sources_at(location).map_err(StoreError::from)? {
+        let before_size = before.size_bytes.unwrap_or(0);
         if before_size == 0 || before_size >= size {
             continue;
         }
@@ -278,7 +295,14 @@ pub fn ingest_reader(
     let format = config.format.unwrap_or_else(|| Format::detect(head));
     let source = dataset
         .catalog()
-        .begin_source("stdin", name, None, None, format.as_str(), &config.receiver_kind)
+        .begin_source(&NewSource {
+            kind: SourceKind::Stdin,
+            location: name,
+            content_hash: None,
+            size_bytes: None,
+            format: format.as_str(),
+            receivers: Some(config.receivers),
+        })
         .map_err(StoreError::from)?;
     run(dataset, &path, &source, Box::new(reader), Checkpoint::default(), format, config, progress, None)
         .map(|summary| Outcome::Ingested(Box::new(summary)))
@@ -338,7 +362,7 @@ fn run(
         dataset.catalog().set_content_hash(source_id, &hash).map_err(StoreError::from)?;
     }
     let summary = serde_json::to_string(&final_counts).expect("counts serialize");
-    dataset.catalog().finish_source(source_id, "done", &summary).map_err(StoreError::from)?;
+    dataset.catalog().finish_source(source_id, &summary).map_err(StoreError::from)?;
     Ok(SourceSummary {
         source_id,
         location: source.location.clone(),

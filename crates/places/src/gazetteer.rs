@@ -274,12 +274,12 @@ impl Gazetteer {
     }
 
     /// The embedded gazetteer with the places a dataset's users imported,
-    /// stored as `(id, GeoJSON feature, source)` (the catalog's `places`).
+    /// as `(GeoJSON feature, source file)` (the catalog's `places`).
     pub fn embedded_with_imported(
-        stored: impl IntoIterator<Item = (String, String, String)>,
+        stored: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Gazetteer, GazetteerError> {
         let mut imported = Vec::new();
-        for (_id, feature, source) in stored {
+        for (feature, source) in stored {
             imported.extend(read_geojson(&feature, &source).and_then(ReadPlaces::all)?);
         }
         Ok(Gazetteer::embedded().with(imported))

@@ -251,7 +251,7 @@ impl SourceNote {
         SourceNote {
             id: record.id,
             location: record.location.clone(),
-            kind: record.kind.clone(),
+            kind: record.kind.as_str().to_owned(),
             format: record.format.clone(),
             content_hash: record.content_hash.clone(),
             lines: record.lines,

@@ -92,8 +92,7 @@ impl AppState {
 
 fn read_gazetteer(dataset: &Dataset) -> Result<Gazetteer, tumen_store::StoreError> {
     let places = dataset.catalog().places()?;
-    Gazetteer::embedded_with_imported(places).map_err(|e| tumen_store::StoreError::Io {
-        path: dataset.root().to_owned(),
-        source: std::io::Error::other(e.to_string()),
+    Gazetteer::embedded_with_imported(places.into_iter().map(|p| (p.feature, p.source))).map_err(|e| {
+        tumen_store::StoreError::Io { path: dataset.root().to_owned(), source: std::io::Error::other(e.to_string()) }
     })
 }

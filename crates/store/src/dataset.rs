@@ -19,7 +19,7 @@ use tumen_model::{Mmsi, Timestamp};
 
 use crate::archive::{self, Codec, PartReader, PartWriter, day_of, sort_rows};
 use crate::batch_sort::{SortScratch, sort_rows_by_day};
-use crate::catalog::{BatchCommit, Catalog, CatalogError};
+use crate::catalog::{BatchCommit, Catalog, CatalogError, PartRecord};
 use crate::rows::{Fix, PositionRow, RejectRow};
 use crate::run_file::{self, Durability, RunWriter};
 use crate::static_batch::StaticBatch;
@@ -330,7 +330,7 @@ impl Dataset {
 
     fn compact_day(&mut self, day: i64) -> Result<(), StoreError> {
         let parts = self.catalog.parts_of_day(day)?;
-        let files: Vec<PathBuf> = parts.iter().map(|(_, file, _)| self.root.join(file)).collect();
+        let files: Vec<PathBuf> = parts.iter().map(|part| self.root.join(&part.file)).collect();
         let name = format!("compacted-{}", unique_name(0));
         // One thread per MMSI range, each writing its own file.
         let ranges = compaction_ranges(&files)?;
@@ -350,7 +350,7 @@ impl Dataset {
         for result in results {
             new.extend(result?);
         }
-        let old: Vec<i64> = parts.iter().map(|(id, _, _)| *id).collect();
+        let old: Vec<i64> = parts.iter().map(|part| part.id).collect();
         self.catalog.replace_parts(&old, &new)?;
         for path in &files {
             fs::remove_file(path).map_err(io_at(path))?;
@@ -363,7 +363,7 @@ impl Dataset {
     pub fn track(&self, mmsi: Mmsi, from: Timestamp, to: Timestamp) -> Result<Vec<PositionRow>, StoreError> {
         let mut rows = Vec::new();
         for day in self.catalog.days_between(from, to)? {
-            for (_, file, _) in self.catalog.parts_of_day(day)? {
+            for PartRecord { file, .. } in self.catalog.parts_of_day(day)? {
                 let path = self.root.join(&file);
                 for row in PartReader::open_vessel(&path, mmsi.0).map_err(io_at(&path))? {
                     let row = row.map_err(io_at(&path))?;
@@ -393,8 +393,8 @@ impl Dataset {
     pub fn day_parts(&self, day: i64) -> Result<DayParts, StoreError> {
         let parts = self.catalog.parts_of_day_by_mmsi(day)?;
         Ok(DayParts {
-            compacted: parts.iter().all(|(_, compacted)| *compacted),
-            paths: parts.into_iter().map(|(file, _)| self.root.join(file)).collect(),
+            compacted: parts.iter().all(|part| part.compacted),
+            paths: parts.into_iter().map(|part| self.root.join(part.file)).collect(),
         })
     }
 
@@ -846,7 +846,14 @@ mod tests {
             .map(|k| {
                 dataset
                     .catalog()
-                    .begin_source("file", &format!("s{k}"), Some(&format!("h{k}")), Some(1), "nmea", "unknown")
+                    .begin_source(&crate::NewSource {
+                        kind: crate::SourceKind::File,
+                        location: &format!("s{k}"),
+                        content_hash: Some(&format!("h{k}")),
+                        size_bytes: Some(1),
+                        format: "nmea",
+                        receivers: Some(crate::ReceiverKind::Unknown),
+                    })
                     .unwrap()
                     .id
             })

@@ -15,7 +15,8 @@ pub mod static_batch;
 mod vessel_read;
 
 pub use catalog::{
-    AlertRecord, Catalog, CatalogError, ChainRecord, EventQuery, ListChanges, SourceRecord, StaticSpan, VesselQuery,
+    AlertRecord, Catalog, CatalogError, ChainRecord, DayExtent, EventQuery, ListChanges, NewSource, PartRecord,
+    PlaceRecord, ReceiverKind, SourceKind, SourceRecord, SourceStatus, StaticSpan, VesselQuery, WatchEntryRecord,
     WatchListRecord,
 };
 pub use dataset::{Batch, BatchParts, CommitSummary, Dataset, DayParts, StoreError};

@@ -90,7 +90,17 @@ fn a_batch_not_yet_compacted_is_where_readers_do_not_look() {
     // A bulk ingest's batch, committed and not yet compacted (as during an
     // ingest, or after one was killed).
     let mut dataset = tumen_store::Dataset::open(&data).unwrap();
-    let source = dataset.catalog().begin_source("file", "more.nmea", Some("more"), Some(1), "nmea", "unknown").unwrap();
+    let source = dataset
+        .catalog()
+        .begin_source(&tumen_store::NewSource {
+            kind: tumen_store::SourceKind::File,
+            location: "more.nmea",
+            content_hash: Some("more"),
+            size_bytes: Some(1),
+            format: "nmea",
+            receivers: Some(tumen_store::ReceiverKind::Unknown),
+        })
+        .unwrap();
     let mut rows = dataset.all_positions().unwrap();
     rows.truncate(1_000);
     for row in &mut rows {

@@ -94,7 +94,13 @@ fn a_killed_ingest_run_again_makes_exactly_the_clean_dataset() {
             child.wait().unwrap();
             // Killed between two commits of a source?
             let dataset = Dataset::open_read_only(&killed).unwrap();
-            if dataset.catalog().sources().unwrap().iter().any(|s| s.status == "ingesting" && s.lines > 0) {
+            if dataset
+                .catalog()
+                .sources()
+                .unwrap()
+                .iter()
+                .any(|s| s.status == tumen_store::SourceStatus::Ingesting && s.lines > 0)
+            {
                 cut_mid_source += 1;
             }
         }
@@ -194,7 +200,7 @@ fn a_file_read_again_whole_after_it_failed_or_grew_counts_each_line_once() {
     assert_eq!(totals(&data), expected, "positions, receivers heard, identity, rejects");
     let sources = Dataset::open(&data).unwrap().catalog().sources().unwrap();
     assert_eq!(sources.len(), 1, "one source, now the whole file: {sources:?}");
-    assert!(sources[0].location.ends_with("whole.nmea.gz") && sources[0].status == "done");
+    assert!(sources[0].location.ends_with("whole.nmea.gz") && sources[0].status == tumen_store::SourceStatus::Done);
 
     // A log read when half written, read again when whole: the second read
     // goes on from where the first ended.

@@ -189,7 +189,10 @@ fn the_stages_find_the_events_of_tumen_run_however_the_data_is_cut() {
         run["parts"].as_array().unwrap().iter().map(|p| PathBuf::from(p.as_str().unwrap())).collect();
     let places: Vec<(String, String, String)> =
         serde_json::from_str(&fs::read_to_string(prepared.join("places.json")).unwrap()).unwrap();
-    let gazetteer = tumen_places::Gazetteer::embedded_with_imported(places).unwrap();
+    let gazetteer = tumen_places::Gazetteer::embedded_with_imported(
+        places.into_iter().map(|(_id, feature, source)| (feature, source)),
+    )
+    .unwrap();
     let profiles = tumen_detect::Profiles::default();
     let data_end = run["data_end"].as_str().map(|t| t.parse().unwrap());
     let context = Context { profiles: &profiles, gazetteer: &gazetteer, data_end };
