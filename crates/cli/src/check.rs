@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use tumen_store::archive::day_name;
+use tumen_store::day_name;
 use tumen_store::{Dataset, PartRecord, SourceKind, SourceStatus};
 
 #[derive(Args)]

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use tumen_sim::{FeedConfig, shipped};
+use tumen_sim::{FeedConfig, shipped_names, shipped_scenario};
 
 #[derive(Args)]
 pub struct SimulateArgs {
@@ -34,7 +34,7 @@ pub struct SimulateArgs {
 
 pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
     if args.list {
-        for name in shipped::names() {
+        for name in shipped_names() {
             println!("{name}");
         }
         return Ok(ExitCode::SUCCESS);
@@ -45,7 +45,7 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode> {
     let started = Instant::now();
     // A file wins over a shipped scenario of the same name.
     let path = PathBuf::from(scenario);
-    let (text, name) = match shipped::get(scenario) {
+    let (text, name) = match shipped_scenario(scenario) {
         Some(text) if !path.is_file() => (text.to_owned(), format!("{scenario} (shipped)")),
         _ => {
             let text = std::fs::read_to_string(&path).with_context(|| {

@@ -14,8 +14,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use serde_json::Value;
-use tumen_detect::{Fix, Placed, Placement, SegmentDetector, SegmentProfile};
+use tumen_detect::{Placed, Placement, SegmentDetector, SegmentProfile};
 use tumen_model::{Mmsi, Timestamp};
+use tumen_store::Fix;
 use tumen_store::Origin;
 
 fn shared_dir(test: &str) -> Option<PathBuf> {

@@ -6,15 +6,15 @@
 //! `cargo bench -p tumen-sim --bench feed`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tumen_sim::feed::{self, FeedConfig, FeedOutputs};
+use tumen_sim::{FeedConfig, FeedOutputs};
 
 fn generate(world: &tumen_sim::World) -> tumen_sim::FeedStats {
     let outputs = FeedOutputs { nmea: Some(Box::new(std::io::sink())), ..FeedOutputs::default() };
-    feed::generate(world, outputs, FeedConfig::default(), &|_| {}).expect("a sink does not fail")
+    tumen_sim::generate_feed(world, outputs, FeedConfig::default(), &|_| {}).expect("a sink does not fail")
 }
 
 fn global_day(c: &mut Criterion) {
-    let text = tumen_sim::shipped::get("global-day").expect("shipped");
+    let text = tumen_sim::shipped_scenario("global-day").expect("shipped");
     let mut world = tumen_sim::load(text, "global-day", None).expect("loads");
     // Start an hour in, when every vessel is under way in its plan.
     world.start = world.start.plus_ms(3_600_000);

@@ -4,21 +4,21 @@
 
 use std::time::Instant;
 
-use tumen_sim::feed::{self, FeedConfig, FeedOutputs};
+use tumen_sim::{FeedConfig, FeedOutputs};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let name = args.next().unwrap_or_else(|| "global-day".into());
     let hours: f64 = args.next().map_or(1.0, |h| h.parse().expect("hours"));
     let threads: usize = args.next().map_or(0, |t| t.parse().expect("threads"));
-    let text = tumen_sim::shipped::get(&name).expect("a shipped scenario");
+    let text = tumen_sim::shipped_scenario(&name).expect("a shipped scenario");
     let started = Instant::now();
     let mut world = tumen_sim::load(text, &name, None).expect("scenario loads");
     world.end = world.start.plus_ms((hours * 3_600_000.0) as i64).min(world.end);
     let compiled = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let outputs = FeedOutputs { nmea: Some(Box::new(std::io::sink())), ..FeedOutputs::default() };
-    let stats = feed::generate(&world, outputs, FeedConfig { threads }, &|_| {}).expect("sink never fails");
+    let stats = tumen_sim::generate_feed(&world, outputs, FeedConfig { threads }, &|_| {}).expect("sink never fails");
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "{name}: compiled in {compiled:.2} s; {} transmissions, {} receptions, {} lines in {seconds:.2} s: {:.2}M receptions/s, {:.2}M transmissions/s",

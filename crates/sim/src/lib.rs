@@ -5,17 +5,17 @@
 //! their identities and itineraries, behaviours (AIS off, spoofing, shared
 //! identities, ship-to-ship meetings), receivers, background traffic,
 //! satellite imagery, facility observation series and shipments.
-//! [`scenario::load`] checks it and compiles it into a [`world::World`];
+//! [`load`] checks it and compiles it into a [`World`];
 //! [`simulate`] writes the data a user would receive and `truth.json`,
 //! what really happened (`docs/simulate.md`).
 //!
 //! - Deterministic: the same scenario and seed give byte-identical files,
 //!   whatever the number of threads; every object draws from its own random
-//!   stream ([`traffic::stream`]).
+//!   stream (`traffic::stream`).
 //! - Streaming: the AIS feed is generated in time windows, so memory is
 //!   bounded by one window and the longest reception delay, not by the
 //!   length of the scenario.
-//! - Motion is a pure function of time ([`plan`]): the feed, the imagery
+//! - Motion is a pure function of time ([`world::Plan`]): the feed, the imagery
 //!   and the truth all see each ship at the same place.
 //! - The NMEA is written through `tumen-ais`'s encoder; this crate never
 //!   formats a sentence itself.
@@ -23,21 +23,21 @@
 //! Depends on `tumen-ais` (encoding) and `tumen-model`; nothing downstream
 //! depends on it except the command line and tests.
 
-pub mod csv_rows;
-pub mod facilities;
-pub mod feed;
-pub mod flags;
-pub mod gazetteer;
-pub mod imagery;
-pub mod path;
-pub mod plan;
-pub mod radio;
-pub mod reception;
-pub mod scenario;
-pub mod sea;
-pub mod shipped;
-pub mod traffic;
-pub mod truth;
+mod csv_rows;
+mod facilities;
+mod feed;
+mod flags;
+mod gazetteer;
+mod imagery;
+mod path;
+mod plan;
+mod radio;
+mod reception;
+mod scenario;
+mod sea;
+mod shipped;
+mod traffic;
+mod truth;
 pub mod world;
 
 use std::fs::{self, File};
@@ -46,8 +46,10 @@ use std::path::{Path, PathBuf};
 
 use tumen_model::Timestamp;
 
-pub use feed::{FeedConfig, FeedStats};
+pub use feed::{FeedConfig, FeedOutputs, FeedStats, ReceiverStats, generate as generate_feed};
 pub use scenario::{ScenarioError, load};
+pub use shipped::{get as shipped_scenario, names as shipped_names};
+pub use truth::StopPlace;
 pub use world::World;
 
 /// A file the simulator could not write.

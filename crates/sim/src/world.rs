@@ -1,12 +1,15 @@
 //! The compiled scenario: every vessel with its plan, identity history and
 //! AIS behaviour; the receivers, scenes, facilities and shipments. Built by
-//! [`crate::scenario`]; read by the generators and the truth writer.
+//! [`crate::load`]; read by the generators and the truth writer.
 
 use geo::{Contains, Coord, LineString, Polygon};
 use tumen_model::{LatLon, Timestamp};
 
-use crate::plan::Plan;
-use crate::scenario::format::{AisClass, GlitchMode, LegMode, LineFormat, ObjectClass, Outputs};
+// The types a world's fields hold, named from here as from the scenario
+// format and the planner that make them.
+pub use crate::path::Path;
+pub use crate::plan::{Activity, Kinematics, Motion, Plan, Segment};
+pub use crate::scenario::format::{AisClass, GlitchMode, LegMode, LineFormat, ObjectClass, Outputs};
 use tumen_model::PlaceKind;
 
 pub struct World {

@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 
 use common::{Run, csv_rows, simulate};
 use serde_json::Value;
-use tumen_sim::scenario::format::AisClass;
+use tumen_sim::world::AisClass;
 
 const SCENARIO: &str = r#"
 [scenario]

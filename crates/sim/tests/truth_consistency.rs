@@ -16,9 +16,8 @@ use proptest::prelude::*;
 use tumen_ais::message::{StaticDataReport, Type24Dimensions};
 use tumen_ais::{Message, RejectReason};
 use tumen_model::{LatLon, Timestamp};
-use tumen_sim::scenario::format::GlitchMode;
-use tumen_sim::truth::StopPlace;
-use tumen_sim::world::{Coverage, SpoofKind, Vessel, World};
+use tumen_sim::StopPlace;
+use tumen_sim::world::{Coverage, GlitchMode, SpoofKind, Vessel, World};
 
 /// GNSS noise (3 m σ, five sigma), half a second of movement at up to
 /// 30 kn (receiver times are whole seconds), interpolation and rounding.

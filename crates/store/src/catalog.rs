@@ -62,7 +62,7 @@ pub enum CatalogError {
 }
 
 /// What one batch of input changes, committed together.
-pub struct BatchCommit<'a> {
+pub(crate) struct BatchCommit<'a> {
     pub source_id: u32,
     pub parts: &'a [PartInfo],
     pub statics: &'a StaticBatch,
@@ -124,7 +124,7 @@ impl Catalog {
 
     /// Commits one batch: parts, identity fields, rejects and the checkpoint,
     /// in one transaction.
-    pub fn commit_batch(&mut self, batch: &BatchCommit<'_>) -> Result<(), CatalogError> {
+    pub(crate) fn commit_batch(&mut self, batch: &BatchCommit<'_>) -> Result<(), CatalogError> {
         let tx = self.conn.transaction()?;
         {
             let mut insert_part = tx.prepare_cached(

@@ -88,7 +88,8 @@ struct RecordedBatch {
 
 /// Where the writer's lock is taken where a directory cannot be locked
 /// (elsewhere than Unix): a file a user could delete.
-pub const LOCK_FILE: &str = ".lock";
+#[cfg_attr(unix, allow(dead_code))]
+const LOCK_FILE: &str = ".lock";
 
 /// What the one writer locks: on Unix the dataset directory itself (an
 /// advisory `flock` on it, released when the process dies), which no user

@@ -5,12 +5,12 @@
 
 use std::io::{Read, Write};
 
-use tumen_detect::encounter::{EncounterFinder, PairHit, closest_per_pair_and_slot};
-use tumen_detect::grid::Grid;
+use tumen_detect::Grid;
+use tumen_detect::{EncounterFinder, PairHit, closest_per_pair_and_slot};
 use tumen_model::Event;
 use tumen_places::Land;
-use tumen_store::columns::Columns;
-use tumen_store::event_table::event_schema;
+use tumen_store::Columns;
+use tumen_store::event_schema;
 
 use crate::ipc::{Input, OUTPUT_BATCH_ROWS, Output, WorkerError};
 use crate::tables::PointColumns;

@@ -6,7 +6,7 @@ use arrow_array::RecordBatch;
 use arrow_ipc::reader::StreamReader;
 use arrow_ipc::writer::StreamWriter;
 use arrow_schema::{ArrowError, SchemaRef};
-use tumen_store::columns::ColumnError;
+use tumen_store::ColumnError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
@@ -83,7 +83,7 @@ impl<W: Write> Output<W> {
     /// stream must have); returns how many.
     pub fn write_events(&mut self, events: &mut Vec<tumen_model::Event>) -> Result<u64, WorkerError> {
         for chunk in events.chunks(OUTPUT_BATCH_ROWS) {
-            self.write(&tumen_store::event_table::event_batch(chunk))?;
+            self.write(&tumen_store::event_batch(chunk))?;
         }
         let written = events.len() as u64;
         events.clear();

@@ -23,7 +23,7 @@
 //!
 //! Each stage reads its columns by name, whatever integer or time type the
 //! engine gives them; the events it writes are in the dataset's events
-//! schema ([`tumen_store::event_table`]). The stages' events, put together,
+//! schema ([`tumen_store::event_schema`]). The stages' events, put together,
 //! are exactly those `tumen run` finds on one machine.
 
 pub mod cells;

@@ -5,9 +5,9 @@
 
 use std::io::{Read, Write};
 
-use tumen_detect::encounter::PairSearch;
-use tumen_detect::grid::GridPoint;
-use tumen_store::columns::Columns;
+use tumen_detect::GridPoint;
+use tumen_detect::PairSearch;
+use tumen_store::Columns;
 
 use crate::ipc::{Input, OUTPUT_BATCH_ROWS, Output, WorkerError};
 use crate::tables::{HitRows, PointColumns, hit_schema};

@@ -10,8 +10,8 @@ use std::io::{Read, Write};
 use tumen_detect::relate;
 use tumen_model::Event;
 use tumen_model::Mmsi;
-use tumen_store::columns::Columns;
-use tumen_store::event_table::{event_schema, events_of};
+use tumen_store::Columns;
+use tumen_store::{event_schema, events_of};
 
 use crate::StageSummary;
 use crate::ipc::{Input, Output, WorkerError};

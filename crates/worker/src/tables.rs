@@ -7,9 +7,9 @@ use std::sync::Arc;
 use arrow_array::builder::{BooleanBuilder, Float32Builder, Float64Builder, Int32Builder, Int64Builder};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use tumen_detect::encounter::PairHit;
-use tumen_detect::grid::GridPoint;
-use tumen_store::columns::{ColumnError, Columns};
+use tumen_detect::GridPoint;
+use tumen_detect::PairHit;
+use tumen_store::{ColumnError, Columns};
 
 fn point_fields(prefix: &str, nullable: bool) -> Vec<Field> {
     let field = |name: &str, data_type| Field::new(format!("{prefix}{name}"), data_type, nullable);
@@ -137,11 +137,11 @@ impl HitRows {
 /// A batch's grid points by column (`prefix` "point_" for grid rows,
 /// "a_" or "b_" for a hit's two points).
 pub struct PointColumns {
-    mmsi: tumen_store::columns::Column<i64>,
-    lat: tumen_store::columns::Column<f32>,
-    lon: tumen_store::columns::Column<f32>,
-    speed: tumen_store::columns::Column<i64>,
-    record: tumen_store::columns::Column<i64>,
+    mmsi: tumen_store::Column<i64>,
+    lat: tumen_store::Column<f32>,
+    lon: tumen_store::Column<f32>,
+    speed: tumen_store::Column<i64>,
+    record: tumen_store::Column<i64>,
 }
 
 impl PointColumns {

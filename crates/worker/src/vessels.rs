@@ -10,14 +10,14 @@ use std::sync::Arc;
 
 use arrow_array::{Array, RecordBatch, new_null_array};
 use arrow_schema::{Field, Schema, SchemaRef};
-use tumen_detect::encounter::search_distance_m;
-use tumen_detect::grid::{Grid, GridPoint};
-use tumen_detect::{Fix, VesselPass};
+use tumen_detect::VesselPass;
+use tumen_detect::search_distance_m;
+use tumen_detect::{Grid, GridPoint};
 use tumen_model::{Event, Mmsi, Timestamp};
 use tumen_places::Land;
-use tumen_store::Origin;
-use tumen_store::columns::Columns;
-use tumen_store::event_table::{event_batch, event_schema};
+use tumen_store::Columns;
+use tumen_store::{Fix, Origin};
+use tumen_store::{event_batch, event_schema};
 
 use crate::cells::cells_of;
 use crate::ipc::{Input, OUTPUT_BATCH_ROWS, Output, WorkerError};
@@ -149,16 +149,16 @@ pub fn run(context: &Context<'_>, input: impl Read, output: impl Write) -> Resul
 
 /// The report columns the detectors read (the archive's names).
 struct ReportColumns {
-    lat: tumen_store::columns::Column<f64>,
-    lon: tumen_store::columns::Column<f64>,
-    sog: tumen_store::columns::Column<f32>,
-    nav_status: tumen_store::columns::Column<i64>,
-    source_id: tumen_store::columns::Column<i64>,
-    line: tumen_store::columns::Column<i64>,
+    lat: tumen_store::Column<f64>,
+    lon: tumen_store::Column<f64>,
+    sog: tumen_store::Column<f32>,
+    nav_status: tumen_store::Column<i64>,
+    source_id: tumen_store::Column<i64>,
+    line: tumen_store::Column<i64>,
 }
 
 impl ReportColumns {
-    fn of(columns: &Columns<'_>) -> Result<ReportColumns, tumen_store::columns::ColumnError> {
+    fn of(columns: &Columns<'_>) -> Result<ReportColumns, tumen_store::ColumnError> {
         Ok(ReportColumns {
             lat: columns.float64("lat")?,
             lon: columns.float64("lon")?,

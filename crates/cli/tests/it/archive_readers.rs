@@ -74,7 +74,7 @@ print(table.schema.field("time").type, table.schema.field("mmsi").type, table.sc
     assert_eq!(values[6], first.time_origin.as_str());
     assert_eq!(values[7], first.origin.source_id.to_string());
     assert_eq!(values[8], first.origin.line.to_string());
-    assert_eq!(values[9], tumen_store::archive::day_name(tumen_store::archive::day_of(first.time)));
+    assert_eq!(values[9], tumen_store::day_name(tumen_store::day_of(first.time)));
     assert_eq!(lines[2], "timestamp[ms, tz=UTC] uint32 double");
 }
 

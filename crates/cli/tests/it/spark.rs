@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use tumen_model::Event;
-use tumen_store::event_table::events_of;
+use tumen_store::events_of;
 use tumen_store::{Dataset, EventQuery};
 
 use crate::support::{TUMEN, watched_najin_dataset};

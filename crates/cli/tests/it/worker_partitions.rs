@@ -18,9 +18,9 @@ use arrow_select::filter::filter_record_batch;
 use arrow_select::take::take_record_batch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use tumen_model::{Event, EventKind};
-use tumen_store::columns::Columns;
-use tumen_store::event_table::{event_schema, events_of};
+use tumen_store::Columns;
 use tumen_store::{Dataset, EventQuery};
+use tumen_store::{event_schema, events_of};
 use tumen_worker::{Context, Stage};
 
 use crate::support::{tumen_ok as tumen, watched_najin_dataset};

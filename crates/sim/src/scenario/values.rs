@@ -146,6 +146,7 @@ pub struct Range {
 }
 
 impl Range {
+    #[cfg(test)]
     pub const fn fixed(value: f64) -> Range {
         Range { low: value, high: value }
     }

@@ -34,7 +34,7 @@ pub fn simulate(text: &str, seed: Option<u64>, threads: usize) -> Run {
 }
 
 pub fn shipped(name: &str) -> &'static str {
-    tumen_sim::shipped::get(name).unwrap_or_else(|| panic!("no shipped scenario {name}"))
+    tumen_sim::shipped_scenario(name).unwrap_or_else(|| panic!("no shipped scenario {name}"))
 }
 
 /// One decoded message with where and when it was heard.

@@ -78,12 +78,6 @@ pub(super) fn drop_events_of_an_older_layout(conn: &Connection) -> Result<(), Ca
 }
 
 impl Catalog {
-    /// Replaces every stored event of `kinds` with `events`, in one
-    /// transaction (a run re-detects a kind over the whole archive).
-    pub fn replace_events(&mut self, kinds: &[EventKind], events: &[Event]) -> Result<(), CatalogError> {
-        self.replace_events_between(kinds, None, None, events)
-    }
-
     /// Replaces the stored events of `kinds` that start from `from` to `to`
     /// (either end open) with `events`, in one transaction (a run over a
     /// window re-detects that window).

@@ -103,7 +103,7 @@ impl Catalog {
 
     /// Every part's MMSI range and row count (the rows spread over the
     /// range as far as anyone knows without opening the file).
-    pub fn part_mmsi_spans(&self) -> Result<Vec<crate::archive::MmsiRowGroup>, CatalogError> {
+    pub(crate) fn part_mmsi_spans(&self) -> Result<Vec<crate::archive::MmsiRowGroup>, CatalogError> {
         let mut statement = self.conn.prepare("SELECT min_mmsi, max_mmsi, rows FROM parts")?;
         let rows = statement
             .query_map([], |r| Ok(crate::archive::MmsiRowGroup { min: r.get(0)?, max: r.get(1)?, rows: r.get(2)? }))?;
@@ -138,7 +138,7 @@ impl Catalog {
     }
 
     /// Days with a part not yet compacted.
-    pub fn days_to_compact(&self) -> Result<Vec<i64>, CatalogError> {
+    pub(crate) fn days_to_compact(&self) -> Result<Vec<i64>, CatalogError> {
         let mut statement =
             self.conn.prepare("SELECT day FROM parts GROUP BY day HAVING min(compacted) = 0 ORDER BY day")?;
         let rows = statement.query_map([], |r| r.get(0))?;
@@ -154,7 +154,7 @@ impl Catalog {
     }
 
     /// Replaces the parts `old` of a day by the compacted part `new`.
-    pub fn replace_parts(&mut self, old: &[i64], new: &[PartInfo]) -> Result<(), CatalogError> {
+    pub(crate) fn replace_parts(&mut self, old: &[i64], new: &[PartInfo]) -> Result<(), CatalogError> {
         let tx = self.conn.transaction()?;
         {
             let mut delete = tx.prepare_cached("DELETE FROM parts WHERE id = ?1")?;

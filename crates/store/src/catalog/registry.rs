@@ -174,19 +174,6 @@ impl Catalog {
         Ok(rows.map(|r| r.map(Mmsi)).collect::<Result<_, _>>()?)
     }
 
-    /// MMSIs that ever broadcast `value` for `field` (exactly), or whose
-    /// value contains `value` when `contains`.
-    pub fn mmsis_with(&self, field: StaticField, value: &str, contains: bool) -> Result<Vec<Mmsi>, CatalogError> {
-        let sql = if contains {
-            "SELECT DISTINCT mmsi FROM static_values WHERE field = ?1 AND instr(value, ?2) > 0 ORDER BY mmsi"
-        } else {
-            "SELECT DISTINCT mmsi FROM static_values WHERE field = ?1 AND value = ?2 ORDER BY mmsi"
-        };
-        let mut statement = self.conn.prepare(sql)?;
-        let rows = statement.query_map(params![field.as_str(), value], |r| r.get::<_, u32>(0))?;
-        Ok(rows.map(|r| r.map(Mmsi)).collect::<Result<_, _>>()?)
-    }
-
     /// A stable text dump of the registry and counts, for comparing two
     /// datasets (tests, audits).
     pub fn registry_dump(&self) -> Result<String, CatalogError> {
