@@ -48,6 +48,11 @@ pub fn stream(seed: u64, labels: &[u64]) -> Pcg64Mcg {
 }
 
 /// Generates the vessels of one traffic table.
+///
+/// Identities are drawn vessel after vessel (they must be unique across all
+/// traffic), then each vessel's plan from the rest of its own random
+/// stream — on every core, as the plans are where the time goes (legs
+/// routed round land), with the same vessels as one after another.
 #[allow(clippy::too_many_arguments)]
 pub fn generate(
     spec: &TrafficSpec,
@@ -59,7 +64,7 @@ pub fn generate(
     places: &[Place],
     taken: &mut TakenIdentities,
 ) -> Vec<Vessel> {
-    (0..spec.count)
+    let drafts: Vec<Draft> = (0..spec.count)
         .map(|n| {
             let mut rng = stream(seed, &[1, traffic_index as u64, u64::from(n)]);
             let fishing = spec.kind == TrafficKind::Fishing;
@@ -74,46 +79,94 @@ pub fn generate(
             }
             .min(25.5);
             let speed_knots = uniform(&mut rng, spec.speed_knots.low, spec.speed_knots.high);
-            let dwell = || (spec.dwell_hours.low, spec.dwell_hours.high);
-            let (plan, destination) = match area {
-                TrafficArea::Lanes(lanes) => {
-                    let lane = lanes.choose(&mut rng).expect("checked non-empty");
-                    lane_plan(&mut rng, lane, speed_knots, dwell(), start, end, places)
-                }
-                TrafficArea::Box { south, west, north, east } => {
-                    let area = (*south, *west, *north, *east);
-                    let plan = if fishing {
-                        fishing_plan(&mut rng, area, speed_knots, start, end)
-                    } else if rng.random_bool(spec.anchored_share.0) {
-                        let mut plan = Plan::new();
-                        let at = random_point(&mut rng, area);
-                        let motion = Motion::Still { at, heading_deg: rng.random_range(0.0..360.0), anchored: true };
-                        plan.push(start, end, motion, Activity::Anchored { place: None });
-                        plan
-                    } else {
-                        wander_plan(&mut rng, area, speed_knots, dwell(), start, end)
-                    };
-                    (plan, String::new())
-                }
-            };
-            Vessel {
-                id: format!("{}-{}", spec.id, n + 1),
-                background: true,
-                illicit: false,
-                class,
-                length_m,
-                beam_m,
-                identity: Timeline::new(identity),
-                draught_m: Timeline::new(draught_m),
-                destination: Timeline::new(destination),
-                plan,
-                dark: Vec::new(),
-                spoofs: Vec::new(),
-                glitches: Vec::new(),
-                cargo: Vec::new(),
-            }
+            Draft { n, rng, class, identity, length_m, beam_m, draught_m, speed_knots }
         })
-        .collect()
+        .collect();
+    map_on_every_core(drafts, |draft| vessel(spec, area, start, end, places, draft))
+}
+
+/// A background vessel drawn up to its plan: what was drawn of it, and its
+/// random stream where the plan begins.
+struct Draft {
+    n: u32,
+    rng: Pcg64Mcg,
+    class: AisClass,
+    identity: Identity,
+    length_m: f64,
+    beam_m: f64,
+    draught_m: f64,
+    speed_knots: f64,
+}
+
+/// The vessel a draft becomes once its plan is made.
+fn vessel(
+    spec: &TrafficSpec,
+    area: &TrafficArea,
+    start: Timestamp,
+    end: Timestamp,
+    places: &[Place],
+    draft: Draft,
+) -> Vessel {
+    let Draft { n, mut rng, class, identity, length_m, beam_m, draught_m, speed_knots } = draft;
+    let fishing = spec.kind == TrafficKind::Fishing;
+    let dwell = || (spec.dwell_hours.low, spec.dwell_hours.high);
+    let (plan, destination) = match area {
+        TrafficArea::Lanes(lanes) => {
+            let lane = lanes.choose(&mut rng).expect("checked non-empty");
+            lane_plan(&mut rng, lane, speed_knots, dwell(), start, end, places)
+        }
+        TrafficArea::Box { south, west, north, east } => {
+            let area = (*south, *west, *north, *east);
+            let plan = if fishing {
+                fishing_plan(&mut rng, area, speed_knots, start, end)
+            } else if rng.random_bool(spec.anchored_share.0) {
+                let mut plan = Plan::new();
+                let at = random_point(&mut rng, area);
+                let motion = Motion::Still { at, heading_deg: rng.random_range(0.0..360.0), anchored: true };
+                plan.push(start, end, motion, Activity::Anchored { place: None });
+                plan
+            } else {
+                wander_plan(&mut rng, area, speed_knots, dwell(), start, end)
+            };
+            (plan, String::new())
+        }
+    };
+    Vessel {
+        id: format!("{}-{}", spec.id, n + 1),
+        background: true,
+        illicit: false,
+        class,
+        length_m,
+        beam_m,
+        identity: Timeline::new(identity),
+        draught_m: Timeline::new(draught_m),
+        destination: Timeline::new(destination),
+        plan,
+        dark: Vec::new(),
+        spoofs: Vec::new(),
+        glitches: Vec::new(),
+        cargo: Vec::new(),
+    }
+}
+
+/// `items` mapped by `f` on every core, in their order.
+fn map_on_every_core<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    if threads <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let per_thread = items.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<T>> = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        chunks.push(items.by_ref().take(per_thread).collect());
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let workers: Vec<_> =
+            chunks.into_iter().map(|chunk| scope.spawn(move || chunk.into_iter().map(f).collect::<Vec<U>>())).collect();
+        workers.into_iter().flat_map(|w| w.join().expect("a plan maker panicked")).collect()
+    })
 }
 
 fn uniform(rng: &mut Pcg64Mcg, low: f64, high: f64) -> f64 {
