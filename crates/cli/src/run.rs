@@ -206,7 +206,8 @@ enum EventFormat {
     Table,
     /// JSON lines, one event each, with attributes and evidence.
     Json,
-    /// One GeoJSON FeatureCollection of points (QGIS, Google Earth via conversion).
+    /// One GeoJSON FeatureCollection of points with flat properties
+    /// (attributes and evidence as JSON text), as `tumen export events` writes.
     Geojson,
 }
 
@@ -265,22 +266,8 @@ pub fn events(args: &EventsArgs) -> Result<ExitCode> {
             }
         }
         EventFormat::Geojson => {
-            let features: Vec<serde_json::Value> = found
-                .iter()
-                .map(|e| {
-                    let geometry = match e.position {
-                        Some(p) => serde_json::json!({"type": "Point", "coordinates": [p.lon_deg, p.lat_deg]}),
-                        // GeoJSON's "unlocated" feature.
-                        None => serde_json::Value::Null,
-                    };
-                    serde_json::json!({
-                        "type": "Feature",
-                        "geometry": geometry,
-                        "properties": tumen_report::json::event(e),
-                    })
-                })
-                .collect();
-            writeln!(out, "{}", serde_json::json!({"type": "FeatureCollection", "features": features}))?;
+            // The same features as `tumen export events --format geojson`.
+            tumen_report::export::write_geojson(&tumen_report::export::event_features(&found), &mut out)?;
         }
     }
     out.flush()?;

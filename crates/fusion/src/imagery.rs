@@ -22,12 +22,6 @@ pub fn covers(polygon: &Polygon<f64>, position: LatLon) -> bool {
     polygon.contains(&Point::new(position.lon_deg, position.lat_deg))
 }
 
-/// WKT of a polygon's exterior ring.
-pub fn polygon_wkt(polygon: &Polygon<f64>) -> String {
-    let ring: Vec<String> = polygon.exterior().coords().map(|c| format!("{:.6} {:.6}", c.x, c.y)).collect();
-    format!("POLYGON(({}))", ring.join(", "))
-}
-
 /// A polygon from WKT (`POLYGON` or the first polygon of a
 /// `MULTIPOLYGON`), lon/lat.
 pub fn parse_polygon_wkt(text: &str) -> Result<Polygon<f64>, String> {

@@ -352,11 +352,8 @@ fn read_geojson(
     let malformed = |reason: String| DetectionReadError::Malformed { file: file.to_owned(), reason };
     let root: serde_json::Value =
         serde_json::from_str(text).map_err(|e| malformed(format!("line {}: {e}", e.line())))?;
-    let features = match root.get("features").and_then(|f| f.as_array()) {
-        Some(features) => features.clone(),
-        None if root.get("type").and_then(|t| t.as_str()) == Some("Feature") => vec![root],
-        None => return Err(malformed("not a GeoJSON FeatureCollection".into())),
-    };
+    let features = tumen_places::geojson::features(&root)
+        .ok_or_else(|| malformed("not a GeoJSON FeatureCollection or Feature".into()))?;
     let mut scenes = scene_times.clone();
     let mut pending: Vec<(usize, &serde_json::Value)> = Vec::new();
     // Scenes first, so points can take their times.
@@ -379,7 +376,15 @@ fn read_geojson(
                         continue;
                     }
                 };
-                let polygon = geojson_polygon(feature.get("geometry").unwrap_or(&serde_json::Value::Null));
+                // A footprint that does not read is no footprint: the scene
+                // still dates its detections.
+                let polygon = feature.get("geometry").and_then(|g| tumen_places::geojson::polygons(g).ok()).and_then(
+                    |polygons| {
+                        let exterior = polygons.into_iter().next()?.into_iter().next()?;
+                        let ring = exterior.into_iter().map(|[x, y]| geo::Coord { x, y });
+                        Some(geo::Polygon::new(geo::LineString::from_iter(ring), Vec::new()))
+                    },
+                );
                 scenes.insert(scene_id.clone(), when);
                 read.scenes.push(Scene {
                     id: scene_id,
@@ -402,10 +407,7 @@ fn read_geojson(
         let line = (index + 1) as u64;
         let properties = feature.get("properties").cloned().unwrap_or_default();
         let text_of = |names: &[&str]| property_text(&properties, names);
-        let coordinates = feature.pointer("/geometry/coordinates").and_then(|c| c.as_array());
-        let position = coordinates
-            .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)))
-            .and_then(|(lon, lat)| LatLon::new(lat, lon));
+        let position = feature.pointer("/geometry/coordinates").and_then(|c| tumen_places::geojson::lat_lon(c).ok());
         let Some(position) = position else {
             read.skipped.push(Skipped::new(file, line, "a point without valid coordinates"));
             continue;
@@ -460,21 +462,6 @@ fn property_text(properties: &serde_json::Value, names: &[&str]) -> Option<Strin
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     })
-}
-
-fn geojson_polygon(geometry: &serde_json::Value) -> Option<geo::Polygon<f64>> {
-    let rings = match geometry.get("type")?.as_str()? {
-        "Polygon" => geometry.get("coordinates")?.as_array()?,
-        "MultiPolygon" => geometry.get("coordinates")?.as_array()?.first()?.as_array()?,
-        _ => return None,
-    };
-    let exterior: Vec<geo::Coord<f64>> = rings
-        .first()?
-        .as_array()?
-        .iter()
-        .filter_map(|p| Some(geo::Coord { x: p.get(0)?.as_f64()?, y: p.get(1)?.as_f64()? }))
-        .collect();
-    (exterior.len() >= 4).then(|| geo::Polygon::new(geo::LineString::from(exterior), Vec::new()))
 }
 
 /// A detection's time: its own, else its scene's, else the one in the
@@ -585,4 +572,46 @@ fn number(record: &csv::StringRecord, column: Option<usize>) -> Option<f64> {
 /// Scene times of `scenes` by id.
 pub fn scene_times(scenes: &[Scene]) -> HashMap<String, Timestamp> {
     scenes.iter().map(|s| (s.id.clone(), s.time)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geojson_gives_scenes_with_footprints_and_detections_dated_by_them() {
+        let text = r#"{"type": "FeatureCollection", "features": [
+          {"type": "Feature", "properties": {"scene_id": "S1A_20230915T090000", "satellite": "Sentinel-1A"},
+           "geometry": {"type": "Polygon", "coordinates": [[[130.2, 42.1], [130.5, 42.1], [130.5, 42.4], [130.2, 42.4]]]}},
+          {"type": "Feature", "properties": {"scene_id": "S1A_20230915T090000", "length_m": 120},
+           "geometry": {"type": "Point", "coordinates": [130.3, 42.25]}},
+          {"type": "Feature", "properties": {"scene_id": "S1A_20230915T090000"},
+           "geometry": {"type": "Point", "coordinates": [42.25, 130.3]}},
+          {"type": "Feature", "properties": {"name": "a pier"},
+           "geometry": {"type": "LineString", "coordinates": [[130.3, 42.2], [130.31, 42.2]]}}
+        ]}"#;
+        let (format, read) = read_detections("s1.geojson", text, None, &HashMap::new()).unwrap();
+        assert_eq!(format, DetectionFormat::GeoJson);
+        assert_eq!(read.scenes.len(), 1);
+        let scene = &read.scenes[0];
+        assert_eq!(scene.time.to_string(), "2023-09-15T09:00:00Z");
+        assert_eq!(scene.footprint.len(), 5, "the open ring is closed");
+        assert_eq!(read.detections.len(), 1);
+        let detection = &read.detections[0];
+        assert_eq!((detection.time, detection.length_m, detection.line), (scene.time, Some(120.0), 2));
+        // Latitude and longitude swapped, and a line: skipped, each by its feature's number.
+        let skipped: Vec<(u64, &str)> = read.skipped.iter().map(|s| (s.line, s.reason.as_str())).collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[0].0, 4);
+        assert!(skipped[1].0 == 3 && skipped[1].1.contains("coordinates"), "{skipped:?}");
+        assert!(
+            read_detections(
+                "x.geojson",
+                r#"{"type": "Point", "coordinates": [0, 0]}"#,
+                Some(DetectionFormat::GeoJson),
+                &HashMap::new()
+            )
+            .is_err()
+        );
+    }
 }

@@ -11,6 +11,7 @@ pub mod borders;
 pub mod coast_detail;
 mod crossings;
 pub mod gazetteer;
+pub mod geojson;
 mod index;
 pub mod land;
 pub mod read;

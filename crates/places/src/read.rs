@@ -22,9 +22,9 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde_json::{Map, Value};
-use tumen_model::LatLon;
 
 use crate::gazetteer::{MAX_RADIUS_KM, Place, PlaceKind, Shape};
+use crate::geojson;
 
 /// The radius of a point place that gives none: a vessel within 3 km of a
 /// port's point is in it (Global Fishing Watch's port-visit rule).
@@ -81,14 +81,7 @@ impl ReadPlaces {
 /// `source` fills a feature's `source` when it has none.
 pub fn read_geojson(text: &str, source: &str) -> Result<ReadPlaces, GazetteerError> {
     let value: Value = serde_json::from_str(text).map_err(|e| GazetteerError::NotJson(e.to_string()))?;
-    let features: Vec<&Value> = match value.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => match value.get("features").and_then(Value::as_array) {
-            Some(features) => features.iter().collect(),
-            None => return Err(GazetteerError::NotFeatures),
-        },
-        Some("Feature") => vec![&value],
-        _ => return Err(GazetteerError::NotFeatures),
-    };
+    let features = geojson::features(&value).ok_or(GazetteerError::NotFeatures)?;
     let mut read = ReadPlaces::default();
     let mut ids = Ids::default();
     for (index, feature) in features.into_iter().enumerate() {
@@ -273,36 +266,15 @@ fn read_shape(geometry: Option<&Value>, radius_km: f64) -> Result<Shape, String>
     let geometry = geometry.filter(|g| !g.is_null()).ok_or("no geometry")?;
     let coordinates = geometry.get("coordinates").ok_or("geometry without coordinates")?;
     match geometry.get("type").and_then(Value::as_str) {
-        Some("Point") => Ok(Shape::Circle { centre: lat_lon(coordinates)?, radius_km }),
+        Some("Point") => Ok(Shape::Circle { centre: geojson::lat_lon(coordinates)?, radius_km }),
         Some("MultiPoint") => {
             let points = coordinates.as_array().filter(|p| !p.is_empty()).ok_or("a MultiPoint without points")?;
-            let centres = points.iter().map(lat_lon).collect::<Result<Vec<_>, _>>()?;
+            let centres = points.iter().map(geojson::lat_lon).collect::<Result<Vec<_>, _>>()?;
             Ok(Shape::Circles { centres, radius_km })
         }
-        Some("Polygon") => checked_polygons(vec![polygon(coordinates)?]),
-        Some("MultiPolygon") => {
-            let polygons = coordinates.as_array().ok_or("MultiPolygon coordinates are not an array")?;
-            checked_polygons(polygons.iter().map(polygon).collect::<Result<_, _>>()?)
-        }
+        Some("Polygon" | "MultiPolygon") => checked_polygons(geojson::polygons(geometry)?),
         Some(other) => Err(format!("geometry type {other} is not Point, MultiPoint, Polygon or MultiPolygon")),
         None => Err("geometry without a type".to_owned()),
-    }
-}
-
-fn lat_lon(value: &Value) -> Result<LatLon, String> {
-    let [lon, lat] = position(value)?;
-    LatLon::new(lat, lon).ok_or_else(|| format!("point ({lat}, {lon}) is not a latitude and longitude"))
-}
-
-fn position(value: &Value) -> Result<[f64; 2], String> {
-    match value.as_array().map(Vec::as_slice) {
-        Some([lon, lat, ..]) => match (lon.as_f64(), lat.as_f64()) {
-            (Some(lon), Some(lat)) if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {
-                Ok([lon, lat])
-            }
-            _ => Err(format!("position {value} is not [longitude, latitude] in degrees")),
-        },
-        _ => Err(format!("position {value} is not [longitude, latitude]")),
     }
 }
 
@@ -334,30 +306,10 @@ fn checked_polygons(polygons: Vec<Vec<Vec<[f64; 2]>>>) -> Result<Shape, String> 
     Ok(Shape::Polygons(polygons))
 }
 
-fn polygon(value: &Value) -> Result<Vec<Vec<[f64; 2]>>, String> {
-    let rings = value.as_array().filter(|r| !r.is_empty()).ok_or("a polygon needs at least one ring")?;
-    rings
-        .iter()
-        .map(|ring| {
-            let points = ring.as_array().ok_or("a polygon ring is not an array of positions")?;
-            let mut points: Vec<[f64; 2]> = points.iter().map(position).collect::<Result<_, _>>()?;
-            if points.first() != points.last() {
-                points.push(points[0]);
-            }
-            if points.len() < 4 {
-                return Err(format!(
-                    "a polygon ring has {} distinct positions; at least 3 are needed",
-                    points.len() - 1
-                ));
-            }
-            Ok(points)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tumen_model::LatLon;
 
     #[test]
     fn a_crossing_or_oversized_polygon_is_refused_naming_the_feature() {

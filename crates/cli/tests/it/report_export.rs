@@ -330,6 +330,10 @@ fn exports_are_valid_geojson_csv_and_parquet_and_agree() {
     )
     .unwrap();
     assert!(dark["features"].as_array().unwrap().iter().all(|f| f["properties"]["kind"] == "dark_detection"));
+    // `tumen events --format geojson` writes the same features.
+    let listed = tumen(&["events", "--data", &data(), "--kind", "dark_detection", "--format", "geojson"]);
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&listed.stdout).unwrap(), dark);
     // Without vessels, tracks are refused with the way to the archive.
     let refused = tumen(&["export", "tracks", "--format", "csv", "--data", &data()]);
     assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("--mmsi"));

@@ -118,15 +118,14 @@ fn columns(features: &[Feature]) -> Vec<String> {
 /// A geometry as well-known text (CSV and Parquet carry it so GIS tools
 /// can read lines back; points also get plain lat/lon columns).
 fn wkt(geometry: &Geometry) -> Option<String> {
-    let pair = |p: &LatLon| format!("{} {}", p.lon_deg, p.lat_deg);
-    let line = |l: &Vec<LatLon>| format!("({})", l.iter().map(pair).collect::<Vec<_>>().join(", "));
+    use wkt::ToWkt;
+    let coord = |p: &LatLon| geo_types::coord! { x: p.lon_deg, y: p.lat_deg };
+    let line = |l: &Vec<LatLon>| geo_types::LineString::from_iter(l.iter().map(coord));
     match geometry {
         Geometry::None => None,
-        Geometry::Point(p) => Some(format!("POINT ({})", pair(p))),
-        Geometry::Lines(lines) if lines.len() == 1 => Some(format!("LINESTRING {}", line(&lines[0]))),
-        Geometry::Lines(lines) => {
-            Some(format!("MULTILINESTRING ({})", lines.iter().map(line).collect::<Vec<_>>().join(", ")))
-        }
+        Geometry::Point(p) => Some(geo_types::Point::from(coord(p)).wkt_string()),
+        Geometry::Lines(lines) if lines.len() == 1 => Some(line(&lines[0]).wkt_string()),
+        Geometry::Lines(lines) => Some(geo_types::MultiLineString::new(lines.iter().map(line).collect()).wkt_string()),
     }
 }
 
@@ -137,12 +136,13 @@ mod tests {
     #[test]
     fn geometries_are_well_known_text() {
         let p = LatLon { lat_deg: 42.5, lon_deg: 130.25 };
-        assert_eq!(wkt(&Geometry::Point(p)).as_deref(), Some("POINT (130.25 42.5)"));
-        assert_eq!(wkt(&Geometry::Lines(vec![vec![p, p]])).as_deref(), Some("LINESTRING (130.25 42.5, 130.25 42.5)"));
-        assert_eq!(
-            wkt(&Geometry::Lines(vec![vec![p, p], vec![p, p]])).as_deref(),
-            Some("MULTILINESTRING ((130.25 42.5, 130.25 42.5), (130.25 42.5, 130.25 42.5))")
-        );
+        assert_eq!(wkt(&Geometry::Point(p)).as_deref(), Some("POINT(130.25 42.5)"));
+        assert_eq!(wkt(&Geometry::Lines(vec![vec![p, p]])).as_deref(), Some("LINESTRING(130.25 42.5,130.25 42.5)"));
+        let track = wkt(&Geometry::Lines(vec![vec![p, p], vec![p, p]])).unwrap();
+        assert_eq!(track, "MULTILINESTRING((130.25 42.5,130.25 42.5),(130.25 42.5,130.25 42.5))");
+        // What GIS tools read back.
+        let read: geo_types::Geometry<f64> = track.parse::<wkt::Wkt<f64>>().unwrap().try_into().unwrap();
+        assert!(matches!(read, geo_types::Geometry::MultiLineString(m) if m.0.len() == 2));
         assert_eq!(wkt(&Geometry::None), None);
     }
 }
