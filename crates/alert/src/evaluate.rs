@@ -233,10 +233,140 @@ impl ZoneEntries {
                 Some((row.lat_deg, row.lon_deg)),
                 format!("listed vessel {mmsi} ({}) entered {name}", why.label),
                 Some(why.hit.clone()),
-                json!([{"source_id": row.origin.source_id, "line": row.origin.line, "time": row.time.to_string(), "lat": row.lat_deg, "lon": row.lon_deg, "role": "position inside the zone"}]),
+                json!([row.evidence("position inside the zone")]),
             ));
         }
         self.inside = now_inside;
         alerts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use tumen_model::event::Value;
+    use tumen_model::{Mmsi, PlaceKind};
+    use tumen_store::{Origin, StationClass, TimeOrigin};
+
+    use super::*;
+
+    const HOUR_MS: i64 = 3_600_000;
+
+    fn event(
+        id: &str,
+        kind: EventKind,
+        at: Option<LatLon>,
+        place: Option<&str>,
+        attributes: &[(&'static str, Value)],
+    ) -> Event {
+        Event {
+            id: id.into(),
+            kind,
+            mmsis: vec![Mmsi(273_000_001)],
+            start: Timestamp::from_unix_ms(10 * HOUR_MS),
+            end: Timestamp::from_unix_ms(20 * HOUR_MS),
+            position: at,
+            place: place.map(str::to_owned),
+            attributes: attributes.iter().cloned().collect::<BTreeMap<_, _>>(),
+            confidence: 3,
+            profile: "default".into(),
+            evidence: vec![tumen_model::Evidence {
+                source_id: 1,
+                line: 7,
+                time: Timestamp::from_unix_ms(10 * HOUR_MS),
+                position: at,
+                role: "last position before the gap",
+            }],
+        }
+    }
+
+    fn position(mmsi: u32, hour: i64, at: LatLon) -> PositionRow {
+        PositionRow {
+            mmsi: Mmsi(mmsi),
+            time: Timestamp::from_unix_ms(hour * HOUR_MS),
+            lat_deg: at.lat_deg,
+            lon_deg: at.lon_deg,
+            sog_knots: Some(8.0),
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            msg_type: 1,
+            class: StationClass::A,
+            receiver: None,
+            receivers_heard: 1,
+            time_origin: TimeOrigin::TagBlock,
+            origin: Origin { source_id: 1, line: hour as u64 },
+        }
+    }
+
+    /// The alerts' rule and subject (or key), in time order.
+    fn raised(events: &[Event], chains: &[ChainRecord], track: &[PositionRow]) -> Vec<(Trigger, String)> {
+        let gazetteer = Gazetteer::embedded();
+        let mut track = |_mmsi: u32| Ok::<_, ()>(track.to_vec());
+        let alerts = stored_alerts(&AlertConfig::default(), gazetteer, events, chains, &mut track).unwrap();
+        alerts.into_iter().map(|a| (a.when, a.subject.unwrap_or(a.message))).collect()
+    }
+
+    #[test]
+    fn each_rule_raises_on_what_passes_its_threshold_and_only_that() {
+        let gazetteer = Gazetteer::embedded();
+        let najin = gazetteer.get("najin").unwrap();
+        assert!(najin.watched && najin.kind == PlaceKind::Port);
+        let at_najin = najin.centre();
+        let mid_pacific = LatLon { lat_deg: 10.0, lon_deg: -150.0 };
+        let hours = |h: f64| ("duration_hours", Value::Number(h));
+        let events = [
+            event("gap-long", EventKind::Gap, Some(at_najin), None, &[hours(12.0)]),
+            event("gap-short", EventKind::Gap, Some(at_najin), None, &[hours(2.0)]),
+            event("off-far", EventKind::AisDisabling, Some(mid_pacific), None, &[hours(40.0)]),
+            event("dark-najin", EventKind::DarkDetection, Some(at_najin), Some("najin"), &[]),
+            event("dark-nowhere", EventKind::DarkDetection, Some(mid_pacific), None, &[]),
+            event("spike", EventKind::FacilityAnomaly, None, Some("tumangang"), &[("z", Value::Number(11.3))]),
+            event("blip", EventKind::FacilityAnomaly, None, Some("tumangang"), &[("z", Value::Number(1.2))]),
+        ];
+        let chain = |id: &str, confidence: f64| ChainRecord {
+            id: id.into(),
+            corridor: "test".into(),
+            vessels: vec![273_000_001],
+            start: Timestamp::from_unix_ms(0),
+            end: Timestamp::from_unix_ms(HOUR_MS),
+            confidence,
+            chain: r#"{"origin": "najin", "destination": "dunay"}"#.into(),
+        };
+        let got = raised(&events, &[chain("strong", 0.8), chain("weak", 0.3)], &[]);
+        let mut subjects: Vec<&str> = got.iter().map(|(_, s)| s.as_str()).collect();
+        subjects.sort_unstable();
+        assert_eq!(subjects, ["dark-najin", "gap-long", "spike", "strong"], "{got:?}");
+    }
+
+    #[test]
+    fn a_listed_vessel_raises_one_alert_on_entering_each_zone() {
+        let gazetteer = Gazetteer::embedded();
+        let at_najin = gazetteer.get("najin").unwrap().centre();
+        let outside = LatLon { lat_deg: at_najin.lat_deg - 1.0, lon_deg: at_najin.lon_deg + 1.0 };
+        let mut hit = event("hit", EventKind::WatchlistHit, None, None, &[]);
+        hit.attributes.insert("matched", Value::Flag(true));
+        hit.attributes.insert("list", Value::Text("OFAC SDN".into()));
+        hit.attributes.insert("entry_name", Value::Text("ANGARA".into()));
+        let mut resembles = event("near-hit", EventKind::WatchlistHit, None, None, &[]);
+        resembles.mmsis = vec![Mmsi(273_000_002)];
+        resembles.attributes.insert("matched", Value::Flag(false));
+        assert_eq!(listed_vessels(&[hit.clone(), resembles.clone()]).len(), 1, "a resemblance is no match");
+        let track = [
+            position(273_000_001, 1, outside),
+            position(273_000_001, 2, at_najin),
+            position(273_000_001, 3, at_najin),
+            position(273_000_001, 4, outside),
+        ];
+        let got = raised(&[hit, resembles], &[], &track);
+        let entries: Vec<_> = got.iter().filter(|(when, _)| *when == Trigger::ListedVesselInZone).collect();
+        // Najin lies in more than one watched place (the port, the gulf):
+        // one alert for each, however long the vessel stays.
+        let zones = Rule::new(Trigger::ListedVesselInZone).zones(gazetteer);
+        let containing = zones.iter().filter(|z| Zone::new(z).contains(at_najin)).count();
+        assert!(containing >= 1);
+        assert_eq!(entries.len(), containing, "{got:?}");
+        assert!(entries.iter().all(|(_, subject)| subject == "hit"), "the alerts rest on the list hit");
     }
 }

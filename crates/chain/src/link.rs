@@ -605,4 +605,71 @@ mod tests {
         assert_eq!(chain.events, ["v1", "d1", "g1", "v2", "f1"]);
         assert_eq!(chain.end, Timestamp::from_unix_ms(100 * HOUR_MS), "the rail spike ends the chain");
     }
+
+    fn corridor() -> Corridor {
+        toml::from_str("id = 'test'\norigins = ['najin']\ndestinations = ['dunay', 'vostochny']\n").unwrap()
+    }
+
+    fn visit(id: &str, mmsi: u32, from_h: i64, to_h: i64, place: &str) -> Event {
+        event(id, EventKind::PortVisit, mmsi, from_h, to_h, Some(place))
+    }
+
+    fn chains_of(events: &[Event]) -> Vec<Chain> {
+        link(events, &[], &[corridor()], tumen_places::Gazetteer::embedded())
+    }
+
+    #[test]
+    fn visits_at_one_port_under_two_days_apart_are_one_stay() {
+        let ship = 273_000_100;
+        let events =
+            [visit("v1", ship, 0, 10, "najin"), visit("v2", ship, 40, 50, "najin"), visit("v3", ship, 80, 90, "dunay")];
+        let chains = chains_of(&events);
+        assert_eq!(chains.len(), 1, "{chains:#?}");
+        let chain = &chains[0];
+        assert_eq!((chain.loading_from, chain.loading_to), (events[0].start, events[1].end));
+        assert_eq!((chain.landing_from, chain.landing_to), (events[2].start, events[2].end));
+        assert_eq!(chain.events, ["v1", "v2", "v3"]);
+        assert_eq!((chain.identity_probability, chain.leg_probability), (1.0, 1.0), "AIS at both ends");
+        assert_eq!(chain.reasons.len(), 1, "a bare voyage: {:?}", chain.reasons);
+        assert!((chain.confidence - Weights::VOYAGE).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_voyage_longer_than_the_limit_or_a_return_to_the_origin_is_no_leg() {
+        let ship = 273_000_200;
+        // Six days from Najin to Dunay: over the corridor's five.
+        let late = [visit("v1", ship, 0, 10, "najin"), visit("v2", ship, 10 + 6 * 24, 10 + 7 * 24, "dunay")];
+        assert!(chains_of(&late).is_empty());
+        // Back at Najin three days later: the leg starts from the second stay.
+        let back = [
+            visit("v1", ship, 0, 10, "najin"),
+            visit("v2", ship, 82, 90, "najin"),
+            visit("v3", ship, 120, 130, "dunay"),
+        ];
+        let chains = chains_of(&back);
+        assert_eq!(chains.len(), 1, "{chains:#?}");
+        assert_eq!(chains[0].loading_from, back[1].start);
+        assert_eq!(chains[0].events, ["v2", "v3"]);
+    }
+
+    #[test]
+    fn one_origin_stay_may_lead_to_two_destinations_and_ids_are_stable() {
+        let ship = 273_000_300;
+        let events = [
+            visit("v1", ship, 0, 10, "najin"),
+            visit("v2", ship, 30, 40, "vostochny"),
+            visit("v3", ship, 60, 70, "dunay"),
+            // Ports outside the corridor make no calls.
+            visit("v4", ship, 45, 50, "busan"),
+        ];
+        let chains = chains_of(&events);
+        let mut ends: Vec<&str> = chains.iter().map(|c| c.destination.as_str()).collect();
+        ends.sort_unstable();
+        assert_eq!(ends, ["dunay", "vostochny"], "{chains:#?}");
+        assert!(chains.iter().all(|c| c.origin == "najin" && c.vessels == [ship]));
+        let again = chains_of(&events);
+        let ids = |chains: &[Chain]| chains.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&chains), ids(&again));
+        assert_ne!(chains[0].id, chains[1].id);
+    }
 }

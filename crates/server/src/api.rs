@@ -14,6 +14,7 @@ use tumen_report::json;
 use tumen_store::{EventQuery, VesselQuery};
 
 use crate::error::ApiError;
+use crate::openapi as endpoints;
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -28,7 +29,7 @@ pub async fn health() -> Json<Value> {
 
 /// `GET /api/openapi.json`
 pub async fn openapi(RawQuery(query): RawQuery) -> Answer {
-    Params::parse(query.as_deref(), &[])?;
+    Params::parse(query.as_deref(), &endpoints::OPENAPI)?;
     Ok(Json(crate::openapi::document()))
 }
 
@@ -41,7 +42,7 @@ pub(crate) fn mmsi_of(text: &str) -> Result<u32, ApiError> {
 
 /// `GET /api/vessels?q=&mmsi=&imo=&limit=`
 pub async fn vessels(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
-    let p = Params::parse(query.as_deref(), &["q", "mmsi", "imo", "limit"])?;
+    let p = Params::parse(query.as_deref(), &endpoints::VESSELS)?;
     let query = VesselQuery {
         mmsi: p.text("mmsi").map(mmsi_of).transpose()?.map(Mmsi),
         imo: p.number::<u32>("imo")?,
@@ -63,7 +64,7 @@ pub async fn vessels(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
 /// `GET /api/vessels/{mmsi}`: the identity history, watch-list hits and
 /// identity conflicts.
 pub async fn vessel(State(state): State<Arc<AppState>>, Path(mmsi): Path<String>, RawQuery(query): RawQuery) -> Answer {
-    Params::parse(query.as_deref(), &[])?;
+    Params::parse(query.as_deref(), &endpoints::VESSEL)?;
     let mmsi = mmsi_of(&mmsi)?;
     state
         .with_dataset(move |dataset, _| {
@@ -92,7 +93,7 @@ pub async fn track(
     Path(mmsi): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = Params::parse(query.as_deref(), &["from", "to", "format"])?;
+    let p = Params::parse(query.as_deref(), &endpoints::TRACK)?;
     let mmsi = mmsi_of(&mmsi)?;
     let from = p.time("from", false)?.unwrap_or(Timestamp::EARLIEST);
     let to = p.time("to", true)?.unwrap_or(Timestamp::LATEST);
@@ -136,9 +137,6 @@ fn json_body(value: &impl serde::Serialize) -> Result<Response, ApiError> {
     let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
-
-/// The parameters `/api/events` and the event drawings take.
-pub(crate) const EVENT_FILTERS: &[&str] = &["kind", "mmsi", "place", "from", "to", "limit"];
 
 /// The event filter a request's parameters give (kind and place checked
 /// against what exists; a place not known yet is looked for in the dataset
@@ -197,7 +195,7 @@ fn places_like(gazetteer: &tumen_places::Gazetteer, wanted: &str) -> Vec<String>
 
 /// `GET /api/events?kind=&mmsi=&place=&from=&to=&limit=`
 pub async fn events(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
-    let p = Params::parse(query.as_deref(), EVENT_FILTERS)?;
+    let p = Params::parse(query.as_deref(), &endpoints::EVENTS)?;
     let query = event_query(&p, &state).await?;
     state
         .with_dataset(move |dataset, _| {
@@ -208,7 +206,7 @@ pub async fn events(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
 
 /// `GET /api/chains?min_confidence=`
 pub async fn chains(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
-    let p = Params::parse(query.as_deref(), &["min_confidence"])?;
+    let p = Params::parse(query.as_deref(), &endpoints::CHAINS)?;
     let min = p.number::<f64>("min_confidence")?.unwrap_or(0.0);
     if !(0.0..=1.0).contains(&min) {
         return Err(ApiError::bad_request("min_confidence: between 0 and 1"));
@@ -226,7 +224,7 @@ pub async fn chains(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
 /// `GET /api/chains/{id}`: the chain and the events it links (`id` may be
 /// the first characters of one, as on the command line).
 pub async fn chain(State(state): State<Arc<AppState>>, Path(id): Path<String>, RawQuery(query): RawQuery) -> Answer {
-    Params::parse(query.as_deref(), &[])?;
+    Params::parse(query.as_deref(), &endpoints::CHAIN)?;
     state
         .with_dataset(move |dataset, _| {
             let catalog = dataset.catalog();
@@ -255,7 +253,7 @@ pub async fn chain(State(state): State<Arc<AppState>>, Path(id): Path<String>, R
 
 /// `GET /api/alerts?from=&to=`
 pub async fn alerts(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
-    let p = Params::parse(query.as_deref(), &["from", "to"])?;
+    let p = Params::parse(query.as_deref(), &endpoints::ALERTS)?;
     let (from, to) = (p.time("from", false)?, p.time("to", true)?);
     state
         .with_dataset(move |dataset, _| {
@@ -270,7 +268,7 @@ pub async fn alerts(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
 /// `GET /api/places`: the gazetteer as a FeatureCollection (read again:
 /// places may have been imported since).
 pub async fn places(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Answer {
-    Params::parse(query.as_deref(), &[])?;
+    Params::parse(query.as_deref(), &endpoints::PLACES)?;
     state
         .with_dataset(|dataset, state| {
             let gazetteer = state.reload_gazetteer(dataset)?;
@@ -287,7 +285,7 @@ pub async fn facility(
     Path(site): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Answer {
-    let p = Params::parse(query.as_deref(), &["class"])?;
+    let p = Params::parse(query.as_deref(), &endpoints::FACILITY)?;
     let class = p
         .text("class")
         .map(|c| {

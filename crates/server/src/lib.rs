@@ -1,6 +1,6 @@
 //! Tumen's HTTP API (`tumen serve`): read access to a dataset for a team.
 //!
-//! - [`router`]: the endpoints of [`openapi::ENDPOINTS`] (`api.rs`), every
+//! - [`router`]: the endpoints of [`openapi::ENDPOINTS`] (`api.rs`, `views.rs`), every
 //!   one but `/health` behind the token (`auth.rs`), query parameters read
 //!   strictly (`params.rs`: an unknown one is a 400), errors as JSON with a
 //!   reason (`error.rs`: 4xx for what the caller got wrong).
@@ -34,7 +34,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 
 pub use auth::new_token;
 pub use error::ApiError;
@@ -45,28 +45,41 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// The largest request body accepted (every endpoint is a GET).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// Each endpoint of the table with its handler (every one a GET).
+fn handlers() -> Vec<(&'static openapi::Endpoint, MethodRouter<Arc<AppState>>)> {
+    use openapi as e;
+    vec![
+        (&e::HEALTH, get(api::health)),
+        (&e::OPENAPI, get(api::openapi)),
+        (&e::VESSELS, get(api::vessels)),
+        (&e::VESSEL, get(api::vessel)),
+        (&e::TRACK, get(api::track)),
+        (&e::VESSEL_REPORT, get(views::vessel_report)),
+        (&e::EVENTS, get(api::events)),
+        (&e::EVENTS_MAP, get(views::events_map)),
+        (&e::EVENTS_TIMELINE, get(views::events_timeline)),
+        (&e::CHAINS, get(api::chains)),
+        (&e::CHAIN, get(api::chain)),
+        (&e::CHAIN_REPORT, get(views::chain_report)),
+        (&e::ALERTS, get(api::alerts)),
+        (&e::ALERT_STREAM, get(stream::alert_stream)),
+        (&e::PLACES, get(api::places)),
+        (&e::FACILITY, get(api::facility)),
+    ]
+}
+
 /// The API's routes over `state`.
 pub fn router(state: Arc<AppState>) -> Router {
-    let protected = Router::new()
-        .route("/api/openapi.json", get(api::openapi))
-        .route("/api/vessels", get(api::vessels))
-        .route("/api/vessels/{mmsi}", get(api::vessel))
-        .route("/api/vessels/{mmsi}/track", get(api::track))
-        .route("/api/vessels/{mmsi}/report", get(views::vessel_report))
-        .route("/api/events", get(api::events))
-        .route("/api/events/map.svg", get(views::events_map))
-        .route("/api/events/timeline.svg", get(views::events_timeline))
-        .route("/api/chains", get(api::chains))
-        .route("/api/chains/{id}", get(api::chain))
-        .route("/api/chains/{id}/report", get(views::chain_report))
-        .route("/api/alerts", get(api::alerts))
-        .route("/api/alerts/stream", get(stream::alert_stream))
-        .route("/api/places", get(api::places))
-        .route("/api/facilities/{site}", get(api::facility))
-        .route_layer(middleware::from_fn_with_state(Arc::clone(&state), auth::require_token));
-    Router::new()
-        .route("/health", get(api::health))
-        .route("/", get(dashboard::index))
+    let (mut open, mut protected) = (Router::new(), Router::new());
+    for (endpoint, handler) in handlers() {
+        if endpoint.open {
+            open = open.route(endpoint.path, handler);
+        } else {
+            protected = protected.route(endpoint.path, handler);
+        }
+    }
+    let protected = protected.route_layer(middleware::from_fn_with_state(Arc::clone(&state), auth::require_token));
+    open.route("/", get(dashboard::index))
         .route("/ui/{*page}", get(dashboard::index))
         .route("/assets/app.js", get(dashboard::script))
         .route("/assets/app.css", get(dashboard::style))
@@ -189,5 +202,14 @@ mod tests {
         for host in ["", "attacker.example", "attacker.example:8080", "127.0.0.1.evil.example", "10.0.0.1", "[::2]"] {
             assert!(!is_loopback_name(host), "{host}");
         }
+    }
+
+    #[test]
+    fn every_endpoint_of_the_table_is_served_once_and_nothing_else() {
+        let served: Vec<&str> = handlers().iter().map(|(e, _)| e.path).collect();
+        let documented: Vec<&str> = openapi::ENDPOINTS.iter().map(|e| e.path).collect();
+        assert_eq!(served, documented);
+        let open: Vec<&str> = openapi::ENDPOINTS.iter().filter(|e| e.open).map(|e| e.path).collect();
+        assert_eq!(open, ["/health"], "only /health is served without the token");
     }
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use tumen_model::Timestamp;
 
 use crate::error::ApiError;
+use crate::openapi::Endpoint;
 
 #[derive(Debug)]
 pub struct Params {
@@ -17,8 +18,14 @@ pub struct Params {
 pub const MAX_LIMIT: u64 = 10_000;
 
 impl Params {
+    /// The query string's parameters, each at most once, all among the
+    /// query parameters `endpoint` lists.
+    pub fn parse(query: Option<&str>, endpoint: &Endpoint) -> Result<Params, ApiError> {
+        Params::parse_among(query, &endpoint.query_names())
+    }
+
     /// The query string's parameters, each at most once, all in `allowed`.
-    pub fn parse(query: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
+    fn parse_among(query: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
         let mut values = HashMap::new();
         for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -97,7 +104,7 @@ mod tests {
 
     #[test]
     fn parameters_are_read_strictly() {
-        let p = Params::parse(
+        let p = Params::parse_among(
             Some("kind=port_visit&mmsi=273214860&from=2023-09-07&q=CHON+MA%20SAN"),
             &["kind", "mmsi", "from", "q"],
         )
@@ -106,11 +113,23 @@ mod tests {
         assert_eq!(p.number::<u32>("mmsi").unwrap(), Some(273_214_860));
         assert_eq!(p.text("q"), Some("CHON MA SAN"));
         assert_eq!(p.time("from", false).unwrap().unwrap().to_string(), "2023-09-07T00:00:00Z");
-        assert!(Params::parse(Some("knd=x"), &["kind"]).unwrap_err().reason.contains("unknown parameter"));
-        assert!(Params::parse(Some("kind=a&kind=b"), &["kind"]).is_err());
-        assert!(Params::parse(Some("kind=%zz"), &["kind"]).is_err());
-        let p = Params::parse(Some("mmsi=1%20OR%201=1&limit=99999"), &["mmsi", "limit"]).unwrap();
+        assert!(Params::parse_among(Some("knd=x"), &["kind"]).unwrap_err().reason.contains("unknown parameter"));
+        assert!(Params::parse_among(Some("kind=a&kind=b"), &["kind"]).is_err());
+        assert!(Params::parse_among(Some("kind=%zz"), &["kind"]).is_err());
+        let p = Params::parse_among(Some("mmsi=1%20OR%201=1&limit=99999"), &["mmsi", "limit"]).unwrap();
         assert!(p.number::<u32>("mmsi").is_err());
         assert!(p.limit().is_err());
+    }
+
+    #[test]
+    fn an_endpoint_takes_the_query_parameters_its_entry_lists() {
+        let events = Params::parse(Some("kind=gap&place=najin&limit=5"), &crate::openapi::EVENTS).unwrap();
+        assert_eq!((events.text("kind"), events.limit().unwrap()), (Some("gap"), 5));
+        let refused = Params::parse(Some("knd=gap"), &crate::openapi::EVENTS).unwrap_err().reason;
+        assert_eq!(refused, "unknown parameter \"knd\"; this endpoint takes: kind, mmsi, place, from, to, limit");
+        // A path parameter is not a query parameter.
+        let refused = Params::parse(Some("mmsi=273214860"), &crate::openapi::VESSEL).unwrap_err().reason;
+        assert!(refused.contains("this endpoint takes: "), "{refused}");
+        assert!(Params::parse(None, &crate::openapi::HEALTH).is_ok());
     }
 }

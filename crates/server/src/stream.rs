@@ -102,7 +102,7 @@ pub async fn alert_stream(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(query.as_deref(), &[])?;
+    Params::parse(query.as_deref(), &crate::openapi::ALERT_STREAM)?;
     let resume = match headers.get("last-event-id") {
         Some(value) => {
             Some(parse_event_id(value.to_str().map_err(|_| ApiError::bad_request("Last-Event-ID: not text"))?)?)

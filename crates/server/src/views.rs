@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use tumen_model::Timestamp;
 use tumen_report::{Basemap, ReportError, chain_case, overview, render_html, vessel_case};
 
-use crate::api::{EVENT_FILTERS, event_query, mmsi_of};
+use crate::api::{event_query, mmsi_of};
 use crate::error::ApiError;
+use crate::openapi as endpoints;
 use crate::params::Params;
 use crate::state::AppState;
 
@@ -48,7 +49,7 @@ pub async fn chain_report(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(query.as_deref(), &[])?;
+    Params::parse(query.as_deref(), &endpoints::CHAIN_REPORT)?;
     state
         .with_dataset(move |dataset, state| {
             let case = chain_case(dataset, &state.gazetteer(), &state.corridors, &id)?;
@@ -63,7 +64,7 @@ pub async fn vessel_report(
     Path(mmsi): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = Params::parse(query.as_deref(), &["from", "to"])?;
+    let p = Params::parse(query.as_deref(), &endpoints::VESSEL_REPORT)?;
     let mmsi = mmsi_of(&mmsi)?;
     let (from, to) = (p.time("from", false)?, p.time("to", true)?);
     state
@@ -84,7 +85,7 @@ fn nothing(what: &str) -> String {
 
 /// `GET /api/events/map.svg` (the filters of `/api/events`)
 pub async fn events_map(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(query.as_deref(), EVENT_FILTERS)?;
+    let p = Params::parse(query.as_deref(), &endpoints::EVENTS_MAP)?;
     let query = event_query(&p, &state).await?;
     state
         .with_dataset(move |dataset, state| {
@@ -100,7 +101,7 @@ pub async fn events_timeline(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = Params::parse(query.as_deref(), EVENT_FILTERS)?;
+    let p = Params::parse(query.as_deref(), &endpoints::EVENTS_TIMELINE)?;
     let query = event_query(&p, &state).await?;
     state
         .with_dataset(move |dataset, _| {

@@ -188,6 +188,19 @@ pub struct Fix {
     pub origin: Origin,
 }
 
+impl PositionRow {
+    /// This report as the evidence of a finding, playing `role`.
+    pub fn evidence(&self, role: &'static str) -> tumen_model::Evidence {
+        tumen_model::Evidence {
+            source_id: self.origin.source_id,
+            line: self.origin.line,
+            time: self.time,
+            position: Some(tumen_model::LatLon { lat_deg: self.lat_deg, lon_deg: self.lon_deg }),
+            role,
+        }
+    }
+}
+
 impl Fix {
     pub fn position(&self) -> tumen_model::LatLon {
         tumen_model::LatLon { lat_deg: self.lat_deg, lon_deg: self.lon_deg }
