@@ -14,7 +14,7 @@ use tumen_places::Gazetteer;
 use tumen_store::{Catalog, Dataset, EventQuery};
 
 use crate::config::Config;
-use crate::lookup::parse_window;
+use crate::lookup::WindowArgs;
 use crate::output::{Align, Table};
 
 /// What the configured rules raise over the events and chains stored for
@@ -76,12 +76,8 @@ pub struct AlertsArgs {
     /// The dataset directory.
     #[arg(long, default_value = "tumen-data")]
     data: PathBuf,
-    /// Alerts of things happening from this time (UTC).
-    #[arg(long)]
-    from: Option<String>,
-    /// Up to this time.
-    #[arg(long)]
-    to: Option<String>,
+    #[command(flatten)]
+    window: WindowArgs,
     #[arg(long, value_enum, default_value_t = AlertFormat::Table)]
     format: AlertFormat,
 }
@@ -96,7 +92,7 @@ enum AlertFormat {
 /// `tumen alerts`: the alerts raised so far.
 pub fn list(args: &AlertsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
-    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
+    let WindowArgs { from, to } = args.window;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut table =

@@ -14,7 +14,7 @@ use tumen_report::export::{self, Feature, Format};
 use tumen_report::file_name;
 use tumen_store::{Dataset, EventQuery};
 
-use crate::lookup::parse_window;
+use crate::lookup::WindowArgs;
 use crate::output::note;
 use crate::places::dataset_gazetteer;
 
@@ -57,12 +57,8 @@ pub struct ExportArgs {
     /// Events at this place only (a gazetteer id).
     #[arg(long)]
     place: Option<String>,
-    /// From this time (UTC; a date or date and time).
-    #[arg(long)]
-    from: Option<String>,
-    /// Up to this time.
-    #[arg(long)]
-    to: Option<String>,
+    #[command(flatten)]
+    window: WindowArgs,
     /// Chains of at least this confidence.
     #[arg(long, default_value_t = 0.0)]
     min_confidence: f64,
@@ -79,7 +75,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         bail!("Parquet is binary: give --out FILE.parquet");
     }
     let dataset = Dataset::open_read_only(&args.data)?;
-    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
+    let WindowArgs { from, to } = args.window;
     let (features, title) = match args.what {
         What::Events => (events(&dataset, args, from, to)?, "Tumen events"),
         What::Tracks => (tracks(&dataset, args, from, to)?, "Tumen tracks"),

@@ -231,6 +231,18 @@ pub fn parse_window(from: Option<&str>, to: Option<&str>) -> Result<(Option<Time
     Ok((from.map(|t| parse_time(t, false)).transpose()?, to.map(|t| parse_time(t, true)).transpose()?))
 }
 
+/// `--from` and `--to` of the verbs that list what was found (events,
+/// chains, alerts, export): what overlaps the window is listed.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+pub struct WindowArgs {
+    /// Only what ends at or after this time (UTC: RFC 3339, `2023-09-07 06:00`, or a date).
+    #[arg(long, value_parser = |t: &str| parse_time(t, false))]
+    pub from: Option<Timestamp>,
+    /// Only what starts at or before this time (a date means its end).
+    #[arg(long, value_parser = |t: &str| parse_time(t, true))]
+    pub to: Option<Timestamp>,
+}
+
 /// A time as users type it; a bare date is its start (or its end, for
 /// `--to`).
 pub fn parse_time(text: &str, end_of_day: bool) -> Result<Timestamp> {

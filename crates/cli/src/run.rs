@@ -17,7 +17,7 @@ use tumen_screen::{WatchEntry, identity_conflicts, watchlist_hits};
 use tumen_store::{ChainRecord, Dataset, EventQuery};
 
 use crate::config::Config;
-use crate::lookup::parse_window;
+use crate::lookup::{WindowArgs, parse_window};
 use crate::output::{Align, Table, note};
 use crate::places::dataset_gazetteer;
 
@@ -188,12 +188,8 @@ pub struct EventsArgs {
     /// Only events at this place (a gazetteer id, e.g. najin).
     #[arg(long)]
     place: Option<String>,
-    /// Only events ending at or after this time (UTC; a date or date and time).
-    #[arg(long)]
-    from: Option<String>,
-    /// Only events starting at or before this time.
-    #[arg(long)]
-    to: Option<String>,
+    #[command(flatten)]
+    window: WindowArgs,
     /// At most this many events.
     #[arg(long, default_value_t = 10_000)]
     limit: u64,
@@ -213,7 +209,7 @@ enum EventFormat {
 
 pub fn events(args: &EventsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
-    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
+    let WindowArgs { from, to } = args.window;
     let query = EventQuery {
         kind: args.kind,
         mmsi: args.mmsi.map(Mmsi),
@@ -300,12 +296,8 @@ pub struct ChainsArgs {
     /// Only chains from or to this place (a gazetteer id, any case).
     #[arg(long)]
     place: Option<String>,
-    /// Only chains ending at or after this time (UTC; a date or date and time).
-    #[arg(long)]
-    from: Option<String>,
-    /// Only chains starting at or before this time.
-    #[arg(long)]
-    to: Option<String>,
+    #[command(flatten)]
+    window: WindowArgs,
     /// At most this many chains (the earliest first).
     #[arg(long, default_value_t = 10_000)]
     limit: usize,
@@ -339,7 +331,7 @@ pub fn chains(args: &ChainsArgs) -> Result<ExitCode> {
     let dataset = Dataset::open_read_only(&args.data)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let (from, to) = parse_window(args.from.as_deref(), args.to.as_deref())?;
+    let WindowArgs { from, to } = args.window;
     let place = args.place.as_deref().map(str::to_lowercase);
     let mut records = dataset.catalog().chains(args.min_confidence)?;
     let filtered = args.mmsi.is_some() || place.is_some() || from.is_some() || to.is_some();
