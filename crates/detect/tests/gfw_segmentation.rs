@@ -18,19 +18,7 @@ use tumen_detect::{Placed, Placement, SegmentDetector, SegmentProfile};
 use tumen_model::{Mmsi, Timestamp};
 use tumen_store::Fix;
 use tumen_store::Origin;
-
-fn shared_dir(test: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("TUMEN_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    if dir.join("corpora").is_dir() {
-        return Some(dir);
-    }
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {} not found (set TUMEN_SHARED_DIR)", dir.display());
-    None
-}
+use tumen_test_support::shared_dir;
 
 /// A file's positions in time order (stable: GFW's order among equal
 /// times), each with GFW's segment; messages without a position (static

@@ -151,8 +151,11 @@ impl FromStr for EventKind {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(into = "EvidenceJson")]
 pub struct Evidence {
+    /// The source the record was read from (the catalog's source id).
     pub source_id: u32,
+    /// The line of that source (1-based).
     pub line: u64,
+    /// When the record says it was.
     pub time: Timestamp,
     /// Where the record placed the vessel (none for identity reports).
     pub position: Option<LatLon>,
@@ -203,9 +206,13 @@ impl<'de> Deserialize<'de> for Evidence {
 /// back as [`Value::Text`] ([`Event::time`] reads either).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// A measure, in the unit its name says (`duration_hours`, `distance_km`).
     Number(f64),
+    /// Text: a name, a mode, a list of names.
     Text(String),
+    /// A time.
     Time(Timestamp),
+    /// Yes or no.
     Flag(bool),
 }
 
@@ -262,19 +269,25 @@ pub type Attributes = BTreeMap<&'static str, Value>;
 pub struct Event {
     /// Stable: the same input and profile give the same id on every run.
     pub id: String,
+    /// What was found.
     pub kind: EventKind,
+    /// The vessels it concerns (none for a facility's count).
     pub mmsis: Vec<Mmsi>,
+    /// When it began.
     pub start: Timestamp,
+    /// When it ended (the same as `start` for a moment).
     pub end: Timestamp,
     /// Where it happened; none when no position of the vessel is known.
     pub position: Option<LatLon>,
     /// The gazetteer id of the place it happened at, if any.
     pub place: Option<String>,
+    /// What was measured, by name; the kind says which.
     pub attributes: Attributes,
     /// 1 (weak) to 4 (strong), as the finder defines it.
     pub confidence: u8,
     /// The profile whose thresholds found it.
     pub profile: String,
+    /// The records it rests on, each with its role.
     pub evidence: Vec<Evidence>,
 }
 

@@ -8,48 +8,67 @@ use crate::{LatLon, Timestamp};
 /// covers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
+    /// The provider's scene id (Sentinel-1's product name, say).
     pub id: String,
+    /// The satellite or sensor, when the provider names it.
     pub satellite: Option<String>,
+    /// When the image was taken.
     pub time: Timestamp,
     /// The footprint's outer ring, closed (first = last); empty when the
     /// provider gave none.
     pub footprint: Vec<LatLon>,
     /// Where it was read from (0 until an import registers the file).
     pub source_id: u32,
+    /// The line of that source (the feature's number for GeoJSON).
     pub line: u64,
 }
 
 /// A vessel-like object an image shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Detection {
+    /// The provider's id, else the file and line.
     pub id: String,
+    /// The scene it was seen in, when the provider says.
     pub scene_id: Option<String>,
+    /// When the image was taken.
     pub time: Timestamp,
+    /// Where the object is.
     pub position: LatLon,
+    /// Its length as measured in the image.
     pub length_m: Option<f64>,
+    /// Its width as measured in the image.
     pub width_m: Option<f64>,
+    /// Its heading as measured in the image, degrees from north.
     pub heading_deg: Option<f64>,
     /// The provider's confidence that this is a vessel, 0–1.
     pub confidence: Option<f64>,
     /// The MMSI the provider itself matched, if it did (GFW's `ssvid`).
     pub provider_mmsi: Option<u32>,
+    /// Where it was read from (0 until an import registers the file).
     pub source_id: u32,
+    /// The line of that source.
     pub line: u64,
 }
 
 /// What a facility observation counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ObjectClass {
+    /// Rail freight cars (`rail_car`).
     RailCar,
+    /// Shipping containers (`container`).
     Container,
+    /// Vessels (`vessel`).
     Vessel,
+    /// Road vehicles (`vehicle`).
     Vehicle,
 }
 
 impl ObjectClass {
+    /// Every class, in the order listings give them.
     pub const ALL: [ObjectClass; 4] =
         [ObjectClass::RailCar, ObjectClass::Container, ObjectClass::Vessel, ObjectClass::Vehicle];
 
+    /// The written name (`rail_car`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             ObjectClass::RailCar => "rail_car",
@@ -111,14 +130,21 @@ impl ObjectClass {
 pub struct Observation {
     /// The site's id (a gazetteer place id where there is one).
     pub site: String,
+    /// The site's name, when the file gives one.
     pub site_name: Option<String>,
+    /// Where the site is, when the file gives it.
     pub position: Option<LatLon>,
+    /// When the image was taken.
     pub time: Timestamp,
+    /// What was counted.
     pub object: ObjectClass,
+    /// How many.
     pub count: u32,
     /// Who counted (a provider, an analyst); free text.
     pub provider: Option<String>,
+    /// Where it was read from (0 until an import registers the file).
     pub source_id: u32,
+    /// The line of that source.
     pub line: u64,
 }
 

@@ -14,7 +14,9 @@ pub const METRES_PER_NAUTICAL_MILE: f64 = 1852.0;
 /// [-180, 180].
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct LatLon {
+    /// Latitude, degrees north.
     pub lat_deg: f64,
+    /// Longitude, degrees east.
     pub lon_deg: f64,
 }
 

@@ -14,6 +14,9 @@
 //! what imagery gives (scenes, detections, facility observations), and what
 //! the pipeline finds: [`Event`]s with their [`Evidence`].
 
+// Every public item documented: this crate is the vocabulary others read.
+#![warn(missing_docs)]
+
 pub mod event;
 mod imagery;
 mod imo;

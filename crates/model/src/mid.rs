@@ -11,9 +11,11 @@
 /// One allocated MID.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MidAllocation {
+    /// The Maritime Identification Digits (201–775).
     pub mid: u16,
     /// ISO 3166-1 alpha-2 of the country or area.
     pub iso_alpha2: &'static str,
+    /// The country or area's name.
     pub name: &'static str,
 }
 

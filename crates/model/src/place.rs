@@ -6,15 +6,22 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceKind {
+    /// A port: where ships berth.
     Port,
+    /// An anchorage: where ships wait or transfer at anchor.
     Anchorage,
+    /// A rail facility: a yard, a terminal, a border station.
     RailFacility,
+    /// A border crossing.
     BorderCrossing,
+    /// A depot: where cargo is stored inland.
     Depot,
+    /// A zone: an area watched as a whole (a gulf, a strait).
     Zone,
 }
 
 impl PlaceKind {
+    /// Every kind, in the order listings give them.
     pub const ALL: [PlaceKind; 6] = [
         PlaceKind::Port,
         PlaceKind::Anchorage,
@@ -36,6 +43,7 @@ impl PlaceKind {
         }
     }
 
+    /// The kind written `text` (as [`PlaceKind::as_str`] writes it).
     pub fn parse(text: &str) -> Option<PlaceKind> {
         PlaceKind::ALL.into_iter().find(|k| k.as_str() == text)
     }

@@ -21,8 +21,11 @@ const MIN_MS: i64 = -62_167_219_200_000;
 const MAX_MS: i64 = 253_402_300_799_999;
 
 impl Timestamp {
-    /// The earliest and latest instants that print (open ends of ranges).
+    /// The earliest instant that prints (0000-01-01T00:00:00Z): the open
+    /// start of a range.
     pub const EARLIEST: Timestamp = Timestamp(MIN_MS);
+    /// The latest instant that prints (9999-12-31T23:59:59.999Z): the open
+    /// end of a range.
     pub const LATEST: Timestamp = Timestamp(MAX_MS);
 
     /// The instant `ms` milliseconds after the Unix epoch.
@@ -167,14 +170,19 @@ impl fmt::Display for Timestamp {
 /// Calendar fields of a [`Timestamp`] in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UtcFields {
+    /// The year (four digits).
     pub year: i32,
     /// 1–12.
     pub month: u32,
     /// 1–31.
     pub day: u32,
+    /// 0–23.
     pub hour: u32,
+    /// 0–59.
     pub minute: u32,
+    /// 0–59 (no leap seconds).
     pub second: u32,
+    /// 0–999.
     pub millisecond: u32,
 }
 

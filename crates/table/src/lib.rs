@@ -9,15 +9,21 @@
 //! It knows no format: the readers of each format (in `tumen-screen`,
 //! `tumen-fusion`) say which columns mean what.
 
+#![warn(missing_docs)]
+
 /// A row that was not read, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
+    /// The file it is in.
     pub file: String,
+    /// Its line (1-based).
     pub line: u64,
+    /// Why it was not read.
     pub reason: String,
 }
 
 impl Skipped {
+    /// A row of `file` at `line` not read for `reason`.
     pub fn new(file: &str, line: u64, reason: impl Into<String>) -> Skipped {
         Skipped { file: file.to_owned(), line, reason: reason.into() }
     }
@@ -29,6 +35,7 @@ pub struct Lines {
 }
 
 impl Lines {
+    /// The line index of `text`.
     pub fn new(text: &str) -> Lines {
         Lines { newlines: text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect() }
     }
@@ -201,12 +208,14 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// The columns of a header row (names trimmed and lower-cased).
     pub fn new(headers: &csv::StringRecord) -> Columns {
         Columns {
             names: headers.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect(),
         }
     }
 
+    /// The column named `name` (lower case).
     pub fn index(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }
@@ -221,6 +230,7 @@ impl Columns {
         self.names.iter().position(|n| n.contains(part))
     }
 
+    /// The header's names, as looked up.
     pub fn names(&self) -> &[String] {
         &self.names
     }

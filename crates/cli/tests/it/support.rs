@@ -141,23 +141,7 @@ pub fn demo_data() -> &'static Path {
     DATA.get_or_init(|| demo().out.join("data"))
 }
 
-/// The shared corpora directory (`../shared` beside the checkout, or
-/// `$TUMEN_SHARED_DIR`), or `None` after saying on standard error that
-/// `test` is skipped.
-pub fn shared_dir(test: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("TUMEN_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    if dir.join("corpora").is_dir() {
-        return Some(dir);
-    }
-    // Straight to the process's stderr: the harness captures `eprintln!`
-    // of passing tests, and a skip must be seen.
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {} not found (set TUMEN_SHARED_DIR)", dir.display());
-    None
-}
+pub use tumen_test_support::shared_dir;
 
 /// A dataset in `dir` for the distributed runs' tests: the Najin → Dunay
 /// scenario's AIS and places, a watch list naming two of its ships (one by
