@@ -55,10 +55,26 @@ CREATE TABLE IF NOT EXISTS reject_files (
 /// A catalog error.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("catalog: {0}")]
+    /// The catalog could not be opened or set up (not SQLite, unreadable,
+    /// locked past the wait).
+    #[error("{}: {source}", path.display())]
+    Open {
+        /// The catalog file.
+        path: std::path::PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// A query or a write failed.
+    #[error("catalog.sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("catalog schema version {found}, this Tumen knows {SCHEMA_VERSION}")]
-    Version { found: i64 },
+    /// Written by a Tumen that knows another schema.
+    #[error("{}: catalog schema version {found}, this Tumen knows {SCHEMA_VERSION}", path.display())]
+    Version {
+        /// The catalog file.
+        path: std::path::PathBuf,
+        /// The version it has.
+        found: i64,
+    },
 }
 
 /// What one batch of input changes, committed together.
@@ -80,6 +96,13 @@ pub struct Catalog {
 impl Catalog {
     /// Opens (creating if needed) the catalog at `path`.
     pub fn open(path: &Path) -> Result<Catalog, CatalogError> {
+        Catalog::set_up(path).map_err(|e| match e {
+            CatalogError::Sqlite(source) => CatalogError::Open { path: path.to_owned(), source },
+            other => other,
+        })
+    }
+
+    fn set_up(path: &Path) -> Result<Catalog, CatalogError> {
         let conn = Connection::open(path)?;
         // WAL: readers do not block the ingest; FULL: a commit is durable
         // when it returns.
@@ -117,7 +140,7 @@ impl Catalog {
                 )?;
             }
             Some(SCHEMA_VERSION) => {}
-            Some(found) => return Err(CatalogError::Version { found }),
+            Some(found) => return Err(CatalogError::Version { path: path.to_owned(), found }),
         }
         Ok(Catalog { conn })
     }
@@ -174,5 +197,20 @@ impl Catalog {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_catalog_that_does_not_open_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.sqlite");
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let error = Catalog::open(&path).err().expect("not SQLite").to_string();
+        assert!(error.starts_with(&path.display().to_string()), "{error}");
+        assert!(error.contains("not a database"), "{error}");
     }
 }
