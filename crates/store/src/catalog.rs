@@ -150,21 +150,8 @@ impl Catalog {
     pub(crate) fn commit_batch(&mut self, batch: &BatchCommit<'_>) -> Result<(), CatalogError> {
         let tx = self.conn.transaction()?;
         {
-            let mut insert_part = tx.prepare_cached(
-                "INSERT INTO parts (source_id, day, file, rows, min_time, max_time, min_mmsi, max_mmsi)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
             for part in batch.parts {
-                insert_part.execute(params![
-                    batch.source_id,
-                    part.day,
-                    part.file,
-                    part.rows,
-                    part.min_time.unix_ms(),
-                    part.max_time.unix_ms(),
-                    part.min_mmsi,
-                    part.max_mmsi
-                ])?;
+                parts::insert_part(&tx, Some(batch.source_id), part)?;
             }
             registry::upsert_statics(&tx, batch.statics)?;
             if let Some((file, lines)) = batch.reject_file {

@@ -47,6 +47,31 @@ pub struct DayExtent {
     pub last: Timestamp,
 }
 
+/// Names `part` in the archive: written by `source_id`'s batch, or (none)
+/// by compaction.
+pub(super) fn insert_part(
+    tx: &rusqlite::Transaction<'_>,
+    source_id: Option<u32>,
+    part: &PartInfo,
+) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO parts (source_id, day, file, rows, min_time, max_time, min_mmsi, max_mmsi, compacted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    insert.execute(params![
+        source_id,
+        part.day,
+        part.file,
+        part.rows,
+        part.min_time.unix_ms(),
+        part.max_time.unix_ms(),
+        part.min_mmsi,
+        part.max_mmsi,
+        source_id.is_none()
+    ])?;
+    Ok(())
+}
+
 impl Catalog {
     /// Every part file, as relative paths.
     pub fn part_files(&self) -> Result<Vec<String>, CatalogError> {
@@ -161,20 +186,8 @@ impl Catalog {
             for id in old {
                 delete.execute([id])?;
             }
-            for new in new {
-                tx.execute(
-                    "INSERT INTO parts (source_id, day, file, rows, min_time, max_time, min_mmsi, max_mmsi, compacted)
-                 VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
-                    params![
-                        new.day,
-                        new.file,
-                        new.rows,
-                        new.min_time.unix_ms(),
-                        new.max_time.unix_ms(),
-                        new.min_mmsi,
-                        new.max_mmsi
-                    ],
-                )?;
+            for part in new {
+                insert_part(&tx, None, part)?;
             }
         }
         tx.commit()?;
