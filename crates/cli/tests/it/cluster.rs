@@ -1,4 +1,6 @@
-//! The distributed run on a real Spark cluster: a standalone master and
+//! The distributed run on a real Spark cluster (the module's name sorts it
+//! among the first tests: the longest, it runs beside the others, not after
+//! them): a standalone master and
 //! two workers on 127.0.0.1, started from the pyspark package's own
 //! `spark-class`, run `spark/tumen_spark.py` over a simulated dataset (the
 //! Najin → Dunay scenario with its places, satellite detections, facility
