@@ -80,13 +80,17 @@ fn a_killed_ingest_run_again_makes_exactly_the_clean_dataset() {
         let killed = dir.path().join(format!("killed-{trial}"));
         for kill in 0..2 {
             let mut child = ingest_command(&killed, &sources).spawn().unwrap();
+            let delay = next_delay();
             if kill == 0 {
-                // First kill: after the first commit, so that it falls
-                // inside a source at least once per trial; the second
+                // First kill: soon after the first commit (within a tenth
+                // of a clean run), so that it falls inside a source once
+                // per trial however loaded the machine is; the second
                 // anywhere (hashing, a source, compaction).
                 wait_for_a_commit(&killed, &mut child);
+                std::thread::sleep(delay / 6);
+            } else {
+                std::thread::sleep(delay);
             }
-            std::thread::sleep(next_delay());
             if child.try_wait().unwrap().is_none() {
                 child.kill().unwrap(); // SIGKILL
                 kills += 1;
