@@ -7,6 +7,16 @@
 
 mod support;
 
+// The binary's modules that have unit tests, compiled here (the binary
+// itself is not built as a test harness: see `Cargo.toml`). Only their
+// tests are used.
+#[allow(dead_code)]
+#[path = "../../src/config.rs"]
+mod config;
+#[allow(dead_code, unused_imports, unused_macros)]
+#[path = "../../src/output.rs"]
+mod output;
+
 mod alerts;
 mod archive_readers;
 mod chain_truth;
