@@ -7,11 +7,9 @@
 //! the vessels' true motion. Counts in the truth's feed statistics must
 //! match what the decoder finds.
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::{Heard, Run, decode, shipped, simulate};
+use crate::common::{Heard, Run, decode, shipped, simulate};
 use proptest::prelude::*;
 use tumen_ais::message::{StaticDataReport, Type24Dimensions};
 use tumen_ais::{Message, RejectReason};
@@ -346,7 +344,7 @@ fn check_csv(run: &Run, heard: &[Heard]) {
     if !run.world.outputs.noaa_csv {
         return;
     }
-    let rows = common::csv_rows(&run.path("positions_noaa.csv"));
+    let rows = crate::common::csv_rows(&run.path("positions_noaa.csv"));
     let key =
         |mmsi: u32, lat: f64, lon: f64| (mmsi, (lat * 600_000.0).round() as i64, (lon * 600_000.0).round() as i64);
     let noaa: std::collections::HashSet<_> = rows
@@ -368,7 +366,7 @@ fn check_csv(run: &Run, heard: &[Heard]) {
         noaa.len(),
         decoded.len()
     );
-    assert_eq!(rows.len(), common::csv_rows(&run.path("positions_dma.csv")).len());
+    assert_eq!(rows.len(), crate::common::csv_rows(&run.path("positions_dma.csv")).len());
 }
 
 fn check(name: &str, seed: u64) {

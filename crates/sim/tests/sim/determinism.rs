@@ -1,11 +1,9 @@
 //! The same scenario and seed give byte-identical files, whatever the
 //! number of threads; another seed gives another world.
 
-mod common;
+use crate::common::{shipped, simulate};
 
-use common::{shipped, simulate};
-
-fn files(run: &common::Run) -> Vec<(String, Vec<u8>)> {
+fn files(run: &crate::common::Run) -> Vec<(String, Vec<u8>)> {
     let mut names: Vec<String> = run.summary.files.iter().map(|(n, _)| n.clone()).collect();
     names.sort();
     names.into_iter().map(|n| (n.clone(), std::fs::read(run.path(&n)).unwrap())).collect()
@@ -24,7 +22,7 @@ fn same_seed_same_bytes() {
 fn another_seed_another_feed() {
     let a = simulate(shipped("receivers"), Some(1), 1);
     let b = simulate(shipped("receivers"), Some(2), 1);
-    let read = |run: &common::Run| std::fs::read(run.path("ais.nmea")).unwrap();
+    let read = |run: &crate::common::Run| std::fs::read(run.path("ais.nmea")).unwrap();
     assert_ne!(read(&a), read(&b));
 }
 

@@ -9,12 +9,10 @@
 //! `.ci/run` installs both tools; where one is missing the test says
 //! SKIPPED and passes.
 
-mod common;
-
 use std::collections::{BTreeSet, HashMap};
 use std::process::{Command, Stdio};
 
-use common::{Run, csv_rows, simulate};
+use crate::common::{Run, csv_rows, simulate};
 use serde_json::Value;
 use tumen_sim::world::AisClass;
 

@@ -4,9 +4,7 @@
 //! five quiet years, the depot counts — and its feed is consistent with its
 //! truth.
 
-mod common;
-
-use common::{decode, shipped, simulate};
+use crate::common::{decode, shipped, simulate};
 use serde_json::Value;
 use tumen_model::Timestamp;
 
