@@ -217,12 +217,19 @@ fn parse_mmsi(text: &str) -> Result<u32, String> {
     }
 }
 
-/// `--kind`'s parser: one of the event kinds, listed in the help and in
-/// the error a misspelt one gets.
-pub fn event_kind() -> impl clap::builder::TypedValueParser<Value = EventKind> {
+/// A flag's parser for a type written by name: `names` listed in the help
+/// and in the error a misspelt one gets, `parse` reading the one given.
+pub fn one_of<T: Clone + Send + Sync + 'static>(
+    names: impl IntoIterator<Item = &'static str>,
+    parse: fn(&str) -> Option<T>,
+) -> impl clap::builder::TypedValueParser<Value = T> {
     use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(EventKind::ALL.map(EventKind::as_str))
-        .map(|name| EventKind::parse(&name).expect("a possible value is a kind"))
+    clap::builder::PossibleValuesParser::new(names).map(move |name| parse(&name).expect("a possible value reads"))
+}
+
+/// `--kind`'s parser: one of the event kinds.
+pub fn event_kind() -> impl clap::builder::TypedValueParser<Value = EventKind> {
+    one_of(EventKind::ALL.map(EventKind::as_str), EventKind::parse)
 }
 
 /// `--from` and `--to` as typed ([`parse_time`]): a bare `--to` date

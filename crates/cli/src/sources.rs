@@ -36,12 +36,9 @@ pub fn register(dataset: &Dataset, path: &Path, kind: SourceKind, format: &str) 
     Ok((source.id, source.started))
 }
 
-/// `--receivers`' parser: the receiver kinds, listed in the help and in the
-/// error a misspelt one gets.
+/// `--receivers`' parser: one of the receiver kinds.
 pub fn receiver_kind() -> impl clap::builder::TypedValueParser<Value = ReceiverKind> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(ReceiverKind::ALL.iter().map(|k| k.as_str()))
-        .map(|name| ReceiverKind::parse(&name).expect("a possible value is a receiver kind"))
+    crate::lookup::one_of(ReceiverKind::ALL.iter().map(|k| k.as_str()), ReceiverKind::parse)
 }
 
 /// A file's text: UTF-8 (a byte-order mark dropped), else Latin-1, so no

@@ -77,6 +77,12 @@ pub enum CatalogError {
     },
 }
 
+/// A column whose stored text does not read as what it holds, as the
+/// error a row reader returns (it names the column and the problem).
+fn unreadable(column: usize, problem: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, problem.to_string().into())
+}
+
 /// What one batch of input changes, committed together.
 pub(crate) struct BatchCommit<'a> {
     pub source_id: u32,

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use tumen_model::{Event, EventKind, LatLon, Mmsi, Timestamp};
 
-use super::{Catalog, CatalogError};
+use super::{Catalog, CatalogError, unreadable};
 
 pub(super) const SCHEMA: &str = r#"
 -- What the detectors found (`tumen run`); attributes and evidence as JSON.
@@ -30,10 +30,6 @@ const EVENT_COLUMNS: &str =
 
 /// An `events` row read with [`EVENT_COLUMNS`].
 fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
-    /// A column whose text does not read as what it holds.
-    fn unreadable(column: usize, problem: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
-        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(problem))
-    }
     let kind: String = r.get(1)?;
     let mmsis: String = r.get(2)?;
     let attributes: String = r.get(10)?;

@@ -9,7 +9,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use rusqlite::{OptionalExtension, params};
 use tumen_model::Timestamp;
 
-use super::{Catalog, CatalogError};
+use super::{Catalog, CatalogError, unreadable};
 
 pub(super) const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS sources (
@@ -170,9 +170,6 @@ const SOURCE_COLUMNS: &str = "id, kind, location, content_hash, size_bytes, form
 fn source_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRecord> {
     let receivers: String = row.get(6)?;
     let started: String = row.get(12)?;
-    let unreadable = |column: usize, problem: String| {
-        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, problem.into())
-    };
     Ok(SourceRecord {
         id: row.get(0)?,
         kind: row.get(1)?,
